@@ -8,6 +8,7 @@ pub mod model;
 pub mod refdata;
 pub mod source;
 pub mod spec;
+pub mod templates;
 
 pub use diag::{Error, SpecError};
 
