@@ -13,7 +13,16 @@ pub const TEMPLATES: &[(&str, &str)] = &[];
 pub fn environment() -> Environment<'static> {
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
-    env.set_keep_trailing_newline(true);
+    // trim_blocks/lstrip_blocks let `{% %}` lines vanish, so templates can be indented
+    // for reading without indenting the output.
+    env.set_syntax(
+        minijinja::syntax::SyntaxConfig::builder()
+            .keep_trailing_newline(true)
+            .trim_blocks(true)
+            .lstrip_blocks(true)
+            .build()
+            .expect("a fixed, valid syntax configuration"),
+    );
     // No auto-escaping: each language's escaping is explicit, through its filter.
     env.set_auto_escape_callback(|_| minijinja::AutoEscape::None);
     for (name, source) in TEMPLATES {
