@@ -33,6 +33,16 @@ fn run_with_stdin(args: &[&str], stdin: &str) -> Output {
     child.wait_with_output().unwrap()
 }
 
+/// `build CASE/spec.yaml --target cloudformation -o OUTPUT`.
+fn build_to_file(case: &str, output: &Path) -> Output {
+    bin()
+        .args(["build", fixture(case, "spec.yaml").to_str().unwrap()])
+        .args(["--target", "cloudformation", "-o"])
+        .arg(output)
+        .output()
+        .unwrap()
+}
+
 fn scratch(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!(
         "ssm-profile-build-cli-{}-{name}",
@@ -114,17 +124,7 @@ fn output_file_is_written_and_replaced() {
     let dir = scratch("output");
     let target = dir.join("ssm.template.json");
     std::fs::write(&target, "old").unwrap();
-    let out = bin()
-        .args([
-            "build",
-            fixture("minimal", "spec.yaml").to_str().unwrap(),
-            "--target",
-            "cloudformation",
-            "-o",
-        ])
-        .arg(&target)
-        .output()
-        .unwrap();
+    let out = build_to_file("minimal", &target);
     assert_eq!(out.status.code(), Some(0));
     assert!(out.stdout.is_empty());
     assert_eq!(
@@ -141,19 +141,7 @@ fn a_bad_spec_leaves_the_output_file_alone() {
     let dir = scratch("bad");
     let target = dir.join("ssm.template.json");
     std::fs::write(&target, "previous template").unwrap();
-    let out = bin()
-        .args([
-            "build",
-            fixture("invalid/unknown-field", "spec.yaml")
-                .to_str()
-                .unwrap(),
-            "--target",
-            "cloudformation",
-            "-o",
-        ])
-        .arg(&target)
-        .output()
-        .unwrap();
+    let out = build_to_file("invalid/unknown-field", &target);
     assert_eq!(out.status.code(), Some(2));
     assert!(out.stdout.is_empty());
     assert_eq!(
@@ -161,19 +149,7 @@ fn a_bad_spec_leaves_the_output_file_alone() {
         "previous template"
     );
     let missing = dir.join("never.json");
-    let out = bin()
-        .args([
-            "build",
-            fixture("invalid/unknown-field", "spec.yaml")
-                .to_str()
-                .unwrap(),
-            "--target",
-            "cloudformation",
-            "-o",
-        ])
-        .arg(&missing)
-        .output()
-        .unwrap();
+    let out = build_to_file("invalid/unknown-field", &missing);
     assert_eq!(out.status.code(), Some(2));
     assert!(!missing.exists());
     std::fs::remove_dir_all(dir).unwrap();
