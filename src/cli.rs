@@ -207,3 +207,33 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<(), Error> {
     }
     result.map_err(io)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cdk_flags_pick_the_language_and_the_app() {
+        let cdk = |language, app| output_for(Target::Cdk, None, language, app);
+        assert_eq!(cdk(None, false), Ok(Output::CdkTypescript));
+        assert_eq!(
+            cdk(Some(Language::Typescript), true),
+            Ok(Output::CdkTypescriptApp)
+        );
+        assert_eq!(cdk(Some(Language::Python), false), Ok(Output::CdkPython));
+        assert_eq!(cdk(Some(Language::Python), true), Ok(Output::CdkPythonApp));
+    }
+
+    #[test]
+    fn flags_of_another_target_are_usage_errors() {
+        let err = output_for(Target::Cdk, Some(Format::Yaml), None, false).unwrap_err();
+        assert!(
+            err.contains("`--format` does not apply to `--target cdk`"),
+            "{err}"
+        );
+        for (language, app) in [(Some(Language::Python), false), (None, true)] {
+            let err = output_for(Target::Cloudformation, None, language, app).unwrap_err();
+            assert!(err.contains("apply only to `--target cdk`"), "{err}");
+        }
+    }
+}

@@ -283,7 +283,7 @@ fn module_context(model: &Model, language: Language, app: bool) -> ModuleContext
             listed.join(", ")
         ),
         partition_error: format!(
-            "{CLASS_NAME} was generated for partition {}, but this stack is in partition ",
+            "{CLASS_NAME} was generated for partition {}, but this stack is in a region of partition ",
             listed.join(", ")
         ),
         uses_duration: profiles
@@ -586,6 +586,29 @@ mod tests {
         for (id, ts, py) in cases {
             assert_eq!(Language::TypeScript.member(id), ts, "{id}");
             assert_eq!(Language::Python.member(id), py, "{id}");
+        }
+    }
+
+    /// A tag value may hold U+2028 (Unicode white space, not a control character):
+    /// it must reach the code escaped, in every output, through the filters.
+    #[test]
+    fn spec_strings_reach_the_code_only_escaped() {
+        let spec = "version: 1\nprofiles:\n  - name: p\n    description: \"it's \\\" \\\\ done\"\n    tags:\n      k: \"a\u{2028}b\"\n";
+        let model =
+            crate::load(&crate::source::Source::new("spec.yaml", spec)).expect("valid spec");
+        for (language, desc) in [
+            (Language::TypeScript, r#"description: 'it\'s " \\ done',"#),
+            (Language::Python, r#"description="it's \" \\ done","#),
+        ] {
+            for app in [false, true] {
+                let code = render(&model, language, app).expect("renders");
+                assert!(code.contains(desc), "{language:?} app={app}:\n{code}");
+                assert!(
+                    code.contains(r"a\u2028b"),
+                    "{language:?} app={app}:\n{code}"
+                );
+                assert!(!code.chars().any(|c| c == '\u{2028}' || c == '\r'));
+            }
         }
     }
 
