@@ -7,7 +7,16 @@ use minijinja::{Environment, UndefinedBehavior};
 
 /// (name, source) of every embedded template. Backends refer to the name constants
 /// declared beside their code.
-pub const TEMPLATES: &[(&str, &str)] = &[];
+pub const TEMPLATES: &[(&str, &str)] = &[
+    (
+        crate::backend::cdk::TYPESCRIPT_TEMPLATE,
+        include_str!("../templates/cdk/construct.ts.j2"),
+    ),
+    (
+        crate::backend::cdk::PYTHON_TEMPLATE,
+        include_str!("../templates/cdk/construct.py.j2"),
+    ),
+];
 
 /// The environment every text backend renders with.
 pub fn environment() -> Environment<'static> {
@@ -25,6 +34,9 @@ pub fn environment() -> Environment<'static> {
     );
     // No auto-escaping: each language's escaping is explicit, through its filter.
     env.set_auto_escape_callback(|_| minijinja::AutoEscape::None);
+    env.add_filter("ts_string", |s: &str| crate::backend::cdk::ts_string(s));
+    env.add_filter("py_string", |s: &str| crate::backend::cdk::py_string(s));
+    env.add_filter("comment", |s: &str| crate::backend::cdk::comment(s));
     for (name, source) in TEMPLATES {
         env.add_template(name, source)
             .unwrap_or_else(|e| panic!("embedded template {name} does not parse: {e}"));

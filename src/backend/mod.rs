@@ -1,5 +1,6 @@
 //! Backends turn the model into files as text. None of them writes to disk.
 
+pub mod cdk;
 mod cfn_yaml;
 pub mod cloudformation;
 
@@ -10,17 +11,32 @@ use crate::model::Model;
 pub enum Output {
     CloudFormationJson,
     CloudFormationYaml,
+    CdkTypescript,
+    CdkPython,
+    CdkTypescriptApp,
+    CdkPythonApp,
 }
 
 impl Output {
     /// Every output, in the order golden files and `--out-dir` list them.
-    pub const ALL: &'static [Output] = &[Output::CloudFormationJson, Output::CloudFormationYaml];
+    pub const ALL: &'static [Output] = &[
+        Output::CloudFormationJson,
+        Output::CloudFormationYaml,
+        Output::CdkTypescript,
+        Output::CdkPython,
+        Output::CdkTypescriptApp,
+        Output::CdkPythonApp,
+    ];
 
     /// The file name of this output's golden file beside a fixture's spec.
     pub fn golden_name(self) -> &'static str {
         match self {
             Output::CloudFormationJson => "cloudformation.json",
             Output::CloudFormationYaml => "cloudformation.yaml",
+            Output::CdkTypescript => "cdk.ts",
+            Output::CdkPython => "cdk.py",
+            Output::CdkTypescriptApp => "cdk-app.ts",
+            Output::CdkPythonApp => "cdk-app.py",
         }
     }
 
@@ -28,6 +44,10 @@ impl Output {
     pub fn target(self) -> &'static str {
         match self {
             Output::CloudFormationJson | Output::CloudFormationYaml => "cloudformation",
+            Output::CdkTypescript
+            | Output::CdkPython
+            | Output::CdkTypescriptApp
+            | Output::CdkPythonApp => "cdk",
         }
     }
 
@@ -37,6 +57,10 @@ impl Output {
         match self {
             Output::CloudFormationJson => cloudformation::json(model),
             Output::CloudFormationYaml => cloudformation::yaml(model),
+            Output::CdkTypescript => cdk::render(model, cdk::Language::TypeScript, false),
+            Output::CdkPython => cdk::render(model, cdk::Language::Python, false),
+            Output::CdkTypescriptApp => cdk::render(model, cdk::Language::TypeScript, true),
+            Output::CdkPythonApp => cdk::render(model, cdk::Language::Python, true),
         }
     }
 }
