@@ -3,6 +3,8 @@
 //! empty string; every spec string reaches a template's output only through the
 //! escaping filter of that template's language (see `escape`).
 
+use std::sync::LazyLock;
+
 use minijinja::{Environment, UndefinedBehavior};
 
 /// (name, source) of every embedded template. Backends refer to the name constants
@@ -18,8 +20,14 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ),
 ];
 
-/// The environment every text backend renders with.
-pub fn environment() -> Environment<'static> {
+/// The environment every text backend renders with, built (and every template
+/// compiled) once per process.
+pub fn environment() -> &'static Environment<'static> {
+    static ENVIRONMENT: LazyLock<Environment<'static>> = LazyLock::new(build_environment);
+    &ENVIRONMENT
+}
+
+fn build_environment() -> Environment<'static> {
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
     // trim_blocks/lstrip_blocks let `{% %}` lines vanish, so templates can be indented

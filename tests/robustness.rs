@@ -8,12 +8,13 @@ use std::path::Path;
 use ssm_profile::backend::Output;
 use ssm_profile::source::Source;
 
-/// Compiles `text` as `name` through every output; returns whether it was valid.
-fn compile(name: &str, text: &str) -> bool {
+/// Compiles `text` as `name`, through every output when `render`; returns whether
+/// it was valid.
+fn compile(name: &str, text: &str, render: bool) -> bool {
     let source = Source::new(name, text);
     let result = catch_unwind(AssertUnwindSafe(|| match ssm_profile::load(&source) {
         Ok(model) => {
-            for o in Output::ALL {
+            for o in Output::ALL.iter().filter(|_| render) {
                 let _ = o.render(&model);
             }
             true
@@ -55,8 +56,11 @@ fn fixture_specs() -> Vec<(String, String)> {
 fn truncated_specs_never_panic() {
     let mut valid = 0;
     for (name, text) in fixture_specs() {
+        // Rendering every valid prefix would take a minute in a debug build; the
+        // prefixes cut at a line end are the ones most likely to be whole specs.
         for (i, _) in text.char_indices() {
-            valid += usize::from(compile(&name, &text[..i]));
+            let at_line_end = text[..i].ends_with('\n');
+            valid += usize::from(compile(&name, &text[..i], at_line_end));
         }
     }
     // Some prefixes (cut at a line end) are complete specs: the harness did compile.
@@ -76,7 +80,7 @@ fn mutated_specs_never_panic() {
             let mut mutated = text.clone();
             let end = text[i..].chars().next().map_or(i, |c| i + c.len_utf8());
             mutated.replace_range(i..end, t);
-            compile(&name, &mutated);
+            compile(&name, &mutated, true);
         }
     }
 }
@@ -121,6 +125,6 @@ fn hostile_documents_never_panic() {
         ("spec.json", "\u{0}\u{1}\u{2}"),
     ];
     for (name, text) in cases {
-        compile(name, text);
+        compile(name, text, true);
     }
 }
