@@ -38,9 +38,14 @@ pub struct BuildArgs {
     /// What to generate.
     #[arg(long, value_enum)]
     pub target: Target,
-    /// Output syntax: json or yaml for cloudformation (default json).
+    /// Output syntax: json or yaml for cloudformation (default json); hcl or json
+    /// for terraform (default hcl).
     #[arg(long, value_enum)]
     pub format: Option<Format>,
+    /// terraform only: leave out the `terraform { required_providers }` block, for
+    /// use as a module (the root module pins the provider).
+    #[arg(long)]
+    pub no_provider_block: bool,
     /// Write to this file (atomically) instead of standard output.
     #[arg(short = 'o', long = "output")]
     pub output: Option<String>,
@@ -49,12 +54,14 @@ pub struct BuildArgs {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Target {
     Cloudformation,
+    Terraform,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
     Json,
     Yaml,
+    Hcl,
 }
 
 /// Picks the output for a target and the format flag, or says why the pair is wrong.
@@ -62,6 +69,14 @@ pub fn output_for(target: Target, format: Option<Format>) -> Result<Output, Stri
     match (target, format) {
         (Target::Cloudformation, None | Some(Format::Json)) => Ok(Output::CloudFormationJson),
         (Target::Cloudformation, Some(Format::Yaml)) => Ok(Output::CloudFormationYaml),
+        (Target::Cloudformation, Some(Format::Hcl)) => {
+            Err("`--format hcl` is for `--target terraform`; cloudformation writes json or yaml".into())
+        }
+        (Target::Terraform, None | Some(Format::Hcl)) => Ok(Output::TerraformHcl),
+        (Target::Terraform, Some(Format::Json)) => Ok(Output::TerraformJson),
+        (Target::Terraform, Some(Format::Yaml)) => Err(
+            "Terraform has no YAML syntax; use `--format hcl` (default, `.tf`) or `--format json` (`.tf.json`)".into(),
+        ),
     }
 }
 
@@ -80,8 +95,26 @@ pub fn run() -> i32 {
         }
     };
     match cli.command {
-        Command::Build(args) => report(build(&args)),
+        Command::Build(args) => {
+            if let Err(message) = check_flags(&args) {
+                use clap::CommandFactory;
+                let _ = Cli::command()
+                    .error(clap::error::ErrorKind::ArgumentConflict, message)
+                    .print();
+                return EXIT_INVALID;
+            }
+            report(build(&args))
+        }
     }
+}
+
+/// Flag combinations clap cannot judge alone: a format or option the target lacks.
+fn check_flags(args: &BuildArgs) -> Result<(), String> {
+    output_for(args.target, args.format)?;
+    if args.no_provider_block && args.target != Target::Terraform {
+        return Err("`--no-provider-block` applies only to `--target terraform`".into());
+    }
+    Ok(())
 }
 
 fn report(result: Result<i32, Error>) -> i32 {
@@ -101,7 +134,20 @@ fn build(args: &BuildArgs) -> Result<i32, Error> {
     })?;
     let source = Source::read(&args.spec)?;
     let model = crate::load(&source)?;
-    let text = output.render(&model).map_err(|message| Error::Target {
+    let rendered = match output {
+        Output::TerraformHcl | Output::TerraformJson if args.no_provider_block => {
+            let options = crate::backend::terraform::Options {
+                provider_block: false,
+            };
+            if output == Output::TerraformHcl {
+                crate::backend::terraform::hcl_with(&model, options)
+            } else {
+                crate::backend::terraform::json_with(&model, options)
+            }
+        }
+        _ => output.render(&model),
+    };
+    let text = rendered.map_err(|message| Error::Target {
         file: source.name.clone(),
         message,
     })?;

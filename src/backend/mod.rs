@@ -2,6 +2,8 @@
 
 mod cfn_yaml;
 pub mod cloudformation;
+pub mod hcl;
+pub mod terraform;
 
 use crate::model::Model;
 
@@ -10,17 +12,26 @@ use crate::model::Model;
 pub enum Output {
     CloudFormationJson,
     CloudFormationYaml,
+    TerraformHcl,
+    TerraformJson,
 }
 
 impl Output {
     /// Every output, in the order golden files and `--out-dir` list them.
-    pub const ALL: &'static [Output] = &[Output::CloudFormationJson, Output::CloudFormationYaml];
+    pub const ALL: &'static [Output] = &[
+        Output::CloudFormationJson,
+        Output::CloudFormationYaml,
+        Output::TerraformHcl,
+        Output::TerraformJson,
+    ];
 
     /// The file name of this output's golden file beside a fixture's spec.
     pub fn golden_name(self) -> &'static str {
         match self {
             Output::CloudFormationJson => "cloudformation.json",
             Output::CloudFormationYaml => "cloudformation.yaml",
+            Output::TerraformHcl => "terraform.tf",
+            Output::TerraformJson => "terraform.tf.json",
         }
     }
 
@@ -28,6 +39,7 @@ impl Output {
     pub fn target(self) -> &'static str {
         match self {
             Output::CloudFormationJson | Output::CloudFormationYaml => "cloudformation",
+            Output::TerraformHcl | Output::TerraformJson => "terraform",
         }
     }
 
@@ -37,6 +49,8 @@ impl Output {
         match self {
             Output::CloudFormationJson => cloudformation::json(model),
             Output::CloudFormationYaml => cloudformation::yaml(model),
+            Output::TerraformHcl => terraform::hcl(model),
+            Output::TerraformJson => terraform::json(model),
         }
     }
 }
