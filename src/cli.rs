@@ -42,6 +42,13 @@ pub struct BuildArgs {
     /// for terraform (default hcl).
     #[arg(long, value_enum)]
     pub format: Option<Format>,
+    /// Language of the CDK code (default typescript); cdk only.
+    #[arg(long, value_enum)]
+    pub language: Option<Language>,
+    /// Emit a runnable CDK app (App, Stack and the construct) instead of the module;
+    /// cdk only.
+    #[arg(long)]
+    pub app: bool,
     /// terraform only: leave out the `terraform { required_providers }` block, for
     /// use as a module (the root module pins the provider).
     #[arg(long)]
@@ -54,6 +61,7 @@ pub struct BuildArgs {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Target {
     Cloudformation,
+    Cdk,
     Terraform,
 }
 
@@ -64,19 +72,61 @@ pub enum Format {
     Hcl,
 }
 
-/// Picks the output for a target and the format flag, or says why the pair is wrong.
-pub fn output_for(target: Target, format: Option<Format>) -> Result<Output, String> {
-    match (target, format) {
-        (Target::Cloudformation, None | Some(Format::Json)) => Ok(Output::CloudFormationJson),
-        (Target::Cloudformation, Some(Format::Yaml)) => Ok(Output::CloudFormationYaml),
-        (Target::Cloudformation, Some(Format::Hcl)) => {
-            Err("`--format hcl` is for `--target terraform`; cloudformation writes json or yaml".into())
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Language {
+    Typescript,
+    Python,
+}
+
+/// Picks the output for a target and its flags, or says why the combination is wrong.
+pub fn output_for(
+    target: Target,
+    format: Option<Format>,
+    language: Option<Language>,
+    app: bool,
+) -> Result<Output, String> {
+    match target {
+        Target::Cloudformation => {
+            if language.is_some() || app {
+                return Err(
+                    "`--language` and `--app` apply only to `--target cdk`; CloudFormation takes `--format json|yaml`".into(),
+                );
+            }
+            match format {
+                None | Some(Format::Json) => Ok(Output::CloudFormationJson),
+                Some(Format::Yaml) => Ok(Output::CloudFormationYaml),
+                Some(Format::Hcl) => Err(
+                    "`--format hcl` is for `--target terraform`; CloudFormation takes `--format json|yaml`".into(),
+                ),
+            }
         }
-        (Target::Terraform, None | Some(Format::Hcl)) => Ok(Output::TerraformHcl),
-        (Target::Terraform, Some(Format::Json)) => Ok(Output::TerraformJson),
-        (Target::Terraform, Some(Format::Yaml)) => Err(
-            "Terraform has no YAML syntax; use `--format hcl` (default, `.tf`) or `--format json` (`.tf.json`)".into(),
-        ),
+        Target::Terraform => {
+            if language.is_some() || app {
+                return Err(
+                    "`--language` and `--app` apply only to `--target cdk`; Terraform takes `--format hcl|json`".into(),
+                );
+            }
+            match format {
+                None | Some(Format::Hcl) => Ok(Output::TerraformHcl),
+                Some(Format::Json) => Ok(Output::TerraformJson),
+                Some(Format::Yaml) => Err(
+                    "Terraform has no YAML syntax; use `--format hcl` (default, `.tf`) or `--format json` (`.tf.json`)".into(),
+                ),
+            }
+        }
+        Target::Cdk => {
+            if format.is_some() {
+                return Err(
+                    "`--format` does not apply to `--target cdk`; choose the code with `--language typescript|python` and `--app`".into(),
+                );
+            }
+            Ok(match (language.unwrap_or(Language::Typescript), app) {
+                (Language::Typescript, false) => Output::CdkTypescript,
+                (Language::Typescript, true) => Output::CdkTypescriptApp,
+                (Language::Python, false) => Output::CdkPython,
+                (Language::Python, true) => Output::CdkPythonApp,
+            })
+        }
     }
 }
 
@@ -110,7 +160,7 @@ pub fn run() -> i32 {
 
 /// Flag combinations clap cannot judge alone: a format or option the target lacks.
 fn check_flags(args: &BuildArgs) -> Result<(), String> {
-    output_for(args.target, args.format)?;
+    output_for(args.target, args.format, args.language, args.app)?;
     if args.no_provider_block && args.target != Target::Terraform {
         return Err("`--no-provider-block` applies only to `--target terraform`".into());
     }
@@ -128,10 +178,13 @@ fn report(result: Result<i32, Error>) -> i32 {
 }
 
 fn build(args: &BuildArgs) -> Result<i32, Error> {
-    let output = output_for(args.target, args.format).map_err(|message| Error::Target {
-        file: args.spec.clone(),
-        message,
-    })?;
+    let output =
+        output_for(args.target, args.format, args.language, args.app).map_err(|message| {
+            Error::Target {
+                file: args.spec.clone(),
+                message,
+            }
+        })?;
     let source = Source::read(&args.spec)?;
     let model = crate::load(&source)?;
     let rendered = match output {
@@ -208,4 +261,34 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<(), Error> {
         let _ = std::fs::remove_file(&tmp);
     }
     result.map_err(io)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cdk_flags_pick_the_language_and_the_app() {
+        let cdk = |language, app| output_for(Target::Cdk, None, language, app);
+        assert_eq!(cdk(None, false), Ok(Output::CdkTypescript));
+        assert_eq!(
+            cdk(Some(Language::Typescript), true),
+            Ok(Output::CdkTypescriptApp)
+        );
+        assert_eq!(cdk(Some(Language::Python), false), Ok(Output::CdkPython));
+        assert_eq!(cdk(Some(Language::Python), true), Ok(Output::CdkPythonApp));
+    }
+
+    #[test]
+    fn flags_of_another_target_are_usage_errors() {
+        let err = output_for(Target::Cdk, Some(Format::Yaml), None, false).unwrap_err();
+        assert!(
+            err.contains("`--format` does not apply to `--target cdk`"),
+            "{err}"
+        );
+        for (language, app) in [(Some(Language::Python), false), (None, true)] {
+            let err = output_for(Target::Cloudformation, None, language, app).unwrap_err();
+            assert!(err.contains("apply only to `--target cdk`"), "{err}");
+        }
+    }
 }

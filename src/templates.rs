@@ -7,10 +7,20 @@ use minijinja::{Environment, Error, ErrorKind, UndefinedBehavior, Value};
 
 /// (name, source) of every embedded template. Backends refer to the name constants
 /// declared beside their code.
-pub const TEMPLATES: &[(&str, &str)] = &[(
-    crate::backend::terraform::TEMPLATE_NAME,
-    crate::backend::terraform::TEMPLATE_SOURCE,
-)];
+pub const TEMPLATES: &[(&str, &str)] = &[
+    (
+        crate::backend::cdk::TYPESCRIPT_TEMPLATE,
+        include_str!("../templates/cdk/construct.ts.j2"),
+    ),
+    (
+        crate::backend::cdk::PYTHON_TEMPLATE,
+        include_str!("../templates/cdk/construct.py.j2"),
+    ),
+    (
+        crate::backend::terraform::TEMPLATE_NAME,
+        crate::backend::terraform::TEMPLATE_SOURCE,
+    ),
+];
 
 /// The environment every text backend renders with.
 pub fn environment() -> Environment<'static> {
@@ -28,6 +38,9 @@ pub fn environment() -> Environment<'static> {
     );
     // No auto-escaping: each language's escaping is explicit, through its filter.
     env.set_auto_escape_callback(|_| minijinja::AutoEscape::None);
+    env.add_filter("ts_string", |s: &str| crate::backend::cdk::ts_string(s));
+    env.add_filter("py_string", |s: &str| crate::backend::cdk::py_string(s));
+    env.add_filter("comment", |s: &str| crate::backend::cdk::comment(s));
     register_hcl_filters(&mut env);
     for (name, source) in TEMPLATES {
         env.add_template(name, source)

@@ -1,5 +1,6 @@
 //! Backends turn the model into files as text. None of them writes to disk.
 
+pub mod cdk;
 mod cfn_yaml;
 pub mod cloudformation;
 pub mod hcl;
@@ -12,6 +13,10 @@ use crate::model::Model;
 pub enum Output {
     CloudFormationJson,
     CloudFormationYaml,
+    CdkTypescript,
+    CdkPython,
+    CdkTypescriptApp,
+    CdkPythonApp,
     TerraformHcl,
     TerraformJson,
 }
@@ -21,6 +26,10 @@ impl Output {
     pub const ALL: &'static [Output] = &[
         Output::CloudFormationJson,
         Output::CloudFormationYaml,
+        Output::CdkTypescript,
+        Output::CdkPython,
+        Output::CdkTypescriptApp,
+        Output::CdkPythonApp,
         Output::TerraformHcl,
         Output::TerraformJson,
     ];
@@ -30,6 +39,10 @@ impl Output {
         match self {
             Output::CloudFormationJson => "cloudformation.json",
             Output::CloudFormationYaml => "cloudformation.yaml",
+            Output::CdkTypescript => "cdk.ts",
+            Output::CdkPython => "cdk.py",
+            Output::CdkTypescriptApp => "cdk-app.ts",
+            Output::CdkPythonApp => "cdk-app.py",
             Output::TerraformHcl => "terraform.tf",
             Output::TerraformJson => "terraform.tf.json",
         }
@@ -39,6 +52,10 @@ impl Output {
     pub fn target(self) -> &'static str {
         match self {
             Output::CloudFormationJson | Output::CloudFormationYaml => "cloudformation",
+            Output::CdkTypescript
+            | Output::CdkPython
+            | Output::CdkTypescriptApp
+            | Output::CdkPythonApp => "cdk",
             Output::TerraformHcl | Output::TerraformJson => "terraform",
         }
     }
@@ -49,6 +66,10 @@ impl Output {
         match self {
             Output::CloudFormationJson => cloudformation::json(model),
             Output::CloudFormationYaml => cloudformation::yaml(model),
+            Output::CdkTypescript => cdk::render(model, cdk::Language::TypeScript, false),
+            Output::CdkPython => cdk::render(model, cdk::Language::Python, false),
+            Output::CdkTypescriptApp => cdk::render(model, cdk::Language::TypeScript, true),
+            Output::CdkPythonApp => cdk::render(model, cdk::Language::Python, true),
             Output::TerraformHcl => terraform::hcl(model),
             Output::TerraformJson => terraform::json(model),
         }
