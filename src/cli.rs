@@ -38,7 +38,8 @@ pub struct BuildArgs {
     /// What to generate.
     #[arg(long, value_enum)]
     pub target: Target,
-    /// Output syntax: json or yaml for cloudformation (default json).
+    /// Output syntax: json or yaml for cloudformation (default json); hcl or json
+    /// for terraform (default hcl).
     #[arg(long, value_enum)]
     pub format: Option<Format>,
     /// Language of the CDK code (default typescript); cdk only.
@@ -48,6 +49,10 @@ pub struct BuildArgs {
     /// cdk only.
     #[arg(long)]
     pub app: bool,
+    /// terraform only: leave out the `terraform { required_providers }` block, for
+    /// use as a module (the root module pins the provider).
+    #[arg(long)]
+    pub no_provider_block: bool,
     /// Write to this file (atomically) instead of standard output.
     #[arg(short = 'o', long = "output")]
     pub output: Option<String>,
@@ -57,12 +62,14 @@ pub struct BuildArgs {
 pub enum Target {
     Cloudformation,
     Cdk,
+    Terraform,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
     Json,
     Yaml,
+    Hcl,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -88,6 +95,23 @@ pub fn output_for(
             match format {
                 None | Some(Format::Json) => Ok(Output::CloudFormationJson),
                 Some(Format::Yaml) => Ok(Output::CloudFormationYaml),
+                Some(Format::Hcl) => Err(
+                    "`--format hcl` is for `--target terraform`; CloudFormation takes `--format json|yaml`".into(),
+                ),
+            }
+        }
+        Target::Terraform => {
+            if language.is_some() || app {
+                return Err(
+                    "`--language` and `--app` apply only to `--target cdk`; Terraform takes `--format hcl|json`".into(),
+                );
+            }
+            match format {
+                None | Some(Format::Hcl) => Ok(Output::TerraformHcl),
+                Some(Format::Json) => Ok(Output::TerraformJson),
+                Some(Format::Yaml) => Err(
+                    "Terraform has no YAML syntax; use `--format hcl` (default, `.tf`) or `--format json` (`.tf.json`)".into(),
+                ),
             }
         }
         Target::Cdk => {
@@ -121,8 +145,26 @@ pub fn run() -> i32 {
         }
     };
     match cli.command {
-        Command::Build(args) => report(build(&args)),
+        Command::Build(args) => {
+            if let Err(message) = check_flags(&args) {
+                use clap::CommandFactory;
+                let _ = Cli::command()
+                    .error(clap::error::ErrorKind::ArgumentConflict, message)
+                    .print();
+                return EXIT_INVALID;
+            }
+            report(build(&args))
+        }
     }
+}
+
+/// Flag combinations clap cannot judge alone: a format or option the target lacks.
+fn check_flags(args: &BuildArgs) -> Result<(), String> {
+    output_for(args.target, args.format, args.language, args.app)?;
+    if args.no_provider_block && args.target != Target::Terraform {
+        return Err("`--no-provider-block` applies only to `--target terraform`".into());
+    }
+    Ok(())
 }
 
 fn report(result: Result<i32, Error>) -> i32 {
@@ -145,7 +187,20 @@ fn build(args: &BuildArgs) -> Result<i32, Error> {
         })?;
     let source = Source::read(&args.spec)?;
     let model = crate::load(&source)?;
-    let text = output.render(&model).map_err(|message| Error::Target {
+    let rendered = match output {
+        Output::TerraformHcl | Output::TerraformJson if args.no_provider_block => {
+            let options = crate::backend::terraform::Options {
+                provider_block: false,
+            };
+            if output == Output::TerraformHcl {
+                crate::backend::terraform::hcl_with(&model, options)
+            } else {
+                crate::backend::terraform::json_with(&model, options)
+            }
+        }
+        _ => output.render(&model),
+    };
+    let text = rendered.map_err(|message| Error::Target {
         file: source.name.clone(),
         message,
     })?;

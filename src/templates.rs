@@ -5,7 +5,7 @@
 
 use std::sync::LazyLock;
 
-use minijinja::{Environment, UndefinedBehavior};
+use minijinja::{Environment, Error, ErrorKind, UndefinedBehavior, Value};
 
 /// (name, source) of every embedded template. Backends refer to the name constants
 /// declared beside their code.
@@ -17,6 +17,10 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     (
         crate::backend::cdk::PYTHON_TEMPLATE,
         include_str!("../templates/cdk/construct.py.j2"),
+    ),
+    (
+        crate::backend::terraform::TEMPLATE_NAME,
+        crate::backend::terraform::TEMPLATE_SOURCE,
     ),
 ];
 
@@ -45,11 +49,66 @@ fn build_environment() -> Environment<'static> {
     env.add_filter("ts_string", |s: &str| crate::backend::cdk::ts_string(s));
     env.add_filter("py_string", |s: &str| crate::backend::cdk::py_string(s));
     env.add_filter("comment", |s: &str| crate::backend::cdk::comment(s));
+    register_hcl_filters(&mut env);
     for (name, source) in TEMPLATES {
         env.add_template(name, source)
             .unwrap_or_else(|e| panic!("embedded template {name} does not parse: {e}"));
     }
     env
+}
+
+/// HCL: `hcl_string` quotes and escapes a string (see `backend::hcl::hcl_string`);
+/// `hcl_value` spells a `terraform::Expr` (number, string, reference or interpolated
+/// string, literal parts through the same escaper); `hcl_comment` keeps comment text
+/// on one line; `pad(n)` left-aligns an argument name so `=` lines up as
+/// `terraform fmt` aligns it.
+fn register_hcl_filters(env: &mut Environment<'static>) {
+    env.add_filter("hcl_string", |s: &str| crate::backend::hcl::hcl_string(s));
+    env.add_filter("hcl_comment", |s: &str| crate::backend::hcl::hcl_comment(s));
+    env.add_filter("pad", |s: &str, width: usize| format!("{s:<width$}"));
+    env.add_filter("hcl_value", |v: Value| -> Result<String, Error> {
+        expr_of(&v).map(|e| e.to_hcl())
+    });
+}
+
+/// Reads back a serialised `terraform::Expr` from the template context.
+fn expr_of(v: &Value) -> Result<crate::backend::terraform::Expr, Error> {
+    use crate::backend::terraform::{Expr, Segment};
+    let bad = |why: &str| {
+        Error::new(
+            ErrorKind::InvalidOperation,
+            format!("hcl_value: {why}: {v}"),
+        )
+    };
+    let kind = v.get_attr("kind")?;
+    match kind.as_str() {
+        Some("number") => {
+            let n = v
+                .get_attr("value")?
+                .as_i64()
+                .ok_or_else(|| bad("not a number"))?;
+            Ok(Expr::Number {
+                value: u32::try_from(n).map_err(|_| bad("out of range"))?,
+            })
+        }
+        Some("template") => {
+            let mut segments = Vec::new();
+            for s in v.get_attr("segments")?.try_iter()? {
+                let text = s
+                    .get_attr("text")?
+                    .as_str()
+                    .ok_or_else(|| bad("segment text"))?
+                    .to_string();
+                segments.push(match s.get_attr("kind")?.as_str() {
+                    Some("literal") => Segment::Literal(text),
+                    Some("reference") => Segment::Reference(text),
+                    _ => return Err(bad("segment kind")),
+                });
+            }
+            Ok(Expr::Template { segments })
+        }
+        _ => Err(bad("not an expression")),
+    }
 }
 
 #[cfg(test)]

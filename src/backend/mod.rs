@@ -3,6 +3,8 @@
 pub mod cdk;
 mod cfn_yaml;
 pub mod cloudformation;
+pub mod hcl;
+pub mod terraform;
 
 use crate::model::Model;
 
@@ -15,6 +17,8 @@ pub enum Output {
     CdkPython,
     CdkTypescriptApp,
     CdkPythonApp,
+    TerraformHcl,
+    TerraformJson,
 }
 
 impl Output {
@@ -26,6 +30,8 @@ impl Output {
         Output::CdkPython,
         Output::CdkTypescriptApp,
         Output::CdkPythonApp,
+        Output::TerraformHcl,
+        Output::TerraformJson,
     ];
 
     /// The file name of this output's golden file beside a fixture's spec.
@@ -37,6 +43,8 @@ impl Output {
             Output::CdkPython => "cdk.py",
             Output::CdkTypescriptApp => "cdk-app.ts",
             Output::CdkPythonApp => "cdk-app.py",
+            Output::TerraformHcl => "terraform.tf",
+            Output::TerraformJson => "terraform.tf.json",
         }
     }
 
@@ -48,6 +56,7 @@ impl Output {
             | Output::CdkPython
             | Output::CdkTypescriptApp
             | Output::CdkPythonApp => "cdk",
+            Output::TerraformHcl | Output::TerraformJson => "terraform",
         }
     }
 
@@ -61,6 +70,8 @@ impl Output {
             Output::CdkPython => cdk::render(model, cdk::Language::Python, false),
             Output::CdkTypescriptApp => cdk::render(model, cdk::Language::TypeScript, true),
             Output::CdkPythonApp => cdk::render(model, cdk::Language::Python, true),
+            Output::TerraformHcl => terraform::hcl(model),
+            Output::TerraformJson => terraform::json(model),
         }
     }
 }

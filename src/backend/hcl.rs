@@ -1,0 +1,190 @@
+//! Spelling text as HCL (Terraform's native syntax) and as Terraform JSON strings.
+//!
+//! `hcl_string` is the only way a string reaches a `.tf` file: every literal, map key
+//! and template segment goes through `escape_template_literal`, which it wraps. Terraform
+//! JSON strings are templates too, so `tf_json_string` applies the same template
+//! escapes and leaves quoting to serde_json.
+
+/// A string as an HCL quoted literal that Terraform decodes back to exactly `s`.
+///
+/// - `"` and `\` are backslash-escaped; newline, carriage return and tab become
+///   `\n`, `\r`, `\t`.
+/// - `${` becomes `$${` and `%{` becomes `%%{`: inside a quoted string they would
+///   start an interpolation or a template directive.
+/// - Other control characters, and the invisible characters that reorder or hide
+///   text for a reviewer (bidi controls, line/paragraph separators, BOM), become
+///   `\uXXXX`.
+/// - Every other character, Latin-1 letters included, is kept as UTF-8 so that
+///   a reviewer reads what IAM will store.
+pub fn hcl_string(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    out.push_str(&escape_template_literal(s));
+    out.push('"');
+    out
+}
+
+/// The body of a quoted HCL string (without the quotes): the one escaping routine
+/// behind `hcl_string` and the literal segments of interpolated strings.
+pub fn escape_template_literal(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '$' | '%' if chars.peek() == Some(&'{') => {
+                out.push(c);
+                out.push(c);
+            }
+            c if needs_unicode_escape(c) => out.push_str(&format!("\\u{:04X}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn needs_unicode_escape(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{200E}' | '\u{200F}' | '\u{2028}' | '\u{2029}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}'
+        )
+}
+
+/// A literal string inside Terraform JSON, where every string is a template: only
+/// the template openers need escaping; JSON quoting is serde_json's job.
+pub fn tf_json_string(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        if (c == '$' || c == '%') && chars.peek() == Some(&'{') {
+            out.push(c);
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Text for a `#` comment: kept on one line whatever it holds. Comments carry
+/// generated explanations, never values Terraform reads.
+pub fn hcl_comment(s: &str) -> String {
+    s.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Decodes an HCL quoted string the way the HCL specification describes
+    /// (escape sequences, then `$${` and `%%{`), so each row below proves a round
+    /// trip, not only a spelling. `terraform console` confirms the same decoding in
+    /// scripts/terraform-agreement.py.
+    fn decode_hcl_string(quoted: &str) -> String {
+        let inner: Vec<char> = quoted
+            .strip_prefix('"')
+            .and_then(|s| s.strip_suffix('"'))
+            .expect("quoted")
+            .chars()
+            .collect();
+        let mut out = String::new();
+        let mut i = 0;
+        while i < inner.len() {
+            let c = inner[i];
+            let next = inner.get(i + 1).copied();
+            match c {
+                '\\' => {
+                    i += 1;
+                    match next.expect("escape") {
+                        'n' => out.push('\n'),
+                        'r' => out.push('\r'),
+                        't' => out.push('\t'),
+                        '"' => out.push('"'),
+                        '\\' => out.push('\\'),
+                        'u' => {
+                            let hex: String = inner[i + 1..i + 5].iter().collect();
+                            out.push(
+                                char::from_u32(u32::from_str_radix(&hex, 16).unwrap()).unwrap(),
+                            );
+                            i += 4;
+                        }
+                        other => panic!("unknown escape \\{other}"),
+                    }
+                }
+                '"' => panic!("unescaped quote in {quoted}"),
+                // `$${` and `%%{` are the escapes; a lone `$` or `%` is itself.
+                '$' | '%' if next == Some(c) && inner.get(i + 2) == Some(&'{') => {
+                    out.push(c);
+                    i += 1;
+                }
+                '$' | '%' if next == Some('{') => panic!("unescaped template opener in {quoted}"),
+                c => out.push(c),
+            }
+            i += 1;
+        }
+        out
+    }
+
+    const TABLE: &[(&str, &str)] = &[
+        ("plain", r#""plain""#),
+        ("", r#""""#),
+        (r#"say "hi""#, r#""say \"hi\"""#),
+        (r"C:\temp\", r#""C:\\temp\\""#),
+        ("line1\nline2", r#""line1\nline2""#),
+        ("cr\r\nlf", r#""cr\r\nlf""#),
+        ("a\tb", r#""a\tb""#),
+        ("${aws:username}", r#""$${aws:username}""#),
+        ("%{ if true }x%{ endif }", r#""%%{ if true }x%%{ endif }""#),
+        ("$${already}", r#""$$${already}""#),
+        ("%%{already}", r#""%%%{already}""#),
+        ("$ {x} % {y} $x %x", r#""$ {x} % {y} $x %x""#),
+        ("ends with $", r#""ends with $""#),
+        (
+            "# not a comment // nor */ this",
+            r##""# not a comment // nor */ this""##,
+        ),
+        ("it's", r#""it's""#),
+        ("Grüße, señor, ÆØÅ ÿ", r#""Grüße, señor, ÆØÅ ÿ""#),
+        ("日本", r#""日本""#),
+        ("bell\u{7}", r#""bell\u0007""#),
+        ("del\u{7f}", r#""del\u007F""#),
+        ("nel\u{85}", r#""nel\u0085""#),
+        ("rtl\u{202E}txt", r#""rtl\u202Etxt""#),
+        ("ls\u{2028}ps\u{2029}", r#""ls\u2028ps\u2029""#),
+        ("\\${", r#""\\$${""#),
+        ("\\\"", r#""\\\"""#),
+    ];
+
+    #[test]
+    fn hcl_string_table() {
+        for (raw, expected) in TABLE {
+            assert_eq!(hcl_string(raw), *expected, "spelling of {raw:?}");
+            assert_eq!(decode_hcl_string(expected), *raw, "round trip of {raw:?}");
+        }
+    }
+
+    #[test]
+    fn tf_json_strings_escape_only_template_openers() {
+        for (raw, expected) in [
+            ("plain \"q\" \\ \n", "plain \"q\" \\ \n"),
+            ("${aws:username}", "$${aws:username}"),
+            ("%{ if }", "%%{ if }"),
+            ("$${x}", "$$${x}"),
+            ("$x % {", "$x % {"),
+            ("é", "é"),
+        ] {
+            assert_eq!(tf_json_string(raw), expected, "{raw:?}");
+        }
+    }
+
+    #[test]
+    fn comments_stay_on_one_line() {
+        assert_eq!(hcl_comment("a\nb\r\tc"), "a b  c");
+        assert_eq!(hcl_comment("case 1, VPC endpoint"), "case 1, VPC endpoint");
+    }
+}

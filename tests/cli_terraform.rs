@@ -1,0 +1,88 @@
+//! The terraform target's flags as users type them.
+
+use std::process::Command;
+
+fn ssm_profile(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_ssm-profile"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(args)
+        .output()
+        .expect("runs")
+}
+
+const SEED: &str = "fixtures/seed/spec.yaml";
+
+#[test]
+fn hcl_is_the_default_and_json_is_available() {
+    let hcl = ssm_profile(&["build", SEED, "--target", "terraform"]);
+    assert_eq!(hcl.status.code(), Some(0));
+    let golden = std::fs::read("fixtures/seed/terraform.tf").unwrap();
+    assert_eq!(hcl.stdout, golden);
+    let explicit = ssm_profile(&["build", SEED, "--target", "terraform", "--format", "hcl"]);
+    assert_eq!(explicit.stdout, golden);
+    let json = ssm_profile(&["build", SEED, "--target", "terraform", "--format", "json"]);
+    assert_eq!(json.status.code(), Some(0));
+    assert_eq!(
+        json.stdout,
+        std::fs::read("fixtures/seed/terraform.tf.json").unwrap()
+    );
+}
+
+#[test]
+fn yaml_is_a_usage_error_for_terraform() {
+    let out = ssm_profile(&["build", SEED, "--target", "terraform", "--format", "yaml"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("Terraform has no YAML syntax"), "{stderr}");
+    let out = ssm_profile(&[
+        "build",
+        SEED,
+        "--target",
+        "cloudformation",
+        "--format",
+        "hcl",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = ssm_profile(&[
+        "build",
+        SEED,
+        "--target",
+        "cloudformation",
+        "--no-provider-block",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn module_use_leaves_out_only_the_provider_block() {
+    let golden = std::fs::read_to_string("fixtures/seed/terraform.tf").unwrap();
+    let out = ssm_profile(&[
+        "build",
+        SEED,
+        "--target",
+        "terraform",
+        "--no-provider-block",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let module = String::from_utf8(out.stdout).unwrap();
+    let block = "\nterraform {\n  required_providers {\n    aws = {\n      source  = \"hashicorp/aws\"\n      version = \">= 6.0\"\n    }\n  }\n}\n";
+    assert!(golden.contains(block));
+    assert_eq!(module, golden.replacen(block, "", 1));
+
+    let out = ssm_profile(&[
+        "build",
+        SEED,
+        "--target",
+        "terraform",
+        "--format",
+        "json",
+        "--no-provider-block",
+    ]);
+    let module: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut golden: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string("fixtures/seed/terraform.tf.json").unwrap())
+            .unwrap();
+    golden.as_object_mut().unwrap().remove("terraform");
+    assert_eq!(module, golden);
+}
