@@ -722,20 +722,21 @@ fn session_manager_statements(
         }
     }
     if sm.cloudwatch_logging {
-        // DescribeLogGroups cannot be narrowed to a resource; the write actions can,
-        // to log groups of this partition.
+        // DescribeLogGroups takes no resource narrower than `*`; the other three act
+        // on log groups and streams, so they are limited to this partition's.
         statements.push(Statement {
             sid: "SessionLogsDescribe".into(),
-            actions: vec![
-                "logs:DescribeLogGroups".into(),
-                "logs:DescribeLogStreams".into(),
-            ],
+            actions: vec!["logs:DescribeLogGroups".into()],
             resources: vec!["*".into()],
-            purpose: "Session Manager: find the log group and stream for session logs".into(),
+            purpose: "Session Manager: find the log group for session logs".into(),
         });
         statements.push(Statement {
             sid: "SessionLogsToCloudWatch".into(),
-            actions: vec!["logs:CreateLogStream".into(), "logs:PutLogEvents".into()],
+            actions: vec![
+                "logs:CreateLogStream".into(),
+                "logs:DescribeLogStreams".into(),
+                "logs:PutLogEvents".into(),
+            ],
             resources: vec![format!("arn:{}:logs:*:*:log-group:*", partition.arn_id)],
             purpose: "Session Manager: write session logs to CloudWatch Logs".into(),
         });
@@ -902,19 +903,27 @@ fn check_iam_name(
     Ok(())
 }
 
+/// IAM's own rule admits any printable ASCII between slashes, but the CloudFormation
+/// registry schema of AWS::IAM::ManagedPolicy allows only `/` or segments of
+/// `[A-Za-z0-9.,+@=_-]` (pattern `^((/[A-Za-z0-9\.,\+@=_-]+)*)/$`, cfn-lint 1.58.0).
+/// The path applies to the policies too, so the stricter rule holds for all.
 fn check_path(ctx: &Ctx, path: &str) -> Result<String, SpecError> {
-    let ok = path == "/"
-        || (path.len() >= 3
-            && path.len() <= limits::PATH_MAX
-            && path.starts_with('/')
-            && path.ends_with('/')
-            && path.chars().all(|c| ('\u{21}'..='\u{7e}').contains(&c)));
-    if ok && !path.contains("//") {
+    let segment_ok = |seg: &str| {
+        !seg.is_empty()
+            && seg
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || ".,+@=_-".contains(c))
+    };
+    let ok = path.len() <= limits::PATH_MAX
+        && path.starts_with('/')
+        && path.ends_with('/')
+        && (path == "/" || path[1..path.len() - 1].split('/').all(segment_ok));
+    if ok {
         Ok(path.to_string())
     } else {
         Err(ctx.err(
             "path",
-            format!("`{path}` is not an IAM path: it must be `/` or begin and end with `/`, with printable ASCII and no spaces or empty segments between, at most 512 characters"),
+            format!("`{path}` is not an IAM path: it must be `/`, or segments of letters, digits and .,+@=_- each between slashes (as `/platform/ssm/`), at most 512 characters"),
         ))
     }
 }
