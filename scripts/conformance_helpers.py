@@ -29,7 +29,7 @@ REGION = "us-east-1"
 def verdict(case, problems):
     if problems:
         for p in problems:
-            print(f"  {case}: {p}", file=sys.stderr)
+            print("\n".join(f"  {case}: {ln}" for ln in p.splitlines()), file=sys.stderr)
         print(f"FAIL\t{case}\t{problems[0].splitlines()[0]}" + (f" (+{len(problems) - 1} more)" if len(problems) > 1 else ""))
     else:
         print(f"PASS\t{case}")
@@ -64,6 +64,9 @@ def cmd_meaning(root, out, cases):
                     texts[f] = json.dumps(im.meaning(f, part), indent=2, sort_keys=True) + "\n"
                 except im.MeaningError as e:
                     problems.append(f"cannot reduce {f.name}: {e}")
+            for f in files:
+                if f in texts:
+                    problems += [f"{f.name}: {p}" for p in profile_trust_problems(json.loads(texts[f]), part)]
             (Path(out) / "meaning").mkdir(parents=True, exist_ok=True)
             if texts:
                 base = files[0]
@@ -77,6 +80,28 @@ def cmd_meaning(root, out, cases):
         except Exception as e:
             problems.append(f"{type(e).__name__}: {e}")
         verdict(case, problems)
+
+
+EC2_PRINCIPALS = {"aws": {"ec2.amazonaws.com"}, "aws-us-gov": {"ec2.amazonaws.com"},
+                  # sources conflict for China (aws-facts.md section 3): accept either
+                  "aws-cn": {"ec2.amazonaws.com.cn", "ec2.amazonaws.com"},
+                  "aws-eusc": {"ec2.amazonaws.com", "ec2.amazonaws.eu"}}
+
+
+def profile_trust_problems(meaning: dict, partition: str) -> list:
+    """Every role an instance profile holds must let EC2 assume it (moto does not check)."""
+    ok = EC2_PRINCIPALS.get(partition, {"ec2.amazonaws.com"})
+    out = []
+    for prof, p in meaning["instance_profiles"].items():
+        role = meaning["roles"].get(p["role"])
+        if role is None or role["external"]:
+            continue  # an existing role's trust is not in the template
+        if not any(st.get("Effect") == "Allow" and "sts:AssumeRole" in st.get("Action", [])
+                   and ok & set(st.get("Principal", {}).get("Service", [])) and "Condition" not in st
+                   for st in role["trust"]):
+            out.append(f"instance profile {prof}: role {p['role']} does not let EC2 ({' or '.join(sorted(ok))}) "
+                       f"sts:AssumeRole; trust is {json.dumps(role['trust'])}")
+    return out
 
 
 # ------------------------------------------------------------------ yaml == json
