@@ -1,14 +1,19 @@
-pub fn add(left: u64, right: u64) -> u64 {
-    left + right
-}
+//! ssm-profile compiles a small spec into infrastructure-as-code for the AWS Systems
+//! Manager EC2 instance profile: spec -> model -> backend -> text.
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+pub mod backend;
+pub mod cli;
+pub mod diag;
+pub mod model;
+pub mod refdata;
+pub mod source;
+pub mod spec;
+pub mod templates;
 
-    #[test]
-    fn it_works() {
-        let result = add(2, 2);
-        assert_eq!(result, 4);
-    }
+pub use diag::{Error, SpecError};
+
+/// Reads and validates a spec: the shared front half of every command.
+pub fn load(source: &source::Source) -> Result<model::Model, SpecError> {
+    let spec = source.parse()?;
+    model::build(&spec, source)
 }

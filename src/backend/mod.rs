@@ -1,0 +1,49 @@
+//! Backends turn the model into files as text. None of them writes to disk.
+
+mod cfn_yaml;
+pub mod cloudformation;
+
+use crate::model::Model;
+
+/// One kind of output file. Each backend renders one or more of them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Output {
+    CloudFormationJson,
+    CloudFormationYaml,
+}
+
+impl Output {
+    /// Every output, in the order golden files and `--out-dir` list them.
+    pub const ALL: &'static [Output] = &[Output::CloudFormationJson, Output::CloudFormationYaml];
+
+    /// The file name of this output's golden file beside a fixture's spec.
+    pub fn golden_name(self) -> &'static str {
+        match self {
+            Output::CloudFormationJson => "cloudformation.json",
+            Output::CloudFormationYaml => "cloudformation.yaml",
+        }
+    }
+
+    /// The target this output belongs to, as the CLI names it.
+    pub fn target(self) -> &'static str {
+        match self {
+            Output::CloudFormationJson | Output::CloudFormationYaml => "cloudformation",
+        }
+    }
+
+    /// Renders the model. `Err` carries a message for a spec that is valid but that
+    /// this target cannot express.
+    pub fn render(self, model: &Model) -> Result<String, String> {
+        match self {
+            Output::CloudFormationJson => cloudformation::json(model),
+            Output::CloudFormationYaml => cloudformation::yaml(model),
+        }
+    }
+}
+
+/// Serialises data as pretty JSON with LF endings and one trailing newline.
+pub fn pretty_json(value: &serde_json::Value) -> String {
+    let mut text = serde_json::to_string_pretty(value).expect("JSON values always serialise");
+    text.push('\n');
+    text
+}

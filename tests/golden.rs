@@ -1,0 +1,205 @@
+//! Golden files: every fixture's spec beside the exact output of every target.
+//!
+//! `fixtures/<case>/spec.yaml` (or `spec.json`) is compiled to each output and compared
+//! with `fixtures/<case>/<output file>`, or with `<target>.error` when the target
+//! refuses the spec. `fixtures/invalid/<case>/` runs the real binary and compares its
+//! stderr with `error.txt`. A mismatch prints a unified diff; `UPDATE_GOLDENS=1`
+//! rewrites the goldens and lists the files it changed.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use libtest_mimic::{Arguments, Failed, Trial};
+use ssm_profile::backend::Output;
+use ssm_profile::source::Source;
+
+fn fixtures_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")
+}
+
+fn updating() -> bool {
+    std::env::var_os("UPDATE_GOLDENS").is_some_and(|v| v == "1")
+}
+
+fn spec_file(dir: &Path) -> Option<PathBuf> {
+    ["spec.yaml", "spec.json"]
+        .iter()
+        .map(|n| dir.join(n))
+        .find(|p| p.exists())
+}
+
+fn case_dirs(root: &Path) -> Vec<PathBuf> {
+    let mut dirs: Vec<PathBuf> = fs::read_dir(root)
+        .map(|entries| {
+            entries
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.is_dir() && spec_file(p).is_some())
+                .collect()
+        })
+        .unwrap_or_default();
+    dirs.sort();
+    dirs
+}
+
+/// Compares `actual` with the golden at `path`, or rewrites it under UPDATE_GOLDENS.
+fn check_golden(path: &Path, actual: &str) -> Result<(), Failed> {
+    let expected = fs::read_to_string(path).ok();
+    if expected.as_deref() == Some(actual) {
+        return Ok(());
+    }
+    if updating() {
+        fs::write(path, actual).map_err(|e| format!("{}: {e}", path.display()))?;
+        eprintln!(
+            "golden {}: {}",
+            if expected.is_some() {
+                "updated"
+            } else {
+                "created"
+            },
+            path.display()
+        );
+        return Ok(());
+    }
+    let expected = expected.unwrap_or_default();
+    let diff = similar::TextDiff::from_lines(&expected, actual)
+        .unified_diff()
+        .context_radius(3)
+        .header(&path.display().to_string(), "actual")
+        .to_string();
+    Err(format!(
+        "{} does not match (UPDATE_GOLDENS=1 rewrites it)\n{diff}",
+        path.display()
+    )
+    .into())
+}
+
+fn target_error_file(dir: &Path, output: Output) -> PathBuf {
+    dir.join(format!("{}.error", output.target()))
+}
+
+fn valid_case(dir: &Path, output: Output) -> Result<(), Failed> {
+    let spec = spec_file(dir).ok_or("no spec")?;
+    let text = fs::read_to_string(&spec)?;
+    let name = spec.file_name().unwrap().to_string_lossy().to_string();
+    let source = Source::new(name, text);
+    let model = ssm_profile::load(&source).map_err(|e| format!("the spec is invalid:\n{e}"))?;
+    let golden = dir.join(output.golden_name());
+    let refusal = target_error_file(dir, output);
+    match output.render(&model) {
+        Ok(text) => {
+            if !text.ends_with('\n') || text.ends_with("\n\n") || text.contains('\r') {
+                return Err("output must end with exactly one LF and contain no CR".into());
+            }
+            if refusal.exists() && !updating() {
+                return Err(
+                    format!("{} exists but the target did not refuse", refusal.display()).into(),
+                );
+            }
+            if updating() {
+                let _ = fs::remove_file(&refusal);
+            }
+            check_golden(&golden, &text)
+        }
+        Err(message) => {
+            if golden.exists() && !updating() {
+                return Err(format!(
+                    "the target refused ({message}) but {} exists",
+                    golden.display()
+                )
+                .into());
+            }
+            if updating() {
+                let _ = fs::remove_file(&golden);
+            }
+            check_golden(&refusal, &format!("{message}\n"))
+        }
+    }
+}
+
+fn invalid_case(dir: &Path) -> Result<(), Failed> {
+    let spec = spec_file(dir).ok_or("no spec")?;
+    let name = spec.file_name().unwrap().to_string_lossy().to_string();
+    let out = Command::new(env!("CARGO_BIN_EXE_ssm-profile"))
+        .current_dir(dir)
+        .args(["build", &name, "--target", "cloudformation"])
+        .output()?;
+    if out.status.code() != Some(2) {
+        return Err(format!("exit code {:?}, expected 2", out.status.code()).into());
+    }
+    if !out.stdout.is_empty() {
+        return Err("an invalid spec printed to stdout".into());
+    }
+    let stderr = String::from_utf8(out.stderr)?;
+    if stderr.contains("panicked") {
+        return Err(format!("the program panicked:\n{stderr}").into());
+    }
+    check_golden(&dir.join("error.txt"), &stderr)
+}
+
+/// Every file in a fixture folder is either its spec, a golden some output claims,
+/// or a documented extra; anything else is a stale golden.
+fn no_stray_files(dir: &Path) -> Result<(), Failed> {
+    let mut known: Vec<String> = vec![
+        "spec.yaml".into(),
+        "spec.json".into(),
+        "README.md".into(),
+        "checkov-skip.txt".into(),
+    ];
+    for o in Output::ALL {
+        known.push(o.golden_name().into());
+        known.push(format!("{}.error", o.target()));
+    }
+    for entry in fs::read_dir(dir)? {
+        let name = entry?.file_name().to_string_lossy().to_string();
+        if !known.contains(&name) {
+            return Err(format!("{}: unexpected file {name}", dir.display()).into());
+        }
+    }
+    Ok(())
+}
+
+fn main() {
+    let args = Arguments::from_args();
+    let root = fixtures_root();
+    let mut trials = Vec::new();
+    let valid = case_dirs(&root);
+    let invalid = case_dirs(&root.join("invalid"));
+    for dir in valid {
+        let case = dir.file_name().unwrap().to_string_lossy().to_string();
+        for &output in Output::ALL {
+            let dir = dir.clone();
+            trials.push(Trial::test(
+                format!("golden::{case}::{}", output.golden_name()),
+                move || valid_case(&dir, output),
+            ));
+        }
+        trials.push(Trial::test(
+            format!("golden::{case}::no_stray_files"),
+            move || no_stray_files(&dir),
+        ));
+    }
+    for dir in invalid {
+        let case = dir.file_name().unwrap().to_string_lossy().to_string();
+        trials.push(Trial::test(format!("invalid::{case}"), move || {
+            invalid_case(&dir)
+        }));
+    }
+    trials.push(Trial::test("fixtures::enough_cases", {
+        let root = root.clone();
+        move || {
+            let (v, i) = (
+                case_dirs(&root).len(),
+                case_dirs(&root.join("invalid")).len(),
+            );
+            if v < 12 || i < 15 {
+                return Err(format!(
+                    "{v} valid and {i} invalid fixtures; at least 12 and 15 are required"
+                )
+                .into());
+            }
+            Ok(())
+        }
+    }));
+    libtest_mimic::run(&args, trials).exit();
+}
