@@ -219,12 +219,17 @@ class Aws:
 
     def __init__(self, endpoint):
         from awscli.clidriver import create_clidriver
-        self.create, self.endpoint = create_clidriver, endpoint
+        self.create, self.endpoint, self.driver = create_clidriver, endpoint, None
+
+    def new_credentials(self):
+        """Call after changing AWS_* credentials in os.environ: the driver caches them."""
+        self.driver = None
 
     def __call__(self, *args, check=True):
         out, err = io.StringIO(), io.StringIO()
+        self.driver = self.driver or self.create()
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            rc = self.create().main(["--endpoint-url", self.endpoint, "--output", "json", *args])
+            rc = self.driver.main(["--endpoint-url", self.endpoint, "--output", "json", *args])
         if check and rc != 0:
             raise RuntimeError(f"aws {' '.join(args[:2])} failed (rc {rc}): {err.getvalue().strip()}")
         return json.loads(out.getvalue()) if out.getvalue().strip() else {}
@@ -266,12 +271,16 @@ def cmd_deploy(endpoint, root, cases):
         try:
             os.environ.pop("AWS_SESSION_TOKEN", None)
             os.environ.update(base_env)
+            aws.new_credentials()
             # one moto account per fixture, so names never collide between fixtures
             account = f"{100000000000 + i + 1}"
             c = aws("sts", "assume-role", "--role-arn", f"arn:aws:iam::{account}:role/conformance",
                     "--role-session-name", "conformance")["Credentials"]
             os.environ.update(AWS_ACCESS_KEY_ID=c["AccessKeyId"], AWS_SECRET_ACCESS_KEY=c["SecretAccessKey"],
                               AWS_SESSION_TOKEN=c["SessionToken"])
+            aws.new_credentials()
+            if aws("sts", "get-caller-identity")["Account"] != account:
+                raise RuntimeError(f"moto did not switch to account {account}")
             tpath = d / "cloudformation.json"
             t = json.loads(tpath.read_text())
             created, external, profiles, policies = expected_state(t, fixture_partition(d))
