@@ -1,0 +1,478 @@
+#!/usr/bin/env python3
+"""Reduce an IaC output to its canonical "IAM meaning", so targets can be compared.
+
+    iam_meaning.py [--partition P] FILE            print the meaning as sorted JSON
+    iam_meaning.py [--partition P] --compare A B... exit 1 with a diff if meanings differ
+
+FILE kinds (chosen by name): *.json with "Resources" -> CloudFormation (also CDK's
+synthesized template); *.tf -> Terraform HCL (needs python-hcl2); *.tf.json ->
+Terraform JSON.
+
+The meaning (all lists sorted, Sids dropped):
+  roles: {name: {path, external, trust: [statement...], managed_policy_arns: [...],
+                 custom_policies: [name...], grants: [[effect, action, resource, cond]...]}}
+  instance_profiles: {name: {role, path}}
+Pseudo parameters: AWS::Partition -> the fixture's partition, AWS::AccountId ->
+${ACCOUNT}, AWS::Region -> ${REGION}, AWS::URLSuffix -> the partition's DNS suffix.
+A role the template does not define but attaches a policy to is "external".
+
+Add a target by writing a reducer: a function (path, partition) -> Model that calls
+Model.add_role / attach_managed / add_policy_grants / add_instance_profile.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import json
+import re
+import sys
+from pathlib import Path
+
+ACCOUNT = "${ACCOUNT}"
+REGION = "${REGION}"
+DNS_SUFFIX = {"aws": "amazonaws.com", "aws-cn": "amazonaws.com.cn", "aws-us-gov": "amazonaws.com",
+              "aws-eusc": "amazonaws.eu"}
+
+
+class MeaningError(Exception):
+    pass
+
+
+def as_list(v):
+    if v is None:
+        return []
+    return v if isinstance(v, list) else [v]
+
+
+def canon(v):
+    """Stable text of any JSON value (used for conditions and sorting)."""
+    return json.dumps(v, sort_keys=True, separators=(",", ":"))
+
+
+def norm_statement(st: dict) -> dict:
+    """Statement without Sid, with list-valued fields sorted and singletons as lists."""
+    out = {}
+    for k, v in st.items():
+        if k == "Sid":
+            continue
+        if k in ("Action", "NotAction", "Resource", "NotResource"):
+            out[k] = sorted(as_list(v))
+        elif k in ("Principal", "NotPrincipal"):
+            out[k] = v if v == "*" else {t: sorted(as_list(x)) for t, x in sorted(v.items())}
+        elif k == "Condition":
+            out[k] = {op: {key: sorted(as_list(val), key=canon) for key, val in sorted(kv.items())}
+                      for op, kv in sorted(v.items())}
+        else:
+            out[k] = v
+    return out
+
+
+def grants_of(doc: dict) -> list:
+    """(effect, action, resource, condition) for every Action x Resource pair."""
+    out = []
+    for st in as_list(doc.get("Statement")):
+        st = norm_statement(st)
+        acts = [("", a) for a in st.get("Action", [])] + [("not:", a) for a in st.get("NotAction", [])]
+        ress = [("", r) for r in st.get("Resource", [])] + [("not:", r) for r in st.get("NotResource", [])]
+        cond = canon(st["Condition"]) if "Condition" in st else ""
+        for ap, a in acts:
+            for rp, r in ress:
+                out.append([st.get("Effect", "Allow"), ap + a, rp + r, cond])
+    return out
+
+
+class Model:
+    def __init__(self):
+        self.roles: dict[str, dict] = {}
+        self.profiles: dict[str, dict] = {}
+
+    def _role(self, name: str) -> dict:
+        if not isinstance(name, str):
+            raise MeaningError(f"role name is not a literal string: {name!r}")
+        return self.roles.setdefault(name, {"path": None, "external": True, "trust": [],
+                                            "managed_policy_arns": set(), "custom_policies": set(),
+                                            "grants": set()})
+
+    def add_role(self, name, path, trust_doc):
+        r = self._role(name)
+        r["external"] = False
+        r["path"] = path or "/"
+        r["trust"] = sorted((norm_statement(s) for s in as_list(trust_doc.get("Statement"))), key=canon)
+
+    def attach_managed(self, role, arn):
+        if not isinstance(arn, str):
+            raise MeaningError(f"managed policy ARN is not a literal string: {arn!r}")
+        self._role(role)["managed_policy_arns"].add(arn)
+
+    def add_policy_grants(self, role, policy_name, doc):
+        r = self._role(role)
+        r["custom_policies"].add(policy_name or "(unnamed)")
+        for g in grants_of(doc):
+            r["grants"].add(tuple(g))
+
+    def add_instance_profile(self, name, role, path):
+        if not isinstance(name, str):
+            raise MeaningError(f"instance profile name is not a literal string: {name!r}")
+        self.profiles[name] = {"role": role, "path": path or "/"}
+
+    def to_json(self) -> dict:
+        roles = {}
+        for n, r in sorted(self.roles.items()):
+            roles[n] = {"path": r["path"], "external": r["external"], "trust": r["trust"],
+                        "managed_policy_arns": sorted(r["managed_policy_arns"]),
+                        "custom_policies": sorted(r["custom_policies"]),
+                        "grants": sorted(list(g) for g in r["grants"])}
+        return {"roles": roles, "instance_profiles": dict(sorted(self.profiles.items()))}
+
+
+# ---------------------------------------------------------------- CloudFormation
+class CfnResolver:
+    """Resolves the intrinsic functions the compiler (and CDK) emit to concrete values."""
+
+    def __init__(self, template: dict, partition: str, account=ACCOUNT, region=REGION):
+        self.t = template
+        self.res = template.get("Resources", {})
+        self.pseudo = {"AWS::Partition": partition, "AWS::AccountId": account, "AWS::Region": region,
+                       "AWS::URLSuffix": DNS_SUFFIX.get(partition, "amazonaws.com"),
+                       "AWS::NoValue": None}
+        self.partition, self.account = partition, account
+
+    def ref(self, name: str):
+        if name in self.pseudo:
+            return self.pseudo[name]
+        params = self.t.get("Parameters", {})
+        if name in params:
+            if "Default" not in params[name]:
+                raise MeaningError(f"parameter {name} has no Default")
+            return params[name]["Default"]
+        r = self.res.get(name)
+        if r is None:
+            raise MeaningError(f"Ref to unknown name {name}")
+        p = r.get("Properties", {})
+        if r["Type"] == "AWS::IAM::Role":
+            return self.v(p.get("RoleName")) or f"<generated:{name}>"
+        if r["Type"] == "AWS::IAM::InstanceProfile":
+            return self.v(p.get("InstanceProfileName")) or f"<generated:{name}>"
+        if r["Type"] == "AWS::IAM::ManagedPolicy":
+            return f"<policy:{name}>"
+        raise MeaningError(f"Ref to unsupported resource type {r['Type']} ({name})")
+
+    def getatt(self, name: str, attr: str):
+        r = self.res.get(name)
+        if r is None:
+            raise MeaningError(f"Fn::GetAtt on unknown resource {name}")
+        p = r.get("Properties", {})
+        if r["Type"] == "AWS::IAM::Role" and attr == "Arn":
+            path = self.v(p.get("Path")) or "/"
+            return f"arn:{self.partition}:iam::{self.account}:role{path}{self.ref(name)}"
+        if r["Type"] == "AWS::IAM::InstanceProfile" and attr == "Arn":
+            path = self.v(p.get("Path")) or "/"
+            return f"arn:{self.partition}:iam::{self.account}:instance-profile{path}{self.ref(name)}"
+        if r["Type"] == "AWS::IAM::ManagedPolicy" and attr == "PolicyArn":
+            return f"<policy:{name}>"
+        raise MeaningError(f"Fn::GetAtt {name}.{attr} is not supported")
+
+    def sub(self, text: str, vars_: dict):
+        def one(m):
+            inner = m.group(1)
+            if inner.startswith("!"):
+                return "${" + inner[1:] + "}"
+            if inner in vars_:
+                return str(self.v(vars_[inner]))
+            if "." in inner and inner not in self.pseudo:
+                return str(self.getatt(*inner.split(".", 1)))
+            return str(self.ref(inner))
+        return re.sub(r"\$\{([^}]+)\}", one, text)
+
+    def v(self, x):
+        if isinstance(x, list):
+            return [y for y in (self.v(e) for e in x) if y is not None]
+        if not isinstance(x, dict):
+            return x
+        if len(x) == 1:
+            (k, a), = x.items()
+            if k == "Ref":
+                return self.ref(a)
+            if k == "Fn::Sub":
+                return self.sub(a, {}) if isinstance(a, str) else self.sub(a[0], a[1])
+            if k == "Fn::Join":
+                return a[0].join(str(e) for e in self.v(a[1]))
+            if k == "Fn::GetAtt":
+                name, attr = a.split(".", 1) if isinstance(a, str) else a
+                return self.getatt(name, attr)
+            if k.startswith("Fn::") or k == "Condition":
+                raise MeaningError(f"intrinsic {k} is not supported by iam_meaning")
+        return {k: self.v(e) for k, e in x.items()}
+
+
+def reduce_cloudformation(path: Path, partition: str) -> Model:
+    t = json.loads(path.read_text())
+    # CDK's bootstrap plumbing has no IAM meaning.
+    t.get("Parameters", {}).pop("BootstrapVersion", None)
+    t.get("Rules", {}).pop("CheckBootstrapVersion", None)
+    r = CfnResolver(t, partition)
+    m = Model()
+    res = t.get("Resources", {})
+    for lid, x in res.items():
+        if x.get("Type") == "AWS::IAM::Role":
+            p = x.get("Properties", {})
+            name = r.ref(lid)
+            m.add_role(name, r.v(p.get("Path")), r.v(p["AssumeRolePolicyDocument"]))
+            for arn in r.v(as_list(p.get("ManagedPolicyArns"))):
+                if arn.startswith("<policy:"):
+                    pol = res[arn[8:-1]]["Properties"]
+                    m.add_policy_grants(name, r.v(pol.get("ManagedPolicyName")), r.v(pol["PolicyDocument"]))
+                else:
+                    m.attach_managed(name, arn)
+            for pol in as_list(p.get("Policies")):  # inline policies
+                m.add_policy_grants(name, "inline:" + r.v(pol["PolicyName"]), r.v(pol["PolicyDocument"]))
+    for lid, x in res.items():
+        p = x.get("Properties", {})
+        if x.get("Type") == "AWS::IAM::ManagedPolicy":
+            doc = r.v(p["PolicyDocument"])
+            for role in r.v(as_list(p.get("Roles"))):
+                m.add_policy_grants(role, r.v(p.get("ManagedPolicyName")) or f"<generated:{lid}>", doc)
+            if p.get("Users") or p.get("Groups"):
+                raise MeaningError(f"{lid}: Users/Groups attachments are not supported")
+        elif x.get("Type") == "AWS::IAM::Policy":
+            doc = r.v(p["PolicyDocument"])
+            for role in r.v(as_list(p.get("Roles"))):
+                m.add_policy_grants(role, "inline:" + r.v(p["PolicyName"]), doc)
+        elif x.get("Type") == "AWS::IAM::InstanceProfile":
+            roles = r.v(as_list(p.get("Roles")))
+            if len(roles) != 1:
+                raise MeaningError(f"{lid}: an instance profile holds exactly one role, got {roles}")
+            m.add_instance_profile(r.ref(lid), roles[0], r.v(p.get("Path")))
+    return m
+
+
+# ---------------------------------------------------------------- Terraform
+def _hcl_loads(text: str) -> dict:
+    import hcl2  # python-hcl2 8.1.4; only needed for Terraform HCL
+    return hcl2.loads(text, serialization_options=hcl2.SerializationOptions(strip_string_quotes=True))
+
+
+def _tf_blocks(doc: dict, kind: str):
+    """(type, name, body) of every `resource`/`data` block, for HCL (python-hcl2) or JSON."""
+    sect = doc.get(kind, [])
+    for chunk in as_list(sect):
+        for typ, by_name in chunk.items():
+            for name, bodies in by_name.items():
+                for body in as_list(bodies):
+                    yield typ, name, {k: v for k, v in body.items() if not k.startswith("__")}
+
+
+def split_interp(s: str) -> list:
+    """Split a Terraform template string into ("lit", text) and ("expr", inner) parts,
+    counting braces and skipping quoted strings inside expressions; $${ is a literal."""
+    out, i, lit = [], 0, []
+    while i < len(s):
+        if s.startswith("$${", i):
+            lit.append("${"); i += 3; continue
+        if s.startswith("${", i):
+            depth, j, q = 1, i + 2, False
+            while j < len(s) and depth:
+                c = s[j]
+                if q:
+                    if c == "\\":
+                        j += 1
+                    elif c == '"':
+                        q = False
+                elif c == '"':
+                    q = True
+                elif c == "{":
+                    depth += 1
+                elif c == "}":
+                    depth -= 1
+                j += 1
+            if depth:
+                raise MeaningError(f"unbalanced interpolation in {s!r}")
+            if lit:
+                out.append(("lit", "".join(lit))); lit = []
+            out.append(("expr", s[i + 2:j - 1])); i = j; continue
+        lit.append(s[i]); i += 1
+    if lit or not out:
+        out.append(("lit", "".join(lit)))
+    return out
+
+
+class TfResolver:
+
+    def __init__(self, doc: dict, partition: str):
+        self.partition = partition
+        self.res = {(t, n): b for t, n, b in _tf_blocks(doc, "resource")}
+        self.data = {(t, n): b for t, n, b in _tf_blocks(doc, "data")}
+        self.vars = {}
+        for chunk in as_list(doc.get("variable", [])):
+            for n, b in chunk.items():
+                b = as_list(b)[0]
+                self.vars[n] = b.get("default")
+        self.locals = {}
+        for chunk in as_list(doc.get("locals", [])):
+            for b in as_list(chunk):
+                self.locals.update({k: v for k, v in b.items() if not k.startswith("__")})
+
+    def expr(self, e: str):
+        e = e.strip()
+        m = re.fullmatch(r"jsonencode\((.*)\)", e, re.S)
+        if m:
+            return self.v(_hcl_loads("x = " + m.group(1) + "\n")["x"])
+        parts = e.split(".")
+        if parts[0] == "var":
+            return self.v(self.vars[parts[1]])
+        if parts[0] == "local":
+            return self.v(self.locals[parts[1]])
+        if parts[0] == "data":
+            typ, name, attr = parts[1], parts[2], ".".join(parts[3:])
+            if typ == "aws_partition":
+                return {"partition": self.partition, "dns_suffix": DNS_SUFFIX.get(self.partition),
+                        "id": self.partition}[attr]
+            if typ == "aws_caller_identity" and attr in ("account_id", "id"):
+                return ACCOUNT
+            if typ == "aws_region" and attr in ("region", "name", "id"):
+                return REGION
+            if typ == "aws_iam_policy_document" and attr == "json":
+                return self.policy_document(self.data[(typ, name)])
+            if typ == "aws_iam_role" and attr in ("name", "id"):
+                return self.v(self.data[(typ, name)]["name"])
+            raise MeaningError(f"unsupported Terraform reference {e}")
+        if len(parts) >= 3 and (parts[0], parts[1]) in self.res:
+            typ, name, attr = parts[0], parts[1], ".".join(parts[2:])
+            body = self.res[(typ, name)]
+            if typ in ("aws_iam_role", "aws_iam_instance_profile", "aws_iam_policy") and attr in ("name", "id") \
+                    and not (typ == "aws_iam_policy" and attr == "id"):
+                return self.v(body["name"])
+            if typ == "aws_iam_policy" and attr in ("arn", "id"):
+                return f"<policy:{name}>"
+            if typ == "aws_iam_role" and attr == "arn":
+                return f"arn:{self.partition}:iam::{ACCOUNT}:role{self.v(body.get('path')) or '/'}{self.v(body['name'])}"
+        raise MeaningError(f"unsupported Terraform expression ${{{e}}}")
+
+    def v(self, x):
+        if isinstance(x, list):
+            return [self.v(e) for e in x]
+        if isinstance(x, dict):
+            return {k: self.v(e) for k, e in x.items() if not k.startswith("__")}
+        if not isinstance(x, str):
+            return x
+        parts = split_interp(x)
+        if len(parts) == 1 and parts[0][0] == "expr":
+            return self.expr(parts[0][1])  # may be a non-string (jsonencode, lists)
+        return "".join(t if k == "lit" else str(self.expr(t)) for k, t in parts)
+
+    def policy_text(self, x):
+        v = self.v(x)
+        if isinstance(v, str):
+            v = json.loads(v)  # a literal JSON policy (heredoc or string)
+        return v
+
+    def policy_document(self, body: dict) -> dict:
+        stmts = []
+        for s in as_list(body.get("statement")):
+            s = self.v(s)
+            st = {"Effect": s.get("effect", "Allow")}
+            for tf, cf in (("actions", "Action"), ("not_actions", "NotAction"),
+                           ("resources", "Resource"), ("not_resources", "NotResource")):
+                if s.get(tf) is not None:
+                    st[cf] = s[tf]
+            for tf, cf in (("principals", "Principal"), ("not_principals", "NotPrincipal")):
+                if s.get(tf):
+                    st[cf] = {}
+                    for p in as_list(s[tf]):
+                        st[cf].setdefault(p["type"], []).extend(as_list(p["identifiers"]))
+            for c in as_list(s.get("condition")):
+                st.setdefault("Condition", {}).setdefault(c["test"], {})[c["variable"]] = c["values"]
+            stmts.append(st)
+        return {"Version": "2012-10-17", "Statement": stmts}
+
+
+def reduce_terraform(path: Path, partition: str) -> Model:
+    text = path.read_text()
+    doc = json.loads(text) if path.name.endswith(".tf.json") else _hcl_loads(text)
+    r = TfResolver(doc, partition)
+    m = Model()
+    policies = {n: b for (t, n), b in r.res.items() if t == "aws_iam_policy"}
+    for (t, n), b in r.res.items():
+        if t == "aws_iam_role":
+            if "name" not in b:
+                raise MeaningError(f"aws_iam_role.{n}: no literal name")
+            name = r.v(b["name"])
+            m.add_role(name, r.v(b.get("path")), r.policy_text(b["assume_role_policy"]))
+            for arn in r.v(as_list(b.get("managed_policy_arns"))):
+                m.attach_managed(name, arn)
+    for (t, n), b in r.res.items():
+        if t == "aws_iam_role_policy_attachment":
+            role, arn = r.v(b["role"]), r.v(b["policy_arn"])
+            if isinstance(arn, str) and arn.startswith("<policy:"):
+                pol = policies[arn[8:-1]]
+                m.add_policy_grants(role, r.v(pol.get("name")), r.policy_text(pol["policy"]))
+            else:
+                m.attach_managed(role, arn)
+        elif t == "aws_iam_role_policy":
+            m.add_policy_grants(r.v(b["role"]), "inline:" + r.v(b["name"]), r.policy_text(b["policy"]))
+        elif t == "aws_iam_instance_profile":
+            m.add_instance_profile(r.v(b["name"]), r.v(b["role"]), r.v(b.get("path")))
+        elif t == "aws_iam_policy_attachment":
+            raise MeaningError(f"aws_iam_policy_attachment.{n} is not supported (exclusive attachment)")
+    return m
+
+
+# ---------------------------------------------------------------- driver
+def reducer_for(path: Path):
+    n = path.name
+    if n.endswith(".tf") or n.endswith(".tf.json"):
+        return reduce_terraform
+    if n.endswith(".json"):
+        return reduce_cloudformation
+    raise MeaningError(f"no reducer for {path}")
+
+
+def meaning(path: Path, partition: str) -> dict:
+    try:
+        return reducer_for(path)(path, partition).to_json()
+    except MeaningError:
+        raise
+    except Exception as e:  # malformed input: name the file
+        raise MeaningError(f"{type(e).__name__}: {e}") from e
+
+
+def guess_partition(*texts: str) -> str:
+    """Partition of a fixture: the one its literal ARNs name, else aws."""
+    found = set()
+    for t in texts:
+        found.update(re.findall(r"arn:(aws(?:-[a-z]+)*):", t))
+    if len(found) > 1:
+        raise MeaningError(f"literal ARNs name several partitions: {sorted(found)}")
+    return found.pop() if found else "aws"
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--partition", help="default: guessed from literal ARNs in the files")
+    ap.add_argument("--compare", action="store_true")
+    ap.add_argument("files", nargs="+", type=Path)
+    a = ap.parse_args(argv)
+    part = a.partition or guess_partition(*(f.read_text() for f in a.files))
+    meanings = {}
+    for f in a.files:
+        try:
+            meanings[f] = json.dumps(meaning(f, part), indent=2, sort_keys=True) + "\n"
+        except MeaningError as e:
+            print(f"iam_meaning: {f}: {e}", file=sys.stderr)
+            return 2
+    if not a.compare:
+        for f in a.files:
+            print(meanings[f], end="")
+        return 0
+    base, rc = a.files[0], 0
+    for f in a.files[1:]:
+        if meanings[f] != meanings[base]:
+            rc = 1
+            sys.stdout.writelines(difflib.unified_diff(meanings[base].splitlines(True), meanings[f].splitlines(True),
+                                                       str(base), str(f)))
+    return rc
+
+
+if __name__ == "__main__":
+    sys.exit(main())
