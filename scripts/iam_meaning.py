@@ -265,11 +265,12 @@ def _tf_blocks(doc: dict, kind: str):
 
 def split_interp(s: str) -> list:
     """Split a Terraform template string into ("lit", text) and ("expr", inner) parts,
-    counting braces and skipping quoted strings inside expressions; $${ is a literal."""
+    counting braces and skipping quoted strings inside expressions; $${ and %%{ are
+    the escaped literals ${ and %{."""
     out, i, lit = [], 0, []
     while i < len(s):
-        if s.startswith("$${", i):
-            lit.append("${"); i += 3; continue
+        if s.startswith("$${", i) or s.startswith("%%{", i):
+            lit.append(s[i + 1:i + 3]); i += 3; continue
         if s.startswith("${", i):
             depth, j, q = 1, i + 2, False
             while j < len(s) and depth:
