@@ -2,8 +2,11 @@
 
 mod cfn_yaml;
 pub mod cloudformation;
+pub mod header;
 
 use crate::model::Model;
+
+pub use header::CommentSyntax;
 
 /// One kind of output file. Each backend renders one or more of them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,6 +32,30 @@ impl Output {
         match self {
             Output::CloudFormationJson | Output::CloudFormationYaml => "cloudformation",
         }
+    }
+
+    /// Where `build --out-dir` writes this output for the spec whose file stem is
+    /// `name`, relative to the out dir, `/`-separated. This is the documented tree of
+    /// docs/workflow.md: change a path only with a note there, since users commit it.
+    pub fn out_dir_path(self, name: &str) -> String {
+        match self {
+            Output::CloudFormationJson => format!("cloudformation/{name}.template.json"),
+            Output::CloudFormationYaml => format!("cloudformation/{name}.template.yaml"),
+        }
+    }
+
+    /// How this output's language writes the generated-file header.
+    pub fn comment_syntax(self) -> CommentSyntax {
+        match self {
+            Output::CloudFormationJson => CommentSyntax::None,
+            Output::CloudFormationYaml => CommentSyntax::Hash,
+        }
+    }
+
+    /// The file as every command writes it: the generated-file header (naming
+    /// `spec_name`, the spec path as the user gave it) and the rendered model.
+    pub fn generate(self, model: &Model, spec_name: &str) -> Result<String, String> {
+        header::apply(self, spec_name, self.render(model)?)
     }
 
     /// Renders the model. `Err` carries a message for a spec that is valid but that
