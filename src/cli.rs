@@ -18,7 +18,11 @@ pub const EXIT_INVALID: i32 = 2;
 #[command(
     name = "ssm-profile",
     version,
-    about = "Compiles a spec into IaC for the AWS Systems Manager EC2 instance profile"
+    about = "Compiles a spec into IaC for the AWS Systems Manager EC2 instance profile",
+    after_help = "Exit status: 0 success; 1 `check` found drifted or missing files; 2 anything to fix \
+(invalid spec, a target that refuses it, usage, unreadable or unwritable file).\n\
+Workflow: `ssm-profile init`, edit the spec, `ssm-profile build SPEC... --out-dir DIR`, \
+commit spec and DIR, gate merges on `ssm-profile check SPEC... --out-dir DIR`."
 )]
 pub struct Cli {
     #[command(subcommand)]
