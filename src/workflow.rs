@@ -414,6 +414,21 @@ mod tests {
     }
 
     #[test]
+    fn out_dir_paths_are_distinct_relative_and_named_after_the_spec() {
+        let paths: Vec<String> = Output::ALL.iter().map(|o| o.out_dir_path("prod")).collect();
+        for (i, p) in paths.iter().enumerate() {
+            assert!(p.contains("prod"), "{p}");
+            assert!(!p.starts_with('/') && !p.contains('\\'), "{p}");
+            assert!(
+                p.split('/')
+                    .all(|seg| !seg.is_empty() && seg != ".." && seg != "."),
+                "{p}"
+            );
+            assert!(!paths[..i].contains(p), "two outputs share {p}");
+        }
+    }
+
+    #[test]
     fn stems_name_the_generated_files() {
         assert_eq!(spec_stem("specs/prod.yaml").unwrap(), "prod");
         assert_eq!(spec_stem("prod.ssm.json").unwrap(), "prod.ssm");

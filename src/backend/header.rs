@@ -169,6 +169,11 @@ mod tests {
             let flags = crate::cli::target_flags(o);
             assert!(flags.starts_with("--target "), "{o:?}: {flags}");
         }
+        // And every target the command line offers names outputs.
+        use clap::ValueEnum;
+        for t in crate::cli::Target::value_variants() {
+            assert!(Output::ALL.iter().any(|o| o.target() == t.name()));
+        }
     }
 
     #[test]
