@@ -60,6 +60,13 @@ pub struct BuildArgs {
     /// Output syntax: json or yaml for cloudformation (default json).
     #[arg(long, value_enum, conflicts_with = "out_dir")]
     pub format: Option<Format>,
+    /// Language of the CDK code (default typescript); cdk only.
+    #[arg(long, value_enum, conflicts_with = "out_dir")]
+    pub language: Option<Language>,
+    /// Emit a runnable CDK app (App, Stack and the construct) instead of the module;
+    /// cdk only.
+    #[arg(long, conflicts_with = "out_dir")]
+    pub app: bool,
     /// Write to this file (atomically) instead of standard output.
     #[arg(short = 'o', long = "output", conflicts_with = "out_dir")]
     pub output: Option<String>,
@@ -103,6 +110,7 @@ pub struct CompletionsArgs {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Target {
     Cloudformation,
+    Cdk,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -111,11 +119,44 @@ pub enum Format {
     Yaml,
 }
 
-/// Picks the output for a target and the format flag, or says why the pair is wrong.
-pub fn output_for(target: Target, format: Option<Format>) -> Result<Output, String> {
-    match (target, format) {
-        (Target::Cloudformation, None | Some(Format::Json)) => Ok(Output::CloudFormationJson),
-        (Target::Cloudformation, Some(Format::Yaml)) => Ok(Output::CloudFormationYaml),
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Language {
+    Typescript,
+    Python,
+}
+
+/// Picks the output for a target and its flags, or says why the combination is wrong.
+pub fn output_for(
+    target: Target,
+    format: Option<Format>,
+    language: Option<Language>,
+    app: bool,
+) -> Result<Output, String> {
+    match target {
+        Target::Cloudformation => {
+            if language.is_some() || app {
+                return Err(
+                    "`--language` and `--app` apply only to `--target cdk`; CloudFormation takes `--format json|yaml`".into(),
+                );
+            }
+            match format {
+                None | Some(Format::Json) => Ok(Output::CloudFormationJson),
+                Some(Format::Yaml) => Ok(Output::CloudFormationYaml),
+            }
+        }
+        Target::Cdk => {
+            if format.is_some() {
+                return Err(
+                    "`--format` does not apply to `--target cdk`; choose the code with `--language typescript|python` and `--app`".into(),
+                );
+            }
+            Ok(match (language.unwrap_or(Language::Typescript), app) {
+                (Language::Typescript, false) => Output::CdkTypescript,
+                (Language::Typescript, true) => Output::CdkTypescriptApp,
+                (Language::Python, false) => Output::CdkPython,
+                (Language::Python, true) => Output::CdkPythonApp,
+            })
+        }
     }
 }
 
@@ -129,25 +170,47 @@ impl Target {
     }
 }
 
-/// The `--target`/`--format` flags that select `output`, shortest first: the inverse
-/// of `output_for`, so a new target or format is found without another table.
+/// The flags of `build` that select `output`, fewest first: the inverse of
+/// `output_for` over every flag value, so a new target or flag value is found without
+/// another table.
 pub fn target_flags(output: Output) -> String {
-    let formats = std::iter::once(None).chain(Format::value_variants().iter().copied().map(Some));
+    fn name<T: ValueEnum>(v: &T) -> String {
+        v.to_possible_value()
+            .map(|p| p.get_name().to_string())
+            .unwrap_or_default()
+    }
+    let formats = std::iter::once(None).chain(Format::value_variants().iter().map(Some));
+    let languages: Vec<Option<&Language>> = std::iter::once(None)
+        .chain(Language::value_variants().iter().map(Some))
+        .collect();
+    let mut found: Vec<Vec<String>> = Vec::new();
     for format in formats {
-        for &target in Target::value_variants() {
-            if output_for(target, format) == Ok(output) {
-                let name = |v: Option<clap::builder::PossibleValue>| {
-                    v.map(|v| v.get_name().to_string()).unwrap_or_default()
-                };
-                let mut flags = format!("--target {}", name(target.to_possible_value()));
-                if let Some(f) = format {
-                    flags.push_str(&format!(" --format {}", name(f.to_possible_value())));
+        for &language in &languages {
+            for app in [false, true] {
+                for target in Target::value_variants() {
+                    if output_for(*target, format.copied(), language.copied(), app) != Ok(output) {
+                        continue;
+                    }
+                    let mut flags = vec![format!("--target {}", name(target))];
+                    if let Some(f) = format {
+                        flags.push(format!("--format {}", name(f)));
+                    }
+                    if let Some(l) = language {
+                        flags.push(format!("--language {}", name(l)));
+                    }
+                    if app {
+                        flags.push("--app".into());
+                    }
+                    found.push(flags);
                 }
-                return flags;
             }
         }
     }
-    format!("--out-dir DIR (no flags select {output:?} alone)")
+    // The fewest flags; among equals, the first found (defaults before values).
+    match found.into_iter().min_by_key(|f| f.len()) {
+        Some(flags) => flags.join(" "),
+        None => format!("--out-dir DIR (no flags select {output:?} alone)"),
+    }
 }
 
 /// Runs the program and returns its exit code.
@@ -281,9 +344,11 @@ fn build(args: &BuildArgs) -> Result<i32, Error> {
             "give one --target without --out-dir (several only with --out-dir)".into(),
         ));
     };
-    let output = output_for(*target, args.format).map_err(|message| Error::Target {
-        file: spec.clone(),
-        message,
+    let output = output_for(*target, args.format, args.language, args.app).map_err(|message| {
+        Error::Target {
+            file: spec.clone(),
+            message,
+        }
     })?;
     let source = Source::read(spec)?;
     let model = crate::load(&source)?;
@@ -339,4 +404,34 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<(), Error> {
         let _ = std::fs::remove_file(&tmp);
     }
     result.map_err(io)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cdk_flags_pick_the_language_and_the_app() {
+        let cdk = |language, app| output_for(Target::Cdk, None, language, app);
+        assert_eq!(cdk(None, false), Ok(Output::CdkTypescript));
+        assert_eq!(
+            cdk(Some(Language::Typescript), true),
+            Ok(Output::CdkTypescriptApp)
+        );
+        assert_eq!(cdk(Some(Language::Python), false), Ok(Output::CdkPython));
+        assert_eq!(cdk(Some(Language::Python), true), Ok(Output::CdkPythonApp));
+    }
+
+    #[test]
+    fn flags_of_another_target_are_usage_errors() {
+        let err = output_for(Target::Cdk, Some(Format::Yaml), None, false).unwrap_err();
+        assert!(
+            err.contains("`--format` does not apply to `--target cdk`"),
+            "{err}"
+        );
+        for (language, app) in [(Some(Language::Python), false), (None, true)] {
+            let err = output_for(Target::Cloudformation, None, language, app).unwrap_err();
+            assert!(err.contains("apply only to `--target cdk`"), "{err}");
+        }
+    }
 }

@@ -651,7 +651,7 @@ fn s3_statements(
                 "s3:PutObjectAcl".into(),
             ],
             resources: cross_account,
-            purpose: "case 2, own bucket used across accounts: as above, plus s3:PutObjectAcl for the object ACL".into(),
+            purpose: "case 2, own bucket used across accounts: read and write objects, and set their ACL (s3:PutObjectAcl)".into(),
         });
     }
     if !encrypted.is_empty() {

@@ -111,7 +111,7 @@ impl Source {
             source_line: self
                 .text
                 .lines()
-                .nth(location.line - 1)
+                .nth(location.line.saturating_sub(1))
                 .map(|l| l.to_string()),
         }
     }

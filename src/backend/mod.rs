@@ -1,5 +1,6 @@
 //! Backends turn the model into files as text. None of them writes to disk.
 
+pub mod cdk;
 mod cfn_yaml;
 pub mod cloudformation;
 pub mod header;
@@ -13,17 +14,32 @@ pub use header::CommentSyntax;
 pub enum Output {
     CloudFormationJson,
     CloudFormationYaml,
+    CdkTypescript,
+    CdkPython,
+    CdkTypescriptApp,
+    CdkPythonApp,
 }
 
 impl Output {
     /// Every output, in the order golden files and `--out-dir` list them.
-    pub const ALL: &'static [Output] = &[Output::CloudFormationJson, Output::CloudFormationYaml];
+    pub const ALL: &'static [Output] = &[
+        Output::CloudFormationJson,
+        Output::CloudFormationYaml,
+        Output::CdkTypescript,
+        Output::CdkPython,
+        Output::CdkTypescriptApp,
+        Output::CdkPythonApp,
+    ];
 
     /// The file name of this output's golden file beside a fixture's spec.
     pub fn golden_name(self) -> &'static str {
         match self {
             Output::CloudFormationJson => "cloudformation.json",
             Output::CloudFormationYaml => "cloudformation.yaml",
+            Output::CdkTypescript => "cdk.ts",
+            Output::CdkPython => "cdk.py",
+            Output::CdkTypescriptApp => "cdk-app.ts",
+            Output::CdkPythonApp => "cdk-app.py",
         }
     }
 
@@ -31,6 +47,10 @@ impl Output {
     pub fn target(self) -> &'static str {
         match self {
             Output::CloudFormationJson | Output::CloudFormationYaml => "cloudformation",
+            Output::CdkTypescript
+            | Output::CdkPython
+            | Output::CdkTypescriptApp
+            | Output::CdkPythonApp => "cdk",
         }
     }
 
@@ -41,6 +61,10 @@ impl Output {
         match self {
             Output::CloudFormationJson => format!("cloudformation/{name}.template.json"),
             Output::CloudFormationYaml => format!("cloudformation/{name}.template.yaml"),
+            Output::CdkTypescript => format!("cdk/{name}.ts"),
+            Output::CdkPython => format!("cdk/{name}.py"),
+            Output::CdkTypescriptApp => format!("cdk/{name}-app.ts"),
+            Output::CdkPythonApp => format!("cdk/{name}-app.py"),
         }
     }
 
@@ -49,6 +73,8 @@ impl Output {
         match self {
             Output::CloudFormationJson => CommentSyntax::None,
             Output::CloudFormationYaml => CommentSyntax::Hash,
+            Output::CdkTypescript | Output::CdkTypescriptApp => CommentSyntax::Slashes,
+            Output::CdkPython | Output::CdkPythonApp => CommentSyntax::Hash,
         }
     }
 
@@ -64,6 +90,10 @@ impl Output {
         match self {
             Output::CloudFormationJson => cloudformation::json(model),
             Output::CloudFormationYaml => cloudformation::yaml(model),
+            Output::CdkTypescript => cdk::render(model, cdk::Language::TypeScript, false),
+            Output::CdkPython => cdk::render(model, cdk::Language::Python, false),
+            Output::CdkTypescriptApp => cdk::render(model, cdk::Language::TypeScript, true),
+            Output::CdkPythonApp => cdk::render(model, cdk::Language::Python, true),
         }
     }
 }

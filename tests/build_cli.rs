@@ -1,0 +1,231 @@
+//! The `build` command as a pipeline sees it: stdout, stdin, `-o`, exit codes, and
+//! nothing on stdout or disk when anything is wrong.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_ssm-profile"))
+}
+
+fn fixture(case: &str, file: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(case)
+        .join(file)
+}
+
+fn run_with_stdin(args: &[&str], stdin: &str) -> Output {
+    let mut child = bin()
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+/// `build CASE/spec.yaml --target cloudformation -o OUTPUT`.
+fn build_to_file(case: &str, output: &Path) -> Output {
+    bin()
+        .args(["build", fixture(case, "spec.yaml").to_str().unwrap()])
+        .args(["--target", "cloudformation", "-o"])
+        .arg(output)
+        .output()
+        .unwrap()
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "ssm-profile-build-cli-{}-{name}",
+        std::process::id()
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn stdout_is_the_golden_template() {
+    // Run beside the spec: the YAML header cites the spec path as given, and the
+    // goldens cite `spec.yaml`.
+    let dir = fixture("seed", "");
+    for (format, golden) in [
+        ("json", "cloudformation.json"),
+        ("yaml", "cloudformation.yaml"),
+    ] {
+        let out = bin()
+            .current_dir(&dir)
+            .args([
+                "build",
+                "spec.yaml",
+                "--target",
+                "cloudformation",
+                "--format",
+                format,
+            ])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        assert_eq!(
+            String::from_utf8(out.stdout).unwrap(),
+            std::fs::read_to_string(fixture("seed", golden)).unwrap()
+        );
+        // The seed's cross-account bucket earns a warning, on stderr only.
+        assert!(
+            String::from_utf8(out.stderr)
+                .unwrap()
+                .starts_with("warning: ")
+        );
+    }
+}
+
+#[test]
+fn stdin_reads_yaml_and_json() {
+    let yaml = std::fs::read_to_string(fixture("minimal", "spec.yaml")).unwrap();
+    let out = run_with_stdin(&["build", "-", "--target", "cloudformation"], &yaml);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        out.stdout,
+        std::fs::read(fixture("minimal", "cloudformation.json")).unwrap()
+    );
+
+    let json = std::fs::read_to_string(fixture("json-spec", "spec.json")).unwrap();
+    let out = run_with_stdin(&["build", "-", "--target", "cloudformation"], &json);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        out.stdout,
+        std::fs::read(fixture("json-spec", "cloudformation.json")).unwrap()
+    );
+}
+
+#[test]
+fn stdin_errors_name_stdin() {
+    let out = run_with_stdin(
+        &["build", "-", "--target", "cloudformation"],
+        "version: 1\nprofiles:\n  - nme: x\n",
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.starts_with("error: <stdin>:3:5: profiles[0]: unknown field `nme`"),
+        "{err}"
+    );
+}
+
+#[test]
+fn output_file_is_written_and_replaced() {
+    let dir = scratch("output");
+    let target = dir.join("ssm.template.json");
+    std::fs::write(&target, "old").unwrap();
+    let out = build_to_file("minimal", &target);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(out.stdout.is_empty());
+    assert_eq!(
+        std::fs::read(&target).unwrap(),
+        std::fs::read(fixture("minimal", "cloudformation.json")).unwrap()
+    );
+    // Only the target remains: the temporary file was renamed, not left behind.
+    assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 1);
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn a_bad_spec_leaves_the_output_file_alone() {
+    let dir = scratch("bad");
+    let target = dir.join("ssm.template.json");
+    std::fs::write(&target, "previous template").unwrap();
+    let out = build_to_file("invalid/unknown-field", &target);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    assert_eq!(
+        std::fs::read_to_string(&target).unwrap(),
+        "previous template"
+    );
+    let missing = dir.join("never.json");
+    let out = build_to_file("invalid/unknown-field", &missing);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!missing.exists());
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn refusal_names_the_target_that_can() {
+    let out = bin()
+        .args([
+            "build",
+            fixture("existing-role-managed", "spec.yaml")
+                .to_str()
+                .unwrap(),
+            "--target",
+            "cloudformation",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("--target terraform"), "{err}");
+    assert!(err.contains("LegacyWebRole"), "{err}");
+}
+
+#[test]
+fn usage_errors_exit_2_and_help_exits_0() {
+    let out = bin().args(["build", "spec.yaml"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    let out = bin()
+        .args(["build", "spec.yaml", "--target", "pulumi"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let out = bin().arg("--help").output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8(out.stdout).unwrap().contains("build"));
+}
+
+#[test]
+fn a_missing_spec_file_is_reported() {
+    let out = bin()
+        .args(["build", "no-such-spec.yaml", "--target", "cloudformation"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    assert!(
+        String::from_utf8(out.stderr)
+            .unwrap()
+            .starts_with("error: no-such-spec.yaml: ")
+    );
+}
+
+#[test]
+fn output_is_identical_on_every_run() {
+    let spec = fixture("multi-profile", "spec.yaml");
+    let runs: Vec<Vec<u8>> = (0..3)
+        .map(|_| {
+            bin()
+                .args([
+                    "build",
+                    spec.to_str().unwrap(),
+                    "--target",
+                    "cloudformation",
+                    "--format",
+                    "yaml",
+                ])
+                .output()
+                .unwrap()
+                .stdout
+        })
+        .collect();
+    assert!(runs.windows(2).all(|w| w[0] == w[1]));
+}
