@@ -56,6 +56,8 @@ pub enum Error {
     Target { file: String, message: String },
     /// Reading or writing a file failed.
     Io { path: String, error: std::io::Error },
+    /// The command line asks for something impossible: exit code 2.
+    Usage(String),
 }
 
 impl fmt::Display for Error {
@@ -64,6 +66,7 @@ impl fmt::Display for Error {
             Error::Spec(e) => e.fmt(f),
             Error::Target { file, message } => write!(f, "{file}: {message}"),
             Error::Io { path, error } => write!(f, "{path}: {error}"),
+            Error::Usage(message) => f.write_str(message),
         }
     }
 }

@@ -4,11 +4,14 @@
 pub mod backend;
 pub mod cli;
 pub mod diag;
+pub mod explain;
 pub mod model;
 pub mod refdata;
+pub mod schema;
 pub mod source;
 pub mod spec;
 pub mod templates;
+pub mod workflow;
 
 pub use diag::{Error, SpecError};
 

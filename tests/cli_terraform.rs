@@ -4,19 +4,24 @@ use std::process::Command;
 
 fn ssm_profile(args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_ssm-profile"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/seed"))
         .args(args)
         .output()
         .expect("runs")
 }
 
-const SEED: &str = "fixtures/seed/spec.yaml";
+/// Run from the fixture's folder, so the header names the spec as the golden does.
+const SEED: &str = "spec.yaml";
 
 #[test]
 fn hcl_is_the_default_and_json_is_available() {
     let hcl = ssm_profile(&["build", SEED, "--target", "terraform"]);
     assert_eq!(hcl.status.code(), Some(0));
-    let golden = std::fs::read("fixtures/seed/terraform.tf").unwrap();
+    let golden = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/fixtures/seed/terraform.tf"
+    ))
+    .unwrap();
     assert_eq!(hcl.stdout, golden);
     let explicit = ssm_profile(&["build", SEED, "--target", "terraform", "--format", "hcl"]);
     assert_eq!(explicit.stdout, golden);
@@ -24,7 +29,11 @@ fn hcl_is_the_default_and_json_is_available() {
     assert_eq!(json.status.code(), Some(0));
     assert_eq!(
         json.stdout,
-        std::fs::read("fixtures/seed/terraform.tf.json").unwrap()
+        std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/fixtures/seed/terraform.tf.json"
+        ))
+        .unwrap()
     );
 }
 
@@ -56,7 +65,11 @@ fn yaml_is_a_usage_error_for_terraform() {
 
 #[test]
 fn module_use_leaves_out_only_the_provider_block() {
-    let golden = std::fs::read_to_string("fixtures/seed/terraform.tf").unwrap();
+    let golden = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/fixtures/seed/terraform.tf"
+    ))
+    .unwrap();
     let out = ssm_profile(&[
         "build",
         SEED,
@@ -68,7 +81,13 @@ fn module_use_leaves_out_only_the_provider_block() {
     let module = String::from_utf8(out.stdout).unwrap();
     let block = "\nterraform {\n  required_providers {\n    aws = {\n      source  = \"hashicorp/aws\"\n      version = \">= 6.0\"\n    }\n  }\n}\n";
     assert!(golden.contains(block));
-    assert_eq!(module, golden.replacen(block, "", 1));
+    // The header's regenerate command carries the flag too.
+    let expected = golden.replacen(block, "", 1).replacen(
+        "--target terraform\n",
+        "--target terraform --no-provider-block\n",
+        1,
+    );
+    assert_eq!(module, expected);
 
     let out = ssm_profile(&[
         "build",
@@ -80,9 +99,21 @@ fn module_use_leaves_out_only_the_provider_block() {
         "--no-provider-block",
     ]);
     let module: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let mut golden: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string("fixtures/seed/terraform.tf.json").unwrap())
-            .unwrap();
-    golden.as_object_mut().unwrap().remove("terraform");
-    assert_eq!(module, golden);
+    let mut golden: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/fixtures/seed/terraform.tf.json"
+        ))
+        .unwrap(),
+    )
+    .unwrap();
+    let golden = golden.as_object_mut().unwrap();
+    golden.remove("terraform");
+    let comment = golden["//"].as_str().unwrap().replacen(
+        "--format json",
+        "--format json --no-provider-block",
+        1,
+    );
+    golden.insert("//".into(), comment.into());
+    assert_eq!(module.as_object().unwrap(), golden);
 }

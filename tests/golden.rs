@@ -1,8 +1,9 @@
 //! Golden files: every fixture's spec beside the exact output of every target.
 //!
-//! `fixtures/<case>/spec.yaml` (or `spec.json`) is compiled to each output and compared
-//! with `fixtures/<case>/<output file>`, or with `<target>.error` when the target
-//! refuses the spec. `fixtures/invalid/<case>/` runs the real binary and compares its
+//! `fixtures/<case>/spec.yaml` (or `spec.json`) is compiled to each output (with the
+//! generated-file header, citing the spec by its file name) and compared with
+//! `fixtures/<case>/<output file>`, or with `<target>.error` when the target refuses
+//! the spec; `explain.txt` holds what `ssm-profile explain` says about it. `fixtures/invalid/<case>/` runs the real binary and compares its
 //! stderr with `error.txt`. A mismatch prints a unified diff; `UPDATE_GOLDENS=1`
 //! rewrites the goldens and lists the files it changed.
 
@@ -82,11 +83,11 @@ fn valid_case(dir: &Path, output: Output) -> Result<(), Failed> {
     let spec = spec_file(dir).ok_or("no spec")?;
     let text = fs::read_to_string(&spec)?;
     let name = spec.file_name().unwrap().to_string_lossy().to_string();
-    let source = Source::new(name, text);
+    let source = Source::new(name.clone(), text);
     let model = ssm_profile::load(&source).map_err(|e| format!("the spec is invalid:\n{e}"))?;
     let golden = dir.join(output.golden_name());
     let refusal = target_error_file(dir, output);
-    match output.render(&model) {
+    match output.generate(&model, &name) {
         Ok(text) => {
             if !text.ends_with('\n') || text.ends_with("\n\n") || text.contains('\r') {
                 return Err("output must end with exactly one LF and contain no CR".into());
@@ -117,6 +118,21 @@ fn valid_case(dir: &Path, output: Output) -> Result<(), Failed> {
     }
 }
 
+fn explain_case(dir: &Path) -> Result<(), Failed> {
+    let spec = spec_file(dir).ok_or("no spec")?;
+    let name = spec.file_name().unwrap().to_string_lossy().to_string();
+    let source = Source::new(name.clone(), fs::read_to_string(&spec)?);
+    let model = ssm_profile::load(&source).map_err(|e| format!("the spec is invalid:\n{e}"))?;
+    let text = ssm_profile::explain::explain(&model, &name);
+    if text.lines().any(|l| l.ends_with(' ')) {
+        return Err("explain output has trailing spaces".into());
+    }
+    check_golden(&dir.join(EXPLAIN_GOLDEN), &text)
+}
+
+/// The golden of `ssm-profile explain`, beside every valid fixture.
+const EXPLAIN_GOLDEN: &str = "explain.txt";
+
 fn invalid_case(dir: &Path) -> Result<(), Failed> {
     let spec = spec_file(dir).ok_or("no spec")?;
     let name = spec.file_name().unwrap().to_string_lossy().to_string();
@@ -145,6 +161,7 @@ fn no_stray_files(dir: &Path) -> Result<(), Failed> {
         "spec.json".into(),
         "README.md".into(),
         "checkov-skip.txt".into(),
+        EXPLAIN_GOLDEN.into(),
     ];
     for o in Output::ALL {
         known.push(o.golden_name().into());
@@ -174,6 +191,10 @@ fn main() {
                 move || valid_case(&dir, output),
             ));
         }
+        trials.push(Trial::test(format!("golden::{case}::{EXPLAIN_GOLDEN}"), {
+            let dir = dir.clone();
+            move || explain_case(&dir)
+        }));
         trials.push(Trial::test(
             format!("golden::{case}::no_stray_files"),
             move || no_stray_files(&dir),

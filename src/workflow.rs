@@ -1,0 +1,457 @@
+//! The team workflow: `build --out-dir` writes every output of every spec into one
+//! stable tree, and `check` proves a committed tree is what `build` would write.
+//!
+//! Both start from the same `plan`, so they cannot disagree about a file. Nothing is
+//! written until every spec has compiled and every target has rendered.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::backend::Output;
+use crate::diag::Error;
+use crate::source::Source;
+
+/// One file the tree should hold.
+#[derive(Debug, Clone)]
+pub struct PlannedFile {
+    /// Path inside the out dir, `/`-separated, as `Output::out_dir_path` gives it.
+    pub relative: String,
+    pub path: PathBuf,
+    pub contents: String,
+    pub spec: String,
+}
+
+/// Everything `build --out-dir` would write, and the warnings of the specs.
+#[derive(Debug, Default)]
+pub struct Plan {
+    pub files: Vec<PlannedFile>,
+    /// `spec: profile `name`: warning`, in spec order.
+    pub warnings: Vec<String>,
+}
+
+/// The name a spec's files carry in the tree: its file stem (`prod.yaml` -> `prod`).
+pub fn spec_stem(spec: &str) -> Result<String, Error> {
+    if spec == "-" {
+        return Err(Error::Usage(
+            "standard input (`-`) has no file name to name the generated files after; give spec files with --out-dir".into(),
+        ));
+    }
+    let stem = Path::new(spec)
+        .file_stem()
+        .map(|s| s.to_string_lossy().to_string())
+        .unwrap_or_default();
+    if stem.is_empty() || stem.starts_with('.') {
+        return Err(Error::Usage(format!(
+            "{spec}: cannot name generated files after this path; give the spec a file name such as prod.yaml"
+        )));
+    }
+    Ok(stem)
+}
+
+/// Compiles every spec and renders every output of the selected targets (all when
+/// `targets` is empty). A target that refuses a spec is an error that names the
+/// targets that accepted it, so a tree is never silently incomplete.
+pub fn plan(specs: &[String], out_dir: &Path, targets: &[&str]) -> Result<Plan, Error> {
+    let mut stems: BTreeMap<String, &str> = BTreeMap::new();
+    for spec in specs {
+        let stem = spec_stem(spec)?;
+        if let Some(first) = stems.insert(stem.clone(), spec) {
+            return Err(Error::Usage(format!(
+                "{first} and {spec} would both write files named `{stem}` into the out dir; rename one spec"
+            )));
+        }
+    }
+    let outputs: Vec<Output> = Output::ALL
+        .iter()
+        .copied()
+        .filter(|o| targets.is_empty() || targets.contains(&o.target()))
+        .collect();
+    let mut plan = Plan::default();
+    for spec in specs {
+        let stem = spec_stem(spec)?;
+        let source = Source::read(spec)?;
+        let model = crate::load(&source)?;
+        let mut refused = Vec::new();
+        let mut accepted = Vec::new();
+        for &output in &outputs {
+            match output.generate(&model, &source.name) {
+                Ok(contents) => {
+                    let relative = output.out_dir_path(&stem);
+                    plan.files.push(PlannedFile {
+                        path: out_dir.join(&relative),
+                        relative,
+                        contents,
+                        spec: source.name.clone(),
+                    });
+                    accepted.push(output.target());
+                }
+                Err(message) => refused.push((output.target(), message)),
+            }
+        }
+        refused.dedup_by_key(|(t, _)| *t);
+        accepted.dedup();
+        if let Some((target, message)) = refused.first() {
+            let hint = if accepted.is_empty() {
+                String::new()
+            } else {
+                let flags: Vec<String> = accepted.iter().map(|t| format!("--target {t}")).collect();
+                format!(
+                    "\n(target {target} refuses this spec; to build only the targets that accept it, add {})",
+                    flags.join(" ")
+                )
+            };
+            return Err(Error::Target {
+                file: source.name.clone(),
+                message: format!("{message}{hint}"),
+            });
+        }
+        for p in &model.profiles {
+            for w in &p.warnings {
+                plan.warnings
+                    .push(format!("{}: profile `{}`: {w}", source.name, p.name));
+            }
+        }
+    }
+    Ok(plan)
+}
+
+/// What `write` did.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct WriteReport {
+    pub written: Vec<String>,
+    pub unchanged: Vec<String>,
+}
+
+/// Writes the plan in two phases. First every changed file goes to a temporary file
+/// beside its destination (creating directories as needed); any failure there removes
+/// the temporaries and the directories it created, so the tree is as it was. Then
+/// the temporaries are renamed over the destinations, which within one directory
+/// is atomic per file. Files whose bytes already match are not touched, so their
+/// timestamps do not change.
+pub fn write(plan: &Plan) -> Result<WriteReport, Error> {
+    let mut report = WriteReport::default();
+    let mut staged: Vec<(PathBuf, PathBuf, String)> = Vec::new();
+    let mut created_dirs: Vec<PathBuf> = Vec::new();
+    let result = (|| {
+        for file in &plan.files {
+            if std::fs::read(&file.path).is_ok_and(|old| old == file.contents.as_bytes()) {
+                report.unchanged.push(file.relative.clone());
+                continue;
+            }
+            let io = |error| Error::Io {
+                path: file.path.display().to_string(),
+                error,
+            };
+            if file.path.is_dir() {
+                return Err(io(std::io::Error::new(
+                    std::io::ErrorKind::IsADirectory,
+                    "a directory is where the generated file belongs",
+                )));
+            }
+            let dir = file.path.parent().expect("an out-dir path has a parent");
+            create_dirs(dir, &mut created_dirs).map_err(|error| Error::Io {
+                path: dir.display().to_string(),
+                error,
+            })?;
+            let tmp = temp_path(&file.path);
+            // Registered before writing, so a half-written temporary is removed too.
+            staged.push((tmp.clone(), file.path.clone(), file.relative.clone()));
+            let mut f = std::fs::File::create(&tmp).map_err(io)?;
+            f.write_all(file.contents.as_bytes())
+                .and_then(|()| f.sync_all())
+                .map_err(io)?;
+        }
+        Ok(())
+    })();
+    if let Err(e) = result {
+        for (tmp, _, _) in &staged {
+            let _ = std::fs::remove_file(tmp);
+        }
+        for dir in created_dirs.iter().rev() {
+            let _ = std::fs::remove_dir(dir);
+        }
+        return Err(e);
+    }
+    let mut staged = staged.into_iter();
+    while let Some((tmp, path, relative)) = staged.next() {
+        if let Err(error) = std::fs::rename(&tmp, &path) {
+            let _ = std::fs::remove_file(&tmp);
+            for (tmp, _, _) in staged {
+                let _ = std::fs::remove_file(tmp);
+            }
+            let done = if report.written.is_empty() {
+                "no file was changed".to_string()
+            } else {
+                format!("already replaced: {}", report.written.join(", "))
+            };
+            return Err(Error::Io {
+                path: path.display().to_string(),
+                error: std::io::Error::new(error.kind(), format!("{error} ({done})")),
+            });
+        }
+        report.written.push(relative);
+    }
+    Ok(report)
+}
+
+fn temp_path(path: &Path) -> PathBuf {
+    let name = path.file_name().expect("a file path").to_string_lossy();
+    path.with_file_name(format!(".{name}.tmp-{}", std::process::id()))
+}
+
+/// `create_dir_all` that remembers which directories it made, outermost first.
+fn create_dirs(dir: &Path, created: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    let mut missing = Vec::new();
+    let mut cur = Some(dir);
+    while let Some(d) = cur {
+        if d.as_os_str().is_empty() || d.exists() {
+            break;
+        }
+        missing.push(d.to_path_buf());
+        cur = d.parent();
+    }
+    for d in missing.into_iter().rev() {
+        std::fs::create_dir(&d)?;
+        created.push(d);
+    }
+    Ok(())
+}
+
+/// The state of one planned file on disk.
+#[derive(Debug, PartialEq, Eq)]
+pub enum FileState {
+    UpToDate,
+    Missing,
+    /// The file differs; `diff` is a unified diff from the disk to what build writes.
+    Drifted {
+        diff: String,
+        note: Option<String>,
+    },
+}
+
+/// What `check` found.
+#[derive(Debug, Default)]
+pub struct CheckReport {
+    pub files: Vec<(PlannedFile, FileState)>,
+}
+
+impl CheckReport {
+    pub fn is_clean(&self) -> bool {
+        self.files.iter().all(|(_, s)| *s == FileState::UpToDate)
+    }
+
+    /// The report for the user: a diff per drifted file, a line per missing file,
+    /// and a summary line. `color` adds ANSI colours.
+    pub fn render(&self, color: bool) -> String {
+        let paint = |code: &str, line: &str| {
+            if color {
+                format!("\x1b[{code}m{line}\x1b[0m")
+            } else {
+                line.to_string()
+            }
+        };
+        let mut out = String::new();
+        let (mut ok, mut drifted, mut missing) = (0, 0, 0);
+        for (file, state) in &self.files {
+            match state {
+                FileState::UpToDate => ok += 1,
+                FileState::Missing => {
+                    missing += 1;
+                    out.push_str(&paint(
+                        "1;31",
+                        &format!(
+                            "missing: {} (generated from {})",
+                            file.path.display(),
+                            file.spec
+                        ),
+                    ));
+                    out.push('\n');
+                }
+                FileState::Drifted { diff, note } => {
+                    drifted += 1;
+                    out.push_str(&paint(
+                        "1",
+                        &format!(
+                            "drifted: {} (generated from {})",
+                            file.path.display(),
+                            file.spec
+                        ),
+                    ));
+                    out.push('\n');
+                    if let Some(note) = note {
+                        out.push_str(note);
+                        out.push('\n');
+                    }
+                    for line in diff.lines() {
+                        let code = if line.starts_with("+++") || line.starts_with("---") {
+                            "1"
+                        } else if line.starts_with('+') {
+                            "32"
+                        } else if line.starts_with('-') {
+                            "31"
+                        } else if line.starts_with("@@") {
+                            "36"
+                        } else {
+                            ""
+                        };
+                        out.push_str(&if code.is_empty() {
+                            line.to_string()
+                        } else {
+                            paint(code, line)
+                        });
+                        out.push('\n');
+                    }
+                }
+            }
+        }
+        let total = self.files.len();
+        if drifted + missing == 0 {
+            out.push_str(&format!("{total} generated files up to date\n"));
+        } else {
+            out.push_str(&format!(
+                "{drifted} drifted, {missing} missing, {ok} up to date of {total} generated files; run `ssm-profile build` with the same arguments and --out-dir to update them\n"
+            ));
+        }
+        out
+    }
+}
+
+/// Compares every planned file with the disk. Never writes.
+pub fn check(plan: &Plan) -> Result<CheckReport, Error> {
+    let mut report = CheckReport::default();
+    for file in &plan.files {
+        let state = match std::fs::read(&file.path) {
+            Ok(bytes) if bytes == file.contents.as_bytes() => FileState::UpToDate,
+            Ok(bytes) => drift(&file.path, &bytes, &file.contents),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => FileState::Missing,
+            Err(error) if file.path.is_dir() => FileState::Drifted {
+                diff: String::new(),
+                note: Some(format!("a directory is where the file belongs ({error})")),
+            },
+            Err(error) => {
+                return Err(Error::Io {
+                    path: file.path.display().to_string(),
+                    error,
+                });
+            }
+        };
+        report.files.push((file.clone(), state));
+    }
+    Ok(report)
+}
+
+fn drift(path: &Path, on_disk: &[u8], expected: &str) -> FileState {
+    let old = String::from_utf8_lossy(on_disk);
+    let note = if old.replace("\r\n", "\n") == expected {
+        Some("the file differs only in line endings (CRLF); generated files use LF: add `* text eol=lf` for them to .gitattributes".to_string())
+    } else if std::str::from_utf8(on_disk).is_err() {
+        Some("the file on disk is not valid UTF-8".to_string())
+    } else {
+        None
+    };
+    let diff = similar::TextDiff::from_lines(old.as_ref(), expected)
+        .unified_diff()
+        .context_radius(3)
+        .header(
+            &format!("{} (on disk)", path.display()),
+            &format!("{} (generated)", path.display()),
+        )
+        .to_string();
+    FileState::Drifted { diff, note }
+}
+
+/// Whether `check` should colour its report: only on a terminal, and never when
+/// NO_COLOR is set to anything non-empty (no-color.org).
+/// `no_color` is the value of NO_COLOR, if set.
+pub fn use_color(is_terminal: bool, no_color: Option<&std::ffi::OsStr>) -> bool {
+    is_terminal && no_color.is_none_or(|v| v.is_empty())
+}
+
+/// The commented starter spec `init` writes.
+pub const STARTER: &str = include_str!("starter.yaml");
+
+/// Writes the starter spec to `path`; refuses when anything exists there.
+pub fn init(path: &Path) -> Result<(), Error> {
+    let io = |error| Error::Io {
+        path: path.display().to_string(),
+        error,
+    };
+    // create_new refuses an existing file without a window between test and create.
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .map_err(|error| {
+            if error.kind() == std::io::ErrorKind::AlreadyExists {
+                Error::Usage(format!(
+                    "{}: the file exists; init never overwrites a spec (choose another path)",
+                    path.display()
+                ))
+            } else {
+                io(error)
+            }
+        })?;
+    f.write_all(STARTER.as_bytes())
+        .and_then(|()| f.sync_all())
+        .map_err(io)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_starter_spec_compiles_for_every_target() {
+        let source = Source::new("ssm-profile.yaml", STARTER);
+        let model = crate::load(&source).expect("the starter compiles");
+        assert_eq!(model.profiles.len(), 1);
+        assert!(model.profiles[0].warnings.is_empty());
+        for &o in Output::ALL {
+            o.generate(&model, "ssm-profile.yaml")
+                .unwrap_or_else(|e| panic!("{o:?} refuses the starter: {e}"));
+        }
+    }
+
+    #[test]
+    fn out_dir_paths_are_distinct_relative_and_named_after_the_spec() {
+        let paths: Vec<String> = Output::ALL.iter().map(|o| o.out_dir_path("prod")).collect();
+        for (i, p) in paths.iter().enumerate() {
+            assert!(p.contains("prod"), "{p}");
+            assert!(!p.starts_with('/') && !p.contains('\\'), "{p}");
+            assert!(
+                p.split('/')
+                    .all(|seg| !seg.is_empty() && seg != ".." && seg != "."),
+                "{p}"
+            );
+            assert!(!paths[..i].contains(p), "two outputs share {p}");
+        }
+    }
+
+    #[test]
+    fn stems_name_the_generated_files() {
+        assert_eq!(spec_stem("specs/prod.yaml").unwrap(), "prod");
+        assert_eq!(spec_stem("prod.ssm.json").unwrap(), "prod.ssm");
+        assert!(spec_stem("-").is_err());
+        assert!(spec_stem("specs/.yaml").is_err());
+    }
+
+    #[test]
+    fn crlf_drift_says_so() {
+        let FileState::Drifted { note, diff } = drift(Path::new("f"), b"a\r\nb\r\n", "a\nb\n")
+        else {
+            panic!("not drift");
+        };
+        assert!(note.unwrap().contains("CRLF"));
+        assert!(diff.contains("-a\r"));
+    }
+
+    #[test]
+    fn color_only_when_asked_and_allowed() {
+        use std::ffi::OsStr;
+        assert!(use_color(true, None));
+        assert!(use_color(true, Some(OsStr::new(""))));
+        assert!(!use_color(true, Some(OsStr::new("1"))));
+        assert!(!use_color(false, None));
+    }
+}
