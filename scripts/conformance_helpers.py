@@ -136,6 +136,8 @@ def cfn_policies(template: dict, partition: str):
 
 
 # ------------------------------------------------------------------ parliament
+PARLIAMENT_PARTITIONS = {"aws", "aws-cn", "aws-us-gov"}
+
 def cmd_parliament(root, cases):
     import parliament
     from parliament.cli import is_finding_filtered
@@ -153,7 +155,14 @@ def cmd_parliament(root, cases):
                     n_trust += 1
                     continue
                 n += 1
-                pol = parliament.analyze_policy_string(json.dumps(doc), filepath=where)
+                text = json.dumps(doc)
+                partition = fixture_partition(d)
+                if partition not in PARLIAMENT_PARTITIONS:
+                    # parliament 1.6.4 knows only these partitions and reports every
+                    # other ARN as "Unexpected partition"; the actions and resource
+                    # types it judges are the same, so it reads the ARNs as aws ones.
+                    text = text.replace(f'"arn:{partition}:', '"arn:aws:')
+                pol = parliament.analyze_policy_string(text, filepath=where)
                 for f in pol.findings:
                     f = parliament.enhance_finding(f)
                     if not is_finding_filtered(f, "LOW"):
