@@ -176,6 +176,21 @@ pub struct Attr {
     pub value: Expr,
 }
 
+/// `name` and, when the spec gives one, `path`: how every IAM resource opens.
+fn name_and_path(name: &str, path: Option<&str>) -> Vec<Attr> {
+    let mut items = vec![Attr {
+        key: "name",
+        value: Expr::string(name),
+    }];
+    if let Some(path) = path {
+        items.push(Attr {
+            key: "path",
+            value: Expr::string(path),
+        });
+    }
+    items
+}
+
 /// A run of single-line arguments, with the key width `terraform fmt` aligns `=` to.
 #[derive(Debug, Clone, Serialize)]
 pub struct Attrs {
@@ -400,16 +415,7 @@ impl Context {
             let tags = tags_of(p);
             let (role, existing_role, role_name_expr) = match &p.role {
                 RoleRef::Create(r) => {
-                    let mut items = vec![Attr {
-                        key: "name",
-                        value: Expr::string(&r.name),
-                    }];
-                    if let Some(path) = &r.path {
-                        items.push(Attr {
-                            key: "path",
-                            value: Expr::string(path),
-                        });
-                    }
+                    let mut items = name_and_path(&r.name, r.path.as_deref());
                     if let Some(d) = &r.description {
                         items.push(Attr {
                             key: "description",
@@ -497,16 +503,7 @@ impl Context {
             let mut policies = Vec::new();
             for c in &p.custom_policies {
                 let policy_address = policy_names.claim(&snake_case(&c.id));
-                let mut items = vec![Attr {
-                    key: "name",
-                    value: Expr::string(&c.name),
-                }];
-                if let Some(path) = &c.path {
-                    items.push(Attr {
-                        key: "path",
-                        value: Expr::string(path),
-                    });
-                }
+                let items = name_and_path(&c.name, c.path.as_deref());
                 policies.push(PolicyCtx {
                     address: policy_address.clone(),
                     attrs: Attrs::new(items),
@@ -540,16 +537,7 @@ impl Context {
             }
 
             let instance_profile = p.instance_profile.as_ref().map(|ip| {
-                let mut items = vec![Attr {
-                    key: "name",
-                    value: Expr::string(&ip.name),
-                }];
-                if let Some(path) = &ip.path {
-                    items.push(Attr {
-                        key: "path",
-                        value: Expr::string(path),
-                    });
-                }
+                let mut items = name_and_path(&ip.name, ip.path.as_deref());
                 items.push(Attr {
                     key: "role",
                     value: role_name_expr.clone(),
