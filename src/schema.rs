@@ -27,8 +27,9 @@ pub const PARTITIONS: &[PartitionName] = &[
 
 /// The characters of IAM names (roles, policies, instance profiles).
 const IAM_NAME_CHAR: &str = "[A-Za-z0-9_+=,.@-]";
-/// An IAM path: `/` or `/segment/.../` of printable ASCII, no empty segment.
-const PATH: &str = r"^/([\x21-\x2e\x30-\x7e]+/)*$";
+/// An IAM path as the model accepts it (CloudFormation's ManagedPolicy pattern):
+/// `/` or `/segment/.../` of letters, digits and `.,+@=_-`.
+const PATH: &str = r"^/([A-Za-z0-9.,+@=_-]+/)*$";
 /// IAM's tag character class.
 const TAG_CHARS: &str = r"^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$";
 
@@ -233,11 +234,12 @@ fn tags() -> Value {
             "pattern": TAG_CHARS,
             "not": { "pattern": "^[aA][wW][sS]:" },
         },
-        "additionalProperties": {
+        // A tag with no value (`team:`) is the empty value.
+        "additionalProperties": nullable(json!({
             "type": "string",
             "maxLength": limits::TAG_VALUE_MAX,
             "pattern": TAG_CHARS,
-        },
+        })),
     }))
 }
 

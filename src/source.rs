@@ -270,3 +270,37 @@ impl MarkedEventReceiver for Walker<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tags_of(name: &str, text: &str) -> Vec<(String, String)> {
+        let spec = Source::new(name, text).parse().expect("valid");
+        spec.profiles[0].tags.clone().into_iter().collect()
+    }
+
+    #[test]
+    fn a_tag_without_a_value_has_the_empty_value() {
+        let yaml = "version: 1\nprofiles:\n  - name: a\n    tags:\n      a:\n      b: ~\n      c: null\n      d: 4711\n";
+        let expected = [("a", ""), ("b", ""), ("c", ""), ("d", "4711")];
+        let expected: Vec<(String, String)> = expected
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        assert_eq!(tags_of("spec.yaml", yaml), expected);
+        let json = r#"{"version": 1, "profiles": [{"name": "a", "tags": {"a": null}}]}"#;
+        assert_eq!(
+            tags_of("spec.json", json),
+            [("a".to_string(), String::new())]
+        );
+    }
+
+    #[test]
+    fn a_tag_given_twice_is_an_error_at_the_tags() {
+        let yaml = "version: 1\nprofiles:\n  - name: a\n    tags:\n      a: x\n      a: y\n";
+        let err = Source::new("spec.yaml", yaml).parse().unwrap_err();
+        assert_eq!(err.path, "profiles[0].tags");
+        assert_eq!(err.message, "tag `a` is given twice");
+    }
+}

@@ -177,7 +177,10 @@ where
         }
         fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
             let mut out = BTreeMap::new();
-            while let Some((key, value)) = map.next_entry::<String, String>()? {
+            // A tag written with no value (`team:`, `~`, `null`) has the empty value,
+            // which IAM allows, rather than the text "null".
+            while let Some((key, value)) = map.next_entry::<String, Option<String>>()? {
+                let value = value.unwrap_or_default();
                 if out.contains_key(&key) {
                     return Err(serde::de::Error::custom(format_args!(
                         "tag `{key}` is given twice"
