@@ -91,6 +91,10 @@ pub struct CheckArgs {
     /// Only these targets, as given to `build` (repeatable; default all).
     #[arg(long, value_enum)]
     pub target: Vec<Target>,
+    /// The specs given are all there are: a file in the tree's target folders that
+    /// none of them generates (left by a removed or renamed spec) is drift too.
+    #[arg(long)]
+    pub exhaustive: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -298,7 +302,10 @@ fn build_tree(args: &BuildArgs, out_dir: &Path) -> Result<i32, Error> {
 
 fn check(args: &CheckArgs) -> Result<i32, Error> {
     let plan = crate::workflow::plan(&args.specs, &args.out_dir, &target_names(&args.target))?;
-    let report = crate::workflow::check(&plan)?;
+    let mut report = crate::workflow::check(&plan)?;
+    if args.exhaustive {
+        report.strays = crate::workflow::strays(&plan, &args.out_dir)?;
+    }
     let stdout = std::io::stdout();
     let color = crate::workflow::use_color(
         stdout.is_terminal(),

@@ -234,11 +234,13 @@ pub enum FileState {
 #[derive(Debug, Default)]
 pub struct CheckReport {
     pub files: Vec<(PlannedFile, FileState)>,
+    /// Files in the tree that no given spec generates (`check --exhaustive`).
+    pub strays: Vec<PathBuf>,
 }
 
 impl CheckReport {
     pub fn is_clean(&self) -> bool {
-        self.files.iter().all(|(_, s)| *s == FileState::UpToDate)
+        self.files.iter().all(|(_, s)| *s == FileState::UpToDate) && self.strays.is_empty()
     }
 
     /// The report for the user: a diff per drifted file, a line per missing file,
@@ -305,7 +307,20 @@ impl CheckReport {
                 }
             }
         }
+        for path in &self.strays {
+            out.push_str(&paint(
+                "1;31",
+                &format!("stray: {} (no spec given generates it)", path.display()),
+            ));
+            out.push('\n');
+        }
         let total = self.files.len();
+        if !self.strays.is_empty() {
+            out.push_str(&format!(
+                "{} stray files: delete them if their spec is gone, or name their spec\n",
+                self.strays.len()
+            ));
+        }
         if drifted + missing == 0 {
             out.push_str(&format!("{total} generated files up to date\n"));
         } else {
@@ -315,6 +330,48 @@ impl CheckReport {
         }
         out
     }
+}
+
+/// Files under the tree's target folders (the first segment of every planned
+/// path: `cloudformation/`, `terraform/`, ...) that the plan does not hold, sorted.
+/// Other folders of DIR are the user's and are not looked at.
+pub fn strays(plan: &Plan, out_dir: &Path) -> Result<Vec<PathBuf>, Error> {
+    let planned: std::collections::BTreeSet<&Path> =
+        plan.files.iter().map(|f| f.path.as_path()).collect();
+    let roots: std::collections::BTreeSet<&str> = plan
+        .files
+        .iter()
+        .filter_map(|f| f.relative.split('/').next())
+        .collect();
+    let mut found = Vec::new();
+    let mut pending: Vec<PathBuf> = roots.iter().map(|r| out_dir.join(r)).collect();
+    while let Some(dir) = pending.pop() {
+        let entries = match std::fs::read_dir(&dir) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(error) => {
+                return Err(Error::Io {
+                    path: dir.display().to_string(),
+                    error,
+                });
+            }
+        };
+        for entry in entries {
+            let path = entry
+                .map_err(|error| Error::Io {
+                    path: dir.display().to_string(),
+                    error,
+                })?
+                .path();
+            if path.is_dir() {
+                pending.push(path);
+            } else if !planned.contains(path.as_path()) {
+                found.push(path);
+            }
+        }
+    }
+    found.sort();
+    Ok(found)
 }
 
 /// Compares every planned file with the disk. Never writes.

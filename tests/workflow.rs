@@ -265,6 +265,67 @@ fn check_passes_on_a_fresh_tree_and_reports_drift_and_missing_files() {
 }
 
 #[test]
+fn check_exhaustive_reports_files_no_spec_generates() {
+    let s = Scratch::new("exhaustive");
+    s.spec("minimal", "specs/prod.yaml");
+    s.spec("multi-region", "specs/dev.yaml");
+    let built = s.run(&[
+        "build",
+        "specs/prod.yaml",
+        "specs/dev.yaml",
+        "--out-dir",
+        "gen",
+    ]);
+    assert_eq!(code(&built), Some(0), "{}", text(&built.stderr));
+    // dev.yaml is removed; its files stay behind.
+    fs::remove_file(s.path("specs/dev.yaml")).unwrap();
+    fs::write(
+        s.path("gen/notes.md"),
+        "the user's own file, outside the target folders",
+    )
+    .unwrap();
+
+    let lenient = s.run(&["check", "specs/prod.yaml", "--out-dir", "gen"]);
+    assert_eq!(code(&lenient), Some(0), "{}", text(&lenient.stdout));
+
+    let strict = s.run(&[
+        "check",
+        "specs/prod.yaml",
+        "--out-dir",
+        "gen",
+        "--exhaustive",
+    ]);
+    assert_eq!(code(&strict), Some(1));
+    let out = text(&strict.stdout);
+    let strays: Vec<&str> = out.lines().filter(|l| l.starts_with("stray: ")).collect();
+    assert_eq!(strays.len(), Output::ALL.len(), "{out}");
+    assert!(strays.iter().all(|l| l.contains("dev")), "{out}");
+    assert!(!out.contains("notes.md"), "{out}");
+    assert!(
+        out.contains(&format!("{} stray files", Output::ALL.len())),
+        "{out}"
+    );
+
+    // Narrowed to one target, only that target's folder is looked at.
+    let one = s.run(&[
+        "check",
+        "specs/prod.yaml",
+        "--out-dir",
+        "gen",
+        "--exhaustive",
+        "--target",
+        "cloudformation",
+    ]);
+    assert_eq!(code(&one), Some(1));
+    let out = text(&one.stdout);
+    assert_eq!(
+        out.lines().filter(|l| l.starts_with("stray: ")).count(),
+        2,
+        "{out}"
+    );
+}
+
+#[test]
 fn check_rejects_a_bad_spec_with_exit_2() {
     let s = Scratch::new("badspec");
     s.spec("invalid/session-duration", "bad.yaml");
