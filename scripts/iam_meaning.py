@@ -12,7 +12,7 @@ Terraform JSON. CloudFormation alone needs only the standard library.
 The meaning (what IAM ends up holding, keyed by names, never by logical IDs or
 Terraform resource names) is what every target can express:
   roles: {name: {path, external, description, permissions_boundary,
-                 max_session_duration, tags {key: value}, trust: [statement...],
+                 max_session_duration, tags {key: value}, trust: [statement...], trust_version,
                  managed_policy_arns: [...], custom_policies: [name...],
                  grants: [[effect, action, resource, cond]...]}}
   policies: {name: {path, description, version, statements: [statement...]}}
@@ -121,7 +121,7 @@ class Model:
             raise MeaningError(f"role name is not a literal string: {name!r}")
         return self.roles.setdefault(name, {"path": None, "external": True, "description": None,
                                             "permissions_boundary": None, "max_session_duration": None,
-                                            "tags": None, "trust": [],
+                                            "tags": None, "trust": [], "trust_version": None,
                                             "managed_policy_arns": set(), "custom_policies": set(),
                                             "grants": set()})
 
@@ -135,6 +135,7 @@ class Model:
         r["max_session_duration"] = int(max_session_duration or 3600)
         r["tags"] = dict(sorted((tags or {}).items()))
         r["trust"] = statements_of(trust_doc)
+        r["trust_version"] = trust_doc.get("Version")
 
     def attach_managed(self, role, arn):
         if not isinstance(arn, str):
