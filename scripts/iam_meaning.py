@@ -2,7 +2,7 @@
 """Reduce an IaC output to its canonical "IAM meaning", so targets can be compared.
 
     iam_meaning.py [--partition P] [--whole-template] FILE...   print each meaning as sorted JSON
-    iam_meaning.py [--partition P] [--whole-template] [--self-test] --compare BASE OTHER...
+    iam_meaning.py [--partition P] [--whole-template|--without-outputs] [--self-test] --compare BASE OTHER...
         exit 1 with a diff if a meaning differs from BASE's (2: a file cannot be reduced)
 
 FILE kinds (chosen by name): *.json with "Resources" -> CloudFormation (also CDK's
@@ -33,6 +33,8 @@ other resources, parameters, rules, conditions}. CDK's BootstrapVersion paramete
 CheckBootstrapVersion rule and AWS::CDK::Metadata resource are dropped.
 Not compared by any mode: Terraform's tags on the instance profile (CloudFormation's
 AWS::IAM::InstanceProfile has no Tags), output names across targets, comments.
+
+--without-outputs drops outputs: a CDK construct synthesized without its app has none.
 
 --self-test (with --compare): each CloudFormation OTHER is also mutated, one change
 at a time (a trust principal, Sid and condition, a role tag value, a policy's Sid and
@@ -175,7 +177,7 @@ class Model:
     def add_output(self, description, value):
         self.outputs.append([description or None, value])
 
-    def to_json(self, whole_template=False) -> dict:
+    def to_json(self, whole_template=False, outputs=True) -> dict:
         roles = {}
         for n, r in sorted(self.roles.items()):
             roles[n] = dict(r, managed_policy_arns=sorted(r["managed_policy_arns"]),
@@ -185,6 +187,8 @@ class Model:
                "policies": {n: {k: v for k, v in p.items() if k != "doc"} for n, p in sorted(self.policies.items())},
                "instance_profiles": dict(sorted(self.profiles.items())),
                "outputs": sorted(self.outputs, key=canon)}
+        if not outputs:
+            del out["outputs"]
         if whole_template:
             if self.template is None:
                 raise MeaningError("--whole-template compares CloudFormation templates only")
@@ -538,9 +542,9 @@ def reducer_for(path: Path):
     raise MeaningError(f"no reducer for {path}")
 
 
-def meaning(path: Path, partition: str, whole_template=False) -> dict:
+def meaning(path: Path, partition: str, whole_template=False, outputs=True) -> dict:
     try:
-        return reducer_for(path)(path, partition).to_json(whole_template)
+        return reducer_for(path)(path, partition).to_json(whole_template, outputs)
     except MeaningError:
         raise
     except Exception as e:  # malformed input: name the file
@@ -579,13 +583,13 @@ def mutants(template: dict):
             yield f"{lid}: policy Sid", changed(lid, lambda p: first(p).update(Sid="ChangedSid"))
 
 
-def blind_spots(base_meaning: str, other: Path, partition: str, whole_template: bool) -> list:
+def blind_spots(base_meaning: str, other: Path, partition: str, whole_template: bool, outputs: bool) -> list:
     """The mutations of `other` (a CloudFormation template) that compare equal to the base."""
     if reducer_for(other) is not reduce_cloudformation:
         return []
     out = []
     for what, t in mutants(json.loads(other.read_text())):
-        if dump(reduce_template(t, partition).to_json(whole_template)) == base_meaning:
+        if dump(reduce_template(t, partition).to_json(whole_template, outputs)) == base_meaning:
             out.append(what)
     return out
 
@@ -606,6 +610,7 @@ def main(argv=None) -> int:
     ap.add_argument("--compare", action="store_true", help="compare every FILE with the first")
     ap.add_argument("--whole-template", action="store_true",
                     help="also compare template-only facts (CloudFormation files only)")
+    ap.add_argument("--without-outputs", action="store_true", help="do not compare outputs")
     ap.add_argument("--self-test", action="store_true",
                     help="with --compare: mutate each CloudFormation FILE and require the difference to show")
     ap.add_argument("files", nargs="+", type=Path)
@@ -617,7 +622,7 @@ def main(argv=None) -> int:
         part = a.partition or guess_partition(*(f.read_text() for f in a.files))
         for f in a.files:
             try:
-                meanings[f] = dump(meaning(f, part, a.whole_template))
+                meanings[f] = dump(meaning(f, part, a.whole_template, not a.without_outputs))
             except MeaningError as e:
                 raise MeaningError(f"{f}: {e}") from e
     except MeaningError as e:
@@ -634,7 +639,7 @@ def main(argv=None) -> int:
             sys.stdout.writelines(difflib.unified_diff(meanings[base].splitlines(True), meanings[f].splitlines(True),
                                                        str(base), str(f)))
         elif a.self_test:
-            for what in blind_spots(meanings[base], f, part, a.whole_template):
+            for what in blind_spots(meanings[base], f, part, a.whole_template, not a.without_outputs):
                 rc = 1
                 print(f"iam_meaning: {f}: the comparison is blind to a change of {what}", file=sys.stderr)
     return rc
