@@ -1,23 +1,49 @@
 #!/usr/bin/env python3
 """Reduce an IaC output to its canonical "IAM meaning", so targets can be compared.
 
-    iam_meaning.py [--partition P] FILE            print the meaning as sorted JSON
-    iam_meaning.py [--partition P] --compare A B... exit 1 with a diff if meanings differ
+    iam_meaning.py [--partition P] [--whole-template] FILE...   print each meaning as sorted JSON
+    iam_meaning.py [--partition P] [--whole-template|--without-outputs] [--self-test] --compare BASE OTHER...
+        exit 1 with a diff if a meaning differs from BASE's (2: a file cannot be reduced)
 
 FILE kinds (chosen by name): *.json with "Resources" -> CloudFormation (also CDK's
 synthesized template); *.tf -> Terraform HCL (needs python-hcl2); *.tf.json ->
-Terraform JSON.
+Terraform JSON. CloudFormation alone needs only the standard library.
 
-The meaning (all lists sorted, Sids dropped):
-  roles: {name: {path, external, trust: [statement...], managed_policy_arns: [...],
-                 custom_policies: [name...], grants: [[effect, action, resource, cond]...]}}
+The meaning (what IAM ends up holding, keyed by names, never by logical IDs or
+Terraform resource names) is what every target can express:
+  roles: {name: {path, external, description, permissions_boundary,
+                 max_session_duration, tags {key: value}, trust: [statement...], trust_version,
+                 managed_policy_arns: [...], custom_policies: [name...],
+                 grants: [[effect, action, resource, cond]...]}}
+  policies: {name: {path, description, version, statements: [statement...]}}
   instance_profiles: {name: {role, path}}
-Pseudo parameters: AWS::Partition -> the fixture's partition, AWS::AccountId ->
-${ACCOUNT}, AWS::Region -> ${REGION}, AWS::URLSuffix -> the partition's DNS suffix.
-A role the template does not define but attaches a policy to is "external".
+  outputs: [[description, value]...]
+Statements keep their Sid and their order (every target spells both); within one,
+Action/Resource/Principal lists are sets, and a single value equals a list of one.
+`grants` is the role's effective Action x Resource view of its custom policies.
+An empty description equals none, an absent path is "/", an absent
+max_session_duration is 3600. Pseudo parameters: AWS::Partition -> the partition,
+AWS::AccountId -> ${ACCOUNT}, AWS::Region -> ${REGION}, AWS::URLSuffix -> the
+partition's DNS suffix. A role the file does not define but attaches a policy to is
+"external" (its other facts are null).
+
+--whole-template (CloudFormation only: our template against CDK's synth output) adds
+what only a template carries: "template": {description, outputs by logical key,
+other resources, parameters, rules, conditions}. CDK's BootstrapVersion parameter,
+CheckBootstrapVersion rule and AWS::CDK::Metadata resource are dropped.
+Not compared by any mode: Terraform's tags on the instance profile (CloudFormation's
+AWS::IAM::InstanceProfile has no Tags), output names across targets, comments.
+
+--without-outputs drops outputs: a CDK construct synthesized without its app has none.
+
+--self-test (with --compare): each CloudFormation OTHER is also mutated, one change
+at a time (a trust principal, Sid and condition, a role tag value, a policy's Sid and
+grant), and every mutant must differ from BASE, so a comparison blind to such a
+change fails instead of passing.
 
 Add a target by writing a reducer: a function (path, partition) -> Model that calls
-Model.add_role / attach_managed / add_policy_grants / add_instance_profile.
+Model.add_role / attach_managed / add_policy / attach_policy / add_inline_policy /
+add_instance_profile / add_output.
 """
 
 from __future__ import annotations
@@ -51,11 +77,9 @@ def canon(v):
 
 
 def norm_statement(st: dict) -> dict:
-    """Statement without Sid, with list-valued fields sorted and singletons as lists."""
+    """Statement with list-valued fields sorted and singletons as lists."""
     out = {}
     for k, v in st.items():
-        if k == "Sid":
-            continue
         if k in ("Action", "NotAction", "Resource", "NotResource"):
             out[k] = sorted(as_list(v))
         elif k in ("Principal", "NotPrincipal"):
@@ -82,32 +106,66 @@ def grants_of(doc: dict) -> list:
     return out
 
 
+def statements_of(doc: dict) -> list:
+    return [norm_statement(st) for st in as_list(doc.get("Statement"))]
+
+
 class Model:
     def __init__(self):
         self.roles: dict[str, dict] = {}
+        self.policies: dict[str, dict] = {}
         self.profiles: dict[str, dict] = {}
+        self.outputs: list = []
+        self.template: dict | None = None  # --whole-template facts (CloudFormation only)
 
     def _role(self, name: str) -> dict:
         if not isinstance(name, str):
             raise MeaningError(f"role name is not a literal string: {name!r}")
-        return self.roles.setdefault(name, {"path": None, "external": True, "trust": [],
+        return self.roles.setdefault(name, {"path": None, "external": True, "description": None,
+                                            "permissions_boundary": None, "max_session_duration": None,
+                                            "tags": None, "trust": [], "trust_version": None,
                                             "managed_policy_arns": set(), "custom_policies": set(),
                                             "grants": set()})
 
-    def add_role(self, name, path, trust_doc):
+    def add_role(self, name, path, trust_doc, description=None, permissions_boundary=None,
+                 max_session_duration=None, tags=None):
         r = self._role(name)
         r["external"] = False
         r["path"] = path or "/"
-        r["trust"] = sorted((norm_statement(s) for s in as_list(trust_doc.get("Statement"))), key=canon)
+        r["description"] = description or None
+        r["permissions_boundary"] = permissions_boundary
+        r["max_session_duration"] = int(max_session_duration or 3600)
+        r["tags"] = dict(sorted((tags or {}).items()))
+        r["trust"] = statements_of(trust_doc)
+        r["trust_version"] = trust_doc.get("Version")
 
     def attach_managed(self, role, arn):
         if not isinstance(arn, str):
             raise MeaningError(f"managed policy ARN is not a literal string: {arn!r}")
         self._role(role)["managed_policy_arns"].add(arn)
 
-    def add_policy_grants(self, role, policy_name, doc):
+    def add_policy(self, name, path, description, doc):
+        """A customer managed policy (it may be attached to no role, or to several)."""
+        if not isinstance(name, str):
+            raise MeaningError(f"policy name is not a literal string: {name!r}")
+        if name in self.policies:
+            raise MeaningError(f"two policies named {name}")
+        self.policies[name] = {"path": path or "/", "description": description or None,
+                               "version": doc.get("Version"), "statements": statements_of(doc), "doc": doc}
+
+    def attach_policy(self, role, policy_name):
+        if policy_name not in self.policies:
+            raise MeaningError(f"role {role} is attached to unknown policy {policy_name!r}")
+        self._grant(role, policy_name, self.policies[policy_name]["doc"])
+
+    def add_inline_policy(self, role, policy_name, doc):
+        key = f"inline:{role}:{policy_name}"
+        self.add_policy(key, None, None, doc)
+        self._grant(role, key, doc)
+
+    def _grant(self, role, policy_name, doc):
         r = self._role(role)
-        r["custom_policies"].add(policy_name or "(unnamed)")
+        r["custom_policies"].add(policy_name)
         for g in grants_of(doc):
             r["grants"].add(tuple(g))
 
@@ -116,14 +174,26 @@ class Model:
             raise MeaningError(f"instance profile name is not a literal string: {name!r}")
         self.profiles[name] = {"role": role, "path": path or "/"}
 
-    def to_json(self) -> dict:
+    def add_output(self, description, value):
+        self.outputs.append([description or None, value])
+
+    def to_json(self, whole_template=False, outputs=True) -> dict:
         roles = {}
         for n, r in sorted(self.roles.items()):
-            roles[n] = {"path": r["path"], "external": r["external"], "trust": r["trust"],
-                        "managed_policy_arns": sorted(r["managed_policy_arns"]),
-                        "custom_policies": sorted(r["custom_policies"]),
-                        "grants": sorted(list(g) for g in r["grants"])}
-        return {"roles": roles, "instance_profiles": dict(sorted(self.profiles.items()))}
+            roles[n] = dict(r, managed_policy_arns=sorted(r["managed_policy_arns"]),
+                            custom_policies=sorted(r["custom_policies"]),
+                            grants=sorted(list(g) for g in r["grants"]))
+        out = {"roles": roles,
+               "policies": {n: {k: v for k, v in p.items() if k != "doc"} for n, p in sorted(self.policies.items())},
+               "instance_profiles": dict(sorted(self.profiles.items())),
+               "outputs": sorted(self.outputs, key=canon)}
+        if not outputs:
+            del out["outputs"]
+        if whole_template:
+            if self.template is None:
+                raise MeaningError("--whole-template compares CloudFormation templates only")
+            out["template"] = self.template
+        return out
 
 
 # ---------------------------------------------------------------- CloudFormation
@@ -206,44 +276,70 @@ class CfnResolver:
         return {k: self.v(e) for k, e in x.items()}
 
 
+IAM_TYPES = {"AWS::IAM::Role", "AWS::IAM::ManagedPolicy", "AWS::IAM::Policy", "AWS::IAM::InstanceProfile"}
+
+
 def reduce_cloudformation(path: Path, partition: str) -> Model:
-    t = json.loads(path.read_text())
+    return reduce_template(json.loads(path.read_text()), partition)
+
+
+def reduce_template(t: dict, partition: str) -> Model:
+    t = json.loads(json.dumps(t))  # callers' templates stay untouched
     # CDK's bootstrap plumbing has no IAM meaning.
     t.get("Parameters", {}).pop("BootstrapVersion", None)
     t.get("Rules", {}).pop("CheckBootstrapVersion", None)
     r = CfnResolver(t, partition)
     m = Model()
-    res = t.get("Resources", {})
+    res = {lid: x for lid, x in t.get("Resources", {}).items() if x.get("Type") != "AWS::CDK::Metadata"}
+
+    def policy_name(lid):
+        return r.v(res[lid].get("Properties", {}).get("ManagedPolicyName")) or f"<generated:{lid}>"
+
+    for lid, x in res.items():
+        p = x.get("Properties", {})
+        if x.get("Type") == "AWS::IAM::ManagedPolicy":
+            m.add_policy(policy_name(lid), r.v(p.get("Path")), r.v(p.get("Description")), r.v(p["PolicyDocument"]))
+            if p.get("Users") or p.get("Groups"):
+                raise MeaningError(f"{lid}: Users/Groups attachments are not supported")
     for lid, x in res.items():
         if x.get("Type") == "AWS::IAM::Role":
             p = x.get("Properties", {})
             name = r.ref(lid)
-            m.add_role(name, r.v(p.get("Path")), r.v(p["AssumeRolePolicyDocument"]))
+            tags = {}
+            for tag in r.v(as_list(p.get("Tags"))):
+                tags[tag["Key"]] = tag["Value"]
+            m.add_role(name, r.v(p.get("Path")), r.v(p["AssumeRolePolicyDocument"]), r.v(p.get("Description")),
+                       r.v(p.get("PermissionsBoundary")), r.v(p.get("MaxSessionDuration")), tags)
             for arn in r.v(as_list(p.get("ManagedPolicyArns"))):
                 if arn.startswith("<policy:"):
-                    pol = res[arn[8:-1]]["Properties"]
-                    m.add_policy_grants(name, r.v(pol.get("ManagedPolicyName")), r.v(pol["PolicyDocument"]))
+                    m.attach_policy(name, policy_name(arn[8:-1]))
                 else:
                     m.attach_managed(name, arn)
             for pol in as_list(p.get("Policies")):  # inline policies
-                m.add_policy_grants(name, "inline:" + r.v(pol["PolicyName"]), r.v(pol["PolicyDocument"]))
+                m.add_inline_policy(name, r.v(pol["PolicyName"]), r.v(pol["PolicyDocument"]))
     for lid, x in res.items():
         p = x.get("Properties", {})
         if x.get("Type") == "AWS::IAM::ManagedPolicy":
-            doc = r.v(p["PolicyDocument"])
             for role in r.v(as_list(p.get("Roles"))):
-                m.add_policy_grants(role, r.v(p.get("ManagedPolicyName")) or f"<generated:{lid}>", doc)
-            if p.get("Users") or p.get("Groups"):
-                raise MeaningError(f"{lid}: Users/Groups attachments are not supported")
+                m.attach_policy(role, policy_name(lid))
         elif x.get("Type") == "AWS::IAM::Policy":
             doc = r.v(p["PolicyDocument"])
             for role in r.v(as_list(p.get("Roles"))):
-                m.add_policy_grants(role, "inline:" + r.v(p["PolicyName"]), doc)
+                m.add_inline_policy(role, r.v(p["PolicyName"]), doc)
         elif x.get("Type") == "AWS::IAM::InstanceProfile":
             roles = r.v(as_list(p.get("Roles")))
             if len(roles) != 1:
                 raise MeaningError(f"{lid}: an instance profile holds exactly one role, got {roles}")
             m.add_instance_profile(r.ref(lid), roles[0], r.v(p.get("Path")))
+    outputs = {k: {"description": o.get("Description"), "value": r.v(o["Value"])}
+               for k, o in t.get("Outputs", {}).items()}
+    for o in outputs.values():
+        m.add_output(o["description"], o["value"])
+    m.template = {"description": t.get("Description"), "outputs": dict(sorted(outputs.items())),
+                  "other_resources": sorted(f"{lid} ({x.get('Type')})" for lid, x in res.items()
+                                            if x.get("Type") not in IAM_TYPES),
+                  "parameters": t.get("Parameters", {}), "rules": t.get("Rules", {}),
+                  "conditions": t.get("Conditions", {})}
     return m
 
 
@@ -346,6 +442,9 @@ class TfResolver:
                 return self.v(body["name"])
             if typ == "aws_iam_policy" and attr in ("arn", "id"):
                 return f"<policy:{name}>"
+            if typ == "aws_iam_instance_profile" and attr == "arn":
+                return (f"arn:{self.partition}:iam::{ACCOUNT}:instance-profile"
+                        f"{self.v(body.get('path')) or '/'}{self.v(body['name'])}")
             if typ == "aws_iam_role" and attr == "arn":
                 return f"arn:{self.partition}:iam::{ACCOUNT}:role{self.v(body.get('path')) or '/'}{self.v(body['name'])}"
         raise MeaningError(f"unsupported Terraform expression ${{{e}}}")
@@ -393,30 +492,44 @@ def reduce_terraform(path: Path, partition: str) -> Model:
     doc = json.loads(text) if path.name.endswith(".tf.json") else _hcl_loads(text)
     r = TfResolver(doc, partition)
     m = Model()
-    policies = {n: b for (t, n), b in r.res.items() if t == "aws_iam_policy"}
+    policy_names = {}
+    for (t, n), b in r.res.items():
+        if t == "aws_iam_policy":
+            policy_names[n] = r.v(b.get("name"))
+            m.add_policy(policy_names[n], r.v(b.get("path")), r.v(b.get("description")), r.policy_text(b["policy"]))
     for (t, n), b in r.res.items():
         if t == "aws_iam_role":
             if "name" not in b:
                 raise MeaningError(f"aws_iam_role.{n}: no literal name")
             name = r.v(b["name"])
-            m.add_role(name, r.v(b.get("path")), r.policy_text(b["assume_role_policy"]))
+            m.add_role(name, r.v(b.get("path")), r.policy_text(b["assume_role_policy"]), r.v(b.get("description")),
+                       r.v(b.get("permissions_boundary")), r.v(b.get("max_session_duration")),
+                       {_tf_key(k): v for k, v in (r.v(b.get("tags")) or {}).items()})
             for arn in r.v(as_list(b.get("managed_policy_arns"))):
                 m.attach_managed(name, arn)
     for (t, n), b in r.res.items():
         if t == "aws_iam_role_policy_attachment":
             role, arn = r.v(b["role"]), r.v(b["policy_arn"])
             if isinstance(arn, str) and arn.startswith("<policy:"):
-                pol = policies[arn[8:-1]]
-                m.add_policy_grants(role, r.v(pol.get("name")), r.policy_text(pol["policy"]))
+                m.attach_policy(role, policy_names[arn[8:-1]])
             else:
                 m.attach_managed(role, arn)
         elif t == "aws_iam_role_policy":
-            m.add_policy_grants(r.v(b["role"]), "inline:" + r.v(b["name"]), r.policy_text(b["policy"]))
+            m.add_inline_policy(r.v(b["role"]), r.v(b["name"]), r.policy_text(b["policy"]))
         elif t == "aws_iam_instance_profile":
             m.add_instance_profile(r.v(b["name"]), r.v(b["role"]), r.v(b.get("path")))
         elif t == "aws_iam_policy_attachment":
             raise MeaningError(f"aws_iam_policy_attachment.{n} is not supported (exclusive attachment)")
+    for chunk in as_list(doc.get("output", [])):
+        for n, b in chunk.items():
+            b = as_list(b)[0]
+            m.add_output(r.v(b.get("description")), r.v(b["value"]))
     return m
+
+
+def _tf_key(k: str) -> str:
+    """An HCL object key as written ("cost-center" keeps its quotes in python-hcl2)."""
+    return k[1:-1] if len(k) >= 2 and k[0] == k[-1] == '"' else k
 
 
 # ---------------------------------------------------------------- driver
@@ -429,13 +542,56 @@ def reducer_for(path: Path):
     raise MeaningError(f"no reducer for {path}")
 
 
-def meaning(path: Path, partition: str) -> dict:
+def meaning(path: Path, partition: str, whole_template=False, outputs=True) -> dict:
     try:
-        return reducer_for(path)(path, partition).to_json()
+        return reducer_for(path)(path, partition).to_json(whole_template, outputs)
     except MeaningError:
         raise
     except Exception as e:  # malformed input: name the file
         raise MeaningError(f"{type(e).__name__}: {e}") from e
+
+
+def dump(m: dict) -> str:
+    return json.dumps(m, indent=2, sort_keys=True) + "\n"
+
+
+def mutants(template: dict):
+    """(what, template) pairs, each differing from `template` in one IAM fact that
+    every mode compares: a trust principal, Sid and condition, a role tag value, a
+    policy's Sid and grant."""
+    def changed(lid, edit):
+        m = json.loads(json.dumps(template))
+        edit(m["Resources"][lid]["Properties"])
+        return m
+
+    for lid, res in template.get("Resources", {}).items():
+        props = res.get("Properties", {})
+        if res.get("Type") == "AWS::IAM::Role":
+            def trust(p):
+                return as_list(p["AssumeRolePolicyDocument"]["Statement"])[0]
+            yield f"{lid}: trust principal", changed(
+                lid, lambda p: trust(p).update(Principal={"Service": "ec2.amazonaws.com.evil"}))
+            yield f"{lid}: trust Sid", changed(lid, lambda p: trust(p).update(Sid="ChangedSid"))
+            if "Condition" in trust(props):
+                yield f"{lid}: trust condition", changed(lid, lambda p: trust(p).pop("Condition"))
+            if props.get("Tags"):
+                yield f"{lid}: tag value", changed(lid, lambda p: p["Tags"][0].update(Value="changed"))
+        if res.get("Type") == "AWS::IAM::ManagedPolicy":
+            def first(p):
+                return as_list(p["PolicyDocument"]["Statement"])[0]
+            yield f"{lid}: grant", changed(lid, lambda p: first(p).update(Resource="*"))
+            yield f"{lid}: policy Sid", changed(lid, lambda p: first(p).update(Sid="ChangedSid"))
+
+
+def blind_spots(base_meaning: str, other: Path, partition: str, whole_template: bool, outputs: bool) -> list:
+    """The mutations of `other` (a CloudFormation template) that compare equal to the base."""
+    if reducer_for(other) is not reduce_cloudformation:
+        return []
+    out = []
+    for what, t in mutants(json.loads(other.read_text())):
+        if dump(reduce_template(t, partition).to_json(whole_template, outputs)) == base_meaning:
+            out.append(what)
+    return out
 
 
 def guess_partition(*texts: str) -> str:
@@ -451,17 +607,27 @@ def guess_partition(*texts: str) -> str:
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--partition", help="default: guessed from literal ARNs in the files")
-    ap.add_argument("--compare", action="store_true")
+    ap.add_argument("--compare", action="store_true", help="compare every FILE with the first")
+    ap.add_argument("--whole-template", action="store_true",
+                    help="also compare template-only facts (CloudFormation files only)")
+    ap.add_argument("--without-outputs", action="store_true", help="do not compare outputs")
+    ap.add_argument("--self-test", action="store_true",
+                    help="with --compare: mutate each CloudFormation FILE and require the difference to show")
     ap.add_argument("files", nargs="+", type=Path)
     a = ap.parse_args(argv)
-    part = a.partition or guess_partition(*(f.read_text() for f in a.files))
+    if a.self_test and not a.compare:
+        ap.error("--self-test needs --compare")
     meanings = {}
-    for f in a.files:
-        try:
-            meanings[f] = json.dumps(meaning(f, part), indent=2, sort_keys=True) + "\n"
-        except MeaningError as e:
-            print(f"iam_meaning: {f}: {e}", file=sys.stderr)
-            return 2
+    try:
+        part = a.partition or guess_partition(*(f.read_text() for f in a.files))
+        for f in a.files:
+            try:
+                meanings[f] = dump(meaning(f, part, a.whole_template, not a.without_outputs))
+            except MeaningError as e:
+                raise MeaningError(f"{f}: {e}") from e
+    except MeaningError as e:
+        print(f"iam_meaning: {e}", file=sys.stderr)
+        return 2
     if not a.compare:
         for f in a.files:
             print(meanings[f], end="")
@@ -472,6 +638,10 @@ def main(argv=None) -> int:
             rc = 1
             sys.stdout.writelines(difflib.unified_diff(meanings[base].splitlines(True), meanings[f].splitlines(True),
                                                        str(base), str(f)))
+        elif a.self_test:
+            for what in blind_spots(meanings[base], f, part, a.whole_template, not a.without_outputs):
+                rc = 1
+                print(f"iam_meaning: {f}: the comparison is blind to a change of {what}", file=sys.stderr)
     return rc
 
 
