@@ -49,12 +49,68 @@ fn build_environment() -> Environment<'static> {
     env.add_filter("ts_string", |s: &str| crate::backend::cdk::ts_string(s));
     env.add_filter("py_string", |s: &str| crate::backend::cdk::py_string(s));
     env.add_filter("comment", |s: &str| crate::backend::cdk::comment(s));
+    register_cdk_layout(&mut env);
     register_hcl_filters(&mut env);
     for (name, source) in TEMPLATES {
         env.add_template(name, source)
             .unwrap_or_else(|e| panic!("embedded template {name} does not parse: {e}"));
     }
     env
+}
+
+/// CDK: `ts_literal` / `py_literal` quote a string as prettier / ruff format keep it;
+/// `ts_key` spells an object key as prettier does (bare when it is an identifier);
+/// `items|py_brackets(indent, head, "()")` and `ts_brackets` lay out a call's
+/// arguments or a list's items, `value|ts_property(indent, key)` a string property,
+/// each as its formatter would (see `backend::cdk::layout`).
+fn register_cdk_layout(env: &mut Environment<'static>) {
+    use crate::backend::cdk::{self, layout};
+    env.add_filter("ts_literal", |s: &str| cdk::ts_literal(s));
+    env.add_filter("py_literal", |s: &str| cdk::py_literal(s));
+    env.add_filter("ts_key", |s: &str| cdk::ts_key(s));
+    fn brackets(pair: &str) -> Result<(&str, &str), Error> {
+        match pair {
+            "()" | "[]" | "{}" => Ok(pair.split_at(1)),
+            _ => Err(Error::new(
+                ErrorKind::InvalidOperation,
+                format!("brackets must be (), [] or {{}}, not {pair:?}"),
+            )),
+        }
+    }
+    env.add_filter(
+        "py_brackets",
+        |items: Vec<String>, indent: usize, head: &str, pair: &str, tail: Option<&str>| {
+            let (open, close) = brackets(pair)?;
+            Ok::<_, Error>(layout::python_brackets(
+                indent,
+                head,
+                open,
+                &items,
+                close,
+                tail.unwrap_or(""),
+            ))
+        },
+    );
+    env.add_filter(
+        "ts_brackets",
+        |items: Vec<String>, indent: usize, head: &str, pair: &str, tail: Option<&str>| {
+            let (open, close) = brackets(pair)?;
+            Ok::<_, Error>(layout::typescript_brackets(
+                indent,
+                head,
+                open,
+                &items,
+                close,
+                tail.unwrap_or(""),
+            ))
+        },
+    );
+    env.add_filter(
+        "ts_property",
+        |value: &str, indent: usize, key: &str, tail: Option<&str>| {
+            layout::typescript_property(indent, key, value, tail.unwrap_or(","))
+        },
+    );
 }
 
 /// HCL: `hcl_string` quotes and escapes a string (see `backend::hcl::hcl_string`);

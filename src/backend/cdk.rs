@@ -14,6 +14,8 @@
 //! - The trust statement's Sid is set through the L1 override: `iam.Role` builds the
 //!   statement itself and offers no Sid.
 
+pub mod layout;
+
 use std::collections::BTreeSet;
 
 use serde::Serialize;
@@ -167,6 +169,11 @@ struct ConditionContext {
     operator: &'static str,
     key: &'static str,
     value: Vec<TextPart>,
+    /// The value joins literal text with `stack.account` / `stack.region`; Python
+    /// names it in `py_variable` (`source_arn` for `aws:SourceArn`) first, as the
+    /// concatenation would not fit in the condition dict.
+    concatenation: bool,
+    py_variable: String,
 }
 
 /// A piece of a deploy-time string: `literal` text, or the stack's `account` or
@@ -316,6 +323,8 @@ fn profile_context(p: &Profile, members: &mut Members) -> ProfileContext {
                     operator: c.operator,
                     key: c.key,
                     value: text_parts(&c.value),
+                    concatenation: c.value.0.len() > 1,
+                    py_variable: Language::Python.member(c.key.rsplit(':').next().unwrap_or(c.key)),
                 })
                 .collect(),
             managed_policies: p
@@ -439,44 +448,77 @@ fn is_unsafe_in_code(c: char) -> bool {
 /// Non-ASCII text stays readable; everything that could end the literal or the line,
 /// or hide in an editor, is escaped.
 pub fn ts_string(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('\'');
-    for c in s.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '\'' => out.push_str("\\'"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if is_unsafe_in_code(c) => {
-                // `\0` followed by a digit is a legacy octal escape, so NUL too
-                // takes the \u form.
-                out.push_str(&format!("\\u{:04x}", c as u32));
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('\'');
-    out
+    quoted(s, '\'')
 }
 
 /// A Python double-quoted string literal whose value is `s`, with the same rules as
 /// `ts_string`.
 pub fn py_string(s: &str) -> String {
+    quoted(s, '"')
+}
+
+/// The TypeScript literal prettier keeps (`--single-quote`): `ts_string`, unless the
+/// value holds more single than double quotes, when prettier double-quotes it.
+pub fn ts_literal(s: &str) -> String {
+    if count(s, '\'') > count(s, '"') {
+        quoted(s, '"')
+    } else {
+        ts_string(s)
+    }
+}
+
+/// The Python literal ruff format keeps: `py_string`, unless the value holds more
+/// double than single quotes, when ruff single-quotes it.
+pub fn py_literal(s: &str) -> String {
+    if count(s, '"') > count(s, '\'') {
+        quoted(s, '\'')
+    } else {
+        py_string(s)
+    }
+}
+
+/// An object key as prettier spells it (`quoteProps: "as-needed"`): bare when it is
+/// an identifier, else `ts_literal`.
+pub fn ts_key(s: &str) -> String {
+    let mut chars = s.chars();
+    let identifier = chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_' || c == '$')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$');
+    if identifier {
+        s.to_string()
+    } else {
+        ts_literal(s)
+    }
+}
+
+fn count(s: &str, c: char) -> usize {
+    s.chars().filter(|&x| x == c).count()
+}
+
+/// A string literal in `quote`, with the escapes TypeScript and Python share.
+fn quoted(s: &str, quote: char) -> String {
     let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
+    out.push(quote);
     for c in s.chars() {
         match c {
             '\\' => out.push_str("\\\\"),
-            '"' => out.push_str("\\\""),
+            c if c == quote => {
+                out.push('\\');
+                out.push(c);
+            }
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
-            c if is_unsafe_in_code(c) => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c if is_unsafe_in_code(c) => {
+                // `\0` followed by a digit is a legacy octal escape in JavaScript, so
+                // NUL too takes the \u form.
+                out.push_str(&format!("\\u{:04x}", c as u32));
+            }
             c => out.push(c),
         }
     }
-    out.push('"');
+    out.push(quote);
     out
 }
 
@@ -554,6 +596,29 @@ mod tests {
                 "raw unsafe character in {lit:?}"
             );
         }
+    }
+
+    #[test]
+    fn literals_take_the_quotes_their_formatter_keeps() {
+        // prettier --single-quote and ruff format pick the quote that needs fewer
+        // escapes, preferring their default on a tie.
+        assert_eq!(ts_literal("plain"), "'plain'");
+        assert_eq!(ts_literal("it's"), "\"it's\"");
+        assert_eq!(ts_literal("it's \"x\""), "'it\\'s \"x\"'");
+        assert_eq!(ts_literal("'a' \"b"), "\"'a' \\\"b\"");
+        assert_eq!(py_literal("plain"), "\"plain\"");
+        assert_eq!(py_literal("say \"hi\""), "'say \"hi\"'");
+        assert_eq!(py_literal("\"x\" it's"), "'\"x\" it\\'s'");
+        assert_eq!(py_literal("it's"), "\"it's\"");
+        assert_eq!(py_literal("a\nb"), py_string("a\nb"));
+    }
+
+    #[test]
+    fn object_keys_are_bare_only_when_they_are_identifiers() {
+        assert_eq!(ts_key("StringEquals"), "StringEquals");
+        assert_eq!(ts_key("aws:SourceArn"), "'aws:SourceArn'");
+        assert_eq!(ts_key("1a"), "'1a'");
+        assert_eq!(ts_key(""), "''");
     }
 
     #[test]

@@ -1,0 +1,281 @@
+//! Line layout of the generated CDK code, so that it is what ruff format (Black's
+//! style, 88 columns) and prettier (`--single-quote --print-width 120`) would write,
+//! and a team that runs either over its repository sees no change. The templates fix
+//! every layout that does not depend on spec values; these functions decide the rest:
+//! whether a bracketed list of already-spelled arguments fits on its line.
+//!
+//! Arguments are code (literals from `py_literal` / `ts_literal`, names); nothing here
+//! escapes or reads them, it only measures and places them.
+
+/// ruff format's default line length (Black's).
+pub const PYTHON_WIDTH: usize = 88;
+/// The `--print-width` the TypeScript is formatted for: at prettier's default of 80,
+/// most construct calls would need prettier's assignment and member-chain layouts.
+pub const TYPESCRIPT_WIDTH: usize = 120;
+
+/// Columns a piece of code takes, as both formatters count them: East Asian wide and
+/// fullwidth characters and emoji take two, combining accents none, everything else
+/// one (control characters never reach code unescaped). The wide ranges are the
+/// usual wcwidth approximation; conformance checks the result with the real tools.
+pub fn display_width(s: &str) -> usize {
+    s.chars()
+        .map(|c| match c as u32 {
+            0x300..=0x36f => 0,
+            0x1100..=0x115f
+            | 0x2e80..=0x303e
+            | 0x3041..=0x33ff
+            | 0x3400..=0x4dbf
+            | 0x4e00..=0x9fff
+            | 0xa000..=0xa4cf
+            | 0xac00..=0xd7a3
+            | 0xf900..=0xfaff
+            | 0xfe30..=0xfe4f
+            | 0xff00..=0xff60
+            | 0xffe0..=0xffe6
+            | 0x1f300..=0x1f64f
+            | 0x1f900..=0x1f9ff
+            | 0x20000..=0x3fffd => 2,
+            _ => 1,
+        })
+        .sum()
+}
+
+fn fits(indent: usize, line: &str, width: usize) -> bool {
+    indent + display_width(line) <= width
+}
+
+fn pad(indent: usize) -> String {
+    " ".repeat(indent)
+}
+
+/// `head` + `open` + items + `close` + `tail` at `indent`, as ruff format lays it out:
+/// on one line if it fits; else, for a call (`(`) or a collection of one item, the
+/// items together on their own line between the brackets if that line fits
+/// (Black's right-hand split); else one item a line, with the trailing comma that
+/// keeps ruff from joining them again. Every line carries its indentation.
+pub fn python_brackets(
+    indent: usize,
+    head: &str,
+    open: &str,
+    items: &[String],
+    close: &str,
+    tail: &str,
+) -> String {
+    let joined = items.join(", ");
+    let flat = format!("{head}{open}{joined}{close}{tail}");
+    if fits(indent, &flat, PYTHON_WIDTH) {
+        return format!("{}{flat}", pad(indent));
+    }
+    let inner = indent + 4;
+    // A collection literal with several items always goes one a line (Black's
+    // `should_split_line`); a call's arguments may stay together.
+    let may_hug = open == "(" || items.len() == 1;
+    if may_hug && (items.len() == 1 || fits(inner, &joined, PYTHON_WIDTH)) {
+        return format!(
+            "{p}{head}{open}\n{q}{joined}\n{p}{close}{tail}",
+            p = pad(indent),
+            q = pad(inner)
+        );
+    }
+    exploded(indent, 4, head, open, items, close, tail)
+}
+
+/// `head` + `open` + items + `close` + `tail` at `indent`, as prettier lays out call
+/// arguments and array elements: on one line if it fits, else one a line with a
+/// trailing comma (prettier's `trailingComma: "all"`).
+pub fn typescript_brackets(
+    indent: usize,
+    head: &str,
+    open: &str,
+    items: &[String],
+    close: &str,
+    tail: &str,
+) -> String {
+    // prettier's `bracketSpacing`: `{ a: 1 }`, but `[1]` and `f(1)`.
+    let space = if open == "{" { " " } else { "" };
+    let flat = format!(
+        "{head}{open}{space}{}{space}{close}{tail}",
+        items.join(", ")
+    );
+    if fits(indent, &flat, TYPESCRIPT_WIDTH) {
+        return format!("{}{flat}", pad(indent));
+    }
+    exploded(indent, 2, head, open, items, close, tail)
+}
+
+/// An object property `key: value` + `tail` at `indent`, as prettier writes one whose
+/// value is a string literal: after the colon if it fits, else on the next line,
+/// indented.
+pub fn typescript_property(indent: usize, key: &str, value: &str, tail: &str) -> String {
+    let flat = format!("{key}: {value}{tail}");
+    if fits(indent, &flat, TYPESCRIPT_WIDTH) {
+        return format!("{}{flat}", pad(indent));
+    }
+    format!("{}{key}:\n{}{value}{tail}", pad(indent), pad(indent + 2))
+}
+
+/// One item a line, `step` columns in from the brackets, each with a trailing comma.
+fn exploded(
+    indent: usize,
+    step: usize,
+    head: &str,
+    open: &str,
+    items: &[String],
+    close: &str,
+    tail: &str,
+) -> String {
+    let mut out = format!("{}{head}{open}\n", pad(indent));
+    for item in items {
+        out.push_str(&format!("{}{item},\n", pad(indent + step)));
+    }
+    out.push_str(&format!("{}{close}{tail}", pad(indent)));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(items: &[&str]) -> Vec<String> {
+        items.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn width_counts_wide_characters_twice_and_accents_not_at_all() {
+        assert_eq!(display_width("abc"), 3);
+        assert_eq!(display_width("Grüße ÆØÅ"), 9);
+        assert_eq!(display_width("東京"), 4);
+        assert_eq!(display_width("😀"), 2);
+        assert_eq!(display_width("e\u{301}"), 1);
+    }
+
+    #[test]
+    fn python_call_stays_on_one_line_when_it_fits() {
+        let out = python_brackets(
+            8,
+            "Tags.of(self.r).add",
+            "(",
+            &args(&["\"k\"", "\"v\""]),
+            ")",
+            "",
+        );
+        assert_eq!(out, "        Tags.of(self.r).add(\"k\", \"v\")");
+    }
+
+    #[test]
+    fn python_call_too_long_keeps_its_arguments_together_when_they_fit() {
+        let key = format!("\"{}\"", "k".repeat(40));
+        let value = format!("\"{}\"", "v".repeat(30));
+        let out = python_brackets(
+            8,
+            "Tags.of(self.r).add",
+            "(",
+            &[key.clone(), value.clone()],
+            ")",
+            "",
+        );
+        assert_eq!(
+            out,
+            format!("        Tags.of(self.r).add(\n            {key}, {value}\n        )")
+        );
+    }
+
+    #[test]
+    fn python_call_explodes_with_a_magic_trailing_comma_when_arguments_do_not_fit() {
+        let a = format!("\"{}\"", "a".repeat(40));
+        let b = format!("\"{}\"", "b".repeat(40));
+        let out = python_brackets(8, "f", "(", &[a.clone(), b.clone()], ")", ",");
+        assert_eq!(
+            out,
+            format!("        f(\n            {a},\n            {b},\n        ),")
+        );
+    }
+
+    #[test]
+    fn python_lone_argument_is_hugged_even_when_too_long() {
+        let a = format!("\"{}\"", "a".repeat(90));
+        let out = python_brackets(4, "f", "(", std::slice::from_ref(&a), ")", "");
+        assert_eq!(out, format!("    f(\n        {a}\n    )"));
+    }
+
+    #[test]
+    fn python_collection_of_several_items_goes_one_a_line() {
+        let items = args(&[
+            "\"s3:GetObject\"",
+            "\"s3:PutObject\"",
+            "\"s3:GetEncryptionConfiguration\"",
+        ]);
+        let out = python_brackets(40, "actions=", "[", &items, "]", ",");
+        let p = " ".repeat(40);
+        let q = " ".repeat(44);
+        assert_eq!(
+            out,
+            format!(
+                "{p}actions=[\n{q}\"s3:GetObject\",\n{q}\"s3:PutObject\",\n{q}\"s3:GetEncryptionConfiguration\",\n{p}],"
+            )
+        );
+    }
+
+    #[test]
+    fn python_width_is_88_columns_inclusive() {
+        let head = "x".repeat(86);
+        assert_eq!(
+            python_brackets(0, &head, "(", &[], ")", ""),
+            format!("{head}()")
+        );
+        let head = "x".repeat(87);
+        assert!(python_brackets(0, &head, "(", &args(&["a"]), ")", "").contains('\n'));
+    }
+
+    #[test]
+    fn typescript_arguments_fit_or_go_one_a_line_with_trailing_commas() {
+        let out = typescript_brackets(
+            4,
+            "Tags.of(this.r).add",
+            "(",
+            &args(&["'k'", "'v'"]),
+            ")",
+            ";",
+        );
+        assert_eq!(out, "    Tags.of(this.r).add('k', 'v');");
+        let long = format!("'{}'", "v".repeat(110));
+        let out = typescript_brackets(
+            4,
+            "Tags.of(this.r).add",
+            "(",
+            &["'k'".to_string(), long.clone()],
+            ")",
+            ";",
+        );
+        assert_eq!(
+            out,
+            format!("    Tags.of(this.r).add(\n      'k',\n      {long},\n    );")
+        );
+    }
+
+    #[test]
+    fn typescript_objects_get_spaces_inside_their_braces() {
+        let out = typescript_brackets(
+            8,
+            "ArnEquals: ",
+            "{",
+            &args(&["'aws:SourceArn': 'x'"]),
+            "}",
+            ",",
+        );
+        assert_eq!(out, "        ArnEquals: { 'aws:SourceArn': 'x' },");
+    }
+
+    #[test]
+    fn typescript_string_property_breaks_after_the_colon_when_too_long() {
+        assert_eq!(
+            typescript_property(6, "roleName", "'r'", ","),
+            "      roleName: 'r',"
+        );
+        let long = format!("'{}'", "d".repeat(110));
+        assert_eq!(
+            typescript_property(6, "description", &long, ","),
+            format!("      description:\n        {long},")
+        );
+    }
+}
