@@ -58,15 +58,13 @@ fn build_environment() -> Environment<'static> {
     env
 }
 
-/// CDK: `ts_literal` / `py_literal` quote a string as prettier / ruff format keep it;
+/// CDK (`ts_string` / `py_string` are registered with the other filters above);
 /// `ts_key` spells an object key as prettier does (bare when it is an identifier);
 /// `items|py_brackets(indent, head, "()")` and `ts_brackets` lay out a call's
 /// arguments or a list's items, `value|ts_property(indent, key)` a string property,
 /// each as its formatter would (see `backend::cdk::layout`).
 fn register_cdk_layout(env: &mut Environment<'static>) {
     use crate::backend::cdk::{self, layout};
-    env.add_filter("ts_literal", |s: &str| cdk::ts_literal(s));
-    env.add_filter("py_literal", |s: &str| cdk::py_literal(s));
     env.add_filter("ts_key", |s: &str| cdk::ts_key(s));
     fn brackets(pair: &str) -> Result<(&str, &str), Error> {
         match pair {

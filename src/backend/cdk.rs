@@ -444,41 +444,31 @@ fn is_unsafe_in_code(c: char) -> bool {
             | '\u{feff}')
 }
 
-/// A TypeScript (JavaScript) single-quoted string literal whose value is `s`.
-/// Non-ASCII text stays readable; everything that could end the literal or the line,
-/// or hide in an editor, is escaped.
+/// A TypeScript (JavaScript) string literal whose value is `s`, quoted the way
+/// prettier (`--single-quote`) keeps it: single quotes, unless the value holds more
+/// single than double quotes. Non-ASCII text stays readable; everything that could
+/// end the literal or the line, or hide in an editor, is escaped.
 pub fn ts_string(s: &str) -> String {
-    quoted(s, '\'')
-}
-
-/// A Python double-quoted string literal whose value is `s`, with the same rules as
-/// `ts_string`.
-pub fn py_string(s: &str) -> String {
-    quoted(s, '"')
-}
-
-/// The TypeScript literal prettier keeps (`--single-quote`): `ts_string`, unless the
-/// value holds more single than double quotes, when prettier double-quotes it.
-pub fn ts_literal(s: &str) -> String {
     if count(s, '\'') > count(s, '"') {
         quoted(s, '"')
     } else {
-        ts_string(s)
+        quoted(s, '\'')
     }
 }
 
-/// The Python literal ruff format keeps: `py_string`, unless the value holds more
-/// double than single quotes, when ruff single-quotes it.
-pub fn py_literal(s: &str) -> String {
+/// A Python string literal whose value is `s`, with the same escapes as `ts_string`,
+/// quoted the way ruff format keeps it: double quotes, unless the value holds more
+/// double than single quotes.
+pub fn py_string(s: &str) -> String {
     if count(s, '"') > count(s, '\'') {
         quoted(s, '\'')
     } else {
-        py_string(s)
+        quoted(s, '"')
     }
 }
 
 /// An object key as prettier spells it (`quoteProps: "as-needed"`): bare when it is
-/// an identifier, else `ts_literal`.
+/// an identifier, else `ts_string`.
 pub fn ts_key(s: &str) -> String {
     let mut chars = s.chars();
     let identifier = chars
@@ -488,7 +478,7 @@ pub fn ts_key(s: &str) -> String {
     if identifier {
         s.to_string()
     } else {
-        ts_literal(s)
+        ts_string(s)
     }
 }
 
@@ -538,8 +528,10 @@ mod tests {
     const LITERALS: &[(&str, &str, &str)] = &[
         ("plain", "'plain'", "\"plain\""),
         ("", "''", "\"\""),
-        ("it's", "'it\\'s'", "\"it's\""),
-        ("say \"hi\"", "'say \"hi\"'", "\"say \\\"hi\\\"\""),
+        // The quote that needs fewer escapes, as prettier and ruff format keep it.
+        ("it's", "\"it's\"", "\"it's\""),
+        ("say \"hi\"", "'say \"hi\"'", "'say \"hi\"'"),
+        ("it's \"x\"", "'it\\'s \"x\"'", "'it\\'s \"x\"'"),
         ("back\\slash", "'back\\\\slash'", "\"back\\\\slash\""),
         ("trailing\\", "'trailing\\\\'", "\"trailing\\\\\""),
         ("two\nlines", "'two\\nlines'", "\"two\\nlines\""),
@@ -561,7 +553,7 @@ mod tests {
             "'${x} `t` {y} %s'",
             "\"${x} `t` {y} %s\"",
         ),
-        ("*/ // # '''", "'*/ // # \\'\\'\\''", "\"*/ // # '''\""),
+        ("*/ // # '''", "\"*/ // # '''\"", "\"*/ // # '''\""),
         (
             "Zürich ünïcödé 東京 😀",
             "'Zürich ünïcödé 東京 😀'",
@@ -602,15 +594,14 @@ mod tests {
     fn literals_take_the_quotes_their_formatter_keeps() {
         // prettier --single-quote and ruff format pick the quote that needs fewer
         // escapes, preferring their default on a tie.
-        assert_eq!(ts_literal("plain"), "'plain'");
-        assert_eq!(ts_literal("it's"), "\"it's\"");
-        assert_eq!(ts_literal("it's \"x\""), "'it\\'s \"x\"'");
-        assert_eq!(ts_literal("'a' \"b"), "\"'a' \\\"b\"");
-        assert_eq!(py_literal("plain"), "\"plain\"");
-        assert_eq!(py_literal("say \"hi\""), "'say \"hi\"'");
-        assert_eq!(py_literal("\"x\" it's"), "'\"x\" it\\'s'");
-        assert_eq!(py_literal("it's"), "\"it's\"");
-        assert_eq!(py_literal("a\nb"), py_string("a\nb"));
+        assert_eq!(ts_string("plain"), "'plain'");
+        assert_eq!(ts_string("it's"), "\"it's\"");
+        assert_eq!(ts_string("it's \"x\""), "'it\\'s \"x\"'");
+        assert_eq!(ts_string("'a' \"b"), "\"'a' \\\"b\"");
+        assert_eq!(py_string("plain"), "\"plain\"");
+        assert_eq!(py_string("say \"hi\""), "'say \"hi\"'");
+        assert_eq!(py_string("\"x\" it's"), "'\"x\" it\\'s'");
+        assert_eq!(py_string("it's"), "\"it's\"");
     }
 
     #[test]
