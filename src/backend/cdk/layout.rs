@@ -4,7 +4,7 @@
 //! every layout that does not depend on spec values; these functions decide the rest:
 //! whether a bracketed list of already-spelled arguments fits on its line.
 //!
-//! Arguments are code (literals from `py_literal` / `ts_literal`, names); nothing here
+//! Arguments are code (literals from `py_string` / `ts_string`, names); nothing here
 //! escapes or reads them, it only measures and places them.
 
 /// ruff format's default line length (Black's).
