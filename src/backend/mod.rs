@@ -117,9 +117,6 @@ impl Output {
 
     /// `render` with options other than the defaults.
     pub fn render_with(self, model: &Model, options: RenderOptions) -> Result<String, String> {
-        let terraform = terraform::Options {
-            provider_block: options.terraform_provider_block,
-        };
         match self {
             Output::CloudFormationJson => cloudformation::json(model),
             Output::CloudFormationYaml => cloudformation::yaml(model),
@@ -127,8 +124,8 @@ impl Output {
             Output::CdkPython => cdk::render(model, cdk::Language::Python, false),
             Output::CdkTypescriptApp => cdk::render(model, cdk::Language::TypeScript, true),
             Output::CdkPythonApp => cdk::render(model, cdk::Language::Python, true),
-            Output::TerraformHcl => terraform::hcl_with(model, terraform),
-            Output::TerraformJson => terraform::json_with(model, terraform),
+            Output::TerraformHcl => terraform::hcl(model, options),
+            Output::TerraformJson => terraform::json(model, options),
         }
     }
 }

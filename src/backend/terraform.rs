@@ -24,6 +24,7 @@ use std::collections::BTreeSet;
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 
+use super::RenderOptions;
 use super::hcl::tf_json_string;
 use crate::model::{Model, POLICY_VERSION, Part, Profile, RoleRef, Text};
 use crate::spec::Kind;
@@ -38,30 +39,7 @@ pub const AWS_PROVIDER_VERSION: &str = ">= 6.0";
 const ACCOUNT_ID_REF: &str = "data.aws_caller_identity.current.account_id";
 const REGION_REF: &str = "data.aws_region.current.region";
 
-/// What the caller can change about the Terraform output.
-#[derive(Debug, Clone, Copy)]
-pub struct Options {
-    /// Emit `terraform { required_providers { aws = ... } }`. Off for module use.
-    pub provider_block: bool,
-}
-
-impl Default for Options {
-    fn default() -> Self {
-        Options {
-            provider_block: true,
-        }
-    }
-}
-
-pub fn hcl(model: &Model) -> Result<String, String> {
-    hcl_with(model, Options::default())
-}
-
-pub fn json(model: &Model) -> Result<String, String> {
-    json_with(model, Options::default())
-}
-
-pub fn hcl_with(model: &Model, options: Options) -> Result<String, String> {
+pub fn hcl(model: &Model, options: RenderOptions) -> Result<String, String> {
     let ctx = Context::new(model, options);
     let env = crate::templates::environment();
     let template = env
@@ -72,7 +50,7 @@ pub fn hcl_with(model: &Model, options: Options) -> Result<String, String> {
         .map_err(|e| format!("internal error rendering {TEMPLATE_NAME}: {e:#}"))
 }
 
-pub fn json_with(model: &Model, options: Options) -> Result<String, String> {
+pub fn json(model: &Model, options: RenderOptions) -> Result<String, String> {
     Ok(super::pretty_json(&Context::new(model, options).to_json()))
 }
 
@@ -401,7 +379,7 @@ fn policy_name_of_arn(arn: &str) -> &str {
 }
 
 impl Context {
-    pub fn new(model: &Model, options: Options) -> Context {
+    pub fn new(model: &Model, options: RenderOptions) -> Context {
         let mut profile_names = Names::default();
         let mut policy_names = Names::default();
         let mut attachment_names = Names::default();
@@ -604,7 +582,7 @@ impl Context {
         }
 
         Context {
-            provider_block: options.provider_block,
+            provider_block: options.terraform_provider_block,
             provider_source: AWS_PROVIDER_SOURCE,
             provider_version: AWS_PROVIDER_VERSION,
             policy_version: POLICY_VERSION,
