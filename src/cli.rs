@@ -397,10 +397,8 @@ fn build(args: &BuildArgs) -> Result<i32, Error> {
             file: source.name.clone(),
             message,
         })?;
-    for p in &model.profiles {
-        for w in &p.warnings {
-            eprintln!("warning: {}: profile `{}`: {w}", source.name, p.name);
-        }
+    for line in model.warning_lines(&source.name) {
+        eprintln!("warning: {line}");
     }
     match &args.output {
         Some(path) => write_atomic(Path::new(path), text.as_bytes())?,

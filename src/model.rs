@@ -19,6 +19,21 @@ pub struct Model {
     pub profiles: Vec<Profile>,
 }
 
+impl Model {
+    /// Every profile's warnings as the commands print them:
+    /// `SPEC: profile `NAME`: WARNING`, in spec order.
+    pub fn warning_lines(&self, spec_name: &str) -> Vec<String> {
+        self.profiles
+            .iter()
+            .flat_map(|p| {
+                p.warnings
+                    .iter()
+                    .map(move |w| format!("{spec_name}: profile `{}`: {w}", p.name))
+            })
+            .collect()
+    }
+}
+
 /// One role (created or existing) with its policies and, for EC2, its instance profile.
 #[derive(Debug, Clone, Serialize)]
 pub struct Profile {

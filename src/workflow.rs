@@ -106,12 +106,7 @@ pub fn plan(specs: &[String], out_dir: &Path, targets: &[&str]) -> Result<Plan, 
                 message: format!("{message}{hint}"),
             });
         }
-        for p in &model.profiles {
-            for w in &p.warnings {
-                plan.warnings
-                    .push(format!("{}: profile `{}`: {w}", source.name, p.name));
-            }
-        }
+        plan.warnings.extend(model.warning_lines(&source.name));
     }
     Ok(plan)
 }
