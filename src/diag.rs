@@ -47,6 +47,24 @@ impl fmt::Display for SpecError {
 
 impl std::error::Error for SpecError {}
 
+/// A rule the spec breaks, found by the model, which knows field paths but not
+/// files: `source::Source::locate` turns it into a `SpecError` with a position.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleError {
+    /// The field path, e.g. `profiles[0].s3.buckets[1].name`; empty for the whole file.
+    pub path: String,
+    pub message: String,
+}
+
+impl RuleError {
+    pub fn new(path: impl Into<String>, message: impl Into<String>) -> RuleError {
+        RuleError {
+            path: path.into(),
+            message: message.into(),
+        }
+    }
+}
+
 /// Everything that can go wrong between reading a spec and having output text.
 #[derive(Debug)]
 pub enum Error {

@@ -11,6 +11,7 @@ pub mod schema;
 pub mod source;
 pub mod spec;
 pub mod templates;
+pub mod text;
 pub mod workflow;
 
 pub use diag::{Error, SpecError};

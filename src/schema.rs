@@ -384,7 +384,7 @@ pub fn schema() -> Value {
 
 /// The schema as `ssm-profile schema` prints it.
 pub fn schema_text() -> String {
-    crate::backend::pretty_json(&schema())
+    crate::text::pretty_json(&schema())
 }
 
 #[cfg(test)]

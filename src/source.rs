@@ -102,6 +102,11 @@ impl Source {
         self.error(location, path, message.into())
     }
 
+    /// Places a rule error found by the model at its field in this file.
+    pub fn locate(&self, e: crate::diag::RuleError) -> SpecError {
+        self.error_at(&e.path, e.message)
+    }
+
     fn error(&self, location: Location, path: &str, message: String) -> SpecError {
         SpecError {
             file: self.name.clone(),

@@ -9,6 +9,7 @@ pub mod terraform;
 
 use crate::model::Model;
 
+pub use crate::text::pretty_json;
 pub use header::CommentSyntax;
 
 /// One kind of output file. Each backend renders one or more of them.
@@ -144,11 +145,4 @@ impl Default for RenderOptions {
             terraform_provider_block: true,
         }
     }
-}
-
-/// Serialises data as pretty JSON with LF endings and one trailing newline.
-pub fn pretty_json(value: &serde_json::Value) -> String {
-    let mut text = serde_json::to_string_pretty(value).expect("JSON values always serialise");
-    text.push('\n');
-    text
 }
