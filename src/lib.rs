@@ -1,6 +1,7 @@
 //! ssm-profile compiles a small spec into infrastructure-as-code for the AWS Systems
 //! Manager EC2 instance profile: spec -> model -> backend -> text.
 
+pub mod atomic;
 pub mod backend;
 pub mod cli;
 pub mod diag;
