@@ -98,14 +98,27 @@ pub fn plan(specs: &[String], out_dir: &Path, targets: &[&str]) -> Result<Plan, 
                     flags.join(" ")
                 )
             };
-            return Err(Error::Target {
-                file: source.name.clone(),
-                message: format!("{message}{hint}"),
-            });
+            return Err(refusal(&source, format!("{message}{hint}")));
         }
         plan.warnings.extend(model.warning_lines(&source.name));
     }
     Ok(plan)
+}
+
+/// A target's refusal of a valid spec. One that begins with the spec field it is
+/// about (`profiles[0].description: ...`) is shown at that field, with line and
+/// column; others are about the file as a whole.
+pub fn refusal(source: &Source, message: String) -> Error {
+    if let Some((path, rest)) = message.split_once(": ")
+        && path.starts_with("profiles[")
+        && !path.contains(char::is_whitespace)
+    {
+        return source.error_at(path, rest).into();
+    }
+    Error::Target {
+        file: source.name.clone(),
+        message,
+    }
 }
 
 /// What `write` did.

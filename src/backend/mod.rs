@@ -9,6 +9,7 @@ mod cfn_yaml;
 pub mod cloudformation;
 pub mod hcl;
 pub mod header;
+pub mod interpreted;
 pub mod terraform;
 
 use crate::model::Model;
@@ -319,6 +320,7 @@ impl Output {
     /// Renders the model. `Err` carries a message for a spec that is valid but that
     /// this target cannot express.
     pub fn render(self, model: &Model, options: RenderOptions) -> Result<String, String> {
+        interpreted::check(model, self.0.target)?;
         (self.0.render)(model, options)
     }
 }
