@@ -21,6 +21,7 @@ use std::collections::BTreeSet;
 use serde::Serialize;
 
 use crate::model::{Model, Part, Profile, RoleRef, Text};
+use crate::text::is_unsafe_in_code;
 
 pub const TYPESCRIPT_TEMPLATE: &str = "cdk/construct.ts.j2";
 pub const PYTHON_TEMPLATE: &str = "cdk/construct.py.j2";
@@ -432,18 +433,6 @@ fn text_parts(t: &Text) -> Vec<TextPart> {
         .collect()
 }
 
-/// Characters that must never appear raw in generated code: they end a line or a
-/// comment, are invisible, or reorder how the code reads (Trojan Source).
-fn is_unsafe_in_code(c: char) -> bool {
-    c.is_control()
-        || matches!(c,
-            '\u{2028}' | '\u{2029}'            // JS line terminators
-            | '\u{200b}'..='\u{200f}'          // zero-width, LRM/RLM
-            | '\u{202a}'..='\u{202e}'          // bidi embeddings and overrides
-            | '\u{2066}'..='\u{2069}'          // bidi isolates
-            | '\u{feff}')
-}
-
 /// A TypeScript (JavaScript) string literal whose value is `s`, quoted the way
 /// prettier (`--single-quote`) keeps it: single quotes, unless the value holds more
 /// single than double quotes. Non-ASCII text stays readable; everything that could
@@ -515,9 +504,7 @@ fn quoted(s: &str, quote: char) -> String {
 /// Text for a line comment (`//` or `#`): anything that could end the line or hide
 /// becomes a space, so the comment cannot spill into code.
 pub fn comment(s: &str) -> String {
-    s.chars()
-        .map(|c| if is_unsafe_in_code(c) { ' ' } else { c })
-        .collect()
+    crate::text::comment_text(s)
 }
 
 #[cfg(test)]
@@ -576,17 +563,59 @@ mod tests {
         }
     }
 
-    #[test]
-    fn literals_never_hold_a_raw_line_break_or_control_character() {
-        let nasty: String = (0u32..0x100)
-            .chain([0x2028, 0x2029, 0x202e, 0x2066, 0xfeff])
-            .filter_map(char::from_u32)
+    /// Decodes a TypeScript or Python string literal as `quoted` writes it (the
+    /// escapes both languages read alike), so each sample proves a round trip.
+    fn decode_literal(literal: &str) -> String {
+        let quote = literal.chars().next().expect("quoted");
+        let inner: Vec<char> = literal
+            .strip_prefix(quote)
+            .and_then(|s| s.strip_suffix(quote))
+            .expect("quoted")
+            .chars()
             .collect();
-        for lit in [ts_string(&nasty), py_string(&nasty)] {
-            assert!(
-                !lit.chars().any(is_unsafe_in_code),
-                "raw unsafe character in {lit:?}"
-            );
+        let mut out = String::new();
+        let mut i = 0;
+        while i < inner.len() {
+            match inner[i] {
+                '\\' => {
+                    i += 1;
+                    match inner[i] {
+                        'n' => out.push('\n'),
+                        'r' => out.push('\r'),
+                        't' => out.push('\t'),
+                        'u' => {
+                            let hex: String = inner[i + 1..i + 5].iter().collect();
+                            let code = u32::from_str_radix(&hex, 16).expect("hex");
+                            out.push(char::from_u32(code).expect("a character"));
+                            i += 4;
+                        }
+                        c @ ('\\' | '\'' | '"') => out.push(c),
+                        other => panic!("unknown escape \\{other} in {literal}"),
+                    }
+                }
+                c if c == quote => panic!("unescaped quote in {literal}"),
+                c => out.push(c),
+            }
+            i += 1;
+        }
+        out
+    }
+
+    #[test]
+    fn literals_escape_every_unsafe_character_and_read_back() {
+        for sample in crate::text::UNSAFE_SAMPLES {
+            for literal in [ts_string(sample), py_string(sample)] {
+                assert!(
+                    !literal.chars().any(is_unsafe_in_code),
+                    "raw unsafe character in {literal:?}"
+                );
+                assert_eq!(decode_literal(&literal), *sample);
+            }
+            assert!(!comment(sample).chars().any(is_unsafe_in_code));
+        }
+        assert_eq!(ts_string("zw\u{200b}j\u{2060}"), "'zw\\u200bj\\u2060'");
+        for (value, ts, _) in LITERALS {
+            assert_eq!(decode_literal(ts), *value);
         }
     }
 
