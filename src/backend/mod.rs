@@ -1,15 +1,22 @@
 //! Backends turn the model into files as text. None of them writes to disk.
 
+pub mod capability;
 pub mod cdk;
 mod cfn_yaml;
 pub mod cloudformation;
+pub mod describe;
+pub mod document;
+mod error;
 pub mod hcl;
 pub mod header;
+pub mod naming;
+pub mod templating;
 pub mod terraform;
 
 use crate::model::Model;
 
 pub use crate::text::pretty_json;
+pub use error::RenderError;
 pub use header::CommentSyntax;
 
 /// One kind of output file. Each backend renders one or more of them.
@@ -118,7 +125,7 @@ impl Output {
 
     /// `render` with options other than the defaults.
     pub fn render_with(self, model: &Model, options: RenderOptions) -> Result<String, String> {
-        match self {
+        let rendered = match self {
             Output::CloudFormationJson => cloudformation::json(model),
             Output::CloudFormationYaml => cloudformation::yaml(model),
             Output::CdkTypescript => cdk::render(model, cdk::Language::TypeScript, false),
@@ -127,7 +134,8 @@ impl Output {
             Output::CdkPythonApp => cdk::render(model, cdk::Language::Python, true),
             Output::TerraformHcl => terraform::hcl(model, options),
             Output::TerraformJson => terraform::json(model, options),
-        }
+        };
+        rendered.map_err(|e| e.to_string())
     }
 }
 
