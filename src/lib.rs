@@ -11,7 +11,6 @@ pub mod refdata;
 pub mod schema;
 pub mod source;
 pub mod spec;
-pub mod templates;
 pub mod text;
 pub mod workflow;
 
