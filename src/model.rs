@@ -8,9 +8,8 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::diag::SpecError;
+use crate::diag::RuleError;
 use crate::refdata::{self, Confirmed, Partition, limits};
-use crate::source::Source;
 use crate::spec::{AgentBuckets, Kind, PartitionName, ProfileSpec, Spec};
 
 /// All profiles of one spec.
@@ -206,10 +205,11 @@ pub fn policy_size(statements: &[Statement]) -> usize {
 }
 
 /// Builds the model from a parsed spec, checking every rule. The first error wins;
-/// it carries the location of the field it is about.
-pub fn build(spec: &Spec, source: &Source) -> Result<Model, SpecError> {
+/// it carries the path of the field it is about, which `source` turns into a place
+/// in the file.
+pub fn build(spec: &Spec) -> Result<Model, RuleError> {
     if spec.version != 1 {
-        return Err(source.error_at(
+        return Err(RuleError::new(
             "version",
             format!(
                 "unsupported spec version {}; only version 1 exists",
@@ -218,27 +218,30 @@ pub fn build(spec: &Spec, source: &Source) -> Result<Model, SpecError> {
         ));
     }
     if spec.profiles.is_empty() {
-        return Err(source.error_at("profiles", "at least one profile is required"));
+        return Err(RuleError::new(
+            "profiles",
+            "at least one profile is required",
+        ));
     }
     let mut profiles = Vec::new();
     for (i, p) in spec.profiles.iter().enumerate() {
         let ctx = Ctx {
-            source,
             at: format!("profiles[{i}]"),
         };
         profiles.push(build_profile(p, &ctx)?);
     }
-    check_unique_names(&profiles, spec, source)?;
+    check_unique_names(&profiles, spec)?;
     Ok(Model { profiles })
 }
 
-struct Ctx<'a> {
-    source: &'a Source,
+/// Where in the spec the rules being checked apply (`profiles[2]`), so that each
+/// error names its field.
+struct Ctx {
     at: String,
 }
 
-impl Ctx<'_> {
-    fn err(&self, field: &str, message: impl Into<String>) -> SpecError {
+impl Ctx {
+    fn err(&self, field: &str, message: impl Into<String>) -> RuleError {
         let path = if field.is_empty() {
             self.at.clone()
         } else if field.starts_with('[') {
@@ -246,11 +249,11 @@ impl Ctx<'_> {
         } else {
             format!("{}.{field}", self.at)
         };
-        self.source.error_at(&path, message)
+        RuleError::new(path, message)
     }
 }
 
-fn build_profile(p: &ProfileSpec, ctx: &Ctx) -> Result<Profile, SpecError> {
+fn build_profile(p: &ProfileSpec, ctx: &Ctx) -> Result<Profile, RuleError> {
     let partition = refdata::partition(p.partition);
     check_iam_name(ctx, "name", &p.name, "a role name", limits::ROLE_NAME_MAX)?;
     let id = identifier_stem(&p.name);
@@ -428,7 +431,7 @@ fn trust_statement(
     partition: Partition,
     ctx: &Ctx,
     warnings: &mut Vec<String>,
-) -> Result<TrustStatement, SpecError> {
+) -> Result<TrustStatement, RuleError> {
     match p.kind {
         Kind::InstanceProfile => {
             let (service, confirmed) = refdata::ec2_principal(p.partition);
@@ -516,7 +519,7 @@ fn managed_policies(
     partition: Partition,
     ctx: &Ctx,
     warnings: &mut Vec<String>,
-) -> Result<Vec<ManagedPolicy>, SpecError> {
+) -> Result<Vec<ManagedPolicy>, RuleError> {
     let mp = &p.managed_policies;
     let aws = |name: &str| format!("arn:{}:iam::aws:policy/{name}", partition.arn_id);
     let mut out = Vec::new();
@@ -575,7 +578,7 @@ fn s3_statements(
     partition: Partition,
     ctx: &Ctx,
     warnings: &mut Vec<String>,
-) -> Result<Vec<Statement>, SpecError> {
+) -> Result<Vec<Statement>, RuleError> {
     let s3 = p.s3.as_ref().expect("called only with an s3 section");
     let arn = |resource: &str| format!("arn:{}:s3:::{resource}", partition.arn_id);
     let mut statements = Vec::new();
@@ -685,7 +688,7 @@ fn session_manager_statements(
     partition: Partition,
     ctx: &Ctx,
     warnings: &mut Vec<String>,
-) -> Result<Vec<Statement>, SpecError> {
+) -> Result<Vec<Statement>, RuleError> {
     let mut statements = Vec::new();
     let logging = sm.s3_logging.is_some() || sm.cloudwatch_logging;
     if let Some(key) = &sm.kms_key_arn {
@@ -769,7 +772,7 @@ fn split_policy(
     id: &str,
     path: Option<String>,
     statements: Vec<Statement>,
-) -> Result<Vec<CustomPolicy>, SpecError> {
+) -> Result<Vec<CustomPolicy>, RuleError> {
     let mut pieces: Vec<Statement> = Vec::new();
     for s in statements {
         pieces.extend(split_statement(s));
@@ -828,7 +831,7 @@ fn split_statement(s: Statement) -> Vec<Statement> {
     parts
 }
 
-fn check_unique_names(profiles: &[Profile], spec: &Spec, source: &Source) -> Result<(), SpecError> {
+fn check_unique_names(profiles: &[Profile], spec: &Spec) -> Result<(), RuleError> {
     // IAM names are unique per account ignoring case; identifiers must be unique
     // within one template.
     let mut seen: BTreeMap<(String, String), usize> = BTreeMap::new();
@@ -860,7 +863,7 @@ fn check_unique_names(profiles: &[Profile], spec: &Spec, source: &Source) -> Res
                         key.1, spec.profiles[*first].name
                     )
                 };
-                return Err(source.error_at(&format!("profiles[{i}].name"), message));
+                return Err(RuleError::new(format!("profiles[{i}].name"), message));
             }
             seen.insert(key, i);
         }
@@ -901,7 +904,7 @@ fn check_iam_name(
     name: &str,
     what: &str,
     max: usize,
-) -> Result<(), SpecError> {
+) -> Result<(), RuleError> {
     let len = name.chars().count();
     if len == 0 || len > max {
         return Err(ctx.err(
@@ -922,7 +925,7 @@ fn check_iam_name(
 /// registry schema of AWS::IAM::ManagedPolicy allows only `/` or segments of
 /// `[A-Za-z0-9.,+@=_-]` (pattern `^((/[A-Za-z0-9\.,\+@=_-]+)*)/$`, cfn-lint 1.58.0).
 /// The path applies to the policies too, so the stricter rule holds for all.
-fn check_path(ctx: &Ctx, path: &str) -> Result<String, SpecError> {
+fn check_path(ctx: &Ctx, path: &str) -> Result<String, RuleError> {
     let segment_ok = |seg: &str| {
         !seg.is_empty()
             && seg
@@ -943,7 +946,7 @@ fn check_path(ctx: &Ctx, path: &str) -> Result<String, SpecError> {
     }
 }
 
-fn check_description(ctx: &Ctx, d: &str) -> Result<String, SpecError> {
+fn check_description(ctx: &Ctx, d: &str) -> Result<String, RuleError> {
     let len = d.chars().count();
     if len > limits::DESCRIPTION_MAX {
         return Err(ctx.err(
@@ -962,7 +965,7 @@ fn check_description(ctx: &Ctx, d: &str) -> Result<String, SpecError> {
     Ok(d.to_string())
 }
 
-fn check_tags(ctx: &Ctx, tags: &BTreeMap<String, String>) -> Result<Vec<Tag>, SpecError> {
+fn check_tags(ctx: &Ctx, tags: &BTreeMap<String, String>) -> Result<Vec<Tag>, RuleError> {
     if tags.len() > limits::TAGS_MAX {
         return Err(ctx.err(
             "tags",
@@ -1021,7 +1024,7 @@ fn check_region(
     field: &str,
     region: &str,
     partition: Partition,
-) -> Result<(), SpecError> {
+) -> Result<(), RuleError> {
     if region.contains('*') || region.contains('?') {
         return Err(ctx.err(
             field,
@@ -1041,7 +1044,7 @@ fn check_region(
     Ok(())
 }
 
-fn check_bucket_name(ctx: &Ctx, field: &str, name: &str) -> Result<(), SpecError> {
+fn check_bucket_name(ctx: &Ctx, field: &str, name: &str) -> Result<(), RuleError> {
     let fail = |why: &str| {
         Err(ctx.err(
             field,
@@ -1096,7 +1099,7 @@ fn object_pattern(
     field: &str,
     bucket: &str,
     prefix: Option<&str>,
-) -> Result<String, SpecError> {
+) -> Result<String, RuleError> {
     let Some(prefix) = prefix else {
         return Ok(format!("{bucket}/*"));
     };
@@ -1132,7 +1135,7 @@ fn check_policy_arn(
     field: &str,
     arn: &str,
     partition: Partition,
-) -> Result<String, SpecError> {
+) -> Result<String, RuleError> {
     let expected = format!("arn:{}:iam::", partition.arn_id);
     let fail = |why: String| {
         Err(ctx.err(
@@ -1181,7 +1184,7 @@ fn check_kms_key_arn(
     field: &str,
     arn: &str,
     partition: Partition,
-) -> Result<(), SpecError> {
+) -> Result<(), RuleError> {
     let parts: Vec<&str> = arn.splitn(6, ':').collect();
     let fail = |why: String| Err(ctx.err(field, format!("`{arn}` is not a KMS key ARN: {why}")));
     if parts.len() != 6 || parts[0] != "arn" || parts[2] != "kms" {
