@@ -26,8 +26,7 @@ use serde_json::{Map, Value, json};
 
 use super::RenderOptions;
 use super::hcl::tf_json_string;
-use crate::model::{Model, POLICY_VERSION, Part, Profile, RoleRef, Text};
-use crate::spec::Kind;
+use crate::model::{Kind, Model, POLICY_VERSION, Part, Profile, RoleRef, Text};
 
 pub const TEMPLATE_NAME: &str = "terraform/main.tf.j2";
 pub const TEMPLATE_SOURCE: &str = include_str!("../../templates/terraform/main.tf.j2");

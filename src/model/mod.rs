@@ -17,7 +17,7 @@ mod statements;
 use serde::Serialize;
 
 use crate::diag::RuleError;
-use crate::spec::{Kind, PartitionName, Spec};
+use crate::spec::{self, PartitionName, Spec};
 
 pub use names::identifier_stem;
 pub use split::policy_size;
@@ -60,6 +60,26 @@ pub struct Profile {
     pub tags: Vec<Tag>,
     /// Things the user should know: unconfirmed facts, risky choices.
     pub warnings: Vec<String>,
+}
+
+/// What a profile's role is for. The model's own, so that backends need not read
+/// the spec; it is spelled as the spec spells it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Kind {
+    /// A role for EC2 instances, which take it through an instance profile.
+    InstanceProfile,
+    /// A role Systems Manager assumes for servers and VMs of a hybrid activation.
+    HybridServiceRole,
+}
+
+impl From<spec::Kind> for Kind {
+    fn from(kind: spec::Kind) -> Kind {
+        match kind {
+            spec::Kind::InstanceProfile => Kind::InstanceProfile,
+            spec::Kind::HybridServiceRole => Kind::HybridServiceRole,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -249,5 +269,20 @@ impl Ctx {
             format!("{}.{field}", self.at)
         };
         RuleError::new(path, message)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_are_spelled_as_the_spec_spells_them() {
+        for kind in [spec::Kind::InstanceProfile, spec::Kind::HybridServiceRole] {
+            assert_eq!(
+                serde_json::to_value(Kind::from(kind)).unwrap(),
+                serde_json::to_value(kind).unwrap()
+            );
+        }
     }
 }

@@ -11,12 +11,13 @@ use super::split::split_policy;
 use super::statements::{
     managed_policies, s3_statements, session_manager_statements, trust_statement,
 };
-use super::{Ctx, CustomPolicy, InstanceProfile, Profile, Role, RoleRef};
+use super::{Ctx, CustomPolicy, InstanceProfile, Kind, Profile, Role, RoleRef};
 use crate::diag::RuleError;
 use crate::refdata::{self, Partition, limits};
-use crate::spec::{Kind, ProfileSpec, SessionManagerSpec};
+use crate::spec::{ProfileSpec, SessionManagerSpec};
 
 pub(super) fn build(p: &ProfileSpec, ctx: &Ctx) -> Result<Profile, RuleError> {
+    let kind = Kind::from(p.kind);
     let partition = refdata::partition(p.partition);
     check_iam_name(ctx, "name", &p.name, "a role name", limits::ROLE_NAME_MAX)?;
     let id = profile_id(ctx, &p.name)?;
@@ -24,7 +25,7 @@ pub(super) fn build(p: &ProfileSpec, ctx: &Ctx) -> Result<Profile, RuleError> {
     let mut warnings = Vec::new();
     let tags = check_tags(ctx, &p.tags)?;
 
-    if p.kind == Kind::InstanceProfile && p.hybrid.is_some() {
+    if kind == Kind::InstanceProfile && p.hybrid.is_some() {
         return Err(ctx.err(
             "hybrid",
             "`hybrid` applies only to `kind: hybrid-service-role`",
@@ -52,12 +53,12 @@ pub(super) fn build(p: &ProfileSpec, ctx: &Ctx) -> Result<Profile, RuleError> {
         )?);
     }
     check_attachment_count(ctx, managed_policies.len(), custom_policies.len())?;
-    let instance_profile = instance_profile(p, &path, ctx)?;
+    let instance_profile = instance_profile(p, kind, &path, ctx)?;
 
     Ok(Profile {
         name: p.name.clone(),
         id,
-        kind: p.kind,
+        kind,
         partition: p.partition,
         arn_partition: partition.arn_id,
         role,
@@ -200,10 +201,11 @@ fn session_manager_policies(
 /// service role has none.
 fn instance_profile(
     p: &ProfileSpec,
+    kind: Kind,
     path: &Option<String>,
     ctx: &Ctx,
 ) -> Result<Option<InstanceProfile>, RuleError> {
-    match p.kind {
+    match kind {
         Kind::InstanceProfile => {
             check_iam_name(
                 ctx,

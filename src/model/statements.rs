@@ -7,10 +7,10 @@ use super::rules::{
     check_account_id, check_bucket_name, check_kms_key_arn, check_policy_arn, check_region,
     object_pattern,
 };
-use super::{Condition, Ctx, ManagedPolicy, Part, Statement, Text, TrustStatement};
+use super::{Condition, Ctx, Kind, ManagedPolicy, Part, Statement, Text, TrustStatement};
 use crate::diag::RuleError;
 use crate::refdata::{self, Confirmed, Partition};
-use crate::spec::{AgentBuckets, Kind, PartitionName, ProfileSpec, SessionManagerSpec};
+use crate::spec::{AgentBuckets, PartitionName, ProfileSpec, SessionManagerSpec};
 
 /// The single statement of a created role's trust policy: who may assume the role.
 pub(super) fn trust_statement(
@@ -19,7 +19,7 @@ pub(super) fn trust_statement(
     ctx: &Ctx,
     warnings: &mut Vec<String>,
 ) -> Result<TrustStatement, RuleError> {
-    match p.kind {
+    match Kind::from(p.kind) {
         Kind::InstanceProfile => Ok(ec2_trust(p.partition, warnings)),
         Kind::HybridServiceRole => hybrid_trust(p, partition, ctx, warnings),
     }
