@@ -6,11 +6,13 @@
 //!
 //! `build` runs the steps of `profile` for each profile, then the checks across
 //! profiles in `names`. The checks themselves are in `rules`, the grants in
-//! `statements`, and fitting them into IAM's policy size quota in `split`.
+//! `statements`, and fitting them into IAM's policy size quota (as `size` counts
+//! it) in `split`.
 
 mod names;
 mod profile;
 mod rules;
+mod size;
 mod split;
 mod statements;
 
@@ -20,7 +22,7 @@ use crate::diag::RuleError;
 use crate::spec::{self, PartitionName, Spec};
 
 pub use names::identifier_stem;
-pub use split::policy_size;
+pub use size::policy_size;
 
 /// All profiles of one spec.
 #[derive(Debug, Clone, Serialize)]

@@ -2,7 +2,8 @@
 //! target splits the same way.
 
 use super::rules::check_iam_name;
-use super::{Ctx, CustomPolicy, Statement, policy_document};
+use super::size::{ListSize, document_size, statement_size, statement_size_with, string_size};
+use super::{Ctx, CustomPolicy, Statement};
 use crate::diag::RuleError;
 use crate::refdata::limits;
 
@@ -17,21 +18,8 @@ pub(super) fn split_policy(
     path: Option<String>,
     statements: Vec<Statement>,
 ) -> Result<Vec<CustomPolicy>, RuleError> {
-    let mut pieces: Vec<Statement> = Vec::new();
-    for s in statements {
-        pieces.extend(split_statement(s));
-    }
-    let mut groups: Vec<Vec<Statement>> = vec![Vec::new()];
-    for s in pieces {
-        let current = groups.last_mut().expect("never empty");
-        current.push(s);
-        if policy_size(current) > limits::POLICY_DOCUMENT_MAX {
-            let s = current.pop().expect("just pushed");
-            groups.push(vec![s]);
-        }
-    }
     let mut out = Vec::new();
-    for (i, statements) in groups.into_iter().enumerate() {
+    for (i, statements) in fit(statements).into_iter().enumerate() {
         let (name, id) = if i == 0 {
             (name.to_string(), id.to_string())
         } else {
@@ -48,47 +36,76 @@ pub(super) fn split_policy(
     Ok(out)
 }
 
-/// A statement too large for one policy is cut into parts by resource.
-fn split_statement(s: Statement) -> Vec<Statement> {
-    if policy_size(std::slice::from_ref(&s)) <= limits::POLICY_DOCUMENT_MAX {
-        return vec![s];
-    }
-    let mut parts: Vec<Statement> = Vec::new();
-    let mut current = Statement {
-        resources: Vec::new(),
-        ..s.clone()
-    };
-    for r in s.resources {
-        current.resources.push(r);
-        if current.resources.len() > 1
-            && policy_size(std::slice::from_ref(&current)) > limits::POLICY_DOCUMENT_MAX
-        {
-            let r = current.resources.pop().expect("just pushed");
-            parts.push(current.clone());
-            current.resources = vec![r];
-        }
-    }
-    parts.push(current);
-    for (i, p) in parts.iter_mut().enumerate().skip(1) {
-        p.sid = format!("{}Part{}", p.sid, i + 1);
-    }
-    parts
+/// The statements of each policy, in order: a statement too large for one policy is
+/// cut by resource first.
+fn fit(statements: Vec<Statement>) -> Vec<Vec<Statement>> {
+    let pieces = statements.into_iter().flat_map(split_statement).map(|s| {
+        let size = statement_size(&s);
+        (s, size)
+    });
+    pack(pieces, |statements| !fits(statements))
 }
 
-/// The size IAM counts against the 6,144-character quota. White space is not
-/// counted by IAM; counting the compact form (which keeps spaces inside strings)
-/// can only over-estimate, which is the safe side.
-pub fn policy_size(statements: &[Statement]) -> usize {
-    policy_document(statements)
-        .to_string()
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .count()
+/// A statement too large for one policy is cut into parts by resource.
+fn split_statement(mut s: Statement) -> Vec<Statement> {
+    if fits(ListSize::single(statement_size(&s))) {
+        return vec![s];
+    }
+    let resources = std::mem::take(&mut s.resources).into_iter().map(|r| {
+        let size = string_size(&r);
+        (r, size)
+    });
+    // Parts are sized with the statement's own Sid, before `PartN` is added, so a
+    // part that fills the quota to the last character ends up a few over it.
+    let chunks = pack(resources, |resources| {
+        resources.items > 1 && !fits(ListSize::single(statement_size_with(&s, resources)))
+    });
+    chunks
+        .into_iter()
+        .enumerate()
+        .map(|(i, resources)| Statement {
+            sid: if i == 0 {
+                s.sid.clone()
+            } else {
+                format!("{}Part{}", s.sid, i + 1)
+            },
+            resources,
+            ..s.clone()
+        })
+        .collect()
+}
+
+/// Whether a policy of statements of these sizes is within the quota.
+fn fits(statements: ListSize) -> bool {
+    document_size(statements) <= limits::POLICY_DOCUMENT_MAX
+}
+
+/// Puts items in order into bins, and starts a new bin when adding the next item
+/// would make `overflows` true of the sizes in the bin.
+fn pack<T>(
+    items: impl IntoIterator<Item = (T, usize)>,
+    overflows: impl Fn(ListSize) -> bool,
+) -> Vec<Vec<T>> {
+    let mut bins = vec![Vec::new()];
+    let mut bin = ListSize::default();
+    for (item, size) in items {
+        let grown = bin.with(size);
+        if overflows(grown) {
+            bins.push(vec![item]);
+            bin = ListSize::single(size);
+        } else {
+            bins.last_mut().expect("never empty").push(item);
+            bin = grown;
+        }
+    }
+    bins
 }
 
 #[cfg(test)]
 mod tests {
+    use super::super::size::tests::Random;
     use super::*;
+    use crate::model::policy_size;
 
     fn stmt(n: usize) -> Statement {
         Statement {
@@ -111,5 +128,71 @@ mod tests {
             assert!(policy_size(std::slice::from_ref(p)) <= limits::POLICY_DOCUMENT_MAX);
         }
         assert_eq!(parts[1].sid, "SPart2");
+    }
+
+    /// How policies were fitted before sizes were kept as they grew: measure the
+    /// whole document again after each statement or resource added.
+    fn fit_by_measuring_again(statements: Vec<Statement>) -> Vec<Vec<Statement>> {
+        let fits = |s: &[Statement]| policy_size(s) <= limits::POLICY_DOCUMENT_MAX;
+        let mut pieces = Vec::new();
+        for s in statements {
+            if fits(std::slice::from_ref(&s)) {
+                pieces.push(s);
+                continue;
+            }
+            let mut parts: Vec<Statement> = Vec::new();
+            let mut current = Statement {
+                resources: Vec::new(),
+                ..s.clone()
+            };
+            for r in s.resources {
+                current.resources.push(r);
+                if current.resources.len() > 1 && !fits(std::slice::from_ref(&current)) {
+                    let r = current.resources.pop().unwrap();
+                    parts.push(current.clone());
+                    current.resources = vec![r];
+                }
+            }
+            parts.push(current);
+            for (i, p) in parts.iter_mut().enumerate().skip(1) {
+                p.sid = format!("{}Part{}", p.sid, i + 1);
+            }
+            pieces.extend(parts);
+        }
+        let mut groups: Vec<Vec<Statement>> = vec![Vec::new()];
+        for s in pieces {
+            let current = groups.last_mut().unwrap();
+            current.push(s);
+            if !fits(current) {
+                let s = current.pop().unwrap();
+                groups.push(vec![s]);
+            }
+        }
+        groups
+    }
+
+    #[test]
+    fn policies_are_fitted_as_by_measuring_again() {
+        let mut random = Random(0x0dd_ba11_cafe_f00d);
+        let (mut cut, mut split) = (0, 0);
+        for round in 0..30 {
+            // Long resource lists, so that statements and policies overflow.
+            let mut statements = random.statements(8);
+            for s in &mut statements {
+                let n = random.below(120);
+                let bucket = format!("arn:aws:s3:::{round}-{}", "b".repeat(60));
+                s.resources
+                    .extend((0..n).map(|i| format!("{bucket}/{i}{}", random.string())));
+            }
+            let policies = fit(statements.clone());
+            let pieces = policies.iter().map(Vec::len).sum::<usize>();
+            cut += usize::from(pieces > statements.len());
+            split += usize::from(policies.len() > 1);
+            assert_eq!(policies, fit_by_measuring_again(statements));
+        }
+        assert!(
+            cut > 10 && split > 10,
+            "{cut} rounds cut statements, {split} split policies"
+        );
     }
 }
