@@ -202,6 +202,8 @@ pub struct Tag {
 
 pub const POLICY_VERSION: &str = "2012-10-17";
 
+/// `size::policy_size` counts this document without building it; the two change
+/// together.
 fn policy_document(statements: &[Statement]) -> serde_json::Value {
     let statements: Vec<serde_json::Value> = statements
         .iter()
