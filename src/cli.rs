@@ -284,7 +284,7 @@ fn build(args: &BuildArgs) -> Result<i32, Error> {
     let model = crate::load(&source)?;
     let text = output
         .generate(&model, &source.name, options)
-        .map_err(|message| crate::workflow::refusal(&source, message))?;
+        .map_err(|e| e.for_source(&source))?;
     for line in model.warning_lines(&source.name) {
         eprintln!("warning: {line}");
     }

@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use crate::backend::{Output, RenderOptions};
+use crate::backend::{Output, RenderError, RenderOptions};
 use crate::diag::Error;
 use crate::source::Source;
 
@@ -83,7 +83,8 @@ pub fn plan(specs: &[String], out_dir: &Path, targets: &[&str]) -> Result<Plan, 
                     });
                     accepted.push(output.target());
                 }
-                Err(message) => refused.push((output.target(), message)),
+                Err(RenderError::Refused { target, message }) => refused.push((target, message)),
+                Err(e) => return Err(e.for_source(&source)),
             }
         }
         refused.dedup_by_key(|(t, _)| *t);
@@ -98,27 +99,15 @@ pub fn plan(specs: &[String], out_dir: &Path, targets: &[&str]) -> Result<Plan, 
                     flags.join(" ")
                 )
             };
-            return Err(refusal(&source, format!("{message}{hint}")));
+            return Err(RenderError::Refused {
+                target,
+                message: format!("{message}{hint}"),
+            }
+            .for_source(&source));
         }
         plan.warnings.extend(model.warning_lines(&source.name));
     }
     Ok(plan)
-}
-
-/// A target's refusal of a valid spec. One that begins with the spec field it is
-/// about (`profiles[0].description: ...`) is shown at that field, with line and
-/// column; others are about the file as a whole.
-pub fn refusal(source: &Source, message: String) -> Error {
-    if let Some((path, rest)) = message.split_once(": ")
-        && path.starts_with("profiles[")
-        && !path.contains(char::is_whitespace)
-    {
-        return source.error_at(path, rest).into();
-    }
-    Error::Target {
-        file: source.name.clone(),
-        message,
-    }
 }
 
 /// What `write` did.

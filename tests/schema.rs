@@ -26,10 +26,12 @@ fn validator() -> jsonschema::Validator {
 /// A spec file as the data an editor validates (YAML is read as JSON data).
 fn data(path: &Path) -> Result<Value, String> {
     let text = fs::read_to_string(path).map_err(|e| e.to_string())?;
+    // Editors (and the compiler) ignore a byte-order mark; serde_yaml does not.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     if path.extension().is_some_and(|e| e == "json") {
-        serde_json::from_str(&text).map_err(|e| e.to_string())
+        serde_json::from_str(text).map_err(|e| e.to_string())
     } else {
-        serde_yaml::from_str(&text).map_err(|e| e.to_string())
+        serde_yaml::from_str(text).map_err(|e| e.to_string())
     }
 }
 
@@ -102,11 +104,70 @@ const BEYOND_JSON_SCHEMA: &[(&str, &str)] = &[
         "duplicate-tag",
         "a key written twice: the data an editor validates keeps only one",
     ),
+    (
+        "duplicate-field",
+        "a field written twice: the data an editor validates keeps only one",
+    ),
+    (
+        "version-hex",
+        "the number's spelling: the data holds the value 1",
+    ),
+    (
+        "version-octal",
+        "the number's spelling: the data holds the value 1",
+    ),
+    (
+        "version-plus-sign",
+        "the number's spelling: the data holds the value 1",
+    ),
+    (
+        "yaml-tag-binary",
+        "a YAML tag: the data holds the value without it",
+    ),
+    (
+        "dynamic-reference-additional-policy",
+        "a target's refusal: the spec is valid for Terraform",
+    ),
+    (
+        "dynamic-reference-boundary",
+        "a target's refusal: the spec is valid for Terraform",
+    ),
+    (
+        "dynamic-reference-bucket-prefix",
+        "a target's refusal: the spec is valid for Terraform",
+    ),
+    (
+        "dynamic-reference-cdk",
+        "a target's refusal: the spec is valid for Terraform",
+    ),
+    (
+        "dynamic-reference-description",
+        "a target's refusal: the spec is valid for Terraform",
+    ),
+    (
+        "dynamic-reference-logging-prefix",
+        "a target's refusal: the spec is valid for Terraform",
+    ),
+    (
+        "cdk-list-token",
+        "a target's refusal: the spec is valid for CloudFormation and Terraform",
+    ),
+    (
+        "cdk-string-token",
+        "a target's refusal: the spec is valid for CloudFormation and Terraform",
+    ),
 ];
 
 /// Invalid fixtures that are not valid YAML/JSON data at all: editors report them as
 /// syntax errors before any schema applies.
-const NOT_DATA: &[&str] = &["yaml-syntax"];
+const NOT_DATA: &[&str] = &[
+    "yaml-syntax",
+    "json-trailing-data",
+    "multiple-documents",
+    "not-utf8",
+    // A local tag (`!Sub`) has no JSON data model.
+    "yaml-tag-ref",
+];
 
 #[test]
 fn invalid_fixtures_are_rejected_where_json_schema_can_say_it() {

@@ -15,7 +15,7 @@
 
 use crate::model::Model;
 
-/// What a target would interpret, in the order the checks look for it.
+/// What a target would interpret in a string (a column of `capability::Capabilities`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Interprets {
     /// CloudFormation dynamic references.
@@ -24,48 +24,48 @@ pub struct Interprets {
     pub cdk_tokens: bool,
 }
 
-/// What the target named `target` (as `--target` names it) interprets in strings.
-pub fn of_target(target: &str) -> Interprets {
-    Interprets {
-        dynamic_references: matches!(target, "cloudformation" | "cdk"),
-        cdk_tokens: target == "cdk",
-    }
+/// Which kind of interpreted text a `Finding` is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    DynamicReference,
+    CdkToken,
 }
 
-/// `Ok` when no string of `model` holds text the target would interpret; else the
-/// refusal, naming the spec field, the text, and a target that reads it literally.
-pub fn check(model: &Model, target: &str) -> Result<(), String> {
-    let interprets = of_target(target);
+/// Text in the model that a target would interpret.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    /// The spec field it comes from, as a path (`profiles[0].description`),
+    /// possibly followed by `: ` and words that say which entry.
+    pub field: String,
+    /// The interpreted text itself (`{{resolve:ssm:/p}}`).
+    pub text: String,
+    pub kind: Kind,
+}
+
+/// The first string of `model` holding text that `interprets` covers.
+pub fn find(model: &Model, interprets: Interprets) -> Option<Finding> {
     if !interprets.dynamic_references && !interprets.cdk_tokens {
-        return Ok(());
+        return None;
     }
-    let value = serde_json::to_value(model).map_err(|e| format!("internal error: {e}"))?;
+    // Model types serialise infallibly (strings, numbers, lists, maps).
+    let value = serde_json::to_value(model).ok()?;
     let mut strings = Vec::new();
     collect(&value, String::new(), &mut strings);
-    for (path, text) in strings {
-        if interprets.dynamic_references
-            && let Some(found) = dynamic_reference(text)
-        {
-            return Err(format!(
-                "{}: `{found}` is a CloudFormation dynamic reference: CloudFormation would replace it with the value it names when it deploys{}, and it has no way to write it literally; remove it from the spec, or use `--target terraform`, which keeps it as text",
-                spec_field(model, &path, text),
-                if target == "cdk" {
-                    " (the CDK synthesizes CloudFormation)"
-                } else {
-                    ""
-                },
-            ));
-        }
-        if interprets.cdk_tokens
-            && let Some(found) = cdk_token(text)
-        {
-            return Err(format!(
-                "{}: `{found}` is how the CDK encodes a token: `cdk synth` would replace it with a deploy-time value or fail; remove it from the spec, or use `--target cloudformation` or `--target terraform`, which keep it as text",
-                spec_field(model, &path, text),
-            ));
-        }
-    }
-    Ok(())
+    strings.into_iter().find_map(|(path, text)| {
+        let found = (interprets.dynamic_references)
+            .then(|| dynamic_reference(text).map(|t| (t, Kind::DynamicReference)))
+            .flatten()
+            .or_else(|| {
+                (interprets.cdk_tokens)
+                    .then(|| cdk_token(text).map(|t| (t, Kind::CdkToken)))
+                    .flatten()
+            })?;
+        Some(Finding {
+            field: spec_field(model, &path, text),
+            text: found.0.to_string(),
+            kind: found.1,
+        })
+    })
 }
 
 /// Every string leaf of `value` with its path (`profiles[0].role.description`).
@@ -273,53 +273,53 @@ mod tests {
         crate::load(&crate::source::Source::new("spec.yaml", yaml)).expect("valid spec")
     }
 
-    #[test]
-    fn targets_refuse_what_they_would_interpret_and_name_the_field() {
-        let m = model(
-            "version: 1\nprofiles:\n  - name: a\n    description: \"owner {{resolve:ssm:/team/owner}}\"\n",
-        );
-        let e = check(&m, "cloudformation").unwrap_err();
-        assert!(
-            e.starts_with("profiles[0].description: `{{resolve:ssm:/team/owner}}` is a CloudFormation dynamic reference"),
-            "{e}"
-        );
-        assert!(
-            check(&m, "cdk")
-                .unwrap_err()
-                .contains("the CDK synthesizes CloudFormation")
-        );
-        assert_eq!(check(&m, "terraform"), Ok(()));
+    const BOTH: Interprets = Interprets {
+        dynamic_references: true,
+        cdk_tokens: true,
+    };
 
-        let m =
-            model("version: 1\nprofiles:\n  - name: a\n    tags:\n      n: -1.1234567890e+289\n");
-        let e = check(&m, "cdk").unwrap_err();
-        assert!(
-            e.starts_with("profiles[0].tags.n: `-1.1234567890e+289`"),
-            "{e}"
-        );
-        assert_eq!(check(&m, "cloudformation"), Ok(()));
+    fn found(yaml: &str) -> Finding {
+        find(&model(yaml), BOTH).expect("a finding")
     }
 
     #[test]
-    fn bucket_prefixes_and_policy_arns_are_checked() {
-        let m = model(
-            "version: 1\nprofiles:\n  - name: a\n    s3:\n      buckets:\n        - name: my-bucket\n          prefix: \"logs/{{resolve:ssm:p}}\"\n",
+    fn findings_name_the_spec_field() {
+        let base = "version: 1\nprofiles:\n  - name: a\n";
+        let f = found(&format!(
+            "{base}    description: \"owner {{{{resolve:ssm:/team/owner}}}}\"\n"
+        ));
+        assert_eq!(f.field, "profiles[0].description");
+        assert_eq!(f.text, "{{resolve:ssm:/team/owner}}");
+        assert_eq!(f.kind, Kind::DynamicReference);
+
+        let f = found(&format!("{base}    tags:\n      n: -1.1234567890e+289\n"));
+        assert_eq!(f.field, "profiles[0].tags.n");
+        assert_eq!(f.kind, Kind::CdkToken);
+        let only_references = Interprets {
+            dynamic_references: true,
+            cdk_tokens: false,
+        };
+        let m = model(&format!("{base}    tags:\n      n: -1.1234567890e+289\n"));
+        assert_eq!(find(&m, only_references), None);
+
+        let f = found(&format!(
+            "{base}    s3:\n      buckets:\n        - name: my-bucket\n          prefix: \"logs/{{{{resolve:ssm:p}}}}\"\n"
+        ));
+        assert_eq!(
+            f.field,
+            "profiles[0].s3.buckets: the prefix of bucket `my-bucket`"
         );
-        let e = check(&m, "cloudformation").unwrap_err();
-        assert!(
-            e.starts_with(
-                "profiles[0].s3.buckets: the prefix of bucket `my-bucket`: `{{resolve:ssm:p}}`"
-            ),
-            "{e}"
+        let f = found(&format!(
+            "{base}    session_manager:\n      s3_logging:\n        bucket: my-log-bucket\n        prefix: \"{{{{resolve:ssm:p}}}}\"\n"
+        ));
+        assert_eq!(f.field, "profiles[0].session_manager.s3_logging.prefix");
+        let f = found(&format!(
+            "{base}    managed_policies:\n      additional: [\"arn:aws:iam::111122223333:policy/{{{{resolve:ssm:p}}}}/X\"]\n"
+        ));
+        assert_eq!(
+            f.field,
+            "profiles[0].managed_policies.additional: the ARN `arn:aws:iam::111122223333:policy/{{resolve:ssm:p}}/X`"
         );
-        assert!(e.contains("`{{resolve:ssm:p}}`"), "{e}");
-        let m = model(
-            "version: 1\nprofiles:\n  - name: a\n    managed_policies:\n      additional: [\"arn:aws:iam::111122223333:policy/{{resolve:ssm:p}}/X\"]\n",
-        );
-        let e = check(&m, "cloudformation").unwrap_err();
-        assert!(
-            e.starts_with("profiles[0].managed_policies.additional: the ARN `arn:aws:iam::111122223333:policy/{{resolve:ssm:p}}/X`"),
-            "{e}"
-        );
+        assert_eq!(find(&model(base), BOTH), None);
     }
 }
