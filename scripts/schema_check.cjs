@@ -16,8 +16,8 @@ if (!modules || !schemaPath) {
   console.error('usage: node schema_check.cjs NODE_MODULES SCHEMA < cases');
   process.exit(2);
 }
-const Ajv2020 = require(path.join(modules, 'ajv/dist/2020')).default;
-const YAML = require(path.join(modules, 'yaml'));
+const Ajv2020 = require(path.resolve(modules, 'ajv/dist/2020')).default;
+const YAML = require(path.resolve(modules, 'yaml'));
 
 const oneLine = (s) => String(s).split(/\s+/).join(' ').trim().slice(0, 300);
 
