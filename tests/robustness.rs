@@ -254,6 +254,10 @@ fn yaml_tags_merge_keys_and_non_decimal_integers_are_refused() {
             "`3_600`",
         ),
         ("version: -0\nprofiles: []\n".to_string(), "`-0`"),
+        (
+            format!("{base}    max_session_duration: 03600\n"),
+            "`03600`",
+        ),
     ];
     for (text, expected) in cases {
         let err = Source::new("spec.yaml", text.as_str()).parse().unwrap_err();
