@@ -19,5 +19,5 @@ pub use diag::{Error, SpecError};
 /// Reads and validates a spec: the shared front half of every command.
 pub fn load(source: &source::Source) -> Result<model::Model, SpecError> {
     let spec = source.parse()?;
-    model::build(&spec, source)
+    model::build(&spec).map_err(|e| source.locate(e))
 }

@@ -11,8 +11,8 @@ use crate::backend::RenderOptions;
 use crate::backend::describe::{self, Attribute, Resource};
 use crate::backend::hcl::hcl_string;
 use crate::backend::naming::{Unique, snake_case};
+use crate::model::Kind;
 use crate::model::{Model, POLICY_VERSION, Part, Profile, RoleRef, Statement, TrustStatement};
-use crate::spec::Kind;
 
 /// One `key = value` argument on a single line.
 #[derive(Debug, Clone, Serialize)]
