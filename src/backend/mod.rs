@@ -532,7 +532,7 @@ mod tests {
     fn flags_of_another_target_say_what_the_target_takes() {
         assert_eq!(
             select("terraform", Some("yaml"), None, false),
-            "error: `--format yaml` does not apply here: `--target terraform` takes `--format hcl|json`"
+            "error: `--format yaml` does not apply here: `--target terraform` takes `--format hcl|json` and `--layout module`"
         );
         assert_eq!(
             select("cdk", Some("json"), None, false),
