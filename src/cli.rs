@@ -198,6 +198,15 @@ fn build_tree(args: &BuildArgs, out_dir: &Path) -> Result<i32, Error> {
         eprintln!("warning: {w}");
     }
     let report = crate::workflow::write(&plan)?;
+    let recovered = &report.recovered;
+    if !recovered.finished.is_empty() || !recovered.removed.is_empty() {
+        eprintln!(
+            "{}: finished a build that was stopped part-way ({} files replaced, {} temporary files removed)",
+            out_dir.display(),
+            recovered.finished.len(),
+            recovered.removed.len()
+        );
+    }
     eprintln!(
         "{}: {} written, {} unchanged",
         out_dir.display(),
@@ -318,14 +327,7 @@ fn build(args: &BuildArgs) -> Result<i32, Error> {
         eprintln!("warning: {line}");
     }
     match &args.output {
-        Some(path) => {
-            crate::atomic::write_file(Path::new(path), text.as_bytes()).map_err(|error| {
-                Error::Io {
-                    path: path.clone(),
-                    error,
-                }
-            })?
-        }
+        Some(path) => crate::workflow::write_output(Path::new(path), spec, text.as_bytes())?,
         None => {
             print(&text)?;
         }
