@@ -313,7 +313,7 @@ fn build(args: &BuildArgs) -> Result<i32, Error> {
     let model = crate::load(&source)?;
     let text = output
         .generate(&model, &source.name, options)
-        .map_err(|e| e.for_file(&source.name))?;
+        .map_err(|e| e.for_source(&source))?;
     for line in model.warning_lines(&source.name) {
         eprintln!("warning: {line}");
     }
