@@ -106,7 +106,7 @@ const BEYOND_JSON_SCHEMA: &[(&str, &str)] = &[
 
 /// Invalid fixtures that are not valid YAML/JSON data at all: editors report them as
 /// syntax errors before any schema applies.
-const NOT_DATA: &[&str] = &["yaml-syntax"];
+const NOT_DATA: &[&str] = &["yaml-syntax", "tab-indentation"];
 
 #[test]
 fn invalid_fixtures_are_rejected_where_json_schema_can_say_it() {
