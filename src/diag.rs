@@ -467,8 +467,9 @@ pub fn github_property(s: &str) -> String {
 }
 
 /// `s` with every character that could steer a terminal or a log reader written as
-/// an escape: control characters (`\n`, `\r`, `\t`, `\u{1b}`, ...), bidi overrides and
-/// isolates, zero-width characters, line and paragraph separators.
+/// an escape: the characters of the shared table `text::is_unsafe_in_code` (control
+/// characters as `\n`, `\r`, `\t`, `\u{1b}`, ...; bidi overrides and isolates,
+/// zero-width characters, line and paragraph separators as `\u{202e}`, ...).
 pub fn terminal_safe(s: &str) -> String {
     escape(s, false)
 }
@@ -481,25 +482,11 @@ fn escape(s: &str, keep_tabs: bool) -> String {
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
-            c if is_unsafe_for_display(c) => out.push_str(&c.escape_unicode().to_string()),
+            c if crate::text::is_unsafe_in_code(c) => out.push_str(&c.escape_unicode().to_string()),
             c => out.push(c),
         }
     }
     out
-}
-
-/// Control characters and the invisible or reordering characters a reader cannot see.
-fn is_unsafe_for_display(c: char) -> bool {
-    c.is_control()
-        || matches!(
-            c,
-            '\u{061C}'
-                | '\u{200B}'..='\u{200F}'
-                | '\u{2028}'..='\u{202E}'
-                | '\u{2060}'
-                | '\u{2066}'..='\u{2069}'
-                | '\u{FEFF}'
-        )
 }
 
 #[cfg(test)]
@@ -538,7 +525,9 @@ mod tests {
         e.location.column = 6;
         let text = format!("{e}");
         assert!(
-            !text.chars().any(|c| c != '\n' && is_unsafe_for_display(c)),
+            !text
+                .chars()
+                .any(|c| c != '\n' && crate::text::is_unsafe_in_code(c)),
             "{text:?}"
         );
         assert_eq!(text.lines().count(), 4, "{text}");
@@ -612,6 +601,17 @@ mod tests {
             suggest("us-est-1", &["us-east-1", "eu-west-1"]),
             Some("us-east-1")
         );
+    }
+
+    #[test]
+    fn every_unsafe_character_is_escaped_for_the_terminal() {
+        for sample in crate::text::UNSAFE_SAMPLES {
+            let safe = terminal_safe(sample);
+            assert!(
+                !safe.chars().any(crate::text::is_unsafe_in_code),
+                "{safe:?}"
+            );
+        }
     }
 
     #[test]

@@ -120,7 +120,7 @@ fn with_comment_key(body: &str, comment: &str) -> Result<String, String> {
 pub fn comment_safe(s: &str) -> String {
     s.chars()
         .map(|c| {
-            if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') {
+            if crate::text::is_unsafe_in_code(c) {
                 c.escape_unicode().to_string()
             } else {
                 c.to_string()
@@ -150,6 +150,13 @@ mod tests {
         assert_eq!(comment_safe("specs/a.yaml"), "specs/a.yaml");
         assert_eq!(comment_safe("a\nb"), "a\\u{a}b");
         assert_eq!(comment_safe("a\u{2028}b\rc"), "a\\u{2028}b\\u{d}c");
+        for sample in crate::text::UNSAFE_SAMPLES {
+            let safe = comment_safe(sample);
+            assert!(
+                !safe.chars().any(crate::text::is_unsafe_in_code),
+                "{safe:?}"
+            );
+        }
     }
 
     #[test]
