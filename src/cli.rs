@@ -122,6 +122,11 @@ pub struct BuildArgs {
     /// use as a module (the root module pins the provider).
     #[arg(long, conflicts_with = "out_dir")]
     pub no_provider_block: bool,
+    /// terraform only: `module` writes each spec as a module folder (versions.tf,
+    /// variables.tf, main.tf, outputs.tf, README.md, examples/) under --out-dir,
+    /// instead of the default tree.
+    #[arg(long, value_parser = layouts(), value_name = "LAYOUT")]
+    pub layout: Option<String>,
     /// Write to this file (atomically, creating missing folders) instead of
     /// standard output; `-` is standard output.
     #[arg(
@@ -147,6 +152,9 @@ pub struct CheckArgs {
     /// Only these targets, as given to `build` (repeatable; default all).
     #[arg(long, value_parser = targets())]
     pub target: Vec<String>,
+    /// The layout given to `build` (`module` for Terraform module folders).
+    #[arg(long, value_parser = layouts(), value_name = "LAYOUT")]
+    pub layout: Option<String>,
     /// The specs given are all there are: a file in the tree's target folders that
     /// none of them generates (left by a removed or renamed spec) is drift too.
     #[arg(long)]
@@ -207,6 +215,10 @@ fn formats() -> PossibleValuesParser {
 
 fn languages() -> PossibleValuesParser {
     PossibleValuesParser::new(Output::all_languages())
+}
+
+fn layouts() -> PossibleValuesParser {
+    PossibleValuesParser::new(Output::all_layouts())
 }
 
 /// Standard output and error as they were when the process started: Rust's runtime
@@ -479,7 +491,12 @@ fn target_names(targets: &[String]) -> Vec<&str> {
 }
 
 fn build_tree(args: &BuildArgs, out_dir: &Path, r: &mut Reporter) -> Result<i32, Error> {
-    let plan = crate::workflow::plan(&args.specs, out_dir, &target_names(&args.target))?;
+    let plan = crate::workflow::plan_layout(
+        &args.specs,
+        out_dir,
+        &target_names(&args.target),
+        args.layout.as_deref(),
+    )?;
     for w in &plan.warnings {
         r.emit(w);
     }
@@ -495,7 +512,12 @@ fn build_tree(args: &BuildArgs, out_dir: &Path, r: &mut Reporter) -> Result<i32,
 }
 
 fn check(args: &CheckArgs, global: &GlobalArgs, r: &mut Reporter) -> Result<i32, Error> {
-    let plan = crate::workflow::plan(&args.specs, &args.out_dir, &target_names(&args.target))?;
+    let plan = crate::workflow::plan_layout(
+        &args.specs,
+        &args.out_dir,
+        &target_names(&args.target),
+        args.layout.as_deref(),
+    )?;
     // A mistyped DIR would otherwise read as "every file missing".
     if !args.out_dir.is_dir() {
         let what = if args.out_dir.exists() {
@@ -665,8 +687,15 @@ fn build(args: &BuildArgs, r: &mut Reporter) -> Result<i32, Error> {
         format: args.format.as_deref(),
         language: args.language.as_deref(),
         app: args.app,
+        layout: args.layout.as_deref(),
     })
     .map_err(Error::Usage)?;
+    if output.is_folder() {
+        return Err(Error::Usage(format!(
+            "`{}` writes a folder of files: give --out-dir DIR",
+            output.flags().join(" ")
+        )));
+    }
     if args.no_provider_block && target != "terraform" {
         return Err(Error::Usage(
             "`--no-provider-block` applies only to `--target terraform`".into(),
