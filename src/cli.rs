@@ -709,7 +709,7 @@ fn build(args: &BuildArgs, r: &mut Reporter) -> Result<i32, Error> {
     let model = crate::load(&source)?;
     let text = output
         .generate(&model, &source.name, options)
-        .map_err(|e| e.for_file(&source.name))?;
+        .map_err(|e| e.for_source(&source))?;
     if let Some(w) = file.and_then(|f| extension_warning(output, f)) {
         r.emit(&w);
     }

@@ -109,7 +109,7 @@ pub fn plan_layout(
                     accepted.push(output.target());
                 }
                 Err(RenderError::Refused { target, message }) => refused.push((target, message)),
-                Err(e) => return Err(e.for_file(&source.name)),
+                Err(e) => return Err(e.for_source(&source)),
             }
         }
         refused.dedup_by_key(|(t, _)| *t);
@@ -124,10 +124,11 @@ pub fn plan_layout(
                     flags.join(" ")
                 )
             };
-            return Err(Error::Target {
-                file: source.name.clone(),
+            return Err(RenderError::Refused {
+                target,
                 message: format!("{message}{hint}"),
-            });
+            }
+            .for_source(&source));
         }
         plan.warnings.extend(crate::warnings(&model, &source));
     }

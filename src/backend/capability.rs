@@ -3,6 +3,7 @@
 //! renders anything.
 
 use super::RenderError;
+use super::interpreted::{self, Interprets};
 use crate::model::{Model, Profile, RoleRef};
 
 /// One target's abilities beyond what every target can express.
@@ -17,12 +18,19 @@ pub struct Capabilities {
     /// (AWS::IAM::Role ManagedPolicyArns); AWS::IAM::ManagedPolicy.Roles works only
     /// for policies the stack creates.
     pub managed_policies_on_existing_role: bool,
+    /// Text in spec strings that the target (or the tool it hands its output to)
+    /// would read as an instruction: see `interpreted`.
+    pub interprets: Interprets,
 }
 
 pub const CLOUDFORMATION: Capabilities = Capabilities {
     target: "cloudformation",
     subject: "CloudFormation",
     managed_policies_on_existing_role: false,
+    interprets: Interprets {
+        dynamic_references: true,
+        cdk_tokens: false,
+    },
 };
 
 /// The CDK synthesizes CloudFormation, so it inherits CloudFormation's limits.
@@ -30,12 +38,20 @@ pub const CDK: Capabilities = Capabilities {
     target: "cdk",
     subject: "the CDK synthesizes CloudFormation, which",
     managed_policies_on_existing_role: false,
+    interprets: Interprets {
+        dynamic_references: true,
+        cdk_tokens: true,
+    },
 };
 
 pub const TERRAFORM: Capabilities = Capabilities {
     target: "terraform",
     subject: "Terraform",
     managed_policies_on_existing_role: true,
+    interprets: Interprets {
+        dynamic_references: false,
+        cdk_tokens: false,
+    },
 };
 
 /// Every target, in the order a refusal looks for one that can.
@@ -45,10 +61,49 @@ impl Capabilities {
     /// `Ok` when this target can express every profile of `model`; else the refusal
     /// for the first profile it cannot.
     pub fn check(&self, model: &Model) -> Result<(), RenderError> {
+        self.check_interpreted(model)?;
         model
             .profiles
             .iter()
             .try_for_each(|p| self.check_managed_policies(p))
+    }
+
+    /// No spec text may become an instruction to the deploy tool. The refusal
+    /// begins with the spec field, so it is shown at that field.
+    fn check_interpreted(&self, model: &Model) -> Result<(), RenderError> {
+        let Some(found) = interpreted::find(model, self.interprets) else {
+            return Ok(());
+        };
+        let (what, does) = match found.kind {
+            interpreted::Kind::DynamicReference => (
+                "a CloudFormation dynamic reference",
+                "CloudFormation would replace it with the value it names when it deploys, and has no way to write it literally",
+            ),
+            interpreted::Kind::CdkToken => (
+                "how the CDK encodes a token",
+                "`cdk synth` would replace it with a deploy-time value or fail",
+            ),
+        };
+        let kind = found.kind;
+        Err(self.refuse(format!(
+            "{}: `{}` is {what}: {}{does}; remove it from the spec, or {}",
+            found.field,
+            found.text,
+            if self.target == CDK.target && kind == interpreted::Kind::DynamicReference {
+                "the CDK synthesizes CloudFormation, and "
+            } else {
+                ""
+            },
+            ALL.iter()
+                .find(|c| match kind {
+                    interpreted::Kind::DynamicReference => !c.interprets.dynamic_references,
+                    interpreted::Kind::CdkToken => !c.interprets.cdk_tokens,
+                })
+                .map_or("write it another way".to_string(), |c| format!(
+                    "use `--target {}`, which keeps it as text",
+                    c.target
+                )),
+        )))
     }
 
     fn check_managed_policies(&self, p: &Profile) -> Result<(), RenderError> {

@@ -13,6 +13,7 @@ pub mod document;
 mod error;
 pub mod hcl;
 pub mod header;
+pub mod interpreted;
 pub mod naming;
 pub mod templating;
 pub mod terraform;
