@@ -30,11 +30,16 @@ pub fn write_file(path: &Path, contents: &[u8]) -> std::io::Result<()> {
 
 /// Writes `contents` to `path` atomically, failing with `AlreadyExists` when anything
 /// is there: the file appears whole or not at all, and is never replaced.
+/// Missing parent folders are created (and removed again when nothing is written).
 pub fn create_new(path: &Path, contents: &[u8]) -> std::io::Result<()> {
     let mut t = Transaction::default();
+    if let Some(dir) = parent(path) {
+        t.create_dirs(dir)?;
+    }
     let tmp = t.temp_beside(path, contents)?;
-    t.staged.clear();
-    tmp.persist_noclobber(path).map(|_| ()).map_err(|e| e.error)
+    tmp.persist_noclobber(path).map_err(|e| e.error)?;
+    t.created_dirs.clear();
+    Ok(())
 }
 
 /// Files staged beside their destinations, renamed only by `commit`. Dropped without
@@ -72,7 +77,7 @@ impl Transaction {
             .tempfile_in(root)?;
         // Held until the journal is removed: `recover` leaves a locked journal
         // alone, since its build is still running.
-        file.as_file().lock()?;
+        lock(file.as_file(), true)?;
         let mut t = Transaction::default();
         t.journal = Some(Journal {
             root: root.to_path_buf(),
@@ -247,6 +252,31 @@ fn fail_point(renamed: usize) {
     let _ = renamed;
 }
 
+/// Takes an exclusive lock on `file` (released when it is closed): waiting for it
+/// when `wait`, else `Ok(false)` when another open file holds it. Without flock
+/// (not unix) every journal counts as unlocked.
+fn lock(file: &File, wait: bool) -> std::io::Result<bool> {
+    #[cfg(unix)]
+    {
+        use rustix::fs::{FlockOperation, flock};
+        let op = if wait {
+            FlockOperation::LockExclusive
+        } else {
+            FlockOperation::NonBlockingLockExclusive
+        };
+        match flock(file, op) {
+            Ok(()) => Ok(true),
+            Err(e) if e == rustix::io::Errno::WOULDBLOCK => Ok(false),
+            Err(e) => Err(e.into()),
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (file, wait);
+        Ok(true)
+    }
+}
+
 /// `path` relative to `root`, `/`-separated, for a journal line.
 fn relative_to(root: &Path, path: &Path) -> std::io::Result<String> {
     let rel = path.strip_prefix(root).map_err(|_| {
@@ -295,11 +325,7 @@ pub fn journals(root: &Path) -> std::io::Result<Vec<(PathBuf, bool)>> {
             continue;
         }
         let file = File::open(entry.path())?;
-        let running = match file.try_lock() {
-            Ok(()) => false,
-            Err(std::fs::TryLockError::WouldBlock) => true,
-            Err(std::fs::TryLockError::Error(e)) => return Err(e),
-        };
+        let running = !lock(&file, false)?;
         found.push((entry.path(), running));
     }
     found.sort();
@@ -318,7 +344,7 @@ pub fn recover(root: &Path) -> std::io::Result<Recovery> {
         }
         let file = File::open(&journal)?;
         // Held while recovering, so two recoveries never finish the same build.
-        if file.try_lock().is_err() {
+        if !lock(&file, false)? {
             continue;
         }
         let mut pairs = Vec::new();

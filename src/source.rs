@@ -89,8 +89,12 @@ impl Source {
     }
 
     /// Deserialises the spec's shape; unknown fields, wrong types and syntax errors
-    /// come back located.
+    /// come back located, in the user's words (`SpecError::in_user_words`).
     pub fn parse(&self) -> Result<Spec, SpecError> {
+        self.parse_shapes().map_err(SpecError::in_user_words)
+    }
+
+    fn parse_shapes(&self) -> Result<Spec, SpecError> {
         if self.text.len() > MAX_SPEC_BYTES {
             return Err(too_large(&self.name));
         }

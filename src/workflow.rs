@@ -27,8 +27,8 @@ pub struct Plan {
     /// The tree's root, as given to `--out-dir`.
     pub out_dir: PathBuf,
     pub files: Vec<PlannedFile>,
-    /// `spec: profile `name`: warning`, in spec order.
-    pub warnings: Vec<String>,
+    /// The specs' warnings, in spec order.
+    pub warnings: Vec<crate::diag::Diagnostic>,
 }
 
 /// The name a spec's files carry in the tree: its file stem (`prod.yaml` -> `prod`).
@@ -125,7 +125,7 @@ pub fn plan_layout(
             } else {
                 let flags: Vec<String> = accepted.iter().map(|t| format!("--target {t}")).collect();
                 format!(
-                    "\n(target {target} refuses this spec; to build only the targets that accept it, add {})",
+                    " (target {target} refuses this spec; to build only the targets that accept it, add {})",
                     flags.join(" ")
                 )
             };
@@ -135,8 +135,10 @@ pub fn plan_layout(
             }
             .for_source(&source));
         }
-        plan.warnings.extend(model.warning_lines(&source.name));
+        plan.warnings.extend(crate::warnings(&model, &source));
     }
+    // Different stems can still meet in one file (`prod-eu` and `prod_eu` share the
+    // Python module `prod_eu`): refuse before anything is written.
     check_collisions(&plan, specs)?;
     Ok(plan)
 }
@@ -150,17 +152,17 @@ fn check_collisions(plan: &Plan, specs: &[String]) -> Result<(), Error> {
     for file in &plan.files {
         let key = file.relative.to_lowercase();
         if let Some(first) = seen.get(&key) {
+            let paths = if first.relative == file.relative {
+                file.relative.clone()
+            } else {
+                format!(
+                    "{} and {}, one file where case is ignored (macOS, Windows)",
+                    first.relative, file.relative
+                )
+            };
             return Err(Error::Usage(format!(
-                "{} (from {}) and {} (from {}) are the same file{}; rename one spec",
-                first.relative,
-                first.spec,
-                file.relative,
-                file.spec,
-                if first.relative == file.relative {
-                    ""
-                } else {
-                    " where case is ignored (macOS, Windows)"
-                }
+                "{} and {} would both write {paths}; rename one spec",
+                first.spec, file.spec
             )));
         }
         seen.insert(key, file);
@@ -682,13 +684,6 @@ fn drift(path: &Path, on_disk: &[u8], expected: &str) -> FileState {
     FileState::Drifted { diff, note }
 }
 
-/// Whether `check` should colour its report: only on a terminal, and never when
-/// NO_COLOR is set to anything non-empty (no-color.org).
-/// `no_color` is the value of NO_COLOR, if set.
-pub fn use_color(is_terminal: bool, no_color: Option<&std::ffi::OsStr>) -> bool {
-    is_terminal && no_color.is_none_or(|v| v.is_empty())
-}
-
 /// The commented starter spec `init` writes.
 pub const STARTER: &str = include_str!("starter.yaml");
 
@@ -756,14 +751,5 @@ mod tests {
         };
         assert!(note.unwrap().contains("CRLF"));
         assert!(diff.contains("-a\r"));
-    }
-
-    #[test]
-    fn color_only_when_asked_and_allowed() {
-        use std::ffi::OsStr;
-        assert!(use_color(true, None));
-        assert!(use_color(true, Some(OsStr::new(""))));
-        assert!(!use_color(true, Some(OsStr::new("1"))));
-        assert!(!use_color(false, None));
     }
 }

@@ -131,6 +131,7 @@ fn beyond_json_schema() -> Vec<(&'static str, &'static str)> {
 /// syntax errors before any schema applies.
 const NOT_DATA: &[&str] = &[
     "yaml-syntax",
+    "tab-indentation",
     "json-trailing-data",
     "multiple-documents",
     "not-utf8",
