@@ -4,8 +4,11 @@
 
 use std::fmt::Write;
 
-use crate::model::{Condition, Kind, Model, Part, Profile, RoleRef, Text};
-use crate::refdata::limits;
+use crate::model::{
+    Condition, Kind, Model, Part, Profile, RoleRef, ServiceSetting, Text, core_instance_profiles,
+    has_core,
+};
+use crate::refdata::{self, limits};
 
 /// The account of every profile in `model`; `spec_name` is the file as given.
 pub fn explain(model: &Model, spec_name: &str) -> String {
@@ -16,17 +19,19 @@ pub fn explain(model: &Model, spec_name: &str) -> String {
         "{spec_name}: {n} profile{}",
         if n == 1 { "" } else { "s" }
     );
+    let overriding = core_instance_profiles(&model.profiles);
     for p in &model.profiles {
         out.push('\n');
-        profile(&mut out, p);
+        profile(&mut out, p, &overriding);
     }
     out
 }
 
-fn profile(out: &mut String, p: &Profile) {
+fn profile(out: &mut String, p: &Profile, overriding: &[&Profile]) {
     let kind = match p.kind {
         Kind::InstanceProfile => "an EC2 instance profile",
         Kind::HybridServiceRole => "a service role for hybrid (on-premises) managed nodes",
+        Kind::DefaultHostManagement => "the Default Host Management Configuration (DHMC) role",
     };
     let _ = writeln!(
         out,
@@ -50,6 +55,10 @@ fn profile(out: &mut String, p: &Profile) {
                 ),
                 Kind::HybridServiceRole => format!(
                     "Systems Manager ({}) may assume it, for servers and VMs registered through a hybrid activation.",
+                    role.trust.service
+                ),
+                Kind::DefaultHostManagement => format!(
+                    "Systems Manager ({}) may assume it, for the EC2 instances of the account that no instance profile manages (Default Host Management).",
                     role.trust.service
                 ),
             };
@@ -148,6 +157,19 @@ fn profile(out: &mut String, p: &Profile) {
                 ip.name,
                 p.role.name()
             );
+            if has_core(p) {
+                let _ = writeln!(
+                    out,
+                    "    It grants {}, so on its instances it takes precedence over Default Host Management Configuration wherever the account has it.",
+                    refdata::CORE_POLICY
+                );
+            }
+        }
+        None if p.kind == Kind::DefaultHostManagement => {
+            let _ = writeln!(
+                out,
+                "    None: with Default Host Management, EC2 instances need no instance profile for Systems Manager."
+            );
         }
         None => {
             let _ = writeln!(
@@ -155,6 +177,9 @@ fn profile(out: &mut String, p: &Profile) {
                 "    None: a hybrid service role is named when you create a hybrid activation."
             );
         }
+    }
+    if let Some(setting) = &p.service_setting {
+        default_host_management(out, p, setting, overriding);
     }
 
     let mut warnings = p.warnings.clone();
@@ -175,6 +200,54 @@ fn profile(out: &mut String, p: &Profile) {
     }
     for w in &warnings {
         let _ = writeln!(out, "    - {w}");
+    }
+}
+
+/// The account setting of a Default Host Management profile, what the instances need
+/// for it, and what takes precedence over it.
+fn default_host_management(
+    out: &mut String,
+    p: &Profile,
+    setting: &ServiceSetting,
+    overriding: &[&Profile],
+) {
+    let _ = writeln!(out, "\n  Default Host Management setting");
+    let _ = writeln!(
+        out,
+        "    The account setting {} becomes {}, in the region the template is deployed to; every region has its own setting (`rollout` sets it in several).",
+        setting.id, setting.value
+    );
+    let _ = writeln!(
+        out,
+        "    Systems Manager then manages every EC2 instance there that meets the prerequisites: IMDSv2 (instance metadata service version 2), and SSM Agent {} or later.",
+        refdata::dhmc::MIN_AGENT_VERSION
+    );
+    let _ = writeln!(
+        out,
+        "    An instance profile that grants ssm:UpdateInstanceInformation ({} does) takes precedence over DHMC on its instances.",
+        refdata::CORE_POLICY
+    );
+    if !overriding.is_empty() {
+        let names: Vec<&str> = overriding.iter().map(|p| p.name.as_str()).collect();
+        let _ = writeln!(
+            out,
+            "    In this spec: {} (instances launched with {} do not use this role).",
+            names.join(", "),
+            if names.len() == 1 { "it" } else { "them" }
+        );
+    }
+    let without: Vec<&str> = refdata::partition(p.partition)
+        .regions
+        .iter()
+        .copied()
+        .filter(|r| refdata::dhmc::NO_SERVICE_SETTING_RESOURCE.contains(r))
+        .collect();
+    if !without.is_empty() {
+        let _ = writeln!(
+            out,
+            "    CloudFormation has no AWS::SSM::ServiceSetting in {}: set it there with Terraform.",
+            without.join(", ")
+        );
     }
 }
 

@@ -146,7 +146,7 @@ fn managed_policies() -> Value {
         "type": "object",
         "additionalProperties": false,
         "properties": {
-            "core": { "type": "boolean", "default": true, "description": "AmazonSSMManagedInstanceCore: required by Systems Manager; false only with a warning" },
+            "core": { "type": "boolean", "default": true, "description": "AmazonSSMManagedInstanceCore: required by Systems Manager; false only with a warning; not with kind default-host-management" },
             "directory_service": { "type": "boolean", "default": false, "description": "AmazonSSMDirectoryServiceAccess (Windows AD join)" },
             "cloudwatch_agent": { "type": "boolean", "default": false, "description": "CloudWatchAgentServerPolicy (CloudWatch agent)" },
             "patch_association": { "type": "boolean", "default": false, "description": "AmazonSSMPatchAssociation (what Quick Setup adds)" },
@@ -295,6 +295,14 @@ fn profile() -> Value {
             "if": { "required": ["kind"], "properties": { "kind": { "const": "hybrid-service-role" } } },
             "else": { "properties": { "hybrid": { "type": "null" } } },
         }),
+        // The DHMC role is created by the spec and gets the DHMC policy, not core.
+        json!({
+            "if": { "required": ["kind"], "properties": { "kind": { "const": "default-host-management" } } },
+            "then": { "properties": {
+                "existing_role": { "type": "null" },
+                "managed_policies": { "properties": { "core": false } },
+            } },
+        }),
         // An existing role's own properties are not this spec's to set.
         json!({
             "if": { "required": ["existing_role"], "properties": { "existing_role": { "type": "string" } } },
@@ -319,7 +327,11 @@ fn profile() -> Value {
         "required": ["name"],
         "properties": {
             "name": name,
-            "kind": { "enum": ["instance-profile", "hybrid-service-role"], "default": "instance-profile" },
+            "kind": {
+                "enum": ["instance-profile", "hybrid-service-role", "default-host-management"],
+                "default": "instance-profile",
+                "description": "instance-profile: a role for EC2 and its instance profile; hybrid-service-role: a role for hybrid activations; default-host-management: the Default Host Management Configuration role (under /service-role/ unless `path` is given) and the account setting that names it, at most one per spec",
+            },
             "description": nullable(json!({
                 "type": "string",
                 "description": "the role description",
@@ -366,6 +378,10 @@ pub fn schema() -> Value {
                 "type": "array",
                 "minItems": 1,
                 "items": { "$ref": "#/$defs/profile" },
+                // One Default Host Management setting per account and region.
+                "contains": { "required": ["kind"], "properties": { "kind": { "const": "default-host-management" } } },
+                "minContains": 0,
+                "maxContains": 1,
             },
         },
         "$defs": {

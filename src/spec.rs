@@ -20,6 +20,9 @@ pub enum Kind {
     #[default]
     InstanceProfile,
     HybridServiceRole,
+    /// The role of Default Host Management Configuration (DHMC) and the account
+    /// setting that names it: EC2 instances need no instance profile.
+    DefaultHostManagement,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
@@ -72,11 +75,13 @@ pub struct ProfileSpec {
     pub hybrid: Option<HybridSpec>,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ManagedPoliciesSpec {
-    #[serde(default = "yes")]
-    pub core: bool,
+    /// AmazonSSMManagedInstanceCore; attached unless `false`. `None` when the spec
+    /// leaves it out, so that a kind it does not apply to can refuse it when given.
+    #[serde(default)]
+    pub core: Option<bool>,
     #[serde(default)]
     pub directory_service: bool,
     #[serde(default)]
@@ -85,22 +90,6 @@ pub struct ManagedPoliciesSpec {
     pub patch_association: bool,
     #[serde(default)]
     pub additional: Vec<String>,
-}
-
-impl Default for ManagedPoliciesSpec {
-    fn default() -> Self {
-        ManagedPoliciesSpec {
-            core: true,
-            directory_service: false,
-            cloudwatch_agent: false,
-            patch_association: false,
-            additional: Vec::new(),
-        }
-    }
-}
-
-fn yes() -> bool {
-    true
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]

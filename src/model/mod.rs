@@ -9,6 +9,7 @@
 //! `statements`, and fitting them into IAM's policy size quota (as `size` counts
 //! it) in `split`.
 
+mod dhmc;
 mod names;
 mod profile;
 mod rules;
@@ -21,6 +22,7 @@ use serde::Serialize;
 use crate::diag::RuleError;
 use crate::spec::{self, PartitionName, Spec};
 
+pub use dhmc::{core_instance_profiles, has_core};
 pub use names::identifier_stem;
 pub use size::policy_size;
 
@@ -59,6 +61,8 @@ pub struct Profile {
     pub managed_policies: Vec<ManagedPolicy>,
     pub custom_policies: Vec<CustomPolicy>,
     pub instance_profile: Option<InstanceProfile>,
+    /// The account setting a Default Host Management profile sets to its role.
+    pub service_setting: Option<ServiceSetting>,
     pub tags: Vec<Tag>,
     /// Things the user should know: unconfirmed facts, risky choices.
     pub warnings: Vec<String>,
@@ -73,6 +77,10 @@ pub enum Kind {
     InstanceProfile,
     /// A role Systems Manager assumes for servers and VMs of a hybrid activation.
     HybridServiceRole,
+    /// The role Systems Manager assumes for every EC2 instance of the account and
+    /// region that no instance profile manages (Default Host Management
+    /// Configuration), and the account setting that names it.
+    DefaultHostManagement,
 }
 
 impl From<spec::Kind> for Kind {
@@ -80,6 +88,7 @@ impl From<spec::Kind> for Kind {
         match kind {
             spec::Kind::InstanceProfile => Kind::InstanceProfile,
             spec::Kind::HybridServiceRole => Kind::HybridServiceRole,
+            spec::Kind::DefaultHostManagement => Kind::DefaultHostManagement,
         }
     }
 }
@@ -194,6 +203,20 @@ pub struct InstanceProfile {
     pub path: Option<String>,
 }
 
+/// A Systems Manager service setting of the account, in the region the template is
+/// deployed to (`AWS::SSM::ServiceSetting`, `aws_ssm_service_setting`).
+#[derive(Debug, Clone, Serialize)]
+pub struct ServiceSetting {
+    /// The setting's ID (`/ssm/managed-instance/...`), as CloudFormation names it.
+    pub id: &'static str,
+    /// The setting's ARN, as Terraform names it: the region and account are those
+    /// the configuration is applied to.
+    pub arn: Text,
+    pub value: String,
+    /// The role the value names: the setting is written after it exists.
+    pub role: String,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Tag {
     pub key: String,
@@ -254,6 +277,8 @@ pub fn build(spec: &Spec) -> Result<Model, RuleError> {
         profiles.push(profile::build(p, &ctx)?);
     }
     names::check_unique_names(&profiles, spec)?;
+    dhmc::check_one_setting(&profiles)?;
+    dhmc::warn_of_precedence(&mut profiles);
     Ok(Model { profiles })
 }
 
@@ -282,7 +307,11 @@ mod tests {
 
     #[test]
     fn kinds_are_spelled_as_the_spec_spells_them() {
-        for kind in [spec::Kind::InstanceProfile, spec::Kind::HybridServiceRole] {
+        for kind in [
+            spec::Kind::InstanceProfile,
+            spec::Kind::HybridServiceRole,
+            spec::Kind::DefaultHostManagement,
+        ] {
             assert_eq!(
                 serde_json::to_value(Kind::from(kind)).unwrap(),
                 serde_json::to_value(kind).unwrap()

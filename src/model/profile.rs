@@ -2,6 +2,7 @@
 //! attaches and, for EC2, its instance profile. The first error wins, so the steps
 //! run in the order the spec's errors are reported.
 
+use super::dhmc;
 use super::names::profile_id;
 use super::rules::{
     check_attachment_count, check_description, check_iam_name, check_path, check_policy_arn,
@@ -13,7 +14,7 @@ use super::statements::{
 };
 use super::{Ctx, CustomPolicy, InstanceProfile, Kind, Profile, Role, RoleRef};
 use crate::diag::RuleError;
-use crate::refdata::{self, Partition, limits};
+use crate::refdata::{self, Confirmed, Partition, limits};
 use crate::spec::{ProfileSpec, SessionManagerSpec};
 
 pub(super) fn build(p: &ProfileSpec, ctx: &Ctx) -> Result<Profile, RuleError> {
@@ -25,11 +26,14 @@ pub(super) fn build(p: &ProfileSpec, ctx: &Ctx) -> Result<Profile, RuleError> {
     let mut warnings = Vec::new();
     let tags = check_tags(ctx, &p.tags)?;
 
-    if kind == Kind::InstanceProfile && p.hybrid.is_some() {
+    if kind != Kind::HybridServiceRole && p.hybrid.is_some() {
         return Err(ctx.err(
             "hybrid",
             "`hybrid` applies only to `kind: hybrid-service-role`",
         ));
+    }
+    if kind == Kind::DefaultHostManagement {
+        check_default_host_management(p, partition, ctx, &mut warnings)?;
     }
 
     let role = match &p.existing_role {
@@ -54,6 +58,14 @@ pub(super) fn build(p: &ProfileSpec, ctx: &Ctx) -> Result<Profile, RuleError> {
     }
     check_attachment_count(ctx, managed_policies.len(), custom_policies.len())?;
     let instance_profile = instance_profile(p, kind, &path, ctx)?;
+    let service_setting = match (&role, kind) {
+        (RoleRef::Create(r), Kind::DefaultHostManagement) => Some(dhmc::service_setting(
+            &r.name,
+            r.path.as_deref().unwrap_or("/"),
+            partition,
+        )),
+        _ => None,
+    };
 
     Ok(Profile {
         name: p.name.clone(),
@@ -65,6 +77,7 @@ pub(super) fn build(p: &ProfileSpec, ctx: &Ctx) -> Result<Profile, RuleError> {
         managed_policies,
         custom_policies,
         instance_profile,
+        service_setting,
         tags,
         warnings,
     })
@@ -97,6 +110,37 @@ fn existing_role(p: &ProfileSpec, name: &str, ctx: &Ctx) -> Result<RoleRef, Rule
     })
 }
 
+/// What a Default Host Management profile may not say: it creates its role (the
+/// setting names it, and it must trust Systems Manager), and the role gets the DHMC
+/// policy instead of AmazonSSMManagedInstanceCore.
+fn check_default_host_management(
+    p: &ProfileSpec,
+    partition: Partition,
+    ctx: &Ctx,
+    warnings: &mut Vec<String>,
+) -> Result<(), RuleError> {
+    if p.existing_role.is_some() {
+        return Err(ctx.err(
+            "existing_role",
+            "`kind: default-host-management` creates its role, trusted by ssm.amazonaws.com, and points the account's DHMC setting at it; leave `existing_role` out",
+        ));
+    }
+    if p.managed_policies.core.is_some() {
+        return Err(ctx.err(
+            "managed_policies.core",
+            format!(
+                "`core` does not apply to `kind: default-host-management`: its role gets {} instead of {}; leave `core` out",
+                refdata::dhmc::POLICY,
+                refdata::CORE_POLICY
+            ),
+        ));
+    }
+    if let Confirmed::No(why) = refdata::dhmc::confirmed(partition.name) {
+        warnings.push(why.to_string());
+    }
+    Ok(())
+}
+
 fn created_role(
     p: &ProfileSpec,
     partition: Partition,
@@ -104,9 +148,15 @@ fn created_role(
     ctx: &Ctx,
     warnings: &mut Vec<String>,
 ) -> Result<Role, RuleError> {
+    // AWS puts the DHMC role under /service-role/ unless told otherwise; the
+    // profile's policies keep the path the spec gives (or none).
+    let role_path = match (Kind::from(p.kind), path) {
+        (Kind::DefaultHostManagement, None) => Some(refdata::dhmc::DEFAULT_PATH.to_string()),
+        _ => path.clone(),
+    };
     Ok(Role {
         name: p.name.clone(),
-        path: path.clone(),
+        path: role_path,
         description: p
             .description
             .as_deref()
@@ -219,6 +269,6 @@ fn instance_profile(
                 path: path.clone(),
             }))
         }
-        Kind::HybridServiceRole => Ok(None),
+        Kind::HybridServiceRole | Kind::DefaultHostManagement => Ok(None),
     }
 }

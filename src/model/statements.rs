@@ -22,6 +22,17 @@ pub(super) fn trust_statement(
     match Kind::from(p.kind) {
         Kind::InstanceProfile => Ok(ec2_trust(p.partition, warnings)),
         Kind::HybridServiceRole => hybrid_trust(p, partition, ctx, warnings),
+        Kind::DefaultHostManagement => Ok(default_host_management_trust()),
+    }
+}
+
+/// Systems Manager assumes the DHMC role for the instances of the account it is
+/// deployed to; AWS's trust policy for it names the principal and no condition.
+fn default_host_management_trust() -> TrustStatement {
+    TrustStatement {
+        sid: "AllowSystemsManagerToAssumeRole",
+        service: refdata::SSM_PRINCIPAL.to_string(),
+        conditions: Vec::new(),
     }
 }
 
@@ -115,7 +126,12 @@ pub(super) fn managed_policies(
     let mp = &p.managed_policies;
     let aws = |name: &str| format!("arn:{}:iam::aws:policy/{name}", partition.arn_id);
     let mut out = Vec::new();
-    if mp.core {
+    if Kind::from(p.kind) == Kind::DefaultHostManagement {
+        out.push(ManagedPolicy {
+            arn: aws(refdata::dhmc::POLICY),
+            reason: "Default Host Management: what SSM Agent needs to register and take commands on the instances Systems Manager manages with this role".into(),
+        });
+    } else if mp.core.unwrap_or(true) {
         out.push(ManagedPolicy {
             arn: aws(refdata::CORE_POLICY),
             reason: "Systems Manager core functionality: required for SSM Agent to register and take commands".into(),
