@@ -73,6 +73,11 @@ pub struct BuildArgs {
     /// use as a module (the root module pins the provider).
     #[arg(long, conflicts_with = "out_dir")]
     pub no_provider_block: bool,
+    /// terraform only: `module` writes each spec as a module folder (versions.tf,
+    /// variables.tf, main.tf, outputs.tf, README.md, examples/) under --out-dir,
+    /// instead of the default tree.
+    #[arg(long, value_parser = layouts(), value_name = "LAYOUT")]
+    pub layout: Option<String>,
     /// Write to this file (atomically) instead of standard output.
     #[arg(short = 'o', long = "output", conflicts_with = "out_dir")]
     pub output: Option<String>,
@@ -92,6 +97,9 @@ pub struct CheckArgs {
     /// Only these targets, as given to `build` (repeatable; default all).
     #[arg(long, value_parser = targets())]
     pub target: Vec<String>,
+    /// The layout given to `build` (`module` for Terraform module folders).
+    #[arg(long, value_parser = layouts(), value_name = "LAYOUT")]
+    pub layout: Option<String>,
     /// The specs given are all there are: a file in the tree's target folders that
     /// none of them generates (left by a removed or renamed spec) is drift too.
     #[arg(long)]
@@ -129,6 +137,10 @@ fn formats() -> PossibleValuesParser {
 
 fn languages() -> PossibleValuesParser {
     PossibleValuesParser::new(Output::all_languages())
+}
+
+fn layouts() -> PossibleValuesParser {
+    PossibleValuesParser::new(Output::all_layouts())
 }
 
 /// Runs the program and returns its exit code.
@@ -176,7 +188,12 @@ fn target_names(targets: &[String]) -> Vec<&str> {
 }
 
 fn build_tree(args: &BuildArgs, out_dir: &Path) -> Result<i32, Error> {
-    let plan = crate::workflow::plan(&args.specs, out_dir, &target_names(&args.target))?;
+    let plan = crate::workflow::plan_layout(
+        &args.specs,
+        out_dir,
+        &target_names(&args.target),
+        args.layout.as_deref(),
+    )?;
     for w in &plan.warnings {
         eprintln!("warning: {w}");
     }
@@ -191,7 +208,12 @@ fn build_tree(args: &BuildArgs, out_dir: &Path) -> Result<i32, Error> {
 }
 
 fn check(args: &CheckArgs) -> Result<i32, Error> {
-    let plan = crate::workflow::plan(&args.specs, &args.out_dir, &target_names(&args.target))?;
+    let plan = crate::workflow::plan_layout(
+        &args.specs,
+        &args.out_dir,
+        &target_names(&args.target),
+        args.layout.as_deref(),
+    )?;
     let mut report = crate::workflow::check(&plan)?;
     if args.exhaustive {
         report.strays = crate::workflow::strays(&plan, &args.out_dir)?;
@@ -270,8 +292,15 @@ fn build(args: &BuildArgs) -> Result<i32, Error> {
         format: args.format.as_deref(),
         language: args.language.as_deref(),
         app: args.app,
+        layout: args.layout.as_deref(),
     })
     .map_err(Error::Usage)?;
+    if output.is_folder() {
+        return Err(Error::Usage(format!(
+            "`{}` writes a folder of files: give --out-dir DIR",
+            output.flags().join(" ")
+        )));
+    }
     if args.no_provider_block && target != "terraform" {
         return Err(Error::Usage(
             "`--no-provider-block` applies only to `--target terraform`".into(),

@@ -52,6 +52,16 @@ pub fn spec_stem(spec: &str) -> Result<String, Error> {
 /// `targets` is empty). A target that refuses a spec is an error that names the
 /// targets that accepted it, so a tree is never silently incomplete.
 pub fn plan(specs: &[String], out_dir: &Path, targets: &[&str]) -> Result<Plan, Error> {
+    plan_layout(specs, out_dir, targets, None)
+}
+
+/// `plan` for the outputs of one `--layout` (`None`: the default tree).
+pub fn plan_layout(
+    specs: &[String],
+    out_dir: &Path,
+    targets: &[&str],
+    layout: Option<&str>,
+) -> Result<Plan, Error> {
     let mut stems: BTreeMap<String, &str> = BTreeMap::new();
     for spec in specs {
         let stem = spec_stem(spec)?;
@@ -61,9 +71,19 @@ pub fn plan(specs: &[String], out_dir: &Path, targets: &[&str]) -> Result<Plan, 
             )));
         }
     }
-    let outputs: Vec<Output> = Output::all()
+    let outputs: Vec<Output> = Output::in_layout(layout)
         .filter(|o| targets.is_empty() || targets.contains(&o.target()))
         .collect();
+    if let (Some(layout), []) = (layout, outputs.as_slice()) {
+        let takes: Vec<&str> = Output::every()
+            .filter(|o| o.layout() == Some(layout))
+            .map(|o| o.target())
+            .collect();
+        return Err(Error::Usage(format!(
+            "`--layout {layout}` applies only to --target {}",
+            takes.join(", --target ")
+        )));
+    }
     let mut plan = Plan::default();
     for spec in specs {
         let stem = spec_stem(spec)?;
@@ -72,15 +92,20 @@ pub fn plan(specs: &[String], out_dir: &Path, targets: &[&str]) -> Result<Plan, 
         let mut refused = Vec::new();
         let mut accepted = Vec::new();
         for &output in &outputs {
-            match output.generate(&model, &source.name, RenderOptions::default()) {
-                Ok(contents) => {
-                    let relative = output.out_dir_path(&stem);
-                    plan.files.push(PlannedFile {
-                        path: out_dir.join(&relative),
-                        relative,
-                        contents,
-                        spec: source.name.clone(),
-                    });
+            match output.generate_files(&model, &source.name, RenderOptions::default()) {
+                Ok(files) => {
+                    for (inside, contents) in files {
+                        let mut relative = output.out_dir_path(&stem);
+                        if !inside.is_empty() {
+                            relative = format!("{relative}/{inside}");
+                        }
+                        plan.files.push(PlannedFile {
+                            path: out_dir.join(&relative),
+                            relative,
+                            contents,
+                            spec: source.name.clone(),
+                        });
+                    }
                     accepted.push(output.target());
                 }
                 Err(RenderError::Refused { target, message }) => refused.push((target, message)),
@@ -401,8 +426,8 @@ mod tests {
         let model = crate::load(&source).expect("the starter compiles");
         assert_eq!(model.profiles.len(), 1);
         assert!(model.profiles[0].warnings.is_empty());
-        for o in Output::all() {
-            o.generate(&model, "ssm-profile.yaml", RenderOptions::default())
+        for o in Output::every() {
+            o.generate_files(&model, "ssm-profile.yaml", RenderOptions::default())
                 .unwrap_or_else(|e| panic!("{o:?} refuses the starter: {e}"));
         }
     }

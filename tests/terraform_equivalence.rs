@@ -578,7 +578,8 @@ fn terraform_means_what_cloudformation_means() {
                     ));
                 }
             }
-            Err(why) => {
+            Err(refusal) => {
+                let why = refusal.to_string();
                 // Only refusals about existing roles are expected; Terraform must still
                 // attach every managed policy to the existing role.
                 assert!(why.contains("existing role"), "{case}: {why}");

@@ -9,20 +9,16 @@ use super::document::{self, Spelling};
 use crate::model::{Model, Part, Profile, RoleRef, Text};
 
 pub fn json(model: &Model) -> Result<String, RenderError> {
-    Ok(crate::text::pretty_json(&build(model)?))
+    Ok(crate::text::pretty_json(&template(model)?))
 }
 
 pub fn yaml(model: &Model) -> Result<String, RenderError> {
-    Ok(super::cfn_yaml::to_yaml(&build(model)?))
+    Ok(super::cfn_yaml::to_yaml(&template(model)?))
 }
 
-/// The whole template, or the refusal's message when this target cannot express the
-/// model (for tests that compare what templates mean).
-pub fn template(model: &Model) -> Result<Value, String> {
-    build(model).map_err(|e| e.to_string())
-}
-
-fn build(model: &Model) -> Result<Value, RenderError> {
+/// The whole template as data, or why this target cannot express the model (for
+/// tests that compare what templates mean).
+pub fn template(model: &Model) -> Result<Value, RenderError> {
     CLOUDFORMATION.check(model)?;
     let mut resources = Map::new();
     let mut outputs = Map::new();

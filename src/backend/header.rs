@@ -12,6 +12,8 @@ pub enum CommentSyntax {
     Hash,
     /// `// ...` lines: TypeScript.
     Slashes,
+    /// One `<!-- ... -->` block: Markdown (a Terraform module's README.md).
+    Html,
     /// JSON has no comments, but some readers ignore a top-level `"//"` key
     /// (Terraform JSON syntax); the header becomes that key, first in the object.
     JsonCommentKey,
@@ -55,6 +57,14 @@ pub fn comment_block(syntax: CommentSyntax, header: &Header) -> Option<String> {
     let marker = match syntax {
         CommentSyntax::Hash => "#",
         CommentSyntax::Slashes => "//",
+        CommentSyntax::Html => {
+            // `-->` in a spec name would end the comment early.
+            let lines: Vec<String> = lines(header)
+                .iter()
+                .map(|l| l.replace("-->", "--&gt;"))
+                .collect();
+            return Some(format!("<!--\n{}\n-->\n", lines.join("\n")));
+        }
         CommentSyntax::JsonCommentKey | CommentSyntax::None => return None,
     };
     let mut text = String::new();
@@ -76,7 +86,7 @@ pub fn apply(syntax: CommentSyntax, header: &Header, body: String) -> Result<Str
             with_comment_key(&body, &words.join(" "))
                 .map_err(|e| format!("internal error: the JSON output rendered {e}"))
         }
-        CommentSyntax::Hash | CommentSyntax::Slashes => {
+        CommentSyntax::Hash | CommentSyntax::Slashes | CommentSyntax::Html => {
             let block = comment_block(syntax, header).expect("a comment syntax");
             // A `#!` line must stay first for the file to run as a script.
             let (shebang, rest) = match body.strip_prefix("#!") {
