@@ -221,7 +221,9 @@ impl Layout<'_> {
         match self {
             Layout::Root => Expr::string(value),
             Layout::Module(_) => Expr::Template(vec![
-                Segment::Reference(format!("substr(aws_iam_role.{role_address}[0].path, 1, -1)")),
+                Segment::Reference(format!(
+                    "substr(aws_iam_role.{role_address}[0].path, 1, -1)"
+                )),
                 Segment::Reference(format!("aws_iam_role.{role_address}[0].name")),
             ]),
         }
