@@ -120,7 +120,7 @@ impl Root<'_> {
             json!({
                 "minItems": 1,
                 // One Default Host Management setting per account and region.
-                "contains": { "required": ["kind"], "properties": { "kind": { "const": id(Kind::DefaultHostManagement) } } },
+                "contains": { "type": "object", "required": ["kind"], "properties": { "kind": { "const": id(Kind::DefaultHostManagement) } } },
                 "minContains": 0,
                 "maxContains": 1,
             }),
@@ -174,7 +174,7 @@ impl Root<'_> {
                 "if": { "required": ["kind"], "properties": { "kind": { "const": id(Kind::DefaultHostManagement) } } },
                 "then": { "properties": {
                     "existing_role": { "type": "null" },
-                    "managed_policies": { "properties": { "core": { "type": "null" } } },
+                    "managed_policies": { "type": "object", "properties": { "core": { "type": "null" } } },
                 } },
             }),
             // An existing role's own properties are not this spec's to set.
