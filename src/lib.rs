@@ -16,6 +16,22 @@ pub mod workflow;
 
 pub use diag::{Error, SpecError};
 
+/// The model's warnings, each placed at its profile in the spec.
+pub fn warnings(model: &model::Model, source: &source::Source) -> Vec<diag::Diagnostic> {
+    let mut out = Vec::new();
+    for (i, p) in model.profiles.iter().enumerate() {
+        for w in &p.warnings {
+            let at = source.locate(diag::RuleError::new(format!("profiles[{i}]"), w.clone()));
+            out.push(diag::Diagnostic::from_spec_error(
+                diag::Severity::Warning,
+                diag::codes::SPEC_WARNING,
+                &at,
+            ));
+        }
+    }
+    out
+}
+
 /// Reads and validates a spec: the shared front half of every command.
 pub fn load(source: &source::Source) -> Result<model::Model, SpecError> {
     let spec = source.parse()?;

@@ -25,8 +25,8 @@ pub struct PlannedFile {
 #[derive(Debug, Default)]
 pub struct Plan {
     pub files: Vec<PlannedFile>,
-    /// `spec: profile `name`: warning`, in spec order.
-    pub warnings: Vec<String>,
+    /// The specs' warnings, in spec order.
+    pub warnings: Vec<crate::diag::Diagnostic>,
 }
 
 /// The name a spec's files carry in the tree: its file stem (`prod.yaml` -> `prod`).
@@ -109,7 +109,7 @@ pub fn plan_layout(
                     accepted.push(output.target());
                 }
                 Err(RenderError::Refused { target, message }) => refused.push((target, message)),
-                Err(e) => return Err(e.for_file(&source.name)),
+                Err(e) => return Err(e.for_source(&source)),
             }
         }
         refused.dedup_by_key(|(t, _)| *t);
@@ -120,16 +120,30 @@ pub fn plan_layout(
             } else {
                 let flags: Vec<String> = accepted.iter().map(|t| format!("--target {t}")).collect();
                 format!(
-                    "\n(target {target} refuses this spec; to build only the targets that accept it, add {})",
+                    " (target {target} refuses this spec; to build only the targets that accept it, add {})",
                     flags.join(" ")
                 )
             };
-            return Err(Error::Target {
-                file: source.name.clone(),
+            return Err(RenderError::Refused {
+                target,
                 message: format!("{message}{hint}"),
-            });
+            }
+            .for_source(&source));
         }
-        plan.warnings.extend(model.warning_lines(&source.name));
+        plan.warnings.extend(crate::warnings(&model, &source));
+    }
+    // Different stems can still meet in one file (`prod-eu` and `prod_eu` share the
+    // Python module `prod_eu`): refuse before anything is written.
+    let mut owners: BTreeMap<&str, &str> = BTreeMap::new();
+    for file in &plan.files {
+        if let Some(first) = owners.insert(&file.relative, &file.spec)
+            && first != file.spec
+        {
+            return Err(Error::Usage(format!(
+                "{first} and {} would both write {}; rename one spec",
+                file.spec, file.relative
+            )));
+        }
     }
     Ok(plan)
 }
@@ -389,13 +403,6 @@ fn drift(path: &Path, on_disk: &[u8], expected: &str) -> FileState {
     FileState::Drifted { diff, note }
 }
 
-/// Whether `check` should colour its report: only on a terminal, and never when
-/// NO_COLOR is set to anything non-empty (no-color.org).
-/// `no_color` is the value of NO_COLOR, if set.
-pub fn use_color(is_terminal: bool, no_color: Option<&std::ffi::OsStr>) -> bool {
-    is_terminal && no_color.is_none_or(|v| v.is_empty())
-}
-
 /// The commented starter spec `init` writes.
 pub const STARTER: &str = include_str!("starter.yaml");
 
@@ -463,14 +470,5 @@ mod tests {
         };
         assert!(note.unwrap().contains("CRLF"));
         assert!(diff.contains("-a\r"));
-    }
-
-    #[test]
-    fn color_only_when_asked_and_allowed() {
-        use std::ffi::OsStr;
-        assert!(use_color(true, None));
-        assert!(use_color(true, Some(OsStr::new(""))));
-        assert!(!use_color(true, Some(OsStr::new("1"))));
-        assert!(!use_color(false, None));
     }
 }

@@ -183,12 +183,30 @@ const EXPLAIN_GOLDEN: &str = "explain.txt";
 fn invalid_case(dir: &Path) -> Result<(), Failed> {
     let spec = spec_file(dir).ok_or("no spec")?;
     let name = spec.file_name().unwrap().to_string_lossy().to_string();
+    // `args` (one per line) replaces `--target cloudformation`, for refusals that
+    // belong to another target.
+    let args: Vec<String> = match fs::read_to_string(dir.join(INVALID_ARGS)) {
+        Ok(text) => text.lines().map(str::to_string).collect(),
+        Err(_) => vec!["--target".into(), "cloudformation".into()],
+    };
+    let started = std::time::Instant::now();
     let out = Command::new(env!("CARGO_BIN_EXE_ssm-profile"))
         .current_dir(dir)
-        .args(["build", &name, "--target", "cloudformation"])
+        .arg("build")
+        .arg(&name)
+        .args(&args)
         .output()?;
+    let took = started.elapsed();
     if out.status.code() != Some(2) {
         return Err(format!("exit code {:?}, expected 2", out.status.code()).into());
+    }
+    // Refusals are quick: nothing here reads more than a small file. The bound is
+    // loose so that a loaded machine does not fail it; the limits are exercised for
+    // speed in tests/robustness.rs.
+    if took > std::time::Duration::from_secs(5) {
+        return Err(
+            format!("took {took:?}; an invalid spec is refused in well under a second").into(),
+        );
     }
     if !out.stdout.is_empty() {
         return Err("an invalid spec printed to stdout".into());
@@ -197,8 +215,29 @@ fn invalid_case(dir: &Path) -> Result<(), Failed> {
     if stderr.contains("panicked") {
         return Err(format!("the program panicked:\n{stderr}").into());
     }
+    // Located: `file:line:column:`, or a target's refusal that names the field.
+    let first = stderr.lines().next().unwrap_or_default();
+    let located = first
+        .strip_prefix(&format!("error: {name}:"))
+        .and_then(|rest| rest.split_once(':'))
+        .is_some_and(|(line, rest)| {
+            line.parse::<usize>().is_ok()
+                && rest
+                    .split_once(':')
+                    .is_some_and(|(col, _)| col.parse::<usize>().is_ok())
+        });
+    let names_field = first.starts_with(&format!("error: {name}: profiles["));
+    if !located && !names_field {
+        return Err(
+            format!("the error names neither a line and column nor a field: {first}").into(),
+        );
+    }
     check_golden(&dir.join("error.txt"), &stderr)
 }
+
+/// The command-line arguments after `build SPEC` for an invalid case, when not the
+/// default `--target cloudformation`.
+const INVALID_ARGS: &str = "args";
 
 /// Every file in a fixture folder is either its spec, a golden some output claims,
 /// or a documented extra; anything else is a stale golden.
@@ -260,9 +299,9 @@ fn main() {
                 case_dirs(&root).len(),
                 case_dirs(&root.join("invalid")).len(),
             );
-            if v < 12 || i < 15 {
+            if v < 12 || i < 45 {
                 return Err(format!(
-                    "{v} valid and {i} invalid fixtures; at least 12 and 15 are required"
+                    "{v} valid and {i} invalid fixtures; at least 12 and 45 are required"
                 )
                 .into());
             }

@@ -3,6 +3,7 @@
 //! renders anything.
 
 use super::RenderError;
+use super::interpreted::{self, Interprets};
 use crate::model::{Model, Profile, RoleRef};
 use crate::refdata;
 
@@ -22,6 +23,9 @@ pub struct Capabilities {
     /// registry has no `AWS::SSM::ServiceSetting` (`refdata::dhmc`); Terraform calls
     /// the Systems Manager API instead.
     pub service_setting_without_resource_type: bool,
+    /// Text in spec strings that the target (or the tool it hands its output to)
+    /// would read as an instruction: see `interpreted`.
+    pub interprets: Interprets,
 }
 
 pub const CLOUDFORMATION: Capabilities = Capabilities {
@@ -29,6 +33,10 @@ pub const CLOUDFORMATION: Capabilities = Capabilities {
     subject: "CloudFormation",
     managed_policies_on_existing_role: false,
     service_setting_without_resource_type: false,
+    interprets: Interprets {
+        dynamic_references: true,
+        cdk_tokens: false,
+    },
 };
 
 /// The CDK synthesizes CloudFormation, so it inherits CloudFormation's limits.
@@ -37,6 +45,10 @@ pub const CDK: Capabilities = Capabilities {
     subject: "the CDK synthesizes CloudFormation, which",
     managed_policies_on_existing_role: false,
     service_setting_without_resource_type: false,
+    interprets: Interprets {
+        dynamic_references: true,
+        cdk_tokens: true,
+    },
 };
 
 pub const TERRAFORM: Capabilities = Capabilities {
@@ -44,6 +56,10 @@ pub const TERRAFORM: Capabilities = Capabilities {
     subject: "Terraform",
     managed_policies_on_existing_role: true,
     service_setting_without_resource_type: true,
+    interprets: Interprets {
+        dynamic_references: false,
+        cdk_tokens: false,
+    },
 };
 
 /// Every target, in the order a refusal looks for one that can.
@@ -53,6 +69,7 @@ impl Capabilities {
     /// `Ok` when this target can express every profile of `model`; else the refusal
     /// for the first profile it cannot.
     pub fn check(&self, model: &Model) -> Result<(), RenderError> {
+        self.check_interpreted(model)?;
         model.profiles.iter().try_for_each(|p| {
             self.check_managed_policies(p)?;
             self.check_service_setting(p)
@@ -77,6 +94,44 @@ impl Capabilities {
             p.arn_partition,
             regions.join(", "),
             instead(|c| c.service_setting_without_resource_type),
+        )))
+    }
+
+    /// No spec text may become an instruction to the deploy tool. The refusal
+    /// begins with the spec field, so it is shown at that field.
+    fn check_interpreted(&self, model: &Model) -> Result<(), RenderError> {
+        let Some(found) = interpreted::find(model, self.interprets) else {
+            return Ok(());
+        };
+        let (what, does) = match found.kind {
+            interpreted::Kind::DynamicReference => (
+                "a CloudFormation dynamic reference",
+                "CloudFormation would replace it with the value it names when it deploys, and has no way to write it literally",
+            ),
+            interpreted::Kind::CdkToken => (
+                "how the CDK encodes a token",
+                "`cdk synth` would replace it with a deploy-time value or fail",
+            ),
+        };
+        let kind = found.kind;
+        Err(self.refuse(format!(
+            "{}: `{}` is {what}: {}{does}; remove it from the spec, or {}",
+            found.field,
+            found.text,
+            if self.target == CDK.target && kind == interpreted::Kind::DynamicReference {
+                "the CDK synthesizes CloudFormation, and "
+            } else {
+                ""
+            },
+            ALL.iter()
+                .find(|c| match kind {
+                    interpreted::Kind::DynamicReference => !c.interprets.dynamic_references,
+                    interpreted::Kind::CdkToken => !c.interprets.cdk_tokens,
+                })
+                .map_or("write it another way".to_string(), |c| format!(
+                    "use `--target {}`, which keeps it as text",
+                    c.target
+                )),
         )))
     }
 

@@ -13,6 +13,7 @@ pub mod document;
 mod error;
 pub mod hcl;
 pub mod header;
+pub mod interpreted;
 pub mod naming;
 pub mod templating;
 pub mod terraform;
@@ -40,10 +41,11 @@ pub struct OutputDef {
     /// The file name of its golden file beside a fixture's spec (a folder for a
     /// `Render::Folder` output).
     pub golden: &'static str,
-    /// Where `build --out-dir` writes it, `{stem}` standing for the spec's file stem
-    /// (a folder for a `Render::Folder` output).
-    /// This is the documented tree of docs/workflow.md: change a path only with a
-    /// note there, since users commit it.
+    /// Where `build --out-dir` writes it (a folder for a `Render::Folder` output):
+    /// `{stem}` stands for the spec's file stem, `{py_module}` and `{ts_module}` for
+    /// the module names derived from it (`python_module`, `typescript_module`). This
+    /// is the documented tree of docs/workflow.md: change a path only with a note
+    /// there, since users commit it.
     pub out_dir: &'static str,
     /// How its language writes the generated-file header (for a folder: each file
     /// says its own).
@@ -101,7 +103,7 @@ pub static OUTPUTS: &[OutputDef] = &[
         app: false,
         layout: None,
         golden: "cdk.ts",
-        out_dir: "cdk/{stem}.ts",
+        out_dir: "cdk/{ts_module}.ts",
         comment: CommentSyntax::Slashes,
         render: Render::File(|m, _| cdk::render(m, cdk::Language::TypeScript, false)),
     },
@@ -112,7 +114,7 @@ pub static OUTPUTS: &[OutputDef] = &[
         app: false,
         layout: None,
         golden: "cdk.py",
-        out_dir: "cdk/{stem}.py",
+        out_dir: "cdk/{py_module}.py",
         comment: CommentSyntax::Hash,
         render: Render::File(|m, _| cdk::render(m, cdk::Language::Python, false)),
     },
@@ -123,7 +125,7 @@ pub static OUTPUTS: &[OutputDef] = &[
         app: true,
         layout: None,
         golden: "cdk-app.ts",
-        out_dir: "cdk/{stem}-app.ts",
+        out_dir: "cdk/{ts_module}-app.ts",
         comment: CommentSyntax::Slashes,
         render: Render::File(|m, _| cdk::render(m, cdk::Language::TypeScript, true)),
     },
@@ -383,7 +385,11 @@ impl Output {
     /// Where `build --out-dir` writes this output for the spec whose file stem is
     /// `stem`, relative to the out dir, `/`-separated.
     pub fn out_dir_path(self, stem: &str) -> String {
-        self.0.out_dir.replace("{stem}", stem)
+        self.0
+            .out_dir
+            .replace("{stem}", stem)
+            .replace("{py_module}", &python_module(stem))
+            .replace("{ts_module}", &typescript_module(stem))
     }
 
     /// How this output's language writes the generated-file header.
@@ -392,9 +398,9 @@ impl Output {
     }
 
     /// The file as every command writes it: the generated-file header (naming
-    /// `spec_name`, the spec path as the user gave it, and the command that
-    /// regenerates the file) and the rendered model. A folder output is an internal
-    /// error here: its files come from `generate_files`.
+    /// the file name of `spec_name`, the spec path as the user gave it, and the
+    /// command that regenerates the file) and the rendered model. A folder output is
+    /// an internal error here: its files come from `generate_files`.
     pub fn generate(
         self,
         model: &Model,
@@ -460,6 +466,55 @@ impl Output {
                 self.0.golden
             ))),
         }
+    }
+}
+
+/// The Python module name for a spec's file stem: Python imports a module only by
+/// an identifier that is not a keyword. Every character other than an ASCII letter,
+/// digit or `_` becomes `_` (`ssm-profile` -> `ssm_profile`), a leading digit gets
+/// `spec_` before it, and a keyword gets `_` after it (`class` -> `class_`). A stem
+/// that is already such an identifier is kept.
+pub fn python_module(stem: &str) -> String {
+    const KEYWORDS: &[&str] = &[
+        "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class",
+        "continue", "def", "del", "elif", "else", "except", "finally", "for", "from", "global",
+        "if", "import", "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return",
+        "try", "while", "with", "yield",
+    ];
+    let mut name: String = stem
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect();
+    if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
+        name.insert_str(0, "spec_");
+    }
+    if KEYWORDS.contains(&name.as_str()) {
+        name.push('_');
+    }
+    name
+}
+
+/// The TypeScript module name (file name without `.ts`) for a spec's file stem:
+/// ASCII letters, digits, `_`, `-` and `.` are kept, anything else becomes `_`, so
+/// `import ... from './NAME'` needs no quoting or URL escaping on any system; and a
+/// name TypeScript would take for a declaration file (`x.d` -> `x.d.ts`) has its
+/// dots replaced by `_`.
+pub fn typescript_module(stem: &str) -> String {
+    let name: String = stem
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "_-.".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let lower = name.to_ascii_lowercase();
+    if lower.ends_with(".d") || lower.contains(".d.") {
+        name.replace('.', "_")
+    } else {
+        name
     }
 }
 
@@ -592,10 +647,36 @@ mod tests {
     }
 
     #[test]
+    fn cdk_module_names_are_importable_whatever_the_stem() {
+        for (stem, py, ts) in [
+            ("prod", "prod", "prod"),
+            ("prod_eu", "prod_eu", "prod_eu"),
+            ("ssm-profile", "ssm_profile", "ssm-profile"),
+            ("prod.ssm", "prod_ssm", "prod.ssm"),
+            ("2024-prod", "spec_2024_prod", "2024-prod"),
+            ("class", "class_", "class"),
+            ("my spec#1", "my_spec_1", "my_spec_1"),
+            ("Grüße", "Gr__e", "Gr__e"),
+            ("types.d", "types_d", "types_d"),
+            ("x.D.css", "x_D_css", "x_D_css"),
+        ] {
+            assert_eq!(python_module(stem), py, "{stem}");
+            assert_eq!(typescript_module(stem), ts, "{stem}");
+        }
+        let is_identifier = |s: &str| {
+            s.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+                && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        };
+        for stem in ["-", "_", "9", "a b", "ü", "if", "None", "x.y.z", "..a"] {
+            assert!(is_identifier(&python_module(stem)), "{stem}");
+        }
+    }
+
+    #[test]
     fn out_dir_paths_and_goldens_are_distinct() {
         let all: Vec<Output> = Output::every().collect();
         for (i, o) in all.iter().enumerate() {
-            assert!(o.0.out_dir.contains("{stem}"), "{o:?}");
+            assert!(o.0.out_dir.contains("{"), "{o:?}");
             for p in &all[..i] {
                 assert_ne!(o.out_dir_path("x"), p.out_dir_path("x"));
                 assert_ne!(o.golden_name(), p.golden_name());
