@@ -6,6 +6,7 @@ per fixture: "PASS<TAB>case" or "FAIL<TAB>case<TAB>reason" (details go to stderr
   checkov REPORT.json ROOT CASE...   per-fixture verdict from one checkov JSON report
   deploy ENDPOINT ROOT CASE...       (moto venv) create stacks on moto, check IAM state
   tf-args PROVIDER_PKG ROOT CASE...  (hcl2 venv) terraform.tf arguments vs provider bindings
+  tf-args-module PROVIDER_PKG ROOT CASE...  the same for terraform-module/main.tf
 """
 
 from __future__ import annotations
@@ -411,12 +412,12 @@ def check_body(schema, body, where):
     return problems
 
 
-def cmd_tf_args(pkg, root, cases):
+def cmd_tf_args(pkg, root, cases, file="terraform.tf"):
     ps = ProviderSchema(Path(pkg))
     for case in cases:
         problems = []
         try:
-            doc = im._hcl_loads((Path(root) / case / "terraform.tf").read_text())
+            doc = im._hcl_loads((Path(root) / case / file).read_text())
             for kind in ("resource", "data"):
                 for typ, name, body in im._tf_blocks(doc, kind):
                     if not typ.startswith("aws_"):
@@ -428,7 +429,7 @@ def cmd_tf_args(pkg, root, cases):
                         continue
                     problems += check_body(sch, body, where)
         except Exception as e:
-            problems.append(f"cannot read terraform.tf: {type(e).__name__}: {e}")
+            problems.append(f"cannot read {file}: {type(e).__name__}: {e}")
         verdict(case, problems)
 
 
@@ -442,6 +443,8 @@ def main():
         cmd_deploy(args[0], args[1], args[2:])
     elif cmd == "tf-args":
         cmd_tf_args(args[0], args[1], args[2:])
+    elif cmd == "tf-args-module":  # the module layout's main.tf
+        cmd_tf_args(args[0], args[1], args[2:], "terraform-module/main.tf")
     elif cmd == "meaning":
         cmd_meaning(args[0], args[1], args[2:])
     elif cmd == "yaml-json":

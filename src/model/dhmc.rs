@@ -5,6 +5,7 @@
 use super::{Kind, Part, Profile, RoleRef, ServiceSetting, Text};
 use crate::diag::RuleError;
 use crate::refdata::{self, Partition};
+use crate::spec::Spec;
 
 /// The setting a Default Host Management profile writes: its value is the role's
 /// name with its path below `/` (`service-role/NAME`).
@@ -25,22 +26,26 @@ pub(super) fn service_setting(role: &str, path: &str, partition: Partition) -> S
 }
 
 /// An account has one DHMC setting per region: two profiles setting it would
-/// overwrite each other.
-pub(super) fn check_one_setting(profiles: &[Profile]) -> Result<(), RuleError> {
-    let mut dhmc = profiles
+/// overwrite each other. One error for every DHMC profile after the first.
+pub(super) fn check_one_setting(spec: &Spec) -> Vec<RuleError> {
+    let mut dhmc = spec
+        .profiles
         .iter()
         .enumerate()
-        .filter(|(_, p)| p.kind == Kind::DefaultHostManagement);
-    if let (Some((_, first)), Some((i, second))) = (dhmc.next(), dhmc.next()) {
-        return Err(RuleError::new(
+        .filter(|(_, p)| Kind::from(p.kind) == Kind::DefaultHostManagement);
+    let Some((_, first)) = dhmc.next() else {
+        return Vec::new();
+    };
+    dhmc.map(|(i, second)| {
+        RuleError::new(
             format!("profiles[{i}].kind"),
             format!(
                 "profile `{}` is a second `kind: default-host-management` profile; an account has one Default Host Management setting per region, which profile `{}` sets already",
                 second.name, first.name
             ),
-        ));
-    }
-    Ok(())
+        )
+    })
+    .collect()
 }
 
 /// The instance profiles of `profiles` whose role holds AmazonSSMManagedInstanceCore:
