@@ -227,43 +227,86 @@ fn one_or_many(items: &[String]) -> serde_json::Value {
     }
 }
 
-/// Builds the model from a parsed spec, checking every rule. The first error wins;
-/// it carries the path of the field it is about, which `source` turns into a place
-/// in the file.
+/// Builds the model from a parsed spec, checking every rule; the first error (in the
+/// order the rules are checked) comes back. See `build_all`.
 pub fn build(spec: &Spec) -> Result<Model, RuleError> {
+    build_all(spec).map_err(|mut errors| errors.swap_remove(0))
+}
+
+/// Builds the model from a parsed spec, checking every rule of every profile. Each
+/// error carries the path of the field it is about, which `source` turns into a
+/// place in the file. A profile's checks go on after a failed one where later checks
+/// do not depend on it (a bad path does not stop the tags from being checked), so
+/// one run reports every independent error; `Err` is never empty.
+pub fn build_all(spec: &Spec) -> Result<Model, Vec<RuleError>> {
     if spec.version != 1 {
-        return Err(RuleError::new(
+        return Err(vec![RuleError::new(
             "version",
             format!(
                 "unsupported spec version {}; only version 1 exists",
                 spec.version
             ),
-        ));
+        )]);
     }
     if spec.profiles.is_empty() {
-        return Err(RuleError::new(
+        return Err(vec![RuleError::new(
             "profiles",
             "at least one profile is required",
-        ));
+        )]);
     }
-    let mut profiles = Vec::new();
+    let mut built = Vec::new();
+    let mut errors = Vec::new();
     for (i, p) in spec.profiles.iter().enumerate() {
         let ctx = Ctx {
             at: format!("profiles[{i}]"),
+            errors: Default::default(),
         };
-        profiles.push(profile::build(p, &ctx)?);
+        let result = profile::build(p, &ctx);
+        let mut found = ctx.errors.into_inner();
+        match result {
+            Ok(profile) if found.is_empty() => built.push((i, profile)),
+            Ok(_) => {}
+            Err(e) => found.push(e),
+        }
+        errors.extend(found);
     }
-    names::check_unique_names(&profiles, spec)?;
-    Ok(Model { profiles })
+    errors.extend(names::check_unique_names(&built, spec));
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(Model {
+        profiles: built.into_iter().map(|(_, p)| p).collect(),
+    })
 }
 
 /// Where in the spec the rules being checked apply (`profiles[2]`), so that each
 /// error names its field.
 struct Ctx {
     at: String,
+    /// Errors of checks that later checks do not depend on (`recover`).
+    errors: std::cell::RefCell<Vec<RuleError>>,
 }
 
 impl Ctx {
+    /// The value of a check that passed; for one that failed, the error is kept
+    /// and `fallback` lets the independent checks after it run.
+    fn recover<T>(&self, result: Result<T, RuleError>, fallback: T) -> T {
+        result.unwrap_or_else(|e| {
+            self.report(e);
+            fallback
+        })
+    }
+
+    /// Keeps an error and goes on with the next independent check.
+    fn report(&self, e: RuleError) {
+        self.errors.borrow_mut().push(e);
+    }
+
+    /// How many errors were kept so far.
+    fn error_count(&self) -> usize {
+        self.errors.borrow().len()
+    }
+
     fn err(&self, field: &str, message: impl Into<String>) -> RuleError {
         let path = if field.is_empty() {
             self.at.clone()
