@@ -600,9 +600,14 @@ fn check_diagnostics(report: &crate::workflow::CheckReport) -> Vec<Diagnostic> {
     out
 }
 
+/// Reads and validates one spec, with every error it has.
+fn load(source: &Source) -> Result<crate::model::Model, Error> {
+    crate::load_all(source).map_err(Error::Specs)
+}
+
 fn explain(args: &ExplainArgs) -> Result<i32, Error> {
     let source = Source::read(&args.spec)?;
-    let model = crate::load(&source)?;
+    let model = load(&source)?;
     match args.format {
         ExplainFormat::Text => print(&crate::explain::explain(&model, &source.name)),
         ExplainFormat::Json => print(&crate::text::pretty_json(&crate::explain::explain_json(
@@ -715,7 +720,7 @@ fn build(args: &BuildArgs, r: &mut Reporter) -> Result<i32, Error> {
     };
     let file = args.output.as_deref().filter(|f| *f != "-");
     let source = Source::read(spec)?;
-    let model = crate::load(&source)?;
+    let model = load(&source)?;
     let text = output
         .generate(&model, &source.name, options)
         .map_err(|e| e.for_source(&source))?;

@@ -199,6 +199,8 @@ impl RuleError {
 pub enum Error {
     /// The spec is wrong: exit code 2.
     Spec(Box<SpecError>),
+    /// Every error of one or more specs, each spec's in file order: exit code 2.
+    Specs(Vec<SpecError>),
     /// The spec is valid but the chosen target cannot express it: exit code 2.
     Target { file: String, message: String },
     /// Reading or writing a file failed.
@@ -213,6 +215,15 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::Spec(e) => e.fmt(f),
+            Error::Specs(errors) => {
+                for (i, e) in errors.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str("\nerror: ")?;
+                    }
+                    e.fmt(f)?;
+                }
+                Ok(())
+            }
             Error::Target { file, message } => {
                 write!(f, "{}: {}", terminal_safe(file), terminal_safe(message))
             }
@@ -241,9 +252,28 @@ impl From<SpecError> for Error {
 }
 
 impl Error {
-    /// The error as diagnostics, for the machine-readable forms.
+    /// The error as diagnostics, one per problem; at most `MAX_ERRORS` of a list,
+    /// then one that says how many more there are.
     pub fn diagnostics(&self) -> Vec<Diagnostic> {
+        if let Error::Specs(errors) = self {
+            let mut out: Vec<Diagnostic> = errors
+                .iter()
+                .take(MAX_ERRORS)
+                .map(|e| Diagnostic::from_spec_error(Severity::Error, codes::INVALID_SPEC, e))
+                .collect();
+            if errors.len() > MAX_ERRORS {
+                out.push(Diagnostic::error(
+                    codes::INVALID_SPEC,
+                    format!(
+                        "{} more errors not shown (the first {MAX_ERRORS} are); fix these and run again",
+                        errors.len() - MAX_ERRORS
+                    ),
+                ));
+            }
+            return out;
+        }
         let d = match self {
+            Error::Specs(_) => unreachable!("handled above"),
             Error::Spec(e) => Diagnostic::from_spec_error(Severity::Error, codes::INVALID_SPEC, e),
             Error::Target { file, message } => {
                 Diagnostic::error(codes::TARGET_REFUSES, message).in_file(file)
@@ -257,6 +287,9 @@ impl Error {
         vec![d]
     }
 }
+
+/// The most errors of specs one run prints; the rest are counted.
+pub const MAX_ERRORS: usize = 50;
 
 /// The `code` of every diagnostic: a stable name tools can match on.
 pub mod codes {

@@ -11,8 +11,11 @@ use std::fmt::Write;
 
 use serde_json::json;
 
-use crate::model::{Condition, Kind, Model, Part, Profile, RoleRef, Text};
-use crate::refdata::limits;
+use crate::model::{
+    Condition, Kind, Model, Part, Profile, RoleRef, ServiceSetting, Text, core_instance_profiles,
+    has_core,
+};
+use crate::refdata::{self, limits};
 
 /// The account of every profile in `model`; `spec_name` is the file as given.
 pub fn explain(model: &Model, spec_name: &str) -> String {
@@ -23,9 +26,10 @@ pub fn explain(model: &Model, spec_name: &str) -> String {
         "{spec_name}: {n} profile{}",
         if n == 1 { "" } else { "s" }
     );
+    let overriding = core_instance_profiles(&model.profiles);
     for p in &model.profiles {
         out.blank();
-        profile(&mut out, p);
+        profile(&mut out, p, &overriding);
     }
     out.text
 }
@@ -61,10 +65,11 @@ impl Write for Lines {
     }
 }
 
-fn profile(out: &mut Lines, p: &Profile) {
+fn profile(out: &mut Lines, p: &Profile, overriding: &[&Profile]) {
     let kind = match p.kind {
         Kind::InstanceProfile => "an EC2 instance profile",
         Kind::HybridServiceRole => "a service role for hybrid (on-premises) managed nodes",
+        Kind::DefaultHostManagement => "the Default Host Management Configuration (DHMC) role",
     };
     let _ = writeln!(
         out,
@@ -89,6 +94,10 @@ fn profile(out: &mut Lines, p: &Profile) {
                 ),
                 Kind::HybridServiceRole => format!(
                     "Systems Manager ({}) may assume it, for servers and VMs registered through a hybrid activation.",
+                    role.trust.service
+                ),
+                Kind::DefaultHostManagement => format!(
+                    "Systems Manager ({}) may assume it, for the EC2 instances of the account that no instance profile manages (Default Host Management).",
                     role.trust.service
                 ),
             };
@@ -190,6 +199,19 @@ fn profile(out: &mut Lines, p: &Profile) {
                 ip.name,
                 p.role.name()
             );
+            if has_core(p) {
+                let _ = writeln!(
+                    out,
+                    "    It grants {}, so on its instances it takes precedence over Default Host Management Configuration wherever the account has it.",
+                    refdata::CORE_POLICY
+                );
+            }
+        }
+        None if p.kind == Kind::DefaultHostManagement => {
+            let _ = writeln!(
+                out,
+                "    None: with Default Host Management, EC2 instances need no instance profile for Systems Manager."
+            );
         }
         None => {
             let _ = writeln!(
@@ -197,6 +219,9 @@ fn profile(out: &mut Lines, p: &Profile) {
                 "    None: a hybrid service role is named when you create a hybrid activation."
             );
         }
+    }
+    if let Some(setting) = &p.service_setting {
+        default_host_management(out, p, setting, overriding);
     }
 
     let warnings = warnings(p);
@@ -235,7 +260,12 @@ fn warnings(p: &Profile) -> Vec<String> {
 /// `<the deploying region>`. `format_version` changes only when a key changes
 /// meaning or goes away.
 pub fn explain_json(model: &Model, spec_name: &str) -> serde_json::Value {
-    let profiles: Vec<serde_json::Value> = model.profiles.iter().map(profile_json).collect();
+    let overriding = core_instance_profiles(&model.profiles);
+    let profiles: Vec<serde_json::Value> = model
+        .profiles
+        .iter()
+        .map(|p| profile_json(p, &overriding))
+        .collect();
     json!({
         "format_version": 1,
         "spec": spec_name,
@@ -243,7 +273,7 @@ pub fn explain_json(model: &Model, spec_name: &str) -> serde_json::Value {
     })
 }
 
-fn profile_json(p: &Profile) -> serde_json::Value {
+fn profile_json(p: &Profile, overriding: &[&Profile]) -> serde_json::Value {
     let role = match &p.role {
         RoleRef::Create(role) => json!({
             "created": true,
@@ -291,9 +321,69 @@ fn profile_json(p: &Profile) -> serde_json::Value {
         "instance_profile": p.instance_profile.as_ref().map(|ip| json!({
             "name": ip.name,
             "path": ip.path,
+            "takes_precedence_over_default_host_management": has_core(p),
+        })),
+        "default_host_management": p.service_setting.as_ref().map(|s| json!({
+            "setting_id": s.id,
+            "value": s.value,
+            "region": text(&Text(vec![Part::Region])),
+            "requires": {
+                "imds_version": 2,
+                "ssm_agent_min_version": refdata::dhmc::MIN_AGENT_VERSION,
+            },
+            "overridden_by_instance_profiles": overriding.iter().map(|o| &o.name).collect::<Vec<_>>(),
         })),
         "warnings": warnings(p),
     })
+}
+
+/// The account setting of a Default Host Management profile, what the instances need
+/// for it, and what takes precedence over it.
+fn default_host_management(
+    out: &mut Lines,
+    p: &Profile,
+    setting: &ServiceSetting,
+    overriding: &[&Profile],
+) {
+    out.blank();
+    let _ = writeln!(out, "  Default Host Management setting");
+    let _ = writeln!(
+        out,
+        "    The account setting {} becomes {}, in the region the template is deployed to; every region has its own setting (`rollout` sets it in several).",
+        setting.id, setting.value
+    );
+    let _ = writeln!(
+        out,
+        "    Systems Manager then manages every EC2 instance there that meets the prerequisites: IMDSv2 (instance metadata service version 2), and SSM Agent {} or later.",
+        refdata::dhmc::MIN_AGENT_VERSION
+    );
+    let _ = writeln!(
+        out,
+        "    An instance profile that grants ssm:UpdateInstanceInformation ({} does) takes precedence over DHMC on its instances.",
+        refdata::CORE_POLICY
+    );
+    if !overriding.is_empty() {
+        let names: Vec<&str> = overriding.iter().map(|p| p.name.as_str()).collect();
+        let _ = writeln!(
+            out,
+            "    In this spec: {} (instances launched with {} do not use this role).",
+            names.join(", "),
+            if names.len() == 1 { "it" } else { "them" }
+        );
+    }
+    let without: Vec<&str> = refdata::partition(p.partition)
+        .regions
+        .iter()
+        .copied()
+        .filter(|r| refdata::dhmc::NO_SERVICE_SETTING_RESOURCE.contains(r))
+        .collect();
+    if !without.is_empty() {
+        let _ = writeln!(
+            out,
+            "    CloudFormation has no AWS::SSM::ServiceSetting in {}: set it there with Terraform.",
+            without.join(", ")
+        );
+    }
 }
 
 /// `aws:SourceAccount equals 111122223333 (StringEquals)`

@@ -90,10 +90,18 @@ pub fn plan_layout(
         out_dir: out_dir.to_path_buf(),
         ..Plan::default()
     };
+    // Every spec's errors are reported, not only the first invalid spec's.
+    let mut invalid = Vec::new();
     for spec in specs {
         let stem = spec_stem(spec)?;
         let source = Source::read(spec)?;
-        let model = crate::load(&source)?;
+        let model = match crate::load_all(&source) {
+            Ok(model) => model,
+            Err(errors) => {
+                invalid.extend(errors);
+                continue;
+            }
+        };
         let mut refused = Vec::new();
         let mut accepted = Vec::new();
         for &output in &outputs {
@@ -136,6 +144,9 @@ pub fn plan_layout(
             .for_source(&source));
         }
         plan.warnings.extend(crate::warnings(&model, &source));
+    }
+    if !invalid.is_empty() {
+        return Err(Error::Specs(invalid));
     }
     // Different stems can still meet in one file (`prod-eu` and `prod_eu` share the
     // Python module `prod_eu`): refuse before anything is written.

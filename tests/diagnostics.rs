@@ -31,10 +31,7 @@ fn json_diagnostics_are_one_object_per_line() {
     ]);
     assert_eq!(run.status.code(), Some(2));
     assert!(run.stdout.is_empty());
-    let lines: Vec<serde_json::Value> = text(&run.stderr)
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
-        .collect();
+    let lines = json_lines(&run);
     assert_eq!(lines.len(), 1);
     let d = &lines[0];
     assert_eq!(d["severity"], "error");
@@ -59,10 +56,7 @@ fn json_diagnostics_are_one_object_per_line() {
         "gen",
     ]);
     assert_eq!(run.status.code(), Some(0));
-    let lines: Vec<serde_json::Value> = text(&run.stderr)
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
-        .collect();
+    let lines = json_lines(&run);
     assert_eq!(lines.len(), 1, "{}", text(&run.stderr));
     assert_eq!(lines[0]["severity"], "warning");
     assert_eq!(lines[0]["code"], "spec-warning");
@@ -197,6 +191,103 @@ fn check_reports_drifted_files_as_annotations_on_the_file() {
     );
     // The human report is still on stdout.
     assert!(text(&run.stdout).contains("missing: gen/cdk/prod.ts"));
+}
+
+// ---- 13.8 every error in one run ---------------------------------------------------
+
+fn json_lines(run: &Run) -> Vec<serde_json::Value> {
+    text(&run.stderr)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect()
+}
+
+#[test]
+fn every_error_of_every_spec_is_reported_in_file_order() {
+    let s = Scratch::new("all-errors");
+    s.write(
+        "a.yaml",
+        "version: 1\nprofiles:\n  - name: A\n    path: bad\n    tags:\n      aws:x: y\n  - name: B\n    max_session_duration: 1\n",
+    );
+    s.write(
+        "b.yaml",
+        "version: 1\nprofiles:\n  - name: C\n    s3:\n      vpc_endpoint_regions: [eu-wst-1]\n",
+    );
+    s.spec("minimal", "ok.yaml");
+    let run = s.run(&[
+        "build",
+        "a.yaml",
+        "ok.yaml",
+        "b.yaml",
+        "--out-dir",
+        "gen",
+        "--message-format",
+        "json",
+    ]);
+    assert_eq!(run.status.code(), Some(2));
+    assert!(!s.path("gen").exists());
+    let found: Vec<(String, u64, String)> = json_lines(&run)
+        .iter()
+        .map(|d| {
+            (
+                d["file"].as_str().unwrap().to_string(),
+                d["line"].as_u64().unwrap(),
+                d["path"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let expected = [
+        ("a.yaml", 4, "profiles[0].path"),
+        ("a.yaml", 6, "profiles[0].tags.aws:x"),
+        ("a.yaml", 8, "profiles[1].max_session_duration"),
+        ("b.yaml", 5, "profiles[0].s3.vpc_endpoint_regions[0]"),
+    ];
+    let expected: Vec<(String, u64, String)> = expected
+        .iter()
+        .map(|(f, l, p)| (f.to_string(), *l, p.to_string()))
+        .collect();
+    assert_eq!(found, expected);
+    let region = &json_lines(&run)[3]["message"];
+    assert!(
+        region
+            .as_str()
+            .unwrap()
+            .contains("did you mean `eu-west-1`?"),
+        "{region}"
+    );
+    // One spec on its own: the same errors, in the human form.
+    let run = s.run(&["build", "a.yaml", "--target", "cloudformation"]);
+    assert_eq!(text(&run.stderr).matches("error: a.yaml:").count(), 3);
+}
+
+#[test]
+fn errors_past_fifty_are_counted_not_printed() {
+    let s = Scratch::new("cap");
+    let regions: Vec<String> = (0..60).map(|i| format!("nowhere-{i}")).collect();
+    s.write(
+        "many.yaml",
+        &format!(
+            "version: 1\nprofiles:\n  - name: A\n    s3:\n      vpc_endpoint_regions: [{}]\n",
+            regions.join(", ")
+        ),
+    );
+    let run = s.run(&[
+        "build",
+        "many.yaml",
+        "--target",
+        "cdk",
+        "--message-format",
+        "json",
+    ]);
+    assert_eq!(run.status.code(), Some(2));
+    let lines = json_lines(&run);
+    assert_eq!(lines.len(), 51);
+    assert_eq!(
+        lines[50]["message"],
+        "10 more errors not shown (the first 50 are); fix these and run again"
+    );
+    assert_eq!(lines[0]["path"], "profiles[0].s3.vpc_endpoint_regions[0]");
+    assert_eq!(lines[49]["path"], "profiles[0].s3.vpc_endpoint_regions[49]");
 }
 
 // ---- 13.10 quiet, deny-warnings, colour -----------------------------------------------

@@ -598,6 +598,31 @@ fn the_readme_typescript_app_commands_work_with_the_pinned_typescript() {
 }
 
 #[test]
+fn messages_name_aws_pages_in_the_users_words() {
+    // What the program prints (errors, refusals, explain) is in the goldens.
+    let mut checked = 0;
+    let mut pending = vec![repo().join("fixtures")];
+    while let Some(dir) = pending.pop() {
+        for entry in fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            let name = path.file_name().unwrap().to_string_lossy().to_string();
+            if path.is_dir() {
+                pending.push(path);
+            } else if name == "error.txt" || name == "explain.txt" || name.ends_with(".error") {
+                checked += 1;
+                let body = fs::read_to_string(&path).unwrap();
+                assert!(
+                    !body.contains("seed page") && !body.contains("u32"),
+                    "{} speaks of the project's internals",
+                    path.display()
+                );
+            }
+        }
+    }
+    assert!(checked > 40, "{checked}");
+}
+
+#[test]
 fn the_readme_says_what_to_install_and_how() {
     let readme = fs::read_to_string(repo().join("README.md")).unwrap();
     assert!(readme.contains("cargo install --locked --path ."));

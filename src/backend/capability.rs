@@ -5,6 +5,7 @@
 use super::RenderError;
 use super::interpreted::{self, Interprets};
 use crate::model::{Model, Profile, RoleRef};
+use crate::refdata;
 
 /// One target's abilities beyond what every target can express.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -18,6 +19,10 @@ pub struct Capabilities {
     /// (AWS::IAM::Role ManagedPolicyArns); AWS::IAM::ManagedPolicy.Roles works only
     /// for policies the stack creates.
     pub managed_policies_on_existing_role: bool,
+    /// Set the Default Host Management setting in a partition whose CloudFormation
+    /// registry has no `AWS::SSM::ServiceSetting` (`refdata::dhmc`); Terraform calls
+    /// the Systems Manager API instead.
+    pub service_setting_without_resource_type: bool,
     /// Text in spec strings that the target (or the tool it hands its output to)
     /// would read as an instruction: see `interpreted`.
     pub interprets: Interprets,
@@ -27,6 +32,7 @@ pub const CLOUDFORMATION: Capabilities = Capabilities {
     target: "cloudformation",
     subject: "CloudFormation",
     managed_policies_on_existing_role: false,
+    service_setting_without_resource_type: false,
     interprets: Interprets {
         dynamic_references: true,
         cdk_tokens: false,
@@ -38,6 +44,7 @@ pub const CDK: Capabilities = Capabilities {
     target: "cdk",
     subject: "the CDK synthesizes CloudFormation, which",
     managed_policies_on_existing_role: false,
+    service_setting_without_resource_type: false,
     interprets: Interprets {
         dynamic_references: true,
         cdk_tokens: true,
@@ -48,6 +55,7 @@ pub const TERRAFORM: Capabilities = Capabilities {
     target: "terraform",
     subject: "Terraform",
     managed_policies_on_existing_role: true,
+    service_setting_without_resource_type: true,
     interprets: Interprets {
         dynamic_references: false,
         cdk_tokens: false,
@@ -62,10 +70,31 @@ impl Capabilities {
     /// for the first profile it cannot.
     pub fn check(&self, model: &Model) -> Result<(), RenderError> {
         self.check_interpreted(model)?;
-        model
-            .profiles
+        model.profiles.iter().try_for_each(|p| {
+            self.check_managed_policies(p)?;
+            self.check_service_setting(p)
+        })
+    }
+
+    fn check_service_setting(&self, p: &Profile) -> Result<(), RenderError> {
+        if p.service_setting.is_none() || self.service_setting_without_resource_type {
+            return Ok(());
+        }
+        let regions = refdata::partition(p.partition).regions;
+        if !regions
             .iter()
-            .try_for_each(|p| self.check_managed_policies(p))
+            .all(|r| refdata::dhmc::NO_SERVICE_SETTING_RESOURCE.contains(r))
+        {
+            return Ok(());
+        }
+        Err(self.refuse(format!(
+            "profile `{}`: {} cannot set Default Host Management in partition {}: its registry has no AWS::SSM::ServiceSetting in {}; {}leave `kind: default-host-management` out of this spec",
+            p.name,
+            self.subject,
+            p.arn_partition,
+            regions.join(", "),
+            instead(|c| c.service_setting_without_resource_type),
+        )))
     }
 
     /// No spec text may become an instruction to the deploy tool. The refusal
@@ -166,5 +195,35 @@ mod tests {
         assert_eq!(target, "cdk");
         assert!(message.contains(": the CDK synthesizes CloudFormation, which cannot attach"));
         assert_eq!(TERRAFORM.check(&model), Ok(()));
+    }
+
+    #[test]
+    fn default_host_management_is_refused_where_cloudformation_has_no_setting_resource() {
+        for (partition, refused) in [
+            ("aws", false),
+            ("aws-eusc", false),
+            ("aws-cn", true),
+            ("aws-us-gov", true),
+        ] {
+            let spec = format!(
+                "version: 1\nprofiles:\n  - name: d\n    kind: default-host-management\n    partition: {partition}\n"
+            );
+            let model = crate::load(&crate::source::Source::new("spec.yaml", spec)).unwrap();
+            assert_eq!(TERRAFORM.check(&model), Ok(()));
+            for target in [CLOUDFORMATION, CDK] {
+                match target.check(&model) {
+                    Ok(()) => assert!(!refused, "{partition}: {}", target.target),
+                    Err(RenderError::Refused { message, .. }) => {
+                        assert!(refused, "{partition}: {message}");
+                        assert!(message.contains("no AWS::SSM::ServiceSetting"), "{message}");
+                        assert!(
+                            message.contains("use `--target terraform`, which can"),
+                            "{message}"
+                        );
+                    }
+                    Err(e) => panic!("{e}"),
+                }
+            }
+        }
     }
 }

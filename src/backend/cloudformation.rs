@@ -27,7 +27,7 @@ pub fn template(model: &Model) -> Result<Value, RenderError> {
     }
     Ok(json!({
         "AWSTemplateFormatVersion": "2010-09-09",
-        "Description": describe::STACK_DESCRIPTION,
+        "Description": describe::stack_description(model),
         "Resources": resources,
         "Outputs": outputs,
     }))
@@ -49,6 +49,11 @@ impl Spelling for CloudFormation {
 
 fn logical_ids(p: &Profile) -> (String, String) {
     (format!("{}Role", p.id), format!("{}InstanceProfile", p.id))
+}
+
+/// The logical ID of a profile's service setting (the CDK's construct ID too).
+pub fn setting_logical_id(p: &Profile) -> String {
+    format!("{}ServiceSetting", p.id)
 }
 
 fn profile_resources(
@@ -126,6 +131,21 @@ fn profile_resources(
         resources.insert(
             profile_id.clone(),
             json!({ "Type": "AWS::IAM::InstanceProfile", "Properties": props }),
+        );
+    }
+
+    if let Some(setting) = &p.service_setting {
+        // The value names the role by a literal name: DependsOn orders the two.
+        resources.insert(
+            setting_logical_id(p),
+            json!({
+                "Type": "AWS::SSM::ServiceSetting",
+                "DependsOn": role_id,
+                "Properties": {
+                    "SettingId": setting.id,
+                    "SettingValue": setting.value,
+                },
+            }),
         );
     }
 

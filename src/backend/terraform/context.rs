@@ -92,7 +92,19 @@ pub struct ProfileCtx {
     pub policies: Vec<PolicyCtx>,
     pub attachments: Vec<AttachmentCtx>,
     pub instance_profile: Option<InstanceProfileCtx>,
+    pub service_setting: Option<ServiceSettingCtx>,
     pub outputs: Vec<OutputCtx>,
+}
+
+/// The account's Default Host Management setting, written after the role it names.
+#[derive(Debug, Clone, Serialize)]
+pub struct ServiceSettingCtx {
+    pub address: String,
+    /// What it is for (a comment).
+    pub purpose: &'static str,
+    pub attrs: Attrs,
+    /// The address of the role it waits for (`aws_iam_role.NAME`).
+    pub depends_on: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -202,6 +214,21 @@ impl Layout<'_> {
         }
     }
 
+    /// The value of the DHMC setting: the spec's role path and name, or in a module,
+    /// whatever path and name its inputs give the role (`path` below `/`, then `name`).
+    fn setting_value(self, role_address: &str, value: &str) -> Expr {
+        use super::expr::Segment;
+        match self {
+            Layout::Root => Expr::string(value),
+            Layout::Module(_) => Expr::Template(vec![
+                Segment::Reference(format!(
+                    "substr(aws_iam_role.{role_address}[0].path, 1, -1)"
+                )),
+                Segment::Reference(format!("aws_iam_role.{role_address}[0].name")),
+            ]),
+        }
+    }
+
     /// `name` and `path` of a resource this configuration creates.
     fn name_and_path(self, index: usize, name: &str, path: Option<&str>) -> Vec<Attr> {
         match self {
@@ -227,9 +254,15 @@ impl Context {
             outputs: Unique::new("_"),
         };
         let deploy_time_parts = || {
-            model.profiles.iter().flat_map(|p| match &p.role {
-                RoleRef::Create(r) => r.trust.conditions.iter().flat_map(|c| &c.value.0).collect(),
-                RoleRef::Existing { .. } => Vec::new(),
+            model.profiles.iter().flat_map(|p| {
+                let mut parts: Vec<&Part> = match &p.role {
+                    RoleRef::Create(r) => {
+                        r.trust.conditions.iter().flat_map(|c| &c.value.0).collect()
+                    }
+                    RoleRef::Existing { .. } => Vec::new(),
+                };
+                parts.extend(p.service_setting.iter().flat_map(|s| &s.arn.0));
+                parts
             })
         };
         Context {
@@ -369,6 +402,16 @@ fn profile_ctx(index: usize, p: &Profile, names: &mut Names, layout: Layout) -> 
         }
     });
 
+    let service_setting = p.service_setting.as_ref().map(|s| ServiceSettingCtx {
+        address: address.clone(),
+        purpose: "Default Host Management: the account setting, in this region, that names the role above",
+        attrs: Attrs::new(vec![
+            Attr::new("setting_id", Expr::text(&s.arn)),
+            Attr::new("setting_value", layout.setting_value(&address, &s.value)),
+        ]),
+        depends_on: format!("aws_iam_role.{address}"),
+    });
+
     let outputs = describe::stack_outputs(p)
         .into_iter()
         .map(|o| {
@@ -397,6 +440,7 @@ fn profile_ctx(index: usize, p: &Profile, names: &mut Names, layout: Layout) -> 
         kind: match p.kind {
             Kind::InstanceProfile => "instance profile",
             Kind::HybridServiceRole => "hybrid service role",
+            Kind::DefaultHostManagement => "Default Host Management role and setting",
         },
         tags_local,
         additional,
@@ -405,6 +449,7 @@ fn profile_ctx(index: usize, p: &Profile, names: &mut Names, layout: Layout) -> 
         policies,
         attachments,
         instance_profile,
+        service_setting,
         outputs,
     }
 }
@@ -474,6 +519,9 @@ fn trust_purpose(kind: Kind) -> &'static str {
         }
         Kind::HybridServiceRole => {
             "hybrid environment: Systems Manager assumes this role for on-premises servers, only for this account and region (confused-deputy conditions)"
+        }
+        Kind::DefaultHostManagement => {
+            "Default Host Management: Systems Manager assumes this role for the EC2 instances that no instance profile manages"
         }
     }
 }
