@@ -284,10 +284,7 @@ fn build(args: &BuildArgs) -> Result<i32, Error> {
     let model = crate::load(&source)?;
     let text = output
         .generate(&model, &source.name, options)
-        .map_err(|message| Error::Target {
-            file: source.name.clone(),
-            message,
-        })?;
+        .map_err(|e| e.for_file(&source.name))?;
     for line in model.warning_lines(&source.name) {
         eprintln!("warning: {line}");
     }

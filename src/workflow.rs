@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use crate::backend::{Output, RenderOptions};
+use crate::backend::{Output, RenderError, RenderOptions};
 use crate::diag::Error;
 use crate::source::Source;
 
@@ -83,7 +83,8 @@ pub fn plan(specs: &[String], out_dir: &Path, targets: &[&str]) -> Result<Plan, 
                     });
                     accepted.push(output.target());
                 }
-                Err(message) => refused.push((output.target(), message)),
+                Err(RenderError::Refused { target, message }) => refused.push((target, message)),
+                Err(e) => return Err(e.for_file(&source.name)),
             }
         }
         refused.dedup_by_key(|(t, _)| *t);

@@ -108,7 +108,7 @@ fn with_comment_key(body: &str, comment: &str) -> Result<String, String> {
 pub fn comment_safe(s: &str) -> String {
     s.chars()
         .map(|c| {
-            if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') {
+            if crate::text::is_unsafe_in_code(c) {
                 c.escape_unicode().to_string()
             } else {
                 c.to_string()

@@ -4,16 +4,23 @@
 //! generated-file header, the `--out-dir` tree and the golden files all read it.
 //! Adding an output is one row here and the render function it names.
 
+pub mod capability;
 pub mod cdk;
 mod cfn_yaml;
 pub mod cloudformation;
+pub mod describe;
+pub mod document;
+mod error;
 pub mod hcl;
 pub mod header;
+pub mod naming;
+pub mod templating;
 pub mod terraform;
 
 use crate::model::Model;
 
 pub use crate::text::pretty_json;
+pub use error::RenderError;
 pub use header::CommentSyntax;
 
 /// One kind of output file: a row of `OUTPUTS`.
@@ -35,7 +42,7 @@ pub struct OutputDef {
     pub out_dir: &'static str,
     /// How its language writes the generated-file header.
     pub comment: CommentSyntax,
-    pub render: fn(&Model, RenderOptions) -> Result<String, String>,
+    pub render: fn(&Model, RenderOptions) -> Result<String, RenderError>,
 }
 
 /// Every output. Within a target, the first row is what the target gives when no
@@ -306,7 +313,7 @@ impl Output {
         model: &Model,
         spec_name: &str,
         options: RenderOptions,
-    ) -> Result<String, String> {
+    ) -> Result<String, RenderError> {
         let mut flags = self.flags();
         flags.extend(options.flags().iter().map(|f| f.to_string()));
         let header = header::Header {
@@ -314,11 +321,12 @@ impl Output {
             flags: &flags,
         };
         header::apply(self.0.comment, &header, self.render(model, options)?)
+            .map_err(RenderError::Internal)
     }
 
-    /// Renders the model. `Err` carries a message for a spec that is valid but that
-    /// this target cannot express.
-    pub fn render(self, model: &Model, options: RenderOptions) -> Result<String, String> {
+    /// Renders the model. `Err(Refused)` says why this target cannot express a
+    /// valid spec.
+    pub fn render(self, model: &Model, options: RenderOptions) -> Result<String, RenderError> {
         (self.0.render)(model, options)
     }
 }
