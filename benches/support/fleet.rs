@@ -24,14 +24,20 @@ pub fn regions() -> Vec<&'static str> {
         })
         .take(REGIONS_PER_PROFILE)
         .collect();
-    assert_eq!(regions.len(), REGIONS_PER_PROFILE, "too few documented regions");
+    assert_eq!(
+        regions.len(),
+        REGIONS_PER_PROFILE,
+        "too few documented regions"
+    );
     regions
 }
 
 /// The YAML spec of a fleet of `n` profiles.
 pub fn fleet_spec(n: usize) -> String {
     let regions = regions().join(", ");
-    let mut spec = format!("# The benchmark fleet: {n} profiles (examples/fleet_spec.rs).\nversion: 1\nprofiles:\n");
+    let mut spec = format!(
+        "# The benchmark fleet: {n} profiles (examples/fleet_spec.rs).\nversion: 1\nprofiles:\n"
+    );
     for i in 1..=n {
         writeln!(
             spec,
