@@ -115,7 +115,16 @@ impl Root<'_> {
         if let Some(v) = version.as_object_mut() {
             v.remove("minimum"); // the u32's, which `const` makes moot
         }
-        constrain(property(top, "profiles"), json!({ "minItems": 1 }));
+        constrain(
+            property(top, "profiles"),
+            json!({
+                "minItems": 1,
+                // One Default Host Management setting per account and region.
+                "contains": { "type": "object", "required": ["kind"], "properties": { "kind": { "const": id(Kind::DefaultHostManagement) } } },
+                "minContains": 0,
+                "maxContains": 1,
+            }),
+        );
         self.profile_rules();
         self.policy_rules();
         self.bucket_rules();
@@ -159,6 +168,14 @@ impl Root<'_> {
             json!({
                 "if": { "required": ["kind"], "properties": { "kind": { "const": id(Kind::HybridServiceRole) } } },
                 "else": { "properties": { "hybrid": { "type": "null" } } },
+            }),
+            // The DHMC role is the spec's own, and gets the DHMC policy instead of core.
+            json!({
+                "if": { "required": ["kind"], "properties": { "kind": { "const": id(Kind::DefaultHostManagement) } } },
+                "then": { "properties": {
+                    "existing_role": { "type": "null" },
+                    "managed_policies": { "type": "object", "properties": { "core": { "type": "null" } } },
+                } },
             }),
             // An existing role's own properties are not this spec's to set.
             json!({

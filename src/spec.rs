@@ -33,6 +33,11 @@ pub enum Kind {
     /// A role trusted by `ssm.amazonaws.com` for servers and VMs in a hybrid
     /// environment, with the confused-deputy conditions; no instance profile.
     HybridServiceRole,
+    /// Default Host Management Configuration (DHMC): a role trusted by
+    /// `ssm.amazonaws.com` (under /service-role/ unless `path` is given) with
+    /// AmazonSSMManagedEC2InstanceDefaultPolicy, and the account setting, in the
+    /// deploying region, that names it; no instance profile. At most one per spec.
+    DefaultHostManagement,
 }
 
 /// An AWS partition: the second field of every ARN.
@@ -113,13 +118,17 @@ pub struct ProfileSpec {
 }
 
 /// AWS managed policies, by the need they serve.
-#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ManagedPoliciesSpec {
     /// AmazonSSMManagedInstanceCore: required by Systems Manager; false only with a
-    /// warning.
-    #[serde(default = "yes")]
-    pub core: bool,
+    /// warning. Not with `kind: default-host-management`, whose role gets
+    /// AmazonSSMManagedEC2InstanceDefaultPolicy instead.
+    // Absent is `None` (attached), so that a kind it does not apply to can refuse it
+    // when it is given at all.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("default" = true))]
+    pub core: Option<bool>,
     /// AmazonSSMDirectoryServiceAccess (Windows AD join).
     #[serde(default)]
     pub directory_service: bool,
@@ -133,22 +142,6 @@ pub struct ManagedPoliciesSpec {
     /// given.
     #[serde(default)]
     pub additional: Vec<String>,
-}
-
-impl Default for ManagedPoliciesSpec {
-    fn default() -> Self {
-        ManagedPoliciesSpec {
-            core: true,
-            directory_service: false,
-            cloudwatch_agent: false,
-            patch_association: false,
-            additional: Vec::new(),
-        }
-    }
-}
-
-fn yes() -> bool {
-    true
 }
 
 /// The custom S3 policy: the seed page's two cases.

@@ -3,7 +3,9 @@
 //! renders anything.
 
 use super::RenderError;
+use super::interpreted::{self, Interprets};
 use crate::model::{Model, Profile, RoleRef};
+use crate::refdata;
 
 /// One target's abilities beyond what every target can express.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -17,12 +19,24 @@ pub struct Capabilities {
     /// (AWS::IAM::Role ManagedPolicyArns); AWS::IAM::ManagedPolicy.Roles works only
     /// for policies the stack creates.
     pub managed_policies_on_existing_role: bool,
+    /// Set the Default Host Management setting in a partition whose CloudFormation
+    /// registry has no `AWS::SSM::ServiceSetting` (`refdata::dhmc`); Terraform calls
+    /// the Systems Manager API instead.
+    pub service_setting_without_resource_type: bool,
+    /// Text in spec strings that the target (or the tool it hands its output to)
+    /// would read as an instruction: see `interpreted`.
+    pub interprets: Interprets,
 }
 
 pub const CLOUDFORMATION: Capabilities = Capabilities {
     target: "cloudformation",
     subject: "CloudFormation",
     managed_policies_on_existing_role: false,
+    service_setting_without_resource_type: false,
+    interprets: Interprets {
+        dynamic_references: true,
+        cdk_tokens: false,
+    },
 };
 
 /// The CDK synthesizes CloudFormation, so it inherits CloudFormation's limits.
@@ -30,12 +44,22 @@ pub const CDK: Capabilities = Capabilities {
     target: "cdk",
     subject: "the CDK synthesizes CloudFormation, which",
     managed_policies_on_existing_role: false,
+    service_setting_without_resource_type: false,
+    interprets: Interprets {
+        dynamic_references: true,
+        cdk_tokens: true,
+    },
 };
 
 pub const TERRAFORM: Capabilities = Capabilities {
     target: "terraform",
     subject: "Terraform",
     managed_policies_on_existing_role: true,
+    service_setting_without_resource_type: true,
+    interprets: Interprets {
+        dynamic_references: false,
+        cdk_tokens: false,
+    },
 };
 
 /// Every target, in the order a refusal looks for one that can.
@@ -45,10 +69,70 @@ impl Capabilities {
     /// `Ok` when this target can express every profile of `model`; else the refusal
     /// for the first profile it cannot.
     pub fn check(&self, model: &Model) -> Result<(), RenderError> {
-        model
-            .profiles
+        self.check_interpreted(model)?;
+        model.profiles.iter().try_for_each(|p| {
+            self.check_managed_policies(p)?;
+            self.check_service_setting(p)
+        })
+    }
+
+    fn check_service_setting(&self, p: &Profile) -> Result<(), RenderError> {
+        if p.service_setting.is_none() || self.service_setting_without_resource_type {
+            return Ok(());
+        }
+        let regions = refdata::partition(p.partition).regions;
+        if !regions
             .iter()
-            .try_for_each(|p| self.check_managed_policies(p))
+            .all(|r| refdata::dhmc::NO_SERVICE_SETTING_RESOURCE.contains(r))
+        {
+            return Ok(());
+        }
+        Err(self.refuse(format!(
+            "profile `{}`: {} cannot set Default Host Management in partition {}: its registry has no AWS::SSM::ServiceSetting in {}; {}leave `kind: default-host-management` out of this spec",
+            p.name,
+            self.subject,
+            p.arn_partition,
+            regions.join(", "),
+            instead(|c| c.service_setting_without_resource_type),
+        )))
+    }
+
+    /// No spec text may become an instruction to the deploy tool. The refusal
+    /// begins with the spec field, so it is shown at that field.
+    fn check_interpreted(&self, model: &Model) -> Result<(), RenderError> {
+        let Some(found) = interpreted::find(model, self.interprets) else {
+            return Ok(());
+        };
+        let (what, does) = match found.kind {
+            interpreted::Kind::DynamicReference => (
+                "a CloudFormation dynamic reference",
+                "CloudFormation would replace it with the value it names when it deploys, and has no way to write it literally",
+            ),
+            interpreted::Kind::CdkToken => (
+                "how the CDK encodes a token",
+                "`cdk synth` would replace it with a deploy-time value or fail",
+            ),
+        };
+        let kind = found.kind;
+        Err(self.refuse(format!(
+            "{}: `{}` is {what}: {}{does}; remove it from the spec, or {}",
+            found.field,
+            found.text,
+            if self.target == CDK.target && kind == interpreted::Kind::DynamicReference {
+                "the CDK synthesizes CloudFormation, and "
+            } else {
+                ""
+            },
+            ALL.iter()
+                .find(|c| match kind {
+                    interpreted::Kind::DynamicReference => !c.interprets.dynamic_references,
+                    interpreted::Kind::CdkToken => !c.interprets.cdk_tokens,
+                })
+                .map_or("write it another way".to_string(), |c| format!(
+                    "use `--target {}`, which keeps it as text",
+                    c.target
+                )),
+        )))
     }
 
     fn check_managed_policies(&self, p: &Profile) -> Result<(), RenderError> {
@@ -111,5 +195,35 @@ mod tests {
         assert_eq!(target, "cdk");
         assert!(message.contains(": the CDK synthesizes CloudFormation, which cannot attach"));
         assert_eq!(TERRAFORM.check(&model), Ok(()));
+    }
+
+    #[test]
+    fn default_host_management_is_refused_where_cloudformation_has_no_setting_resource() {
+        for (partition, refused) in [
+            ("aws", false),
+            ("aws-eusc", false),
+            ("aws-cn", true),
+            ("aws-us-gov", true),
+        ] {
+            let spec = format!(
+                "version: 1\nprofiles:\n  - name: d\n    kind: default-host-management\n    partition: {partition}\n"
+            );
+            let model = crate::load(&crate::source::Source::new("spec.yaml", spec)).unwrap();
+            assert_eq!(TERRAFORM.check(&model), Ok(()));
+            for target in [CLOUDFORMATION, CDK] {
+                match target.check(&model) {
+                    Ok(()) => assert!(!refused, "{partition}: {}", target.target),
+                    Err(RenderError::Refused { message, .. }) => {
+                        assert!(refused, "{partition}: {message}");
+                        assert!(message.contains("no AWS::SSM::ServiceSetting"), "{message}");
+                        assert!(
+                            message.contains("use `--target terraform`, which can"),
+                            "{message}"
+                        );
+                    }
+                    Err(e) => panic!("{e}"),
+                }
+            }
+        }
     }
 }
