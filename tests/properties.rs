@@ -101,7 +101,8 @@ fn spec() -> impl Strategy<Value = Value> {
 }
 
 /// Terraform JSON strings are templates: `$${` is `${`, `%%{` is `%{`, and
-/// `${"\r"}` (how a lone CR is written) is a carriage return.
+/// `${"\r"}` (how a lone CR is written, `${"$\r"}` after a literal `$`) is a
+/// carriage return.
 fn terraform_json_text(t: &str) -> String {
     let mut out = String::new();
     let mut rest = t;
@@ -113,7 +114,10 @@ fn terraform_json_text(t: &str) -> String {
             out.push(c);
             out.push('{');
             rest = r;
-        } else if let Some(r) = rest.strip_prefix("${\"\\r\"}") {
+        } else if let Some(r) = rest.strip_prefix("${\"") {
+            // `${"$..\r"}`: literal `$`s and a lone carriage return.
+            let (inner, r) = r.split_once("\\r\"}").unwrap();
+            out.push_str(inner);
             out.push('\r');
             rest = r;
         } else {
