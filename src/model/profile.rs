@@ -35,6 +35,14 @@ pub(super) fn build(p: &ProfileSpec, ctx: &Ctx) -> Result<Profile, RuleError> {
         p.path.as_deref().map(|v| check_path(ctx, v)).transpose(),
         None,
     );
+    // AWS puts the DHMC role (and the policies made for a service role) under
+    // /service-role/ unless told otherwise.
+    let path = match (kind, path) {
+        (Kind::DefaultHostManagement, None) if p.path.is_none() => {
+            Some(refdata::dhmc::DEFAULT_PATH.to_string())
+        }
+        (_, path) => path,
+    };
     let mut warnings = Vec::new();
     let tags = ctx.recover(check_tags(ctx, &p.tags), Vec::new());
 
@@ -172,15 +180,9 @@ fn created_role(
     ctx: &Ctx,
     warnings: &mut Vec<String>,
 ) -> Result<Role, RuleError> {
-    // AWS puts the DHMC role under /service-role/ unless told otherwise; the
-    // profile's policies keep the path the spec gives (or none).
-    let role_path = match (Kind::from(p.kind), path) {
-        (Kind::DefaultHostManagement, None) => Some(refdata::dhmc::DEFAULT_PATH.to_string()),
-        _ => path.clone(),
-    };
     Ok(Role {
         name: p.name.clone(),
-        path: role_path,
+        path: path.clone(),
         description: ctx.recover(
             p.description
                 .as_deref()
