@@ -104,8 +104,12 @@ pub fn plan_layout(
         };
         let mut refused = Vec::new();
         let mut accepted = Vec::new();
-        for &output in &outputs {
-            match output.generate_files(&model, &source.name, RenderOptions::default()) {
+        // The outputs render in parallel; their files are taken in table order.
+        let generated = in_parallel(&outputs, |output| {
+            output.generate_files(&model, &source.name, RenderOptions::default())
+        });
+        for (&output, result) in outputs.iter().zip(generated) {
+            match result {
                 Ok(files) => {
                     for (inside, contents) in files {
                         let mut relative = output.out_dir_path(&stem);
@@ -152,6 +156,50 @@ pub fn plan_layout(
     // Python module `prod_eu`): refuse before anything is written.
     check_collisions(&plan, specs)?;
     Ok(plan)
+}
+
+/// `f` of every item, in the items' order, computed on up to as many threads as the
+/// machine has cores (the calling thread is one of them).
+fn in_parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(items.len());
+    if threads <= 1 {
+        return items.iter().map(f).collect();
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let work = || {
+        let mut done = Vec::new();
+        loop {
+            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some(item) = items.get(i) else {
+                return done;
+            };
+            done.push((i, f(item)));
+        }
+    };
+    let mut done = std::thread::scope(|scope| {
+        let helpers: Vec<_> = (1..threads)
+            .map(|_| {
+                std::thread::Builder::new()
+                    // As much stack as the main thread: templates and serialisers recurse.
+                    .stack_size(8 << 20)
+                    .spawn_scoped(scope, work)
+                    .expect("a thread to render on")
+            })
+            .collect();
+        let mut done = work();
+        for helper in helpers {
+            done.extend(
+                helper
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            );
+        }
+        done
+    });
+    done.sort_unstable_by_key(|(i, _)| *i);
+    done.into_iter().map(|(_, r)| r).collect()
 }
 
 /// Two planned files at one path (`x.yaml`'s app and `x-app.yaml`'s construct are
