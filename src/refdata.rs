@@ -7,9 +7,11 @@
 //!   "setup-instance-permissions" and "Reference: Amazon S3 buckets for patching
 //!   operations" (sections 2 and 2a, corrected 2026-11-28); each bucket carries its
 //!   own `Citation`;
+//! - AWS managed policies per partition (section 6);
 //! - EC2 service principal per partition: China IAM console, EKS docs, Terraform's
 //!   `aws_service_principal` (section 3);
-//! - IAM and S3 limits: IAM User Guide quotas, botocore `iam/service-2.json` (section 7).
+//! - IAM and S3 limits: IAM User Guide quotas, botocore `iam/service-2.json`;
+//!   CloudFormation quotas: the cloudformation-limits page (section 7).
 //!
 //! Facts marked UNCONFIRMED there are modelled as `Confirmed::No` so that the model
 //! can refuse them or warn, never guess silently.
@@ -126,11 +128,45 @@ pub fn ec2_principal(p: PartitionName) -> (&'static str, Confirmed) {
 /// ([SSM] sysman-service-role.md).
 pub const SSM_PRINCIPAL: &str = "ssm.amazonaws.com";
 
+/// Whether a source confirms that a hybrid service role trusts [`SSM_PRINCIPAL`] in
+/// partition `p`. aws: [SSM] sysman-service-role.md (aws-facts.md 4). aws-cn: AWS
+/// China documents the same procedure and trust policy ("Create the IAM service role
+/// required for Systems Manager in hybrid and multicloud environments",
+/// docs.amazonaws.cn/en_us/systems-manager/latest/userguide/hybrid-multicloud-service-role.html,
+/// read 2026-11-28; issue 11 item 8). aws-us-gov and aws-eusc: no source found.
+pub fn ssm_principal_confirmed(p: PartitionName) -> Confirmed {
+    match p {
+        PartitionName::Aws | PartitionName::AwsCn => Confirmed::Yes,
+        PartitionName::AwsUsGov => Confirmed::No(
+            "the hybrid service role trusts ssm.amazonaws.com; AWS documents that principal for the aws and aws-cn partitions, and no source confirms another name in aws-us-gov",
+        ),
+        PartitionName::AwsEusc => Confirmed::No(
+            "the hybrid service role trusts ssm.amazonaws.com; AWS documents that principal for the aws and aws-cn partitions, and no source confirms another name in aws-eusc",
+        ),
+    }
+}
+
 /// AWS managed policies the seed page names, by the spec field that selects them.
 pub const CORE_POLICY: &str = "AmazonSSMManagedInstanceCore";
 pub const DIRECTORY_SERVICE_POLICY: &str = "AmazonSSMDirectoryServiceAccess";
 pub const CLOUDWATCH_AGENT_POLICY: &str = "CloudWatchAgentServerPolicy";
 pub const PATCH_ASSOCIATION_POLICY: &str = "AmazonSSMPatchAssociation";
+
+/// Whether a source confirms that the AWS managed policy `name`
+/// (`arn:PARTITION:iam::aws:policy/NAME`) exists in partition `p`. aws-facts.md 6:
+/// the four policies of the spec exist in aws ([SSM] setup-instance-profile.md);
+/// AmazonSSMManagedInstanceCore is documented in aws-cn (China IAM docs); no source
+/// was found for any other in aws-cn, aws-us-gov or aws-eusc (so the model warns).
+pub fn aws_managed_policy_confirmed(p: PartitionName, name: &str) -> Confirmed {
+    match p {
+        // In aws, a name under `additional` is the user's claim about AWS's catalogue.
+        PartitionName::Aws => Confirmed::Yes,
+        PartitionName::AwsCn if name == CORE_POLICY => Confirmed::Yes,
+        _ => Confirmed::No(
+            "no AWS source confirms this AWS managed policy in this partition (aws-facts.md 6); attaching a policy that does not exist fails at deploy with NoSuchEntity",
+        ),
+    }
+}
 
 /// Where a fact comes from: the AWS page (as ../shared/reference/aws-facts.md names
 /// it), the section of aws-facts.md that records it, and the date the fact speaks
@@ -464,8 +500,32 @@ pub mod limits {
     /// Managed policies one role can hold without a quota increase (aws-facts.md 7,
     /// [IAM] reference_iam-quotas.md).
     pub const MANAGED_POLICIES_PER_ROLE: usize = 10;
+    /// The most managed policies per role IAM allows after a quota increase
+    /// (aws-facts.md 7, [IAM] reference_iam-quotas.md): `managed_policy_quota` may
+    /// raise the default up to this.
+    pub const MANAGED_POLICY_QUOTA: std::ops::RangeInclusive<usize> = 10..=25;
+    /// The most ARNs CloudFormation's `AWS::IAM::Role.ManagedPolicyArns` holds
+    /// (aws-facts.md 7 and 8, [CFN] registry schema of AWS::IAM::Role), whatever the
+    /// account's IAM quota; the CDK compiles to it.
+    pub const CFN_MANAGED_POLICY_ARNS_MAX: usize = 20;
     /// Characters of a managed policy document, white space not counted.
     pub const POLICY_DOCUMENT_MAX: usize = 6144;
+    /// The characters IAM accepts in a policy document: tab, LF, CR and U+0020 to
+    /// U+00FF (aws-facts.md 7, [BOTO] iam service-2.json `policyDocumentType`,
+    /// pattern `[\u0009\u000A\u000D\u0020-\u00FF]+`). Anything else is
+    /// MalformedPolicyDocument at deploy.
+    pub fn policy_document_char(c: char) -> bool {
+        matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{ff}')
+    }
+    /// CloudFormation quotas per template (aws-facts.md 7, the cloudformation-limits
+    /// page; cfn-lint 1.58.0 E1002, E3010, E6010 check the same numbers).
+    pub const CFN_RESOURCES_MAX: usize = 500;
+    pub const CFN_OUTPUTS_MAX: usize = 200;
+    /// Template body read from S3: 1 MB (cfn-lint counts 1,000,000 bytes).
+    pub const CFN_TEMPLATE_BODY_MAX: usize = 1_000_000;
+    /// Template body passed inline (`aws cloudformation deploy` without
+    /// `--s3-bucket`): 51,200 bytes.
+    pub const CFN_TEMPLATE_BODY_INLINE_MAX: usize = 51_200;
     pub const TRUST_POLICY_MAX: usize = 2048;
     pub const BUCKET_NAME: std::ops::RangeInclusive<usize> = 3..=63;
     pub const BUCKET_PREFIXES_RESERVED: &[&str] = &["xn--", "sthree-", "amzn-s3-demo-"];
@@ -559,6 +619,42 @@ mod tests {
                 patch_manager_suffix(region).is_some(),
                 "{region}"
             );
+        }
+    }
+
+    #[test]
+    fn partition_facts_follow_aws_facts_4_and_6() {
+        assert_eq!(
+            ssm_principal_confirmed(PartitionName::AwsCn),
+            Confirmed::Yes
+        );
+        assert!(matches!(
+            ssm_principal_confirmed(PartitionName::AwsEusc),
+            Confirmed::No(_)
+        ));
+        assert_eq!(
+            aws_managed_policy_confirmed(PartitionName::AwsCn, CORE_POLICY),
+            Confirmed::Yes
+        );
+        for p in [
+            PartitionName::AwsCn,
+            PartitionName::AwsUsGov,
+            PartitionName::AwsEusc,
+        ] {
+            assert!(matches!(
+                aws_managed_policy_confirmed(p, CLOUDWATCH_AGENT_POLICY),
+                Confirmed::No(_)
+            ));
+        }
+    }
+
+    #[test]
+    fn policy_documents_take_latin_1_and_three_controls() {
+        for c in ['\t', '\n', '\r', ' ', '~', '\u{7f}', '\u{a0}', 'é', 'ÿ'] {
+            assert!(limits::policy_document_char(c), "{c:?}");
+        }
+        for c in ['\u{0}', '\u{b}', '\u{1f}', 'Ā', 'ロ', '\u{2028}', '😀'] {
+            assert!(!limits::policy_document_char(c), "{c:?}");
         }
     }
 
