@@ -5,7 +5,7 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use ssm_profile::backend::Output;
+use ssm_profile::backend::{Output, RenderOptions};
 use ssm_profile::source::Source;
 
 const ROUNDS: usize = 15;
@@ -36,8 +36,8 @@ fn main() {
         let source = Source::new("spec.yaml", text);
         let model = ssm_profile::load(&source).unwrap();
         if quick {
-            for o in Output::ALL {
-                let _ = o.render(&model);
+            for o in Output::all() {
+                let _ = o.render(&model, RenderOptions::default());
             }
             continue;
         }
@@ -45,9 +45,9 @@ fn main() {
             std::hint::black_box(ssm_profile::load(&source).unwrap());
         });
         println!("{case:>14}  load (parse + validate)  {load:>10.1?}");
-        for &o in Output::ALL {
+        for o in Output::all() {
             let t = median(|| {
-                let _ = std::hint::black_box(o.render(&model));
+                let _ = std::hint::black_box(o.render(&model, RenderOptions::default()));
             });
             println!("{case:>14}  {:<24}{t:>10.1?}", o.golden_name());
         }

@@ -4,9 +4,10 @@
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
-use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
+use clap::builder::PossibleValuesParser;
+use clap::{CommandFactory, Parser, Subcommand};
 
-use crate::backend::{Output, RenderOptions};
+use crate::backend::{Output, RenderOptions, Selection};
 use crate::diag::Error;
 use crate::source::Source;
 
@@ -55,15 +56,15 @@ pub struct BuildArgs {
     #[arg(required = true, value_name = "SPEC")]
     pub specs: Vec<String>,
     /// What to generate. With --out-dir: only these targets (repeatable; default all).
-    #[arg(long, value_enum, required_unless_present = "out_dir")]
-    pub target: Vec<Target>,
+    #[arg(long, value_parser = targets(), required_unless_present = "out_dir")]
+    pub target: Vec<String>,
     /// Output syntax: json or yaml for cloudformation (default json); hcl or json
     /// for terraform (default hcl).
-    #[arg(long, value_enum, conflicts_with = "out_dir")]
-    pub format: Option<Format>,
+    #[arg(long, value_parser = formats(), conflicts_with = "out_dir")]
+    pub format: Option<String>,
     /// Language of the CDK code (default typescript); cdk only.
-    #[arg(long, value_enum, conflicts_with = "out_dir")]
-    pub language: Option<Language>,
+    #[arg(long, value_parser = languages(), conflicts_with = "out_dir")]
+    pub language: Option<String>,
     /// Emit a runnable CDK app (App, Stack and the construct) instead of the module;
     /// cdk only.
     #[arg(long, conflicts_with = "out_dir")]
@@ -89,8 +90,8 @@ pub struct CheckArgs {
     #[arg(long, value_name = "DIR")]
     pub out_dir: PathBuf,
     /// Only these targets, as given to `build` (repeatable; default all).
-    #[arg(long, value_enum)]
-    pub target: Vec<Target>,
+    #[arg(long, value_parser = targets())]
+    pub target: Vec<String>,
     /// The specs given are all there are: a file in the tree's target folders that
     /// none of them generates (left by a removed or renamed spec) is drift too.
     #[arg(long)]
@@ -116,129 +117,18 @@ pub struct CompletionsArgs {
     pub shell: clap_complete::Shell,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Target {
-    Cloudformation,
-    Cdk,
-    Terraform,
+// The values of --target, --format and --language come from the output table, so a
+// new output needs no change here.
+fn targets() -> PossibleValuesParser {
+    PossibleValuesParser::new(Output::targets())
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    Json,
-    Yaml,
-    Hcl,
+fn formats() -> PossibleValuesParser {
+    PossibleValuesParser::new(Output::all_formats())
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Language {
-    Typescript,
-    Python,
-}
-
-/// Picks the output for a target and its flags, or says why the combination is wrong.
-pub fn output_for(
-    target: Target,
-    format: Option<Format>,
-    language: Option<Language>,
-    app: bool,
-) -> Result<Output, String> {
-    match target {
-        Target::Cloudformation => {
-            if language.is_some() || app {
-                return Err(
-                    "`--language` and `--app` apply only to `--target cdk`; CloudFormation takes `--format json|yaml`".into(),
-                );
-            }
-            match format {
-                None | Some(Format::Json) => Ok(Output::CloudFormationJson),
-                Some(Format::Yaml) => Ok(Output::CloudFormationYaml),
-                Some(Format::Hcl) => Err(
-                    "`--format hcl` is for `--target terraform`; CloudFormation takes `--format json|yaml`".into(),
-                ),
-            }
-        }
-        Target::Terraform => {
-            if language.is_some() || app {
-                return Err(
-                    "`--language` and `--app` apply only to `--target cdk`; Terraform takes `--format hcl|json`".into(),
-                );
-            }
-            match format {
-                None | Some(Format::Hcl) => Ok(Output::TerraformHcl),
-                Some(Format::Json) => Ok(Output::TerraformJson),
-                Some(Format::Yaml) => Err(
-                    "Terraform has no YAML syntax; use `--format hcl` (default, `.tf`) or `--format json` (`.tf.json`)".into(),
-                ),
-            }
-        }
-        Target::Cdk => {
-            if format.is_some() {
-                return Err(
-                    "`--format` does not apply to `--target cdk`; choose the code with `--language typescript|python` and `--app`".into(),
-                );
-            }
-            Ok(match (language.unwrap_or(Language::Typescript), app) {
-                (Language::Typescript, false) => Output::CdkTypescript,
-                (Language::Typescript, true) => Output::CdkTypescriptApp,
-                (Language::Python, false) => Output::CdkPython,
-                (Language::Python, true) => Output::CdkPythonApp,
-            })
-        }
-    }
-}
-
-impl Target {
-    /// The name the command line uses, which is also `Output::target`.
-    pub fn name(self) -> &'static str {
-        self.to_possible_value()
-            .map(|v| v.get_name().to_string())
-            .and_then(|n| Output::ALL.iter().map(|o| o.target()).find(|t| *t == n))
-            .expect("every target has outputs")
-    }
-}
-
-/// The flags of `build` that select `output`, fewest first: the inverse of
-/// `output_for` over every flag value, so a new target or flag value is found without
-/// another table.
-pub fn target_flags(output: Output) -> String {
-    fn name<T: ValueEnum>(v: &T) -> String {
-        v.to_possible_value()
-            .map(|p| p.get_name().to_string())
-            .unwrap_or_default()
-    }
-    let formats = std::iter::once(None).chain(Format::value_variants().iter().map(Some));
-    let languages: Vec<Option<&Language>> = std::iter::once(None)
-        .chain(Language::value_variants().iter().map(Some))
-        .collect();
-    let mut found: Vec<Vec<String>> = Vec::new();
-    for format in formats {
-        for &language in &languages {
-            for app in [false, true] {
-                for target in Target::value_variants() {
-                    if output_for(*target, format.copied(), language.copied(), app) != Ok(output) {
-                        continue;
-                    }
-                    let mut flags = vec![format!("--target {}", name(target))];
-                    if let Some(f) = format {
-                        flags.push(format!("--format {}", name(f)));
-                    }
-                    if let Some(l) = language {
-                        flags.push(format!("--language {}", name(l)));
-                    }
-                    if app {
-                        flags.push("--app".into());
-                    }
-                    found.push(flags);
-                }
-            }
-        }
-    }
-    // The fewest flags; among equals, the first found (defaults before values).
-    match found.into_iter().min_by_key(|f| f.len()) {
-        Some(flags) => flags.join(" "),
-        None => format!("--out-dir DIR (no flags select {output:?} alone)"),
-    }
+fn languages() -> PossibleValuesParser {
+    PossibleValuesParser::new(Output::all_languages())
 }
 
 /// Runs the program and returns its exit code.
@@ -281,8 +171,8 @@ pub fn run() -> i32 {
     }
 }
 
-fn target_names(targets: &[Target]) -> Vec<&'static str> {
-    targets.iter().map(|t| t.name()).collect()
+fn target_names(targets: &[String]) -> Vec<&str> {
+    targets.iter().map(String::as_str).collect()
 }
 
 fn build_tree(args: &BuildArgs, out_dir: &Path) -> Result<i32, Error> {
@@ -375,13 +265,14 @@ fn build(args: &BuildArgs) -> Result<i32, Error> {
             "give one --target without --out-dir (several only with --out-dir)".into(),
         ));
     };
-    let output = output_for(*target, args.format, args.language, args.app).map_err(|message| {
-        Error::Target {
-            file: spec.clone(),
-            message,
-        }
-    })?;
-    if args.no_provider_block && *target != Target::Terraform {
+    let output = Output::select(Selection {
+        target,
+        format: args.format.as_deref(),
+        language: args.language.as_deref(),
+        app: args.app,
+    })
+    .map_err(Error::Usage)?;
+    if args.no_provider_block && target != "terraform" {
         return Err(Error::Usage(
             "`--no-provider-block` applies only to `--target terraform`".into(),
         ));
@@ -392,83 +283,23 @@ fn build(args: &BuildArgs) -> Result<i32, Error> {
     let source = Source::read(spec)?;
     let model = crate::load(&source)?;
     let text = output
-        .generate_with(&model, &source.name, options)
-        .map_err(|message| Error::Target {
-            file: source.name.clone(),
-            message,
-        })?;
+        .generate(&model, &source.name, options)
+        .map_err(|e| e.for_file(&source.name))?;
     for line in model.warning_lines(&source.name) {
         eprintln!("warning: {line}");
     }
     match &args.output {
-        Some(path) => write_atomic(Path::new(path), text.as_bytes())?,
+        Some(path) => {
+            crate::atomic::write_file(Path::new(path), text.as_bytes()).map_err(|error| {
+                Error::Io {
+                    path: path.clone(),
+                    error,
+                }
+            })?
+        }
         None => {
             print(&text)?;
         }
     }
     Ok(EXIT_OK)
-}
-
-/// Writes through a temporary file in the same directory and renames it over the
-/// target, so a reader never sees half a file and a failure leaves the old one.
-pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<(), Error> {
-    let io = |error| Error::Io {
-        path: path.display().to_string(),
-        error,
-    };
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    let file_name = path.file_name().ok_or_else(|| {
-        io(std::io::Error::new(
-            std::io::ErrorKind::InvalidInput,
-            "not a file path",
-        ))
-    })?;
-    let tmp = dir.join(format!(
-        ".{}.tmp-{}",
-        file_name.to_string_lossy(),
-        std::process::id()
-    ));
-    let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(contents)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result.map_err(io)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn cdk_flags_pick_the_language_and_the_app() {
-        let cdk = |language, app| output_for(Target::Cdk, None, language, app);
-        assert_eq!(cdk(None, false), Ok(Output::CdkTypescript));
-        assert_eq!(
-            cdk(Some(Language::Typescript), true),
-            Ok(Output::CdkTypescriptApp)
-        );
-        assert_eq!(cdk(Some(Language::Python), false), Ok(Output::CdkPython));
-        assert_eq!(cdk(Some(Language::Python), true), Ok(Output::CdkPythonApp));
-    }
-
-    #[test]
-    fn flags_of_another_target_are_usage_errors() {
-        let err = output_for(Target::Cdk, Some(Format::Yaml), None, false).unwrap_err();
-        assert!(
-            err.contains("`--format` does not apply to `--target cdk`"),
-            "{err}"
-        );
-        for (language, app) in [(Some(Language::Python), false), (None, true)] {
-            let err = output_for(Target::Cloudformation, None, language, app).unwrap_err();
-            assert!(err.contains("apply only to `--target cdk`"), "{err}");
-        }
-    }
 }

@@ -4,9 +4,8 @@
 
 use std::fmt::Write;
 
-use crate::model::{Condition, Model, Part, Profile, RoleRef, Text};
+use crate::model::{Condition, Kind, Model, Part, Profile, RoleRef, Text};
 use crate::refdata::limits;
-use crate::spec::Kind;
 
 /// The account of every profile in `model`; `spec_name` is the file as given.
 pub fn explain(model: &Model, spec_name: &str) -> String {

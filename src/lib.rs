@@ -1,6 +1,7 @@
 //! ssm-profile compiles a small spec into infrastructure-as-code for the AWS Systems
 //! Manager EC2 instance profile: spec -> model -> backend -> text.
 
+pub mod atomic;
 pub mod backend;
 pub mod cli;
 pub mod diag;
@@ -10,7 +11,6 @@ pub mod refdata;
 pub mod schema;
 pub mod source;
 pub mod spec;
-pub mod templates;
 pub mod text;
 pub mod workflow;
 
@@ -19,5 +19,5 @@ pub use diag::{Error, SpecError};
 /// Reads and validates a spec: the shared front half of every command.
 pub fn load(source: &source::Source) -> Result<model::Model, SpecError> {
     let spec = source.parse()?;
-    model::build(&spec, source)
+    model::build(&spec).map_err(|e| source.locate(e))
 }

@@ -5,10 +5,9 @@
 //! written until every spec has compiled and every target has rendered.
 
 use std::collections::BTreeMap;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::backend::Output;
+use crate::backend::{Output, RenderError, RenderOptions};
 use crate::diag::Error;
 use crate::source::Source;
 
@@ -62,9 +61,7 @@ pub fn plan(specs: &[String], out_dir: &Path, targets: &[&str]) -> Result<Plan, 
             )));
         }
     }
-    let outputs: Vec<Output> = Output::ALL
-        .iter()
-        .copied()
+    let outputs: Vec<Output> = Output::all()
         .filter(|o| targets.is_empty() || targets.contains(&o.target()))
         .collect();
     let mut plan = Plan::default();
@@ -75,7 +72,7 @@ pub fn plan(specs: &[String], out_dir: &Path, targets: &[&str]) -> Result<Plan, 
         let mut refused = Vec::new();
         let mut accepted = Vec::new();
         for &output in &outputs {
-            match output.generate(&model, &source.name) {
+            match output.generate(&model, &source.name, RenderOptions::default()) {
                 Ok(contents) => {
                     let relative = output.out_dir_path(&stem);
                     plan.files.push(PlannedFile {
@@ -86,7 +83,8 @@ pub fn plan(specs: &[String], out_dir: &Path, targets: &[&str]) -> Result<Plan, 
                     });
                     accepted.push(output.target());
                 }
-                Err(message) => refused.push((output.target(), message)),
+                Err(RenderError::Refused { target, message }) => refused.push((target, message)),
+                Err(e) => return Err(e.for_file(&source.name)),
             }
         }
         refused.dedup_by_key(|(t, _)| *t);
@@ -118,99 +116,52 @@ pub struct WriteReport {
     pub unchanged: Vec<String>,
 }
 
-/// Writes the plan in two phases. First every changed file goes to a temporary file
-/// beside its destination (creating directories as needed); any failure there removes
-/// the temporaries and the directories it created, so the tree is as it was. Then
-/// the temporaries are renamed over the destinations, which within one directory
-/// is atomic per file. Files whose bytes already match are not touched, so their
-/// timestamps do not change.
+/// Writes the plan in two phases (see `atomic::Transaction`). First every changed
+/// file is staged beside its destination; any failure there removes what was staged
+/// and the folders made for it, so the tree is as it was. Then the staged files are
+/// renamed over the destinations. Files whose bytes already match are not touched,
+/// so their timestamps do not change.
 pub fn write(plan: &Plan) -> Result<WriteReport, Error> {
     let mut report = WriteReport::default();
-    let mut staged: Vec<(PathBuf, PathBuf, String)> = Vec::new();
-    let mut created_dirs: Vec<PathBuf> = Vec::new();
-    let result = (|| {
-        for file in &plan.files {
-            if std::fs::read(&file.path).is_ok_and(|old| old == file.contents.as_bytes()) {
-                report.unchanged.push(file.relative.clone());
-                continue;
-            }
-            let io = |error| Error::Io {
-                path: file.path.display().to_string(),
-                error,
-            };
-            if file.path.is_dir() {
-                return Err(io(std::io::Error::new(
-                    std::io::ErrorKind::IsADirectory,
-                    "a directory is where the generated file belongs",
-                )));
-            }
-            let dir = file.path.parent().expect("an out-dir path has a parent");
-            create_dirs(dir, &mut created_dirs).map_err(|error| Error::Io {
-                path: dir.display().to_string(),
-                error,
-            })?;
-            let tmp = temp_path(&file.path);
-            // Registered before writing, so a half-written temporary is removed too.
-            staged.push((tmp.clone(), file.path.clone(), file.relative.clone()));
-            let mut f = std::fs::File::create(&tmp).map_err(io)?;
-            f.write_all(file.contents.as_bytes())
-                .and_then(|()| f.sync_all())
-                .map_err(io)?;
+    let mut transaction = crate::atomic::Transaction::default();
+    let mut staged = Vec::new();
+    for file in &plan.files {
+        if std::fs::read(&file.path).is_ok_and(|old| old == file.contents.as_bytes()) {
+            report.unchanged.push(file.relative.clone());
+            continue;
         }
-        Ok(())
-    })();
-    if let Err(e) = result {
-        for (tmp, _, _) in &staged {
-            let _ = std::fs::remove_file(tmp);
+        let io = |error| Error::Io {
+            path: file.path.display().to_string(),
+            error,
+        };
+        if file.path.is_dir() {
+            return Err(io(std::io::Error::new(
+                std::io::ErrorKind::IsADirectory,
+                "a directory is where the generated file belongs",
+            )));
         }
-        for dir in created_dirs.iter().rev() {
-            let _ = std::fs::remove_dir(dir);
-        }
-        return Err(e);
+        transaction
+            .stage(&file.path, file.contents.as_bytes())
+            .map_err(io)?;
+        staged.push(file.relative.clone());
     }
-    let mut staged = staged.into_iter();
-    while let Some((tmp, path, relative)) = staged.next() {
-        if let Err(error) = std::fs::rename(&tmp, &path) {
-            let _ = std::fs::remove_file(&tmp);
-            for (tmp, _, _) in staged {
-                let _ = std::fs::remove_file(tmp);
-            }
-            let done = if report.written.is_empty() {
+    match transaction.commit() {
+        Ok(_) => {
+            report.written = staged;
+            Ok(report)
+        }
+        Err(e) => {
+            let done = if e.done.is_empty() {
                 "no file was changed".to_string()
             } else {
-                format!("already replaced: {}", report.written.join(", "))
+                format!("already replaced: {}", staged[..e.done.len()].join(", "))
             };
-            return Err(Error::Io {
-                path: path.display().to_string(),
-                error: std::io::Error::new(error.kind(), format!("{error} ({done})")),
-            });
+            Err(Error::Io {
+                path: e.path.display().to_string(),
+                error: std::io::Error::new(e.error.kind(), format!("{} ({done})", e.error)),
+            })
         }
-        report.written.push(relative);
     }
-    Ok(report)
-}
-
-fn temp_path(path: &Path) -> PathBuf {
-    let name = path.file_name().expect("a file path").to_string_lossy();
-    path.with_file_name(format!(".{name}.tmp-{}", std::process::id()))
-}
-
-/// `create_dir_all` that remembers which directories it made, outermost first.
-fn create_dirs(dir: &Path, created: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    let mut missing = Vec::new();
-    let mut cur = Some(dir);
-    while let Some(d) = cur {
-        if d.as_os_str().is_empty() || d.exists() {
-            break;
-        }
-        missing.push(d.to_path_buf());
-        cur = d.parent();
-    }
-    for d in missing.into_iter().rev() {
-        std::fs::create_dir(&d)?;
-        created.push(d);
-    }
-    Ok(())
 }
 
 /// The state of one planned file on disk.
@@ -425,28 +376,19 @@ pub const STARTER: &str = include_str!("starter.yaml");
 
 /// Writes the starter spec to `path`; refuses when anything exists there.
 pub fn init(path: &Path) -> Result<(), Error> {
-    let io = |error| Error::Io {
-        path: path.display().to_string(),
-        error,
-    };
-    // create_new refuses an existing file without a window between test and create.
-    let mut f = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path)
-        .map_err(|error| {
-            if error.kind() == std::io::ErrorKind::AlreadyExists {
-                Error::Usage(format!(
-                    "{}: the file exists; init never overwrites a spec (choose another path)",
-                    path.display()
-                ))
-            } else {
-                io(error)
+    crate::atomic::create_new(path, STARTER.as_bytes()).map_err(|error| {
+        if error.kind() == std::io::ErrorKind::AlreadyExists {
+            Error::Usage(format!(
+                "{}: the file exists; init never overwrites a spec (choose another path)",
+                path.display()
+            ))
+        } else {
+            Error::Io {
+                path: path.display().to_string(),
+                error,
             }
-        })?;
-    f.write_all(STARTER.as_bytes())
-        .and_then(|()| f.sync_all())
-        .map_err(io)
+        }
+    })
 }
 
 #[cfg(test)]
@@ -459,15 +401,15 @@ mod tests {
         let model = crate::load(&source).expect("the starter compiles");
         assert_eq!(model.profiles.len(), 1);
         assert!(model.profiles[0].warnings.is_empty());
-        for &o in Output::ALL {
-            o.generate(&model, "ssm-profile.yaml")
+        for o in Output::all() {
+            o.generate(&model, "ssm-profile.yaml", RenderOptions::default())
                 .unwrap_or_else(|e| panic!("{o:?} refuses the starter: {e}"));
         }
     }
 
     #[test]
     fn out_dir_paths_are_distinct_relative_and_named_after_the_spec() {
-        let paths: Vec<String> = Output::ALL.iter().map(|o| o.out_dir_path("prod")).collect();
+        let paths: Vec<String> = Output::all().map(|o| o.out_dir_path("prod")).collect();
         for (i, p) in paths.iter().enumerate() {
             assert!(p.contains("prod"), "{p}");
             assert!(!p.starts_with('/') && !p.contains('\\'), "{p}");

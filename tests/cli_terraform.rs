@@ -43,7 +43,12 @@ fn yaml_is_a_usage_error_for_terraform() {
     assert_eq!(out.status.code(), Some(2));
     assert!(out.stdout.is_empty());
     let stderr = String::from_utf8(out.stderr).unwrap();
-    assert!(stderr.contains("Terraform has no YAML syntax"), "{stderr}");
+    assert!(
+        stderr.contains(
+            "`--format yaml` does not apply here: `--target terraform` takes `--format hcl|json`"
+        ),
+        "{stderr}"
+    );
     let out = ssm_profile(&[
         "build",
         SEED,

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use libtest_mimic::{Arguments, Failed, Trial};
-use ssm_profile::backend::Output;
+use ssm_profile::backend::{Output, RenderOptions};
 use ssm_profile::source::Source;
 
 fn fixtures_root() -> PathBuf {
@@ -87,7 +87,7 @@ fn valid_case(dir: &Path, output: Output) -> Result<(), Failed> {
     let model = ssm_profile::load(&source).map_err(|e| format!("the spec is invalid:\n{e}"))?;
     let golden = dir.join(output.golden_name());
     let refusal = target_error_file(dir, output);
-    match output.generate(&model, &name) {
+    match output.generate(&model, &name, RenderOptions::default()) {
         Ok(text) => {
             if !text.ends_with('\n') || text.ends_with("\n\n") || text.contains('\r') {
                 return Err("output must end with exactly one LF and contain no CR".into());
@@ -163,7 +163,7 @@ fn no_stray_files(dir: &Path) -> Result<(), Failed> {
         "checkov-skip.txt".into(),
         EXPLAIN_GOLDEN.into(),
     ];
-    for o in Output::ALL {
+    for o in Output::all() {
         known.push(o.golden_name().into());
         known.push(format!("{}.error", o.target()));
     }
@@ -184,7 +184,7 @@ fn main() {
     let invalid = case_dirs(&root.join("invalid"));
     for dir in valid {
         let case = dir.file_name().unwrap().to_string_lossy().to_string();
-        for &output in Output::ALL {
+        for output in Output::all() {
             let dir = dir.clone();
             trials.push(Trial::test(
                 format!("golden::{case}::{}", output.golden_name()),

@@ -5,7 +5,7 @@
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
 
-use ssm_profile::backend::Output;
+use ssm_profile::backend::{Output, RenderOptions};
 use ssm_profile::source::Source;
 
 /// Compiles `text` as `name`, through every output when `render`; returns whether
@@ -14,8 +14,8 @@ fn compile(name: &str, text: &str, render: bool) -> bool {
     let source = Source::new(name, text);
     let result = catch_unwind(AssertUnwindSafe(|| match ssm_profile::load(&source) {
         Ok(model) => {
-            for o in Output::ALL.iter().filter(|_| render) {
-                let _ = o.render(&model);
+            for o in Output::all().filter(|_| render) {
+                let _ = o.render(&model, RenderOptions::default());
             }
             true
         }

@@ -20,7 +20,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value};
-use ssm_profile::backend::{Output, cloudformation};
+use ssm_profile::backend::{Output, RenderOptions, cloudformation};
 use ssm_profile::model::{Model, Part, RoleRef, Text};
 use ssm_profile::source::Source;
 
@@ -520,8 +520,9 @@ fn terraform_means_what_cloudformation_means() {
     for dir in &dirs {
         let case = dir.file_name().unwrap().to_string_lossy().to_string();
         let model = load(dir);
-        let tf_text = Output::TerraformJson
-            .render(&model)
+        let tf_text = Output::by_golden("terraform.tf.json")
+            .unwrap()
+            .render(&model, RenderOptions::default())
             .expect("terraform renders");
         let tf: Value = serde_json::from_str(&tf_text).expect("terraform JSON parses");
         let tf = tf_meaning(&tf);
@@ -585,7 +586,13 @@ fn hostile_strings_round_trip_through_terraform_json() {
     ] {
         assert!(description.contains(needle), "fixture lacks {needle:?}");
     }
-    let tf: Value = serde_json::from_str(&Output::TerraformJson.render(&model).unwrap()).unwrap();
+    let tf: Value = serde_json::from_str(
+        &Output::by_golden("terraform.tf.json")
+            .unwrap()
+            .render(&model, RenderOptions::default())
+            .unwrap(),
+    )
+    .unwrap();
     let m = tf_meaning(&tf);
     assert_eq!(m.roles[&role.name].description, description);
     let tags: BTreeSet<_> = m.role_tags.iter().map(|(_, k, v)| (k, v)).collect();

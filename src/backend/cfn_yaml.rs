@@ -19,12 +19,15 @@ pub fn to_yaml(template: &Value) -> String {
 }
 
 /// A YAML scalar for `s`: plain when no reader can misread it, double-quoted (with
-/// JSON's escapes, which YAML's double-quoted style shares) otherwise.
+/// JSON's escapes, which YAML's double-quoted style shares) otherwise. Plain scalars
+/// are printable ASCII; in quoted ones every character unsafe in code is a `\uXXXX`
+/// escape (`text::json_string`): YAML readers fold a raw U+2028/U+2029 or NEL into
+/// a line break.
 pub fn yaml_string(s: &str) -> String {
     if is_safe_plain(s) {
         s.to_string()
     } else {
-        serde_json::Value::String(s.to_string()).to_string()
+        crate::text::json_string(s)
     }
 }
 
@@ -149,6 +152,21 @@ mod tests {
         ] {
             assert_eq!(yaml_string(input), expected, "{input:?}");
         }
+    }
+
+    #[test]
+    fn quoted_strings_escape_every_unsafe_character_and_read_back() {
+        for sample in crate::text::UNSAFE_SAMPLES {
+            let scalar = yaml_string(sample);
+            assert!(
+                !scalar.chars().any(crate::text::is_unsafe_in_code),
+                "{scalar:?}"
+            );
+            let back: std::collections::BTreeMap<String, String> =
+                serde_yaml::from_str(&format!("k: {scalar}\n")).expect("valid YAML");
+            assert_eq!(back["k"], *sample);
+        }
+        assert_eq!(yaml_string("a\u{2028}b"), r#""a\u2028b""#);
     }
 
     #[test]

@@ -5,15 +5,18 @@
 //! JSON strings are templates too, so `tf_json_string` applies the same template
 //! escapes and leaves quoting to serde_json.
 
+use crate::text::{comment_text, is_unsafe_in_code};
+
 /// A string as an HCL quoted literal that Terraform decodes back to exactly `s`.
 ///
 /// - `"` and `\` are backslash-escaped; newline, carriage return and tab become
 ///   `\n`, `\r`, `\t`.
 /// - `${` becomes `$${` and `%{` becomes `%%{`: inside a quoted string they would
 ///   start an interpolation or a template directive.
-/// - Other control characters, and the invisible characters that reorder or hide
-///   text for a reviewer (bidi controls, line/paragraph separators, BOM), become
-///   `\uXXXX`.
+/// - Every other character unsafe in code (`text::is_unsafe_in_code`: control
+///   characters, and the invisible characters that reorder or hide text for a
+///   reviewer: bidi controls, zero-width characters, line/paragraph separators, BOM)
+///   becomes `\uXXXX`.
 /// - Every other character, Latin-1 letters included, is kept as UTF-8 so that
 ///   a reviewer reads what IAM will store.
 pub fn hcl_string(s: &str) -> String {
@@ -40,23 +43,16 @@ pub fn escape_template_literal(s: &str) -> String {
                 out.push(c);
                 out.push(c);
             }
-            c if needs_unicode_escape(c) => out.push_str(&format!("\\u{:04X}", c as u32)),
+            c if is_unsafe_in_code(c) => out.push_str(&format!("\\u{:04X}", c as u32)),
             c => out.push(c),
         }
     }
     out
 }
 
-fn needs_unicode_escape(c: char) -> bool {
-    c.is_control()
-        || matches!(
-            c,
-            '\u{200E}' | '\u{200F}' | '\u{2028}' | '\u{2029}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}'
-        )
-}
-
 /// A literal string inside Terraform JSON, where every string is a template: only
-/// the template openers need escaping; JSON quoting is serde_json's job.
+/// the template openers need escaping; JSON quoting (and the escaping of characters
+/// unsafe in code) is `text::pretty_json`'s job.
 pub fn tf_json_string(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut chars = s.chars().peekable();
@@ -72,9 +68,7 @@ pub fn tf_json_string(s: &str) -> String {
 /// Text for a `#` comment: kept on one line whatever it holds. Comments carry
 /// generated explanations, never values Terraform reads.
 pub fn hcl_comment(s: &str) -> String {
-    s.chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect()
+    comment_text(s)
 }
 
 #[cfg(test)]
@@ -169,6 +163,44 @@ mod tests {
     }
 
     #[test]
+    fn hcl_strings_escape_every_unsafe_character_and_read_back() {
+        for sample in crate::text::UNSAFE_SAMPLES {
+            let literal = hcl_string(sample);
+            assert!(!literal.chars().any(is_unsafe_in_code), "{literal:?}");
+            assert_eq!(decode_hcl_string(&literal), *sample);
+        }
+        assert_eq!(hcl_string("zw\u{200b}"), r#""zw\u200B""#);
+    }
+
+    /// Terraform JSON strings reach the file through `text::pretty_json`: no unsafe
+    /// character stays raw, and reading the JSON then undoing the template escapes
+    /// gives the value back.
+    #[test]
+    fn tf_json_strings_escape_every_unsafe_character_and_read_back() {
+        for sample in crate::text::UNSAFE_SAMPLES {
+            let file = crate::text::pretty_json(&serde_json::json!([tf_json_string(sample)]));
+            assert!(
+                !file.chars().any(|c| c != '\n' && is_unsafe_in_code(c)),
+                "{file:?}"
+            );
+            let back: Vec<String> = serde_json::from_str(&file).expect("valid JSON");
+            // Terraform reads `$${` as `${` and `%%{` as `%{`.
+            let chars: Vec<char> = back[0].chars().collect();
+            let decoded: String = chars
+                .iter()
+                .enumerate()
+                .filter(|&(i, &c)| {
+                    !((c == '$' || c == '%')
+                        && chars.get(i + 1) == Some(&c)
+                        && chars.get(i + 2) == Some(&'{'))
+                })
+                .map(|(_, &c)| c)
+                .collect();
+            assert_eq!(decoded, *sample);
+        }
+    }
+
+    #[test]
     fn tf_json_strings_escape_only_template_openers() {
         for (raw, expected) in [
             ("plain \"q\" \\ \n", "plain \"q\" \\ \n"),
@@ -186,5 +218,8 @@ mod tests {
     fn comments_stay_on_one_line() {
         assert_eq!(hcl_comment("a\nb\r\tc"), "a b  c");
         assert_eq!(hcl_comment("case 1, VPC endpoint"), "case 1, VPC endpoint");
+        for sample in crate::text::UNSAFE_SAMPLES {
+            assert!(!hcl_comment(sample).chars().any(is_unsafe_in_code));
+        }
     }
 }

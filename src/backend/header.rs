@@ -3,9 +3,7 @@
 //! spec and version give the same bytes.
 //!
 //! Backends never write it: `Output::generate` wraps every `render` through `apply`,
-//! so each output only declares its comment syntax (`Output::comment_syntax`).
-
-use super::{Output, RenderOptions};
+//! so each output only declares its comment syntax (the output table's `comment`).
 
 /// How an output's language writes a comment that opens a file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -22,12 +20,22 @@ pub enum CommentSyntax {
     None,
 }
 
+/// What the header says: the spec it was generated from and the `build` flags that
+/// regenerate the file (the output table's and the options'). The backend layer gets
+/// the command as data; it never asks the command line.
+#[derive(Debug, Clone, Copy)]
+pub struct Header<'a> {
+    /// The spec path as the user gave it, or `<stdin>`.
+    pub spec_name: &'a str,
+    pub flags: &'a [String],
+}
+
 /// The header's sentences, without comment markers.
-pub fn lines(output: Output, spec_name: &str, options: RenderOptions) -> Vec<String> {
-    let (from, arg) = if spec_name == "<stdin>" {
+pub fn lines(header: &Header) -> Vec<String> {
+    let (from, arg) = if header.spec_name == "<stdin>" {
         ("standard input".to_string(), "-".to_string())
     } else {
-        let name = spec_name.trim_start_matches("./");
+        let name = header.spec_name.trim_start_matches("./");
         (comment_safe(name), comment_safe(&shell_quote(name)))
     };
     vec![
@@ -36,29 +44,21 @@ pub fn lines(output: Output, spec_name: &str, options: RenderOptions) -> Vec<Str
             env!("CARGO_PKG_VERSION")
         ),
         "Edit the spec, then regenerate this file with:".to_string(),
-        format!(
-            "  ssm-profile build {arg} {}{}",
-            crate::cli::target_flags(output),
-            if options.terraform_provider_block {
-                ""
-            } else {
-                " --no-provider-block"
-            }
-        ),
+        format!("  ssm-profile build {arg} {}", header.flags.join(" ")),
         "or every target at once: ssm-profile build SPEC... --out-dir DIR".to_string(),
     ]
 }
 
-/// The header as a comment block for `output`, or `None` where the format has no
+/// The header as a comment block in `syntax`, or `None` where the format has no
 /// comments.
-pub fn header(output: Output, spec_name: &str, options: RenderOptions) -> Option<String> {
-    let marker = match output.comment_syntax() {
+pub fn comment_block(syntax: CommentSyntax, header: &Header) -> Option<String> {
+    let marker = match syntax {
         CommentSyntax::Hash => "#",
         CommentSyntax::Slashes => "//",
         CommentSyntax::JsonCommentKey | CommentSyntax::None => return None,
     };
     let mut text = String::new();
-    for line in lines(output, spec_name, options) {
+    for line in lines(header) {
         text.push_str(marker);
         text.push(' ');
         text.push_str(&line);
@@ -68,30 +68,22 @@ pub fn header(output: Output, spec_name: &str, options: RenderOptions) -> Option
 }
 
 /// Puts the header into a rendered file.
-pub fn apply(
-    output: Output,
-    spec_name: &str,
-    options: RenderOptions,
-    body: String,
-) -> Result<String, String> {
-    match output.comment_syntax() {
+pub fn apply(syntax: CommentSyntax, header: &Header, body: String) -> Result<String, String> {
+    match syntax {
         CommentSyntax::None => Ok(body),
         CommentSyntax::JsonCommentKey => {
-            let words: Vec<String> = lines(output, spec_name, options)
-                .iter()
-                .map(|l| l.trim().to_string())
-                .collect();
+            let words: Vec<String> = lines(header).iter().map(|l| l.trim().to_string()).collect();
             with_comment_key(&body, &words.join(" "))
-                .map_err(|e| format!("internal error: {output:?} rendered {e}"))
+                .map_err(|e| format!("internal error: the JSON output rendered {e}"))
         }
         CommentSyntax::Hash | CommentSyntax::Slashes => {
-            let header = header(output, spec_name, options).expect("a comment syntax");
+            let block = comment_block(syntax, header).expect("a comment syntax");
             // A `#!` line must stay first for the file to run as a script.
             let (shebang, rest) = match body.strip_prefix("#!") {
                 Some(_) => body.split_at(body.find('\n').map_or(body.len(), |i| i + 1)),
                 None => ("", body.as_str()),
             };
-            Ok(format!("{shebang}{header}{rest}"))
+            Ok(format!("{shebang}{block}{rest}"))
         }
     }
 }
@@ -116,7 +108,7 @@ fn with_comment_key(body: &str, comment: &str) -> Result<String, String> {
 pub fn comment_safe(s: &str) -> String {
     s.chars()
         .map(|c| {
-            if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') {
+            if crate::text::is_unsafe_in_code(c) {
                 c.escape_unicode().to_string()
             } else {
                 c.to_string()
@@ -156,14 +148,18 @@ mod tests {
         assert_eq!(shell_quote("$(rm -rf x)"), "'$(rm -rf x)'");
     }
 
+    fn flags(words: &[&str]) -> Vec<String> {
+        words.iter().map(|w| w.to_string()).collect()
+    }
+
     #[test]
     fn a_hash_header_names_spec_version_and_command() {
-        let text = header(
-            Output::CloudFormationYaml,
-            "./specs/prod.yaml",
-            RenderOptions::default(),
-        )
-        .unwrap();
+        let flags = flags(&["--target cloudformation", "--format yaml"]);
+        let header = Header {
+            spec_name: "./specs/prod.yaml",
+            flags: &flags,
+        };
+        let text = comment_block(CommentSyntax::Hash, &header).unwrap();
         let version = env!("CARGO_PKG_VERSION");
         assert_eq!(
             text,
@@ -178,26 +174,13 @@ mod tests {
 
     #[test]
     fn a_newline_in_the_spec_name_stays_inside_the_comment() {
-        let text = header(
-            Output::CloudFormationYaml,
-            "x\nAWSTemplateFormatVersion: 1",
-            RenderOptions::default(),
-        )
-        .unwrap();
+        let flags = flags(&["--target cloudformation"]);
+        let header = Header {
+            spec_name: "x\nAWSTemplateFormatVersion: 1",
+            flags: &flags,
+        };
+        let text = comment_block(CommentSyntax::Hash, &header).unwrap();
         assert!(text.lines().all(|l| l.starts_with('#')), "{text}");
-    }
-
-    #[test]
-    fn every_output_is_reachable_from_the_command_line() {
-        for &o in Output::ALL {
-            let flags = crate::cli::target_flags(o);
-            assert!(flags.starts_with("--target "), "{o:?}: {flags}");
-        }
-        // And every target the command line offers names outputs.
-        use clap::ValueEnum;
-        for t in crate::cli::Target::value_variants() {
-            assert!(Output::ALL.iter().any(|o| o.target() == t.name()));
-        }
     }
 
     #[test]
@@ -212,10 +195,14 @@ mod tests {
 
     #[test]
     fn a_shebang_stays_on_the_first_line() {
+        let flags = flags(&["--target cdk"]);
+        let header = Header {
+            spec_name: "s.yaml",
+            flags: &flags,
+        };
         let out = apply(
-            Output::CloudFormationYaml,
-            "s.yaml",
-            RenderOptions::default(),
+            CommentSyntax::Hash,
+            &header,
             "#!/usr/bin/env x\nbody\n".into(),
         )
         .unwrap();

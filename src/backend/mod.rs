@@ -1,133 +1,333 @@
 //! Backends turn the model into files as text. None of them writes to disk.
+//!
+//! `OUTPUTS` is the one table of every kind of output file: the command line, the
+//! generated-file header, the `--out-dir` tree and the golden files all read it.
+//! Adding an output is one row here and the render function it names.
 
+pub mod capability;
 pub mod cdk;
 mod cfn_yaml;
 pub mod cloudformation;
+pub mod describe;
+pub mod document;
+mod error;
 pub mod hcl;
 pub mod header;
+pub mod naming;
+pub mod templating;
 pub mod terraform;
 
 use crate::model::Model;
 
 pub use crate::text::pretty_json;
+pub use error::RenderError;
 pub use header::CommentSyntax;
 
-/// One kind of output file. Each backend renders one or more of them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Output {
-    CloudFormationJson,
-    CloudFormationYaml,
-    CdkTypescript,
-    CdkPython,
-    CdkTypescriptApp,
-    CdkPythonApp,
-    TerraformHcl,
-    TerraformJson,
+/// One kind of output file: a row of `OUTPUTS`.
+#[derive(Debug)]
+pub struct OutputDef {
+    /// The target it belongs to, as `--target` names it.
+    pub target: &'static str,
+    /// The `--format` value that selects it, for targets that have formats.
+    pub format: Option<&'static str>,
+    /// The `--language` value that selects it, for targets that have languages.
+    pub language: Option<&'static str>,
+    /// Selected by `--app`: a runnable app rather than a module.
+    pub app: bool,
+    /// The file name of its golden file beside a fixture's spec.
+    pub golden: &'static str,
+    /// Where `build --out-dir` writes it, `{stem}` standing for the spec's file stem.
+    /// This is the documented tree of docs/workflow.md: change a path only with a
+    /// note there, since users commit it.
+    pub out_dir: &'static str,
+    /// How its language writes the generated-file header.
+    pub comment: CommentSyntax,
+    pub render: fn(&Model, RenderOptions) -> Result<String, RenderError>,
+}
+
+/// Every output. Within a target, the first row is what the target gives when no
+/// `--format` or `--language` is given, and rows are in the order golden files and
+/// `--out-dir` list them.
+pub static OUTPUTS: &[OutputDef] = &[
+    OutputDef {
+        target: "cloudformation",
+        format: Some("json"),
+        language: None,
+        app: false,
+        golden: "cloudformation.json",
+        out_dir: "cloudformation/{stem}.template.json",
+        comment: CommentSyntax::None,
+        render: |m, _| cloudformation::json(m),
+    },
+    OutputDef {
+        target: "cloudformation",
+        format: Some("yaml"),
+        language: None,
+        app: false,
+        golden: "cloudformation.yaml",
+        out_dir: "cloudformation/{stem}.template.yaml",
+        comment: CommentSyntax::Hash,
+        render: |m, _| cloudformation::yaml(m),
+    },
+    OutputDef {
+        target: "cdk",
+        format: None,
+        language: Some("typescript"),
+        app: false,
+        golden: "cdk.ts",
+        out_dir: "cdk/{stem}.ts",
+        comment: CommentSyntax::Slashes,
+        render: |m, _| cdk::render(m, cdk::Language::TypeScript, false),
+    },
+    OutputDef {
+        target: "cdk",
+        format: None,
+        language: Some("python"),
+        app: false,
+        golden: "cdk.py",
+        out_dir: "cdk/{stem}.py",
+        comment: CommentSyntax::Hash,
+        render: |m, _| cdk::render(m, cdk::Language::Python, false),
+    },
+    OutputDef {
+        target: "cdk",
+        format: None,
+        language: Some("typescript"),
+        app: true,
+        golden: "cdk-app.ts",
+        out_dir: "cdk/{stem}-app.ts",
+        comment: CommentSyntax::Slashes,
+        render: |m, _| cdk::render(m, cdk::Language::TypeScript, true),
+    },
+    OutputDef {
+        target: "cdk",
+        format: None,
+        language: Some("python"),
+        app: true,
+        golden: "cdk-app.py",
+        out_dir: "cdk/{stem}-app.py",
+        comment: CommentSyntax::Hash,
+        render: |m, _| cdk::render(m, cdk::Language::Python, true),
+    },
+    // Terraform loads every .tf and .tf.json of a folder: the two syntaxes of the
+    // same resources cannot share one.
+    OutputDef {
+        target: "terraform",
+        format: Some("hcl"),
+        language: None,
+        app: false,
+        golden: "terraform.tf",
+        out_dir: "terraform/{stem}/main.tf",
+        comment: CommentSyntax::Hash,
+        render: terraform::hcl,
+    },
+    OutputDef {
+        target: "terraform",
+        format: Some("json"),
+        language: None,
+        app: false,
+        golden: "terraform.tf.json",
+        out_dir: "terraform-json/{stem}/main.tf.json",
+        comment: CommentSyntax::JsonCommentKey,
+        render: terraform::json,
+    },
+];
+
+/// A handle on one row of `OUTPUTS`; cheap to copy and compare.
+#[derive(Clone, Copy)]
+pub struct Output(&'static OutputDef);
+
+impl PartialEq for Output {
+    fn eq(&self, other: &Output) -> bool {
+        std::ptr::eq(self.0, other.0)
+    }
+}
+
+impl Eq for Output {}
+
+impl std::fmt::Debug for Output {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.0.golden)
+    }
+}
+
+/// What a user asked for with `--target`, `--format`, `--language` and `--app`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Selection<'a> {
+    pub target: &'a str,
+    pub format: Option<&'a str>,
+    pub language: Option<&'a str>,
+    pub app: bool,
 }
 
 impl Output {
-    /// Every output, in the order golden files and `--out-dir` list them.
-    pub const ALL: &'static [Output] = &[
-        Output::CloudFormationJson,
-        Output::CloudFormationYaml,
-        Output::CdkTypescript,
-        Output::CdkPython,
-        Output::CdkTypescriptApp,
-        Output::CdkPythonApp,
-        Output::TerraformHcl,
-        Output::TerraformJson,
-    ];
+    /// Every output, in table order.
+    pub fn all() -> impl Iterator<Item = Output> {
+        OUTPUTS.iter().map(Output)
+    }
+
+    /// The output whose golden file is `golden` (`cloudformation.yaml`, ...).
+    pub fn by_golden(golden: &str) -> Option<Output> {
+        Output::all().find(|o| o.0.golden == golden)
+    }
+
+    /// Every target name, in table order.
+    pub fn targets() -> Vec<&'static str> {
+        let mut names: Vec<&'static str> = OUTPUTS.iter().map(|d| d.target).collect();
+        names.dedup();
+        names
+    }
+
+    /// The values one column of the table takes for `target`, in table order.
+    fn values(target: &str, column: fn(&OutputDef) -> Option<&'static str>) -> Vec<&'static str> {
+        let mut values: Vec<&'static str> = Vec::new();
+        for d in OUTPUTS.iter().filter(|d| d.target == target) {
+            if let Some(v) = column(d)
+                && !values.contains(&v)
+            {
+                values.push(v);
+            }
+        }
+        values
+    }
+
+    /// Every `--format` value of any target, for the command line's value list.
+    pub fn all_formats() -> Vec<&'static str> {
+        Output::column_values(|d| d.format)
+    }
+
+    /// Every `--language` value of any target.
+    pub fn all_languages() -> Vec<&'static str> {
+        Output::column_values(|d| d.language)
+    }
+
+    fn column_values(column: fn(&OutputDef) -> Option<&'static str>) -> Vec<&'static str> {
+        let mut values: Vec<&'static str> = Vec::new();
+        for v in OUTPUTS.iter().filter_map(column) {
+            if !values.contains(&v) {
+                values.push(v);
+            }
+        }
+        values
+    }
+
+    /// The output a selection names, or why the combination names none.
+    pub fn select(s: Selection) -> Result<Output, String> {
+        if !Output::targets().contains(&s.target) {
+            return Err(format!(
+                "unknown target `{}`; targets: {}",
+                s.target,
+                Output::targets().join(", ")
+            ));
+        }
+        let formats = Output::values(s.target, |d| d.format);
+        let languages = Output::values(s.target, |d| d.language);
+        let has_app = OUTPUTS.iter().any(|d| d.target == s.target && d.app);
+        let takes = || {
+            let mut parts = Vec::new();
+            if !formats.is_empty() {
+                parts.push(format!("`--format {}`", formats.join("|")));
+            }
+            if !languages.is_empty() {
+                parts.push(format!("`--language {}`", languages.join("|")));
+            }
+            if has_app {
+                parts.push("`--app`".to_string());
+            }
+            format!("`--target {}` takes {}", s.target, parts.join(" and "))
+        };
+        let refuse = |flag: String| Err(format!("{flag} does not apply here: {}", takes()));
+        if let Some(f) = s.format
+            && !formats.contains(&f)
+        {
+            return refuse(format!("`--format {f}`"));
+        }
+        if let Some(l) = s.language
+            && !languages.contains(&l)
+        {
+            return refuse(format!("`--language {l}`"));
+        }
+        if s.app && !has_app {
+            return refuse("`--app`".to_string());
+        }
+        Output::all()
+            .find(|o| {
+                o.0.target == s.target
+                    && o.0.app == s.app
+                    && s.format.is_none_or(|f| o.0.format == Some(f))
+                    && s.language.is_none_or(|l| o.0.language == Some(l))
+            })
+            .ok_or_else(|| format!("no output matches those flags: {}", takes()))
+    }
+
+    /// The fewest `build` flags that select this output: `--target`, then `--format`
+    /// and `--language` only where they differ from the target's default, and `--app`.
+    pub fn flags(self) -> Vec<String> {
+        let d = self.0;
+        let mut flags = vec![format!("--target {}", d.target)];
+        let default = |column: fn(&OutputDef) -> Option<&'static str>| {
+            Output::values(d.target, column).first().copied()
+        };
+        if let Some(f) = d.format
+            && default(|d| d.format) != Some(f)
+        {
+            flags.push(format!("--format {f}"));
+        }
+        if let Some(l) = d.language
+            && default(|d| d.language) != Some(l)
+        {
+            flags.push(format!("--language {l}"));
+        }
+        if d.app {
+            flags.push("--app".to_string());
+        }
+        flags
+    }
 
     /// The file name of this output's golden file beside a fixture's spec.
     pub fn golden_name(self) -> &'static str {
-        match self {
-            Output::CloudFormationJson => "cloudformation.json",
-            Output::CloudFormationYaml => "cloudformation.yaml",
-            Output::CdkTypescript => "cdk.ts",
-            Output::CdkPython => "cdk.py",
-            Output::CdkTypescriptApp => "cdk-app.ts",
-            Output::CdkPythonApp => "cdk-app.py",
-            Output::TerraformHcl => "terraform.tf",
-            Output::TerraformJson => "terraform.tf.json",
-        }
+        self.0.golden
     }
 
-    /// The target this output belongs to, as the CLI names it.
+    /// The target this output belongs to, as the command line names it.
     pub fn target(self) -> &'static str {
-        match self {
-            Output::CloudFormationJson | Output::CloudFormationYaml => "cloudformation",
-            Output::CdkTypescript
-            | Output::CdkPython
-            | Output::CdkTypescriptApp
-            | Output::CdkPythonApp => "cdk",
-            Output::TerraformHcl | Output::TerraformJson => "terraform",
-        }
+        self.0.target
     }
 
     /// Where `build --out-dir` writes this output for the spec whose file stem is
-    /// `name`, relative to the out dir, `/`-separated. This is the documented tree of
-    /// docs/workflow.md: change a path only with a note there, since users commit it.
-    pub fn out_dir_path(self, name: &str) -> String {
-        match self {
-            Output::CloudFormationJson => format!("cloudformation/{name}.template.json"),
-            Output::CloudFormationYaml => format!("cloudformation/{name}.template.yaml"),
-            Output::CdkTypescript => format!("cdk/{name}.ts"),
-            Output::CdkPython => format!("cdk/{name}.py"),
-            Output::CdkTypescriptApp => format!("cdk/{name}-app.ts"),
-            Output::CdkPythonApp => format!("cdk/{name}-app.py"),
-            // Terraform loads every .tf and .tf.json of a folder: the two syntaxes of
-            // the same resources cannot share one.
-            Output::TerraformHcl => format!("terraform/{name}/main.tf"),
-            Output::TerraformJson => format!("terraform-json/{name}/main.tf.json"),
-        }
+    /// `stem`, relative to the out dir, `/`-separated.
+    pub fn out_dir_path(self, stem: &str) -> String {
+        self.0.out_dir.replace("{stem}", stem)
     }
 
     /// How this output's language writes the generated-file header.
     pub fn comment_syntax(self) -> CommentSyntax {
-        match self {
-            Output::CloudFormationJson => CommentSyntax::None,
-            Output::CloudFormationYaml => CommentSyntax::Hash,
-            Output::CdkTypescript | Output::CdkTypescriptApp => CommentSyntax::Slashes,
-            Output::CdkPython | Output::CdkPythonApp => CommentSyntax::Hash,
-            Output::TerraformHcl => CommentSyntax::Hash,
-            Output::TerraformJson => CommentSyntax::JsonCommentKey,
-        }
+        self.0.comment
     }
 
     /// The file as every command writes it: the generated-file header (naming
-    /// `spec_name`, the spec path as the user gave it) and the rendered model.
-    pub fn generate(self, model: &Model, spec_name: &str) -> Result<String, String> {
-        self.generate_with(model, spec_name, RenderOptions::default())
-    }
-
-    /// `generate` with options other than the defaults.
-    pub fn generate_with(
+    /// `spec_name`, the spec path as the user gave it, and the command that
+    /// regenerates the file) and the rendered model.
+    pub fn generate(
         self,
         model: &Model,
         spec_name: &str,
         options: RenderOptions,
-    ) -> Result<String, String> {
-        header::apply(self, spec_name, options, self.render_with(model, options)?)
+    ) -> Result<String, RenderError> {
+        let mut flags = self.flags();
+        flags.extend(options.flags().iter().map(|f| f.to_string()));
+        let header = header::Header {
+            spec_name,
+            flags: &flags,
+        };
+        header::apply(self.0.comment, &header, self.render(model, options)?)
+            .map_err(RenderError::Internal)
     }
 
-    /// Renders the model. `Err` carries a message for a spec that is valid but that
-    /// this target cannot express.
-    pub fn render(self, model: &Model) -> Result<String, String> {
-        self.render_with(model, RenderOptions::default())
-    }
-
-    /// `render` with options other than the defaults.
-    pub fn render_with(self, model: &Model, options: RenderOptions) -> Result<String, String> {
-        match self {
-            Output::CloudFormationJson => cloudformation::json(model),
-            Output::CloudFormationYaml => cloudformation::yaml(model),
-            Output::CdkTypescript => cdk::render(model, cdk::Language::TypeScript, false),
-            Output::CdkPython => cdk::render(model, cdk::Language::Python, false),
-            Output::CdkTypescriptApp => cdk::render(model, cdk::Language::TypeScript, true),
-            Output::CdkPythonApp => cdk::render(model, cdk::Language::Python, true),
-            Output::TerraformHcl => terraform::hcl(model, options),
-            Output::TerraformJson => terraform::json(model, options),
-        }
+    /// Renders the model. `Err(Refused)` says why this target cannot express a
+    /// valid spec.
+    pub fn render(self, model: &Model, options: RenderOptions) -> Result<String, RenderError> {
+        (self.0.render)(model, options)
     }
 }
 
@@ -143,6 +343,102 @@ impl Default for RenderOptions {
     fn default() -> Self {
         RenderOptions {
             terraform_provider_block: true,
+        }
+    }
+}
+
+impl RenderOptions {
+    /// The `build` flags that give these options, for the regenerate command.
+    pub fn flags(self) -> Vec<&'static str> {
+        let mut flags = Vec::new();
+        if !self.terraform_provider_block {
+            flags.push("--no-provider-block");
+        }
+        flags
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn select(target: &str, format: Option<&str>, language: Option<&str>, app: bool) -> String {
+        match Output::select(Selection {
+            target,
+            format,
+            language,
+            app,
+        }) {
+            Ok(o) => o.golden_name().to_string(),
+            Err(e) => format!("error: {e}"),
+        }
+    }
+
+    #[test]
+    fn flags_pick_the_output_and_defaults_come_first() {
+        assert_eq!(
+            select("cloudformation", None, None, false),
+            "cloudformation.json"
+        );
+        assert_eq!(
+            select("cloudformation", Some("yaml"), None, false),
+            "cloudformation.yaml"
+        );
+        assert_eq!(select("terraform", None, None, false), "terraform.tf");
+        assert_eq!(
+            select("terraform", Some("json"), None, false),
+            "terraform.tf.json"
+        );
+        assert_eq!(select("cdk", None, None, false), "cdk.ts");
+        assert_eq!(select("cdk", None, None, true), "cdk-app.ts");
+        assert_eq!(select("cdk", None, Some("python"), false), "cdk.py");
+        assert_eq!(select("cdk", None, Some("python"), true), "cdk-app.py");
+    }
+
+    #[test]
+    fn flags_of_another_target_say_what_the_target_takes() {
+        assert_eq!(
+            select("terraform", Some("yaml"), None, false),
+            "error: `--format yaml` does not apply here: `--target terraform` takes `--format hcl|json`"
+        );
+        assert_eq!(
+            select("cdk", Some("json"), None, false),
+            "error: `--format json` does not apply here: `--target cdk` takes `--language typescript|python` and `--app`"
+        );
+        assert_eq!(
+            select("cloudformation", None, None, true),
+            "error: `--app` does not apply here: `--target cloudformation` takes `--format json|yaml`"
+        );
+    }
+
+    #[test]
+    fn every_output_is_selected_by_its_own_flags() {
+        for o in Output::all() {
+            let flags = o.flags();
+            let value = |name: &str| {
+                flags
+                    .iter()
+                    .find_map(|f| f.strip_prefix(name).map(|v| v.trim_start()))
+            };
+            let found = Output::select(Selection {
+                target: value("--target").expect("a target"),
+                format: value("--format"),
+                language: value("--language"),
+                app: flags.iter().any(|f| f == "--app"),
+            });
+            assert_eq!(found, Ok(o), "{flags:?}");
+        }
+    }
+
+    #[test]
+    fn out_dir_paths_and_goldens_are_distinct() {
+        let all: Vec<Output> = Output::all().collect();
+        for (i, o) in all.iter().enumerate() {
+            assert!(o.0.out_dir.contains("{stem}"), "{o:?}");
+            for p in &all[..i] {
+                assert_ne!(o.out_dir_path("x"), p.out_dir_path("x"));
+                assert_ne!(o.golden_name(), p.golden_name());
+            }
         }
     }
 }

@@ -1,0 +1,141 @@
+//! IAM policy documents as JSON data, built once for every target that writes them
+//! as data (CloudFormation, Terraform JSON). A target only says how it spells a string
+//! (`Spelling`): CloudFormation writes literals as they are and deploy-time values
+//! with `Ref` / `Fn::Sub`; Terraform JSON escapes template openers and interpolates
+//! data sources.
+
+use serde_json::{Map, Value, json};
+
+use crate::model::{POLICY_VERSION, Statement, Text, TrustStatement};
+
+/// How a target writes the strings of a policy document.
+pub trait Spelling {
+    /// A string known when the file is written (also used for object keys).
+    fn literal(&self, s: &str) -> String;
+    /// A string that may hold values known only at deploy time.
+    fn text(&self, t: &Text) -> Value;
+}
+
+/// A role's trust policy: its one statement, conditions grouped by operator in model
+/// order.
+pub fn trust_policy(trust: &TrustStatement, spelling: &impl Spelling) -> Value {
+    let mut statement = Map::new();
+    statement.insert("Sid".into(), json!(spelling.literal(trust.sid)));
+    statement.insert("Effect".into(), json!("Allow"));
+    statement.insert(
+        "Principal".into(),
+        json!({ "Service": spelling.literal(&trust.service) }),
+    );
+    statement.insert("Action".into(), json!("sts:AssumeRole"));
+    if !trust.conditions.is_empty() {
+        let mut condition = Map::new();
+        for c in &trust.conditions {
+            let entries = condition
+                .entry(spelling.literal(c.operator))
+                .or_insert_with(|| Value::Object(Map::new()));
+            if let Value::Object(entries) = entries {
+                entries.insert(spelling.literal(c.key), spelling.text(&c.value));
+            }
+        }
+        statement.insert("Condition".into(), Value::Object(condition));
+    }
+    json!({ "Version": POLICY_VERSION, "Statement": [statement] })
+}
+
+/// A custom policy's document: one Allow statement per model statement.
+pub fn policy_document(statements: &[Statement], spelling: &impl Spelling) -> Value {
+    let statements: Vec<Value> = statements
+        .iter()
+        .map(|s| {
+            json!({
+                "Sid": spelling.literal(&s.sid),
+                "Effect": "Allow",
+                "Action": one_or_many(&s.actions, spelling),
+                "Resource": one_or_many(&s.resources, spelling),
+            })
+        })
+        .collect();
+    json!({ "Version": POLICY_VERSION, "Statement": statements })
+}
+
+/// IAM accepts a string or a list; a single value reads better as a string.
+fn one_or_many(items: &[String], spelling: &impl Spelling) -> Value {
+    match items {
+        [one] => json!(spelling.literal(one)),
+        _ => Value::Array(items.iter().map(|s| json!(spelling.literal(s))).collect()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Condition, Part};
+
+    /// Marks every literal and deploy-time part, to show where each is spelled.
+    struct Marked;
+
+    impl Spelling for Marked {
+        fn literal(&self, s: &str) -> String {
+            format!("<{s}>")
+        }
+        fn text(&self, t: &Text) -> Value {
+            json!(format!("text of {} parts", t.0.len()))
+        }
+    }
+
+    #[test]
+    fn conditions_with_one_operator_share_its_object() {
+        let value = |s: &str| Text(vec![Part::Literal(s.into())]);
+        let trust = TrustStatement {
+            sid: "Trust",
+            service: "ssm.amazonaws.com".into(),
+            conditions: vec![
+                Condition {
+                    operator: "StringEquals",
+                    key: "aws:SourceAccount",
+                    value: Text(vec![Part::AccountId]),
+                },
+                Condition {
+                    operator: "ArnLike",
+                    key: "aws:SourceArn",
+                    value: value("arn"),
+                },
+                Condition {
+                    operator: "StringEquals",
+                    key: "aws:SourceOrgID",
+                    value: value("o-1"),
+                },
+            ],
+        };
+        assert_eq!(
+            trust_policy(&trust, &Marked),
+            json!({ "Version": "2012-10-17", "Statement": [{
+                "Sid": "<Trust>",
+                "Effect": "Allow",
+                "Principal": { "Service": "<ssm.amazonaws.com>" },
+                "Action": "sts:AssumeRole",
+                "Condition": {
+                    "<StringEquals>": {
+                        "<aws:SourceAccount>": "text of 1 parts",
+                        "<aws:SourceOrgID>": "text of 1 parts",
+                    },
+                    "<ArnLike>": { "<aws:SourceArn>": "text of 1 parts" },
+                },
+            }] })
+        );
+    }
+
+    #[test]
+    fn single_actions_and_resources_are_strings() {
+        let statement = |actions: &[&str]| Statement {
+            sid: "S".into(),
+            actions: actions.iter().map(|s| s.to_string()).collect(),
+            resources: vec!["*".into()],
+            purpose: "p".into(),
+        };
+        let doc = policy_document(&[statement(&["a"]), statement(&["a", "b"])], &Marked);
+        assert_eq!(doc["Statement"][0]["Action"], json!("<a>"));
+        assert_eq!(doc["Statement"][1]["Action"], json!(["<a>", "<b>"]));
+        assert_eq!(doc["Statement"][1]["Resource"], json!("<*>"));
+    }
+}

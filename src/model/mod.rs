@@ -1,0 +1,292 @@
+//! The validated model: typed IAM resources that every backend renders.
+//!
+//! Every rule of spec v1 and every IAM and S3 limit is checked here, once; a backend
+//! may assume that names, ARNs, regions and sizes are valid, and only decides how to
+//! spell them in its language.
+//!
+//! `build` runs the steps of `profile` for each profile, then the checks across
+//! profiles in `names`. The checks themselves are in `rules`, the grants in
+//! `statements`, and fitting them into IAM's policy size quota (as `size` counts
+//! it) in `split`.
+
+mod names;
+mod profile;
+mod rules;
+mod size;
+mod split;
+mod statements;
+
+use serde::Serialize;
+
+use crate::diag::RuleError;
+use crate::spec::{self, PartitionName, Spec};
+
+pub use names::identifier_stem;
+pub use size::policy_size;
+
+/// All profiles of one spec.
+#[derive(Debug, Clone, Serialize)]
+pub struct Model {
+    pub profiles: Vec<Profile>,
+}
+
+impl Model {
+    /// Every profile's warnings as the commands print them:
+    /// `SPEC: profile `NAME`: WARNING`, in spec order.
+    pub fn warning_lines(&self, spec_name: &str) -> Vec<String> {
+        self.profiles
+            .iter()
+            .flat_map(|p| {
+                p.warnings
+                    .iter()
+                    .map(move |w| format!("{spec_name}: profile `{}`: {w}", p.name))
+            })
+            .collect()
+    }
+}
+
+/// One role (created or existing) with its policies and, for EC2, its instance profile.
+#[derive(Debug, Clone, Serialize)]
+pub struct Profile {
+    pub name: String,
+    /// Alphanumeric stem of every identifier a backend derives (CloudFormation
+    /// logical IDs, Terraform addresses, CDK member names). Unique in the spec.
+    pub id: String,
+    pub kind: Kind,
+    pub partition: PartitionName,
+    pub arn_partition: &'static str,
+    pub role: RoleRef,
+    pub managed_policies: Vec<ManagedPolicy>,
+    pub custom_policies: Vec<CustomPolicy>,
+    pub instance_profile: Option<InstanceProfile>,
+    pub tags: Vec<Tag>,
+    /// Things the user should know: unconfirmed facts, risky choices.
+    pub warnings: Vec<String>,
+}
+
+/// What a profile's role is for. The model's own, so that backends need not read
+/// the spec; it is spelled as the spec spells it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Kind {
+    /// A role for EC2 instances, which take it through an instance profile.
+    InstanceProfile,
+    /// A role Systems Manager assumes for servers and VMs of a hybrid activation.
+    HybridServiceRole,
+}
+
+impl From<spec::Kind> for Kind {
+    fn from(kind: spec::Kind) -> Kind {
+        match kind {
+            spec::Kind::InstanceProfile => Kind::InstanceProfile,
+            spec::Kind::HybridServiceRole => Kind::HybridServiceRole,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "source", rename_all = "kebab-case")]
+pub enum RoleRef {
+    Create(Role),
+    /// A role that exists already; nothing creates it.
+    Existing {
+        name: String,
+    },
+}
+
+impl RoleRef {
+    pub fn name(&self) -> &str {
+        match self {
+            RoleRef::Create(r) => &r.name,
+            RoleRef::Existing { name } => name,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Role {
+    pub name: String,
+    pub path: Option<String>,
+    pub description: Option<String>,
+    pub trust: TrustStatement,
+    pub permissions_boundary: Option<String>,
+    pub max_session_duration: Option<u32>,
+}
+
+/// The single statement of a role's trust policy.
+#[derive(Debug, Clone, Serialize)]
+pub struct TrustStatement {
+    pub sid: &'static str,
+    pub service: String,
+    pub conditions: Vec<Condition>,
+}
+
+/// One condition of a trust statement: `operator` { `key`: `value` }.
+#[derive(Debug, Clone, Serialize)]
+pub struct Condition {
+    pub operator: &'static str,
+    pub key: &'static str,
+    pub value: Text,
+}
+
+/// A string that may hold values known only at deploy time. Each backend spells
+/// the deploy-time parts its own way (`${AWS::AccountId}`, a data source, ...).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Text(pub Vec<Part>);
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Part {
+    Literal(String),
+    /// The account the template is deployed into.
+    AccountId,
+    /// The region the template is deployed into.
+    Region,
+}
+
+impl Text {
+    pub fn literal(&self) -> Option<&str> {
+        match self.0.as_slice() {
+            [Part::Literal(s)] => Some(s),
+            _ => None,
+        }
+    }
+}
+
+/// An AWS managed (or additional) policy attached by ARN.
+#[derive(Debug, Clone, Serialize)]
+pub struct ManagedPolicy {
+    pub arn: String,
+    /// Why it is attached, in words for `explain` and comments.
+    pub reason: String,
+}
+
+/// A customer managed policy the compiler writes.
+#[derive(Debug, Clone, Serialize)]
+pub struct CustomPolicy {
+    pub name: String,
+    /// Identifier stem, unique in the spec (e.g. `SSMInstanceProfileS3Policy`).
+    pub id: String,
+    pub path: Option<String>,
+    pub statements: Vec<Statement>,
+}
+
+impl CustomPolicy {
+    /// The policy document as IAM reads it.
+    pub fn document(&self) -> serde_json::Value {
+        policy_document(&self.statements)
+    }
+}
+
+/// An Allow statement. Every statement says what it is for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Statement {
+    pub sid: String,
+    pub actions: Vec<String>,
+    pub resources: Vec<String>,
+    /// The case of the seed page (or the Session Manager need) this statement serves.
+    pub purpose: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct InstanceProfile {
+    pub name: String,
+    pub path: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Tag {
+    pub key: String,
+    pub value: String,
+}
+
+pub const POLICY_VERSION: &str = "2012-10-17";
+
+/// `size::policy_size` counts this document without building it; the two change
+/// together.
+fn policy_document(statements: &[Statement]) -> serde_json::Value {
+    let statements: Vec<serde_json::Value> = statements
+        .iter()
+        .map(|s| {
+            serde_json::json!({
+                "Sid": s.sid,
+                "Effect": "Allow",
+                "Action": one_or_many(&s.actions),
+                "Resource": one_or_many(&s.resources),
+            })
+        })
+        .collect();
+    serde_json::json!({ "Version": POLICY_VERSION, "Statement": statements })
+}
+
+/// IAM accepts a string or a list; a single value reads better as a string.
+fn one_or_many(items: &[String]) -> serde_json::Value {
+    match items {
+        [one] => serde_json::Value::String(one.clone()),
+        _ => serde_json::Value::from(items.to_vec()),
+    }
+}
+
+/// Builds the model from a parsed spec, checking every rule. The first error wins;
+/// it carries the path of the field it is about, which `source` turns into a place
+/// in the file.
+pub fn build(spec: &Spec) -> Result<Model, RuleError> {
+    if spec.version != 1 {
+        return Err(RuleError::new(
+            "version",
+            format!(
+                "unsupported spec version {}; only version 1 exists",
+                spec.version
+            ),
+        ));
+    }
+    if spec.profiles.is_empty() {
+        return Err(RuleError::new(
+            "profiles",
+            "at least one profile is required",
+        ));
+    }
+    let mut profiles = Vec::new();
+    for (i, p) in spec.profiles.iter().enumerate() {
+        let ctx = Ctx {
+            at: format!("profiles[{i}]"),
+        };
+        profiles.push(profile::build(p, &ctx)?);
+    }
+    names::check_unique_names(&profiles, spec)?;
+    Ok(Model { profiles })
+}
+
+/// Where in the spec the rules being checked apply (`profiles[2]`), so that each
+/// error names its field.
+struct Ctx {
+    at: String,
+}
+
+impl Ctx {
+    fn err(&self, field: &str, message: impl Into<String>) -> RuleError {
+        let path = if field.is_empty() {
+            self.at.clone()
+        } else if field.starts_with('[') {
+            format!("{}{field}", self.at)
+        } else {
+            format!("{}.{field}", self.at)
+        };
+        RuleError::new(path, message)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_are_spelled_as_the_spec_spells_them() {
+        for kind in [spec::Kind::InstanceProfile, spec::Kind::HybridServiceRole] {
+            assert_eq!(
+                serde_json::to_value(Kind::from(kind)).unwrap(),
+                serde_json::to_value(kind).unwrap()
+            );
+        }
+    }
+}

@@ -1,0 +1,381 @@
+//! The rules of spec v1 and the IAM and S3 limits. Each check takes the field it is
+//! about, so that its error names that field.
+
+use std::collections::BTreeMap;
+
+use super::{Ctx, Tag};
+use crate::diag::RuleError;
+use crate::refdata::{Partition, limits};
+
+fn is_iam_name_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || "_+=,.@-".contains(c)
+}
+
+pub(super) fn check_iam_name(
+    ctx: &Ctx,
+    field: &str,
+    name: &str,
+    what: &str,
+    max: usize,
+) -> Result<(), RuleError> {
+    let len = name.chars().count();
+    if len == 0 || len > max {
+        return Err(ctx.err(
+            field,
+            format!("`{name}` is {len} characters long; {what} must be 1 to {max} characters"),
+        ));
+    }
+    if let Some(c) = name.chars().find(|c| !is_iam_name_char(*c)) {
+        return Err(ctx.err(
+            field,
+            format!("`{name}` contains {c:?}; {what} may contain only letters, digits and _+=,.@-"),
+        ));
+    }
+    Ok(())
+}
+
+/// IAM's own rule admits any printable ASCII between slashes, but the CloudFormation
+/// registry schema of AWS::IAM::ManagedPolicy allows only `/` or segments of
+/// `[A-Za-z0-9.,+@=_-]` (pattern `^((/[A-Za-z0-9\.,\+@=_-]+)*)/$`, cfn-lint 1.58.0).
+/// The path applies to the policies too, so the stricter rule holds for all.
+pub(super) fn check_path(ctx: &Ctx, path: &str) -> Result<String, RuleError> {
+    let segment_ok = |seg: &str| {
+        !seg.is_empty()
+            && seg
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || ".,+@=_-".contains(c))
+    };
+    let ok = path.len() <= limits::PATH_MAX
+        && path.starts_with('/')
+        && path.ends_with('/')
+        && (path == "/" || path[1..path.len() - 1].split('/').all(segment_ok));
+    if ok {
+        Ok(path.to_string())
+    } else {
+        Err(ctx.err(
+            "path",
+            format!("`{path}` is not an IAM path: it must be `/`, or segments of letters, digits and .,+@=_- each between slashes (as `/platform/ssm/`), at most 512 characters"),
+        ))
+    }
+}
+
+pub(super) fn check_description(ctx: &Ctx, d: &str) -> Result<String, RuleError> {
+    let len = d.chars().count();
+    if len > limits::DESCRIPTION_MAX {
+        return Err(ctx.err(
+            "description",
+            format!("the description is {len} characters; IAM allows 1000"),
+        ));
+    }
+    let allowed =
+        |c: char| matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{7e}' | '\u{a1}'..='\u{ff}');
+    if let Some(c) = d.chars().find(|c| !allowed(*c)) {
+        return Err(ctx.err(
+            "description",
+            format!("the description contains {c:?}, which IAM does not accept in a role description (tab, newlines, printable ASCII and Latin-1 only)"),
+        ));
+    }
+    Ok(d.to_string())
+}
+
+pub(super) fn check_session_duration(ctx: &Ctx, seconds: u32) -> Result<u32, RuleError> {
+    if limits::SESSION_DURATION.contains(&seconds) {
+        Ok(seconds)
+    } else {
+        Err(ctx.err(
+            "max_session_duration",
+            format!(
+                "{seconds} seconds is outside IAM's range of 3600 to 43200 seconds (1 to 12 hours)"
+            ),
+        ))
+    }
+}
+
+fn is_account_id(s: &str) -> bool {
+    s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit())
+}
+
+pub(super) fn check_account_id(ctx: &Ctx, field: &str, account: &str) -> Result<(), RuleError> {
+    if is_account_id(account) {
+        Ok(())
+    } else {
+        Err(ctx.err(
+            field,
+            format!("`{account}` is not an AWS account ID (12 digits)"),
+        ))
+    }
+}
+
+/// Policies attached by ARN and policies ssm-profile writes count alike against
+/// IAM's quota of managed policies per role.
+pub(super) fn check_attachment_count(
+    ctx: &Ctx,
+    by_arn: usize,
+    written: usize,
+) -> Result<(), RuleError> {
+    let attached = by_arn + written;
+    if attached > limits::MANAGED_POLICIES_PER_ROLE {
+        return Err(ctx.err(
+            "managed_policies",
+            format!(
+                "this profile attaches {attached} managed policies ({by_arn} by ARN, {written} written by ssm-profile) but IAM allows {} per role by default (20 after a quota increase); select fewer policies or fewer regions",
+                limits::MANAGED_POLICIES_PER_ROLE
+            ),
+        ));
+    }
+    Ok(())
+}
+
+pub(super) fn check_tags(
+    ctx: &Ctx,
+    tags: &BTreeMap<String, String>,
+) -> Result<Vec<Tag>, RuleError> {
+    if tags.len() > limits::TAGS_MAX {
+        return Err(ctx.err(
+            "tags",
+            format!(
+                "{} tags given; IAM allows at most {}",
+                tags.len(),
+                limits::TAGS_MAX
+            ),
+        ));
+    }
+    let allowed = |c: char| {
+        c.is_alphabetic()
+            || c.is_numeric()
+            || (c.is_whitespace() && !c.is_control())
+            || "_.:/=+-@".contains(c)
+    };
+    let mut out = Vec::new();
+    for (key, value) in tags {
+        let field = format!("tags.{key}");
+        let klen = key.chars().count();
+        if klen == 0 || klen > limits::TAG_KEY_MAX {
+            return Err(ctx.err(
+                &field,
+                format!("tag key `{key}` is {klen} characters; IAM allows 1 to 128"),
+            ));
+        }
+        if key.to_ascii_lowercase().starts_with("aws:") {
+            return Err(ctx.err(
+                &field,
+                format!("tag key `{key}` begins with `aws:`, which AWS reserves"),
+            ));
+        }
+        if let Some(c) = key.chars().find(|c| !allowed(*c)) {
+            return Err(ctx.err(&field, format!("tag key `{key}` contains {c:?}; tags allow letters, digits, spaces and _.:/=+-@")));
+        }
+        let vlen = value.chars().count();
+        if vlen > limits::TAG_VALUE_MAX {
+            return Err(ctx.err(
+                &field,
+                format!("the value of tag `{key}` is {vlen} characters; IAM allows 256"),
+            ));
+        }
+        if let Some(c) = value.chars().find(|c| !allowed(*c)) {
+            return Err(ctx.err(&field, format!("the value of tag `{key}` contains {c:?}; tags allow letters, digits, spaces and _.:/=+-@")));
+        }
+        out.push(Tag {
+            key: key.clone(),
+            value: value.clone(),
+        });
+    }
+    Ok(out)
+}
+
+pub(super) fn check_region(
+    ctx: &Ctx,
+    field: &str,
+    region: &str,
+    partition: Partition,
+) -> Result<(), RuleError> {
+    if region.contains('*') || region.contains('?') {
+        return Err(ctx.err(
+            field,
+            format!("`{region}` is a wildcard; the seed page asks for exact region codes, since a wildcard grants buckets you do not intend to"),
+        ));
+    }
+    if !partition.regions.contains(&region) {
+        return Err(ctx.err(
+            field,
+            format!(
+                "`{region}` is not a region of partition {}; its regions are: {}",
+                partition.arn_id,
+                partition.regions.join(", ")
+            ),
+        ));
+    }
+    Ok(())
+}
+
+pub(super) fn check_bucket_name(ctx: &Ctx, field: &str, name: &str) -> Result<(), RuleError> {
+    let fail = |why: &str| {
+        Err(ctx.err(
+            field,
+            format!("`{name}` is not a valid S3 bucket name: {why}"),
+        ))
+    };
+    if !limits::BUCKET_NAME.contains(&name.len()) {
+        return fail("it must be 3 to 63 characters long");
+    }
+    if let Some(c) = name
+        .chars()
+        .find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '.' || *c == '-'))
+    {
+        return fail(&format!(
+            "{c:?} is not allowed (lowercase letters, digits, `.` and `-` only)"
+        ));
+    }
+    let alnum = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
+    if !alnum(name.chars().next()) || !alnum(name.chars().last()) {
+        return fail("it must begin and end with a letter or digit");
+    }
+    if name.contains("..") {
+        return fail("it must not contain `..`");
+    }
+    let parts: Vec<&str> = name.split('.').collect();
+    if parts.len() == 4
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.len() <= 3 && p.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return fail("it must not look like an IP address");
+    }
+    if let Some(p) = limits::BUCKET_PREFIXES_RESERVED
+        .iter()
+        .find(|p| name.starts_with(**p))
+    {
+        return fail(&format!("the prefix `{p}` is reserved"));
+    }
+    if let Some(s) = limits::BUCKET_SUFFIXES_RESERVED
+        .iter()
+        .find(|s| name.ends_with(**s))
+    {
+        return fail(&format!("the suffix `{s}` is reserved"));
+    }
+    Ok(())
+}
+
+/// `BUCKET/*` or `BUCKET/PREFIX/*`. The prefix may not hold IAM wildcards or policy
+/// variables, which would widen the grant.
+pub(super) fn object_pattern(
+    ctx: &Ctx,
+    field: &str,
+    bucket: &str,
+    prefix: Option<&str>,
+) -> Result<String, RuleError> {
+    let Some(prefix) = prefix else {
+        return Ok(format!("{bucket}/*"));
+    };
+    let trimmed = prefix.trim_matches('/');
+    let pfield = format!("{field}.prefix");
+    if trimmed.is_empty() {
+        return Err(ctx.err(
+            &pfield,
+            "the prefix is empty; leave it out to grant the whole bucket",
+        ));
+    }
+    if trimmed.contains('*') || trimmed.contains('?') || trimmed.contains("${") {
+        return Err(ctx.err(&pfield, format!("prefix `{prefix}` contains `*`, `?` or `${{`, which IAM reads as a wildcard or a policy variable")));
+    }
+    if let Some(c) = trimmed.chars().find(|c| c.is_control()) {
+        return Err(ctx.err(
+            &pfield,
+            format!("prefix `{prefix}` contains the control character {c:?}"),
+        ));
+    }
+    if trimmed.len() > 900 {
+        return Err(ctx.err(
+            &pfield,
+            "the prefix is longer than S3's 1,024-byte key limit allows with room for object names",
+        ));
+    }
+    Ok(format!("{bucket}/{trimmed}/*"))
+}
+
+/// `arn:PARTITION:iam::(aws|ACCOUNT):policy/[PATH/]NAME`.
+pub(super) fn check_policy_arn(
+    ctx: &Ctx,
+    field: &str,
+    arn: &str,
+    partition: Partition,
+) -> Result<String, RuleError> {
+    let expected = format!("arn:{}:iam::", partition.arn_id);
+    let fail = |why: String| {
+        Err(ctx.err(
+            field,
+            format!(
+                "`{arn}` is not a managed policy ARN of partition {}: {why}",
+                partition.arn_id
+            ),
+        ))
+    };
+    let Some(rest) = arn.strip_prefix(&expected) else {
+        return fail(format!("it must begin with `{expected}`"));
+    };
+    let Some((account, resource)) = rest.split_once(':') else {
+        return fail("it has no `:policy/NAME` part".into());
+    };
+    if account != "aws" && !is_account_id(account) {
+        return fail(format!(
+            "`{account}` is neither `aws` nor a 12-digit account ID"
+        ));
+    }
+    let Some(path_and_name) = resource.strip_prefix("policy/") else {
+        return fail("the resource must be `policy/NAME`".into());
+    };
+    let name = path_and_name.rsplit('/').next().unwrap_or_default();
+    if name.is_empty()
+        || name.len() > limits::POLICY_NAME_MAX
+        || !name.chars().all(is_iam_name_char)
+    {
+        return fail(format!("`{name}` is not a valid policy name"));
+    }
+    if path_and_name
+        .chars()
+        .any(|c| !('\u{21}'..='\u{7e}').contains(&c))
+        || path_and_name.contains("//")
+    {
+        return fail("the policy path holds characters IAM does not allow".into());
+    }
+    Ok(arn.to_string())
+}
+
+/// `arn:PARTITION:kms:REGION:ACCOUNT:key/ID` (an alias ARN also works for Decrypt
+/// only through grants, so only key ARNs are accepted).
+pub(super) fn check_kms_key_arn(
+    ctx: &Ctx,
+    field: &str,
+    arn: &str,
+    partition: Partition,
+) -> Result<(), RuleError> {
+    let parts: Vec<&str> = arn.splitn(6, ':').collect();
+    let fail = |why: String| Err(ctx.err(field, format!("`{arn}` is not a KMS key ARN: {why}")));
+    if parts.len() != 6 || parts[0] != "arn" || parts[2] != "kms" {
+        return fail("expected `arn:PARTITION:kms:REGION:ACCOUNT:key/KEY-ID`".into());
+    }
+    if parts[1] != partition.arn_id {
+        return fail(format!(
+            "its partition `{}` is not the profile's partition `{}`",
+            parts[1], partition.arn_id
+        ));
+    }
+    if !partition.regions.contains(&parts[3]) {
+        return fail(format!(
+            "`{}` is not a region of partition {}",
+            parts[3], partition.arn_id
+        ));
+    }
+    if !is_account_id(parts[4]) {
+        return fail(format!("`{}` is not a 12-digit account ID", parts[4]));
+    }
+    let Some(id) = parts[5].strip_prefix("key/") else {
+        return fail(
+            "the resource must be `key/KEY-ID` (alias ARNs do not grant kms:Decrypt)".into(),
+        );
+    };
+    if id.is_empty() || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+        return fail(format!("`{id}` is not a key ID"));
+    }
+    Ok(())
+}

@@ -1,0 +1,198 @@
+//! Fitting statements into IAM's 6,144-character policy quota, here so that every
+//! target splits the same way.
+
+use super::rules::check_iam_name;
+use super::size::{ListSize, document_size, statement_size, statement_size_with, string_size};
+use super::{Ctx, CustomPolicy, Statement};
+use crate::diag::RuleError;
+use crate::refdata::limits;
+
+/// Splits statements into as many managed policies as the 6,144-character quota
+/// needs. The first policy keeps the plain name, so a spec that grows does not
+/// rename what is already deployed.
+pub(super) fn split_policy(
+    ctx: &Ctx,
+    field: &str,
+    name: &str,
+    id: &str,
+    path: Option<String>,
+    statements: Vec<Statement>,
+) -> Result<Vec<CustomPolicy>, RuleError> {
+    let mut out = Vec::new();
+    for (i, statements) in fit(statements).into_iter().enumerate() {
+        let (name, id) = if i == 0 {
+            (name.to_string(), id.to_string())
+        } else {
+            (format!("{name}-{}", i + 1), format!("{id}{}", i + 1))
+        };
+        check_iam_name(ctx, field, &name, "a policy name", limits::POLICY_NAME_MAX)?;
+        out.push(CustomPolicy {
+            name,
+            id,
+            path: path.clone(),
+            statements,
+        });
+    }
+    Ok(out)
+}
+
+/// The statements of each policy, in order: a statement too large for one policy is
+/// cut by resource first.
+fn fit(statements: Vec<Statement>) -> Vec<Vec<Statement>> {
+    let pieces = statements.into_iter().flat_map(split_statement).map(|s| {
+        let size = statement_size(&s);
+        (s, size)
+    });
+    pack(pieces, |statements| !fits(statements))
+}
+
+/// A statement too large for one policy is cut into parts by resource.
+fn split_statement(mut s: Statement) -> Vec<Statement> {
+    if fits(ListSize::single(statement_size(&s))) {
+        return vec![s];
+    }
+    let resources = std::mem::take(&mut s.resources).into_iter().map(|r| {
+        let size = string_size(&r);
+        (r, size)
+    });
+    // Parts are sized with the statement's own Sid, before `PartN` is added, so a
+    // part that fills the quota to the last character ends up a few over it.
+    let chunks = pack(resources, |resources| {
+        resources.items > 1 && !fits(ListSize::single(statement_size_with(&s, resources)))
+    });
+    chunks
+        .into_iter()
+        .enumerate()
+        .map(|(i, resources)| Statement {
+            sid: if i == 0 {
+                s.sid.clone()
+            } else {
+                format!("{}Part{}", s.sid, i + 1)
+            },
+            resources,
+            ..s.clone()
+        })
+        .collect()
+}
+
+/// Whether a policy of statements of these sizes is within the quota.
+fn fits(statements: ListSize) -> bool {
+    document_size(statements) <= limits::POLICY_DOCUMENT_MAX
+}
+
+/// Puts items in order into bins, and starts a new bin when adding the next item
+/// would make `overflows` true of the sizes in the bin.
+fn pack<T>(
+    items: impl IntoIterator<Item = (T, usize)>,
+    overflows: impl Fn(ListSize) -> bool,
+) -> Vec<Vec<T>> {
+    let mut bins = vec![Vec::new()];
+    let mut bin = ListSize::default();
+    for (item, size) in items {
+        let grown = bin.with(size);
+        if overflows(grown) {
+            bins.push(vec![item]);
+            bin = ListSize::single(size);
+        } else {
+            bins.last_mut().expect("never empty").push(item);
+            bin = grown;
+        }
+    }
+    bins
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::size::tests::Random;
+    use super::*;
+    use crate::model::policy_size;
+
+    fn stmt(n: usize) -> Statement {
+        Statement {
+            sid: "S".into(),
+            actions: vec!["s3:GetObject".into()],
+            resources: (0..n)
+                .map(|i| format!("arn:aws:s3:::bucket-{i:04}/*"))
+                .collect(),
+            purpose: String::new(),
+        }
+    }
+
+    #[test]
+    fn an_oversized_statement_is_cut_by_resource_within_the_quota() {
+        let parts = split_statement(stmt(400));
+        assert!(parts.len() > 1);
+        let total: usize = parts.iter().map(|p| p.resources.len()).sum();
+        assert_eq!(total, 400);
+        for p in &parts {
+            assert!(policy_size(std::slice::from_ref(p)) <= limits::POLICY_DOCUMENT_MAX);
+        }
+        assert_eq!(parts[1].sid, "SPart2");
+    }
+
+    /// How policies were fitted before sizes were kept as they grew: measure the
+    /// whole document again after each statement or resource added.
+    fn fit_by_measuring_again(statements: Vec<Statement>) -> Vec<Vec<Statement>> {
+        let fits = |s: &[Statement]| policy_size(s) <= limits::POLICY_DOCUMENT_MAX;
+        let mut pieces = Vec::new();
+        for s in statements {
+            if fits(std::slice::from_ref(&s)) {
+                pieces.push(s);
+                continue;
+            }
+            let mut parts: Vec<Statement> = Vec::new();
+            let mut current = Statement {
+                resources: Vec::new(),
+                ..s.clone()
+            };
+            for r in s.resources {
+                current.resources.push(r);
+                if current.resources.len() > 1 && !fits(std::slice::from_ref(&current)) {
+                    let r = current.resources.pop().unwrap();
+                    parts.push(current.clone());
+                    current.resources = vec![r];
+                }
+            }
+            parts.push(current);
+            for (i, p) in parts.iter_mut().enumerate().skip(1) {
+                p.sid = format!("{}Part{}", p.sid, i + 1);
+            }
+            pieces.extend(parts);
+        }
+        let mut groups: Vec<Vec<Statement>> = vec![Vec::new()];
+        for s in pieces {
+            let current = groups.last_mut().unwrap();
+            current.push(s);
+            if !fits(current) {
+                let s = current.pop().unwrap();
+                groups.push(vec![s]);
+            }
+        }
+        groups
+    }
+
+    #[test]
+    fn policies_are_fitted_as_by_measuring_again() {
+        let mut random = Random(0x0dd_ba11_cafe_f00d);
+        let (mut cut, mut split) = (0, 0);
+        for round in 0..30 {
+            // Long resource lists, so that statements and policies overflow.
+            let mut statements = random.statements(8);
+            for s in &mut statements {
+                let n = random.below(120);
+                let bucket = format!("arn:aws:s3:::{round}-{}", "b".repeat(60));
+                s.resources
+                    .extend((0..n).map(|i| format!("{bucket}/{i}{}", random.string())));
+            }
+            let policies = fit(statements.clone());
+            let pieces = policies.iter().map(Vec::len).sum::<usize>();
+            cut += usize::from(pieces > statements.len());
+            split += usize::from(policies.len() > 1);
+            assert_eq!(policies, fit_by_measuring_again(statements));
+        }
+        assert!(
+            cut > 10 && split > 10,
+            "{cut} rounds cut statements, {split} split policies"
+        );
+    }
+}

@@ -1,0 +1,356 @@
+//! The grants: the trust statement, the managed policies attached by ARN, and the
+//! statements of the policies ssm-profile writes, each with the reason or purpose
+//! `explain` words.
+
+use super::names::camel;
+use super::rules::{
+    check_account_id, check_bucket_name, check_kms_key_arn, check_policy_arn, check_region,
+    object_pattern,
+};
+use super::{Condition, Ctx, Kind, ManagedPolicy, Part, Statement, Text, TrustStatement};
+use crate::diag::RuleError;
+use crate::refdata::{self, Confirmed, Partition};
+use crate::spec::{AgentBuckets, PartitionName, ProfileSpec, SessionManagerSpec};
+
+/// The single statement of a created role's trust policy: who may assume the role.
+pub(super) fn trust_statement(
+    p: &ProfileSpec,
+    partition: Partition,
+    ctx: &Ctx,
+    warnings: &mut Vec<String>,
+) -> Result<TrustStatement, RuleError> {
+    match Kind::from(p.kind) {
+        Kind::InstanceProfile => Ok(ec2_trust(p.partition, warnings)),
+        Kind::HybridServiceRole => hybrid_trust(p, partition, ctx, warnings),
+    }
+}
+
+fn ec2_trust(partition: PartitionName, warnings: &mut Vec<String>) -> TrustStatement {
+    let (service, confirmed) = refdata::ec2_principal(partition);
+    if let Confirmed::No(why) = confirmed {
+        warnings.push(why.to_string());
+    }
+    TrustStatement {
+        sid: "AllowEc2ToAssumeRole",
+        service: service.to_string(),
+        conditions: Vec::new(),
+    }
+}
+
+/// Systems Manager may assume the role only on behalf of one account and region
+/// (the confused-deputy conditions); those the spec leaves out are the ones the
+/// template is deployed into.
+fn hybrid_trust(
+    p: &ProfileSpec,
+    partition: Partition,
+    ctx: &Ctx,
+    warnings: &mut Vec<String>,
+) -> Result<TrustStatement, RuleError> {
+    let hybrid = p.hybrid.as_ref();
+    let account = match hybrid.and_then(|h| h.account_id.as_ref()) {
+        Some(a) => {
+            check_account_id(ctx, "hybrid.account_id", a)?;
+            Part::Literal(a.clone())
+        }
+        None => Part::AccountId,
+    };
+    let region = match hybrid.and_then(|h| h.region.as_ref()) {
+        Some(r) => {
+            check_region(ctx, "hybrid.region", r, partition)?;
+            Part::Literal(r.clone())
+        }
+        None => Part::Region,
+    };
+    if p.partition != PartitionName::Aws {
+        warnings.push(format!(
+            "the hybrid service role trusts {}; AWS documents that principal for the aws partition, and no source confirms another name in {}",
+            refdata::SSM_PRINCIPAL,
+            partition.arn_id
+        ));
+    }
+    let source_arn = Text(vec![
+        Part::Literal(format!("arn:{}:ssm:", partition.arn_id)),
+        region,
+        Part::Literal(":".into()),
+        account.clone(),
+        Part::Literal(":*".into()),
+    ]);
+    Ok(TrustStatement {
+        sid: "AllowSystemsManagerToAssumeRole",
+        service: refdata::SSM_PRINCIPAL.to_string(),
+        conditions: vec![
+            Condition {
+                operator: "StringEquals",
+                key: "aws:SourceAccount",
+                value: Text(vec![account]),
+            },
+            Condition {
+                operator: "ArnEquals",
+                key: "aws:SourceArn",
+                value: normalise(source_arn),
+            },
+        ],
+    })
+}
+
+/// Merges adjacent literals so that a fully known value is a single literal.
+fn normalise(text: Text) -> Text {
+    let mut out: Vec<Part> = Vec::new();
+    for part in text.0 {
+        match (out.last_mut(), part) {
+            (Some(Part::Literal(prev)), Part::Literal(next)) => prev.push_str(&next),
+            (_, part) => out.push(part),
+        }
+    }
+    Text(out)
+}
+
+/// The AWS managed policies the spec selects, and those it lists by ARN.
+pub(super) fn managed_policies(
+    p: &ProfileSpec,
+    partition: Partition,
+    ctx: &Ctx,
+    warnings: &mut Vec<String>,
+) -> Result<Vec<ManagedPolicy>, RuleError> {
+    let mp = &p.managed_policies;
+    let aws = |name: &str| format!("arn:{}:iam::aws:policy/{name}", partition.arn_id);
+    let mut out = Vec::new();
+    if mp.core {
+        out.push(ManagedPolicy {
+            arn: aws(refdata::CORE_POLICY),
+            reason: "Systems Manager core functionality: required for SSM Agent to register and take commands".into(),
+        });
+    } else {
+        warnings.push(format!(
+            "`core: false`: {} is not attached, so SSM Agent cannot register with Systems Manager unless another policy grants the same permissions",
+            refdata::CORE_POLICY
+        ));
+    }
+    if mp.directory_service {
+        out.push(ManagedPolicy {
+            arn: aws(refdata::DIRECTORY_SERVICE_POLICY),
+            reason:
+                "joins Windows Server instances to an AWS Directory Service (Microsoft AD) domain"
+                    .into(),
+        });
+    }
+    if mp.cloudwatch_agent {
+        out.push(ManagedPolicy {
+            arn: aws(refdata::CLOUDWATCH_AGENT_POLICY),
+            reason: "lets the CloudWatch agent write metrics and logs".into(),
+        });
+    }
+    if mp.patch_association {
+        out.push(ManagedPolicy {
+            arn: aws(refdata::PATCH_ASSOCIATION_POLICY),
+            reason: "patch baseline reads for Patch Manager associations (what Quick Setup adds)"
+                .into(),
+        });
+    }
+    for (i, arn) in mp.additional.iter().enumerate() {
+        let field = format!("managed_policies.additional[{i}]");
+        let arn = check_policy_arn(ctx, &field, arn, partition)?;
+        if out.iter().any(|m| m.arn == arn) {
+            return Err(ctx.err(
+                &field,
+                format!("`{arn}` is already attached; a role holds each policy once"),
+            ));
+        }
+        out.push(ManagedPolicy {
+            arn,
+            reason: "listed under managed_policies.additional".into(),
+        });
+    }
+    Ok(out)
+}
+
+/// Case 1 (VPC endpoint) and case 2 (own buckets) of the seed page.
+pub(super) fn s3_statements(
+    p: &ProfileSpec,
+    partition: Partition,
+    ctx: &Ctx,
+    warnings: &mut Vec<String>,
+) -> Result<Vec<Statement>, RuleError> {
+    let s3 = p.s3.as_ref().expect("called only with an s3 section");
+    let arn = |resource: &str| format!("arn:{}:s3:::{resource}", partition.arn_id);
+    let mut statements = Vec::new();
+
+    let mut seen = Vec::new();
+    for (i, region) in s3.vpc_endpoint_regions.iter().enumerate() {
+        let field = format!("s3.vpc_endpoint_regions[{i}]");
+        check_region(ctx, &field, region, partition)?;
+        if seen.contains(&region) {
+            return Err(ctx.err(&field, format!("region `{region}` is listed twice")));
+        }
+        seen.push(region);
+        if let Confirmed::No(why) = refdata::agent_buckets_confirmed(p.partition, region) {
+            match s3.agent_buckets {
+                AgentBuckets::Current => {
+                    return Err(ctx.err(
+                        &field,
+                        format!("{why} ({region}); set `agent_buckets: seed` to use the seed page's bucket names as written there, or grant the buckets you have confirmed under `buckets`"),
+                    ));
+                }
+                AgentBuckets::Seed => warnings.push(format!(
+                    "{why} ({region}); the seed page's bucket names are used as written there, unverified"
+                )),
+            }
+        }
+        let buckets = match s3.agent_buckets {
+            AgentBuckets::Current => refdata::current_agent_buckets(region),
+            AgentBuckets::Seed => refdata::seed_agent_buckets(region),
+        };
+        statements.push(Statement {
+            sid: format!("SsmAgentBuckets{}", camel(region)),
+            actions: vec!["s3:GetObject".into()],
+            resources: buckets.iter().map(|b| arn(&format!("{b}/*"))).collect(),
+            purpose: format!(
+                "case 1, VPC endpoint: the AWS-owned buckets SSM Agent reads in {region}"
+            ),
+        });
+    }
+
+    // Object actions on BUCKET/* (or BUCKET/PREFIX/*), bucket-level actions on BUCKET:
+    // buckets that need the same actions share one statement.
+    let mut objects = Vec::new();
+    let mut cross_account = Vec::new();
+    let mut encrypted = Vec::new();
+    for (i, b) in s3.buckets.iter().enumerate() {
+        let field = format!("s3.buckets[{i}]");
+        check_bucket_name(ctx, &format!("{field}.name"), &b.name)?;
+        let objects_arn = arn(&object_pattern(ctx, &field, &b.name, b.prefix.as_deref())?);
+        let bucket_arn = arn(&b.name);
+        let all = [&objects, &cross_account];
+        if all.iter().any(|list| list.contains(&objects_arn)) {
+            return Err(ctx.err(
+                &field,
+                format!("bucket `{}` is listed twice with the same prefix", b.name),
+            ));
+        }
+        if b.cross_account {
+            cross_account.push(objects_arn);
+        } else {
+            objects.push(objects_arn);
+        }
+        if b.encrypted && !encrypted.contains(&bucket_arn) {
+            encrypted.push(bucket_arn);
+        }
+        if b.cross_account {
+            warnings.push(format!(
+                "bucket `{}` has cross_account: s3:PutObjectAcl only takes effect when the bucket's S3 Object Ownership allows ACLs; new buckets disable ACLs by default",
+                b.name
+            ));
+        }
+    }
+    if !objects.is_empty() {
+        statements.push(Statement {
+            sid: "OwnBucketObjects".into(),
+            actions: vec!["s3:GetObject".into(), "s3:PutObject".into()],
+            resources: objects,
+            purpose:
+                "case 2, own bucket: read scripts and patch lists, write command and session output"
+                    .into(),
+        });
+    }
+    if !cross_account.is_empty() {
+        statements.push(Statement {
+            sid: "OwnBucketObjectsCrossAccount".into(),
+            actions: vec![
+                "s3:GetObject".into(),
+                "s3:PutObject".into(),
+                "s3:PutObjectAcl".into(),
+            ],
+            resources: cross_account,
+            purpose: "case 2, own bucket used across accounts: read and write objects, and set their ACL (s3:PutObjectAcl)".into(),
+        });
+    }
+    if !encrypted.is_empty() {
+        statements.push(Statement {
+            sid: "OwnBucketEncryption".into(),
+            actions: vec!["s3:GetEncryptionConfiguration".into()],
+            resources: encrypted,
+            purpose: "case 2, encrypted own bucket: read the bucket's encryption configuration (a bucket-level action, on the bucket ARN)".into(),
+        });
+    }
+    Ok(statements)
+}
+
+/// What Session Manager needs for the options the spec turns on.
+pub(super) fn session_manager_statements(
+    sm: &SessionManagerSpec,
+    partition: Partition,
+    ctx: &Ctx,
+    warnings: &mut Vec<String>,
+) -> Result<Vec<Statement>, RuleError> {
+    let mut statements = Vec::new();
+    let logging = sm.s3_logging.is_some() || sm.cloudwatch_logging;
+    if let Some(key) = &sm.kms_key_arn {
+        check_kms_key_arn(ctx, "session_manager.kms_key_arn", key, partition)?;
+        let mut actions = vec!["kms:Decrypt".to_string()];
+        if logging {
+            actions.push("kms:GenerateDataKey".into());
+        }
+        statements.push(Statement {
+            sid: "SessionEncryptionKey".into(),
+            actions,
+            resources: vec![key.clone()],
+            purpose: if logging {
+                "Session Manager: decrypt session data with the KMS key, and generate data keys for encrypted session logs".into()
+            } else {
+                "Session Manager: decrypt session data with the KMS key".into()
+            },
+        });
+    }
+    if let Some(log) = &sm.s3_logging {
+        let field = "session_manager.s3_logging";
+        check_bucket_name(ctx, &format!("{field}.bucket"), &log.bucket)?;
+        let objects = format!(
+            "arn:{}:s3:::{}",
+            partition.arn_id,
+            object_pattern(ctx, field, &log.bucket, log.prefix.as_deref())?
+        );
+        let mut actions = vec!["s3:PutObject".to_string()];
+        if log.cross_account {
+            actions.push("s3:PutObjectAcl".into());
+            warnings.push(format!(
+                "session log bucket `{}` has cross_account: s3:PutObjectAcl only takes effect when the bucket's S3 Object Ownership allows ACLs",
+                log.bucket
+            ));
+        }
+        statements.push(Statement {
+            sid: "SessionLogsToS3".into(),
+            actions,
+            resources: vec![objects],
+            purpose: "Session Manager: write session logs to the S3 bucket".into(),
+        });
+        if log.encrypted {
+            statements.push(Statement {
+                sid: "SessionLogsBucketEncryption".into(),
+                actions: vec!["s3:GetEncryptionConfiguration".into()],
+                resources: vec![format!("arn:{}:s3:::{}", partition.arn_id, log.bucket)],
+                purpose: "Session Manager: check the log bucket's encryption (\"Enforce S3 log encryption\")".into(),
+            });
+        }
+    }
+    if sm.cloudwatch_logging {
+        // DescribeLogGroups takes no resource narrower than `*`; the other three act
+        // on log groups and streams, so they are limited to this partition's.
+        statements.push(Statement {
+            sid: "SessionLogsDescribe".into(),
+            actions: vec!["logs:DescribeLogGroups".into()],
+            resources: vec!["*".into()],
+            purpose: "Session Manager: find the log group for session logs".into(),
+        });
+        statements.push(Statement {
+            sid: "SessionLogsToCloudWatch".into(),
+            actions: vec![
+                "logs:CreateLogStream".into(),
+                "logs:DescribeLogStreams".into(),
+                "logs:PutLogEvents".into(),
+            ],
+            resources: vec![format!("arn:{}:logs:*:*:log-group:*", partition.arn_id)],
+            purpose: "Session Manager: write session logs to CloudWatch Logs".into(),
+        });
+    }
+    Ok(statements)
+}
