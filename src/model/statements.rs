@@ -61,12 +61,9 @@ fn hybrid_trust(
         }
         None => Part::Region,
     };
-    if p.partition != PartitionName::Aws {
-        warnings.push(format!(
-            "the hybrid service role trusts {}; AWS documents that principal for the aws partition, and no source confirms another name in {}",
-            refdata::SSM_PRINCIPAL,
-            partition.arn_id
-        ));
+    // AWS documents ssm.amazonaws.com in aws and aws-cn (refdata cites both pages).
+    if let Confirmed::No(why) = refdata::ssm_principal_confirmed(p.partition) {
+        warnings.push(why.to_string());
     }
     let source_arn = Text(vec![
         Part::Literal(format!("arn:{}:ssm:", partition.arn_id)),
@@ -353,4 +350,36 @@ pub(super) fn session_manager_statements(
         });
     }
     Ok(statements)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::source::Source;
+
+    /// The warnings of a one-profile spec whose profile is `profile` (YAML lines
+    /// below `- name: p`).
+    pub(crate) fn warnings(profile: &str) -> Vec<String> {
+        let spec = format!("version: 1\nprofiles:\n  - name: p\n{profile}");
+        let model = crate::load(&Source::new("spec.yaml", spec)).expect("a valid spec");
+        model.profiles[0].warnings.clone()
+    }
+
+    #[test]
+    fn the_hybrid_principal_is_documented_in_aws_and_aws_cn_only() {
+        let hybrid = |partition: &str| {
+            warnings(&format!(
+                "    kind: hybrid-service-role\n    partition: {partition}\n"
+            ))
+        };
+        assert_eq!(hybrid("aws"), Vec::<String>::new());
+        assert_eq!(hybrid("aws-cn"), Vec::<String>::new());
+        for partition in ["aws-us-gov", "aws-eusc"] {
+            let w = hybrid(partition);
+            assert!(
+                w.iter().any(|w| w.contains("ssm.amazonaws.com")
+                    && w.ends_with(&format!("no source confirms another name in {partition}"))),
+                "{w:?}"
+            );
+        }
+    }
 }
