@@ -163,7 +163,7 @@ pub fn aws_managed_policy_confirmed(p: PartitionName, name: &str) -> Confirmed {
         PartitionName::Aws => Confirmed::Yes,
         PartitionName::AwsCn if name == CORE_POLICY => Confirmed::Yes,
         _ => Confirmed::No(
-            "no AWS source confirms this AWS managed policy in this partition (aws-facts.md 6); attaching a policy that does not exist fails at deploy with NoSuchEntity",
+            "no AWS source confirms that it exists in this partition (aws-facts.md 6); if it does not, the attachment fails at deploy with NoSuchEntity",
         ),
     }
 }

@@ -158,6 +158,19 @@ pub(super) fn managed_policies(
             reason: "listed under managed_policies.additional".into(),
         });
     }
+    // An AWS managed policy exists per partition; outside aws, few are documented.
+    let aws_managed = format!("arn:{}:iam::aws:policy/", partition.arn_id);
+    for m in &out {
+        if let Some(path_and_name) = m.arn.strip_prefix(&aws_managed) {
+            let name = path_and_name.rsplit('/').next().unwrap_or(path_and_name);
+            if let Confirmed::No(why) = refdata::aws_managed_policy_confirmed(p.partition, name) {
+                warnings.push(format!(
+                    "AWS managed policy {name} in partition {}: {why}",
+                    partition.arn_id
+                ));
+            }
+        }
+    }
     Ok(out)
 }
 
@@ -362,6 +375,37 @@ mod tests {
         let spec = format!("version: 1\nprofiles:\n  - name: p\n{profile}");
         let model = crate::load(&Source::new("spec.yaml", spec)).expect("a valid spec");
         model.profiles[0].warnings.clone()
+    }
+
+    #[test]
+    fn aws_managed_policies_outside_aws_warn_unless_documented() {
+        let policies = |partition: &str| {
+            warnings(&format!(
+                "    partition: {partition}\n    managed_policies:\n      cloudwatch_agent: true\n      additional: [arn:{partition}:iam::aws:policy/service-role/AmazonSSMAutomationRole, arn:{partition}:iam::111122223333:policy/Mine]\n"
+            ))
+        };
+        let about = |w: &[String], policy: &str| {
+            w.iter()
+                .any(|w| w.starts_with(&format!("AWS managed policy {policy} in partition ")))
+        };
+        let aws = policies("aws");
+        assert!(
+            !aws.iter().any(|w| w.starts_with("AWS managed policy")),
+            "{aws:?}"
+        );
+        let cn = policies("aws-cn");
+        assert!(!about(&cn, "AmazonSSMManagedInstanceCore"), "{cn:?}");
+        assert!(about(&cn, "CloudWatchAgentServerPolicy"), "{cn:?}");
+        assert!(about(&cn, "AmazonSSMAutomationRole"), "{cn:?}");
+        assert!(
+            !about(&cn, "Mine"),
+            "a customer policy is the user's: {cn:?}"
+        );
+        for partition in ["aws-us-gov", "aws-eusc"] {
+            let w = policies(partition);
+            assert!(about(&w, "AmazonSSMManagedInstanceCore"), "{w:?}");
+            assert!(w.iter().any(|w| w == &format!("AWS managed policy CloudWatchAgentServerPolicy in partition {partition}: no AWS source confirms that it exists in this partition (aws-facts.md 6); if it does not, the attachment fails at deploy with NoSuchEntity")), "{w:?}");
+        }
     }
 
     #[test]
