@@ -517,6 +517,28 @@ pub mod limits {
     pub fn policy_document_char(c: char) -> bool {
         matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{ff}')
     }
+    /// The characters of IAM tag keys and values: `[\p{L}\p{Z}\p{N}_.:/=+\-@]`
+    /// (aws-facts.md 7; botocore iam service-2.json tagKeyType and tagValueType,
+    /// IAM User Guide id_tags.md): letters, separators and numbers by Unicode general
+    /// category, and six marks. Combining marks (Mn, Mc, Me) are not letters, so IAM
+    /// refuses "हिंदी" (its vowel signs are Mc and Mn).
+    pub fn tag_char(c: char) -> bool {
+        use unicode_general_category::{GeneralCategory as G, get_general_category};
+        matches!(
+            get_general_category(c),
+            G::UppercaseLetter
+                | G::LowercaseLetter
+                | G::TitlecaseLetter
+                | G::ModifierLetter
+                | G::OtherLetter
+                | G::SpaceSeparator
+                | G::LineSeparator
+                | G::ParagraphSeparator
+                | G::DecimalNumber
+                | G::LetterNumber
+                | G::OtherNumber
+        ) || "_.:/=+-@".contains(c)
+    }
     /// CloudFormation quotas per template (aws-facts.md 7, the cloudformation-limits
     /// page; cfn-lint 1.58.0 E1002, E3010, E6010 check the same numbers).
     pub const CFN_RESOURCES_MAX: usize = 500;
@@ -645,6 +667,19 @@ mod tests {
                 aws_managed_policy_confirmed(p, CLOUDWATCH_AGENT_POLICY),
                 Confirmed::No(_)
             ));
+        }
+    }
+
+    #[test]
+    fn tags_take_letters_separators_and_numbers_but_not_marks() {
+        for c in [
+            'a', 'É', 'ǅ', 'ʰ', 'ロ', '名', 'ह', ' ', '\u{a0}', '\u{3000}', '7', 'Ⅻ', '½', '@',
+        ] {
+            assert!(limits::tag_char(c), "{c:?}");
+        }
+        // U+093F and U+0940 are Mc, U+0902 is Mn: "हिंदी" is refused.
+        for c in ['\u{93f}', '\u{902}', '\u{301}', '\t', '#', '!', '€', '😀'] {
+            assert!(!limits::tag_char(c), "{c:?}");
         }
     }
 

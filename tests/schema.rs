@@ -102,6 +102,10 @@ const BEYOND_JSON_SCHEMA: &[(&str, &str)] = &[
         "duplicate-tag",
         "a key written twice: the data an editor validates keeps only one",
     ),
+    (
+        "tag-key-case",
+        "tag keys that differ only in case: JSON Schema compares property names exactly",
+    ),
 ];
 
 /// Invalid fixtures that are not valid YAML/JSON data at all: editors report them as

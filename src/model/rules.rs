@@ -126,6 +126,10 @@ pub(super) fn check_attachment_count(
     Ok(())
 }
 
+/// Tags by IAM's rules (aws-facts.md 7): at most 50; keys of 1 to 128 and values of
+/// at most 256 characters of `limits::tag_char`; no `aws:` prefix; and no two keys
+/// that differ only in case, since IAM's tag keys on a role are not case sensitive
+/// (IAM User Guide, tagging, "Case sensitivity").
 pub(super) fn check_tags(
     ctx: &Ctx,
     tags: &BTreeMap<String, String>,
@@ -140,13 +144,9 @@ pub(super) fn check_tags(
             ),
         ));
     }
-    let allowed = |c: char| {
-        c.is_alphabetic()
-            || c.is_numeric()
-            || (c.is_whitespace() && !c.is_control())
-            || "_.:/=+-@".contains(c)
-    };
+    let allowed = "IAM tags allow letters, separators (such as spaces) and numbers of any script, and _.:/=+-@; combining marks are not letters";
     let mut out = Vec::new();
+    let mut folded: BTreeMap<String, &str> = BTreeMap::new();
     for (key, value) in tags {
         let field = format!("tags.{key}");
         let klen = key.chars().count();
@@ -162,8 +162,17 @@ pub(super) fn check_tags(
                 format!("tag key `{key}` begins with `aws:`, which AWS reserves"),
             ));
         }
-        if let Some(c) = key.chars().find(|c| !allowed(*c)) {
-            return Err(ctx.err(&field, format!("tag key `{key}` contains {c:?}; tags allow letters, digits, spaces and _.:/=+-@")));
+        if let Some(c) = key.chars().find(|c| !limits::tag_char(*c)) {
+            return Err(ctx.err(
+                &field,
+                format!("tag key `{key}` contains {}; {allowed}", char_name(c)),
+            ));
+        }
+        if let Some(first) = folded.insert(key.to_lowercase(), key) {
+            return Err(ctx.err(
+                &field,
+                format!("tag keys `{first}` and `{key}` differ only in case; IAM tag keys on a role are not case sensitive, so they would be one key"),
+            ));
         }
         let vlen = value.chars().count();
         if vlen > limits::TAG_VALUE_MAX {
@@ -172,8 +181,14 @@ pub(super) fn check_tags(
                 format!("the value of tag `{key}` is {vlen} characters; IAM allows 256"),
             ));
         }
-        if let Some(c) = value.chars().find(|c| !allowed(*c)) {
-            return Err(ctx.err(&field, format!("the value of tag `{key}` contains {c:?}; tags allow letters, digits, spaces and _.:/=+-@")));
+        if let Some(c) = value.chars().find(|c| !limits::tag_char(*c)) {
+            return Err(ctx.err(
+                &field,
+                format!(
+                    "the value of tag `{key}` contains {}; {allowed}",
+                    char_name(c)
+                ),
+            ));
         }
         out.push(Tag {
             key: key.clone(),
@@ -181,6 +196,17 @@ pub(super) fn check_tags(
         });
     }
     Ok(out)
+}
+
+/// A character as an error message names it: `U+093F `ि` (general category Mc)`;
+/// control characters are not shown as themselves.
+pub(super) fn char_name(c: char) -> String {
+    let category = unicode_general_category::get_general_category(c).abbreviation();
+    if c.is_control() {
+        format!("U+{:04X} (a control character)", c as u32)
+    } else {
+        format!("U+{:04X} `{c}` (general category {category})", c as u32)
+    }
 }
 
 pub(super) fn check_region(
