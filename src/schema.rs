@@ -104,11 +104,11 @@ fn bucket_name() -> Value {
 fn prefix() -> Value {
     nullable(json!({
         "type": "string",
-        "description": "a key prefix: narrows BUCKET/* to BUCKET/PREFIX/*; no wildcards or policy variables",
+        "description": "a key prefix: narrows BUCKET/* to BUCKET/PREFIX/*; no wildcards or policy variables; printable ASCII and Latin-1 only (what IAM accepts in a policy document)",
         "pattern": "[^/]",
         "allOf": [
             { "not": { "pattern": r"[*?]|\$\{" } },
-            { "pattern": r"^[^\x00-\x1f\x7f-\x9f]*$" },
+            { "pattern": r"^[\x20-\x7e\xa0-\xff]*$" },
         ],
     }))
 }

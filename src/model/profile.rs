@@ -5,7 +5,7 @@
 use super::names::profile_id;
 use super::rules::{
     check_attachment_count, check_description, check_iam_name, check_path, check_policy_arn,
-    check_session_duration, check_tags,
+    check_policy_characters, check_session_duration, check_tags,
 };
 use super::split::split_policy;
 use super::statements::{
@@ -52,6 +52,7 @@ pub(super) fn build(p: &ProfileSpec, ctx: &Ctx) -> Result<Profile, RuleError> {
             &mut warnings,
         )?);
     }
+    check_policy_characters(ctx, &custom_policies)?;
     check_attachment_count(ctx, managed_policies.len(), custom_policies.len())?;
     let instance_profile = instance_profile(p, kind, &path, ctx)?;
 

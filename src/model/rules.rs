@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{Ctx, Tag};
+use super::{Ctx, CustomPolicy, Tag};
 use crate::diag::RuleError;
 use crate::refdata::{Partition, limits};
 
@@ -122,6 +122,37 @@ pub(super) fn check_attachment_count(
                 limits::MANAGED_POLICIES_PER_ROLE
             ),
         ));
+    }
+    Ok(())
+}
+
+/// Every character of every policy document the profile writes is one IAM accepts
+/// (`limits::policy_document_char`). The fields that reach a document are checked
+/// where they are read, with their own location; this is the net under them, so a
+/// new field cannot let IAM refuse the policy at deploy.
+pub(super) fn check_policy_characters(
+    ctx: &Ctx,
+    policies: &[CustomPolicy],
+) -> Result<(), RuleError> {
+    for policy in policies {
+        for s in &policy.statements {
+            let strings = std::iter::once(&s.sid)
+                .chain(&s.actions)
+                .chain(&s.resources);
+            for text in strings {
+                if let Some(c) = text.chars().find(|c| !limits::policy_document_char(*c)) {
+                    return Err(ctx.err(
+                        "",
+                        format!(
+                            "statement {} of policy {} would hold {} in `{text}`; IAM accepts only tab, LF, CR and U+0020 to U+00FF in a policy document",
+                            s.sid,
+                            policy.name,
+                            char_name(c)
+                        ),
+                    ));
+                }
+            }
+        }
     }
     Ok(())
 }
@@ -310,6 +341,9 @@ pub(super) fn object_pattern(
             format!("prefix `{prefix}` contains the control character {c:?}"),
         ));
     }
+    if let Some(c) = trimmed.chars().find(|c| !limits::policy_document_char(*c)) {
+        return Err(ctx.err(&pfield, format!("prefix `{prefix}` contains {}; IAM accepts only tab, LF, CR and U+0020 to U+00FF in a policy document, and refuses anything else at deploy (MalformedPolicyDocument)", char_name(c))));
+    }
     if trimmed.len() > 900 {
         return Err(ctx.err(
             &pfield,
@@ -404,4 +438,47 @@ pub(super) fn check_kms_key_arn(
         return fail(format!("`{id}` is not a key ID"));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Statement;
+
+    #[test]
+    fn no_policy_document_holds_a_character_iam_refuses() {
+        let ctx = Ctx {
+            at: "profiles[0]".into(),
+        };
+        let policy = |resource: &str| CustomPolicy {
+            name: "P".into(),
+            id: "P".into(),
+            path: None,
+            statements: vec![Statement {
+                sid: "S".into(),
+                actions: vec!["s3:GetObject".into()],
+                resources: vec![resource.into()],
+                purpose: String::new(),
+            }],
+        };
+        assert_eq!(
+            check_policy_characters(&ctx, &[policy("arn:aws:s3:::b/café\t/*")]),
+            Ok(())
+        );
+        let err = check_policy_characters(&ctx, &[policy("arn:aws:s3:::b/ログ/*")]).unwrap_err();
+        assert_eq!(err.path, "profiles[0]");
+        assert!(
+            err.message.starts_with(
+                "statement S of policy P would hold U+30ED `ロ` (general category Lo)"
+            ),
+            "{}",
+            err.message
+        );
+    }
+
+    #[test]
+    fn characters_are_named_by_code_point_and_category() {
+        assert_eq!(char_name('ि'), "U+093F `ि` (general category Mc)");
+        assert_eq!(char_name('\u{7}'), "U+0007 (a control character)");
+    }
 }
