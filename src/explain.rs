@@ -103,10 +103,16 @@ fn profile(out: &mut String, p: &Profile) {
     }
 
     let attached = p.managed_policies.len() + p.custom_policies.len();
+    let quota = p.managed_policy_quota;
+    let raised = quota != limits::MANAGED_POLICIES_PER_ROLE;
     let _ = writeln!(
         out,
-        "\n  Managed policies: {attached} of the {} a role may hold by default ({} by ARN, {} written by ssm-profile)",
-        limits::MANAGED_POLICIES_PER_ROLE,
+        "\n  Managed policies: {attached} of the {quota} a role may hold {} ({} by ARN, {} written by ssm-profile)",
+        if raised {
+            "in this account, as managed_policy_quota says"
+        } else {
+            "by default"
+        },
         p.managed_policies.len(),
         p.custom_policies.len()
     );
@@ -158,16 +164,19 @@ fn profile(out: &mut String, p: &Profile) {
     }
 
     let mut warnings = p.warnings.clone();
+    let max = *limits::MANAGED_POLICY_QUOTA.end();
     if let RoleRef::Existing { name } = &p.role {
         warnings.push(format!(
-            "the policies that {name} holds already count towards the same limit of {} managed policies per role",
-            limits::MANAGED_POLICIES_PER_ROLE
+            "the policies that {name} holds already count towards the same limit of {quota} managed policies per role"
         ));
-    } else if attached + 1 >= limits::MANAGED_POLICIES_PER_ROLE {
-        warnings.push(format!(
-            "{attached} of {} managed policies per role are used; more need a quota increase (20 at most)",
-            limits::MANAGED_POLICIES_PER_ROLE
-        ));
+    } else if attached + 1 >= quota {
+        warnings.push(if quota >= max {
+            format!("{attached} of {quota} managed policies per role are used; IAM allows no more")
+        } else {
+            format!(
+                "{attached} of {quota} managed policies per role are used; more need a quota increase (IAM allows {max} at most; then set `managed_policy_quota`)"
+            )
+        });
     }
     let _ = writeln!(out, "\n  Warnings");
     if warnings.is_empty() {

@@ -153,7 +153,7 @@ fn managed_policies() -> Value {
             "additional": {
                 "type": "array",
                 "description": "more managed policy ARNs of the profile's partition, kept in order",
-                "maxItems": limits::MANAGED_POLICIES_PER_ROLE,
+                "maxItems": limits::MANAGED_POLICY_QUOTA.end(),
                 "uniqueItems": true,
                 "items": { "type": "string", "pattern": policy_arn(&alternatives_of_partitions()) },
             },
@@ -343,6 +343,12 @@ fn profile() -> Value {
             })),
             "tags": tags(),
             "managed_policies": { "$ref": "#/$defs/managedPolicies" },
+            "managed_policy_quota": nullable(json!({
+                "type": "integer",
+                "minimum": limits::MANAGED_POLICY_QUOTA.start(),
+                "maximum": limits::MANAGED_POLICY_QUOTA.end(),
+                "description": "the account's quota of managed policies per role, when raised above IAM's default of 10 (25 at most); CloudFormation and the CDK attach 20 by ARN at most",
+            })),
             "s3": nullable(json!({ "$ref": "#/$defs/s3" })),
             "session_manager": nullable(json!({ "$ref": "#/$defs/sessionManager" })),
             "hybrid": nullable(json!({ "$ref": "#/$defs/hybrid" })),

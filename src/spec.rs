@@ -64,6 +64,10 @@ pub struct ProfileSpec {
     pub tags: BTreeMap<String, String>,
     #[serde(default)]
     pub managed_policies: ManagedPoliciesSpec,
+    /// The account's quota of managed policies per role, when raised above IAM's
+    /// default of 10 (10 to 25).
+    #[serde(default)]
+    pub managed_policy_quota: Option<u32>,
     #[serde(default)]
     pub s3: Option<S3Spec>,
     #[serde(default)]

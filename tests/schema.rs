@@ -103,6 +103,10 @@ const BEYOND_JSON_SCHEMA: &[(&str, &str)] = &[
         "a key written twice: the data an editor validates keeps only one",
     ),
     (
+        "quota-exceeded-raised",
+        "the total of managed policies, against the spec's own managed_policy_quota",
+    ),
+    (
         "tag-key-case",
         "tag keys that differ only in case: JSON Schema compares property names exactly",
     ),

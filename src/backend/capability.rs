@@ -4,6 +4,7 @@
 
 use super::RenderError;
 use crate::model::{Model, Profile, RoleRef};
+use crate::refdata::limits;
 
 /// One target's abilities beyond what every target can express.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -17,12 +18,19 @@ pub struct Capabilities {
     /// (AWS::IAM::Role ManagedPolicyArns); AWS::IAM::ManagedPolicy.Roles works only
     /// for policies the stack creates.
     pub managed_policies_on_existing_role: bool,
+    /// The most managed policies one role may attach by ARN, when the target caps it
+    /// below IAM's quota: CloudFormation's AWS::IAM::Role ManagedPolicyArns holds 20
+    /// ARNs at most (aws-facts.md 7 and 8, [CFN] registry schema), while an account's
+    /// raised quota may be 25. Policies the output writes attach through their own
+    /// `Roles` and do not count.
+    pub managed_policy_arns_max: Option<usize>,
 }
 
 pub const CLOUDFORMATION: Capabilities = Capabilities {
     target: "cloudformation",
     subject: "CloudFormation",
     managed_policies_on_existing_role: false,
+    managed_policy_arns_max: Some(limits::CFN_MANAGED_POLICY_ARNS_MAX),
 };
 
 /// The CDK synthesizes CloudFormation, so it inherits CloudFormation's limits.
@@ -30,12 +38,14 @@ pub const CDK: Capabilities = Capabilities {
     target: "cdk",
     subject: "the CDK synthesizes CloudFormation, which",
     managed_policies_on_existing_role: false,
+    managed_policy_arns_max: Some(limits::CFN_MANAGED_POLICY_ARNS_MAX),
 };
 
 pub const TERRAFORM: Capabilities = Capabilities {
     target: "terraform",
     subject: "Terraform",
     managed_policies_on_existing_role: true,
+    managed_policy_arns_max: None,
 };
 
 /// Every target, in the order a refusal looks for one that can.
@@ -45,10 +55,23 @@ impl Capabilities {
     /// `Ok` when this target can express every profile of `model`; else the refusal
     /// for the first profile it cannot.
     pub fn check(&self, model: &Model) -> Result<(), RenderError> {
-        model
-            .profiles
-            .iter()
-            .try_for_each(|p| self.check_managed_policies(p))
+        model.profiles.iter().try_for_each(|p| {
+            self.check_managed_policies(p)?;
+            self.check_managed_policy_arns(p)
+        })
+    }
+
+    fn check_managed_policy_arns(&self, p: &Profile) -> Result<(), RenderError> {
+        let n = p.managed_policies.len();
+        match self.managed_policy_arns_max {
+            Some(max) if n > max => Err(self.refuse(format!(
+                "profile `{}`: {} cannot attach more than {max} managed policies by ARN to one role (AWS::IAM::Role ManagedPolicyArns holds {max} at most, whatever the account's quota), and this profile attaches {n}; {}attach fewer by ARN",
+                p.name,
+                self.subject,
+                instead(|c| c.managed_policy_arns_max.is_none_or(|m| m >= n)),
+            ))),
+            _ => Ok(()),
+        }
     }
 
     fn check_managed_policies(&self, p: &Profile) -> Result<(), RenderError> {
@@ -91,6 +114,35 @@ mod tests {
     fn existing_role_with_core() -> Model {
         let spec = "version: 1\nprofiles:\n  - name: p\n    existing_role: ops-role\n";
         crate::load(&crate::source::Source::new("spec.yaml", spec)).expect("valid spec")
+    }
+
+    #[test]
+    fn cloudformation_attaches_twenty_policies_by_arn_at_most() {
+        let arns = |n: usize| {
+            let additional: Vec<String> = (1..n)
+                .map(|i| format!("arn:aws:iam::111122223333:policy/P{i}"))
+                .collect();
+            let spec = format!(
+                "version: 1\nprofiles:\n  - name: p\n    managed_policy_quota: 25\n    managed_policies:\n      additional: [{}]\n",
+                additional.join(", ")
+            );
+            crate::load(&crate::source::Source::new("spec.yaml", spec)).expect("valid spec")
+        };
+        for target in ALL {
+            assert_eq!(target.check(&arns(20)), Ok(()), "{}", target.target);
+        }
+        let Err(RenderError::Refused { message, .. }) = CLOUDFORMATION.check(&arns(21)) else {
+            panic!("CloudFormation refuses 21 ARNs");
+        };
+        assert!(
+            message.starts_with(
+                "profile `p`: CloudFormation cannot attach more than 20 managed policies by ARN"
+            ),
+            "{message}"
+        );
+        assert!(message.contains("this profile attaches 21; use `--target terraform`, which can"));
+        assert!(CDK.check(&arns(21)).is_err());
+        assert_eq!(TERRAFORM.check(&arns(25)), Ok(()));
     }
 
     #[test]

@@ -57,6 +57,9 @@ pub struct Profile {
     pub arn_partition: &'static str,
     pub role: RoleRef,
     pub managed_policies: Vec<ManagedPolicy>,
+    /// How many managed policies the role may hold: IAM's default of 10, or the
+    /// spec's `managed_policy_quota` for an account whose quota was raised.
+    pub managed_policy_quota: usize,
     pub custom_policies: Vec<CustomPolicy>,
     pub instance_profile: Option<InstanceProfile>,
     pub tags: Vec<Tag>,

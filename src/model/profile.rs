@@ -4,8 +4,8 @@
 
 use super::names::profile_id;
 use super::rules::{
-    check_attachment_count, check_description, check_iam_name, check_path, check_policy_arn,
-    check_policy_characters, check_session_duration, check_tags,
+    check_attachment_count, check_description, check_iam_name, check_managed_policy_quota,
+    check_path, check_policy_arn, check_policy_characters, check_session_duration, check_tags,
 };
 use super::split::split_policy;
 use super::statements::{
@@ -53,7 +53,14 @@ pub(super) fn build(p: &ProfileSpec, ctx: &Ctx) -> Result<Profile, RuleError> {
         )?);
     }
     check_policy_characters(ctx, &custom_policies)?;
-    check_attachment_count(ctx, managed_policies.len(), custom_policies.len())?;
+    let managed_policy_quota = check_managed_policy_quota(ctx, p.managed_policy_quota)?;
+    check_attachment_count(
+        ctx,
+        managed_policies.len(),
+        custom_policies.len(),
+        managed_policy_quota,
+        p.managed_policy_quota.is_some(),
+    )?;
     let instance_profile = instance_profile(p, kind, &path, ctx)?;
 
     Ok(Profile {
@@ -64,6 +71,7 @@ pub(super) fn build(p: &ProfileSpec, ctx: &Ctx) -> Result<Profile, RuleError> {
         arn_partition: partition.arn_id,
         role,
         managed_policies,
+        managed_policy_quota,
         custom_policies,
         instance_profile,
         tags,

@@ -106,24 +106,61 @@ pub(super) fn check_account_id(ctx: &Ctx, field: &str, account: &str) -> Result<
     }
 }
 
+/// The account's quota of managed policies per role: IAM's default of 10, or what
+/// `managed_policy_quota` says after an increase, which IAM allows up to 25
+/// (aws-facts.md 7, [IAM] reference_iam-quotas.md).
+pub(super) fn check_managed_policy_quota(
+    ctx: &Ctx,
+    quota: Option<u32>,
+) -> Result<usize, RuleError> {
+    let Some(quota) = quota else {
+        return Ok(limits::MANAGED_POLICIES_PER_ROLE);
+    };
+    let range = limits::MANAGED_POLICY_QUOTA;
+    match usize::try_from(quota) {
+        Ok(q) if range.contains(&q) => Ok(q),
+        _ => Err(ctx.err(
+            "managed_policy_quota",
+            format!(
+                "{quota} is outside {} to {}: IAM allows {} managed policies per role by default, and {} at most after a quota increase",
+                range.start(),
+                range.end(),
+                range.start(),
+                range.end()
+            ),
+        )),
+    }
+}
+
 /// Policies attached by ARN and policies ssm-profile writes count alike against
-/// IAM's quota of managed policies per role.
+/// the account's quota of managed policies per role.
 pub(super) fn check_attachment_count(
     ctx: &Ctx,
     by_arn: usize,
     written: usize,
+    quota: usize,
+    raised: bool,
 ) -> Result<(), RuleError> {
     let attached = by_arn + written;
-    if attached > limits::MANAGED_POLICIES_PER_ROLE {
-        return Err(ctx.err(
-            "managed_policies",
-            format!(
-                "this profile attaches {attached} managed policies ({by_arn} by ARN, {written} written by ssm-profile) but IAM allows {} per role by default (20 after a quota increase); select fewer policies or fewer regions",
-                limits::MANAGED_POLICIES_PER_ROLE
-            ),
-        ));
+    if attached <= quota {
+        return Ok(());
     }
-    Ok(())
+    let max = limits::MANAGED_POLICY_QUOTA.end();
+    let allows = if raised {
+        format!(
+            "`managed_policy_quota` says the account allows {quota} per role; select fewer policies or fewer regions, or raise the account's quota further (IAM allows {max} at most)"
+        )
+    } else {
+        format!(
+            "IAM allows {quota} per role by default; select fewer policies or fewer regions, or, if the account's quota was raised (IAM allows {max} at most), say so with `managed_policy_quota`"
+        )
+    };
+    Err(ctx.err(
+        "managed_policies",
+        format!(
+            "this profile attaches {attached} managed policies ({by_arn} by ARN, {written} written by ssm-profile) but {allows}"
+        ),
+    ))
 }
 
 /// Every character of every policy document the profile writes is one IAM accepts
