@@ -137,6 +137,7 @@ fn logging_bucket() -> Value {
             "prefix": { "$ref": "#/$defs/prefix" },
             "encrypted": { "type": "boolean", "default": false },
             "cross_account": { "type": "boolean", "default": false },
+            "kms_key_arn": nullable(json!({ "type": "string", "description": "the log bucket's SSE-KMS key: kms:GenerateDataKey on it; arn:PARTITION:kms:REGION:ACCOUNT:key/KEY-ID (not an alias)" })),
         },
     })
 }
@@ -201,7 +202,7 @@ fn session_manager() -> Value {
         "type": "object",
         "additionalProperties": false,
         "properties": {
-            "kms_key_arn": nullable(json!({ "type": "string", "description": "kms:Decrypt on this key: arn:PARTITION:kms:REGION:ACCOUNT:key/KEY-ID (not an alias)" })),
+            "kms_key_arn": nullable(json!({ "type": "string", "description": "the session key: kms:Decrypt on it; arn:PARTITION:kms:REGION:ACCOUNT:key/KEY-ID (not an alias)" })),
             "s3_logging": nullable(json!({ "$ref": "#/$defs/loggingBucket" })),
             "cloudwatch_logging": { "type": "boolean", "default": false },
         },
@@ -267,6 +268,10 @@ fn partition_rule(p: PartitionName) -> Value {
     } else {
         json!({ "items": { "enum": confirmed } })
     };
+    let kms_key = format!(
+        "^arn:{id}:kms:({}):[0-9]{{12}}:key/[A-Za-z0-9-]+$",
+        alternatives(&regions)
+    );
     json!({
         "if": selected,
         "then": {
@@ -278,9 +283,10 @@ fn partition_rule(p: PartitionName) -> Value {
                     "if": { "required": ["agent_buckets"], "properties": { "agent_buckets": { "const": "seed" } } },
                     "else": { "properties": { "vpc_endpoint_regions": current_regions } },
                 },
-                "session_manager": { "properties": { "kms_key_arn": {
-                    "pattern": format!("^arn:{id}:kms:({}):[0-9]{{12}}:key/[A-Za-z0-9-]+$", alternatives(&regions)),
-                } } },
+                "session_manager": { "properties": {
+                    "kms_key_arn": { "pattern": kms_key.clone() },
+                    "s3_logging": { "properties": { "kms_key_arn": { "pattern": kms_key } } },
+                } },
                 "hybrid": { "properties": { "region": { "anyOf": [{ "type": "null" }, { "enum": regions }] } } },
             },
         },

@@ -153,6 +153,9 @@ pub struct LoggingBucketSpec {
     pub encrypted: bool,
     #[serde(default)]
     pub cross_account: bool,
+    /// The SSE-KMS key of the log bucket: kms:GenerateDataKey on it.
+    #[serde(default)]
+    pub kms_key_arn: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]

@@ -438,8 +438,8 @@ pub(super) fn check_policy_arn(
     Ok(arn.to_string())
 }
 
-/// `arn:PARTITION:kms:REGION:ACCOUNT:key/ID` (an alias ARN also works for Decrypt
-/// only through grants, so only key ARNs are accepted).
+/// `arn:PARTITION:kms:REGION:ACCOUNT:key/ID`: a policy grants the use of a key
+/// (kms:Decrypt, kms:GenerateDataKey) on its key ARN, so alias ARNs are refused.
 pub(super) fn check_kms_key_arn(
     ctx: &Ctx,
     field: &str,
@@ -468,7 +468,7 @@ pub(super) fn check_kms_key_arn(
     }
     let Some(id) = parts[5].strip_prefix("key/") else {
         return fail(
-            "the resource must be `key/KEY-ID` (alias ARNs do not grant kms:Decrypt)".into(),
+            "the resource must be `key/KEY-ID` (a policy grants the use of a key on its key ARN, not on an alias ARN)".into(),
         );
     };
     if id.is_empty() || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {

@@ -293,22 +293,16 @@ pub(super) fn session_manager_statements(
     warnings: &mut Vec<String>,
 ) -> Result<Vec<Statement>, RuleError> {
     let mut statements = Vec::new();
-    let logging = sm.s3_logging.is_some() || sm.cloudwatch_logging;
+    // aws-facts.md 5 (correction, 2026-11-28): the instance needs only kms:Decrypt on
+    // the session key; kms:GenerateDataKey is for writing logs to an SSE-KMS
+    // destination, so it goes on the log bucket's key (below), not on this one.
     if let Some(key) = &sm.kms_key_arn {
         check_kms_key_arn(ctx, "session_manager.kms_key_arn", key, partition)?;
-        let mut actions = vec!["kms:Decrypt".to_string()];
-        if logging {
-            actions.push("kms:GenerateDataKey".into());
-        }
         statements.push(Statement {
             sid: "SessionEncryptionKey".into(),
-            actions,
+            actions: vec!["kms:Decrypt".into()],
             resources: vec![key.clone()],
-            purpose: if logging {
-                "Session Manager: decrypt session data with the KMS key, and generate data keys for encrypted session logs".into()
-            } else {
-                "Session Manager: decrypt session data with the KMS key".into()
-            },
+            purpose: "Session Manager: decrypt session data with the session KMS key".into(),
         });
     }
     if let Some(log) = &sm.s3_logging {
@@ -340,6 +334,22 @@ pub(super) fn session_manager_statements(
                 resources: vec![format!("arn:{}:s3:::{}", partition.arn_id, log.bucket)],
                 purpose: "Session Manager: check the log bucket's encryption (\"Enforce S3 log encryption\")".into(),
             });
+        }
+        match &log.kms_key_arn {
+            Some(key) => {
+                check_kms_key_arn(ctx, &format!("{field}.kms_key_arn"), key, partition)?;
+                statements.push(Statement {
+                    sid: "SessionLogsEncryptionKey".into(),
+                    actions: vec!["kms:GenerateDataKey".into()],
+                    resources: vec![key.clone()],
+                    purpose: "Session Manager: generate data keys to write session logs to the log bucket, which SSE-KMS encrypts with this key".into(),
+                });
+            }
+            None if log.encrypted => warnings.push(format!(
+                "session log bucket `{}` is encrypted but `s3_logging.kms_key_arn` is not set: if the bucket uses SSE-KMS, the instance needs kms:GenerateDataKey on its key to write session logs, so name the key there (SSE-S3 needs nothing more)",
+                log.bucket
+            )),
+            None => {}
         }
     }
     if sm.cloudwatch_logging {
