@@ -5,7 +5,7 @@
 use std::fmt::Write;
 
 use crate::model::{Condition, Kind, Model, Part, Profile, RoleRef, Text};
-use crate::refdata::limits;
+use crate::refdata::{Citation, limits};
 
 /// The account of every profile in `model`; `spec_name` is the file as given.
 pub fn explain(model: &Model, spec_name: &str) -> String {
@@ -124,6 +124,8 @@ fn profile(out: &mut String, p: &Profile) {
         let _ = writeln!(out, "    {} (written by ssm-profile, below)", c.name);
     }
 
+    // The dated AWS pages that say what granted buckets are for, numbered as first used.
+    let mut sources: Vec<&Citation> = Vec::new();
     for c in &p.custom_policies {
         let path = c
             .path
@@ -136,7 +138,23 @@ fn profile(out: &mut String, p: &Profile) {
             let _ = writeln!(out, "      allows {}", s.actions.join(", "));
             for (i, r) in s.resources.iter().enumerate() {
                 let _ = writeln!(out, "      {} {r}", if i == 0 { "on" } else { "  " });
+                if let Some(note) = p.resource_notes.iter().find(|n| &n.resource == r) {
+                    let n = match sources.iter().position(|c| *c == note.source) {
+                        Some(i) => i + 1,
+                        None => {
+                            sources.push(note.source);
+                            sources.len()
+                        }
+                    };
+                    let _ = writeln!(out, "           {} [{n}]", note.purpose);
+                }
             }
+        }
+    }
+    if !sources.is_empty() {
+        let _ = writeln!(out, "\n  Sources");
+        for (i, c) in sources.iter().enumerate() {
+            let _ = writeln!(out, "    [{}] {}, {} ({})", i + 1, c.doc, date(c), c.facts);
         }
     }
 
@@ -206,6 +224,15 @@ fn text(t: &Text) -> String {
             Part::Region => "<the deploying region>".into(),
         })
         .collect()
+}
+
+/// `as of 2026-11-28` for a page read that day, `2023` for an older page.
+fn date(c: &Citation) -> String {
+    if c.date.len() == 10 {
+        format!("as of {}", c.date)
+    } else {
+        c.date.to_string()
+    }
 }
 
 fn duration(seconds: u32) -> String {

@@ -16,6 +16,8 @@
 //! Facts marked UNCONFIRMED there are modelled as `Confirmed::No` so that the model
 //! can refuse them or warn, never guess silently.
 
+use serde::Serialize;
+
 use crate::spec::PartitionName;
 
 /// One AWS partition: its ARN prefix and the regions it holds.
@@ -171,7 +173,7 @@ pub fn aws_managed_policy_confirmed(p: PartitionName, name: &str) -> Confirmed {
 /// Where a fact comes from: the AWS page (as ../shared/reference/aws-facts.md names
 /// it), the section of aws-facts.md that records it, and the date the fact speaks
 /// for (the day a current page was read, or the year of an older page).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Citation {
     pub doc: &'static str,
     pub facts: &'static str,
@@ -257,7 +259,14 @@ const fn pattern(
 // permissions page) and 2a (correction, 2026-11-28).
 const AWS_SSM: BucketPattern = pattern(
     "aws-ssm-REGION",
-    "modules for certain SSM documents (Linux and Windows Server); AWS-RunPatchBaseline's payload outside me-south-1, af-south-1, eu-south-1 and ap-northeast-3",
+    "modules for certain SSM documents (Linux and Windows Server)",
+    &AGENT_BUCKETS_PAGE,
+);
+/// aws-facts.md 2a: AWS-RunPatchBaseline's script reads its payload from
+/// `aws-ssm-R`, except in `RUN_PATCH_BASELINE_FROM_PATCH_MANAGER`.
+const AWS_SSM_PATCH_PAYLOAD: BucketPattern = pattern(
+    "aws-ssm-REGION",
+    "modules for certain SSM documents (Linux and Windows Server), and the payload AWS-RunPatchBaseline reads in this region",
     &AGENT_BUCKETS_PAGE,
 );
 const WINDOWS: BucketPattern = pattern(
@@ -297,7 +306,12 @@ const SNAPSHOT: BucketPattern = pattern(
 );
 const PATCH_MANAGER: BucketPattern = pattern(
     "aws-patch-manager-REGION-SUFFIX",
-    "SSM Command documents for patching operations (Linux and Windows Server); AWS-RunPatchBaseline's payload in me-south-1, af-south-1, eu-south-1 and ap-northeast-3",
+    "SSM Command documents for patching operations (Linux and Windows Server)",
+    &PATCHING_BUCKETS_PAGE,
+);
+const PATCH_MANAGER_PATCH_PAYLOAD: BucketPattern = pattern(
+    "aws-patch-manager-REGION-SUFFIX",
+    "SSM Command documents for patching operations (Linux and Windows Server), and the payload AWS-RunPatchBaseline reads in this region",
     &PATCHING_BUCKETS_PAGE,
 );
 const PATCH_MANAGER_MACOS: BucketPattern = pattern(
@@ -309,9 +323,14 @@ const PATCH_MANAGER_MACOS: BucketPattern = pattern(
 /// `aws-ssm-me-south-1` for the modules of SSM documents.
 const PATCH_MANAGER_ME_SOUTH_1: BucketPattern = pattern(
     "aws-patch-manager-REGION-SUFFIX",
-    "SSM Command documents for patching operations, AWS-RunPatchBaseline's payload, and the modules of SSM documents that aws-ssm-REGION holds elsewhere (AWS names this bucket instead of aws-ssm-me-south-1)",
+    "SSM Command documents for patching operations, the payload AWS-RunPatchBaseline reads in this region, and the modules of SSM documents that the aws-ssm bucket holds in other regions (AWS names this bucket instead of aws-ssm-me-south-1)",
     &AGENT_BUCKETS_PAGE,
 );
+
+/// Where AWS-RunPatchBaseline's script reads its payload from the Patch Manager
+/// bucket rather than from `aws-ssm-R` (aws-facts.md 2a). Both stay granted.
+const RUN_PATCH_BASELINE_FROM_PATCH_MANAGER: &[&str] =
+    &["me-south-1", "af-south-1", "eu-south-1", "ap-northeast-3"];
 
 /// The seed page's six bucket patterns, as written there (their source is the seed
 /// page).
@@ -411,13 +430,16 @@ const UNCONFIRMED_BUCKET_REGIONS: &[&str] = &[
 ///   exceptions);
 /// - where the region has a documented suffix, aws-patch-manager-R-SUFFIX and
 ///   aws-patchmanager-macos-R-SUFFIX.
-pub fn current_agent_bucket_list(region: &str) -> Vec<AgentBucket> {
+pub fn current_agent_buckets(region: &str) -> Vec<AgentBucket> {
     let mut out = Vec::new();
-    if region == "me-south-1" {
-        out.push(PATCH_MANAGER_ME_SOUTH_1.bucket(region));
+    let payload_in_patch_manager = RUN_PATCH_BASELINE_FROM_PATCH_MANAGER.contains(&region);
+    out.push(if region == "me-south-1" {
+        PATCH_MANAGER_ME_SOUTH_1.bucket(region)
+    } else if payload_in_patch_manager {
+        AWS_SSM.bucket(region)
     } else {
-        out.push(AWS_SSM.bucket(region));
-    }
+        AWS_SSM_PATCH_PAYLOAD.bucket(region)
+    });
     out.push(WINDOWS.bucket(region));
     out.push(AMAZON_SSM.bucket(region));
     out.push(AMAZON_SSM_PACKAGES.bucket(region));
@@ -433,7 +455,12 @@ pub fn current_agent_bucket_list(region: &str) -> Vec<AgentBucket> {
     }
     out.push(snapshot);
     if patch_manager_suffix(region).is_some() {
-        for pattern in [&PATCH_MANAGER, &PATCH_MANAGER_MACOS] {
+        let patch_manager = if payload_in_patch_manager {
+            &PATCH_MANAGER_PATCH_PAYLOAD
+        } else {
+            &PATCH_MANAGER
+        };
+        for pattern in [patch_manager, &PATCH_MANAGER_MACOS] {
             let bucket = pattern.bucket(region);
             // me-south-1's Patch Manager bucket is already there, standing in for
             // aws-ssm-me-south-1.
@@ -447,7 +474,7 @@ pub fn current_agent_bucket_list(region: &str) -> Vec<AgentBucket> {
 
 /// The seed page's six buckets for `region`, exactly as the page writes them, with
 /// their purposes; the source of each is the seed page.
-pub fn seed_agent_bucket_list(region: &str) -> Vec<AgentBucket> {
+pub fn seed_agent_buckets(region: &str) -> Vec<AgentBucket> {
     SEED_BUCKETS
         .iter()
         .map(|b| AgentBucket {
@@ -455,20 +482,6 @@ pub fn seed_agent_bucket_list(region: &str) -> Vec<AgentBucket> {
             ..b.bucket(region)
         })
         .collect()
-}
-
-/// The names of [`current_agent_bucket_list`].
-pub fn current_agent_buckets(region: &str) -> Vec<String> {
-    names(current_agent_bucket_list(region))
-}
-
-/// The names of [`seed_agent_bucket_list`].
-pub fn seed_agent_buckets(region: &str) -> Vec<String> {
-    names(seed_agent_bucket_list(region))
-}
-
-fn names(buckets: Vec<AgentBucket>) -> Vec<String> {
-    buckets.into_iter().map(|b| b.name).collect()
 }
 
 /// Whether the bucket names for `region` are documented.
@@ -558,16 +571,20 @@ pub mod limits {
 mod tests {
     use super::*;
 
+    fn names(buckets: Vec<AgentBucket>) -> Vec<String> {
+        buckets.into_iter().map(|b| b.name).collect()
+    }
+
     #[test]
     fn exceptions_replace_the_default_buckets() {
-        let af = current_agent_buckets("af-south-1");
+        let af = names(current_agent_buckets("af-south-1"));
         assert!(af.contains(&"aws-ssm-distributor-file-af-south-1".to_string()));
         assert!(!af.iter().any(|b| b.contains("birdwatcher")));
         assert!(af.contains(&"patch-baseline-snapshot-af-south-1-tbxdb5b9".to_string()));
-        let me = current_agent_buckets("me-south-1");
+        let me = names(current_agent_buckets("me-south-1"));
         assert!(me.contains(&"patch-baseline-snapshot-me-south-1-uduvl7q8".to_string()));
         assert!(me.contains(&"me-south-1-birdwatcher-prod".to_string()));
-        let use2 = current_agent_buckets("us-east-2");
+        let use2 = names(current_agent_buckets("us-east-2"));
         assert_eq!(use2.len(), 9);
         assert!(use2.contains(&"patch-baseline-snapshot-us-east-2".to_string()));
     }
@@ -575,7 +592,7 @@ mod tests {
     #[test]
     fn current_buckets_add_the_patch_manager_buckets_of_aws_facts_2a() {
         assert_eq!(
-            current_agent_buckets("us-east-2"),
+            names(current_agent_buckets("us-east-2")),
             [
                 "aws-ssm-us-east-2",
                 "aws-windows-downloads-us-east-2",
@@ -589,14 +606,14 @@ mod tests {
             ]
         );
         // AWS-RunPatchBaseline reads from the Patch Manager bucket here; aws-ssm stays.
-        let af = current_agent_buckets("af-south-1");
+        let af = names(current_agent_buckets("af-south-1"));
         assert!(af.contains(&"aws-ssm-af-south-1".to_string()));
         assert!(af.contains(&"aws-patch-manager-af-south-1-bdd5f65a9".to_string()));
     }
 
     #[test]
     fn me_south_1_names_the_patch_manager_bucket_instead_of_aws_ssm() {
-        let me = current_agent_bucket_list("me-south-1");
+        let me = current_agent_buckets("me-south-1");
         let names: Vec<&str> = me.iter().map(|b| b.name.as_str()).collect();
         assert!(!names.contains(&"aws-ssm-me-south-1"), "{names:?}");
         let pm = "aws-patch-manager-me-south-1-a53fc9dce";
@@ -608,11 +625,34 @@ mod tests {
     }
 
     #[test]
+    fn the_patch_baseline_payload_is_named_where_it_is_read() {
+        let payload = |region: &str| -> Vec<String> {
+            current_agent_buckets(region)
+                .into_iter()
+                .filter(|b| b.purpose.contains("AWS-RunPatchBaseline"))
+                .map(|b| b.name)
+                .collect()
+        };
+        assert_eq!(payload("us-east-1"), ["aws-ssm-us-east-1"]);
+        assert_eq!(
+            payload("ap-northeast-3"),
+            ["aws-patch-manager-ap-northeast-3-67373598a"]
+        );
+        assert_eq!(
+            payload("me-south-1"),
+            ["aws-patch-manager-me-south-1-a53fc9dce"]
+        );
+        for r in RUN_PATCH_BASELINE_FROM_PATCH_MANAGER {
+            assert!(patch_manager_suffix(r).is_some(), "{r}");
+        }
+    }
+
+    #[test]
     fn every_bucket_has_a_purpose_and_a_dated_source() {
         for region in AWS_REGIONS {
-            for b in current_agent_bucket_list(region)
+            for b in current_agent_buckets(region)
                 .iter()
-                .chain(&seed_agent_bucket_list(region))
+                .chain(&seed_agent_buckets(region))
             {
                 assert!(!b.purpose.is_empty(), "{}", b.name);
                 assert!(!b.source.date.is_empty() && !b.source.doc.is_empty());
@@ -623,13 +663,13 @@ mod tests {
                 );
             }
         }
-        let use1 = current_agent_bucket_list("us-east-1");
+        let use1 = current_agent_buckets("us-east-1");
         let pm = use1
             .iter()
             .find(|b| b.name.starts_with("aws-patch-manager"))
             .unwrap();
         assert_eq!(pm.source, &PATCHING_BUCKETS_PAGE);
-        assert_eq!(seed_agent_bucket_list("us-east-1")[0].source, &SEED_PAGE);
+        assert_eq!(seed_agent_buckets("us-east-1")[0].source, &SEED_PAGE);
     }
 
     #[test]
@@ -696,7 +736,7 @@ mod tests {
     #[test]
     fn seed_buckets_are_the_six_of_the_page() {
         assert_eq!(
-            seed_agent_buckets("us-east-2"),
+            names(seed_agent_buckets("us-east-2")),
             [
                 "aws-ssm-us-east-2",
                 "aws-windows-downloads-us-east-2",

@@ -19,6 +19,7 @@ mod statements;
 use serde::Serialize;
 
 use crate::diag::RuleError;
+use crate::refdata::Citation;
 use crate::spec::{self, PartitionName, Spec};
 
 pub use names::identifier_stem;
@@ -63,8 +64,20 @@ pub struct Profile {
     pub custom_policies: Vec<CustomPolicy>,
     pub instance_profile: Option<InstanceProfile>,
     pub tags: Vec<Tag>,
+    /// What each AWS-owned bucket the profile grants is for, and the dated AWS page
+    /// that says so, by resource, for `explain`.
+    pub resource_notes: Vec<ResourceNote>,
     /// Things the user should know: unconfirmed facts, risky choices.
     pub warnings: Vec<String>,
+}
+
+/// Why a resource of a statement is granted, and where AWS documents it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ResourceNote {
+    /// The resource as the statement grants it (`arn:aws:s3:::aws-ssm-us-east-1/*`).
+    pub resource: String,
+    pub purpose: &'static str,
+    pub source: &'static Citation,
 }
 
 /// What a profile's role is for. The model's own, so that backends need not read

@@ -11,7 +11,7 @@ use super::split::split_policy;
 use super::statements::{
     managed_policies, s3_statements, session_manager_statements, trust_statement,
 };
-use super::{Ctx, CustomPolicy, InstanceProfile, Kind, Profile, Role, RoleRef};
+use super::{Ctx, CustomPolicy, InstanceProfile, Kind, Profile, ResourceNote, Role, RoleRef};
 use crate::diag::RuleError;
 use crate::refdata::{self, Partition, limits};
 use crate::spec::{ProfileSpec, SessionManagerSpec};
@@ -38,8 +38,17 @@ pub(super) fn build(p: &ProfileSpec, ctx: &Ctx) -> Result<Profile, RuleError> {
     };
     let managed_policies = managed_policies(p, partition, ctx, &mut warnings)?;
     let mut custom_policies = Vec::new();
+    let mut resource_notes = Vec::new();
     if p.s3.is_some() {
-        custom_policies.extend(s3_policies(p, &id, partition, &path, ctx, &mut warnings)?);
+        custom_policies.extend(s3_policies(
+            p,
+            &id,
+            partition,
+            &path,
+            ctx,
+            &mut warnings,
+            &mut resource_notes,
+        )?);
     }
     if let Some(sm) = &p.session_manager {
         custom_policies.extend(session_manager_policies(
@@ -75,6 +84,7 @@ pub(super) fn build(p: &ProfileSpec, ctx: &Ctx) -> Result<Profile, RuleError> {
         custom_policies,
         instance_profile,
         tags,
+        resource_notes,
         warnings,
     })
 }
@@ -142,6 +152,7 @@ fn s3_policies(
     path: &Option<String>,
     ctx: &Ctx,
     warnings: &mut Vec<String>,
+    notes: &mut Vec<ResourceNote>,
 ) -> Result<Vec<CustomPolicy>, RuleError> {
     let name = match p.s3.as_ref().and_then(|s3| s3.policy_name.as_ref()) {
         Some(n) => n.clone(),
@@ -154,7 +165,7 @@ fn s3_policies(
         "a policy name",
         limits::POLICY_NAME_MAX,
     )?;
-    let statements = s3_statements(p, partition, ctx, warnings)?;
+    let statements = s3_statements(p, partition, ctx, warnings, notes)?;
     if statements.is_empty() {
         return Err(ctx.err(
             "s3",

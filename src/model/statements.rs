@@ -7,7 +7,9 @@ use super::rules::{
     check_account_id, check_bucket_name, check_kms_key_arn, check_policy_arn, check_region,
     object_pattern,
 };
-use super::{Condition, Ctx, Kind, ManagedPolicy, Part, Statement, Text, TrustStatement};
+use super::{
+    Condition, Ctx, Kind, ManagedPolicy, Part, ResourceNote, Statement, Text, TrustStatement,
+};
 use crate::diag::RuleError;
 use crate::refdata::{self, Confirmed, Partition};
 use crate::spec::{AgentBuckets, PartitionName, ProfileSpec, SessionManagerSpec};
@@ -174,12 +176,14 @@ pub(super) fn managed_policies(
     Ok(out)
 }
 
-/// Case 1 (VPC endpoint) and case 2 (own buckets) of the seed page.
+/// Case 1 (VPC endpoint) and case 2 (own buckets) of the seed page; `notes` gets
+/// what each AWS-owned bucket is for.
 pub(super) fn s3_statements(
     p: &ProfileSpec,
     partition: Partition,
     ctx: &Ctx,
     warnings: &mut Vec<String>,
+    notes: &mut Vec<ResourceNote>,
 ) -> Result<Vec<Statement>, RuleError> {
     let s3 = p.s3.as_ref().expect("called only with an s3 section");
     let arn = |resource: &str| format!("arn:{}:s3:::{resource}", partition.arn_id);
@@ -210,10 +214,19 @@ pub(super) fn s3_statements(
             AgentBuckets::Current => refdata::current_agent_buckets(region),
             AgentBuckets::Seed => refdata::seed_agent_buckets(region),
         };
+        let resources: Vec<String> = buckets
+            .iter()
+            .map(|b| arn(&format!("{}/*", b.name)))
+            .collect();
+        notes.extend(buckets.iter().zip(&resources).map(|(b, r)| ResourceNote {
+            resource: r.clone(),
+            purpose: b.purpose,
+            source: b.source,
+        }));
         statements.push(Statement {
             sid: format!("SsmAgentBuckets{}", camel(region)),
             actions: vec!["s3:GetObject".into()],
-            resources: buckets.iter().map(|b| arn(&format!("{b}/*"))).collect(),
+            resources,
             purpose: format!(
                 "case 1, VPC endpoint: the AWS-owned buckets SSM Agent reads in {region}"
             ),
