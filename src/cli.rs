@@ -288,6 +288,9 @@ fn build(args: &BuildArgs) -> Result<i32, Error> {
     for line in model.warning_lines(&source.name) {
         eprintln!("warning: {line}");
     }
+    for note in output.notes(&text) {
+        eprintln!("warning: {}: {note}", source.name);
+    }
     match &args.output {
         Some(path) => {
             crate::atomic::write_file(Path::new(path), text.as_bytes()).map_err(|error| {

@@ -71,10 +71,17 @@ pub fn plan(specs: &[String], out_dir: &Path, targets: &[&str]) -> Result<Plan, 
         let model = crate::load(&source)?;
         let mut refused = Vec::new();
         let mut accepted = Vec::new();
+        let mut notes = Vec::new();
         for &output in &outputs {
             match output.generate(&model, &source.name, RenderOptions::default()) {
                 Ok(contents) => {
                     let relative = output.out_dir_path(&stem);
+                    notes.extend(
+                        output
+                            .notes(&contents)
+                            .into_iter()
+                            .map(|n| format!("{}: {relative}: {n}", source.name)),
+                    );
                     plan.files.push(PlannedFile {
                         path: out_dir.join(&relative),
                         relative,
@@ -105,6 +112,7 @@ pub fn plan(specs: &[String], out_dir: &Path, targets: &[&str]) -> Result<Plan, 
             });
         }
         plan.warnings.extend(model.warning_lines(&source.name));
+        plan.warnings.extend(notes);
     }
     Ok(plan)
 }

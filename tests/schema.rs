@@ -103,6 +103,10 @@ const BEYOND_JSON_SCHEMA: &[(&str, &str)] = &[
         "a key written twice: the data an editor validates keeps only one",
     ),
     (
+        "cfn-too-many-outputs",
+        "CloudFormation's 200 outputs per template: a quota of one target's output, not of the spec",
+    ),
+    (
         "quota-exceeded-raised",
         "the total of managed policies, against the spec's own managed_policy_quota",
     ),

@@ -3,6 +3,7 @@
 //! renders anything.
 
 use super::RenderError;
+use super::describe::{stack_outputs, stack_resource_count};
 use crate::model::{Model, Profile, RoleRef};
 use crate::refdata::limits;
 
@@ -24,6 +25,11 @@ pub struct Capabilities {
     /// raised quota may be 25. Policies the output writes attach through their own
     /// `Roles` and do not count.
     pub managed_policy_arns_max: Option<usize>,
+    /// The whole spec becomes one CloudFormation stack, so CloudFormation's quotas
+    /// per template apply: 500 resources and 200 outputs (aws-facts.md 7, the
+    /// cloudformation-limits page). The CDK refuses more than 500 resources at synth
+    /// too; outputs over 200 fail at deploy.
+    pub one_template: bool,
 }
 
 pub const CLOUDFORMATION: Capabilities = Capabilities {
@@ -31,6 +37,7 @@ pub const CLOUDFORMATION: Capabilities = Capabilities {
     subject: "CloudFormation",
     managed_policies_on_existing_role: false,
     managed_policy_arns_max: Some(limits::CFN_MANAGED_POLICY_ARNS_MAX),
+    one_template: true,
 };
 
 /// The CDK synthesizes CloudFormation, so it inherits CloudFormation's limits.
@@ -39,6 +46,7 @@ pub const CDK: Capabilities = Capabilities {
     subject: "the CDK synthesizes CloudFormation, which",
     managed_policies_on_existing_role: false,
     managed_policy_arns_max: Some(limits::CFN_MANAGED_POLICY_ARNS_MAX),
+    one_template: true,
 };
 
 pub const TERRAFORM: Capabilities = Capabilities {
@@ -46,6 +54,7 @@ pub const TERRAFORM: Capabilities = Capabilities {
     subject: "Terraform",
     managed_policies_on_existing_role: true,
     managed_policy_arns_max: None,
+    one_template: false,
 };
 
 /// Every target, in the order a refusal looks for one that can.
@@ -58,7 +67,34 @@ impl Capabilities {
         model.profiles.iter().try_for_each(|p| {
             self.check_managed_policies(p)?;
             self.check_managed_policy_arns(p)
-        })
+        })?;
+        self.check_template_quotas(model)
+    }
+
+    fn check_template_quotas(&self, model: &Model) -> Result<(), RenderError> {
+        if !self.one_template {
+            return Ok(());
+        }
+        let resources: usize = model.profiles.iter().map(stack_resource_count).sum();
+        let outputs: usize = model.profiles.iter().map(|p| stack_outputs(p).len()).sum();
+        for (what, n, max) in [
+            ("resources", resources, limits::CFN_RESOURCES_MAX),
+            ("outputs", outputs, limits::CFN_OUTPUTS_MAX),
+        ] {
+            if n > max {
+                let other = ALL
+                    .iter()
+                    .find(|c| !c.one_template)
+                    .map(|c| format!(", or use `--target {}`, which has no such quota", c.target))
+                    .unwrap_or_default();
+                return Err(self.refuse(format!(
+                    "this spec's {} profiles need {n} {what} in one stack, but {} cannot put more than {max} {what} in one template (CloudFormation quotas); split the profiles across several spec files, each of which builds a stack of its own{other}",
+                    model.profiles.len(),
+                    self.subject,
+                )));
+            }
+        }
+        Ok(())
     }
 
     fn check_managed_policy_arns(&self, p: &Profile) -> Result<(), RenderError> {
@@ -143,6 +179,61 @@ mod tests {
         assert!(message.contains("this profile attaches 21; use `--target terraform`, which can"));
         assert!(CDK.check(&arns(21)).is_err());
         assert_eq!(TERRAFORM.check(&arns(25)), Ok(()));
+    }
+
+    fn load(spec: &str) -> Model {
+        crate::load(&crate::source::Source::new("spec.yaml", spec)).expect("valid spec")
+    }
+
+    /// `n` instance profiles (2 resources and 3 outputs each), or S3 policies for
+    /// existing hybrid roles (1 resource and no output each).
+    fn profiles(n: usize, policies_only: bool) -> Model {
+        let mut spec = String::from("version: 1\nprofiles:\n");
+        for i in 0..n {
+            spec.push_str(&format!("  - name: p{i}\n"));
+            if policies_only {
+                spec.push_str(&format!(
+                    "    kind: hybrid-service-role\n    existing_role: r{i}\n    managed_policies: {{core: false}}\n    s3: {{buckets: [{{name: my-bucket}}]}}\n"
+                ));
+            }
+        }
+        load(&spec)
+    }
+
+    #[test]
+    fn one_template_holds_500_resources_and_200_outputs() {
+        assert_eq!(CLOUDFORMATION.check(&profiles(66, false)), Ok(()));
+        let Err(RenderError::Refused { message, .. }) = CLOUDFORMATION.check(&profiles(67, false))
+        else {
+            panic!("201 outputs are refused");
+        };
+        assert_eq!(
+            message,
+            "this spec's 67 profiles need 201 outputs in one stack, but CloudFormation cannot put more than 200 outputs in one template (CloudFormation quotas); split the profiles across several spec files, each of which builds a stack of its own, or use `--target terraform`, which has no such quota"
+        );
+        assert_eq!(CLOUDFORMATION.check(&profiles(500, true)), Ok(()));
+        let Err(RenderError::Refused { message, .. }) = CDK.check(&profiles(501, true)) else {
+            panic!("501 resources are refused");
+        };
+        assert!(message.starts_with("this spec's 501 profiles need 501 resources in one stack, but the CDK synthesizes CloudFormation, which cannot put more than 500 resources"), "{message}");
+        assert_eq!(TERRAFORM.check(&profiles(501, true)), Ok(()));
+    }
+
+    #[test]
+    fn the_counts_are_the_template_s() {
+        for spec in [
+            include_str!("../../fixtures/multi-profile/spec.yaml"),
+            include_str!("../../fixtures/large-policy/spec.yaml"),
+            include_str!("../../fixtures/existing-role/spec.yaml"),
+            include_str!("../../fixtures/session-manager/spec.yaml"),
+        ] {
+            let model = load(spec);
+            let t = crate::backend::cloudformation::template(&model).expect("renders");
+            let resources: usize = model.profiles.iter().map(stack_resource_count).sum();
+            let outputs: usize = model.profiles.iter().map(|p| stack_outputs(p).len()).sum();
+            assert_eq!(t["Resources"].as_object().unwrap().len(), resources);
+            assert_eq!(t["Outputs"].as_object().unwrap().len(), outputs);
+        }
     }
 
     #[test]
