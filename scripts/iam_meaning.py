@@ -17,6 +17,7 @@ Terraform resource names) is what every target can express:
                  grants: [[effect, action, resource, cond]...]}}
   policies: {name: {path, description, version, statements: [statement...]}}
   instance_profiles: {name: {role, path}}
+  service_settings: {setting ID: {value, after: [role...]}}   (Default Host Management)
   outputs: [[description, value]...]
 Statements keep their Sid and their order (every target spells both); within one,
 Action/Resource/Principal lists are sets, and a single value equals a list of one.
@@ -25,7 +26,10 @@ An empty description equals none, an absent path is "/", an absent
 max_session_duration is 3600. Pseudo parameters: AWS::Partition -> the partition,
 AWS::AccountId -> ${ACCOUNT}, AWS::Region -> ${REGION}, AWS::URLSuffix -> the
 partition's DNS suffix. A role the file does not define but attaches a policy to is
-"external" (its other facts are null).
+"external" (its other facts are null). A service setting is keyed by its ID
+(CloudFormation's SettingId; Terraform's setting_id is the setting's ARN in the
+deploying account and region, reduced to the ID); `after` names the roles it is
+ordered after (DependsOn, depends_on).
 
 --whole-template (CloudFormation only: our template against CDK's synth output) adds
 what only a template carries: "template": {description, outputs by logical key,
@@ -38,7 +42,7 @@ AWS::IAM::InstanceProfile has no Tags), output names across targets, comments.
 
 --self-test (with --compare): each CloudFormation OTHER is also mutated, one change
 at a time (a trust principal, Sid and condition, a role tag value, a policy's Sid and
-grant), and every mutant must differ from BASE, so a comparison blind to such a
+grant, a service setting's value), and every mutant must differ from BASE, so a comparison blind to such a
 change fails instead of passing.
 
 Add a target by writing a reducer: a function (path, partition) -> Model that calls
@@ -115,6 +119,7 @@ class Model:
         self.roles: dict[str, dict] = {}
         self.policies: dict[str, dict] = {}
         self.profiles: dict[str, dict] = {}
+        self.settings: dict[str, dict] = {}
         self.outputs: list = []
         self.template: dict | None = None  # --whole-template facts (CloudFormation only)
 
@@ -174,6 +179,13 @@ class Model:
             raise MeaningError(f"instance profile name is not a literal string: {name!r}")
         self.profiles[name] = {"role": role, "path": path or "/"}
 
+    def add_service_setting(self, setting_id, value, after):
+        if not isinstance(setting_id, str) or not isinstance(value, str):
+            raise MeaningError(f"service setting is not literal: {setting_id!r} = {value!r}")
+        if setting_id in self.settings:
+            raise MeaningError(f"two service settings {setting_id}")
+        self.settings[setting_id] = {"value": value, "after": sorted(after)}
+
     def add_output(self, description, value):
         self.outputs.append([description or None, value])
 
@@ -186,6 +198,7 @@ class Model:
         out = {"roles": roles,
                "policies": {n: {k: v for k, v in p.items() if k != "doc"} for n, p in sorted(self.policies.items())},
                "instance_profiles": dict(sorted(self.profiles.items())),
+               "service_settings": dict(sorted(self.settings.items())),
                "outputs": sorted(self.outputs, key=canon)}
         if not outputs:
             del out["outputs"]
@@ -276,7 +289,8 @@ class CfnResolver:
         return {k: self.v(e) for k, e in x.items()}
 
 
-IAM_TYPES = {"AWS::IAM::Role", "AWS::IAM::ManagedPolicy", "AWS::IAM::Policy", "AWS::IAM::InstanceProfile"}
+IAM_TYPES = {"AWS::IAM::Role", "AWS::IAM::ManagedPolicy", "AWS::IAM::Policy", "AWS::IAM::InstanceProfile",
+             "AWS::SSM::ServiceSetting"}
 
 
 def reduce_cloudformation(path: Path, partition: str) -> Model:
@@ -326,6 +340,9 @@ def reduce_template(t: dict, partition: str) -> Model:
             doc = r.v(p["PolicyDocument"])
             for role in r.v(as_list(p.get("Roles"))):
                 m.add_inline_policy(role, r.v(p["PolicyName"]), doc)
+        elif x.get("Type") == "AWS::SSM::ServiceSetting":
+            after = [r.ref(d) for d in as_list(x.get("DependsOn")) if res.get(d, {}).get("Type") == "AWS::IAM::Role"]
+            m.add_service_setting(r.v(p.get("SettingId")), r.v(p.get("SettingValue")), after)
         elif x.get("Type") == "AWS::IAM::InstanceProfile":
             roles = r.v(as_list(p.get("Roles")))
             if len(roles) != 1:
@@ -520,6 +537,18 @@ def reduce_terraform(path: Path, partition: str) -> Model:
             m.add_instance_profile(r.v(b["name"]), r.v(b["role"]), r.v(b.get("path")))
         elif t == "aws_iam_policy_attachment":
             raise MeaningError(f"aws_iam_policy_attachment.{n} is not supported (exclusive attachment)")
+        elif t == "aws_ssm_service_setting":
+            arn = r.v(b["setting_id"])
+            prefix = f"arn:{partition}:ssm:{REGION}:{ACCOUNT}:servicesetting"
+            if not (isinstance(arn, str) and arn.startswith(prefix + "/")):
+                raise MeaningError(f"aws_ssm_service_setting.{n}: {arn!r} is not a setting of the deploying account and region")
+            after = []
+            for d in as_list(b.get("depends_on")):
+                address = d[2:-1] if d.startswith("${") and d.endswith("}") else d  # HCL reads `x.y` as "${x.y}"
+                typ, _, name = address.partition(".")
+                if typ == "aws_iam_role":
+                    after.append(r.v(r.res[(typ, name)]["name"]))
+            m.add_service_setting(arn[len(prefix):], r.v(b["setting_value"]), after)
     for chunk in as_list(doc.get("output", [])):
         for n, b in chunk.items():
             b = as_list(b)[0]
@@ -558,7 +587,7 @@ def dump(m: dict) -> str:
 def mutants(template: dict):
     """(what, template) pairs, each differing from `template` in one IAM fact that
     every mode compares: a trust principal, Sid and condition, a role tag value, a
-    policy's Sid and grant."""
+    policy's Sid and grant, a service setting's value."""
     def changed(lid, edit):
         m = json.loads(json.dumps(template))
         edit(m["Resources"][lid]["Properties"])
@@ -576,10 +605,14 @@ def mutants(template: dict):
                 yield f"{lid}: trust condition", changed(lid, lambda p: trust(p).pop("Condition"))
             if props.get("Tags"):
                 yield f"{lid}: tag value", changed(lid, lambda p: p["Tags"][0].update(Value="changed"))
+        if res.get("Type") == "AWS::SSM::ServiceSetting":
+            yield f"{lid}: setting value", changed(lid, lambda p: p.update(SettingValue=p["SettingValue"] + "X"))
         if res.get("Type") == "AWS::IAM::ManagedPolicy":
             def first(p):
                 return as_list(p["PolicyDocument"]["Statement"])[0]
-            yield f"{lid}: grant", changed(lid, lambda p: first(p).update(Resource="*"))
+            # a grant on "*" cannot widen: narrow it instead
+            other = "arn:aws:s3:::changed-by-self-test/*" if as_list(first(props).get("Resource")) == ["*"] else "*"
+            yield f"{lid}: grant", changed(lid, lambda p: first(p).update(Resource=other))
             yield f"{lid}: policy Sid", changed(lid, lambda p: first(p).update(Sid="ChangedSid"))
 
 

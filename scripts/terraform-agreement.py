@@ -43,6 +43,14 @@ def hcl_to_locals(text: str) -> str:
         m = re.match(r'^output "([a-z0-9_]+)" \{$', line)
         if m:
             line = f'"output.{m[1]}" = {{'
+        # a nested block (`auto_deployment {`) reads as an object, as in Terraform JSON
+        line = re.sub(r"^(\s+)([a-z_]+) \{$", r"\1\2 = {", line)
+        # meta-arguments name addresses and attributes bare; JSON spells them as strings
+        m = re.match(r"^(\s+)(depends_on|ignore_changes) = \[(.*)\]$", line)
+        if m:
+            prefix = "REF:" if m[2] == "depends_on" else ""
+            names = [n.strip() for n in m[3].split(",") if n.strip()]
+            line = f'{m[1]}{m[2]} = [{", ".join(json.dumps(prefix + n) for n in names)}]'
         if not line.lstrip().startswith("#"):
             line = re.sub(r"(?<![\w.$\"])(" + REF + r")", r'"REF:\1"', line)
         out.append(line)
@@ -62,6 +70,9 @@ def json_to_locals(doc: dict) -> dict:
     everything = {}
     for typ, named in doc.get("resource", {}).items():
         for name, body in named.items():
+            body = dict(body)
+            if "depends_on" in body:
+                body["depends_on"] = ["REF:" + d for d in body["depends_on"]]
             everything[f"resource.{typ}.{name}"] = refs(body)
     for name, body in doc.get("output", {}).items():
         everything[f"output.{name}"] = refs(body)

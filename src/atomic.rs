@@ -20,11 +20,16 @@ pub fn write_file(path: &Path, contents: &[u8]) -> std::io::Result<()> {
 
 /// Writes `contents` to `path` atomically, failing with `AlreadyExists` when anything
 /// is there: the file appears whole or not at all, and is never replaced.
+/// Missing parent folders are created (and removed again when nothing is written).
 pub fn create_new(path: &Path, contents: &[u8]) -> std::io::Result<()> {
     let mut t = Transaction::default();
+    if let Some(dir) = parent(path) {
+        t.create_dirs(dir)?;
+    }
     let tmp = t.temp_beside(path, contents)?;
-    t.staged.clear();
-    tmp.persist_noclobber(path).map(|_| ()).map_err(|e| e.error)
+    tmp.persist_noclobber(path).map_err(|e| e.error)?;
+    t.created_dirs.clear();
+    Ok(())
 }
 
 /// Files staged beside their destinations, renamed only by `commit`. Dropped without

@@ -1,19 +1,26 @@
 //! The command line: a thin layer over the library. Exit codes: 0 success, 1 drift
-//! found by `check`, 2 anything the user must fix (bad spec, usage, unwritable file).
+//! found by `check`, 2 anything the user must fix (bad spec, usage, unwritable file,
+//! denied warnings, a message that could not be written).
+//!
+//! Everything the user reads on stderr goes through `Reporter`, which prints each
+//! diagnostic in the chosen `--message-format` and never panics on a failed write.
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use clap::builder::PossibleValuesParser;
 use clap::{CommandFactory, Parser, Subcommand};
 
 use crate::backend::{Output, RenderOptions, Selection};
-use crate::diag::Error;
+use crate::diag::{Diagnostic, Error, MessageFormat, Severity, codes};
 use crate::source::Source;
 
 pub const EXIT_OK: i32 = 0;
 pub const EXIT_DRIFT: i32 = 1;
 pub const EXIT_INVALID: i32 = 2;
+
+const BIN: &str = "ssm-profile";
 
 #[derive(Debug, Parser)]
 #[command(
@@ -21,13 +28,55 @@ pub const EXIT_INVALID: i32 = 2;
     version,
     about = "Compiles a spec into IaC for the AWS Systems Manager EC2 instance profile",
     after_help = "Exit status: 0 success; 1 `check` found drifted or missing files; 2 anything to fix \
-(invalid spec, a target that refuses it, usage, unreadable or unwritable file).\n\
+(invalid spec, a target that refuses it, usage, unreadable or unwritable file, warnings with --deny-warnings).\n\
 Workflow: `ssm-profile init`, edit the spec, `ssm-profile build SPEC... --out-dir DIR`, \
 commit spec and DIR, gate merges on `ssm-profile check SPEC... --out-dir DIR`."
 )]
 pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// Options every subcommand takes, before or after its name.
+#[derive(Debug, clap::Args)]
+pub struct GlobalArgs {
+    /// How errors and warnings are printed on stderr: human (with the line and a
+    /// caret), json (one object per line: severity, code, message, file, line,
+    /// column, path) or github (GitHub Actions annotations on the spec's line).
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        default_value_t = MessageFormat::Human,
+        value_name = "FORMAT"
+    )]
+    pub message_format: MessageFormat,
+    /// Print no warnings and no progress lines; errors are still printed.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+    /// Warnings fail the command with exit status 2, before anything is written
+    /// (for CI).
+    #[arg(long, global = true)]
+    pub deny_warnings: bool,
+    /// Colour `error:`, `warning:` and check's diff: auto (only on a terminal, never
+    /// when NO_COLOR is set, always when CLICOLOR_FORCE is set), always, never.
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        default_value_t = ColorChoice::Auto,
+        value_name = "WHEN"
+    )]
+    pub color: ColorChoice,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
 }
 
 #[derive(Debug, Subcommand)]
@@ -46,8 +95,8 @@ pub enum Command {
     Init(InitArgs),
     /// Print a shell completion script.
     Completions(CompletionsArgs),
-    /// Print the manual page (roff).
-    Man,
+    /// Print a manual page (roff): the program's, or a subcommand's.
+    Man(ManArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -73,8 +122,19 @@ pub struct BuildArgs {
     /// use as a module (the root module pins the provider).
     #[arg(long, conflicts_with = "out_dir")]
     pub no_provider_block: bool,
-    /// Write to this file (atomically) instead of standard output.
-    #[arg(short = 'o', long = "output", conflicts_with = "out_dir")]
+    /// terraform only: `module` writes each spec as a module folder (versions.tf,
+    /// variables.tf, main.tf, outputs.tf, README.md, examples/) under --out-dir,
+    /// instead of the default tree.
+    #[arg(long, value_parser = layouts(), value_name = "LAYOUT")]
+    pub layout: Option<String>,
+    /// Write to this file (atomically, creating missing folders) instead of
+    /// standard output; `-` is standard output.
+    #[arg(
+        short = 'o',
+        long = "output",
+        value_name = "FILE",
+        conflicts_with = "out_dir"
+    )]
     pub output: Option<String>,
     /// Write every output of every spec into this tree (see docs/workflow.md).
     #[arg(long, value_name = "DIR")]
@@ -92,6 +152,9 @@ pub struct CheckArgs {
     /// Only these targets, as given to `build` (repeatable; default all).
     #[arg(long, value_parser = targets())]
     pub target: Vec<String>,
+    /// The layout given to `build` (`module` for Terraform module folders).
+    #[arg(long, value_parser = layouts(), value_name = "LAYOUT")]
+    pub layout: Option<String>,
     /// The specs given are all there are: a file in the tree's target folders that
     /// none of them generates (left by a removed or renamed spec) is drift too.
     #[arg(long)]
@@ -101,20 +164,43 @@ pub struct CheckArgs {
 #[derive(Debug, clap::Args)]
 pub struct ExplainArgs {
     /// The spec file (YAML or JSON); `-` reads standard input.
+    #[arg(value_name = "SPEC")]
     pub spec: String,
+    /// text (for people) or json (for tools that review grants; see docs/workflow.md).
+    #[arg(long, value_enum, default_value_t = ExplainFormat::Text)]
+    pub format: ExplainFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExplainFormat {
+    Text,
+    Json,
 }
 
 #[derive(Debug, clap::Args)]
 pub struct InitArgs {
-    /// Where to write the starter spec.
-    #[arg(default_value = "ssm-profile.yaml")]
+    /// Where to write the starter spec (missing folders are created).
+    #[arg(default_value = "ssm-profile.yaml", value_name = "PATH")]
     pub path: PathBuf,
 }
 
 #[derive(Debug, clap::Args)]
 pub struct CompletionsArgs {
+    /// The shell to print the script for.
     #[arg(value_enum)]
     pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ManArgs {
+    /// The subcommand whose page to print (`ssm-profile-build(1)`, ...); without it,
+    /// the page of ssm-profile itself.
+    #[arg(value_name = "COMMAND", value_parser = PossibleValuesParser::new(subcommand_names()))]
+    pub command: Option<String>,
+    /// Write every page (ssm-profile.1 and one per subcommand) into this folder
+    /// instead of printing one.
+    #[arg(long, value_name = "DIR", conflicts_with = "command")]
+    pub out_dir: Option<PathBuf>,
 }
 
 // The values of --target, --format and --language come from the output table, so a
@@ -131,77 +217,336 @@ fn languages() -> PossibleValuesParser {
     PossibleValuesParser::new(Output::all_languages())
 }
 
+fn layouts() -> PossibleValuesParser {
+    PossibleValuesParser::new(Output::all_layouts())
+}
+
+/// Standard output and error as they were when the process started: Rust's runtime
+/// reopens a closed one on /dev/null before `main`, which would make `>&-` a silent
+/// success. `note_closed_streams` runs before that (from main.rs).
+static CLOSED_AT_START: [AtomicBool; 3] = [
+    AtomicBool::new(false),
+    AtomicBool::new(false),
+    AtomicBool::new(false),
+];
+
+/// Records which of the standard streams are closed. Called by the binary before
+/// Rust's runtime starts (it reopens them), and harmless to call again.
+#[cfg(unix)]
+pub fn note_closed_streams() {
+    use std::os::fd::BorrowedFd;
+    for (fd, closed) in CLOSED_AT_START.iter().enumerate() {
+        // SAFETY: the borrowed descriptor is used only for one fcntl(F_DUPFD_CLOEXEC),
+        // which fails with EBADF when the descriptor is closed; nothing else runs
+        // yet (no other thread exists before main), and the duplicate is closed at
+        // once.
+        let open = unsafe { BorrowedFd::borrow_raw(fd as i32) }
+            .try_clone_to_owned()
+            .is_ok();
+        closed.store(!open, Ordering::Relaxed);
+    }
+}
+
+#[cfg(not(unix))]
+pub fn note_closed_streams() {}
+
+fn closed_at_start(fd: usize) -> bool {
+    CLOSED_AT_START[fd].load(Ordering::Relaxed)
+}
+
+/// Whether to colour text written to a stream: `--color`, then NO_COLOR (set and
+/// not empty: never), CLICOLOR_FORCE (set, not empty and not `0`: always), then
+/// whether the stream is a terminal (and TERM is not `dumb`).
+pub fn use_color(
+    choice: ColorChoice,
+    is_terminal: bool,
+    env: impl Fn(&str) -> Option<std::ffi::OsString>,
+) -> bool {
+    let set = |name: &str| env(name).is_some_and(|v| !v.is_empty());
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto if set("NO_COLOR") => false,
+        ColorChoice::Auto if set("CLICOLOR_FORCE") && env("CLICOLOR_FORCE").unwrap() != "0" => true,
+        ColorChoice::Auto => is_terminal && env("TERM").is_none_or(|t| t != "dumb"),
+    }
+}
+
+fn env_var(name: &str) -> Option<std::ffi::OsString> {
+    std::env::var_os(name)
+}
+
+/// Prints diagnostics and progress lines on stderr and counts the warnings.
+pub struct Reporter {
+    format: MessageFormat,
+    color: bool,
+    quiet: bool,
+    deny_warnings: bool,
+    warnings: usize,
+    /// A write to stderr failed: the command must not exit 0.
+    failed: bool,
+}
+
+impl Reporter {
+    pub fn new(global: &GlobalArgs) -> Reporter {
+        Reporter {
+            format: global.message_format,
+            color: use_color(global.color, std::io::stderr().is_terminal(), env_var),
+            quiet: global.quiet,
+            deny_warnings: global.deny_warnings,
+            warnings: 0,
+            failed: false,
+        }
+    }
+
+    fn write(&mut self, text: &str) {
+        if closed_at_start(2) {
+            self.failed = true;
+            return;
+        }
+        let mut stderr = std::io::stderr().lock();
+        if let Err(e) = stderr
+            .write_all(text.as_bytes())
+            .and_then(|()| stderr.flush())
+            && e.kind() != std::io::ErrorKind::BrokenPipe
+        {
+            self.failed = true;
+        }
+    }
+
+    /// Prints a diagnostic; warnings are counted, and left out under --quiet (unless
+    /// --deny-warnings makes them fail the command).
+    pub fn emit(&mut self, d: &Diagnostic) {
+        if d.severity == Severity::Warning {
+            self.warnings += 1;
+            if self.quiet && !self.deny_warnings {
+                return;
+            }
+        }
+        let text = d.render(self.format, self.color);
+        self.write(&text);
+    }
+
+    /// A progress line for people (`wrote ...`): not under --quiet, and not in the
+    /// json format, whose stderr holds only diagnostics.
+    pub fn note(&mut self, line: &str) {
+        if self.quiet || self.format == MessageFormat::Json {
+            return;
+        }
+        let text = format!("{}\n", crate::diag::terminal_safe(line));
+        self.write(&text);
+    }
+
+    /// `Err` when --deny-warnings is given and warnings were reported: call it after
+    /// the warnings and before anything is written.
+    pub fn deny_warnings(&self) -> Result<(), Error> {
+        if self.deny_warnings && self.warnings > 0 {
+            return Err(Error::WarningsDenied(self.warnings));
+        }
+        Ok(())
+    }
+
+    /// The exit code: the command's, or 2 when stderr could not be written.
+    pub fn finish(&self, code: i32) -> i32 {
+        if self.failed { EXIT_INVALID } else { code }
+    }
+}
+
 /// Runs the program and returns its exit code.
 pub fn run() -> i32 {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
             // Help and version are successes; usage errors exit with 2.
-            let _ = e.print();
-            return if e.use_stderr() {
+            let printed = e.print();
+            let code = if e.use_stderr() {
                 EXIT_INVALID
             } else {
                 EXIT_OK
             };
+            let closed = if e.use_stderr() { 2 } else { 1 };
+            return if printed.is_err() || closed_at_start(closed) {
+                EXIT_INVALID
+            } else {
+                code
+            };
         }
     };
+    let mut reporter = Reporter::new(&cli.global);
+    let code = match dispatch(cli, &mut reporter) {
+        Ok(code) => code,
+        Err(e) => {
+            for d in e.diagnostics() {
+                reporter.emit(&d);
+            }
+            EXIT_INVALID
+        }
+    };
+    reporter.finish(code)
+}
+
+fn dispatch(cli: Cli, r: &mut Reporter) -> Result<i32, Error> {
     match cli.command {
-        Command::Build(args) => report(build(&args)),
-        Command::Check(args) => report(check(&args)),
-        Command::Explain(args) => report(explain(&args)),
-        Command::Schema => report(print(&crate::schema::schema_text())),
-        Command::Init(args) => report(init(&args)),
-        Command::Completions(args) => {
-            let mut out = Vec::new();
-            clap_complete::generate(args.shell, &mut Cli::command(), "ssm-profile", &mut out);
-            report(print(&String::from_utf8_lossy(&out)))
-        }
-        Command::Man => {
-            let mut out = Vec::new();
-            let written = clap_mangen::Man::new(Cli::command()).render(&mut out);
-            report(
-                written
-                    .map_err(|error| Error::Io {
-                        path: "<man page>".into(),
-                        error,
-                    })
-                    .and_then(|()| print(&String::from_utf8_lossy(&out))),
-            )
-        }
+        Command::Build(args) => build(&args, r),
+        Command::Check(args) => check(&args, &cli.global, r),
+        Command::Explain(args) => explain(&args),
+        Command::Schema => print(&crate::schema::schema_text()),
+        Command::Init(args) => init(&args, r),
+        Command::Completions(args) => print(&completions(args.shell)),
+        Command::Man(args) => man(&args, r),
     }
+}
+
+/// The completion script for `shell`. clap_complete's bash script spells the
+/// subcommand states of a hyphenated program name two ways (clap-rs/clap#6421):
+/// the loop sets `ssm__profile__subcmd__build`, the arms match
+/// `ssm__subcmd__profile__subcmd__build`, so no subcommand option completed. The
+/// arms are rewritten to the loop's spelling (a no-op once clap_complete is fixed).
+pub fn completions(shell: clap_complete::Shell) -> String {
+    let mut out = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), BIN, &mut out);
+    let script = String::from_utf8_lossy(&out).into_owned();
+    if shell != clap_complete::Shell::Bash {
+        return script;
+    }
+    let broken = format!("{}__subcmd__", BIN.replace('-', "__subcmd__"));
+    let fixed = format!("{}__subcmd__", BIN.replace('-', "__"));
+    script.replace(&broken, &fixed)
+}
+
+/// The names of the subcommands that have a manual page.
+fn subcommand_names() -> Vec<&'static str> {
+    vec![
+        "build",
+        "check",
+        "explain",
+        "schema",
+        "init",
+        "completions",
+        "man",
+    ]
+}
+
+/// The command tree as the manual pages see it: built (so subcommands are named
+/// `ssm-profile-build`), without the `help` subcommand, which has no page.
+fn man_command() -> clap::Command {
+    let mut cmd = Cli::command().disable_help_subcommand(true);
+    cmd.build();
+    cmd
+}
+
+/// Every manual page: (file name, roff), the program's first.
+pub fn man_pages() -> Result<Vec<(String, String)>, Error> {
+    let cmd = man_command();
+    let mut pages = vec![render_man(cmd.clone())?];
+    for sub in cmd.get_subcommands() {
+        pages.push(render_man(sub.clone())?);
+    }
+    Ok(pages)
+}
+
+fn render_man(cmd: clap::Command) -> Result<(String, String), Error> {
+    let man = clap_mangen::Man::new(cmd);
+    let mut out = Vec::new();
+    man.render(&mut out).map_err(|error| Error::Io {
+        path: "<man page>".into(),
+        error,
+    })?;
+    Ok((
+        man.get_filename(),
+        String::from_utf8_lossy(&out).into_owned(),
+    ))
+}
+
+fn man(args: &ManArgs, r: &mut Reporter) -> Result<i32, Error> {
+    let pages = man_pages()?;
+    if let Some(dir) = &args.out_dir {
+        for (name, text) in &pages {
+            let path = dir.join(name);
+            crate::atomic::write_file(&path, text.as_bytes()).map_err(|error| Error::Io {
+                path: path.display().to_string(),
+                error,
+            })?;
+        }
+        r.note(&format!(
+            "{}: {} manual pages written",
+            dir.display(),
+            pages.len()
+        ));
+        return Ok(EXIT_OK);
+    }
+    let wanted = match &args.command {
+        Some(sub) => format!("{BIN}-{sub}.1"),
+        None => format!("{BIN}.1"),
+    };
+    let (_, text) = pages
+        .iter()
+        .find(|(name, _)| *name == wanted)
+        .expect("every subcommand name has a page");
+    print(text)
 }
 
 fn target_names(targets: &[String]) -> Vec<&str> {
     targets.iter().map(String::as_str).collect()
 }
 
-fn build_tree(args: &BuildArgs, out_dir: &Path) -> Result<i32, Error> {
-    let plan = crate::workflow::plan(&args.specs, out_dir, &target_names(&args.target))?;
+fn build_tree(args: &BuildArgs, out_dir: &Path, r: &mut Reporter) -> Result<i32, Error> {
+    let plan = crate::workflow::plan_layout(
+        &args.specs,
+        out_dir,
+        &target_names(&args.target),
+        args.layout.as_deref(),
+    )?;
     for w in &plan.warnings {
-        eprintln!("warning: {w}");
+        r.emit(w);
     }
+    r.deny_warnings()?;
     let report = crate::workflow::write(&plan)?;
-    eprintln!(
+    r.note(&format!(
         "{}: {} written, {} unchanged",
         out_dir.display(),
         report.written.len(),
         report.unchanged.len()
-    );
+    ));
     Ok(EXIT_OK)
 }
 
-fn check(args: &CheckArgs) -> Result<i32, Error> {
-    let plan = crate::workflow::plan(&args.specs, &args.out_dir, &target_names(&args.target))?;
+fn check(args: &CheckArgs, global: &GlobalArgs, r: &mut Reporter) -> Result<i32, Error> {
+    let plan = crate::workflow::plan_layout(
+        &args.specs,
+        &args.out_dir,
+        &target_names(&args.target),
+        args.layout.as_deref(),
+    )?;
+    // A mistyped DIR would otherwise read as "every file missing".
+    if !args.out_dir.is_dir() {
+        let what = if args.out_dir.exists() {
+            "is not a folder"
+        } else {
+            "the folder does not exist (check the path; `ssm-profile build SPEC... --out-dir DIR` creates it)"
+        };
+        return Err(Error::Usage(format!(
+            "--out-dir {}: {what}",
+            args.out_dir.display()
+        )));
+    }
+    for w in &plan.warnings {
+        r.emit(w);
+    }
+    r.deny_warnings()?;
     let mut report = crate::workflow::check(&plan)?;
     if args.exhaustive {
         report.strays = crate::workflow::strays(&plan, &args.out_dir)?;
     }
-    let stdout = std::io::stdout();
-    let color = crate::workflow::use_color(
-        stdout.is_terminal(),
-        std::env::var_os("NO_COLOR").as_deref(),
-    );
-    print(&report.render(color))?;
+    if global.message_format != MessageFormat::Human {
+        for d in check_diagnostics(&report) {
+            r.emit(&d);
+        }
+    }
+    let color = use_color(global.color, std::io::stdout().is_terminal(), env_var);
+    if !(global.quiet && report.is_clean()) {
+        print(&report.render(color))?;
+    }
     Ok(if report.is_clean() {
         EXIT_OK
     } else {
@@ -209,51 +554,128 @@ fn check(args: &CheckArgs) -> Result<i32, Error> {
     })
 }
 
-fn explain(args: &ExplainArgs) -> Result<i32, Error> {
-    let source = Source::read(&args.spec)?;
-    let model = crate::load(&source)?;
-    print(&crate::explain::explain(&model, &source.name))
+/// One error per file `check` found wrong, for the machine-readable formats (the
+/// human report is on stdout).
+fn check_diagnostics(report: &crate::workflow::CheckReport) -> Vec<Diagnostic> {
+    use crate::workflow::FileState;
+    let mut out = Vec::new();
+    for (file, state) in &report.files {
+        let (code, what) = match state {
+            FileState::UpToDate => continue,
+            FileState::Missing => (codes::MISSING, "is missing"),
+            FileState::Drifted { .. } => (
+                codes::DRIFTED,
+                "differs from what `ssm-profile build` writes",
+            ),
+        };
+        out.push(
+            Diagnostic::error(
+                code,
+                format!(
+                    "{what} (generated from {}); run `ssm-profile build` with the same arguments and --out-dir to update it",
+                    file.spec
+                ),
+            )
+            .in_file(file.path.display().to_string()),
+        );
+    }
+    for path in &report.strays {
+        out.push(
+            Diagnostic::error(
+                codes::STRAY,
+                "no spec given generates this file; delete it if its spec is gone, or name its spec",
+            )
+            .in_file(path.display().to_string()),
+        );
+    }
+    out
 }
 
-fn init(args: &InitArgs) -> Result<i32, Error> {
+/// Reads and validates one spec, with every error it has.
+fn load(source: &Source) -> Result<crate::model::Model, Error> {
+    crate::load_all(source).map_err(Error::Specs)
+}
+
+fn explain(args: &ExplainArgs) -> Result<i32, Error> {
+    let source = Source::read(&args.spec)?;
+    let model = load(&source)?;
+    match args.format {
+        ExplainFormat::Text => print(&crate::explain::explain(&model, &source.name)),
+        ExplainFormat::Json => print(&crate::text::pretty_json(&crate::explain::explain_json(
+            &model,
+            &source.name,
+        ))),
+    }
+}
+
+fn init(args: &InitArgs, r: &mut Reporter) -> Result<i32, Error> {
     crate::workflow::init(&args.path)?;
-    eprintln!(
-        "wrote {}; next: `ssm-profile schema > spec.schema.json` for editor validation, then `ssm-profile build {} --out-dir generated`",
+    let name = crate::backend::header::shell_quote(&args.path.display().to_string());
+    r.note(&format!(
+        "wrote {}; next: `ssm-profile schema > spec.schema.json` for editor validation, then `ssm-profile build {name} --out-dir generated`",
         args.path.display(),
-        args.path.display()
-    );
+    ));
     Ok(EXIT_OK)
 }
 
-/// Writes to stdout; a closed pipe (`| head`) is the reader's choice, not an error.
+/// Writes to stdout; a closed pipe (`| head`) is the reader's choice, not an error,
+/// but a stdout that was closed from the start (`>&-`) or that fails is.
 fn print(text: &str) -> Result<i32, Error> {
+    let io = |error| Error::Io {
+        path: "<stdout>".into(),
+        error,
+    };
+    if closed_at_start(1) {
+        return Err(io(std::io::Error::new(
+            std::io::ErrorKind::BrokenPipe,
+            "standard output is closed; nothing was written (redirect it, or write a file with -o)",
+        )));
+    }
     let mut stdout = std::io::stdout().lock();
     if let Err(e) = stdout
         .write_all(text.as_bytes())
         .and_then(|()| stdout.flush())
         && e.kind() != std::io::ErrorKind::BrokenPipe
     {
-        return Err(Error::Io {
-            path: "<stdout>".into(),
-            error: e,
-        });
+        return Err(io(e));
     }
     Ok(EXIT_OK)
 }
 
-fn report(result: Result<i32, Error>) -> i32 {
-    match result {
-        Ok(code) => code,
-        Err(e) => {
-            eprintln!("error: {e}");
-            EXIT_INVALID
-        }
+/// A warning when the name given to `-o` ends in an extension that belongs to
+/// another output than the one written (`--format yaml -o x.json`): tools pick a
+/// file's reader by its extension, and Terraform reads only `*.tf` and `*.tf.json`.
+pub fn extension_warning(output: Output, file: &str) -> Option<Diagnostic> {
+    let ext = |o: Output| o.golden_name().split_once('.').map_or("", |(_, e)| e);
+    let name = Path::new(file)
+        .file_name()
+        .map(|n| n.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    let mut known: Vec<&str> = Output::all().map(ext).collect();
+    known.push("yml");
+    let found = known
+        .iter()
+        .filter(|e| name.ends_with(&format!(".{e}")))
+        .max_by_key(|e| e.len())?;
+    let own = ext(output);
+    if *found == own || (*found == "yml" && own == "yaml") {
+        return None;
     }
+    Some(
+        Diagnostic::warning(
+            codes::OUTPUT_EXTENSION,
+            format!(
+                "the file name ends in `.{found}`, but `{}` writes `.{own}`; tools choose how to read a file by its extension",
+                output.flags().join(" ")
+            ),
+        )
+        .in_file(file),
+    )
 }
 
-fn build(args: &BuildArgs) -> Result<i32, Error> {
+fn build(args: &BuildArgs, r: &mut Reporter) -> Result<i32, Error> {
     if let Some(dir) = &args.out_dir {
-        return build_tree(args, dir);
+        return build_tree(args, dir, r);
     }
     let [spec] = args.specs.as_slice() else {
         return Err(Error::Usage(
@@ -270,8 +692,15 @@ fn build(args: &BuildArgs) -> Result<i32, Error> {
         format: args.format.as_deref(),
         language: args.language.as_deref(),
         app: args.app,
+        layout: args.layout.as_deref(),
     })
     .map_err(Error::Usage)?;
+    if output.is_folder() {
+        return Err(Error::Usage(format!(
+            "`{}` writes a folder of files: give --out-dir DIR",
+            output.flags().join(" ")
+        )));
+    }
     if args.no_provider_block && target != "terraform" {
         return Err(Error::Usage(
             "`--no-provider-block` applies only to `--target terraform`".into(),
@@ -280,22 +709,29 @@ fn build(args: &BuildArgs) -> Result<i32, Error> {
     let options = RenderOptions {
         terraform_provider_block: !args.no_provider_block,
     };
+    let file = args.output.as_deref().filter(|f| *f != "-");
     let source = Source::read(spec)?;
-    let model = crate::load(&source)?;
+    let model = load(&source)?;
     let text = output
         .generate(&model, &source.name, options)
-        .map_err(|e| e.for_file(&source.name))?;
-    for line in model.warning_lines(&source.name) {
-        eprintln!("warning: {line}");
+        .map_err(|e| e.for_source(&source))?;
+    if let Some(w) = file.and_then(|f| extension_warning(output, f)) {
+        r.emit(&w);
+    }
+    for w in crate::warnings(&model, &source) {
+        r.emit(&w);
     }
     for note in output.notes(&text) {
-        eprintln!("warning: {}: {note}", source.name);
+        r.emit(
+            &Diagnostic::warning(codes::TEMPLATE_SIZE, note).in_file(file.unwrap_or(&source.name)),
+        );
     }
-    match &args.output {
+    r.deny_warnings()?;
+    match file {
         Some(path) => {
             crate::atomic::write_file(Path::new(path), text.as_bytes()).map_err(|error| {
                 Error::Io {
-                    path: path.clone(),
+                    path: path.to_string(),
                     error,
                 }
             })?
@@ -305,4 +741,81 @@ fn build(args: &BuildArgs) -> Result<i32, Error> {
         }
     }
     Ok(EXIT_OK)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::ffi::OsString;
+
+    fn env<'a>(vars: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<OsString> + 'a {
+        move |name| {
+            vars.iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| OsString::from(v))
+        }
+    }
+
+    #[test]
+    fn color_follows_the_flag_then_no_color_then_clicolor_force_then_the_terminal() {
+        use ColorChoice::*;
+        assert!(use_color(Auto, true, env(&[])));
+        assert!(!use_color(Auto, false, env(&[])));
+        assert!(!use_color(Auto, true, env(&[("NO_COLOR", "1")])));
+        assert!(use_color(Auto, true, env(&[("NO_COLOR", "")])));
+        assert!(use_color(Auto, false, env(&[("CLICOLOR_FORCE", "1")])));
+        assert!(!use_color(Auto, false, env(&[("CLICOLOR_FORCE", "0")])));
+        assert!(!use_color(
+            Auto,
+            true,
+            env(&[("NO_COLOR", "1"), ("CLICOLOR_FORCE", "1")])
+        ));
+        assert!(!use_color(Auto, true, env(&[("TERM", "dumb")])));
+        assert!(use_color(Always, false, env(&[("NO_COLOR", "1")])));
+        assert!(!use_color(Never, true, env(&[("CLICOLOR_FORCE", "1")])));
+    }
+
+    fn output(golden: &str) -> Output {
+        Output::by_golden(golden).unwrap()
+    }
+
+    #[test]
+    fn an_extension_of_another_format_is_a_warning() {
+        let warns = |golden: &str, file: &str| extension_warning(output(golden), file).is_some();
+        assert!(warns("cloudformation.yaml", "x.json"));
+        assert!(!warns("cloudformation.yaml", "x.yaml"));
+        assert!(!warns("cloudformation.yaml", "out/X.YML"));
+        assert!(!warns("cloudformation.json", "ssm.template.json"));
+        assert!(warns("cloudformation.json", "main.tf.json"));
+        assert!(warns("terraform.tf", "main.tf.json"));
+        assert!(!warns("terraform.tf", "main.tf"));
+        assert!(warns("terraform.tf.json", "main.json"));
+        assert!(!warns("terraform.tf.json", "main.tf.json"));
+        assert!(warns("cdk.py", "stack.ts"));
+        assert!(!warns("cdk-app.ts", "app.ts"));
+        // A name without a known extension is the user's choice.
+        assert!(!warns("cloudformation.json", "template"));
+        assert!(!warns("cloudformation.json", "ssm.template"));
+        let w = extension_warning(output("cloudformation.yaml"), "x.json").unwrap();
+        assert_eq!(
+            w.message,
+            "the file name ends in `.json`, but `--target cloudformation --format yaml` writes `.yaml`; tools choose how to read a file by its extension"
+        );
+    }
+
+    #[test]
+    fn every_subcommand_has_a_man_page() {
+        let pages = man_pages().unwrap();
+        let names: Vec<&str> = pages.iter().map(|(n, _)| n.as_str()).collect();
+        let mut expected = vec!["ssm-profile.1".to_string()];
+        expected.extend(
+            subcommand_names()
+                .iter()
+                .map(|s| format!("ssm-profile-{s}.1")),
+        );
+        assert_eq!(names, expected);
+        let cmd = Cli::command();
+        let listed: Vec<&str> = cmd.get_subcommands().map(|s| s.get_name()).collect();
+        assert_eq!(listed, subcommand_names());
+    }
 }

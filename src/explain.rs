@@ -1,32 +1,75 @@
 //! `explain`: what a spec grants, in plain language, profile by profile. Every
 //! sentence comes from the model (reasons and purposes are written there, beside the
 //! rule that adds the grant), so the account cannot disagree with the generated code.
+//!
+//! The text is for a terminal: every line is written through `line`, which escapes
+//! the control, bidi and zero-width characters a spec value may hold, so a
+//! description cannot add lines, clear the screen or reorder what is shown.
+//! `explain_json` gives the same account as data, for tools that review grants.
 
 use std::fmt::Write;
 
-use crate::model::{Condition, Kind, Model, Part, Profile, RoleRef, Text};
-use crate::refdata::{Citation, limits};
+use serde_json::json;
+
+use crate::model::{
+    Condition, Kind, Model, Part, Profile, RoleRef, ServiceSetting, Text, core_instance_profiles,
+    has_core,
+};
+use crate::refdata::{self, Citation, limits};
 
 /// The account of every profile in `model`; `spec_name` is the file as given.
 pub fn explain(model: &Model, spec_name: &str) -> String {
-    let mut out = String::new();
+    let mut out = Lines::default();
     let n = model.profiles.len();
     let _ = writeln!(
         out,
         "{spec_name}: {n} profile{}",
         if n == 1 { "" } else { "s" }
     );
+    let overriding = core_instance_profiles(&model.profiles);
     for p in &model.profiles {
-        out.push('\n');
-        profile(&mut out, p);
+        out.blank();
+        profile(&mut out, p, &overriding);
     }
-    out
+    out.text
 }
 
-fn profile(out: &mut String, p: &Profile) {
+/// The explain text being written: each `writeln!` is one line, escaped with
+/// `diag::terminal_safe`; `blank` adds an empty line.
+#[derive(Default)]
+struct Lines {
+    text: String,
+}
+
+impl Lines {
+    fn blank(&mut self) {
+        self.text.push('\n');
+    }
+}
+
+impl Write for Lines {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.text.push_str(&crate::diag::terminal_safe(s));
+        Ok(())
+    }
+
+    fn write_fmt(&mut self, args: std::fmt::Arguments<'_>) -> std::fmt::Result {
+        // `writeln!` ends the format with its own line feed: keep it, escape the rest.
+        let line = args.to_string();
+        let body = line.strip_suffix('\n').unwrap_or(&line);
+        self.text.push_str(&crate::diag::terminal_safe(body));
+        if body.len() < line.len() {
+            self.text.push('\n');
+        }
+        Ok(())
+    }
+}
+
+fn profile(out: &mut Lines, p: &Profile, overriding: &[&Profile]) {
     let kind = match p.kind {
         Kind::InstanceProfile => "an EC2 instance profile",
         Kind::HybridServiceRole => "a service role for hybrid (on-premises) managed nodes",
+        Kind::DefaultHostManagement => "the Default Host Management Configuration (DHMC) role",
     };
     let _ = writeln!(
         out,
@@ -34,7 +77,8 @@ fn profile(out: &mut String, p: &Profile) {
         p.name, p.arn_partition
     );
 
-    let _ = writeln!(out, "\n  Who may assume the role");
+    out.blank();
+    let _ = writeln!(out, "  Who may assume the role");
     match &p.role {
         RoleRef::Create(role) => {
             let path = role
@@ -50,6 +94,10 @@ fn profile(out: &mut String, p: &Profile) {
                 ),
                 Kind::HybridServiceRole => format!(
                     "Systems Manager ({}) may assume it, for servers and VMs registered through a hybrid activation.",
+                    role.trust.service
+                ),
+                Kind::DefaultHostManagement => format!(
+                    "Systems Manager ({}) may assume it, for the EC2 instances of the account that no instance profile manages (Default Host Management).",
                     role.trust.service
                 ),
             };
@@ -104,14 +152,14 @@ fn profile(out: &mut String, p: &Profile) {
 
     let attached = p.managed_policies.len() + p.custom_policies.len();
     let quota = p.managed_policy_quota;
-    let raised = quota != limits::MANAGED_POLICIES_PER_ROLE;
+    out.blank();
     let _ = writeln!(
         out,
-        "\n  Managed policies: {attached} of the {quota} a role may hold {} ({} by ARN, {} written by ssm-profile)",
-        if raised {
-            "in this account, as managed_policy_quota says"
-        } else {
+        "  Managed policies: {attached} of the {quota} a role may hold {} ({} by ARN, {} written by ssm-profile)",
+        if quota == limits::MANAGED_POLICIES_PER_ROLE {
             "by default"
+        } else {
+            "in this account, as managed_policy_quota says"
         },
         p.managed_policies.len(),
         p.custom_policies.len()
@@ -132,7 +180,8 @@ fn profile(out: &mut String, p: &Profile) {
             .as_deref()
             .map(|p| format!(" at path {p}"))
             .unwrap_or_default();
-        let _ = writeln!(out, "\n  Policy {}{path}", c.name);
+        out.blank();
+        let _ = writeln!(out, "  Policy {}{path}", c.name);
         for s in &c.statements {
             let _ = writeln!(out, "    {}: {}", s.sid, s.purpose);
             let _ = writeln!(out, "      allows {}", s.actions.join(", "));
@@ -152,13 +201,15 @@ fn profile(out: &mut String, p: &Profile) {
         }
     }
     if !sources.is_empty() {
-        let _ = writeln!(out, "\n  Sources");
+        out.blank();
+        let _ = writeln!(out, "  Sources");
         for (i, c) in sources.iter().enumerate() {
             let _ = writeln!(out, "    [{}] {}, {} ({})", i + 1, c.doc, date(c), c.facts);
         }
     }
 
-    let _ = writeln!(out, "\n  Instance profile");
+    out.blank();
+    let _ = writeln!(out, "  Instance profile");
     match &p.instance_profile {
         Some(ip) => {
             let path = ip
@@ -172,6 +223,19 @@ fn profile(out: &mut String, p: &Profile) {
                 ip.name,
                 p.role.name()
             );
+            if has_core(p) {
+                let _ = writeln!(
+                    out,
+                    "    It grants {}, so on its instances it takes precedence over Default Host Management Configuration wherever the account has it.",
+                    refdata::CORE_POLICY
+                );
+            }
+        }
+        None if p.kind == Kind::DefaultHostManagement => {
+            let _ = writeln!(
+                out,
+                "    None: with Default Host Management, EC2 instances need no instance profile for Systems Manager."
+            );
         }
         None => {
             let _ = writeln!(
@@ -180,9 +244,27 @@ fn profile(out: &mut String, p: &Profile) {
             );
         }
     }
+    if let Some(setting) = &p.service_setting {
+        default_host_management(out, p, setting, overriding);
+    }
 
-    let mut warnings = p.warnings.clone();
+    let warnings = warnings(p);
+    out.blank();
+    let _ = writeln!(out, "  Warnings");
+    if warnings.is_empty() {
+        let _ = writeln!(out, "    none");
+    }
+    for w in &warnings {
+        let _ = writeln!(out, "    - {w}");
+    }
+}
+
+/// The profile's warnings, and what explain adds about the managed-policy limit.
+fn warnings(p: &Profile) -> Vec<String> {
+    let attached = p.managed_policies.len() + p.custom_policies.len();
+    let quota = p.managed_policy_quota;
     let max = *limits::MANAGED_POLICY_QUOTA.end();
+    let mut warnings = p.warnings.clone();
     if let RoleRef::Existing { name } = &p.role {
         warnings.push(format!(
             "the policies that {name} holds already count towards the same limit of {quota} managed policies per role"
@@ -196,12 +278,144 @@ fn profile(out: &mut String, p: &Profile) {
             )
         });
     }
-    let _ = writeln!(out, "\n  Warnings");
-    if warnings.is_empty() {
-        let _ = writeln!(out, "    none");
+    warnings
+}
+
+/// The account of `explain` as data (`explain --format json`): per profile, who may
+/// assume the role, every managed policy with why, every statement ssm-profile
+/// writes with its purpose, the instance profile and the warnings. Strings are the
+/// spec's own (unescaped); deploy-time values read `<the deploying account>` and
+/// `<the deploying region>`. `format_version` changes only when a key changes
+/// meaning or goes away.
+pub fn explain_json(model: &Model, spec_name: &str) -> serde_json::Value {
+    let overriding = core_instance_profiles(&model.profiles);
+    let profiles: Vec<serde_json::Value> = model
+        .profiles
+        .iter()
+        .map(|p| profile_json(p, &overriding))
+        .collect();
+    json!({
+        "format_version": 1,
+        "spec": spec_name,
+        "profiles": profiles,
+    })
+}
+
+fn profile_json(p: &Profile, overriding: &[&Profile]) -> serde_json::Value {
+    let role = match &p.role {
+        RoleRef::Create(role) => json!({
+            "created": true,
+            "name": role.name,
+            "path": role.path,
+            "description": role.description,
+            "trusted_service": role.trust.service,
+            "conditions": role.trust.conditions.iter().map(|c| json!({
+                "operator": c.operator,
+                "key": c.key,
+                "value": text(&c.value),
+            })).collect::<Vec<_>>(),
+            "permissions_boundary": role.permissions_boundary,
+            "max_session_duration": role.max_session_duration,
+        }),
+        RoleRef::Existing { name } => json!({ "created": false, "name": name }),
+    };
+    let tags: serde_json::Map<String, serde_json::Value> = p
+        .tags
+        .iter()
+        .map(|t| (t.key.clone(), t.value.clone().into()))
+        .collect();
+    json!({
+        "name": p.name,
+        "kind": p.kind,
+        "partition": p.partition,
+        "arn_partition": p.arn_partition,
+        "role": role,
+        "tags": tags,
+        "managed_policy_limit": p.managed_policy_quota,
+        "managed_policies": p.managed_policies.iter().map(|m| json!({
+            "arn": m.arn,
+            "reason": m.reason,
+        })).collect::<Vec<_>>(),
+        "custom_policies": p.custom_policies.iter().map(|c| json!({
+            "name": c.name,
+            "path": c.path,
+            "statements": c.statements.iter().map(|s| json!({
+                "sid": s.sid,
+                "purpose": s.purpose,
+                "actions": s.actions,
+                "resources": s.resources,
+            })).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+        "resource_notes": p.resource_notes.iter().map(|n| json!({
+            "resource": n.resource,
+            "purpose": n.purpose,
+            "source": n.source,
+        })).collect::<Vec<_>>(),
+        "instance_profile": p.instance_profile.as_ref().map(|ip| json!({
+            "name": ip.name,
+            "path": ip.path,
+            "takes_precedence_over_default_host_management": has_core(p),
+        })),
+        "default_host_management": p.service_setting.as_ref().map(|s| json!({
+            "setting_id": s.id,
+            "value": s.value,
+            "region": text(&Text(vec![Part::Region])),
+            "requires": {
+                "imds_version": 2,
+                "ssm_agent_min_version": refdata::dhmc::MIN_AGENT_VERSION,
+            },
+            "overridden_by_instance_profiles": overriding.iter().map(|o| &o.name).collect::<Vec<_>>(),
+        })),
+        "warnings": warnings(p),
+    })
+}
+
+/// The account setting of a Default Host Management profile, what the instances need
+/// for it, and what takes precedence over it.
+fn default_host_management(
+    out: &mut Lines,
+    p: &Profile,
+    setting: &ServiceSetting,
+    overriding: &[&Profile],
+) {
+    out.blank();
+    let _ = writeln!(out, "  Default Host Management setting");
+    let _ = writeln!(
+        out,
+        "    The account setting {} becomes {}, in the region the template is deployed to; every region has its own setting (`rollout` sets it in several).",
+        setting.id, setting.value
+    );
+    let _ = writeln!(
+        out,
+        "    Systems Manager then manages every EC2 instance there that meets the prerequisites: IMDSv2 (instance metadata service version 2), and SSM Agent {} or later.",
+        refdata::dhmc::MIN_AGENT_VERSION
+    );
+    let _ = writeln!(
+        out,
+        "    An instance profile that grants ssm:UpdateInstanceInformation ({} does) takes precedence over DHMC on its instances.",
+        refdata::CORE_POLICY
+    );
+    if !overriding.is_empty() {
+        let names: Vec<&str> = overriding.iter().map(|p| p.name.as_str()).collect();
+        let _ = writeln!(
+            out,
+            "    In this spec: {} (instances launched with {} do not use this role).",
+            names.join(", "),
+            if names.len() == 1 { "it" } else { "them" }
+        );
     }
-    for w in &warnings {
-        let _ = writeln!(out, "    - {w}");
+    let without: Vec<&str> = refdata::partition(p.partition)
+        .regions
+        .iter()
+        .copied()
+        .filter(|r| refdata::dhmc::NO_SERVICE_SETTING_RESOURCE.contains(r))
+        .collect();
+    if !without.is_empty() {
+        let _ = writeln!(
+            out,
+            "    CloudFormation has no AWS::SSM::ServiceSetting in {}: set it there with Terraform.",
+            without.join(", ")
+        );
     }
 }
 

@@ -16,8 +16,37 @@ pub mod workflow;
 
 pub use diag::{Error, SpecError};
 
-/// Reads and validates a spec: the shared front half of every command.
+/// The model's warnings, each placed at its profile in the spec.
+pub fn warnings(model: &model::Model, source: &source::Source) -> Vec<diag::Diagnostic> {
+    let mut out = Vec::new();
+    for (i, p) in model.profiles.iter().enumerate() {
+        for w in &p.warnings {
+            let at = source.locate(diag::RuleError::new(format!("profiles[{i}]"), w.clone()));
+            out.push(diag::Diagnostic::from_spec_error(
+                diag::Severity::Warning,
+                diag::codes::SPEC_WARNING,
+                &at,
+            ));
+        }
+    }
+    out
+}
+
+/// Reads and validates a spec: the shared front half of every command. The first
+/// error (see `load_all` for all of them).
 pub fn load(source: &source::Source) -> Result<model::Model, SpecError> {
     let spec = source.parse()?;
     model::build(&spec).map_err(|e| source.locate(e))
+}
+
+/// Reads and validates a spec, with every error the rules find, in file order
+/// (line, then column). A spec that does not parse has one error: the parsers stop
+/// at the first.
+pub fn load_all(source: &source::Source) -> Result<model::Model, Vec<SpecError>> {
+    let spec = source.parse().map_err(|e| vec![e])?;
+    model::build_all(&spec).map_err(|errors| {
+        let mut located: Vec<SpecError> = errors.into_iter().map(|e| source.locate(e)).collect();
+        located.sort_by_key(|e| (e.location.line, e.location.column));
+        located
+    })
 }

@@ -148,6 +148,41 @@ pub fn ssm_principal_confirmed(p: PartitionName) -> Confirmed {
     }
 }
 
+/// Default Host Management Configuration (aws-facts.md section 6a; [SSM] "Setting up
+/// instance permissions" and "Managing EC2 instances automatically with Default Host
+/// Management Configuration").
+pub mod dhmc {
+    /// The AWS managed policy of the DHMC role.
+    pub const POLICY: &str = "AmazonSSMManagedEC2InstanceDefaultPolicy";
+    /// The account setting, one per region, that names the role.
+    pub const SETTING_ID: &str = "/ssm/managed-instance/default-ec2-instance-management-role";
+    /// Where AWS puts the role unless the spec gives a path.
+    pub const DEFAULT_PATH: &str = "/service-role/";
+    /// What the instances need for DHMC to manage them.
+    pub const MIN_AGENT_VERSION: &str = "3.2.582.0";
+    /// Regions whose CloudFormation registry has no `AWS::SSM::ServiceSetting`: the
+    /// cfn-lint region schemas (providers/<region>.json, schema_date
+    /// 2026-10-20T22:11:15Z) of every other region of aws, aws-eusc list the type.
+    pub const NO_SERVICE_SETTING_RESOURCE: &[&str] = &[
+        "cn-north-1",
+        "cn-northwest-1",
+        "me-central-1",
+        "us-gov-east-1",
+        "us-gov-west-1",
+    ];
+
+    /// AWS documents DHMC, its policy and its trust in ssm.amazonaws.com for the aws
+    /// partition; no source was found for the others.
+    pub fn confirmed(partition: crate::spec::PartitionName) -> super::Confirmed {
+        match partition {
+            crate::spec::PartitionName::Aws => super::Confirmed::Yes,
+            _ => super::Confirmed::No(
+                "AWS documents Default Host Management Configuration, AmazonSSMManagedEC2InstanceDefaultPolicy and its trust in ssm.amazonaws.com for the aws partition; no source confirms them in this partition",
+            ),
+        }
+    }
+}
+
 /// AWS managed policies the seed page names, by the spec field that selects them.
 pub const CORE_POLICY: &str = "AmazonSSMManagedInstanceCore";
 pub const DIRECTORY_SERVICE_POLICY: &str = "AmazonSSMDirectoryServiceAccess";
@@ -207,7 +242,7 @@ pub const PATCHING_BUCKETS_PAGE: Citation = Citation {
 /// The seed page (../shared/seed/000_8ea66c25c3111b18.txt, aws-facts.md 1), an
 /// undated copy.
 pub const SEED_PAGE: Citation = Citation {
-    doc: "AWS Systems Manager User Guide, \"Step 4: Create an IAM Instance Profile for Systems Manager\" (the seed page)",
+    doc: "AWS Systems Manager User Guide, \"Step 4: Create an IAM Instance Profile for Systems Manager\" (AWS's original setup guide)",
     facts: "aws-facts.md 1",
     date: "undated copy",
 };

@@ -23,31 +23,63 @@ pub struct Source {
 }
 
 impl Source {
-    /// Reads `path`, or standard input when `path` is `-`.
+    /// Reads `path`, or standard input when `path` is `-`. At most `MAX_SPEC_BYTES`
+    /// are read: a larger input is refused without reading the rest. Text that is not
+    /// UTF-8 is refused at the first byte that is not, with its line and column.
     pub fn read(path: &str) -> Result<Source, Error> {
-        let mut text = String::new();
+        let mut bytes = Vec::new();
+        let limit = MAX_SPEC_BYTES as u64 + 1;
         let (name, result) = if path == "-" {
             (
                 "<stdin>".to_string(),
-                std::io::stdin().read_to_string(&mut text),
+                std::io::stdin().lock().take(limit).read_to_end(&mut bytes),
             )
         } else {
             (
                 path.to_string(),
-                std::fs::File::open(path).and_then(|mut f| f.read_to_string(&mut text)),
+                std::fs::File::open(path).and_then(|f| f.take(limit).read_to_end(&mut bytes)),
             )
         };
         result.map_err(|error| Error::Io {
             path: name.clone(),
             error,
         })?;
-        Ok(Source { name, text })
+        if bytes.len() > MAX_SPEC_BYTES {
+            return Err(too_large(&name).into());
+        }
+        match String::from_utf8(bytes) {
+            Ok(text) => Ok(Source::new(name, text)),
+            Err(e) => {
+                let good = e.utf8_error().valid_up_to();
+                let bytes = e.into_bytes();
+                let before = String::from_utf8_lossy(&bytes[..good]).into_owned();
+                let line = before.matches('\n').count() + 1;
+                let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+                let source = Source::new(name, String::from_utf8_lossy(&bytes).into_owned());
+                Err(source
+                    .error(
+                        Location { line, column },
+                        "",
+                        format!(
+                            "the spec is not UTF-8 text (byte 0x{:02X} here); save it as UTF-8",
+                            bytes[good]
+                        ),
+                    )
+                    .into())
+            }
+        }
     }
 
+    /// A spec named `name` holding `text`. A leading byte-order mark is dropped: some
+    /// editors on Windows write one, and it is not part of the spec.
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> Source {
+        let mut text = text.into();
+        if text.starts_with('\u{feff}') {
+            text.drain(..'\u{feff}'.len_utf8());
+        }
         Source {
             name: name.into(),
-            text: text.into(),
+            text,
         }
     }
 
@@ -57,9 +89,24 @@ impl Source {
     }
 
     /// Deserialises the spec's shape; unknown fields, wrong types and syntax errors
-    /// come back located.
+    /// come back located, in the user's words (`SpecError::in_user_words`).
     pub fn parse(&self) -> Result<Spec, SpecError> {
+        self.parse_shapes().map_err(SpecError::in_user_words)
+    }
+
+    fn parse_shapes(&self) -> Result<Spec, SpecError> {
+        if self.text.len() > MAX_SPEC_BYTES {
+            return Err(too_large(&self.name));
+        }
         if self.is_json() {
+            if let Some((offset, depth)) = json_too_deep(&self.text) {
+                let before = &self.text[..offset];
+                let location = Location {
+                    line: before.matches('\n').count() + 1,
+                    column: before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1,
+                };
+                return Err(self.error(location, "", too_deep(depth)));
+            }
             let json_error = |path: &str, inner: serde_json::Error| {
                 let reported = Location {
                     line: inner.line().max(1),
@@ -80,6 +127,13 @@ impl Source {
             de.end().map_err(|e| json_error("", e))?;
             Ok(spec)
         } else {
+            if let Some(refusal) = yaml_prescan(&self.text) {
+                let location = Location {
+                    line: refusal.mark.line().max(1),
+                    column: refusal.mark.col() + 1,
+                };
+                return Err(self.error(location, &refusal.path, refusal.message));
+            }
             serde_yaml::from_str::<Spec>(&self.text).map_err(|e| {
                 let location = e
                     .location()
@@ -119,6 +173,187 @@ impl Source {
                 .nth(location.line.saturating_sub(1))
                 .map(|l| l.to_string()),
         }
+    }
+}
+
+/// The largest spec read, in bytes (1 MiB). Real specs are a few kilobytes; the cap
+/// keeps a runaway input (a wrong file, an endless pipe) from using memory and time.
+pub const MAX_SPEC_BYTES: usize = 1 << 20;
+
+/// The deepest nesting of lists and maps a spec may have. Spec v1 itself needs 6
+/// (`profiles[0].s3.buckets[0]`); YAML parsers slow down quadratically with depth,
+/// so deeper input is refused before it reaches one.
+pub const MAX_DEPTH: usize = 64;
+
+/// The fields spec v1 declares as integers: only their decimal form is accepted.
+const INTEGER_FIELDS: &[&str] = &["version", "max_session_duration"];
+
+fn too_large(name: &str) -> SpecError {
+    SpecError {
+        file: name.to_string(),
+        location: Location { line: 1, column: 1 },
+        path: String::new(),
+        message: format!(
+            "the spec is larger than {} bytes (1 MiB), the most ssm-profile reads; is this the right file?",
+            MAX_SPEC_BYTES
+        ),
+        source_line: None,
+    }
+}
+
+fn too_deep(depth: usize) -> String {
+    format!(
+        "lists and maps are nested more than {MAX_DEPTH} deep here (at least {depth}); spec v1 needs 6 at most"
+    )
+}
+
+/// Where JSON text first nests deeper than `MAX_DEPTH` (byte offset, depth). A plain
+/// scan of brackets outside strings: linear, and run before any parser.
+fn json_too_deep(text: &str) -> Option<(usize, usize)> {
+    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    for (i, b) in text.bytes().enumerate() {
+        if in_string {
+            match b {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > MAX_DEPTH {
+                    return Some((i, depth));
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Something in a YAML spec refused before serde_yaml reads it.
+struct Refusal {
+    mark: Marker,
+    path: String,
+    message: String,
+}
+
+/// Reads the YAML event stream (yaml-rust2, linear in the input) and refuses, at the
+/// first place it occurs: nesting deeper than `MAX_DEPTH` (stopping there, before
+/// any quadratic work), YAML tags (`!Ref`, `!!binary`, ... which serde_yaml would
+/// silently drop), merge keys (`<<`), and integer fields written in a form other than
+/// plain decimal (`0x1`, `0o1`, `+1`, `01`, which YAML readers disagree about). A
+/// syntax error ends the scan quietly: serde_yaml reports it, in its own words.
+fn yaml_prescan(text: &str) -> Option<Refusal> {
+    let mut parser = Parser::new_from_str(text);
+    let mut index = PathIndex::default();
+    let mut walker = Walker {
+        index: &mut index,
+        stack: Vec::new(),
+    };
+    loop {
+        let (event, mark) = match parser.next_token() {
+            Ok(next) => next,
+            // yaml-rust2 counts flow nesting in a byte and reads ahead over it.
+            Err(e) if e.info() == "recursion limit exceeded" => {
+                return Some(Refusal {
+                    mark: *e.marker(),
+                    path: walker.outer_path(),
+                    message: too_deep(256),
+                });
+            }
+            Err(_) => return None,
+        };
+        let refuse = |path: String, message: String| {
+            Some(Refusal {
+                mark,
+                path,
+                message,
+            })
+        };
+        match &event {
+            Event::StreamEnd => return None,
+            Event::MappingStart(_, tag) | Event::SequenceStart(_, tag) => {
+                let path = walker.peek_value_path();
+                if walker.stack.len() + 1 > MAX_DEPTH {
+                    return refuse(walker.outer_path(), too_deep(walker.stack.len() + 1));
+                }
+                if let Some(tag) = tag {
+                    return refuse(path, tag_message(tag));
+                }
+            }
+            Event::Scalar(value, style, _, tag) => {
+                let is_key = walker.at_key();
+                let path = if is_key {
+                    walker.peek_key_path(value)
+                } else {
+                    walker.peek_value_path()
+                };
+                if let Some(tag) = tag {
+                    return refuse(path, tag_message(tag));
+                }
+                let plain = *style == yaml_rust2::scanner::TScalarStyle::Plain;
+                if is_key && plain && value == "<<" {
+                    return refuse(
+                        path,
+                        "merge keys (`<<: *anchor`) are not supported in spec v1: write the fields out (an alias of a whole value, `key: *anchor`, works)".into(),
+                    );
+                }
+                let field = path.rsplit(['.', ']']).next().unwrap_or("");
+                if !is_key
+                    && plain
+                    && INTEGER_FIELDS.contains(&field)
+                    && !is_decimal(value)
+                    && looks_numeric(value)
+                {
+                    return refuse(
+                        path,
+                        format!(
+                            "`{value}` is not a plain decimal integer; write the number in decimal digits (YAML readers disagree about hexadecimal, octal, signed and zero-padded forms)"
+                        ),
+                    );
+                }
+            }
+            _ => {}
+        }
+        walker.on_event(event, mark);
+    }
+}
+
+fn tag_message(tag: &yaml_rust2::parser::Tag) -> String {
+    let shown = if tag.handle == "tag:yaml.org,2002:" {
+        format!("!!{}", tag.suffix)
+    } else {
+        format!("{}{}", tag.handle, tag.suffix)
+    };
+    format!(
+        "YAML tag `{shown}` is not supported: a spec holds plain values (CloudFormation functions such as !Ref and !Sub mean nothing here); quote the value if it is text"
+    )
+}
+
+/// `0` or digits without a leading zero.
+fn is_decimal(value: &str) -> bool {
+    !value.is_empty()
+        && value.bytes().all(|b| b.is_ascii_digit())
+        && (value == "0" || !value.starts_with('0'))
+}
+
+/// A plain scalar some YAML reader takes for a number: signed, hexadecimal, octal,
+/// binary, with underscores or zero-padded.
+fn looks_numeric(value: &str) -> bool {
+    let v = value.strip_prefix(['+', '-']).unwrap_or(value);
+    let v = v.replace('_', "");
+    let digits = |s: &str, radix: u32| !s.is_empty() && s.chars().all(|c| c.is_digit(radix));
+    match v.get(..2) {
+        Some("0x" | "0X") => digits(&v[2..], 16),
+        Some("0o" | "0O") => digits(&v[2..], 8),
+        Some("0b" | "0B") => digits(&v[2..], 2),
+        _ => digits(&v, 10),
     }
 }
 
@@ -203,6 +438,39 @@ struct Walker<'a> {
 }
 
 impl Walker<'_> {
+    /// Whether the next scalar is a mapping key.
+    fn at_key(&self) -> bool {
+        matches!(self.stack.last(), Some(Frame::Map { key: None, .. }))
+    }
+
+    /// The path of the key `key` about to be read in the current mapping.
+    fn peek_key_path(&self, key: &str) -> String {
+        match self.stack.last() {
+            Some(Frame::Map { path, .. }) => join(path, key),
+            _ => String::new(),
+        }
+    }
+
+    /// The path of an outer container around the current position (at most two
+    /// levels below the top), short enough to show for a refusal of deep nesting.
+    fn outer_path(&self) -> String {
+        match self.stack.get(2).or(self.stack.last()) {
+            Some(Frame::Map { path, .. } | Frame::Seq { path, .. }) => path.clone(),
+            None => String::new(),
+        }
+    }
+
+    /// The path of the value that starts next, without moving past it.
+    fn peek_value_path(&self) -> String {
+        match self.stack.last() {
+            None => String::new(),
+            Some(Frame::Map { path, key }) => {
+                key.as_deref().map_or(path.clone(), |k| join(path, k))
+            }
+            Some(Frame::Seq { path, next }) => format!("{path}[{next}]"),
+        }
+    }
+
     /// The path of the node that starts now, when it is a value (not a key).
     fn next_value_path(&mut self) -> Option<String> {
         match self.stack.last_mut() {

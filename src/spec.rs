@@ -1,38 +1,62 @@
 //! Spec v1 as it is written in the file: serde types that mirror the YAML/JSON
 //! one to one. Nothing here is validated beyond its shape; `model` owns every rule.
+//!
+//! The JSON Schema of the spec (`ssm-profile schema`) is derived from these types:
+//! their fields, defaults and serde attributes give its shape and their doc comments
+//! its descriptions; `schema` adds the rules, from `refdata`.
 
 use std::collections::BTreeMap;
 use std::fmt;
 
+use schemars::JsonSchema;
 use serde::de::{MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+/// A spec file.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Spec {
+    /// The spec version; only 1 exists.
     pub version: u32,
+    /// One or more profiles: each is a role with its policies.
     pub profiles: Vec<ProfileSpec>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
+/// What a profile's role is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Kind {
+    /// A role trusted by the partition's EC2 service principal, and an instance
+    /// profile holding it.
     #[default]
     InstanceProfile,
+    /// A role trusted by `ssm.amazonaws.com` for servers and VMs in a hybrid
+    /// environment, with the confused-deputy conditions; no instance profile.
     HybridServiceRole,
+    /// Default Host Management Configuration (DHMC): a role trusted by
+    /// `ssm.amazonaws.com` (under /service-role/ unless `path` is given) with
+    /// AmazonSSMManagedEC2InstanceDefaultPolicy, and the account setting, in the
+    /// deploying region, that names it; no instance profile. At most one per spec.
+    DefaultHostManagement,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
+/// An AWS partition: the second field of every ARN.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum PartitionName {
+    /// The commercial regions.
     #[default]
     Aws,
+    /// The China regions.
     AwsCn,
+    /// AWS GovCloud (US).
     AwsUsGov,
+    /// The AWS European Sovereign Cloud.
     AwsEusc,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
+/// Which AWS-owned buckets SSM Agent reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum AgentBuckets {
     /// Today's documented list, with the per-region exceptions.
@@ -42,127 +66,170 @@ pub enum AgentBuckets {
     Seed,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+/// One profile: an IAM role with its policies and, for `instance-profile`, the
+/// instance profile that holds it.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ProfileSpec {
+    /// The role name and the instance profile name.
     pub name: String,
+    /// What the role is for.
     #[serde(default)]
     pub kind: Kind,
+    /// The role description.
     #[serde(default)]
     pub description: Option<String>,
+    /// The IAM path of the role, the instance profile and the policies: `/` or
+    /// `/a/b/`.
     #[serde(default)]
     pub path: Option<String>,
+    /// Decides every ARN, the regions the spec may name and the EC2 principal.
     #[serde(default)]
     pub partition: PartitionName,
+    /// A role that exists already: nothing creates a role, the policies attach to
+    /// this one. Its own properties are not the spec's to set.
     #[serde(default)]
     pub existing_role: Option<String>,
+    /// The ARN of a managed policy of the profile's partition.
     #[serde(default)]
     pub permissions_boundary: Option<String>,
+    /// The longest session the role allows, in seconds.
     #[serde(default)]
     pub max_session_duration: Option<u32>,
+    /// Tag keys to values, on the role and wherever the target can tag. A tag with no
+    /// value (`team:`) has the empty value.
+    // The map the deserialiser reads (see `unique_map`): null, and null values, too.
     #[serde(default, deserialize_with = "unique_map")]
+    #[schemars(with = "Option<BTreeMap<String, Option<String>>>")]
     pub tags: BTreeMap<String, String>,
+    /// AWS managed policies to attach, in this order.
     #[serde(default)]
     pub managed_policies: ManagedPoliciesSpec,
-    /// The account's quota of managed policies per role, when raised above IAM's
-    /// default of 10 (10 to 25).
+    /// The account's quota of managed policies per role, when it was raised above
+    /// IAM's default of 10 (25 at most). CloudFormation and the CDK attach 20 by ARN
+    /// at most, whatever the quota.
     #[serde(default)]
     pub managed_policy_quota: Option<u32>,
+    /// The custom S3 policy of the seed page; absent: none.
     #[serde(default)]
     pub s3: Option<S3Spec>,
+    /// The Session Manager policy; absent: none.
     #[serde(default)]
     pub session_manager: Option<SessionManagerSpec>,
+    /// The trust conditions of a hybrid service role (`kind: hybrid-service-role`
+    /// only).
     #[serde(default)]
     pub hybrid: Option<HybridSpec>,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+/// AWS managed policies, by the need they serve.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ManagedPoliciesSpec {
-    #[serde(default = "yes")]
-    pub core: bool,
+    /// AmazonSSMManagedInstanceCore: required by Systems Manager; false only with a
+    /// warning. Not with `kind: default-host-management`, whose role gets
+    /// AmazonSSMManagedEC2InstanceDefaultPolicy instead.
+    // Absent is `None` (attached), so that a kind it does not apply to can refuse it
+    // when it is given at all.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("default" = true))]
+    pub core: Option<bool>,
+    /// AmazonSSMDirectoryServiceAccess (Windows AD join).
     #[serde(default)]
     pub directory_service: bool,
+    /// CloudWatchAgentServerPolicy (CloudWatch agent).
     #[serde(default)]
     pub cloudwatch_agent: bool,
+    /// AmazonSSMPatchAssociation (what Quick Setup adds).
     #[serde(default)]
     pub patch_association: bool,
+    /// More managed policy ARNs of the profile's partition, attached in the order
+    /// given.
     #[serde(default)]
     pub additional: Vec<String>,
 }
 
-impl Default for ManagedPoliciesSpec {
-    fn default() -> Self {
-        ManagedPoliciesSpec {
-            core: true,
-            directory_service: false,
-            cloudwatch_agent: false,
-            patch_association: false,
-            additional: Vec::new(),
-        }
-    }
-}
-
-fn yes() -> bool {
-    true
-}
-
-#[derive(Debug, Clone, Deserialize, Serialize)]
+/// The custom S3 policy: the seed page's two cases.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct S3Spec {
+    /// The policy name; default: the profile's name + `S3Policy`.
     #[serde(default)]
     pub policy_name: Option<String>,
+    /// Case 1 of the seed page: one statement of AWS-owned SSM buckets per region;
+    /// exact region codes of the profile's partition, never wildcards.
     #[serde(default)]
     pub vpc_endpoint_regions: Vec<String>,
+    /// Which list of AWS-owned buckets `vpc_endpoint_regions` grants.
     #[serde(default)]
     pub agent_buckets: AgentBuckets,
+    /// Case 2 of the seed page: buckets of your own.
     #[serde(default)]
     pub buckets: Vec<BucketSpec>,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+/// A bucket of your own that instances read and write.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BucketSpec {
+    /// The bucket name.
     pub name: String,
+    /// A key prefix: narrows `BUCKET/*` to `BUCKET/PREFIX/*`.
     #[serde(default)]
     pub prefix: Option<String>,
+    /// Adds s3:GetEncryptionConfiguration on the bucket ARN.
     #[serde(default)]
     pub encrypted: bool,
+    /// Adds s3:PutObjectAcl.
     #[serde(default)]
     pub cross_account: bool,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+/// Session Manager's extras: encryption and session logs.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SessionManagerSpec {
+    /// kms:Decrypt on this key (session encryption):
+    /// `arn:PARTITION:kms:REGION:ACCOUNT:key/KEY-ID`, not an alias.
     #[serde(default)]
     pub kms_key_arn: Option<String>,
+    /// Session logs to this S3 bucket.
     #[serde(default)]
     pub s3_logging: Option<LoggingBucketSpec>,
+    /// Session logs to CloudWatch Logs.
     #[serde(default)]
     pub cloudwatch_logging: bool,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+/// The bucket that Session Manager writes session logs to.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LoggingBucketSpec {
+    /// The bucket name.
     pub bucket: String,
+    /// A key prefix: narrows `BUCKET/*` to `BUCKET/PREFIX/*`.
     #[serde(default)]
     pub prefix: Option<String>,
+    /// Adds s3:GetEncryptionConfiguration on the bucket ARN.
     #[serde(default)]
     pub encrypted: bool,
+    /// Adds s3:PutObjectAcl.
     #[serde(default)]
     pub cross_account: bool,
-    /// The SSE-KMS key of the log bucket: kms:GenerateDataKey on it.
+    /// The log bucket's SSE-KMS key: kms:GenerateDataKey on it (a key ARN of the
+    /// profile's partition, not an alias).
     #[serde(default)]
     pub kms_key_arn: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+/// The trust conditions of a hybrid service role: whose Systems Manager may assume it.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct HybridSpec {
+    /// The account of `aws:SourceAccount`; default: the deploying account.
     #[serde(default)]
     pub account_id: Option<String>,
+    /// The region of `aws:SourceArn`; default: the deploying region.
     #[serde(default)]
     pub region: Option<String>,
 }

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::backend::{Output, RenderError, RenderOptions};
-use crate::diag::Error;
+use crate::diag::{Diagnostic, Error, codes};
 use crate::source::Source;
 
 /// One file the tree should hold.
@@ -25,8 +25,8 @@ pub struct PlannedFile {
 #[derive(Debug, Default)]
 pub struct Plan {
     pub files: Vec<PlannedFile>,
-    /// `spec: profile `name`: warning`, in spec order.
-    pub warnings: Vec<String>,
+    /// The specs' warnings, in spec order.
+    pub warnings: Vec<crate::diag::Diagnostic>,
 }
 
 /// The name a spec's files carry in the tree: its file stem (`prod.yaml` -> `prod`).
@@ -52,6 +52,16 @@ pub fn spec_stem(spec: &str) -> Result<String, Error> {
 /// `targets` is empty). A target that refuses a spec is an error that names the
 /// targets that accepted it, so a tree is never silently incomplete.
 pub fn plan(specs: &[String], out_dir: &Path, targets: &[&str]) -> Result<Plan, Error> {
+    plan_layout(specs, out_dir, targets, None)
+}
+
+/// `plan` for the outputs of one `--layout` (`None`: the default tree).
+pub fn plan_layout(
+    specs: &[String],
+    out_dir: &Path,
+    targets: &[&str],
+    layout: Option<&str>,
+) -> Result<Plan, Error> {
     let mut stems: BTreeMap<String, &str> = BTreeMap::new();
     for spec in specs {
         let stem = spec_stem(spec)?;
@@ -61,37 +71,59 @@ pub fn plan(specs: &[String], out_dir: &Path, targets: &[&str]) -> Result<Plan, 
             )));
         }
     }
-    let outputs: Vec<Output> = Output::all()
+    let outputs: Vec<Output> = Output::in_layout(layout)
         .filter(|o| targets.is_empty() || targets.contains(&o.target()))
         .collect();
+    if let (Some(layout), []) = (layout, outputs.as_slice()) {
+        let takes: Vec<&str> = Output::every()
+            .filter(|o| o.layout() == Some(layout))
+            .map(|o| o.target())
+            .collect();
+        return Err(Error::Usage(format!(
+            "`--layout {layout}` applies only to --target {}",
+            takes.join(", --target ")
+        )));
+    }
     let mut plan = Plan::default();
+    // Every spec's errors are reported, not only the first invalid spec's.
+    let mut invalid = Vec::new();
     for spec in specs {
         let stem = spec_stem(spec)?;
         let source = Source::read(spec)?;
-        let model = crate::load(&source)?;
+        let model = match crate::load_all(&source) {
+            Ok(model) => model,
+            Err(errors) => {
+                invalid.extend(errors);
+                continue;
+            }
+        };
         let mut refused = Vec::new();
         let mut accepted = Vec::new();
         let mut notes = Vec::new();
         for &output in &outputs {
-            match output.generate(&model, &source.name, RenderOptions::default()) {
-                Ok(contents) => {
-                    let relative = output.out_dir_path(&stem);
-                    notes.extend(
-                        output
-                            .notes(&contents)
-                            .into_iter()
-                            .map(|n| format!("{}: {relative}: {n}", source.name)),
-                    );
-                    plan.files.push(PlannedFile {
-                        path: out_dir.join(&relative),
-                        relative,
-                        contents,
-                        spec: source.name.clone(),
-                    });
+            match output.generate_files(&model, &source.name, RenderOptions::default()) {
+                Ok(files) => {
+                    for (inside, contents) in files {
+                        let mut relative = output.out_dir_path(&stem);
+                        if !inside.is_empty() {
+                            relative = format!("{relative}/{inside}");
+                        }
+                        let path = out_dir.join(&relative);
+                        notes.extend(output.notes(&contents).into_iter().map(|n| {
+                            Diagnostic::warning(codes::TEMPLATE_SIZE, n)
+                                .in_file(path.display().to_string())
+                        }));
+                        plan.files.push(PlannedFile {
+                            path,
+                            relative,
+                            contents,
+                            spec: source.name.clone(),
+                        });
+                    }
                     accepted.push(output.target());
                 }
                 Err(RenderError::Refused { target, message }) => refused.push((target, message)),
-                Err(e) => return Err(e.for_file(&source.name)),
+                Err(e) => return Err(e.for_source(&source)),
             }
         }
         refused.dedup_by_key(|(t, _)| *t);
@@ -102,17 +134,34 @@ pub fn plan(specs: &[String], out_dir: &Path, targets: &[&str]) -> Result<Plan, 
             } else {
                 let flags: Vec<String> = accepted.iter().map(|t| format!("--target {t}")).collect();
                 format!(
-                    "\n(target {target} refuses this spec; to build only the targets that accept it, add {})",
+                    " (target {target} refuses this spec; to build only the targets that accept it, add {})",
                     flags.join(" ")
                 )
             };
-            return Err(Error::Target {
-                file: source.name.clone(),
+            return Err(RenderError::Refused {
+                target,
                 message: format!("{message}{hint}"),
-            });
+            }
+            .for_source(&source));
         }
-        plan.warnings.extend(model.warning_lines(&source.name));
+        plan.warnings.extend(crate::warnings(&model, &source));
         plan.warnings.extend(notes);
+    }
+    if !invalid.is_empty() {
+        return Err(Error::Specs(invalid));
+    }
+    // Different stems can still meet in one file (`prod-eu` and `prod_eu` share the
+    // Python module `prod_eu`): refuse before anything is written.
+    let mut owners: BTreeMap<&str, &str> = BTreeMap::new();
+    for file in &plan.files {
+        if let Some(first) = owners.insert(&file.relative, &file.spec)
+            && first != file.spec
+        {
+            return Err(Error::Usage(format!(
+                "{first} and {} would both write {}; rename one spec",
+                file.spec, file.relative
+            )));
+        }
     }
     Ok(plan)
 }
@@ -372,13 +421,6 @@ fn drift(path: &Path, on_disk: &[u8], expected: &str) -> FileState {
     FileState::Drifted { diff, note }
 }
 
-/// Whether `check` should colour its report: only on a terminal, and never when
-/// NO_COLOR is set to anything non-empty (no-color.org).
-/// `no_color` is the value of NO_COLOR, if set.
-pub fn use_color(is_terminal: bool, no_color: Option<&std::ffi::OsStr>) -> bool {
-    is_terminal && no_color.is_none_or(|v| v.is_empty())
-}
-
 /// The commented starter spec `init` writes.
 pub const STARTER: &str = include_str!("starter.yaml");
 
@@ -409,8 +451,8 @@ mod tests {
         let model = crate::load(&source).expect("the starter compiles");
         assert_eq!(model.profiles.len(), 1);
         assert!(model.profiles[0].warnings.is_empty());
-        for o in Output::all() {
-            o.generate(&model, "ssm-profile.yaml", RenderOptions::default())
+        for o in Output::every() {
+            o.generate_files(&model, "ssm-profile.yaml", RenderOptions::default())
                 .unwrap_or_else(|e| panic!("{o:?} refuses the starter: {e}"));
         }
     }
@@ -446,14 +488,5 @@ mod tests {
         };
         assert!(note.unwrap().contains("CRLF"));
         assert!(diff.contains("-a\r"));
-    }
-
-    #[test]
-    fn color_only_when_asked_and_allowed() {
-        use std::ffi::OsStr;
-        assert!(use_color(true, None));
-        assert!(use_color(true, Some(OsStr::new(""))));
-        assert!(!use_color(true, Some(OsStr::new("1"))));
-        assert!(!use_color(false, None));
     }
 }

@@ -270,7 +270,7 @@ fn a_template_over_51200_bytes_builds_with_a_warning_about_s3_bucket() {
     let size = size.to_string();
     let size = format!("{},{}", &size[..size.len() - 3], &size[size.len() - 3..]);
     assert!(
-        stderr.contains(&format!("warning: large.yaml: the CloudFormation template is {size} bytes, over the 51,200 bytes CloudFormation takes inline: deploy it with `aws cloudformation deploy --s3-bucket BUCKET ...`")),
+        stderr.contains(&format!("warning: t.json: the CloudFormation template is {size} bytes, over the 51,200 bytes CloudFormation takes inline: deploy it with `aws cloudformation deploy --s3-bucket BUCKET ...`")),
         "{stderr}"
     );
     // Terraform has no such quota; the tree names the file the warning is about.
@@ -279,8 +279,18 @@ fn a_template_over_51200_bytes_builds_with_a_warning_about_s3_bucket() {
     let out = run_in(&dir, &["build", "large.yaml", "--out-dir", "gen"]);
     assert_eq!(out.status.code(), Some(0));
     let stderr = String::from_utf8(out.stderr).unwrap();
-    assert!(stderr.contains("warning: large.yaml: cloudformation/large.template.json: the CloudFormation template is"), "{stderr}");
-    assert!(stderr.contains("warning: large.yaml: cloudformation/large.template.yaml: the CloudFormation template is"), "{stderr}");
+    assert!(
+        stderr.contains(
+            "warning: gen/cloudformation/large.template.json: the CloudFormation template is"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(
+            "warning: gen/cloudformation/large.template.yaml: the CloudFormation template is"
+        ),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -290,7 +300,7 @@ fn a_template_over_a_quota_is_refused_with_the_way_out() {
     assert_eq!(out.status.code(), Some(2));
     assert!(out.stdout.is_empty());
     let stderr = String::from_utf8(out.stderr).unwrap();
-    assert!(stderr.contains("need 201 outputs in one stack, but the CDK synthesizes CloudFormation, which cannot put more than 200 outputs in one template"), "{stderr}");
+    assert!(stderr.contains("profiles[66]: with this profile the spec's one stack needs 201 outputs, but the CDK synthesizes CloudFormation, which cannot put more than 200 outputs in one template"), "{stderr}");
     let out = run_in(&dir, &["build", "spec.yaml", "--target", "terraform"]);
     assert_eq!(out.status.code(), Some(0));
 }

@@ -5,7 +5,9 @@
 //! `fixtures/<case>/<output file>`, or with `<target>.error` when the target refuses
 //! the spec; `explain.txt` holds what `ssm-profile explain` says about it. `fixtures/invalid/<case>/` runs the real binary and compares its
 //! stderr with `error.txt`. A mismatch prints a unified diff; `UPDATE_GOLDENS=1`
-//! rewrites the goldens and lists the files it changed.
+//! rewrites the goldens and lists the files it changed. An output that is a folder
+//! (the Terraform module layout) has a folder of goldens, which must hold exactly its
+//! files.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -87,10 +89,15 @@ fn valid_case(dir: &Path, output: Output) -> Result<(), Failed> {
     let model = ssm_profile::load(&source).map_err(|e| format!("the spec is invalid:\n{e}"))?;
     let golden = dir.join(output.golden_name());
     let refusal = target_error_file(dir, output);
-    match output.generate(&model, &name, RenderOptions::default()) {
-        Ok(text) => {
-            if !text.ends_with('\n') || text.ends_with("\n\n") || text.contains('\r') {
-                return Err("output must end with exactly one LF and contain no CR".into());
+    match output.generate_files(&model, &name, RenderOptions::default()) {
+        Ok(files) => {
+            for (inside, text) in &files {
+                if !text.ends_with('\n') || text.ends_with("\n\n") || text.contains('\r') {
+                    return Err(format!(
+                        "{inside}: output must end with exactly one LF and contain no CR"
+                    )
+                    .into());
+                }
             }
             if refusal.exists() && !updating() {
                 return Err(
@@ -100,7 +107,28 @@ fn valid_case(dir: &Path, output: Output) -> Result<(), Failed> {
             if updating() {
                 let _ = fs::remove_file(&refusal);
             }
-            check_golden(&golden, &text)
+            if !output.is_folder() {
+                return check_golden(&golden, &files[0].1);
+            }
+            for (inside, text) in &files {
+                let path = golden.join(inside);
+                if updating() {
+                    fs::create_dir_all(path.parent().unwrap())?;
+                }
+                check_golden(&path, text)?;
+            }
+            let expected: Vec<PathBuf> = files.iter().map(|(p, _)| golden.join(p)).collect();
+            for found in files_under(&golden) {
+                if !expected.contains(&found) {
+                    if updating() {
+                        fs::remove_file(&found)?;
+                        eprintln!("golden removed: {}", found.display());
+                    } else {
+                        return Err(format!("{}: no output writes it", found.display()).into());
+                    }
+                }
+            }
+            Ok(())
         }
         Err(message) => {
             if golden.exists() && !updating() {
@@ -112,10 +140,29 @@ fn valid_case(dir: &Path, output: Output) -> Result<(), Failed> {
             }
             if updating() {
                 let _ = fs::remove_file(&golden);
+                let _ = fs::remove_dir_all(&golden);
             }
             check_golden(&refusal, &format!("{message}\n"))
         }
     }
+}
+
+/// Every file under `dir`, recursively (none when it does not exist).
+fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(d) = pending.pop() {
+        for entry in fs::read_dir(&d).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                pending.push(path);
+            } else {
+                found.push(path);
+            }
+        }
+    }
+    found.sort();
+    found
 }
 
 fn explain_case(dir: &Path) -> Result<(), Failed> {
@@ -136,12 +183,30 @@ const EXPLAIN_GOLDEN: &str = "explain.txt";
 fn invalid_case(dir: &Path) -> Result<(), Failed> {
     let spec = spec_file(dir).ok_or("no spec")?;
     let name = spec.file_name().unwrap().to_string_lossy().to_string();
+    // `args` (one per line) replaces `--target cloudformation`, for refusals that
+    // belong to another target.
+    let args: Vec<String> = match fs::read_to_string(dir.join(INVALID_ARGS)) {
+        Ok(text) => text.lines().map(str::to_string).collect(),
+        Err(_) => vec!["--target".into(), "cloudformation".into()],
+    };
+    let started = std::time::Instant::now();
     let out = Command::new(env!("CARGO_BIN_EXE_ssm-profile"))
         .current_dir(dir)
-        .args(["build", &name, "--target", "cloudformation"])
+        .arg("build")
+        .arg(&name)
+        .args(&args)
         .output()?;
+    let took = started.elapsed();
     if out.status.code() != Some(2) {
         return Err(format!("exit code {:?}, expected 2", out.status.code()).into());
+    }
+    // Refusals are quick: nothing here reads more than a small file. The bound is
+    // loose so that a loaded machine does not fail it; the limits are exercised for
+    // speed in tests/robustness.rs.
+    if took > std::time::Duration::from_secs(5) {
+        return Err(
+            format!("took {took:?}; an invalid spec is refused in well under a second").into(),
+        );
     }
     if !out.stdout.is_empty() {
         return Err("an invalid spec printed to stdout".into());
@@ -150,8 +215,29 @@ fn invalid_case(dir: &Path) -> Result<(), Failed> {
     if stderr.contains("panicked") {
         return Err(format!("the program panicked:\n{stderr}").into());
     }
+    // Located: `file:line:column:`, or a target's refusal that names the field.
+    let first = stderr.lines().next().unwrap_or_default();
+    let located = first
+        .strip_prefix(&format!("error: {name}:"))
+        .and_then(|rest| rest.split_once(':'))
+        .is_some_and(|(line, rest)| {
+            line.parse::<usize>().is_ok()
+                && rest
+                    .split_once(':')
+                    .is_some_and(|(col, _)| col.parse::<usize>().is_ok())
+        });
+    let names_field = first.starts_with(&format!("error: {name}: profiles["));
+    if !located && !names_field {
+        return Err(
+            format!("the error names neither a line and column nor a field: {first}").into(),
+        );
+    }
     check_golden(&dir.join("error.txt"), &stderr)
 }
+
+/// The command-line arguments after `build SPEC` for an invalid case, when not the
+/// default `--target cloudformation`.
+const INVALID_ARGS: &str = "args";
 
 /// Every file in a fixture folder is either its spec, a golden some output claims,
 /// or a documented extra; anything else is a stale golden.
@@ -163,7 +249,7 @@ fn no_stray_files(dir: &Path) -> Result<(), Failed> {
         "checkov-skip.txt".into(),
         EXPLAIN_GOLDEN.into(),
     ];
-    for o in Output::all() {
+    for o in Output::every() {
         known.push(o.golden_name().into());
         known.push(format!("{}.error", o.target()));
     }
@@ -184,7 +270,7 @@ fn main() {
     let invalid = case_dirs(&root.join("invalid"));
     for dir in valid {
         let case = dir.file_name().unwrap().to_string_lossy().to_string();
-        for output in Output::all() {
+        for output in Output::every() {
             let dir = dir.clone();
             trials.push(Trial::test(
                 format!("golden::{case}::{}", output.golden_name()),
@@ -213,9 +299,9 @@ fn main() {
                 case_dirs(&root).len(),
                 case_dirs(&root.join("invalid")).len(),
             );
-            if v < 12 || i < 15 {
+            if v < 12 || i < 45 {
                 return Err(format!(
-                    "{v} valid and {i} invalid fixtures; at least 12 and 15 are required"
+                    "{v} valid and {i} invalid fixtures; at least 12 and 45 are required"
                 )
                 .into());
             }

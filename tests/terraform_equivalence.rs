@@ -41,6 +41,8 @@ struct Meaning {
     instance_profiles: BTreeSet<(String, String, String)>,
     /// (role, action, resource) through attached customer policies
     role_grants: BTreeSet<(String, String, String)>,
+    /// (setting ID, value, the role it waits for): Default Host Management
+    service_settings: BTreeSet<(String, String, String)>,
 }
 
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -199,6 +201,14 @@ fn cfn_meaning(t: &Value) -> Meaning {
                         .insert((role_name(role), format!("custom:{name}")));
                 }
             }
+            "AWS::SSM::ServiceSetting" => {
+                let role = r["DependsOn"].as_str().expect("DependsOn the role");
+                m.service_settings.insert((
+                    opt_str(p.get("SettingId")),
+                    opt_str(p.get("SettingValue")),
+                    role_name(&serde_json::json!({ "Ref": role })),
+                ));
+            }
             "AWS::IAM::InstanceProfile" => {
                 let roles = p["Roles"].as_array().expect("Roles");
                 assert_eq!(roles.len(), 1);
@@ -356,6 +366,7 @@ const ROLE_ARGS: &[&str] = &[
 const POLICY_ARGS: &[&str] = &["//", "name", "path", "policy", "tags"];
 const ATTACHMENT_ARGS: &[&str] = &["//", "role", "policy_arn"];
 const PROFILE_ARGS: &[&str] = &["name", "path", "role", "tags"];
+const SETTING_ARGS: &[&str] = &["//", "setting_id", "setting_value", "depends_on"];
 
 fn only_args(body: &Map<String, Value>, allowed: &[&str], what: &str) {
     for k in body.keys() {
@@ -416,6 +427,27 @@ fn tf_meaning(root: &Value) -> Meaning {
             tf.field(body, "path"),
             tf.field(body, "role"),
         ));
+    }
+    for (addr, body) in tf.resources("aws_ssm_service_setting") {
+        only_args(body, SETTING_ARGS, addr);
+        let arn = tf.field(body, "setting_id");
+        let (_, id) = arn
+            .split_once(&format!(":ssm:{REGION}:{ACCOUNT}:servicesetting"))
+            .unwrap_or_else(|| {
+                panic!("{addr}: {arn} is not a setting ARN of this account and region")
+            });
+        let [role] = body["depends_on"]
+            .as_array()
+            .expect("depends_on")
+            .as_slice()
+        else {
+            panic!("{addr}: depends on one role");
+        };
+        let role = role.as_str().expect("an address");
+        let role = role.strip_prefix("aws_iam_role.").expect("a role");
+        let role = tf.field(tf.resource("aws_iam_role", role), "name");
+        m.service_settings
+            .insert((id.to_string(), tf.field(body, "setting_value"), role));
     }
     m.derive_role_grants();
     m
@@ -480,6 +512,10 @@ fn model_meaning(model: &Model) -> Meaning {
                 role_name.clone(),
             ));
         }
+        if let Some(s) = &p.service_setting {
+            m.service_settings
+                .insert((s.id.to_string(), s.value.clone(), s.role.clone()));
+        }
     }
     m.derive_role_grants();
     m
@@ -542,8 +578,13 @@ fn terraform_means_what_cloudformation_means() {
                     ));
                 }
             }
-            Err(why) if why.contains("ManagedPolicyArns holds 20 at most") => {
+            Err(refusal)
+                if refusal
+                    .to_string()
+                    .contains("ManagedPolicyArns holds 20 at most") =>
+            {
                 // More than 20 ARNs on one role: Terraform attaches every one.
+                let why = refusal.to_string();
                 let by_arn: usize = model
                     .profiles
                     .iter()
@@ -559,7 +600,8 @@ fn terraform_means_what_cloudformation_means() {
                     "{case}: Terraform attaches every managed policy CloudFormation refused"
                 );
             }
-            Err(why) => {
+            Err(refusal) => {
+                let why = refusal.to_string();
                 // Otherwise only refusals about existing roles are expected; Terraform
                 // must still attach every managed policy to the existing role.
                 assert!(why.contains("existing role"), "{case}: {why}");

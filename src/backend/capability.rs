@@ -4,8 +4,9 @@
 
 use super::RenderError;
 use super::describe::{stack_outputs, stack_resource_count};
+use super::interpreted::{self, Interprets};
 use crate::model::{Model, Profile, RoleRef};
-use crate::refdata::limits;
+use crate::refdata::{self, limits};
 
 /// One target's abilities beyond what every target can express.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,6 +31,13 @@ pub struct Capabilities {
     /// cloudformation-limits page). The CDK refuses more than 500 resources at synth
     /// too; outputs over 200 fail at deploy.
     pub one_template: bool,
+    /// Set the Default Host Management setting in a partition whose CloudFormation
+    /// registry has no `AWS::SSM::ServiceSetting` (`refdata::dhmc`); Terraform calls
+    /// the Systems Manager API instead.
+    pub service_setting_without_resource_type: bool,
+    /// Text in spec strings that the target (or the tool it hands its output to)
+    /// would read as an instruction: see `interpreted`.
+    pub interprets: Interprets,
 }
 
 pub const CLOUDFORMATION: Capabilities = Capabilities {
@@ -38,6 +46,11 @@ pub const CLOUDFORMATION: Capabilities = Capabilities {
     managed_policies_on_existing_role: false,
     managed_policy_arns_max: Some(limits::CFN_MANAGED_POLICY_ARNS_MAX),
     one_template: true,
+    service_setting_without_resource_type: false,
+    interprets: Interprets {
+        dynamic_references: true,
+        cdk_tokens: false,
+    },
 };
 
 /// The CDK synthesizes CloudFormation, so it inherits CloudFormation's limits.
@@ -47,6 +60,11 @@ pub const CDK: Capabilities = Capabilities {
     managed_policies_on_existing_role: false,
     managed_policy_arns_max: Some(limits::CFN_MANAGED_POLICY_ARNS_MAX),
     one_template: true,
+    service_setting_without_resource_type: false,
+    interprets: Interprets {
+        dynamic_references: true,
+        cdk_tokens: true,
+    },
 };
 
 pub const TERRAFORM: Capabilities = Capabilities {
@@ -55,6 +73,11 @@ pub const TERRAFORM: Capabilities = Capabilities {
     managed_policies_on_existing_role: true,
     managed_policy_arns_max: None,
     one_template: false,
+    service_setting_without_resource_type: true,
+    interprets: Interprets {
+        dynamic_references: false,
+        cdk_tokens: false,
+    },
 };
 
 /// Every target, in the order a refusal looks for one that can.
@@ -64,34 +87,41 @@ impl Capabilities {
     /// `Ok` when this target can express every profile of `model`; else the refusal
     /// for the first profile it cannot.
     pub fn check(&self, model: &Model) -> Result<(), RenderError> {
+        self.check_interpreted(model)?;
         model.profiles.iter().try_for_each(|p| {
             self.check_managed_policies(p)?;
-            self.check_managed_policy_arns(p)
+            self.check_managed_policy_arns(p)?;
+            self.check_service_setting(p)
         })?;
         self.check_template_quotas(model)
     }
 
+    /// The refusal is placed at the first profile that takes the stack over a quota.
     fn check_template_quotas(&self, model: &Model) -> Result<(), RenderError> {
         if !self.one_template {
             return Ok(());
         }
-        let resources: usize = model.profiles.iter().map(stack_resource_count).sum();
-        let outputs: usize = model.profiles.iter().map(|p| stack_outputs(p).len()).sum();
-        for (what, n, max) in [
-            ("resources", resources, limits::CFN_RESOURCES_MAX),
-            ("outputs", outputs, limits::CFN_OUTPUTS_MAX),
-        ] {
-            if n > max {
-                let other = ALL
-                    .iter()
-                    .find(|c| !c.one_template)
-                    .map(|c| format!(", or use `--target {}`, which has no such quota", c.target))
-                    .unwrap_or_default();
-                return Err(self.refuse(format!(
-                    "this spec's {} profiles need {n} {what} in one stack, but {} cannot put more than {max} {what} in one template (CloudFormation quotas); split the profiles across several spec files, each of which builds a stack of its own{other}",
-                    model.profiles.len(),
-                    self.subject,
-                )));
+        let (mut resources, mut outputs) = (0, 0);
+        for (i, p) in model.profiles.iter().enumerate() {
+            resources += stack_resource_count(p);
+            outputs += stack_outputs(p).len();
+            for (what, n, max) in [
+                ("resources", resources, limits::CFN_RESOURCES_MAX),
+                ("outputs", outputs, limits::CFN_OUTPUTS_MAX),
+            ] {
+                if n > max {
+                    let other = ALL
+                        .iter()
+                        .find(|c| !c.one_template)
+                        .map(|c| {
+                            format!(", or use `--target {}`, which has no such quota", c.target)
+                        })
+                        .unwrap_or_default();
+                    return Err(self.refuse(format!(
+                        "profiles[{i}]: with this profile the spec's one stack needs {n} {what}, but {} cannot put more than {max} {what} in one template (CloudFormation quotas); move this profile and the ones after it to another spec file, which builds a stack of its own{other}",
+                        self.subject,
+                    )));
+                }
             }
         }
         Ok(())
@@ -108,6 +138,65 @@ impl Capabilities {
             ))),
             _ => Ok(()),
         }
+    }
+
+    fn check_service_setting(&self, p: &Profile) -> Result<(), RenderError> {
+        if p.service_setting.is_none() || self.service_setting_without_resource_type {
+            return Ok(());
+        }
+        let regions = refdata::partition(p.partition).regions;
+        if !regions
+            .iter()
+            .all(|r| refdata::dhmc::NO_SERVICE_SETTING_RESOURCE.contains(r))
+        {
+            return Ok(());
+        }
+        Err(self.refuse(format!(
+            "profile `{}`: {} cannot set Default Host Management in partition {}: its registry has no AWS::SSM::ServiceSetting in {}; {}leave `kind: default-host-management` out of this spec",
+            p.name,
+            self.subject,
+            p.arn_partition,
+            regions.join(", "),
+            instead(|c| c.service_setting_without_resource_type),
+        )))
+    }
+
+    /// No spec text may become an instruction to the deploy tool. The refusal
+    /// begins with the spec field, so it is shown at that field.
+    fn check_interpreted(&self, model: &Model) -> Result<(), RenderError> {
+        let Some(found) = interpreted::find(model, self.interprets) else {
+            return Ok(());
+        };
+        let (what, does) = match found.kind {
+            interpreted::Kind::DynamicReference => (
+                "a CloudFormation dynamic reference",
+                "CloudFormation would replace it with the value it names when it deploys, and has no way to write it literally",
+            ),
+            interpreted::Kind::CdkToken => (
+                "how the CDK encodes a token",
+                "`cdk synth` would replace it with a deploy-time value or fail",
+            ),
+        };
+        let kind = found.kind;
+        Err(self.refuse(format!(
+            "{}: `{}` is {what}: {}{does}; remove it from the spec, or {}",
+            found.field,
+            found.text,
+            if self.target == CDK.target && kind == interpreted::Kind::DynamicReference {
+                "the CDK synthesizes CloudFormation, and "
+            } else {
+                ""
+            },
+            ALL.iter()
+                .find(|c| match kind {
+                    interpreted::Kind::DynamicReference => !c.interprets.dynamic_references,
+                    interpreted::Kind::CdkToken => !c.interprets.cdk_tokens,
+                })
+                .map_or("write it another way".to_string(), |c| format!(
+                    "use `--target {}`, which keeps it as text",
+                    c.target
+                )),
+        )))
     }
 
     fn check_managed_policies(&self, p: &Profile) -> Result<(), RenderError> {
@@ -209,13 +298,13 @@ mod tests {
         };
         assert_eq!(
             message,
-            "this spec's 67 profiles need 201 outputs in one stack, but CloudFormation cannot put more than 200 outputs in one template (CloudFormation quotas); split the profiles across several spec files, each of which builds a stack of its own, or use `--target terraform`, which has no such quota"
+            "profiles[66]: with this profile the spec's one stack needs 201 outputs, but CloudFormation cannot put more than 200 outputs in one template (CloudFormation quotas); move this profile and the ones after it to another spec file, which builds a stack of its own, or use `--target terraform`, which has no such quota"
         );
         assert_eq!(CLOUDFORMATION.check(&profiles(500, true)), Ok(()));
         let Err(RenderError::Refused { message, .. }) = CDK.check(&profiles(501, true)) else {
             panic!("501 resources are refused");
         };
-        assert!(message.starts_with("this spec's 501 profiles need 501 resources in one stack, but the CDK synthesizes CloudFormation, which cannot put more than 500 resources"), "{message}");
+        assert!(message.starts_with("profiles[500]: with this profile the spec's one stack needs 501 resources, but the CDK synthesizes CloudFormation, which cannot put more than 500 resources"), "{message}");
         assert_eq!(TERRAFORM.check(&profiles(501, true)), Ok(()));
     }
 
@@ -254,5 +343,35 @@ mod tests {
         assert_eq!(target, "cdk");
         assert!(message.contains(": the CDK synthesizes CloudFormation, which cannot attach"));
         assert_eq!(TERRAFORM.check(&model), Ok(()));
+    }
+
+    #[test]
+    fn default_host_management_is_refused_where_cloudformation_has_no_setting_resource() {
+        for (partition, refused) in [
+            ("aws", false),
+            ("aws-eusc", false),
+            ("aws-cn", true),
+            ("aws-us-gov", true),
+        ] {
+            let spec = format!(
+                "version: 1\nprofiles:\n  - name: d\n    kind: default-host-management\n    partition: {partition}\n"
+            );
+            let model = crate::load(&crate::source::Source::new("spec.yaml", spec)).unwrap();
+            assert_eq!(TERRAFORM.check(&model), Ok(()));
+            for target in [CLOUDFORMATION, CDK] {
+                match target.check(&model) {
+                    Ok(()) => assert!(!refused, "{partition}: {}", target.target),
+                    Err(RenderError::Refused { message, .. }) => {
+                        assert!(refused, "{partition}: {message}");
+                        assert!(message.contains("no AWS::SSM::ServiceSetting"), "{message}");
+                        assert!(
+                            message.contains("use `--target terraform`, which can"),
+                            "{message}"
+                        );
+                    }
+                    Err(e) => panic!("{e}"),
+                }
+            }
+        }
     }
 }

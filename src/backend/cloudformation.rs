@@ -9,20 +9,16 @@ use super::document::{self, Spelling};
 use crate::model::{Model, Part, Profile, RoleRef, Text};
 
 pub fn json(model: &Model) -> Result<String, RenderError> {
-    Ok(crate::text::pretty_json(&build(model)?))
+    Ok(crate::text::pretty_json(&template(model)?))
 }
 
 pub fn yaml(model: &Model) -> Result<String, RenderError> {
-    Ok(super::cfn_yaml::to_yaml(&build(model)?))
+    Ok(super::cfn_yaml::to_yaml(&template(model)?))
 }
 
-/// The whole template, or the refusal's message when this target cannot express the
-/// model (for tests that compare what templates mean).
-pub fn template(model: &Model) -> Result<Value, String> {
-    build(model).map_err(|e| e.to_string())
-}
-
-fn build(model: &Model) -> Result<Value, RenderError> {
+/// The whole template as data, or why this target cannot express the model (for
+/// tests that compare what templates mean).
+pub fn template(model: &Model) -> Result<Value, RenderError> {
     CLOUDFORMATION.check(model)?;
     let mut resources = Map::new();
     let mut outputs = Map::new();
@@ -31,7 +27,7 @@ fn build(model: &Model) -> Result<Value, RenderError> {
     }
     Ok(json!({
         "AWSTemplateFormatVersion": "2010-09-09",
-        "Description": describe::STACK_DESCRIPTION,
+        "Description": describe::stack_description(model),
         "Resources": resources,
         "Outputs": outputs,
     }))
@@ -53,6 +49,11 @@ impl Spelling for CloudFormation {
 
 fn logical_ids(p: &Profile) -> (String, String) {
     (format!("{}Role", p.id), format!("{}InstanceProfile", p.id))
+}
+
+/// The logical ID of a profile's service setting (the CDK's construct ID too).
+pub fn setting_logical_id(p: &Profile) -> String {
+    format!("{}ServiceSetting", p.id)
 }
 
 fn profile_resources(
@@ -130,6 +131,21 @@ fn profile_resources(
         resources.insert(
             profile_id.clone(),
             json!({ "Type": "AWS::IAM::InstanceProfile", "Properties": props }),
+        );
+    }
+
+    if let Some(setting) = &p.service_setting {
+        // The value names the role by a literal name: DependsOn orders the two.
+        resources.insert(
+            setting_logical_id(p),
+            json!({
+                "Type": "AWS::SSM::ServiceSetting",
+                "DependsOn": role_id,
+                "Properties": {
+                    "SettingId": setting.id,
+                    "SettingValue": setting.value,
+                },
+            }),
         );
     }
 

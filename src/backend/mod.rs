@@ -13,6 +13,7 @@ pub mod document;
 mod error;
 pub mod hcl;
 pub mod header;
+pub mod interpreted;
 pub mod naming;
 pub mod templating;
 pub mod terraform;
@@ -35,18 +36,42 @@ pub struct OutputDef {
     pub language: Option<&'static str>,
     /// Selected by `--app`: a runnable app rather than a module.
     pub app: bool,
-    /// The file name of its golden file beside a fixture's spec.
+    /// The `--layout` value that selects it; `None` for the default layout, which is
+    /// what `build --out-dir` writes when no `--layout` is given.
+    pub layout: Option<&'static str>,
+    /// The file name of its golden file beside a fixture's spec (a folder for a
+    /// `Render::Folder` output).
     pub golden: &'static str,
-    /// Where `build --out-dir` writes it, `{stem}` standing for the spec's file stem.
-    /// This is the documented tree of docs/workflow.md: change a path only with a
-    /// note there, since users commit it.
+    /// Where `build --out-dir` writes it (a folder for a `Render::Folder` output):
+    /// `{stem}` stands for the spec's file stem, `{py_module}` and `{ts_module}` for
+    /// the module names derived from it (`python_module`, `typescript_module`). This
+    /// is the documented tree of docs/workflow.md: change a path only with a note
+    /// there, since users commit it.
     pub out_dir: &'static str,
-    /// How its language writes the generated-file header.
+    /// How its language writes the generated-file header (for a folder: each file
+    /// says its own).
     pub comment: CommentSyntax,
     /// The file is a CloudFormation template body, which CloudFormation takes up to
     /// 1 MB from S3 and up to 51,200 bytes inline (aws-facts.md 7).
     pub template_body: bool,
-    pub render: fn(&Model, RenderOptions) -> Result<String, RenderError>,
+    pub render: Render,
+}
+
+/// How an output is rendered: one file, or a folder of files.
+#[derive(Debug, Clone, Copy)]
+pub enum Render {
+    File(fn(&Model, RenderOptions) -> Result<String, RenderError>),
+    /// The files of a folder, each with its `/`-separated path inside the folder.
+    Folder(fn(&Model, RenderOptions) -> Result<Vec<FolderFile>, RenderError>),
+}
+
+/// One file of a `Render::Folder` output, before its header.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FolderFile {
+    /// `/`-separated path inside the folder (`main.tf`, `examples/basic/main.tf`).
+    pub path: &'static str,
+    pub comment: CommentSyntax,
+    pub text: String,
 }
 
 /// Every output. Within a target, the first row is what the target gives when no
@@ -58,66 +83,72 @@ pub static OUTPUTS: &[OutputDef] = &[
         format: Some("json"),
         language: None,
         app: false,
+        layout: None,
         golden: "cloudformation.json",
         out_dir: "cloudformation/{stem}.template.json",
         comment: CommentSyntax::None,
         template_body: true,
-        render: |m, _| cloudformation::json(m),
+        render: Render::File(|m, _| cloudformation::json(m)),
     },
     OutputDef {
         target: "cloudformation",
         format: Some("yaml"),
         language: None,
         app: false,
+        layout: None,
         golden: "cloudformation.yaml",
         out_dir: "cloudformation/{stem}.template.yaml",
         comment: CommentSyntax::Hash,
         template_body: true,
-        render: |m, _| cloudformation::yaml(m),
+        render: Render::File(|m, _| cloudformation::yaml(m)),
     },
     OutputDef {
         target: "cdk",
         format: None,
         language: Some("typescript"),
         app: false,
+        layout: None,
         golden: "cdk.ts",
-        out_dir: "cdk/{stem}.ts",
+        out_dir: "cdk/{ts_module}.ts",
         comment: CommentSyntax::Slashes,
         template_body: false,
-        render: |m, _| cdk::render(m, cdk::Language::TypeScript, false),
+        render: Render::File(|m, _| cdk::render(m, cdk::Language::TypeScript, false)),
     },
     OutputDef {
         target: "cdk",
         format: None,
         language: Some("python"),
         app: false,
+        layout: None,
         golden: "cdk.py",
-        out_dir: "cdk/{stem}.py",
+        out_dir: "cdk/{py_module}.py",
         comment: CommentSyntax::Hash,
         template_body: false,
-        render: |m, _| cdk::render(m, cdk::Language::Python, false),
+        render: Render::File(|m, _| cdk::render(m, cdk::Language::Python, false)),
     },
     OutputDef {
         target: "cdk",
         format: None,
         language: Some("typescript"),
         app: true,
+        layout: None,
         golden: "cdk-app.ts",
-        out_dir: "cdk/{stem}-app.ts",
+        out_dir: "cdk/{ts_module}-app.ts",
         comment: CommentSyntax::Slashes,
         template_body: false,
-        render: |m, _| cdk::render(m, cdk::Language::TypeScript, true),
+        render: Render::File(|m, _| cdk::render(m, cdk::Language::TypeScript, true)),
     },
     OutputDef {
         target: "cdk",
         format: None,
         language: Some("python"),
         app: true,
+        layout: None,
         golden: "cdk-app.py",
         out_dir: "cdk/{stem}-app.py",
         comment: CommentSyntax::Hash,
         template_body: false,
-        render: |m, _| cdk::render(m, cdk::Language::Python, true),
+        render: Render::File(|m, _| cdk::render(m, cdk::Language::Python, true)),
     },
     // Terraform loads every .tf and .tf.json of a folder: the two syntaxes of the
     // same resources cannot share one.
@@ -126,22 +157,37 @@ pub static OUTPUTS: &[OutputDef] = &[
         format: Some("hcl"),
         language: None,
         app: false,
+        layout: None,
         golden: "terraform.tf",
         out_dir: "terraform/{stem}/main.tf",
         comment: CommentSyntax::Hash,
         template_body: false,
-        render: terraform::hcl,
+        render: Render::File(terraform::hcl),
     },
     OutputDef {
         target: "terraform",
         format: Some("json"),
         language: None,
         app: false,
+        layout: None,
         golden: "terraform.tf.json",
         out_dir: "terraform-json/{stem}/main.tf.json",
         comment: CommentSyntax::JsonCommentKey,
         template_body: false,
-        render: terraform::json,
+        render: Render::File(terraform::json),
+    },
+    // The same configuration as a module users call: a folder per spec.
+    OutputDef {
+        target: "terraform",
+        format: Some("hcl"),
+        language: None,
+        app: false,
+        layout: Some("module"),
+        golden: "terraform-module",
+        out_dir: "terraform-module/{stem}",
+        comment: CommentSyntax::Hash,
+        template_body: false,
+        render: Render::Folder(terraform::module),
     },
 ];
 
@@ -163,24 +209,40 @@ impl std::fmt::Debug for Output {
     }
 }
 
-/// What a user asked for with `--target`, `--format`, `--language` and `--app`.
+/// What a user asked for with `--target`, `--format`, `--language`, `--app` and
+/// `--layout`.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Selection<'a> {
     pub target: &'a str,
     pub format: Option<&'a str>,
     pub language: Option<&'a str>,
     pub app: bool,
+    pub layout: Option<&'a str>,
 }
 
 impl Output {
-    /// Every output, in table order.
+    /// Every output of the default layout (what `build --out-dir` writes when no
+    /// `--layout` is given), in table order.
     pub fn all() -> impl Iterator<Item = Output> {
+        Output::in_layout(None)
+    }
+
+    /// Every output of one layout (`None`: the default), in table order.
+    pub fn in_layout(layout: Option<&str>) -> impl Iterator<Item = Output> + '_ {
+        OUTPUTS
+            .iter()
+            .filter(move |d| d.layout == layout)
+            .map(Output)
+    }
+
+    /// Every output of every layout, in table order: what the goldens hold.
+    pub fn every() -> impl Iterator<Item = Output> {
         OUTPUTS.iter().map(Output)
     }
 
     /// The output whose golden file is `golden` (`cloudformation.yaml`, ...).
     pub fn by_golden(golden: &str) -> Option<Output> {
-        Output::all().find(|o| o.0.golden == golden)
+        Output::every().find(|o| o.0.golden == golden)
     }
 
     /// Every target name, in table order.
@@ -213,6 +275,11 @@ impl Output {
         Output::column_values(|d| d.language)
     }
 
+    /// Every `--layout` value of any target.
+    pub fn all_layouts() -> Vec<&'static str> {
+        Output::column_values(|d| d.layout)
+    }
+
     fn column_values(column: fn(&OutputDef) -> Option<&'static str>) -> Vec<&'static str> {
         let mut values: Vec<&'static str> = Vec::new();
         for v in OUTPUTS.iter().filter_map(column) {
@@ -234,6 +301,7 @@ impl Output {
         }
         let formats = Output::values(s.target, |d| d.format);
         let languages = Output::values(s.target, |d| d.language);
+        let layouts = Output::values(s.target, |d| d.layout);
         let has_app = OUTPUTS.iter().any(|d| d.target == s.target && d.app);
         let takes = || {
             let mut parts = Vec::new();
@@ -245,6 +313,9 @@ impl Output {
             }
             if has_app {
                 parts.push("`--app`".to_string());
+            }
+            if !layouts.is_empty() {
+                parts.push(format!("`--layout {}`", layouts.join("|")));
             }
             format!("`--target {}` takes {}", s.target, parts.join(" and "))
         };
@@ -262,7 +333,12 @@ impl Output {
         if s.app && !has_app {
             return refuse("`--app`".to_string());
         }
-        Output::all()
+        if let Some(l) = s.layout
+            && !layouts.contains(&l)
+        {
+            return refuse(format!("`--layout {l}`"));
+        }
+        Output::in_layout(s.layout)
             .find(|o| {
                 o.0.target == s.target
                     && o.0.app == s.app
@@ -293,7 +369,20 @@ impl Output {
         if d.app {
             flags.push("--app".to_string());
         }
+        if let Some(l) = d.layout {
+            flags.push(format!("--layout {l}"));
+        }
         flags
+    }
+
+    /// The `--layout` value that selects this output, if it is not of the default layout.
+    pub fn layout(self) -> Option<&'static str> {
+        self.0.layout
+    }
+
+    /// Whether this output is a folder of files (`Render::Folder`) rather than one file.
+    pub fn is_folder(self) -> bool {
+        matches!(self.0.render, Render::Folder(_))
     }
 
     /// The file name of this output's golden file beside a fixture's spec.
@@ -309,7 +398,11 @@ impl Output {
     /// Where `build --out-dir` writes this output for the spec whose file stem is
     /// `stem`, relative to the out dir, `/`-separated.
     pub fn out_dir_path(self, stem: &str) -> String {
-        self.0.out_dir.replace("{stem}", stem)
+        self.0
+            .out_dir
+            .replace("{stem}", stem)
+            .replace("{py_module}", &python_module(stem))
+            .replace("{ts_module}", &typescript_module(stem))
     }
 
     /// How this output's language writes the generated-file header.
@@ -318,16 +411,16 @@ impl Output {
     }
 
     /// The file as every command writes it: the generated-file header (naming
-    /// `spec_name`, the spec path as the user gave it, and the command that
-    /// regenerates the file) and the rendered model.
+    /// the file name of `spec_name`, the spec path as the user gave it, and the
+    /// command that regenerates the file) and the rendered model. A folder output is
+    /// an internal error here: its files come from `generate_files`.
     pub fn generate(
         self,
         model: &Model,
         spec_name: &str,
         options: RenderOptions,
     ) -> Result<String, RenderError> {
-        let mut flags = self.flags();
-        flags.extend(options.flags().iter().map(|f| f.to_string()));
+        let flags = self.header_flags(options);
         let header = header::Header {
             spec_name,
             flags: &flags,
@@ -355,10 +448,105 @@ impl Output {
         }
     }
 
-    /// Renders the model. `Err(Refused)` says why this target cannot express a
-    /// valid spec.
+    /// Every file of this output as every command writes it, each with its header:
+    /// (`/`-separated path inside the output's folder, text); the path is empty for
+    /// a one-file output.
+    pub fn generate_files(
+        self,
+        model: &Model,
+        spec_name: &str,
+        options: RenderOptions,
+    ) -> Result<Vec<(String, String)>, RenderError> {
+        let Render::Folder(render) = self.0.render else {
+            return Ok(vec![(
+                String::new(),
+                self.generate(model, spec_name, options)?,
+            )]);
+        };
+        let flags = self.header_flags(options);
+        let header = header::Header {
+            spec_name,
+            flags: &flags,
+        };
+        render(model, options)?
+            .into_iter()
+            .map(|f| {
+                header::apply(f.comment, &header, f.text)
+                    .map(|text| (f.path.to_string(), text))
+                    .map_err(RenderError::Internal)
+            })
+            .collect()
+    }
+
+    /// The `build` flags the header names: a folder is written only with `--out-dir`.
+    fn header_flags(self, options: RenderOptions) -> Vec<String> {
+        let mut flags = self.flags();
+        flags.extend(options.flags().iter().map(|f| f.to_string()));
+        if self.is_folder() {
+            flags.push("--out-dir DIR".to_string());
+        }
+        flags
+    }
+
+    /// Renders the model into one file. `Err(Refused)` says why this target cannot
+    /// express a valid spec. A folder output renders through `generate_files`.
     pub fn render(self, model: &Model, options: RenderOptions) -> Result<String, RenderError> {
-        (self.0.render)(model, options)
+        match self.0.render {
+            Render::File(render) => render(model, options),
+            Render::Folder(_) => Err(RenderError::Internal(format!(
+                "{} is a folder of files; render it with generate_files",
+                self.0.golden
+            ))),
+        }
+    }
+}
+
+/// The Python module name for a spec's file stem: Python imports a module only by
+/// an identifier that is not a keyword. Every character other than an ASCII letter,
+/// digit or `_` becomes `_` (`ssm-profile` -> `ssm_profile`), a leading digit gets
+/// `spec_` before it, and a keyword gets `_` after it (`class` -> `class_`). A stem
+/// that is already such an identifier is kept.
+pub fn python_module(stem: &str) -> String {
+    const KEYWORDS: &[&str] = &[
+        "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class",
+        "continue", "def", "del", "elif", "else", "except", "finally", "for", "from", "global",
+        "if", "import", "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return",
+        "try", "while", "with", "yield",
+    ];
+    let mut name: String = stem
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect();
+    if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
+        name.insert_str(0, "spec_");
+    }
+    if KEYWORDS.contains(&name.as_str()) {
+        name.push('_');
+    }
+    name
+}
+
+/// The TypeScript module name (file name without `.ts`) for a spec's file stem:
+/// ASCII letters, digits, `_`, `-` and `.` are kept, anything else becomes `_`, so
+/// `import ... from './NAME'` needs no quoting or URL escaping on any system; and a
+/// name TypeScript would take for a declaration file (`x.d` -> `x.d.ts`) has its
+/// dots replaced by `_`.
+pub fn typescript_module(stem: &str) -> String {
+    let name: String = stem
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "_-.".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let lower = name.to_ascii_lowercase();
+    if lower.ends_with(".d") || lower.contains(".d.") {
+        name.replace('.', "_")
+    } else {
+        name
     }
 }
 
@@ -428,6 +616,7 @@ mod tests {
             format,
             language,
             app,
+            layout: None,
         }) {
             Ok(o) => o.golden_name().to_string(),
             Err(e) => format!("error: {e}"),
@@ -459,7 +648,7 @@ mod tests {
     fn flags_of_another_target_say_what_the_target_takes() {
         assert_eq!(
             select("terraform", Some("yaml"), None, false),
-            "error: `--format yaml` does not apply here: `--target terraform` takes `--format hcl|json`"
+            "error: `--format yaml` does not apply here: `--target terraform` takes `--format hcl|json` and `--layout module`"
         );
         assert_eq!(
             select("cdk", Some("json"), None, false),
@@ -472,8 +661,35 @@ mod tests {
     }
 
     #[test]
+    fn the_module_layout_is_a_terraform_folder() {
+        let pick = |target, layout| {
+            Output::select(Selection {
+                target,
+                layout,
+                ..Selection::default()
+            })
+        };
+        let module = pick("terraform", Some("module")).unwrap();
+        assert!(module.is_folder());
+        assert_eq!(module.golden_name(), "terraform-module");
+        assert_eq!(
+            module.flags(),
+            ["--target terraform", "--layout module"].map(String::from)
+        );
+        assert!(!Output::all().any(|o| o == module));
+        assert_eq!(
+            pick("cdk", Some("module")).unwrap_err(),
+            "`--layout module` does not apply here: `--target cdk` takes `--language typescript|python` and `--app`"
+        );
+        assert_eq!(
+            pick("terraform", Some("json")).unwrap_err(),
+            "`--layout json` does not apply here: `--target terraform` takes `--format hcl|json` and `--layout module`"
+        );
+    }
+
+    #[test]
     fn every_output_is_selected_by_its_own_flags() {
-        for o in Output::all() {
+        for o in Output::every() {
             let flags = o.flags();
             let value = |name: &str| {
                 flags
@@ -485,8 +701,35 @@ mod tests {
                 format: value("--format"),
                 language: value("--language"),
                 app: flags.iter().any(|f| f == "--app"),
+                layout: value("--layout"),
             });
             assert_eq!(found, Ok(o), "{flags:?}");
+        }
+    }
+
+    #[test]
+    fn cdk_module_names_are_importable_whatever_the_stem() {
+        for (stem, py, ts) in [
+            ("prod", "prod", "prod"),
+            ("prod_eu", "prod_eu", "prod_eu"),
+            ("ssm-profile", "ssm_profile", "ssm-profile"),
+            ("prod.ssm", "prod_ssm", "prod.ssm"),
+            ("2024-prod", "spec_2024_prod", "2024-prod"),
+            ("class", "class_", "class"),
+            ("my spec#1", "my_spec_1", "my_spec_1"),
+            ("Grüße", "Gr__e", "Gr__e"),
+            ("types.d", "types_d", "types_d"),
+            ("x.D.css", "x_D_css", "x_D_css"),
+        ] {
+            assert_eq!(python_module(stem), py, "{stem}");
+            assert_eq!(typescript_module(stem), ts, "{stem}");
+        }
+        let is_identifier = |s: &str| {
+            s.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+                && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        };
+        for stem in ["-", "_", "9", "a b", "ü", "if", "None", "x.y.z", "..a"] {
+            assert!(is_identifier(&python_module(stem)), "{stem}");
         }
     }
 
@@ -520,9 +763,9 @@ mod tests {
 
     #[test]
     fn out_dir_paths_and_goldens_are_distinct() {
-        let all: Vec<Output> = Output::all().collect();
+        let all: Vec<Output> = Output::every().collect();
         for (i, o) in all.iter().enumerate() {
-            assert!(o.0.out_dir.contains("{stem}"), "{o:?}");
+            assert!(o.0.out_dir.contains("{"), "{o:?}");
             for p in &all[..i] {
                 assert_ne!(o.out_dir_path("x"), p.out_dir_path("x"));
                 assert_ne!(o.golden_name(), p.golden_name());

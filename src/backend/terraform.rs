@@ -20,11 +20,14 @@
 //!   statement purposes go into a `//` comment property of the policy resource.
 //!
 //! `context` builds the `Context`, `expr` spells argument values, `json` writes the
-//! JSON syntax; the HCL template is `templates/terraform/main.tf.j2`.
+//! JSON syntax; the HCL template is `templates/terraform/main.tf.j2`. `module` writes
+//! the same configuration as a module folder (`--layout module`), its `main.tf` from
+//! the same template.
 
 mod context;
 mod expr;
 mod json;
+pub mod module;
 
 use std::sync::LazyLock;
 
@@ -33,17 +36,39 @@ use minijinja::Environment;
 use super::capability::TERRAFORM;
 use super::hcl::{hcl_comment, hcl_string};
 use super::templating::{self, Templates};
-use super::{RenderError, RenderOptions};
+use super::{FolderFile, RenderError, RenderOptions};
 use crate::model::Model;
 use context::Context;
 
 pub const TEMPLATE_NAME: &str = "terraform/main.tf.j2";
 
 /// Every template of this backend, embedded in the binary.
-pub const TEMPLATES: Templates = &[(
-    TEMPLATE_NAME,
-    include_str!("../../templates/terraform/main.tf.j2"),
-)];
+pub const TEMPLATES: Templates = &[
+    (
+        TEMPLATE_NAME,
+        include_str!("../../templates/terraform/main.tf.j2"),
+    ),
+    (
+        "terraform/versions.tf.j2",
+        include_str!("../../templates/terraform/versions.tf.j2"),
+    ),
+    (
+        "terraform/variables.tf.j2",
+        include_str!("../../templates/terraform/variables.tf.j2"),
+    ),
+    (
+        "terraform/outputs.tf.j2",
+        include_str!("../../templates/terraform/outputs.tf.j2"),
+    ),
+    (
+        "terraform/example.tf.j2",
+        include_str!("../../templates/terraform/example.tf.j2"),
+    ),
+    (
+        "terraform/README.md.j2",
+        include_str!("../../templates/terraform/README.md.j2"),
+    ),
+];
 
 pub const AWS_PROVIDER_SOURCE: &str = "hashicorp/aws";
 /// 6.0 renamed `data.aws_region`'s `name` to `region`, which this output reads.
@@ -63,6 +88,14 @@ pub fn json(model: &Model, options: RenderOptions) -> Result<String, RenderError
     ))
 }
 
+/// The configuration as a module folder (`--layout module`): versions.tf,
+/// variables.tf, main.tf, outputs.tf, examples/basic/main.tf and README.md. A module
+/// never configures providers, so `options` changes nothing here.
+pub fn module(model: &Model, _options: RenderOptions) -> Result<Vec<FolderFile>, RenderError> {
+    TERRAFORM.check(model)?;
+    module::render(model)
+}
+
 /// This backend's environment, built (and its templates compiled) once per process.
 pub(crate) fn environment() -> &'static Environment<'static> {
     static ENVIRONMENT: LazyLock<Environment<'static>> =
@@ -73,9 +106,11 @@ pub(crate) fn environment() -> &'static Environment<'static> {
 /// `hcl_string` quotes and escapes a string (see `backend::hcl::hcl_string`);
 /// `hcl_comment` keeps comment text on one line; `pad(n)` left-aligns an argument name
 /// so `=` lines up as `terraform fmt` aligns it. Argument values come spelled
-/// (`Attr::hcl`).
+/// (`Attr::hcl`). `md_code` writes text as a Markdown code span in a terraform-docs
+/// table cell (`module::md_escape`).
 fn add_filters(env: &mut Environment<'static>) {
     env.add_filter("hcl_string", |s: &str| hcl_string(s));
     env.add_filter("hcl_comment", |s: &str| hcl_comment(s));
     env.add_filter("pad", |s: &str, width: usize| format!("{s:<width$}"));
+    env.add_filter("md_code", |s: &str| module::md_escape(&format!("`{s}`")));
 }

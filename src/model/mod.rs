@@ -9,6 +9,7 @@
 //! `statements`, and fitting them into IAM's policy size quota (as `size` counts
 //! it) in `split`.
 
+mod dhmc;
 mod names;
 mod profile;
 mod rules;
@@ -22,6 +23,7 @@ use crate::diag::RuleError;
 use crate::refdata::Citation;
 use crate::spec::{self, PartitionName, Spec};
 
+pub use dhmc::{core_instance_profiles, has_core};
 pub use names::identifier_stem;
 pub use size::policy_size;
 
@@ -63,6 +65,8 @@ pub struct Profile {
     pub managed_policy_quota: usize,
     pub custom_policies: Vec<CustomPolicy>,
     pub instance_profile: Option<InstanceProfile>,
+    /// The account setting a Default Host Management profile sets to its role.
+    pub service_setting: Option<ServiceSetting>,
     pub tags: Vec<Tag>,
     /// What each AWS-owned bucket the profile grants is for, and the dated AWS page
     /// that says so, by resource, for `explain`.
@@ -89,6 +93,10 @@ pub enum Kind {
     InstanceProfile,
     /// A role Systems Manager assumes for servers and VMs of a hybrid activation.
     HybridServiceRole,
+    /// The role Systems Manager assumes for every EC2 instance of the account and
+    /// region that no instance profile manages (Default Host Management
+    /// Configuration), and the account setting that names it.
+    DefaultHostManagement,
 }
 
 impl From<spec::Kind> for Kind {
@@ -96,6 +104,7 @@ impl From<spec::Kind> for Kind {
         match kind {
             spec::Kind::InstanceProfile => Kind::InstanceProfile,
             spec::Kind::HybridServiceRole => Kind::HybridServiceRole,
+            spec::Kind::DefaultHostManagement => Kind::DefaultHostManagement,
         }
     }
 }
@@ -210,6 +219,20 @@ pub struct InstanceProfile {
     pub path: Option<String>,
 }
 
+/// A Systems Manager service setting of the account, in the region the template is
+/// deployed to (`AWS::SSM::ServiceSetting`, `aws_ssm_service_setting`).
+#[derive(Debug, Clone, Serialize)]
+pub struct ServiceSetting {
+    /// The setting's ID (`/ssm/managed-instance/...`), as CloudFormation names it.
+    pub id: &'static str,
+    /// The setting's ARN, as Terraform names it: the region and account are those
+    /// the configuration is applied to.
+    pub arn: Text,
+    pub value: String,
+    /// The role the value names: the setting is written after it exists.
+    pub role: String,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Tag {
     pub key: String,
@@ -243,33 +266,56 @@ fn one_or_many(items: &[String]) -> serde_json::Value {
     }
 }
 
-/// Builds the model from a parsed spec, checking every rule. The first error wins;
-/// it carries the path of the field it is about, which `source` turns into a place
-/// in the file.
+/// Builds the model from a parsed spec, checking every rule; the first error (in the
+/// order the rules are checked) comes back. See `build_all`.
 pub fn build(spec: &Spec) -> Result<Model, RuleError> {
+    build_all(spec).map_err(|mut errors| errors.swap_remove(0))
+}
+
+/// Builds the model from a parsed spec, checking every rule of every profile. Each
+/// error carries the path of the field it is about, which `source` turns into a
+/// place in the file. A profile's checks go on after a failed one where later checks
+/// do not depend on it (a bad path does not stop the tags from being checked), so
+/// one run reports every independent error; `Err` is never empty.
+pub fn build_all(spec: &Spec) -> Result<Model, Vec<RuleError>> {
     if spec.version != 1 {
-        return Err(RuleError::new(
+        return Err(vec![RuleError::new(
             "version",
             format!(
                 "unsupported spec version {}; only version 1 exists",
                 spec.version
             ),
-        ));
+        )]);
     }
     if spec.profiles.is_empty() {
-        return Err(RuleError::new(
+        return Err(vec![RuleError::new(
             "profiles",
             "at least one profile is required",
-        ));
+        )]);
     }
-    let mut profiles = Vec::new();
+    let mut built = Vec::new();
+    let mut errors = Vec::new();
     for (i, p) in spec.profiles.iter().enumerate() {
         let ctx = Ctx {
             at: format!("profiles[{i}]"),
+            errors: Default::default(),
         };
-        profiles.push(profile::build(p, &ctx)?);
+        let result = profile::build(p, &ctx);
+        let mut found = ctx.errors.into_inner();
+        match result {
+            Ok(profile) if found.is_empty() => built.push((i, profile)),
+            Ok(_) => {}
+            Err(e) => found.push(e),
+        }
+        errors.extend(found);
     }
-    names::check_unique_names(&profiles, spec)?;
+    errors.extend(names::check_unique_names(&built, spec));
+    errors.extend(dhmc::check_one_setting(spec));
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let mut profiles: Vec<Profile> = built.into_iter().map(|(_, p)| p).collect();
+    dhmc::warn_of_precedence(&mut profiles);
     Ok(Model { profiles })
 }
 
@@ -277,9 +323,30 @@ pub fn build(spec: &Spec) -> Result<Model, RuleError> {
 /// error names its field.
 struct Ctx {
     at: String,
+    /// Errors of checks that later checks do not depend on (`recover`).
+    errors: std::cell::RefCell<Vec<RuleError>>,
 }
 
 impl Ctx {
+    /// The value of a check that passed; for one that failed, the error is kept
+    /// and `fallback` lets the independent checks after it run.
+    fn recover<T>(&self, result: Result<T, RuleError>, fallback: T) -> T {
+        result.unwrap_or_else(|e| {
+            self.report(e);
+            fallback
+        })
+    }
+
+    /// Keeps an error and goes on with the next independent check.
+    fn report(&self, e: RuleError) {
+        self.errors.borrow_mut().push(e);
+    }
+
+    /// How many errors were kept so far.
+    fn error_count(&self) -> usize {
+        self.errors.borrow().len()
+    }
+
     fn err(&self, field: &str, message: impl Into<String>) -> RuleError {
         let path = if field.is_empty() {
             self.at.clone()
@@ -298,7 +365,11 @@ mod tests {
 
     #[test]
     fn kinds_are_spelled_as_the_spec_spells_them() {
-        for kind in [spec::Kind::InstanceProfile, spec::Kind::HybridServiceRole] {
+        for kind in [
+            spec::Kind::InstanceProfile,
+            spec::Kind::HybridServiceRole,
+            spec::Kind::DefaultHostManagement,
+        ] {
             assert_eq!(
                 serde_json::to_value(Kind::from(kind)).unwrap(),
                 serde_json::to_value(kind).unwrap()

@@ -7,12 +7,14 @@ use super::{Ctx, Profile, RoleRef};
 use crate::diag::RuleError;
 use crate::spec::Spec;
 
-/// Names and identifiers across profiles, once every profile is built.
-pub(super) fn check_unique_names(profiles: &[Profile], spec: &Spec) -> Result<(), RuleError> {
+/// Names and identifiers across the profiles that built, each with its index in the
+/// spec: one error per name used again.
+pub(super) fn check_unique_names(profiles: &[(usize, Profile)], spec: &Spec) -> Vec<RuleError> {
     // IAM names are unique per account ignoring case; identifiers must be unique
     // within one template.
     let mut seen: BTreeMap<(String, String), usize> = BTreeMap::new();
-    for (i, p) in profiles.iter().enumerate() {
+    let mut errors = Vec::new();
+    for &(i, ref p) in profiles {
         let mut names = vec![("identifier".to_string(), p.id.clone())];
         if let RoleRef::Create(r) = &p.role {
             names.push(("role".into(), r.name.to_lowercase()));
@@ -40,12 +42,14 @@ pub(super) fn check_unique_names(profiles: &[Profile], spec: &Spec) -> Result<()
                         key.1, spec.profiles[*first].name
                     )
                 };
-                return Err(RuleError::new(format!("profiles[{i}].name"), message));
+                errors.push(RuleError::new(format!("profiles[{i}].name"), message));
+                // One error per profile: the names derive from one another.
+                break;
             }
             seen.insert(key, i);
         }
     }
-    Ok(())
+    errors
 }
 
 /// `us-east-2` -> `UsEast2`, for statement IDs, which IAM limits to letters and digits.

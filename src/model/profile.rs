@@ -1,7 +1,9 @@
 //! One profile, step by step: its name and identifier, its role, the policies it
-//! attaches and, for EC2, its instance profile. The first error wins, so the steps
-//! run in the order the spec's errors are reported.
+//! attaches and, for EC2, its instance profile. A step whose result later steps do
+//! not need keeps its error (`Ctx::recover`) and the next step runs, so one run
+//! reports every independent error, in the order of the steps.
 
+use super::dhmc;
 use super::names::profile_id;
 use super::rules::{
     check_attachment_count, check_description, check_iam_name, check_managed_policy_quota,
@@ -13,64 +15,106 @@ use super::statements::{
 };
 use super::{Ctx, CustomPolicy, InstanceProfile, Kind, Profile, ResourceNote, Role, RoleRef};
 use crate::diag::RuleError;
-use crate::refdata::{self, Partition, limits};
+use crate::refdata::{self, Confirmed, Partition, limits};
 use crate::spec::{ProfileSpec, SessionManagerSpec};
 
 pub(super) fn build(p: &ProfileSpec, ctx: &Ctx) -> Result<Profile, RuleError> {
     let kind = Kind::from(p.kind);
     let partition = refdata::partition(p.partition);
-    check_iam_name(ctx, "name", &p.name, "a role name", limits::ROLE_NAME_MAX)?;
-    let id = profile_id(ctx, &p.name)?;
-    let path = p.path.as_deref().map(|v| check_path(ctx, v)).transpose()?;
+    let name_ok = ctx.recover(
+        check_iam_name(ctx, "name", &p.name, "a role name", limits::ROLE_NAME_MAX).map(|_| true),
+        false,
+    );
+    // A name already refused says nothing more by failing to give an identifier.
+    let id = match profile_id(ctx, &p.name) {
+        Ok(id) => id,
+        Err(e) if name_ok => ctx.recover(Err(e), "Profile".to_string()),
+        Err(_) => "Profile".to_string(),
+    };
+    let path = ctx.recover(
+        p.path.as_deref().map(|v| check_path(ctx, v)).transpose(),
+        None,
+    );
     let mut warnings = Vec::new();
-    let tags = check_tags(ctx, &p.tags)?;
+    let tags = ctx.recover(check_tags(ctx, &p.tags), Vec::new());
 
-    if kind == Kind::InstanceProfile && p.hybrid.is_some() {
-        return Err(ctx.err(
+    if kind != Kind::HybridServiceRole && p.hybrid.is_some() {
+        ctx.report(ctx.err(
             "hybrid",
             "`hybrid` applies only to `kind: hybrid-service-role`",
         ));
     }
+    if kind == Kind::DefaultHostManagement {
+        check_default_host_management(p, partition, ctx, &mut warnings);
+    }
 
-    let role = match &p.existing_role {
-        Some(existing) => existing_role(p, existing, ctx)?,
-        None => RoleRef::Create(created_role(p, partition, &path, ctx, &mut warnings)?),
-    };
-    let managed_policies = managed_policies(p, partition, ctx, &mut warnings)?;
+    let role = ctx.recover(
+        match &p.existing_role {
+            Some(existing) => existing_role(p, existing, ctx),
+            None => created_role(p, partition, &path, ctx, &mut warnings).map(RoleRef::Create),
+        },
+        RoleRef::Existing {
+            name: p.name.clone(),
+        },
+    );
+    let managed_policies = ctx.recover(
+        managed_policies(p, partition, ctx, &mut warnings),
+        Vec::new(),
+    );
     let mut custom_policies = Vec::new();
     let mut resource_notes = Vec::new();
     if p.s3.is_some() {
-        custom_policies.extend(s3_policies(
-            p,
-            &id,
-            partition,
-            &path,
-            ctx,
-            &mut warnings,
-            &mut resource_notes,
-        )?);
+        custom_policies.extend(ctx.recover(
+            s3_policies(
+                p,
+                &id,
+                partition,
+                &path,
+                ctx,
+                &mut warnings,
+                &mut resource_notes,
+            ),
+            Vec::new(),
+        ));
     }
     if let Some(sm) = &p.session_manager {
-        custom_policies.extend(session_manager_policies(
-            p,
-            sm,
-            &id,
-            partition,
-            &path,
-            ctx,
-            &mut warnings,
-        )?);
+        custom_policies.extend(ctx.recover(
+            session_manager_policies(p, sm, &id, partition, &path, ctx, &mut warnings),
+            Vec::new(),
+        ));
     }
-    check_policy_characters(ctx, &custom_policies)?;
-    let managed_policy_quota = check_managed_policy_quota(ctx, p.managed_policy_quota)?;
-    check_attachment_count(
-        ctx,
-        managed_policies.len(),
-        custom_policies.len(),
-        managed_policy_quota,
-        p.managed_policy_quota.is_some(),
-    )?;
-    let instance_profile = instance_profile(p, kind, &path, ctx)?;
+    ctx.recover(check_policy_characters(ctx, &custom_policies), ());
+    // An invalid quota is reported; the count is then checked against none.
+    let quota = ctx.recover(
+        check_managed_policy_quota(ctx, p.managed_policy_quota).map(Some),
+        None,
+    );
+    if let Some(quota) = quota {
+        ctx.recover(
+            check_attachment_count(
+                ctx,
+                managed_policies.len(),
+                custom_policies.len(),
+                quota,
+                p.managed_policy_quota.is_some(),
+            ),
+            (),
+        );
+    }
+    let managed_policy_quota = quota.unwrap_or(limits::MANAGED_POLICIES_PER_ROLE);
+    let instance_profile = if name_ok {
+        ctx.recover(instance_profile(p, kind, &path, ctx), None)
+    } else {
+        None
+    };
+    let service_setting = match (&role, kind) {
+        (RoleRef::Create(r), Kind::DefaultHostManagement) => Some(dhmc::service_setting(
+            &r.name,
+            r.path.as_deref().unwrap_or("/"),
+            partition,
+        )),
+        _ => None,
+    };
 
     Ok(Profile {
         name: p.name.clone(),
@@ -83,6 +127,7 @@ pub(super) fn build(p: &ProfileSpec, ctx: &Ctx) -> Result<Profile, RuleError> {
         managed_policy_quota,
         custom_policies,
         instance_profile,
+        service_setting,
         tags,
         resource_notes,
         warnings,
@@ -116,6 +161,36 @@ fn existing_role(p: &ProfileSpec, name: &str, ctx: &Ctx) -> Result<RoleRef, Rule
     })
 }
 
+/// What a Default Host Management profile may not say: it creates its role (the
+/// setting names it, and it must trust Systems Manager), and the role gets the DHMC
+/// policy instead of AmazonSSMManagedInstanceCore.
+fn check_default_host_management(
+    p: &ProfileSpec,
+    partition: Partition,
+    ctx: &Ctx,
+    warnings: &mut Vec<String>,
+) {
+    if p.existing_role.is_some() {
+        ctx.report(ctx.err(
+            "existing_role",
+            "`kind: default-host-management` creates its role, trusted by ssm.amazonaws.com, and points the account's DHMC setting at it; leave `existing_role` out",
+        ));
+    }
+    if p.managed_policies.core.is_some() {
+        ctx.report(ctx.err(
+            "managed_policies.core",
+            format!(
+                "`core` does not apply to `kind: default-host-management`: its role gets {} instead of {}; leave `core` out",
+                refdata::dhmc::POLICY,
+                refdata::CORE_POLICY
+            ),
+        ));
+    }
+    if let Confirmed::No(why) = refdata::dhmc::confirmed(partition.name) {
+        warnings.push(why.to_string());
+    }
+}
+
 fn created_role(
     p: &ProfileSpec,
     partition: Partition,
@@ -123,24 +198,36 @@ fn created_role(
     ctx: &Ctx,
     warnings: &mut Vec<String>,
 ) -> Result<Role, RuleError> {
+    // AWS puts the DHMC role under /service-role/ unless told otherwise; the
+    // profile's policies keep the path the spec gives (or none).
+    let role_path = match (Kind::from(p.kind), path) {
+        (Kind::DefaultHostManagement, None) => Some(refdata::dhmc::DEFAULT_PATH.to_string()),
+        _ => path.clone(),
+    };
     Ok(Role {
         name: p.name.clone(),
-        path: path.clone(),
-        description: p
-            .description
-            .as_deref()
-            .map(|d| check_description(ctx, d))
-            .transpose()?,
+        path: role_path,
+        description: ctx.recover(
+            p.description
+                .as_deref()
+                .map(|d| check_description(ctx, d))
+                .transpose(),
+            None,
+        ),
         trust: trust_statement(p, partition, ctx, warnings)?,
-        permissions_boundary: p
-            .permissions_boundary
-            .as_deref()
-            .map(|arn| check_policy_arn(ctx, "permissions_boundary", arn, partition))
-            .transpose()?,
-        max_session_duration: p
-            .max_session_duration
-            .map(|s| check_session_duration(ctx, s))
-            .transpose()?,
+        permissions_boundary: ctx.recover(
+            p.permissions_boundary
+                .as_deref()
+                .map(|arn| check_policy_arn(ctx, "permissions_boundary", arn, partition))
+                .transpose(),
+            None,
+        ),
+        max_session_duration: ctx.recover(
+            p.max_session_duration
+                .map(|s| check_session_duration(ctx, s))
+                .transpose(),
+            None,
+        ),
     })
 }
 
@@ -158,15 +245,20 @@ fn s3_policies(
         Some(n) => n.clone(),
         None => format!("{}S3Policy", p.name),
     };
-    check_iam_name(
-        ctx,
-        "s3.policy_name",
-        &name,
-        "a policy name",
-        limits::POLICY_NAME_MAX,
-    )?;
+    ctx.recover(
+        check_iam_name(
+            ctx,
+            "s3.policy_name",
+            &name,
+            "a policy name",
+            limits::POLICY_NAME_MAX,
+        ),
+        (),
+    );
+    let before = ctx.error_count();
     let statements = s3_statements(p, partition, ctx, warnings, notes)?;
-    if statements.is_empty() {
+    // Regions and buckets already refused are why the policy is empty.
+    if statements.is_empty() && ctx.error_count() == before {
         return Err(ctx.err(
             "s3",
             "the S3 policy would be empty: give `vpc_endpoint_regions`, `buckets`, or leave `s3` out",
@@ -239,6 +331,6 @@ fn instance_profile(
                 path: path.clone(),
             }))
         }
-        Kind::HybridServiceRole => Ok(None),
+        Kind::HybridServiceRole | Kind::DefaultHostManagement => Ok(None),
     }
 }

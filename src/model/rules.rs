@@ -286,14 +286,18 @@ pub(super) fn check_region(
     if region.contains('*') || region.contains('?') {
         return Err(ctx.err(
             field,
-            format!("`{region}` is a wildcard; the seed page asks for exact region codes, since a wildcard grants buckets you do not intend to"),
+            format!("`{region}` is a wildcard; AWS's setup guide asks for exact region codes, since a wildcard grants buckets you do not intend to"),
         ));
     }
     if !partition.regions.contains(&region) {
+        let hint = match crate::diag::suggest(region, partition.regions) {
+            Some(close) => format!("did you mean `{close}`? Its regions are"),
+            None => "its regions are".to_string(),
+        };
         return Err(ctx.err(
             field,
             format!(
-                "`{region}` is not a region of partition {}; its regions are: {}",
+                "`{region}` is not a region of partition {}; {hint}: {}",
                 partition.arn_id,
                 partition.regions.join(", ")
             ),
@@ -486,6 +490,7 @@ mod tests {
     fn no_policy_document_holds_a_character_iam_refuses() {
         let ctx = Ctx {
             at: "profiles[0]".into(),
+            errors: Default::default(),
         };
         let policy = |resource: &str| CustomPolicy {
             name: "P".into(),

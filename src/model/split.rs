@@ -55,11 +55,24 @@ fn split_statement(mut s: Statement) -> Vec<Statement> {
         let size = string_size(&r);
         (r, size)
     });
-    // Parts are sized with the statement's own Sid, before `PartN` is added, so a
-    // part that fills the quota to the last character ends up a few over it.
-    let chunks = pack(resources, |resources| {
-        resources.items > 1 && !fits(ListSize::single(statement_size_with(&s, resources)))
-    });
+    // Parts after the first carry a `PartN` suffix on their Sid, so every part is
+    // sized as if it had the longest suffix the split can give; when the split needs
+    // more parts than that suffix allowed for, it is done again with a longer one.
+    let resources: Vec<(String, usize)> = resources.collect();
+    let mut digits = 1;
+    let chunks = loop {
+        let widest = Statement {
+            sid: format!("{}Part{}", s.sid, "9".repeat(digits)),
+            ..s.clone()
+        };
+        let chunks = pack(resources.iter().cloned(), |resources| {
+            resources.items > 1 && !fits(ListSize::single(statement_size_with(&widest, resources)))
+        });
+        if chunks.len().to_string().len() <= digits {
+            break chunks;
+        }
+        digits += 1;
+    };
     chunks
         .into_iter()
         .enumerate()
@@ -119,6 +132,29 @@ mod tests {
     }
 
     #[test]
+    fn parts_stay_within_the_quota_with_their_part_suffix() {
+        // Regression: parts used to be sized with the statement's own Sid, so one
+        // that filled the quota ended a few characters over once `PartN` was added.
+        for len in 20..90 {
+            for n in [300, 700] {
+                let s = Statement {
+                    resources: (0..n)
+                        .map(|i| format!("arn:aws:s3:::{}{i:05}", "b".repeat(len)))
+                        .collect(),
+                    ..stmt(0)
+                };
+                let policies = fit(vec![s]);
+                let total: usize = policies.iter().flatten().map(|p| p.resources.len()).sum();
+                assert_eq!(total, n);
+                for p in policies {
+                    let size = policy_size(&p);
+                    assert!(size <= limits::POLICY_DOCUMENT_MAX, "{len} {n}: {size}");
+                }
+            }
+        }
+    }
+
+    #[test]
     fn an_oversized_statement_is_cut_by_resource_within_the_quota() {
         let parts = split_statement(stmt(400));
         assert!(parts.len() > 1);
@@ -140,20 +176,32 @@ mod tests {
                 pieces.push(s);
                 continue;
             }
-            let mut parts: Vec<Statement> = Vec::new();
-            let mut current = Statement {
-                resources: Vec::new(),
-                ..s.clone()
-            };
-            for r in s.resources {
-                current.resources.push(r);
-                if current.resources.len() > 1 && !fits(std::slice::from_ref(&current)) {
-                    let r = current.resources.pop().unwrap();
-                    parts.push(current.clone());
-                    current.resources = vec![r];
+            // Every part is measured with the widest `PartN` Sid the cut gives.
+            let mut digits = 1;
+            let mut parts = loop {
+                let mut parts: Vec<Statement> = Vec::new();
+                let mut current = Statement {
+                    sid: format!("{}Part{}", s.sid, "9".repeat(digits)),
+                    resources: Vec::new(),
+                    ..s.clone()
+                };
+                for r in s.resources.clone() {
+                    current.resources.push(r);
+                    if current.resources.len() > 1 && !fits(std::slice::from_ref(&current)) {
+                        let r = current.resources.pop().unwrap();
+                        parts.push(current.clone());
+                        current.resources = vec![r];
+                    }
                 }
+                parts.push(current);
+                if parts.len().to_string().len() <= digits {
+                    break parts;
+                }
+                digits += 1;
+            };
+            for p in &mut parts {
+                p.sid = s.sid.clone();
             }
-            parts.push(current);
             for (i, p) in parts.iter_mut().enumerate().skip(1) {
                 p.sid = format!("{}Part{}", p.sid, i + 1);
             }

@@ -24,6 +24,17 @@ pub(super) fn trust_statement(
     match Kind::from(p.kind) {
         Kind::InstanceProfile => Ok(ec2_trust(p.partition, warnings)),
         Kind::HybridServiceRole => hybrid_trust(p, partition, ctx, warnings),
+        Kind::DefaultHostManagement => Ok(default_host_management_trust()),
+    }
+}
+
+/// Systems Manager assumes the DHMC role for the instances of the account it is
+/// deployed to; AWS's trust policy for it names the principal and no condition.
+fn default_host_management_trust() -> TrustStatement {
+    TrustStatement {
+        sid: "AllowSystemsManagerToAssumeRole",
+        service: refdata::SSM_PRINCIPAL.to_string(),
+        conditions: Vec::new(),
     }
 }
 
@@ -114,7 +125,12 @@ pub(super) fn managed_policies(
     let mp = &p.managed_policies;
     let aws = |name: &str| format!("arn:{}:iam::aws:policy/{name}", partition.arn_id);
     let mut out = Vec::new();
-    if mp.core {
+    if Kind::from(p.kind) == Kind::DefaultHostManagement {
+        out.push(ManagedPolicy {
+            arn: aws(refdata::dhmc::POLICY),
+            reason: "Default Host Management: what SSM Agent needs to register and take commands on the instances Systems Manager manages with this role".into(),
+        });
+    } else if mp.core.unwrap_or(true) {
         out.push(ManagedPolicy {
             arn: aws(refdata::CORE_POLICY),
             reason: "Systems Manager core functionality: required for SSM Agent to register and take commands".into(),
@@ -176,8 +192,9 @@ pub(super) fn managed_policies(
     Ok(out)
 }
 
-/// Case 1 (VPC endpoint) and case 2 (own buckets) of the seed page; `notes` gets
-/// what each AWS-owned bucket is for.
+/// Case 1 (VPC endpoint) and case 2 (own buckets) of AWS's setup page. Each region
+/// and bucket is checked on its own: a refused one is reported (`Ctx::report`) and
+/// the others are still checked. `notes` gets what each AWS-owned bucket is for.
 pub(super) fn s3_statements(
     p: &ProfileSpec,
     partition: Partition,
@@ -192,21 +209,26 @@ pub(super) fn s3_statements(
     let mut seen = Vec::new();
     for (i, region) in s3.vpc_endpoint_regions.iter().enumerate() {
         let field = format!("s3.vpc_endpoint_regions[{i}]");
-        check_region(ctx, &field, region, partition)?;
+        if let Err(e) = check_region(ctx, &field, region, partition) {
+            ctx.report(e);
+            continue;
+        }
         if seen.contains(&region) {
-            return Err(ctx.err(&field, format!("region `{region}` is listed twice")));
+            ctx.report(ctx.err(&field, format!("region `{region}` is listed twice")));
+            continue;
         }
         seen.push(region);
         if let Confirmed::No(why) = refdata::agent_buckets_confirmed(p.partition, region) {
             match s3.agent_buckets {
                 AgentBuckets::Current => {
-                    return Err(ctx.err(
+                    ctx.report(ctx.err(
                         &field,
-                        format!("{why} ({region}); set `agent_buckets: seed` to use the seed page's bucket names as written there, or grant the buckets you have confirmed under `buckets`"),
+                        format!("{why} ({region}); set `agent_buckets: seed` to use AWS's original six-bucket list as its setup guide writes it, or grant the buckets you have confirmed under `buckets`"),
                     ));
+                    continue;
                 }
                 AgentBuckets::Seed => warnings.push(format!(
-                    "{why} ({region}); the seed page's bucket names are used as written there, unverified"
+                    "{why} ({region}); AWS's original six-bucket list is used as its setup guide writes it, unverified"
                 )),
             }
         }
@@ -240,15 +262,25 @@ pub(super) fn s3_statements(
     let mut encrypted = Vec::new();
     for (i, b) in s3.buckets.iter().enumerate() {
         let field = format!("s3.buckets[{i}]");
-        check_bucket_name(ctx, &format!("{field}.name"), &b.name)?;
-        let objects_arn = arn(&object_pattern(ctx, &field, &b.name, b.prefix.as_deref())?);
+        if let Err(e) = check_bucket_name(ctx, &format!("{field}.name"), &b.name) {
+            ctx.report(e);
+            continue;
+        }
+        let objects_arn = match object_pattern(ctx, &field, &b.name, b.prefix.as_deref()) {
+            Ok(pattern) => arn(&pattern),
+            Err(e) => {
+                ctx.report(e);
+                continue;
+            }
+        };
         let bucket_arn = arn(&b.name);
         let all = [&objects, &cross_account];
         if all.iter().any(|list| list.contains(&objects_arn)) {
-            return Err(ctx.err(
+            ctx.report(ctx.err(
                 &field,
                 format!("bucket `{}` is listed twice with the same prefix", b.name),
             ));
+            continue;
         }
         if b.cross_account {
             cross_account.push(objects_arn);

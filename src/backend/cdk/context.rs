@@ -7,6 +7,7 @@ use std::collections::BTreeSet;
 use serde::Serialize;
 
 use super::{CLASS_NAME, Language, STACK_ID};
+use crate::backend::cloudformation::setting_logical_id;
 use crate::backend::describe::{self, Resource};
 use crate::backend::naming::Unique;
 use crate::model::{Model, Part, Profile, RoleRef, Text};
@@ -25,6 +26,8 @@ pub(super) struct ModuleContext {
     partition_error: String,
     uses_duration: bool,
     uses_tags: bool,
+    /// Some profile sets an SSM service setting (`aws_ssm`).
+    uses_ssm: bool,
     creates_roles: bool,
     profiles: Vec<ProfileContext>,
 }
@@ -35,6 +38,7 @@ struct ProfileContext {
     role: RoleContext,
     policies: Vec<PolicyContext>,
     instance_profile: Option<InstanceProfileContext>,
+    service_setting: Option<ServiceSettingContext>,
     /// The app's stack outputs, named as the CloudFormation target names them.
     outputs: Vec<OutputContext>,
 }
@@ -111,6 +115,16 @@ struct InstanceProfileContext {
     path: Option<String>,
 }
 
+/// `new ssm.CfnServiceSetting(this, construct_id, { settingId, settingValue })`, with
+/// a dependency on the role it names.
+#[derive(Debug, Serialize)]
+struct ServiceSettingContext {
+    member: String,
+    construct_id: String,
+    setting_id: &'static str,
+    value: String,
+}
+
 /// `new CfnOutput(stack, id, { description, value: profiles.member.attribute })`.
 #[derive(Debug, Serialize)]
 struct OutputContext {
@@ -154,7 +168,7 @@ pub(super) fn module_context(model: &Model, language: Language, app: bool) -> Mo
         app,
         class_name: CLASS_NAME,
         stack_id: STACK_ID,
-        stack_description: describe::STACK_DESCRIPTION,
+        stack_description: describe::stack_description(model),
         partition,
         partition_note: format!(
             "partition {}: policies hold its literal ARNs; AWS managed policies follow the stack's partition",
@@ -168,6 +182,7 @@ pub(super) fn module_context(model: &Model, language: Language, app: bool) -> Mo
             .iter()
             .any(|p| p.role.max_session_duration.is_some()),
         uses_tags: profiles.iter().any(|p| !p.role.tags.is_empty()),
+        uses_ssm: profiles.iter().any(|p| p.service_setting.is_some()),
         creates_roles: profiles.iter().any(|p| p.role.created),
         profiles,
     }
@@ -256,6 +271,15 @@ fn profile_context(p: &Profile, members: &mut Members) -> ProfileContext {
             construct_id,
         }
     });
+    let service_setting = p.service_setting.as_ref().map(|s| {
+        let construct_id = setting_logical_id(p);
+        ServiceSettingContext {
+            member: members.name(&construct_id),
+            construct_id,
+            setting_id: s.id,
+            value: s.value.clone(),
+        }
+    });
     let outputs = describe::stack_outputs(p)
         .into_iter()
         .map(|o| OutputContext {
@@ -278,6 +302,7 @@ fn profile_context(p: &Profile, members: &mut Members) -> ProfileContext {
         role,
         policies,
         instance_profile,
+        service_setting,
         outputs,
     }
 }

@@ -3,7 +3,10 @@
 //! object key as prettier does (bare when it is an identifier);
 //! `items|py_brackets(indent, head, "()")` and `ts_brackets` lay out a call's
 //! arguments or a list's items, `value|ts_property(indent, key)` a string property,
-//! each as its formatter would (see `layout`).
+//! each as its formatter would (see `layout`); `type|py_annotation(indent, name)` a
+//! class attribute's annotation; the function `ts_object_call(indent, head, args)`
+//! the opening and closing lines of a call whose last argument is an object literal,
+//! and the column of its properties.
 
 use minijinja::{Environment, Error, ErrorKind};
 
@@ -17,6 +20,23 @@ pub(super) fn add_filters(env: &mut Environment<'static>) {
     env.add_filter("ts_key", |s: &str| ts_key(s));
     env.add_filter("py_brackets", brackets_filter(layout::python_brackets));
     env.add_filter("ts_brackets", brackets_filter(layout::typescript_brackets));
+    env.add_filter(
+        "py_annotation",
+        |annotation: &str, indent: usize, name: &str| {
+            layout::python_annotation(indent, name, annotation)
+        },
+    );
+    env.add_function(
+        "ts_object_call",
+        |indent: usize, head: &str, args: Vec<String>, tail: Option<&str>| {
+            minijinja::Value::from(minijinja::value::Serde(layout::typescript_object_call(
+                indent,
+                head,
+                &args,
+                tail.unwrap_or(";"),
+            )))
+        },
+    );
     env.add_filter(
         "ts_property",
         |value: &str, indent: usize, key: &str, tail: Option<&str>| {

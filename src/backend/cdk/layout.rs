@@ -114,6 +114,68 @@ pub fn typescript_property(indent: usize, key: &str, value: &str, tail: &str) ->
     format!("{}{key}:\n{}{value}{tail}", pad(indent), pad(indent + 2))
 }
 
+/// How prettier lays out a call whose last argument is an object literal
+/// (`this.role = new iam.Role(this, 'Id', {`): the template writes the object's
+/// properties between `open` and `close`, at column `indent` (`pad` holds that many
+/// spaces, for the lines the template writes itself).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ObjectCall {
+    pub open: String,
+    pub indent: usize,
+    pub pad: String,
+    pub close: String,
+}
+
+/// `head(args..., {` ... `})` + `tail` at `indent`, as prettier lays it out: the
+/// object hugged by the call when everything before its `{` fits on the line
+/// (prettier's last-argument expansion); else every argument on its own line and
+/// the object's properties one level deeper.
+pub fn typescript_object_call(
+    indent: usize,
+    head: &str,
+    args: &[String],
+    tail: &str,
+) -> ObjectCall {
+    let hugged = format!(
+        "{head}({}{{",
+        args.iter().map(|a| format!("{a}, ")).collect::<String>()
+    );
+    if fits(indent, &hugged, TYPESCRIPT_WIDTH) {
+        return ObjectCall {
+            open: format!("{}{hugged}", pad(indent)),
+            indent: indent + 2,
+            pad: pad(indent + 2),
+            close: format!("{}}}){tail}", pad(indent)),
+        };
+    }
+    let mut open = format!("{}{head}(\n", pad(indent));
+    for a in args {
+        open.push_str(&format!("{}{a},\n", pad(indent + 2)));
+    }
+    open.push_str(&format!("{}{{", pad(indent + 2)));
+    ObjectCall {
+        open,
+        indent: indent + 4,
+        pad: pad(indent + 4),
+        close: format!("{}}},\n{}){tail}", pad(indent + 2), pad(indent)),
+    }
+}
+
+/// A class attribute's annotation `name: annotation` at `indent`, as ruff format
+/// writes one too long for its line: the annotation in parentheses on a line of
+/// its own.
+pub fn python_annotation(indent: usize, name: &str, annotation: &str) -> String {
+    let flat = format!("{name}: {annotation}");
+    if fits(indent, &flat, PYTHON_WIDTH) {
+        return format!("{}{flat}", pad(indent));
+    }
+    format!(
+        "{p}{name}: (\n{q}{annotation}\n{p})",
+        p = pad(indent),
+        q = pad(indent + 4)
+    )
+}
+
 /// One item a line, `step` columns in from the brackets, each with a trailing comma.
 fn exploded(
     indent: usize,
@@ -264,6 +326,54 @@ mod tests {
             ",",
         );
         assert_eq!(out, "        ArnEquals: { 'aws:SourceArn': 'x' },");
+    }
+
+    #[test]
+    fn typescript_object_call_is_hugged_when_its_head_fits() {
+        let call =
+            typescript_object_call(4, "this.r = new iam.Role", &args(&["this", "'RRole'"]), ";");
+        assert_eq!(
+            call,
+            ObjectCall {
+                open: "    this.r = new iam.Role(this, 'RRole', {".into(),
+                indent: 6,
+                pad: "      ".into(),
+                close: "    });".into(),
+            }
+        );
+    }
+
+    #[test]
+    fn typescript_object_call_too_long_puts_every_argument_on_its_own_line() {
+        let id = format!("'{}'", "R".repeat(90));
+        let call = typescript_object_call(
+            4,
+            "this.r = new iam.Role",
+            &["this".into(), id.clone()],
+            ";",
+        );
+        assert_eq!(
+            call,
+            ObjectCall {
+                open: format!("    this.r = new iam.Role(\n      this,\n      {id},\n      {{"),
+                indent: 8,
+                pad: "        ".into(),
+                close: "      },\n    );".into(),
+            }
+        );
+    }
+
+    #[test]
+    fn python_annotation_too_long_goes_in_parentheses() {
+        assert_eq!(
+            python_annotation(4, "role", "iam.Role"),
+            "    role: iam.Role"
+        );
+        let name = "n".repeat(80);
+        assert_eq!(
+            python_annotation(4, &name, "iam.ManagedPolicy"),
+            format!("    {name}: (\n        iam.ManagedPolicy\n    )")
+        );
     }
 
     #[test]

@@ -5,6 +5,7 @@
 use serde::Serialize;
 
 use super::expr::Expr;
+use super::module::Inputs;
 use super::{AWS_PROVIDER_SOURCE, AWS_PROVIDER_VERSION};
 use crate::backend::RenderOptions;
 use crate::backend::describe::{self, Attribute, Resource};
@@ -25,7 +26,7 @@ pub struct Attr {
 }
 
 impl Attr {
-    fn new(key: &'static str, value: Expr) -> Attr {
+    pub(super) fn new(key: &'static str, value: Expr) -> Attr {
         Attr {
             key,
             hcl: value.to_hcl(),
@@ -42,7 +43,7 @@ pub struct Attrs {
 }
 
 impl Attrs {
-    fn new(items: Vec<Attr>) -> Attrs {
+    pub(super) fn new(items: Vec<Attr>) -> Attrs {
         let width = items.iter().map(|a| a.key.len()).max().unwrap_or(0);
         Attrs { items, width }
     }
@@ -63,6 +64,12 @@ pub struct Tags {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Context {
+    /// The layout's `count` of every resource (`var.create ? 1 : 0`); none in a root
+    /// configuration.
+    pub count: Option<String>,
+    /// A module (`--layout module`): outputs go to outputs.tf, the provider
+    /// requirement to versions.tf, and grants carry a note that only the spec changes them.
+    pub module: bool,
     pub provider_block: bool,
     pub provider_source: &'static str,
     pub provider_version: &'static str,
@@ -76,12 +83,34 @@ pub struct Context {
 pub struct ProfileCtx {
     pub name: String,
     pub kind: &'static str,
+    /// A module's local holding the spec's tags with the `tags` input merged over them.
+    pub tags_local: Option<TagsLocal>,
+    /// A module's attachments of the `additional_policy_arns` input.
+    pub additional: Option<AttachmentCtx>,
     pub role: Option<RoleCtx>,
     pub existing_role: Option<String>,
     pub policies: Vec<PolicyCtx>,
     pub attachments: Vec<AttachmentCtx>,
     pub instance_profile: Option<InstanceProfileCtx>,
+    pub service_setting: Option<ServiceSettingCtx>,
     pub outputs: Vec<OutputCtx>,
+}
+
+/// The account's Default Host Management setting, written after the role it names.
+#[derive(Debug, Clone, Serialize)]
+pub struct ServiceSettingCtx {
+    pub address: String,
+    /// What it is for (a comment).
+    pub purpose: &'static str,
+    pub attrs: Attrs,
+    /// The address of the role it waits for (`aws_iam_role.NAME`).
+    pub depends_on: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TagsLocal {
+    pub name: String,
+    pub tags: Tags,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -132,6 +161,8 @@ pub struct AttachmentCtx {
     pub address: String,
     /// Why the policy is attached (a comment).
     pub reason: String,
+    /// A `count` of its own (the module's input list), instead of the layout's.
+    pub count: Option<String>,
     pub attrs: Attrs,
 }
 
@@ -156,8 +187,66 @@ struct Names {
     outputs: Unique,
 }
 
+/// How the configuration is laid out: a root configuration whose values are the
+/// spec's literals, or a module whose inputs (`module::Inputs`) replace some of them.
+#[derive(Clone, Copy)]
+pub enum Layout<'a> {
+    Root,
+    Module(&'a Inputs),
+}
+
+impl Layout<'_> {
+    /// A reference to the one instance of a resource of this layout (`[0]` of its count).
+    fn instance(self, resource: &str, address: &str, attribute: &str) -> Expr {
+        match self {
+            Layout::Root => Expr::reference(format!("{resource}.{address}.{attribute}")),
+            Layout::Module(_) => Expr::reference(format!("{resource}.{address}[0].{attribute}")),
+        }
+    }
+
+    /// The attribute as an output value: null when the module creates nothing.
+    fn output(self, resource: &str, address: &str, attribute: &str) -> Expr {
+        match self {
+            Layout::Root => Expr::reference(format!("{resource}.{address}.{attribute}")),
+            Layout::Module(_) => {
+                Expr::reference(format!("one({resource}.{address}[*].{attribute})"))
+            }
+        }
+    }
+
+    /// The value of the DHMC setting: the spec's role path and name, or in a module,
+    /// whatever path and name its inputs give the role (`path` below `/`, then `name`).
+    fn setting_value(self, role_address: &str, value: &str) -> Expr {
+        use super::expr::Segment;
+        match self {
+            Layout::Root => Expr::string(value),
+            Layout::Module(_) => Expr::Template(vec![
+                Segment::Reference(format!(
+                    "substr(aws_iam_role.{role_address}[0].path, 1, -1)"
+                )),
+                Segment::Reference(format!("aws_iam_role.{role_address}[0].name")),
+            ]),
+        }
+    }
+
+    /// `name` and `path` of a resource this configuration creates.
+    fn name_and_path(self, index: usize, name: &str, path: Option<&str>) -> Vec<Attr> {
+        match self {
+            Layout::Root => name_and_path(name, path),
+            Layout::Module(inputs) => vec![
+                Attr::new("name", inputs.name(name)),
+                Attr::new("path", inputs.path(index)),
+            ],
+        }
+    }
+}
+
 impl Context {
     pub fn new(model: &Model, options: RenderOptions) -> Context {
+        Context::with_layout(model, options, Layout::Root)
+    }
+
+    pub fn with_layout(model: &Model, options: RenderOptions, layout: Layout) -> Context {
         let mut names = Names {
             profiles: Unique::new("_"),
             policies: Unique::new("_"),
@@ -165,12 +254,23 @@ impl Context {
             outputs: Unique::new("_"),
         };
         let deploy_time_parts = || {
-            model.profiles.iter().flat_map(|p| match &p.role {
-                RoleRef::Create(r) => r.trust.conditions.iter().flat_map(|c| &c.value.0).collect(),
-                RoleRef::Existing { .. } => Vec::new(),
+            model.profiles.iter().flat_map(|p| {
+                let mut parts: Vec<&Part> = match &p.role {
+                    RoleRef::Create(r) => {
+                        r.trust.conditions.iter().flat_map(|c| &c.value.0).collect()
+                    }
+                    RoleRef::Existing { .. } => Vec::new(),
+                };
+                parts.extend(p.service_setting.iter().flat_map(|s| &s.arn.0));
+                parts
             })
         };
         Context {
+            count: match layout {
+                Layout::Root => None,
+                Layout::Module(inputs) => Some(inputs.count()),
+            },
+            module: matches!(layout, Layout::Module(_)),
             provider_block: options.terraform_provider_block,
             provider_source: AWS_PROVIDER_SOURCE,
             provider_version: AWS_PROVIDER_VERSION,
@@ -180,27 +280,55 @@ impl Context {
             profiles: model
                 .profiles
                 .iter()
-                .map(|p| profile_ctx(p, &mut names))
+                .enumerate()
+                .map(|(i, p)| profile_ctx(i, p, &mut names, layout))
                 .collect(),
         }
     }
 }
 
-fn profile_ctx(p: &Profile, names: &mut Names) -> ProfileCtx {
+fn profile_ctx(index: usize, p: &Profile, names: &mut Names, layout: Layout) -> ProfileCtx {
     let address = names.profiles.claim(&snake_case(&p.id));
-    let tags = tags_of(p);
+    // A root configuration writes the spec's tags on every resource; a module reads
+    // them from one local (or the input alone) so the `tags` input merges over them.
+    let (tags, tags_attr, tags_local) = match layout {
+        Layout::Root => (tags_of(p), None, None),
+        Layout::Module(_) => {
+            let local = tags_of(p).map(|tags| TagsLocal {
+                name: format!("{address}_tags"),
+                tags,
+            });
+            let value = match &local {
+                Some(l) => format!("local.{}", l.name),
+                None => "var.tags".to_string(),
+            };
+            (None, Some(Attr::new("tags", Expr::reference(value))), local)
+        }
+    };
+    let with_tags = |mut items: Vec<Attr>| {
+        items.extend(tags_attr.clone());
+        items
+    };
     let (role, existing_role, role_name) = match &p.role {
         RoleRef::Create(r) => {
-            let mut items = name_and_path(&r.name, r.path.as_deref());
+            let mut items = layout.name_and_path(index, &r.name, r.path.as_deref());
             if let Some(d) = &r.description {
                 items.push(Attr::new("description", Expr::string(d)));
             }
-            if let Some(b) = &r.permissions_boundary {
-                items.push(Attr::new("permissions_boundary", Expr::string(b)));
+            match layout {
+                Layout::Root => {
+                    if let Some(b) = &r.permissions_boundary {
+                        items.push(Attr::new("permissions_boundary", Expr::string(b)));
+                    }
+                }
+                Layout::Module(inputs) => {
+                    items.push(Attr::new("permissions_boundary", inputs.boundary(index)))
+                }
             }
             if let Some(s) = r.max_session_duration {
                 items.push(Attr::new("max_session_duration", Expr::Number(s)));
             }
+            let items = with_tags(items);
             let role = RoleCtx {
                 address: address.clone(),
                 attrs: Attrs::new(items),
@@ -208,7 +336,7 @@ fn profile_ctx(p: &Profile, names: &mut Names) -> ProfileCtx {
                 trust_local: format!("{address}_trust_policy"),
                 tags: tags.clone(),
             };
-            let name = Expr::reference(format!("aws_iam_role.{address}.name"));
+            let name = layout.instance("aws_iam_role", &address, "name");
             (Some(role), None, name)
         }
         RoleRef::Existing { name } => (None, Some(name.clone()), Expr::string(name)),
@@ -216,6 +344,7 @@ fn profile_ctx(p: &Profile, names: &mut Names) -> ProfileCtx {
     let attach = |address: String, reason: String, policy_arn: Expr| AttachmentCtx {
         address,
         reason,
+        count: None,
         attrs: Attrs::new(vec![
             Attr::new("role", role_name.clone()),
             Attr::new("policy_arn", policy_arn),
@@ -234,7 +363,11 @@ fn profile_ctx(p: &Profile, names: &mut Names) -> ProfileCtx {
         let policy_address = names.policies.claim(&snake_case(&c.id));
         policies.push(PolicyCtx {
             address: policy_address.clone(),
-            attrs: Attrs::new(name_and_path(&c.name, c.path.as_deref())),
+            attrs: Attrs::new(with_tags(layout.name_and_path(
+                index,
+                &c.name,
+                c.path.as_deref(),
+            ))),
             statements: c.statements.clone(),
             document_local: format!("{policy_address}_document"),
             tags: tags.clone(),
@@ -242,18 +375,41 @@ fn profile_ctx(p: &Profile, names: &mut Names) -> ProfileCtx {
         attachments.push(attach(
             names.attachments.claim(&policy_address),
             format!("the policy {} written above", c.name),
-            Expr::reference(format!("aws_iam_policy.{policy_address}.arn")),
+            layout.instance("aws_iam_policy", &policy_address, "arn"),
         ));
     }
+    let additional = match layout {
+        Layout::Root => None,
+        Layout::Module(inputs) => {
+            let mut a = attach(
+                names.attachments.claim(&format!("{address}_additional")),
+                "the policies of the additional_policy_arns input".to_string(),
+                inputs.additional_arn(),
+            );
+            a.count = Some(inputs.additional_count());
+            Some(a)
+        }
+    };
 
     let instance_profile = p.instance_profile.as_ref().map(|ip| {
-        let mut items = name_and_path(&ip.name, ip.path.as_deref());
+        let mut items = layout.name_and_path(index, &ip.name, ip.path.as_deref());
         items.push(Attr::new("role", role_name.clone()));
+        let items = with_tags(items);
         InstanceProfileCtx {
             address: address.clone(),
             attrs: Attrs::new(items),
             tags: tags.clone(),
         }
+    });
+
+    let service_setting = p.service_setting.as_ref().map(|s| ServiceSettingCtx {
+        address: address.clone(),
+        purpose: "Default Host Management: the account setting, in this region, that names the role above",
+        attrs: Attrs::new(vec![
+            Attr::new("setting_id", Expr::text(&s.arn)),
+            Attr::new("setting_value", layout.setting_value(&address, &s.value)),
+        ]),
+        depends_on: format!("aws_iam_role.{address}"),
     });
 
     let outputs = describe::stack_outputs(p)
@@ -273,10 +429,7 @@ fn profile_ctx(p: &Profile, names: &mut Names) -> ProfileCtx {
                     .claim(&format!("{address}_{}", snake_case(o.suffix()))),
                 attrs: Attrs::new(vec![
                     Attr::new("description", Expr::string(&o.description)),
-                    Attr::new(
-                        "value",
-                        Expr::reference(format!("{resource}.{address}.{attribute}")),
-                    ),
+                    Attr::new("value", layout.output(resource, &address, attribute)),
                 ]),
             }
         })
@@ -287,12 +440,16 @@ fn profile_ctx(p: &Profile, names: &mut Names) -> ProfileCtx {
         kind: match p.kind {
             Kind::InstanceProfile => "instance profile",
             Kind::HybridServiceRole => "hybrid service role",
+            Kind::DefaultHostManagement => "Default Host Management role and setting",
         },
+        tags_local,
+        additional,
         role,
         existing_role,
         policies,
         attachments,
         instance_profile,
+        service_setting,
         outputs,
     }
 }
@@ -362,6 +519,9 @@ fn trust_purpose(kind: Kind) -> &'static str {
         }
         Kind::HybridServiceRole => {
             "hybrid environment: Systems Manager assumes this role for on-premises servers, only for this account and region (confused-deputy conditions)"
+        }
+        Kind::DefaultHostManagement => {
+            "Default Host Management: Systems Manager assumes this role for the EC2 instances that no instance profile manages"
         }
     }
 }

@@ -46,6 +46,17 @@ impl Expr {
         )
     }
 
+    /// The string, when it is one literal.
+    pub fn literal(&self) -> Option<&str> {
+        match self {
+            Expr::Template(segments) => match segments.as_slice() {
+                [Segment::Literal(s)] => Some(s),
+                _ => None,
+            },
+            Expr::Number(_) => None,
+        }
+    }
+
     /// The HCL spelling: every literal segment through the one HCL escaper.
     pub fn to_hcl(&self) -> String {
         match self {

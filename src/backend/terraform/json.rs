@@ -53,6 +53,7 @@ impl Context {
         let mut policies = Map::new();
         let mut attachments = Map::new();
         let mut instance_profiles = Map::new();
+        let mut service_settings = Map::new();
         let mut outputs = Map::new();
         for p in &self.profiles {
             if let Some(r) = &p.role {
@@ -99,6 +100,13 @@ impl Context {
                 insert_tags(&mut body, &ip.tags);
                 instance_profiles.insert(ip.address.clone(), Value::Object(body));
             }
+            if let Some(ss) = &p.service_setting {
+                let mut body = Map::new();
+                body.insert("//".into(), json!(ss.purpose));
+                body.extend(attrs_json(&ss.attrs));
+                body.insert("depends_on".into(), json!([ss.depends_on]));
+                service_settings.insert(ss.address.clone(), Value::Object(body));
+            }
             for o in &p.outputs {
                 outputs.insert(o.name.clone(), Value::Object(attrs_json(&o.attrs)));
             }
@@ -112,6 +120,7 @@ impl Context {
             ("aws_iam_policy", policies),
             ("aws_iam_role_policy_attachment", attachments),
             ("aws_iam_instance_profile", instance_profiles),
+            ("aws_ssm_service_setting", service_settings),
         ] {
             if !map.is_empty() {
                 resources.insert(kind.into(), Value::Object(map));

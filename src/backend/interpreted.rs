@@ -1,0 +1,325 @@
+//! Spec text that a deploy tool would read as an instruction rather than as text.
+//!
+//! CloudFormation resolves dynamic references (`{{resolve:ssm:...}}`,
+//! `{{resolve:ssm-secure:...}}`, `{{resolve:secretsmanager:...}}`) inside any
+//! property string when it deploys, and has no escape for them: a role description
+//! holding one would receive a parameter's or a secret's value, an ARN holding one
+//! would let a parameter choose the policy attached. The CDK synthesizes
+//! CloudFormation, so the same holds there, and the CDK itself reads `${Token[...]}`,
+//! `#{Token[...]}` and numbers written as `-1.` with 10 to 16 digits and `e+289`
+//! (its encoding of number tokens) inside any string as tokens at synth time.
+//!
+//! These targets refuse such a spec (it stays valid for Terraform, which reads
+//! neither) with the spec field and the text named. The check walks every string
+//! of the model, so a field added later is covered without a change here.
+
+use crate::model::Model;
+
+/// What a target would interpret in a string (a column of `capability::Capabilities`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Interprets {
+    /// CloudFormation dynamic references.
+    pub dynamic_references: bool,
+    /// CDK string and list tokens and encoded number tokens.
+    pub cdk_tokens: bool,
+}
+
+/// Which kind of interpreted text a `Finding` is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    DynamicReference,
+    CdkToken,
+}
+
+/// Text in the model that a target would interpret.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    /// The spec field it comes from, as a path (`profiles[0].description`),
+    /// possibly followed by `: ` and words that say which entry.
+    pub field: String,
+    /// The interpreted text itself (`{{resolve:ssm:/p}}`).
+    pub text: String,
+    pub kind: Kind,
+}
+
+/// The first string of `model` holding text that `interprets` covers.
+pub fn find(model: &Model, interprets: Interprets) -> Option<Finding> {
+    if !interprets.dynamic_references && !interprets.cdk_tokens {
+        return None;
+    }
+    // Model types serialise infallibly (strings, numbers, lists, maps).
+    let value = serde_json::to_value(model).ok()?;
+    let mut strings = Vec::new();
+    collect(&value, String::new(), &mut strings);
+    strings.into_iter().find_map(|(path, text)| {
+        let found = (interprets.dynamic_references)
+            .then(|| dynamic_reference(text).map(|t| (t, Kind::DynamicReference)))
+            .flatten()
+            .or_else(|| {
+                (interprets.cdk_tokens)
+                    .then(|| cdk_token(text).map(|t| (t, Kind::CdkToken)))
+                    .flatten()
+            })?;
+        Some(Finding {
+            field: spec_field(model, &path, text),
+            text: found.0.to_string(),
+            kind: found.1,
+        })
+    })
+}
+
+/// Every string leaf of `value` with its path (`profiles[0].role.description`).
+fn collect<'a>(value: &'a serde_json::Value, path: String, out: &mut Vec<(String, &'a str)>) {
+    match value {
+        serde_json::Value::String(s) => out.push((path, s)),
+        serde_json::Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                collect(item, format!("{path}[{i}]"), out);
+            }
+        }
+        serde_json::Value::Object(map) => {
+            for (key, item) in map {
+                let child = if path.is_empty() {
+                    key.clone()
+                } else {
+                    format!("{path}.{key}")
+                };
+                collect(item, child, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The spec field a model string comes from, as the user wrote its path, with the
+/// value where the path alone does not say which entry it is.
+fn spec_field(model: &Model, model_path: &str, text: &str) -> String {
+    let Some(rest) = model_path.strip_prefix("profiles[") else {
+        return model_path.to_string();
+    };
+    let Some((index, rest)) = rest.split_once("].") else {
+        return model_path.to_string();
+    };
+    let profile = format!("profiles[{index}]");
+    let field = rest.split(['.', '[']).collect::<Vec<_>>();
+    let tag_key = || {
+        let i: usize = field
+            .get(1)
+            .and_then(|s| s.trim_end_matches(']').parse().ok())
+            .unwrap_or(0);
+        let p: usize = index.parse().unwrap_or(0);
+        model
+            .profiles
+            .get(p)
+            .and_then(|p| p.tags.get(i))
+            .map(|t| t.key.clone())
+            .unwrap_or_default()
+    };
+    match field.as_slice() {
+        ["role", "description"] => format!("{profile}.description"),
+        ["role", "permissions_boundary"] => format!("{profile}.permissions_boundary"),
+        ["role", "path"] | ["instance_profile", "path"] => format!("{profile}.path"),
+        ["managed_policies", _, "arn"] => {
+            format!("{profile}.managed_policies.additional: the ARN `{text}`")
+        }
+        ["tags", _, "key"] => format!("{profile}.tags: the key `{}`", tag_key()),
+        ["tags", _, "value"] => format!("{profile}.tags.{}", tag_key()),
+        ["custom_policies", ..] if text.contains(":s3:::") => {
+            // A resource `arn:P:s3:::BUCKET/PREFIX/*`: bucket names are plain, so
+            // the text came from a prefix, of the session log bucket or an own one.
+            let bucket = text
+                .split(":s3:::")
+                .nth(1)
+                .and_then(|r| r.split('/').next())
+                .unwrap_or_default();
+            let statement = model_statement_sid(model, model_path).unwrap_or_default();
+            if statement.starts_with("SessionLogs") {
+                format!("{profile}.session_manager.s3_logging.prefix")
+            } else {
+                format!("{profile}.s3.buckets: the prefix of bucket `{bucket}`")
+            }
+        }
+        _ => format!("{profile}: `{rest}`"),
+    }
+}
+
+/// The Sid of the statement a `profiles[i].custom_policies[k].statements[m]...` path
+/// is in.
+fn model_statement_sid<'a>(model: &'a Model, model_path: &str) -> Option<&'a str> {
+    let numbers: Vec<usize> = model_path
+        .split('[')
+        .skip(1)
+        .filter_map(|s| s.split(']').next()?.parse().ok())
+        .collect();
+    let [p, k, m, ..] = numbers.as_slice() else {
+        return None;
+    };
+    let statement = model
+        .profiles
+        .get(*p)?
+        .custom_policies
+        .get(*k)?
+        .statements
+        .get(*m)?;
+    Some(&statement.sid)
+}
+
+/// The first CloudFormation dynamic reference in `s`: `{{resolve:` (in any case)
+/// through the next `}}`, or to the end of the text when none closes it.
+pub fn dynamic_reference(s: &str) -> Option<&str> {
+    const OPEN: &str = "{{resolve:";
+    let start = s.char_indices().map(|(i, _)| i).find(|&i| {
+        s[i..]
+            .get(..OPEN.len())
+            .is_some_and(|w| w.eq_ignore_ascii_case(OPEN))
+    })?;
+    let end = s[start..].find("}}").map_or(s.len(), |e| start + e + 2);
+    Some(&s[start..end])
+}
+
+/// The first CDK token encoding in `s`: `${Token[` or `#{Token[` through the next
+/// `]}` (or the end), or a number the CDK decodes as a number token: `-1.`, 10 or
+/// more digits, `e+289` (the CDK's pattern takes 10 to 16; more are refused too).
+pub fn cdk_token(s: &str) -> Option<&str> {
+    let marker = ["${Token[", "#{Token["]
+        .iter()
+        .filter_map(|m| s.find(m))
+        .min();
+    let number = number_token(s);
+    match (marker, number) {
+        (Some(m), Some((n, _))) if n < m => number.map(|(a, b)| &s[a..b]),
+        (Some(m), _) => {
+            let end = s[m..].find("]}").map_or(s.len(), |e| m + e + 2);
+            Some(&s[m..end])
+        }
+        (None, Some((a, b))) => Some(&s[a..b]),
+        (None, None) => None,
+    }
+}
+
+/// Where `-1.DDDDDDDDDD...e+289` (at least 10 digits) first occurs in `s`.
+fn number_token(s: &str) -> Option<(usize, usize)> {
+    let bytes = s.as_bytes();
+    let mut from = 0;
+    while let Some(found) = s[from..].find("-1.") {
+        let start = from + found;
+        let digits = bytes[start + 3..]
+            .iter()
+            .take_while(|b| b.is_ascii_digit())
+            .count();
+        let after = start + 3 + digits;
+        if digits >= 10 && s[after..].starts_with("e+289") {
+            return Some((start, after + 5));
+        }
+        from = start + 1;
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dynamic_references_are_found_in_any_case_and_unclosed() {
+        let cases = [
+            ("a {{resolve:ssm:/p}} b", Some("{{resolve:ssm:/p}}")),
+            (
+                "{{resolve:ssm-secure:x:1}}",
+                Some("{{resolve:ssm-secure:x:1}}"),
+            ),
+            (
+                "x{{RESOLVE:secretsmanager:s:SecretString:k}}",
+                Some("{{RESOLVE:secretsmanager:s:SecretString:k}}"),
+            ),
+            ("{{resolve:ssm:open", Some("{{resolve:ssm:open")),
+            ("{{ resolve:ssm:x}}", None),
+            ("{resolve:ssm:x}", None),
+            ("Grüße {{resolve:ssm:p}}", Some("{{resolve:ssm:p}}")),
+            ("plain text", None),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(dynamic_reference(text), expected, "{text}");
+        }
+    }
+
+    #[test]
+    fn cdk_tokens_and_number_tokens_are_found() {
+        let cases = [
+            (
+                "owner ${Token[AWS.AccountId.4]}",
+                Some("${Token[AWS.AccountId.4]}"),
+            ),
+            ("#{Token[TOKEN.12]} x", Some("#{Token[TOKEN.12]}")),
+            ("${Token[open", Some("${Token[open")),
+            ("-1.8881545897087626e+289", Some("-1.8881545897087626e+289")),
+            ("v -1.1234567890e+289 w", Some("-1.1234567890e+289")),
+            (
+                "-1.12345678901234567e+289",
+                Some("-1.12345678901234567e+289"),
+            ),
+            ("-1.123456789e+289", None),
+            ("-1.1234567890e+288", None),
+            ("1.1234567890e+289", None),
+            ("${token[x]}", None),
+            ("${aws:username}", None),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(cdk_token(text), expected, "{text}");
+        }
+    }
+
+    fn model(yaml: &str) -> Model {
+        crate::load(&crate::source::Source::new("spec.yaml", yaml)).expect("valid spec")
+    }
+
+    const BOTH: Interprets = Interprets {
+        dynamic_references: true,
+        cdk_tokens: true,
+    };
+
+    fn found(yaml: &str) -> Finding {
+        find(&model(yaml), BOTH).expect("a finding")
+    }
+
+    #[test]
+    fn findings_name_the_spec_field() {
+        let base = "version: 1\nprofiles:\n  - name: a\n";
+        let f = found(&format!(
+            "{base}    description: \"owner {{{{resolve:ssm:/team/owner}}}}\"\n"
+        ));
+        assert_eq!(f.field, "profiles[0].description");
+        assert_eq!(f.text, "{{resolve:ssm:/team/owner}}");
+        assert_eq!(f.kind, Kind::DynamicReference);
+
+        let f = found(&format!("{base}    tags:\n      n: -1.1234567890e+289\n"));
+        assert_eq!(f.field, "profiles[0].tags.n");
+        assert_eq!(f.kind, Kind::CdkToken);
+        let only_references = Interprets {
+            dynamic_references: true,
+            cdk_tokens: false,
+        };
+        let m = model(&format!("{base}    tags:\n      n: -1.1234567890e+289\n"));
+        assert_eq!(find(&m, only_references), None);
+
+        let f = found(&format!(
+            "{base}    s3:\n      buckets:\n        - name: my-bucket\n          prefix: \"logs/{{{{resolve:ssm:p}}}}\"\n"
+        ));
+        assert_eq!(
+            f.field,
+            "profiles[0].s3.buckets: the prefix of bucket `my-bucket`"
+        );
+        let f = found(&format!(
+            "{base}    session_manager:\n      s3_logging:\n        bucket: my-log-bucket\n        prefix: \"{{{{resolve:ssm:p}}}}\"\n"
+        ));
+        assert_eq!(f.field, "profiles[0].session_manager.s3_logging.prefix");
+        let f = found(&format!(
+            "{base}    managed_policies:\n      additional: [\"arn:aws:iam::111122223333:policy/{{{{resolve:ssm:p}}}}/X\"]\n"
+        ));
+        assert_eq!(
+            f.field,
+            "profiles[0].managed_policies.additional: the ARN `arn:aws:iam::111122223333:policy/{{resolve:ssm:p}}/X`"
+        );
+        assert_eq!(find(&model(base), BOTH), None);
+    }
+}

@@ -1,0 +1,739 @@
+//! `--layout module`: the configuration as a module users call, a folder per spec.
+//!
+//! `main.tf` is the root configuration's template over the same `Context`, built with
+//! `Layout::Module`: every resource counts on the `create` input, names start with
+//! `name_prefix`, and path, permissions boundary and tags read their inputs.
+//! `Inputs` decides those inputs from the model: each has a type, a description, the
+//! spec's value as its default, and a validation wherever the compiler has a rule
+//! (IAM's name, path, ARN and tag rules, the quota of policies per role). What only
+//! the spec decides (the grants, the regions, the managed policies it selects) stays
+//! literal in `main.tf`.
+//!
+//! The language is what Terraform (>= 1.0) and OpenTofu both read: the blocks and
+//! functions used are on the allow-list of `tests/terraform_module.rs`. The README's
+//! inputs and outputs are written in terraform-docs' format (`markdown table`),
+//! between its markers, so running terraform-docs over the folder changes nothing.
+
+use serde::Serialize;
+use serde_json::{Value, json};
+
+use super::context::{Context, Layout};
+use super::expr::Expr;
+use super::{AWS_PROVIDER_SOURCE, AWS_PROVIDER_VERSION};
+use crate::backend::hcl::hcl_string;
+use crate::backend::templating;
+use crate::backend::{CommentSyntax, FolderFile, RenderError, RenderOptions};
+use crate::model::{Model, Profile, RoleRef};
+use crate::refdata::limits;
+
+/// The oldest Terraform that reads the module: `one()` came in 0.15, validation
+/// blocks in 0.13. Every OpenTofu release (1.6 on) satisfies it.
+pub const REQUIRED_VERSION: &str = ">= 1.0";
+
+/// Every file of the module folder, in the order the folder lists them.
+pub const FILES: &[(&str, &str)] = &[
+    ("versions.tf", "terraform/versions.tf.j2"),
+    ("variables.tf", "terraform/variables.tf.j2"),
+    ("main.tf", super::TEMPLATE_NAME),
+    ("outputs.tf", "terraform/outputs.tf.j2"),
+    ("examples/basic/main.tf", "terraform/example.tf.j2"),
+    ("README.md", "terraform/README.md.j2"),
+];
+
+/// IAM's characters of a role, policy or instance profile name, as an RE2 class.
+const NAME_CLASS: &str = "[A-Za-z0-9_+=,.@-]";
+/// The IAM path rule the compiler applies (`model::check_path`), as RE2.
+const PATH_PATTERN: &str = "^/([A-Za-z0-9.,+@=_-]+/)*$";
+/// The characters IAM allows in tag keys and values (`model::check_tags`), as RE2.
+const TAG_CLASS: &str = r"[\p{L}\p{Z}\p{N}_.:/=+@-]";
+
+/// One input variable.
+#[derive(Debug, Clone, Serialize)]
+pub struct Variable {
+    pub name: &'static str,
+    pub description: String,
+    /// The type constraint as HCL.
+    pub type_hcl: &'static str,
+    /// The spec's value: a string, null, a bool, or an empty list or map.
+    pub default: Value,
+    pub validations: Vec<Validation>,
+}
+
+impl Variable {
+    /// The default as HCL.
+    pub fn default_hcl(&self) -> String {
+        match &self.default {
+            Value::String(s) => hcl_string(s),
+            other => other.to_string(),
+        }
+    }
+
+    /// The default as terraform-docs shows it: JSON, in a table cell.
+    pub fn default_doc(&self) -> String {
+        self.default.to_string().replace('|', "\\|")
+    }
+}
+
+/// A variable as the templates read it.
+#[derive(Debug, Serialize)]
+struct VariableView<'a> {
+    #[serde(flatten)]
+    variable: &'a Variable,
+    default_hcl: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Validation {
+    /// The condition as HCL (it reads only its own variable, as Terraform 1.0 requires).
+    pub condition: String,
+    /// A sentence (Terraform 1.0 wants an upper-case start and a full stop).
+    pub error_message: String,
+}
+
+/// The module's inputs, and how the resources of each profile read them.
+#[derive(Debug, Clone)]
+pub struct Inputs {
+    /// Per profile: its resources' `path`.
+    paths: Vec<Expr>,
+    /// Per profile: its role's `permissions_boundary`.
+    boundaries: Vec<Expr>,
+    pub variables: Vec<Variable>,
+}
+
+/// One value per profile: the same for all (the default is that value), or not (the
+/// default is null, and each profile falls back to its own).
+enum Shared<'a> {
+    All(Option<&'a str>),
+    Differ,
+}
+
+fn shared<'a>(values: impl Iterator<Item = Option<&'a str>>) -> Option<Shared<'a>> {
+    let values: Vec<Option<&str>> = values.collect();
+    let first = *values.first()?;
+    Some(if values.iter().all(|v| *v == first) {
+        Shared::All(first)
+    } else {
+        Shared::Differ
+    })
+}
+
+/// The path of the resources a profile creates (role, policies, instance profile:
+/// the model gives them the spec's one path); `None` when it creates none of them.
+fn profile_path(p: &Profile) -> Option<Option<&str>> {
+    if let RoleRef::Create(r) = &p.role {
+        return Some(r.path.as_deref());
+    }
+    if let Some(ip) = &p.instance_profile {
+        return Some(ip.path.as_deref());
+    }
+    p.custom_policies.first().map(|c| c.path.as_deref())
+}
+
+fn boundary_of(p: &Profile) -> Option<Option<&str>> {
+    match &p.role {
+        RoleRef::Create(r) => Some(r.permissions_boundary.as_deref()),
+        RoleRef::Existing { .. } => None,
+    }
+}
+
+/// `(a|b)` of the partitions' ARN ids, or the one id.
+fn partitions_pattern(model: &Model) -> String {
+    let mut ids: Vec<&str> = model.profiles.iter().map(|p| p.arn_partition).collect();
+    ids.dedup();
+    ids.sort_unstable();
+    ids.dedup();
+    if ids.len() == 1 {
+        ids[0].to_string()
+    } else {
+        format!("({})", ids.join("|"))
+    }
+}
+
+/// A managed policy ARN of the spec's partitions (`model::check_policy_arn`), as RE2.
+fn policy_arn_pattern(model: &Model) -> String {
+    format!(
+        "^arn:{}:iam::(aws|[0-9]{{12}}):policy/([!-~]+/)?{NAME_CLASS}{{1,{}}}$",
+        partitions_pattern(model),
+        limits::POLICY_NAME_MAX
+    )
+}
+
+fn list_hcl(items: &[String]) -> String {
+    let quoted: Vec<String> = items.iter().map(|s| hcl_string(s)).collect();
+    format!("[{}]", quoted.join(", "))
+}
+
+fn code(s: &str) -> String {
+    format!("`{s}`")
+}
+
+impl Inputs {
+    pub fn new(model: &Model) -> Inputs {
+        let mut variables = vec![Variable {
+            name: "create",
+            description: "Whether to create the resources of this module; false creates none, and every output is null".into(),
+            type_hcl: "bool",
+            default: json!(true),
+            validations: Vec::new(),
+        }];
+
+        // name_prefix: as long as the tightest of IAM's name limits allows.
+        let mut names: Vec<(&str, usize)> = Vec::new();
+        for p in &model.profiles {
+            if let RoleRef::Create(r) = &p.role {
+                names.push((&r.name, limits::ROLE_NAME_MAX));
+            }
+            for c in &p.custom_policies {
+                names.push((&c.name, limits::POLICY_NAME_MAX));
+            }
+            if let Some(ip) = &p.instance_profile {
+                names.push((&ip.name, limits::INSTANCE_PROFILE_NAME_MAX));
+            }
+        }
+        let tightest = names
+            .iter()
+            .map(|(n, max)| (*n, *max, max.saturating_sub(n.chars().count())))
+            .min_by_key(|(_, _, room)| *room);
+        if let Some((name, max, room)) = tightest {
+            let existing: Vec<String> = model
+                .profiles
+                .iter()
+                .filter_map(|p| match &p.role {
+                    RoleRef::Existing { name } => Some(code(name)),
+                    RoleRef::Create(_) => None,
+                })
+                .collect();
+            let keeps = if existing.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    " (the existing role {} keeps its name)",
+                    existing.join(", ")
+                )
+            };
+            variables.push(Variable {
+                name: "name_prefix",
+                description: format!(
+                    "Text put before the name of every role, policy and instance profile this module creates{keeps}: at most {room} characters of letters, digits and {}",
+                    code("_+=,.@-")
+                ),
+                type_hcl: "string",
+                default: json!(""),
+                validations: vec![Validation {
+                    condition: format!(
+                        "length(var.name_prefix) <= {room} && can(regex({}, var.name_prefix))",
+                        hcl_string(&format!("^{NAME_CLASS}*$"))
+                    ),
+                    error_message: format!(
+                        "The name_prefix must be at most {room} characters (the name {name} leaves {room} of the {max} IAM allows) of letters, digits and _+=,.@-."
+                    ),
+                }],
+            });
+        }
+
+        // path
+        let path_condition = |var: &str| {
+            format!(
+                "try(length({var}) <= {} && can(regex({}, {var})), false)",
+                limits::PATH_MAX,
+                hcl_string(PATH_PATTERN)
+            )
+        };
+        let path_message = "The path must be / or segments of letters, digits and .,+@=_- each between slashes (as /platform/ssm/), at most 512 characters.";
+        let paths = match shared(model.profiles.iter().filter_map(profile_path)) {
+            None => vec![Expr::reference("var.path"); model.profiles.len()],
+            Some(Shared::All(path)) => {
+                variables.push(Variable {
+                    name: "path",
+                    description:
+                        "IAM path of every role, policy and instance profile this module creates"
+                            .into(),
+                    type_hcl: "string",
+                    default: json!(path.unwrap_or("/")),
+                    validations: vec![Validation {
+                        condition: path_condition("var.path"),
+                        error_message: path_message.into(),
+                    }],
+                });
+                vec![Expr::reference("var.path"); model.profiles.len()]
+            }
+            Some(Shared::Differ) => {
+                variables.push(Variable {
+                    name: "path",
+                    description: "IAM path of every role, policy and instance profile this module creates; null keeps the path the spec gives each profile".into(),
+                    type_hcl: "string",
+                    default: Value::Null,
+                    validations: vec![Validation {
+                        condition: format!("var.path == null || {}", path_condition("var.path")),
+                        error_message: path_message.into(),
+                    }],
+                });
+                model
+                    .profiles
+                    .iter()
+                    .map(|p| {
+                        let own = profile_path(p).flatten().unwrap_or("/");
+                        Expr::reference(format!("coalesce(var.path, {})", hcl_string(own)))
+                    })
+                    .collect()
+            }
+        };
+
+        // permissions_boundary
+        let boundary_condition = format!(
+            "var.permissions_boundary == null || can(regex({}, var.permissions_boundary))",
+            hcl_string(&policy_arn_pattern(model))
+        );
+        let boundary_message = format!(
+            "The permissions_boundary must be null or the ARN of a managed policy of partition {}.",
+            partitions_pattern(model)
+        );
+        let boundary_description = "ARN of the managed policy that bounds the permissions of every role this module creates; null sets no boundary";
+        let boundaries = match shared(model.profiles.iter().filter_map(boundary_of)) {
+            None => Vec::new(),
+            Some(shared) => {
+                let (default, description, exprs) = match shared {
+                    Shared::All(b) => (
+                        b.map_or(Value::Null, |b| json!(b)),
+                        boundary_description.to_string(),
+                        vec![Expr::reference("var.permissions_boundary"); model.profiles.len()],
+                    ),
+                    Shared::Differ => (
+                        Value::Null,
+                        format!(
+                            "{boundary_description}; null keeps the boundary the spec gives each profile"
+                        ),
+                        model
+                            .profiles
+                            .iter()
+                            .map(|p| match boundary_of(p).flatten() {
+                                Some(b) => Expr::reference(format!(
+                                    "coalesce(var.permissions_boundary, {})",
+                                    hcl_string(b)
+                                )),
+                                None => Expr::reference("var.permissions_boundary"),
+                            })
+                            .collect(),
+                    ),
+                };
+                variables.push(Variable {
+                    name: "permissions_boundary",
+                    description,
+                    type_hcl: "string",
+                    default,
+                    validations: vec![Validation {
+                        condition: boundary_condition,
+                        error_message: boundary_message,
+                    }],
+                });
+                exprs
+            }
+        };
+
+        // tags: merged over each profile's spec tags.
+        let mut spec_keys: Vec<String> = model
+            .profiles
+            .iter()
+            .flat_map(|p| p.tags.iter().map(|t| t.key.clone()))
+            .collect();
+        spec_keys.sort();
+        spec_keys.dedup();
+        let (count_condition, count_message) = if spec_keys.is_empty() {
+            (
+                format!("length(var.tags) <= {}", limits::TAGS_MAX),
+                format!("At most {} tags are allowed.", limits::TAGS_MAX),
+            )
+        } else {
+            (
+                format!(
+                    "length(setunion(keys(var.tags), {})) <= {}",
+                    list_hcl(&spec_keys),
+                    limits::TAGS_MAX
+                ),
+                format!(
+                    "With the spec's tags, at most {} tags are allowed on a resource.",
+                    limits::TAGS_MAX
+                ),
+            )
+        };
+        variables.push(Variable {
+            name: "tags",
+            description: "Tags for every resource this module creates, merged over the spec's tags (a key given here wins)".into(),
+            type_hcl: "map(string)",
+            default: json!({}),
+            validations: vec![
+                Validation {
+                    condition: count_condition,
+                    error_message: count_message,
+                },
+                Validation {
+                    condition: format!(
+                        "alltrue([for k in keys(var.tags) : length(k) <= {} && can(regex({}, k)) && lower(substr(k, 0, 4)) != \"aws:\"])",
+                        limits::TAG_KEY_MAX,
+                        hcl_string(&format!("^{TAG_CLASS}+$"))
+                    ),
+                    error_message: format!(
+                        "Tag keys must be 1 to {} letters, digits, spaces and _.:/=+-@, and must not begin with aws:.",
+                        limits::TAG_KEY_MAX
+                    ),
+                },
+                Validation {
+                    condition: format!(
+                        "alltrue([for v in values(var.tags) : length(v) <= {} && can(regex({}, v))])",
+                        limits::TAG_VALUE_MAX,
+                        hcl_string(&format!("^{TAG_CLASS}*$"))
+                    ),
+                    error_message: format!(
+                        "Tag values must be at most {} letters, digits, spaces and _.:/=+-@.",
+                        limits::TAG_VALUE_MAX
+                    ),
+                },
+            ],
+        });
+
+        // additional_policy_arns: attached to every role, within the quota.
+        let attached = model
+            .profiles
+            .iter()
+            .map(|p| p.managed_policies.len() + p.custom_policies.len())
+            .max()
+            .unwrap_or(0);
+        let room = limits::MANAGED_POLICIES_PER_ROLE.saturating_sub(attached);
+        let mut spec_arns: Vec<String> = model
+            .profiles
+            .iter()
+            .flat_map(|p| p.managed_policies.iter().map(|m| m.arn.clone()))
+            .collect();
+        spec_arns.sort();
+        spec_arns.dedup();
+        let mut validations = vec![
+            Validation {
+                condition: format!(
+                    "alltrue([for arn in var.additional_policy_arns : can(regex({}, arn))])",
+                    hcl_string(&policy_arn_pattern(model))
+                ),
+                error_message: format!(
+                    "Each of additional_policy_arns must be the ARN of a managed policy of partition {}.",
+                    partitions_pattern(model)
+                ),
+            },
+            Validation {
+                condition: format!("length(var.additional_policy_arns) <= {room}"),
+                error_message: format!(
+                    "At most {room} more policies fit: a role holds {} managed policies by default, and the spec attaches {attached}.",
+                    limits::MANAGED_POLICIES_PER_ROLE
+                ),
+            },
+        ];
+        if !spec_arns.is_empty() {
+            validations.push(Validation {
+                condition: format!(
+                    "length(setintersection(var.additional_policy_arns, {})) == 0",
+                    list_hcl(&spec_arns)
+                ),
+                error_message:
+                    "The additional_policy_arns must not repeat a policy the spec attaches already."
+                        .into(),
+            });
+        }
+        variables.push(Variable {
+            name: "additional_policy_arns",
+            description: format!(
+                "ARNs of more managed policies to attach to every role of this module, besides the spec's; at most {room}"
+            ),
+            type_hcl: "list(string)",
+            default: json!([]),
+            validations,
+        });
+
+        Inputs {
+            paths,
+            boundaries,
+            variables,
+        }
+    }
+
+    /// The `count` of every resource.
+    pub fn count(&self) -> String {
+        "var.create ? 1 : 0".into()
+    }
+
+    /// The name of a resource this module creates: the prefix, then the spec's name.
+    pub fn name(&self, name: &str) -> Expr {
+        use super::expr::Segment;
+        Expr::Template(vec![
+            Segment::Reference("var.name_prefix".into()),
+            Segment::Literal(name.to_string()),
+        ])
+    }
+
+    /// The `path` of the resources of profile `index`.
+    pub fn path(&self, index: usize) -> Expr {
+        self.paths[index].clone()
+    }
+
+    /// The `permissions_boundary` of the role of profile `index`.
+    pub fn boundary(&self, index: usize) -> Expr {
+        self.boundaries[index].clone()
+    }
+
+    /// The `count` of a role's attachments of `additional_policy_arns`.
+    pub fn additional_count(&self) -> String {
+        "var.create ? length(var.additional_policy_arns) : 0".into()
+    }
+
+    pub fn additional_arn(&self) -> Expr {
+        Expr::reference("var.additional_policy_arns[count.index]")
+    }
+}
+
+/// What the module's other templates read beside the `Context`.
+#[derive(Debug, Serialize)]
+struct ModuleCtx<'a> {
+    #[serde(flatten)]
+    context: &'a Context,
+    required_version: &'static str,
+    variables: Vec<VariableView<'a>>,
+    /// The example sets one tag (unless a profile holds IAM's maximum already).
+    example_tags: bool,
+    terraform_docs: String,
+}
+
+/// The module folder.
+pub fn render(model: &Model) -> Result<Vec<FolderFile>, RenderError> {
+    let inputs = Inputs::new(model);
+    let options = RenderOptions {
+        terraform_provider_block: false,
+    };
+    let context = Context::with_layout(model, options, Layout::Module(&inputs));
+    let ctx = ModuleCtx {
+        context: &context,
+        required_version: REQUIRED_VERSION,
+        variables: inputs
+            .variables
+            .iter()
+            .map(|variable| VariableView {
+                variable,
+                default_hcl: variable.default_hcl(),
+            })
+            .collect(),
+        example_tags: model
+            .profiles
+            .iter()
+            .all(|p| p.tags.len() < limits::TAGS_MAX),
+        terraform_docs: terraform_docs(&context, &inputs.variables),
+    };
+    let env = super::environment();
+    FILES
+        .iter()
+        .map(|(path, template)| {
+            Ok(FolderFile {
+                path,
+                comment: if path.ends_with(".md") {
+                    CommentSyntax::Html
+                } else {
+                    CommentSyntax::Hash
+                },
+                text: templating::render(env, template, &ctx)?,
+            })
+        })
+        .collect()
+}
+
+/// The inputs and outputs section terraform-docs (`markdown table`, its default
+/// settings: anchors, escaping, the required column, sorted by name) writes between
+/// its markers, in the format terraform-docs 0.16 to 0.19 give it.
+fn terraform_docs(context: &Context, variables: &[Variable]) -> String {
+    let mut out = String::new();
+    let anchored = |kind: &str, name: &str| {
+        format!(
+            "<a name=\"{kind}_{name}\"></a> [{}](#{kind}\\_{})",
+            md_escape(name),
+            name.replace('_', "\\_")
+        )
+    };
+    out.push_str("## Requirements\n\n| Name | Version |\n|------|---------|\n");
+    out.push_str(&format!(
+        "| {} | {} |\n| {} | {} |\n",
+        anchored("requirement", "terraform"),
+        REQUIRED_VERSION,
+        anchored("requirement", "aws"),
+        AWS_PROVIDER_VERSION
+    ));
+    out.push_str("\n## Providers\n\n| Name | Version |\n|------|---------|\n");
+    out.push_str(&format!(
+        "| {} | {} |\n",
+        anchored("provider", "aws"),
+        AWS_PROVIDER_VERSION
+    ));
+    out.push_str("\n## Modules\n\nNo modules.\n");
+
+    let mut resources: Vec<(String, String)> = Vec::new();
+    for p in &context.profiles {
+        if let Some(r) = &p.role {
+            resources.push(("aws_iam_role".into(), r.address.clone()));
+        }
+        for policy in &p.policies {
+            resources.push(("aws_iam_policy".into(), policy.address.clone()));
+        }
+        for a in p.attachments.iter().chain(&p.additional) {
+            resources.push(("aws_iam_role_policy_attachment".into(), a.address.clone()));
+        }
+        if let Some(ip) = &p.instance_profile {
+            resources.push(("aws_iam_instance_profile".into(), ip.address.clone()));
+        }
+    }
+    resources.sort();
+    let mut data = Vec::new();
+    if context.uses_account_id {
+        data.push("aws_caller_identity");
+    }
+    if context.uses_region {
+        data.push("aws_region");
+    }
+    let (namespace, provider) = AWS_PROVIDER_SOURCE
+        .split_once('/')
+        .expect("a provider source is NAMESPACE/TYPE");
+    let docs = |kind: &str, typ: &str| {
+        let short = typ.strip_prefix(&format!("{provider}_")).unwrap_or(typ);
+        format!(
+            "https://registry.terraform.io/providers/{namespace}/{provider}/latest/docs/{kind}/{short}"
+        )
+    };
+    out.push_str("\n## Resources\n\n| Name | Type |\n|------|------|\n");
+    for (typ, name) in &resources {
+        out.push_str(&format!(
+            "| [{typ}.{name}]({}) | resource |\n",
+            docs("resources", typ)
+        ));
+    }
+    for typ in data {
+        out.push_str(&format!(
+            "| [{typ}.current]({}) | data source |\n",
+            docs("data-sources", typ)
+        ));
+    }
+
+    let mut inputs: Vec<&Variable> = variables.iter().collect();
+    inputs.sort_by_key(|v| v.name);
+    out.push_str("\n## Inputs\n\n| Name | Description | Type | Default | Required |\n|------|-------------|------|---------|:--------:|\n");
+    for v in inputs {
+        out.push_str(&format!(
+            "| {} | {} | `{}` | `{}` | no |\n",
+            anchored("input", v.name),
+            md_escape(&v.description),
+            v.type_hcl,
+            v.default_doc()
+        ));
+    }
+
+    let mut outputs: Vec<(&str, &str)> = Vec::new();
+    for p in &context.profiles {
+        for o in &p.outputs {
+            let description = o
+                .attrs
+                .items
+                .iter()
+                .find(|a| a.key == "description")
+                .and_then(|a| a.value.literal())
+                .unwrap_or_default();
+            outputs.push((&o.name, description));
+        }
+    }
+    outputs.sort();
+    out.push_str("\n## Outputs\n\n| Name | Description |\n|------|-------------|\n");
+    for (name, description) in outputs {
+        out.push_str(&format!(
+            "| {} | {} |\n",
+            anchored("output", name),
+            md_escape(description)
+        ));
+    }
+    out
+}
+
+/// Text in a terraform-docs table cell with its escaping on: `_` and `*` outside
+/// code spans and `|` anywhere are backslash-escaped, line breaks become `<br/>`.
+pub fn md_escape(s: &str) -> String {
+    let mut out = String::new();
+    let mut in_code = false;
+    for c in s.chars() {
+        match c {
+            '`' => {
+                in_code = !in_code;
+                out.push(c);
+            }
+            '|' => out.push_str("\\|"),
+            '_' | '*' if !in_code => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\n' => out.push_str("<br/>"),
+            '\r' => {}
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn md_escape_leaves_code_spans_alone() {
+        for (input, expected) in [
+            ("plain", "plain"),
+            ("name_prefix", "name\\_prefix"),
+            ("`name_prefix` and a_b", "`name_prefix` and a\\_b"),
+            ("a | b", "a \\| b"),
+            ("`a|b`", "`a\\|b`"),
+            ("two\nlines", "two<br/>lines"),
+            ("*bold*", "\\*bold\\*"),
+        ] {
+            assert_eq!(md_escape(input), expected, "{input:?}");
+        }
+    }
+
+    fn model(yaml: &str) -> Model {
+        crate::load(&crate::source::Source::new("spec.yaml", yaml)).expect("a valid spec")
+    }
+
+    #[test]
+    fn profiles_that_differ_keep_their_own_path_and_boundary() {
+        let m = model(
+            "version: 1\nprofiles:\n  - name: a\n    path: /a/\n    permissions_boundary: arn:aws:iam::111122223333:policy/B\n  - name: b\n",
+        );
+        let inputs = Inputs::new(&m);
+        assert_eq!(inputs.path(0).to_hcl(), "coalesce(var.path, \"/a/\")");
+        assert_eq!(inputs.path(1).to_hcl(), "coalesce(var.path, \"/\")");
+        assert_eq!(
+            inputs.boundary(0).to_hcl(),
+            "coalesce(var.permissions_boundary, \"arn:aws:iam::111122223333:policy/B\")"
+        );
+        assert_eq!(inputs.boundary(1).to_hcl(), "var.permissions_boundary");
+        let path = inputs.variables.iter().find(|v| v.name == "path").unwrap();
+        assert_eq!(path.default_hcl(), "null");
+    }
+
+    #[test]
+    fn the_name_prefix_leaves_room_for_the_longest_name() {
+        let m = model("version: 1\nprofiles:\n  - name: SSMInstanceProfile\n");
+        let inputs = Inputs::new(&m);
+        let prefix = inputs
+            .variables
+            .iter()
+            .find(|v| v.name == "name_prefix")
+            .unwrap();
+        // A role name is at most 64 characters; SSMInstanceProfile takes 18.
+        assert!(
+            prefix.validations[0]
+                .condition
+                .starts_with("length(var.name_prefix) <= 46 ")
+        );
+        assert_eq!(
+            inputs.name("R\"${x}").to_hcl(),
+            "\"${var.name_prefix}R\\\"$${x}\""
+        );
+    }
+}
