@@ -181,6 +181,10 @@ pub(super) fn managed_policies(
     for m in &out {
         if let Some(path_and_name) = m.arn.strip_prefix(&aws_managed) {
             let name = path_and_name.rsplit('/').next().unwrap_or(path_and_name);
+            // The DHMC policy is in the warning the DHMC check gives (`refdata::dhmc`).
+            if name == refdata::dhmc::POLICY {
+                continue;
+            }
             if let Confirmed::No(why) = refdata::aws_managed_policy_confirmed(p.partition, name) {
                 warnings.push(format!(
                     "AWS managed policy {name} in partition {}: {why}",
@@ -461,6 +465,16 @@ mod tests {
             assert!(about(&w, "AmazonSSMManagedInstanceCore"), "{w:?}");
             assert!(w.iter().any(|w| w == &format!("AWS managed policy CloudWatchAgentServerPolicy in partition {partition}: no AWS source confirms that it exists in this partition (aws-facts.md 6); if it does not, the attachment fails at deploy with NoSuchEntity")), "{w:?}");
         }
+    }
+
+    #[test]
+    fn the_dhmc_policy_is_warned_about_once() {
+        let w = warnings("    kind: default-host-management\n    partition: aws-us-gov\n");
+        let about = w
+            .iter()
+            .filter(|w| w.contains(crate::refdata::dhmc::POLICY))
+            .count();
+        assert_eq!(about, 1, "{w:?}");
     }
 
     #[test]
