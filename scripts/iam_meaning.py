@@ -429,6 +429,11 @@ class TfResolver:
 
     def expr(self, e: str):
         e = e.strip()
+        # A quoted string literal: how Terraform JSON spells a lone carriage return
+        # (`${"\r"}`); HCL's simple escapes are JSON's.
+        m = re.fullmatch(r'"((?:[^"\\]|\\[nrt"\\])*)"', e)
+        if m:
+            return json.loads('"' + m.group(1) + '"')
         m = re.fullmatch(r"jsonencode\((.*)\)", e, re.S)
         if m:
             return self.v(_hcl_loads("x = " + m.group(1) + "\n")["x"])

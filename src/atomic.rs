@@ -4,12 +4,22 @@
 //! destination. A reader never sees half a file, and a failure leaves the old one.
 //!
 //! `-o FILE`, `build --out-dir` and `init` all use it; `Transaction` stages a whole
-//! tree before it renames anything.
+//! tree before it renames anything. A tree's transaction keeps a journal in the
+//! tree (`.ssm-profile-build-XXXXXX.journal`, locked while its build runs) naming
+//! every temporary file and its destination, and a `commit` line once all are
+//! staged: a build stopped part-way (`kill -9`, a power cut, a refused rename) is
+//! finished by the next one (`recover`): rolled forward when it had committed,
+//! its temporary files removed when it had not.
 
-use std::io::Write;
+use std::fs::File;
+use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
 
 use tempfile::NamedTempFile;
+
+/// How a tree's journal files are named: `PREFIX` + random + `SUFFIX`, in the tree.
+pub const JOURNAL_PREFIX: &str = ".ssm-profile-build-";
+pub const JOURNAL_SUFFIX: &str = ".journal";
 
 /// Writes `contents` to `path` atomically, replacing what is there.
 pub fn write_file(path: &Path, contents: &[u8]) -> std::io::Result<()> {
@@ -39,6 +49,13 @@ pub fn create_new(path: &Path, contents: &[u8]) -> std::io::Result<()> {
 pub struct Transaction {
     staged: Vec<(NamedTempFile, PathBuf)>,
     created_dirs: Vec<PathBuf>,
+    journal: Option<Journal>,
+}
+
+/// The journal of a tree's transaction: an open, locked file in the tree's root.
+struct Journal {
+    root: PathBuf,
+    file: NamedTempFile,
 }
 
 /// A rename that failed part-way through `commit`.
@@ -51,6 +68,24 @@ pub struct CommitError {
 }
 
 impl Transaction {
+    /// A transaction over the tree at `root` (which must exist), journaled there
+    /// so that an interrupted one can be finished by `recover`.
+    pub fn journaled(root: &Path) -> std::io::Result<Transaction> {
+        let file = tempfile::Builder::new()
+            .prefix(JOURNAL_PREFIX)
+            .suffix(JOURNAL_SUFFIX)
+            .tempfile_in(root)?;
+        // Held until the journal is removed: `recover` leaves a locked journal
+        // alone, since its build is still running.
+        lock(file.as_file(), true)?;
+        let mut t = Transaction::default();
+        t.journal = Some(Journal {
+            root: root.to_path_buf(),
+            file,
+        });
+        Ok(t)
+    }
+
     /// Writes `contents` to a temporary file beside `path`, creating missing parent
     /// folders (remembered, so a rollback removes them).
     pub fn stage(&mut self, path: &Path, contents: &[u8]) -> std::io::Result<()> {
@@ -58,6 +93,25 @@ impl Transaction {
             self.create_dirs(dir)?;
         }
         let tmp = self.temp_beside(path, contents)?;
+        if let Some(j) = &mut self.journal {
+            // The temporary file sits beside its destination (tempfile makes its
+            // path absolute, so it is named from the destination's).
+            let dest = relative_to(&j.root, path)?;
+            let tmp_name = tmp
+                .path()
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or_default();
+            let tmp_rel = match dest.rsplit_once('/') {
+                Some((dir, _)) => format!("{dir}/{tmp_name}"),
+                None => tmp_name.to_string(),
+            };
+            let line = format!("stage\t{tmp_rel}\t{dest}\n");
+            // Written before the next file is staged, so a stop here leaves no
+            // temporary file the journal does not name.
+            j.file.write_all(line.as_bytes())?;
+            j.file.flush()?;
+        }
         self.staged.push((tmp, path.to_path_buf()));
         Ok(())
     }
@@ -67,10 +121,17 @@ impl Transaction {
             std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a file path")
         })?;
         let dir = parent(path).unwrap_or(Path::new("."));
-        let mut tmp = tempfile::Builder::new()
-            .prefix(&format!(".{}.", name.to_string_lossy()))
-            .suffix(".tmp")
-            .tempfile_in(dir)?;
+        let prefix = format!(".{}.", name.to_string_lossy());
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(&prefix).suffix(".tmp");
+        // A generated file is read by everyone, like a file the editor saves (the
+        // umask still applies); tempfile's own default, 0600, is for secrets.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            builder.permissions(std::fs::Permissions::from_mode(0o644));
+        }
+        let mut tmp = builder.tempfile_in(dir)?;
         tmp.write_all(contents)?;
         tmp.as_file().sync_all()?;
         Ok(tmp)
@@ -103,19 +164,65 @@ impl Transaction {
     /// says which destinations were already replaced.
     pub fn commit(mut self) -> Result<Vec<PathBuf>, CommitError> {
         let mut done = Vec::new();
-        let staged = std::mem::take(&mut self.staged);
-        // Folders now hold (or are about to hold) real files: never roll them back.
-        self.created_dirs.clear();
-        for (tmp, path) in staged {
-            if let Err(e) = tmp.persist(&path) {
+        if let Some(j) = &mut self.journal {
+            // From here on the transaction goes forward: the journal says so, on
+            // disk, before the first rename.
+            let marked = j
+                .file
+                .write_all(b"commit\n")
+                .and_then(|()| j.file.as_file().sync_all());
+            if let Err(error) = marked {
                 return Err(CommitError {
-                    path,
-                    error: e.error,
+                    path: j.file.path().to_path_buf(),
+                    error,
                     done,
                 });
             }
+        }
+        let staged = std::mem::take(&mut self.staged);
+        // Folders now hold (or are about to hold) real files: never roll them back.
+        self.created_dirs.clear();
+        let Some(journal) = self.journal.take() else {
+            for (tmp, path) in staged {
+                if let Err(e) = tmp.persist(&path) {
+                    return Err(CommitError {
+                        path,
+                        error: e.error,
+                        done,
+                    });
+                }
+                done.push(path);
+            }
+            return Ok(done);
+        };
+        // Journaled: every temporary file stays on disk until renamed, so a rename
+        // that fails (or a stop) leaves exactly what the journal names for
+        // `recover` to finish.
+        let mut pending = Vec::new();
+        for (tmp, path) in staged {
+            match tmp.into_temp_path().keep() {
+                Ok(kept) => pending.push((kept, path)),
+                Err(e) => {
+                    let _ = journal.file.keep();
+                    return Err(CommitError {
+                        path,
+                        error: e.error,
+                        done,
+                    });
+                }
+            }
+        }
+        for (n, (tmp, path)) in pending.into_iter().enumerate() {
+            fail_point(n);
+            if let Err(error) = std::fs::rename(&tmp, &path) {
+                // The journal stays: the next build finishes this one.
+                let _ = journal.file.keep();
+                return Err(CommitError { path, error, done });
+            }
             done.push(path);
         }
+        // Removing the journal (and its lock) ends the transaction.
+        drop(journal);
         Ok(done)
     }
 }
@@ -128,6 +235,164 @@ impl Drop for Transaction {
             let _ = std::fs::remove_dir(dir);
         }
     }
+}
+
+/// Test hook (debug builds only): `SSM_PROFILE_ABORT_AFTER_RENAMES=N` stops the
+/// process as `kill -9` would, after N renames of a commit.
+fn fail_point(renamed: usize) {
+    #[cfg(debug_assertions)]
+    if std::env::var("SSM_PROFILE_ABORT_AFTER_RENAMES")
+        .ok()
+        .and_then(|v| v.parse::<usize>().ok())
+        == Some(renamed)
+    {
+        std::process::abort();
+    }
+    #[cfg(not(debug_assertions))]
+    let _ = renamed;
+}
+
+/// Takes an exclusive lock on `file` (released when it is closed): waiting for it
+/// when `wait`, else `Ok(false)` when another open file holds it. Without flock
+/// (not unix) every journal counts as unlocked.
+fn lock(file: &File, wait: bool) -> std::io::Result<bool> {
+    #[cfg(unix)]
+    {
+        use rustix::fs::{FlockOperation, flock};
+        let op = if wait {
+            FlockOperation::LockExclusive
+        } else {
+            FlockOperation::NonBlockingLockExclusive
+        };
+        match flock(file, op) {
+            Ok(()) => Ok(true),
+            Err(e) if e == rustix::io::Errno::WOULDBLOCK => Ok(false),
+            Err(e) => Err(e.into()),
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (file, wait);
+        Ok(true)
+    }
+}
+
+/// `path` relative to `root`, `/`-separated, for a journal line.
+fn relative_to(root: &Path, path: &Path) -> std::io::Result<String> {
+    let rel = path.strip_prefix(root).map_err(|_| {
+        std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            format!("{} is outside {}", path.display(), root.display()),
+        )
+    })?;
+    let text = rel.to_str().ok_or_else(|| {
+        std::io::Error::new(std::io::ErrorKind::InvalidInput, "path is not UTF-8")
+    })?;
+    if text.contains(['\t', '\n']) {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "path holds a tab or newline",
+        ));
+    }
+    Ok(text.replace('\\', "/"))
+}
+
+/// What `recover` found and did in a tree.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Recovery {
+    /// Destinations an interrupted, committed build had not yet replaced, now
+    /// replaced with what it staged.
+    pub finished: Vec<PathBuf>,
+    /// Temporary files of an interrupted build that had not committed, removed.
+    pub removed: Vec<PathBuf>,
+}
+
+/// The journals of builds in the tree at `root`, each with whether its build is
+/// still running (its lock is held).
+pub fn journals(root: &Path) -> std::io::Result<Vec<(PathBuf, bool)>> {
+    let mut found = Vec::new();
+    let entries = match std::fs::read_dir(root) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(found),
+        Err(e) => return Err(e),
+    };
+    for entry in entries {
+        let entry = entry?;
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        let ours = name.starts_with(JOURNAL_PREFIX) && name.ends_with(JOURNAL_SUFFIX);
+        if !(ours && entry.file_type()?.is_file()) {
+            continue;
+        }
+        let file = File::open(entry.path())?;
+        let running = !lock(&file, false)?;
+        found.push((entry.path(), running));
+    }
+    found.sort();
+    Ok(found)
+}
+
+/// Finishes every interrupted build of the tree at `root` (journals whose build is
+/// no longer running): one that had committed is rolled forward (its remaining
+/// temporary files renamed over their destinations), one that had not is rolled
+/// back (its temporary files removed). Then its journal is removed.
+pub fn recover(root: &Path) -> std::io::Result<Recovery> {
+    let mut recovery = Recovery::default();
+    for (journal, running) in journals(root)? {
+        if running {
+            continue;
+        }
+        let file = File::open(&journal)?;
+        // Held while recovering, so two recoveries never finish the same build.
+        if !lock(&file, false)? {
+            continue;
+        }
+        let mut pairs = Vec::new();
+        let mut committed = false;
+        for line in std::io::BufReader::new(&file).lines() {
+            let line = line?;
+            let mut parts = line.split('\t');
+            match (parts.next(), parts.next(), parts.next()) {
+                (Some("stage"), Some(tmp), Some(dest)) => {
+                    pairs.push((safe_join(root, tmp)?, safe_join(root, dest)?))
+                }
+                (Some("commit"), None, None) => committed = true,
+                // A line cut short by the stop: nothing after it happened.
+                _ => break,
+            }
+        }
+        for (tmp, dest) in pairs {
+            if !tmp.exists() {
+                continue;
+            }
+            if committed {
+                std::fs::rename(&tmp, &dest)?;
+                recovery.finished.push(dest);
+            } else {
+                std::fs::remove_file(&tmp)?;
+                recovery.removed.push(tmp);
+            }
+        }
+        std::fs::remove_file(&journal)?;
+    }
+    Ok(recovery)
+}
+
+/// `root` joined with a journal's relative path, refusing anything that would leave
+/// the tree (a journal is a file in the tree, so it is not trusted further).
+fn safe_join(root: &Path, rel: &str) -> std::io::Result<PathBuf> {
+    let ok = !rel.is_empty()
+        && !rel.starts_with('/')
+        && rel
+            .split('/')
+            .all(|s| !s.is_empty() && s != "." && s != "..");
+    if !ok {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!("journal names `{rel}`, which is not a path inside the tree"),
+        ));
+    }
+    Ok(root.join(rel))
 }
 
 fn parent(path: &Path) -> Option<&Path> {
@@ -168,6 +433,115 @@ mod tests {
         let e = create_new(&path, b"second").unwrap_err();
         assert_eq!(e.kind(), std::io::ErrorKind::AlreadyExists);
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "first");
+        assert_eq!(std::fs::read_dir(root.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn temporary_names_are_unpredictable_and_planted_links_are_not_followed() {
+        let root = tempfile::tempdir().unwrap();
+        let path = root.path().join("f.txt");
+        let victim = root.path().join("victim");
+        std::fs::write(&victim, "keep").unwrap();
+        // The name the old code used: `.NAME.tmp-PID`.
+        let planted = root
+            .path()
+            .join(format!(".f.txt.tmp-{}", std::process::id()));
+        std::os::unix::fs::symlink(&victim, &planted).unwrap();
+        let mut t = Transaction::default();
+        t.stage(&path, b"a").unwrap();
+        t.stage(&path, b"b").unwrap();
+        let names: Vec<String> = t
+            .staged
+            .iter()
+            .map(|(tmp, _)| {
+                tmp.path()
+                    .file_name()
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned()
+            })
+            .collect();
+        assert_ne!(names[0], names[1]);
+        for n in &names {
+            assert!(
+                n.starts_with(".f.txt.") && n.ends_with(".tmp") && n.len() == 17,
+                "{n}"
+            );
+        }
+        drop(t);
+        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "keep");
+    }
+
+    #[test]
+    fn concurrent_stagings_create_the_same_folders_without_failing() {
+        let root = tempfile::tempdir().unwrap();
+        let barrier = std::sync::Barrier::new(20);
+        std::thread::scope(|scope| {
+            for i in 0..20 {
+                let (root, barrier) = (root.path(), &barrier);
+                scope.spawn(move || {
+                    barrier.wait();
+                    let mut t = Transaction::default();
+                    t.stage(&root.join(format!("a/b/c/d/f{i}")), b"x").unwrap();
+                    t.commit().unwrap();
+                });
+            }
+        });
+        assert_eq!(
+            std::fs::read_dir(root.path().join("a/b/c/d"))
+                .unwrap()
+                .count(),
+            20
+        );
+    }
+
+    fn journal(root: &Path, text: &str) -> PathBuf {
+        let path = root.join(format!("{JOURNAL_PREFIX}test{JOURNAL_SUFFIX}"));
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+
+    #[test]
+    fn recover_rolls_a_committed_build_forward_and_an_uncommitted_one_back() {
+        let root = tempfile::tempdir().unwrap();
+        let r = root.path();
+        std::fs::create_dir(r.join("d")).unwrap();
+        std::fs::write(r.join("d/.a.X.tmp"), "new a").unwrap();
+        std::fs::write(r.join("d/a"), "old a").unwrap();
+        std::fs::write(r.join("d/b"), "new b").unwrap();
+        let j = journal(
+            r,
+            "stage\td/.b.Y.tmp\td/b\nstage\td/.a.X.tmp\td/a\ncommit\n",
+        );
+        let done = recover(r).unwrap();
+        assert_eq!(done.finished, vec![r.join("d/a")]);
+        assert_eq!(std::fs::read_to_string(r.join("d/a")).unwrap(), "new a");
+        assert!(!j.exists() && !r.join("d/.a.X.tmp").exists());
+
+        std::fs::write(r.join("d/.a.Z.tmp"), "half").unwrap();
+        let j = journal(r, "stage\td/.a.Z.tmp\td/a\nsta");
+        let done = recover(r).unwrap();
+        assert_eq!(done.removed, vec![r.join("d/.a.Z.tmp")]);
+        assert_eq!(std::fs::read_to_string(r.join("d/a")).unwrap(), "new a");
+        assert!(!j.exists());
+
+        journal(r, "stage\t../escape\td/a\ncommit\n");
+        assert_eq!(
+            recover(r).unwrap_err().kind(),
+            std::io::ErrorKind::InvalidData
+        );
+    }
+
+    #[test]
+    fn a_running_build_is_left_alone() {
+        let root = tempfile::tempdir().unwrap();
+        let mut t = Transaction::journaled(root.path()).unwrap();
+        t.stage(&root.path().join("f"), b"x").unwrap();
+        assert_eq!(journals(root.path()).unwrap().len(), 1);
+        assert!(journals(root.path()).unwrap()[0].1, "locked: running");
+        assert_eq!(recover(root.path()).unwrap(), Recovery::default());
+        t.commit().unwrap();
+        assert_eq!(journals(root.path()).unwrap(), vec![]);
         assert_eq!(std::fs::read_dir(root.path()).unwrap().count(), 1);
     }
 }

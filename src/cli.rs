@@ -502,6 +502,15 @@ fn build_tree(args: &BuildArgs, out_dir: &Path, r: &mut Reporter) -> Result<i32,
     }
     r.deny_warnings()?;
     let report = crate::workflow::write(&plan)?;
+    let recovered = &report.recovered;
+    if !recovered.finished.is_empty() || !recovered.removed.is_empty() {
+        r.note(&format!(
+            "{}: finished a build that was stopped part-way ({} files replaced, {} temporary files removed)",
+            out_dir.display(),
+            recovered.finished.len(),
+            recovered.removed.len()
+        ));
+    }
     r.note(&format!(
         "{}: {} written, {} unchanged",
         out_dir.display(),
@@ -728,14 +737,7 @@ fn build(args: &BuildArgs, r: &mut Reporter) -> Result<i32, Error> {
     }
     r.deny_warnings()?;
     match file {
-        Some(path) => {
-            crate::atomic::write_file(Path::new(path), text.as_bytes()).map_err(|error| {
-                Error::Io {
-                    path: path.to_string(),
-                    error,
-                }
-            })?
-        }
+        Some(path) => crate::workflow::write_output(Path::new(path), spec, text.as_bytes())?,
         None => {
             print(&text)?;
         }

@@ -301,6 +301,10 @@ impl Tf<'_> {
     }
 
     fn eval_expr(&self, expr: &str) -> Value {
+        // How Terraform JSON spells a lone carriage return.
+        if expr == "\"\\r\"" {
+            return "\r".into();
+        }
         if expr == "data.aws_caller_identity.current.account_id" {
             assert!(
                 self.data_declared("aws_caller_identity"),

@@ -50,13 +50,21 @@ pub fn escape_template_literal(s: &str) -> String {
     out
 }
 
-/// A literal string inside Terraform JSON, where every string is a template: only
-/// the template openers need escaping; JSON quoting (and the escaping of characters
-/// unsafe in code) is `text::pretty_json`'s job.
+/// A literal string inside Terraform JSON, where every string is a template: the
+/// template openers need escaping; JSON quoting (and the escaping of characters
+/// unsafe in code) is `text::pretty_json`'s job. A carriage return not followed by
+/// a line feed is written as the interpolation `${"\r"}`: after a raw lone CR,
+/// Terraform's template scanner stops undoing `$${` and `%%{` (it reads the JSON
+/// `"\r$$${a}"` as `\r$$${a}`, where HCL's `"\r$$${a}"` is `\r$${a}`), so the
+/// two syntaxes would disagree about the spec's text.
 pub fn tf_json_string(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut chars = s.chars().peekable();
     while let Some(c) = chars.next() {
+        if c == '\r' && chars.peek() != Some(&'\n') {
+            out.push_str("${\"\\r\"}");
+            continue;
+        }
         if (c == '$' || c == '%') && chars.peek() == Some(&'{') {
             out.push(c);
         }
@@ -184,19 +192,51 @@ mod tests {
                 "{file:?}"
             );
             let back: Vec<String> = serde_json::from_str(&file).expect("valid JSON");
-            // Terraform reads `$${` as `${` and `%%{` as `%{`.
-            let chars: Vec<char> = back[0].chars().collect();
-            let decoded: String = chars
-                .iter()
-                .enumerate()
-                .filter(|&(i, &c)| {
-                    !((c == '$' || c == '%')
-                        && chars.get(i + 1) == Some(&c)
-                        && chars.get(i + 2) == Some(&'{'))
-                })
-                .map(|(_, &c)| c)
-                .collect();
-            assert_eq!(decoded, *sample);
+            assert_eq!(decode_tf_json_template(&back[0]), *sample);
+        }
+    }
+
+    /// A Terraform JSON template made only of literal text and the escapes
+    /// `tf_json_string` writes, read as Terraform reads it: `$${` is `${`, `%%{` is
+    /// `%{`, and the interpolation `${"\r"}` is a carriage return.
+    fn decode_tf_json_template(t: &str) -> String {
+        let mut out = String::new();
+        let mut rest = t;
+        while let Some(c) = rest.chars().next() {
+            if let Some(r) = rest
+                .strip_prefix("$${")
+                .or_else(|| rest.strip_prefix("%%{"))
+            {
+                out.push(c);
+                out.push('{');
+                rest = r;
+            } else if let Some(r) = rest.strip_prefix("${\"\\r\"}") {
+                out.push('\r');
+                rest = r;
+            } else {
+                assert!(!rest.starts_with("${") && !rest.starts_with("%{"), "{t:?}");
+                out.push(c);
+                rest = &rest[c.len_utf8()..];
+            }
+        }
+        out
+    }
+
+    /// Terraform reads `"\r$$${a}"` in HCL as `\r$${a}` but the same text in a JSON
+    /// string as `\r$$${a}` (checked with terraform 1.x; the conformance fixture
+    /// escape-edges keeps proving it): a lone CR is spelled as an interpolation.
+    #[test]
+    fn a_lone_carriage_return_is_an_interpolation_in_terraform_json() {
+        let cases = [
+            ("\r$${a}", "${\"\\r\"}$$${a}"),
+            ("x\r%%{a}", "x${\"\\r\"}%%%{a}"),
+            ("crlf\r\n$${a}", "crlf\r\n$$${a}"),
+            ("\r\r\n", "${\"\\r\"}\r\n"),
+            ("${\"\\r\"}", "$${\"\\r\"}"),
+        ];
+        for (raw, expected) in cases {
+            assert_eq!(tf_json_string(raw), expected, "{raw:?}");
+            assert_eq!(decode_tf_json_template(expected), raw);
         }
     }
 

@@ -1,0 +1,355 @@
+//! `build --out-dir`, `check` and `-o` at the edges (issue 10): symbolic links,
+//! colliding paths, builds stopped part-way, concurrent builds, non-regular files,
+//! and what `check` calls drift. Each test runs the real binary in a scratch folder.
+
+use std::fs;
+use std::os::unix::fs::{PermissionsExt, symlink};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output as Run, Stdio};
+use std::time::{Duration, Instant};
+
+struct Scratch(tempfile::TempDir);
+
+impl Scratch {
+    fn new() -> Scratch {
+        let s = Scratch(tempfile::tempdir().unwrap());
+        s.spec("seed", "seed.yaml");
+        s
+    }
+
+    fn path(&self, rel: &str) -> PathBuf {
+        self.0.path().join(rel)
+    }
+
+    fn spec(&self, fixture: &str, rel: &str) {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fixtures")
+            .join(fixture);
+        let from = ["spec.yaml", "spec.json"]
+            .iter()
+            .map(|n| dir.join(n))
+            .find(|p| p.exists())
+            .unwrap();
+        fs::copy(from, self.path(rel)).unwrap();
+    }
+
+    fn command(&self, args: &[&str]) -> Command {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_ssm-profile"));
+        c.current_dir(self.0.path()).env("NO_COLOR", "1").args(args);
+        c
+    }
+
+    fn run(&self, args: &[&str]) -> Run {
+        self.command(args).output().unwrap()
+    }
+
+    /// Every entry under `rel` (files, links, and folders with a trailing `/`).
+    fn entries(&self, rel: &str) -> Vec<String> {
+        fn walk(base: &Path, dir: &Path, out: &mut Vec<String>) {
+            for e in fs::read_dir(dir).unwrap() {
+                let e = e.unwrap();
+                let r = e.path().strip_prefix(base).unwrap().display().to_string();
+                if e.file_type().unwrap().is_dir() {
+                    out.push(format!("{r}/"));
+                    walk(base, &e.path(), out);
+                } else {
+                    out.push(r);
+                }
+            }
+        }
+        let mut out = Vec::new();
+        walk(&self.path(rel), &self.path(rel), &mut out);
+        out.sort();
+        out
+    }
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+fn ok(run: &Run) {
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
+}
+
+/// Nothing a build leaves behind but the files it plans: no journal, no temporary.
+fn assert_no_leftovers(s: &Scratch, dir: &str) {
+    let left: Vec<String> = s
+        .entries(dir)
+        .into_iter()
+        .filter(|e| e.ends_with(".tmp") || e.contains(".ssm-profile-build-"))
+        .collect();
+    assert!(left.is_empty(), "left behind: {left:?}");
+}
+
+// Item 4: two links to `.` used to make `check --exhaustive` walk forever.
+#[test]
+fn the_strays_walk_never_follows_symbolic_links() {
+    let s = Scratch::new();
+    ok(&s.run(&["build", "seed.yaml", "--out-dir", "gen"]));
+    symlink(".", s.path("gen/cdk/loop")).unwrap();
+    symlink("..", s.path("gen/cdk/up")).unwrap();
+    let started = Instant::now();
+    let run = s.run(&["check", "seed.yaml", "--out-dir", "gen", "--exhaustive"]);
+    assert!(started.elapsed() < Duration::from_secs(10));
+    assert_eq!(run.status.code(), Some(1), "{}", text(&run.stderr));
+    let out = text(&run.stdout);
+    assert!(out.contains("stray: gen/cdk/loop"), "{out}");
+    assert!(out.contains("stray: gen/cdk/up"), "{out}");
+    // A symlinked target folder is reported, not walked.
+    fs::remove_file(s.path("gen/cdk/loop")).unwrap();
+    fs::remove_file(s.path("gen/cdk/up")).unwrap();
+    fs::rename(s.path("gen/cdk"), s.path("elsewhere")).unwrap();
+    symlink("../elsewhere", s.path("gen/cdk")).unwrap();
+    let run = s.run(&["check", "seed.yaml", "--out-dir", "gen", "--exhaustive"]);
+    assert_eq!(run.status.code(), Some(1));
+    assert!(text(&run.stdout).contains("is a symbolic link where a folder"));
+}
+
+// Item 5: `x.yaml`'s app and `x-app.yaml`'s construct are both `cdk/x-app.ts`.
+#[test]
+fn colliding_output_paths_are_refused_before_anything_is_written() {
+    let s = Scratch::new();
+    s.spec("minimal", "x.yaml");
+    s.spec("minimal", "x-app.yaml");
+    let run = s.run(&["build", "x.yaml", "x-app.yaml", "--out-dir", "gen"]);
+    assert_eq!(run.status.code(), Some(2));
+    let err = text(&run.stderr);
+    assert!(
+        err.contains("x.yaml and x-app.yaml would both write cdk/x-app.ts; rename one spec"),
+        "{err}"
+    );
+    assert!(!s.path("gen").exists(), "nothing is written");
+    // Paths that differ only in case are one file on macOS and Windows.
+    s.spec("minimal", "Prod.yaml");
+    s.spec("minimal", "prod.yaml");
+    let run = s.run(&["check", "Prod.yaml", "prod.yaml", "--out-dir", "gen"]);
+    assert_eq!(run.status.code(), Some(2));
+    assert!(text(&run.stderr).contains("where case is ignored"));
+}
+
+// Item 6: a build stopped between two renames is finished by the next one, and
+// `check` names it until then.
+#[test]
+fn a_build_stopped_part_way_is_reported_and_finished_by_the_next() {
+    let s = Scratch::new();
+    ok(&s.run(&["build", "seed.yaml", "--out-dir", "gen"]));
+    let before = s.entries("gen");
+    let spec = fs::read_to_string(s.path("seed.yaml")).unwrap();
+    fs::write(
+        s.path("seed.yaml"),
+        spec.replace("name: SSMInstanceProfile", "name: SSMInstanceProfile2"),
+    )
+    .unwrap();
+    // The debug build's test hook stops the process as kill -9 would.
+    let run = s
+        .command(&["build", "seed.yaml", "--out-dir", "gen"])
+        .env("SSM_PROFILE_ABORT_AFTER_RENAMES", "2")
+        .output()
+        .unwrap();
+    assert_ne!(run.status.code(), Some(0), "the hook stopped the build");
+    let during = s.entries("gen");
+    assert!(during.iter().any(|e| e.ends_with(".tmp")), "{during:?}");
+    assert!(during.iter().any(|e| e.ends_with(".journal")), "{during:?}");
+
+    let run = s.run(&["check", "seed.yaml", "--out-dir", "gen"]);
+    assert_eq!(run.status.code(), Some(1));
+    let out = text(&run.stdout);
+    assert!(
+        out.contains("interrupted: gen/.ssm-profile-build-"),
+        "{out}"
+    );
+    assert!(
+        out.contains("a build was stopped while it replaced files"),
+        "{out}"
+    );
+
+    let run = s.run(&["build", "seed.yaml", "--out-dir", "gen"]);
+    ok(&run);
+    assert!(
+        text(&run.stderr).contains("finished a build that was stopped part-way"),
+        "{}",
+        text(&run.stderr)
+    );
+    assert_no_leftovers(&s, "gen");
+    assert_eq!(s.entries("gen"), before);
+    ok(&s.run(&["check", "seed.yaml", "--out-dir", "gen", "--exhaustive"]));
+}
+
+// Item 8: -o never turns a FIFO or device into a regular file, never replaces the
+// spec it reads, and writes through a symbolic link to the file it names.
+#[test]
+fn dash_o_writes_through_non_regular_files_and_refuses_the_spec() {
+    let s = Scratch::new();
+    let expected = s.run(&["build", "seed.yaml", "--target", "cloudformation"]);
+    ok(&expected);
+
+    ok(&s.run(&[
+        "build",
+        "seed.yaml",
+        "--target",
+        "cloudformation",
+        "-o",
+        "/dev/null",
+    ]));
+    assert!(!fs::metadata("/dev/null").unwrap().is_file());
+
+    let fifo = s.path("pipe");
+    let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    let child = s
+        .command(&[
+            "build",
+            "seed.yaml",
+            "--target",
+            "cloudformation",
+            "-o",
+            "pipe",
+        ])
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let read = fs::read(&fifo).unwrap();
+    let run = child.wait_with_output().unwrap();
+    ok(&run);
+    assert_eq!(read, expected.stdout);
+    assert!(!fs::metadata(&fifo).unwrap().is_file(), "still a FIFO");
+
+    let spec = fs::read(s.path("seed.yaml")).unwrap();
+    for alias in ["seed.yaml", "./seed.yaml", "link.yaml"] {
+        if alias == "link.yaml" {
+            symlink("seed.yaml", s.path("link.yaml")).unwrap();
+        }
+        let run = s.run(&[
+            "build",
+            "seed.yaml",
+            "--target",
+            "cloudformation",
+            "-o",
+            alias,
+        ]);
+        assert_eq!(run.status.code(), Some(2), "{alias}");
+        assert!(text(&run.stderr).contains("that is the spec being read"));
+        assert_eq!(fs::read(s.path("seed.yaml")).unwrap(), spec);
+    }
+
+    fs::write(s.path("real.json"), "old").unwrap();
+    symlink("real.json", s.path("out.json")).unwrap();
+    ok(&s.run(&[
+        "build",
+        "seed.yaml",
+        "--target",
+        "cloudformation",
+        "-o",
+        "out.json",
+    ]));
+    assert!(
+        fs::symlink_metadata(s.path("out.json"))
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert_eq!(fs::read(s.path("real.json")).unwrap(), expected.stdout);
+    let mode = fs::metadata(s.path("real.json"))
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o044, 0o044, "readable by everyone: {mode:o}");
+}
+
+// Item 14: drift is exit 1 whatever form it takes; the summary never says the tree
+// is up to date when it is not.
+#[test]
+fn check_calls_every_kind_of_drift_drift() {
+    let s = Scratch::new();
+    ok(&s.run(&["build", "seed.yaml", "--out-dir", "gen"]));
+    let check = || s.run(&["check", "seed.yaml", "--out-dir", "gen", "--exhaustive"]);
+    ok(&check());
+
+    // An executable generated file.
+    let f = s.path("gen/cdk/seed.ts");
+    fs::set_permissions(&f, fs::Permissions::from_mode(0o755)).unwrap();
+    let run = check();
+    assert_eq!(run.status.code(), Some(1));
+    assert!(text(&run.stdout).contains("the file is executable"));
+    ok(&s.run(&["build", "seed.yaml", "--out-dir", "gen"]));
+    ok(&check());
+
+    // A file replaced by a symbolic link to the same bytes.
+    fs::copy(&f, s.path("copy.ts")).unwrap();
+    fs::remove_file(&f).unwrap();
+    symlink(s.path("copy.ts"), &f).unwrap();
+    let run = check();
+    assert_eq!(run.status.code(), Some(1));
+    assert!(text(&run.stdout).contains("a symbolic link is where the generated file belongs"));
+    ok(&s.run(&["build", "seed.yaml", "--out-dir", "gen"]));
+    assert!(fs::symlink_metadata(&f).unwrap().is_file());
+
+    // A file where a folder belongs.
+    fs::remove_dir_all(s.path("gen/terraform")).unwrap();
+    fs::write(s.path("gen/terraform"), "not a folder").unwrap();
+    let run = check();
+    assert_eq!(run.status.code(), Some(1), "{}", text(&run.stderr));
+    assert!(text(&run.stdout).contains("is a file where a folder of generated files belongs"));
+    let run = s.run(&["build", "seed.yaml", "--out-dir", "gen"]);
+    assert_eq!(run.status.code(), Some(2), "build refuses, and says why");
+    assert!(text(&run.stderr).contains("is a file where a folder"));
+    fs::remove_file(s.path("gen/terraform")).unwrap();
+    ok(&s.run(&["build", "seed.yaml", "--out-dir", "gen"]));
+
+    // A stray alone: exit 1, and the summary says the tree is not clean.
+    fs::write(s.path("gen/cdk/old.ts"), "x").unwrap();
+    let run = check();
+    assert_eq!(run.status.code(), Some(1));
+    let out = text(&run.stdout);
+    let last = out.lines().last().unwrap();
+    assert!(
+        last.contains("not clean (1 stray, 0 interrupted build)"),
+        "{out}"
+    );
+}
+
+// Item 15: concurrent builds into a fresh out dir all succeed.
+#[test]
+fn concurrent_builds_into_a_fresh_out_dir_all_succeed() {
+    let s = Scratch::new();
+    let children: Vec<_> = (0..20)
+        .map(|_| {
+            s.command(&["build", "seed.yaml", "--out-dir", "fresh/gen"])
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for child in children {
+        ok(&child.wait_with_output().unwrap());
+    }
+    assert_no_leftovers(&s, "fresh/gen");
+    ok(&s.run(&[
+        "check",
+        "seed.yaml",
+        "--out-dir",
+        "fresh/gen",
+        "--exhaustive",
+    ]));
+}
+
+// Item 16: a symbolic link inside DIR never sends a write outside it.
+#[test]
+fn out_dir_refuses_a_symlinked_subfolder() {
+    let s = Scratch::new();
+    fs::create_dir_all(s.path("gen")).unwrap();
+    fs::create_dir_all(s.path("elsewhere")).unwrap();
+    symlink("../elsewhere", s.path("gen/cdk")).unwrap();
+    let run = s.run(&["build", "seed.yaml", "--out-dir", "gen"]);
+    assert_eq!(run.status.code(), Some(2));
+    assert!(
+        text(&run.stderr)
+            .contains("gen/cdk: is a symbolic link where a folder of generated files belongs"),
+        "{}",
+        text(&run.stderr)
+    );
+    assert!(s.entries("elsewhere").is_empty());
+    assert_eq!(s.entries("gen"), vec!["cdk".to_string()], "nothing written");
+}
