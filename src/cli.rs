@@ -730,6 +730,11 @@ fn build(args: &BuildArgs, r: &mut Reporter) -> Result<i32, Error> {
     for w in crate::warnings(&model, &source) {
         r.emit(&w);
     }
+    for note in output.notes(&text) {
+        r.emit(
+            &Diagnostic::warning(codes::TEMPLATE_SIZE, note).in_file(file.unwrap_or(&source.name)),
+        );
+    }
     r.deny_warnings()?;
     match file {
         Some(path) => crate::workflow::write_output(Path::new(path), spec, text.as_bytes())?,

@@ -305,6 +305,9 @@ pub mod codes {
     pub const SPEC_WARNING: &str = "spec-warning";
     /// `-o FILE` has an extension that belongs to another output format.
     pub const OUTPUT_EXTENSION: &str = "output-extension";
+    /// A generated CloudFormation template is over the 51,200 bytes CloudFormation
+    /// takes inline: `aws cloudformation deploy` needs `--s3-bucket`.
+    pub const TEMPLATE_SIZE: &str = "template-size";
     /// `--deny-warnings` turned the warnings into a failure.
     pub const WARNINGS_DENIED: &str = "warnings-denied";
     /// `check`: a generated file differs from what `build` would write.

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::backend::{Output, RenderError, RenderOptions};
-use crate::diag::Error;
+use crate::diag::{Diagnostic, Error, codes};
 use crate::source::Source;
 
 /// One file the tree should hold.
@@ -104,6 +104,7 @@ pub fn plan_layout(
         };
         let mut refused = Vec::new();
         let mut accepted = Vec::new();
+        let mut notes = Vec::new();
         // The outputs render in parallel; their files are taken in table order.
         let generated = in_parallel(&outputs, |output| {
             output.generate_files(&model, &source.name, RenderOptions::default())
@@ -116,8 +117,13 @@ pub fn plan_layout(
                         if !inside.is_empty() {
                             relative = format!("{relative}/{inside}");
                         }
+                        let path = out_dir.join(&relative);
+                        notes.extend(output.notes(&contents).into_iter().map(|n| {
+                            Diagnostic::warning(codes::TEMPLATE_SIZE, n)
+                                .in_file(path.display().to_string())
+                        }));
                         plan.files.push(PlannedFile {
-                            path: out_dir.join(&relative),
+                            path,
                             relative,
                             contents,
                             spec: source.name.clone(),
@@ -148,6 +154,7 @@ pub fn plan_layout(
             return Err(crate::render_error(&source, refusal));
         }
         plan.warnings.extend(crate::warnings(&model, &source));
+        plan.warnings.extend(notes);
     }
     if !invalid.is_empty() {
         return Err(Error::Specs(invalid));

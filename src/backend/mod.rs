@@ -19,6 +19,7 @@ pub mod templating;
 pub mod terraform;
 
 use crate::model::Model;
+use crate::refdata::limits;
 
 pub use crate::text::pretty_json;
 pub use error::RenderError;
@@ -50,6 +51,9 @@ pub struct OutputDef {
     /// How its language writes the generated-file header (for a folder: each file
     /// says its own).
     pub comment: CommentSyntax,
+    /// The file is a CloudFormation template body, which CloudFormation takes up to
+    /// 1 MB from S3 and up to 51,200 bytes inline (aws-facts.md 7).
+    pub template_body: bool,
     pub render: Render,
 }
 
@@ -83,6 +87,7 @@ pub static OUTPUTS: &[OutputDef] = &[
         golden: "cloudformation.json",
         out_dir: "cloudformation/{stem}.template.json",
         comment: CommentSyntax::None,
+        template_body: true,
         render: Render::File(|m, _| cloudformation::json(m)),
     },
     OutputDef {
@@ -94,6 +99,7 @@ pub static OUTPUTS: &[OutputDef] = &[
         golden: "cloudformation.yaml",
         out_dir: "cloudformation/{stem}.template.yaml",
         comment: CommentSyntax::Hash,
+        template_body: true,
         render: Render::File(|m, _| cloudformation::yaml(m)),
     },
     OutputDef {
@@ -105,6 +111,7 @@ pub static OUTPUTS: &[OutputDef] = &[
         golden: "cdk.ts",
         out_dir: "cdk/{ts_module}.ts",
         comment: CommentSyntax::Slashes,
+        template_body: false,
         render: Render::File(|m, _| cdk::render(m, cdk::Language::TypeScript, false)),
     },
     OutputDef {
@@ -116,6 +123,7 @@ pub static OUTPUTS: &[OutputDef] = &[
         golden: "cdk.py",
         out_dir: "cdk/{py_module}.py",
         comment: CommentSyntax::Hash,
+        template_body: false,
         render: Render::File(|m, _| cdk::render(m, cdk::Language::Python, false)),
     },
     OutputDef {
@@ -127,6 +135,7 @@ pub static OUTPUTS: &[OutputDef] = &[
         golden: "cdk-app.ts",
         out_dir: "cdk/{ts_module}-app.ts",
         comment: CommentSyntax::Slashes,
+        template_body: false,
         render: Render::File(|m, _| cdk::render(m, cdk::Language::TypeScript, true)),
     },
     OutputDef {
@@ -138,6 +147,7 @@ pub static OUTPUTS: &[OutputDef] = &[
         golden: "cdk-app.py",
         out_dir: "cdk/{stem}-app.py",
         comment: CommentSyntax::Hash,
+        template_body: false,
         render: Render::File(|m, _| cdk::render(m, cdk::Language::Python, true)),
     },
     // Terraform loads every .tf and .tf.json of a folder: the two syntaxes of the
@@ -151,6 +161,7 @@ pub static OUTPUTS: &[OutputDef] = &[
         golden: "terraform.tf",
         out_dir: "terraform/{stem}/main.tf",
         comment: CommentSyntax::Hash,
+        template_body: false,
         render: Render::File(terraform::hcl),
     },
     OutputDef {
@@ -162,6 +173,7 @@ pub static OUTPUTS: &[OutputDef] = &[
         golden: "terraform.tf.json",
         out_dir: "terraform-json/{stem}/main.tf.json",
         comment: CommentSyntax::JsonCommentKey,
+        template_body: false,
         render: Render::File(terraform::json),
     },
     // The same configuration as a module users call: a folder per spec.
@@ -174,6 +186,7 @@ pub static OUTPUTS: &[OutputDef] = &[
         golden: "terraform-module",
         out_dir: "terraform-module/{stem}",
         comment: CommentSyntax::Hash,
+        template_body: false,
         render: Render::Folder(terraform::module),
     },
 ];
@@ -412,8 +425,27 @@ impl Output {
             spec_name,
             flags: &flags,
         };
-        header::apply(self.0.comment, &header, self.render(model, options)?)
-            .map_err(RenderError::Internal)
+        let text = header::apply(self.0.comment, &header, self.render(model, options)?)
+            .map_err(RenderError::Internal)?;
+        if self.0.template_body {
+            check_template_body(self.0.target, &text)?;
+        }
+        Ok(text)
+    }
+
+    /// What the user should know before deploying this file as it was generated:
+    /// a CloudFormation template over 51,200 bytes needs an S3 bucket to deploy.
+    pub fn notes(self, text: &str) -> Vec<String> {
+        let size = text.len();
+        if self.0.template_body && size > limits::CFN_TEMPLATE_BODY_INLINE_MAX {
+            vec![format!(
+                "the CloudFormation template is {} bytes, over the {} bytes CloudFormation takes inline: deploy it with `aws cloudformation deploy --s3-bucket BUCKET ...` (the CLI uploads it there first)",
+                thousands(size),
+                thousands(limits::CFN_TEMPLATE_BODY_INLINE_MAX)
+            )]
+        } else {
+            Vec::new()
+        }
     }
 
     /// Every file of this output as every command writes it, each with its header:
@@ -516,6 +548,35 @@ pub fn typescript_module(stem: &str) -> String {
     } else {
         name
     }
+}
+
+/// CloudFormation reads a template body of 1 MB at most, from S3 (aws-facts.md 7).
+fn check_template_body(target: &'static str, text: &str) -> Result<(), RenderError> {
+    let size = text.len();
+    if size <= limits::CFN_TEMPLATE_BODY_MAX {
+        return Ok(());
+    }
+    Err(RenderError::Refused {
+        target,
+        message: format!(
+            "the CloudFormation template would be {} bytes, but CloudFormation accepts a template of 1 MB ({} bytes) at most (CloudFormation quotas); split the profiles across several spec files, each of which builds a stack of its own, or use `--target terraform`, which has no such quota",
+            thousands(size),
+            thousands(limits::CFN_TEMPLATE_BODY_MAX)
+        ),
+    })
+}
+
+/// `236209` -> `236,209`.
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// Choices that change how an output is written, never what it means.
@@ -670,6 +731,34 @@ mod tests {
         for stem in ["-", "_", "9", "a b", "ü", "if", "None", "x.y.z", "..a"] {
             assert!(is_identifier(&python_module(stem)), "{stem}");
         }
+    }
+
+    #[test]
+    fn template_bodies_are_held_to_cloudformation_s_quotas() {
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(51_200), "51,200");
+        assert_eq!(thousands(1_000_001), "1,000,001");
+        assert_eq!(
+            check_template_body("cloudformation", &"x".repeat(1_000_000)),
+            Ok(())
+        );
+        let Err(RenderError::Refused { target, message }) =
+            check_template_body("cloudformation", &"x".repeat(1_000_001))
+        else {
+            panic!("a template over 1 MB is refused");
+        };
+        assert_eq!(target, "cloudformation");
+        assert!(message.starts_with("the CloudFormation template would be 1,000,001 bytes, but CloudFormation accepts a template of 1 MB (1,000,000 bytes) at most"), "{message}");
+        let json = Output::by_golden("cloudformation.json").unwrap();
+        let yaml = Output::by_golden("cloudformation.yaml").unwrap();
+        let tf = Output::by_golden("terraform.tf").unwrap();
+        assert_eq!(json.notes(&"x".repeat(51_200)), Vec::<String>::new());
+        for o in [json, yaml] {
+            let notes = o.notes(&"x".repeat(51_201));
+            assert_eq!(notes.len(), 1);
+            assert!(notes[0].contains("51,201 bytes") && notes[0].contains("--s3-bucket"));
+        }
+        assert_eq!(tf.notes(&"x".repeat(2_000_000)), Vec::<String>::new());
     }
 
     #[test]

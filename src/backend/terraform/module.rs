@@ -391,14 +391,25 @@ impl Inputs {
             ],
         });
 
-        // additional_policy_arns: attached to every role, within the quota.
-        let attached = model
+        // additional_policy_arns: attached to every role, within the quota of the role
+        // with the least room (IAM's default, or the spec's managed_policy_quota).
+        let (quota, attached) = model
             .profiles
             .iter()
-            .map(|p| p.managed_policies.len() + p.custom_policies.len())
-            .max()
-            .unwrap_or(0);
-        let room = limits::MANAGED_POLICIES_PER_ROLE.saturating_sub(attached);
+            .map(|p| {
+                let attached = p.managed_policies.len() + p.custom_policies.len();
+                (p.managed_policy_quota, attached)
+            })
+            .min_by_key(|(quota, attached)| quota.saturating_sub(*attached))
+            .unwrap_or((limits::MANAGED_POLICIES_PER_ROLE, 0));
+        let room = quota.saturating_sub(attached);
+        let holds = if quota == limits::MANAGED_POLICIES_PER_ROLE {
+            format!("a role holds {quota} managed policies by default")
+        } else {
+            format!(
+                "the role holds {quota} managed policies in this account (managed_policy_quota)"
+            )
+        };
         let mut spec_arns: Vec<String> = model
             .profiles
             .iter()
@@ -420,8 +431,7 @@ impl Inputs {
             Validation {
                 condition: format!("length(var.additional_policy_arns) <= {room}"),
                 error_message: format!(
-                    "At most {room} more policies fit: a role holds {} managed policies by default, and the spec attaches {attached}.",
-                    limits::MANAGED_POLICIES_PER_ROLE
+                    "At most {room} more policies fit: {holds}, and the spec attaches {attached}."
                 ),
             },
         ];
