@@ -430,7 +430,7 @@ class TfResolver:
     def expr(self, e: str):
         e = e.strip()
         # A quoted string literal: how Terraform JSON spells a lone carriage return
-        # (`${"\r"}`); HCL's simple escapes are JSON's.
+        # (`${"\r"}`, `${"$\r"}` after a literal `$`); HCL's simple escapes are JSON's.
         m = re.fullmatch(r'"((?:[^"\\]|\\[nrt"\\])*)"', e)
         if m:
             return json.loads('"' + m.group(1) + '"')

@@ -71,13 +71,21 @@ impl Transaction {
     /// A transaction over the tree at `root` (which must exist), journaled there
     /// so that an interrupted one can be finished by `recover`.
     pub fn journaled(root: &Path) -> std::io::Result<Transaction> {
-        let file = tempfile::Builder::new()
+        // Created under a name `journals` does not match, locked, and only then
+        // given its journal name: no other build can take it for an abandoned one
+        // between its creation and its lock. The lock is held until the journal is
+        // removed; `recover` leaves a locked journal alone, its build still running.
+        let new = tempfile::Builder::new()
             .prefix(JOURNAL_PREFIX)
-            .suffix(JOURNAL_SUFFIX)
+            .suffix(".new")
             .tempfile_in(root)?;
-        // Held until the journal is removed: `recover` leaves a locked journal
-        // alone, since its build is still running.
-        lock(file.as_file(), true)?;
+        lock(new.as_file(), true)?;
+        let name = new
+            .path()
+            .with_extension("")
+            .with_extension(&JOURNAL_SUFFIX[1..]);
+        let file = new.persist_noclobber(&name).map_err(|e| e.error)?;
+        let file = NamedTempFile::from_parts(file, tempfile::TempPath::try_from_path(name)?);
         let mut t = Transaction::default();
         t.journal = Some(Journal {
             root: root.to_path_buf(),

@@ -301,9 +301,11 @@ impl Tf<'_> {
     }
 
     fn eval_expr(&self, expr: &str) -> Value {
-        // How Terraform JSON spells a lone carriage return.
-        if expr == "\"\\r\"" {
-            return "\r".into();
+        // How Terraform JSON spells a lone carriage return (after literal `$`s).
+        if let Some(dollars) = expr.strip_prefix('"').and_then(|e| e.strip_suffix("\\r\""))
+            && dollars.chars().all(|c| c == '$')
+        {
+            return format!("{dollars}\r").into();
         }
         if expr == "data.aws_caller_identity.current.account_id" {
             assert!(

@@ -53,7 +53,8 @@ pub fn escape_template_literal(s: &str) -> String {
 /// A literal string inside Terraform JSON, where every string is a template: the
 /// template openers need escaping; JSON quoting (and the escaping of characters
 /// unsafe in code) is `text::pretty_json`'s job. A carriage return not followed by
-/// a line feed is written as the interpolation `${"\r"}`: after a raw lone CR,
+/// a line feed is written as the interpolation `${"\r"}` (with any literal `$`s
+/// just before it moved inside, `${"$\r"}`): after a raw lone CR,
 /// Terraform's template scanner stops undoing `$${` and `%%{` (it reads the JSON
 /// `"\r$$${a}"` as `\r$$${a}`, where HCL's `"\r$$${a}"` is `\r$${a}`), so the
 /// two syntaxes would disagree about the spec's text.
@@ -62,7 +63,11 @@ pub fn tf_json_string(s: &str) -> String {
     let mut chars = s.chars().peekable();
     while let Some(c) = chars.next() {
         if c == '\r' && chars.peek() != Some(&'\n') {
-            out.push_str("${\"\\r\"}");
+            // Literal `$`s just before would turn the interpolation into the escape
+            // `$${`: they move inside it.
+            let dollars = out.len() - out.trim_end_matches('$').len();
+            out.truncate(out.len() - dollars);
+            out.push_str(&format!("${{\"{}\\r\"}}", "$".repeat(dollars)));
             continue;
         }
         if (c == '$' || c == '%') && chars.peek() == Some(&'{') {
@@ -210,7 +215,10 @@ mod tests {
                 out.push(c);
                 out.push('{');
                 rest = r;
-            } else if let Some(r) = rest.strip_prefix("${\"\\r\"}") {
+            } else if let Some(r) = rest.strip_prefix("${\"") {
+                let (inner, r) = r.split_once("\\r\"}").expect("only ${\"$..\\r\"}");
+                assert!(inner.chars().all(|c| c == '$'), "{t:?}");
+                out.push_str(inner);
                 out.push('\r');
                 rest = r;
             } else {
@@ -233,6 +241,10 @@ mod tests {
             ("crlf\r\n$${a}", "crlf\r\n$$${a}"),
             ("\r\r\n", "${\"\\r\"}\r\n"),
             ("${\"\\r\"}", "$${\"\\r\"}"),
+            // A literal `$` before a lone CR goes inside the interpolation, or it
+            // would make `$${` (checked with terraform: `%${$\r$${x}` reads back).
+            ("%${$\r$${x}", "%$${${\"$\\r\"}$$${x}"),
+            ("$$\ry", "${\"$$\\r\"}y"),
         ];
         for (raw, expected) in cases {
             assert_eq!(tf_json_string(raw), expected, "{raw:?}");
