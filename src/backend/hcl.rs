@@ -62,7 +62,7 @@ pub fn escape_template_literal(s: &str) -> String {
 /// `"\r$$${a}"` as `\r$$${a}`, where HCL's `"\r$$${a}"` is `\r$${a}`), so the
 /// two syntaxes would disagree about the spec's text.
 pub fn tf_json_string(s: &str) -> String {
-    if !s.contains('{') {
+    if !s.contains(['{', '\r']) {
         return s.to_string();
     }
     let mut out = String::with_capacity(s.len());
