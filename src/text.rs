@@ -38,10 +38,20 @@ pub const UNSAFE_IN_CODE: &[(char, char, &str)] = &[
 /// Whether `c` must be escaped (or dropped, in a comment) wherever generated code
 /// holds text: a control character or a character of `UNSAFE_IN_CODE`.
 pub fn is_unsafe_in_code(c: char) -> bool {
+    // Printable ASCII, nearly every character generated code holds, is always safe.
+    if (' '..='~').contains(&c) {
+        return false;
+    }
     c.is_control()
         || UNSAFE_IN_CODE
             .iter()
             .any(|&(first, last, _)| (first..=last).contains(&c))
+}
+
+/// Whether every character of `s` is printable ASCII: then no escaper has anything
+/// to escape but its own quotes and backslashes.
+pub fn is_printable_ascii(s: &str) -> bool {
+    s.bytes().all(|b| (b' '..=b'~').contains(&b))
 }
 
 /// The test table every escaper is run against: together the strings hold every
@@ -64,14 +74,14 @@ pub const UNSAFE_SAMPLES: &[&str] = &[
 /// unsafe character in a string is written as a `\uXXXX` escape (see `json_escape`).
 pub fn pretty_json(value: &serde_json::Value) -> String {
     let text = serde_json::to_string_pretty(value).expect("JSON values always serialise");
-    let mut text = json_escape(&text);
+    let mut text = json_escape(text);
     text.push('\n');
     text
 }
 
 /// `s` as a JSON string literal, quoted, with every unsafe character escaped.
 pub fn json_string(s: &str) -> String {
-    json_escape(&serde_json::Value::String(s.to_string()).to_string())
+    json_escape(serde_json::Value::String(s.to_string()).to_string())
 }
 
 /// JSON text serde_json wrote, with the unsafe characters it leaves raw (DEL, C1
@@ -79,8 +89,13 @@ pub fn json_string(s: &str) -> String {
 /// can only stand inside a string: JSON's structure is printable ASCII, spaces and
 /// line feeds, and serde_json already escapes every control character below U+0020
 /// (so a raw line feed is layout, kept as it is).
-fn json_escape(json: &str) -> String {
-    let mut out = String::with_capacity(json.len());
+fn json_escape(json: String) -> String {
+    // Structure and most strings are ASCII: only the non-ASCII characters and DEL can
+    // need an escape, and text without them is returned as it is, not copied.
+    if !json.bytes().any(|b| b >= 0x7f) {
+        return json;
+    }
+    let mut out = String::with_capacity(json.len() + 16);
     for c in json.chars() {
         if c != '\n' && is_unsafe_in_code(c) {
             out.push_str(&format!("\\u{:04x}", c as u32));

@@ -3,15 +3,18 @@
 //! quoted whenever a YAML 1.1 or 1.2 reader could take it for anything but a string
 //! (`2012-10-17` is a date to PyYAML, `yes` a boolean, `*` an alias).
 
+use std::borrow::Cow;
+
 use serde_json::Value;
 
-/// The template as YAML, LF endings and one trailing newline.
+/// The template as YAML, LF endings and one trailing newline. Written in one pass
+/// into one buffer.
 pub fn to_yaml(template: &Value) -> String {
     let mut out = String::new();
     match template {
-        Value::Object(map) if !map.is_empty() => write_mapping(&mut out, map, 0),
+        Value::Object(map) if !map.is_empty() => write_mapping(&mut out, map, 0, false),
         other => {
-            out.push_str(&inline(other));
+            write_inline(&mut out, other);
             out.push('\n');
         }
     }
@@ -23,12 +26,17 @@ pub fn to_yaml(template: &Value) -> String {
 /// are printable ASCII; in quoted ones every character unsafe in code is a `\uXXXX`
 /// escape (`text::json_string`): YAML readers fold a raw U+2028/U+2029 or NEL into
 /// a line break.
-pub fn yaml_string(s: &str) -> String {
+pub fn yaml_string(s: &str) -> Cow<'_, str> {
     if is_safe_plain(s) {
-        s.to_string()
+        Cow::Borrowed(s)
     } else {
-        crate::text::json_string(s)
+        Cow::Owned(crate::text::json_string(s))
     }
+}
+
+/// `yaml_string(s)`, written at the end of `out`.
+fn push_yaml_string(out: &mut String, s: &str) {
+    out.push_str(&yaml_string(s));
 }
 
 fn is_safe_plain(s: &str) -> bool {
@@ -45,11 +53,12 @@ fn is_safe_plain(s: &str) -> bool {
         && !s.ends_with(' ')
         && !s.contains(": ")
         && !s.contains(" #")
-        && !RESERVED.contains(&s.to_ascii_lowercase().as_str())
+        && !RESERVED.iter().any(|r| r.eq_ignore_ascii_case(s))
 }
 
-/// The short form of an intrinsic function, when `value` is one that has it.
-fn short_form(value: &Value) -> Option<String> {
+/// The intrinsic function `value` is, when it is one that has a short form: its
+/// tag and argument.
+fn short_form(value: &Value) -> Option<(&'static str, &Value)> {
     let Value::Object(map) = value else {
         return None;
     };
@@ -58,28 +67,37 @@ fn short_form(value: &Value) -> Option<String> {
     }
     let (key, arg) = map.iter().next()?;
     match (key.as_str(), arg) {
-        ("Ref", Value::String(s)) => Some(format!("!Ref {}", yaml_string(s))),
-        ("Fn::Sub", Value::String(s)) => Some(format!("!Sub {}", yaml_string(s))),
+        ("Ref", Value::String(_)) => Some(("!Ref ", arg)),
+        ("Fn::Sub", Value::String(_)) => Some(("!Sub ", arg)),
         ("Fn::GetAtt", Value::Array(parts)) if parts.iter().all(Value::is_string) => {
-            let dotted: Vec<&str> = parts.iter().filter_map(Value::as_str).collect();
-            Some(format!("!GetAtt {}", yaml_string(&dotted.join("."))))
+            Some(("!GetAtt ", arg))
         }
         _ => None,
     }
 }
 
 /// A value that fits on one line: scalars, short forms and empty collections.
-fn inline(value: &Value) -> String {
-    if let Some(s) = short_form(value) {
-        return s;
+fn write_inline(out: &mut String, value: &Value) {
+    if let Some((tag, arg)) = short_form(value) {
+        out.push_str(tag);
+        match arg {
+            Value::String(s) => push_yaml_string(out, s),
+            // `!GetAtt Resource.Attribute`
+            Value::Array(parts) => {
+                let dotted: Vec<&str> = parts.iter().filter_map(Value::as_str).collect();
+                push_yaml_string(out, &dotted.join("."));
+            }
+            _ => unreachable!("short forms take a string or a list of strings"),
+        }
+        return;
     }
     match value {
-        Value::Null => "null".into(),
-        Value::Bool(b) => b.to_string(),
-        Value::Number(n) => n.to_string(),
-        Value::String(s) => yaml_string(s),
-        Value::Array(_) => "[]".into(),
-        Value::Object(_) => "{}".into(),
+        Value::Null => out.push_str("null"),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Number(n) => out.push_str(&n.to_string()),
+        Value::String(s) => push_yaml_string(out, s),
+        Value::Array(_) => out.push_str("[]"),
+        Value::Object(_) => out.push_str("{}"),
     }
 }
 
@@ -92,37 +110,60 @@ fn is_block(value: &Value) -> bool {
         }
 }
 
-fn write_mapping(out: &mut String, map: &serde_json::Map<String, Value>, indent: usize) {
-    let pad = " ".repeat(indent);
+fn pad(out: &mut String, indent: usize) {
+    out.extend(std::iter::repeat_n(' ', indent));
+}
+
+/// The mapping at `indent`; with `continues_line`, its first line goes on the line
+/// already begun (after a list item's dash) instead of being indented.
+fn write_mapping(
+    out: &mut String,
+    map: &serde_json::Map<String, Value>,
+    indent: usize,
+    mut continues_line: bool,
+) {
     for (key, value) in map {
-        let key = yaml_string(key);
+        if !std::mem::take(&mut continues_line) {
+            pad(out, indent);
+        }
+        push_yaml_string(out, key);
         if is_block(value) {
-            out.push_str(&format!("{pad}{key}:\n"));
-            write_block(out, value, indent + 2);
+            out.push_str(":\n");
+            write_block(out, value, indent + 2, false);
         } else {
-            out.push_str(&format!("{pad}{key}: {}\n", inline(value)));
+            out.push_str(": ");
+            write_inline(out, value);
+            out.push('\n');
         }
     }
 }
 
-fn write_block(out: &mut String, value: &Value, indent: usize) {
+/// A block value at `indent` (see `write_mapping` for `continues_line`).
+fn write_block(out: &mut String, value: &Value, indent: usize, mut continues_line: bool) {
     match value {
-        Value::Object(map) => write_mapping(out, map, indent),
+        Value::Object(map) => write_mapping(out, map, indent, continues_line),
         Value::Array(items) => {
-            let pad = " ".repeat(indent);
             for item in items {
-                if !is_block(item) {
-                    out.push_str(&format!("{pad}- {}\n", inline(item)));
-                    continue;
+                if !std::mem::take(&mut continues_line) {
+                    pad(out, indent);
                 }
-                // The first line of a nested block shares the line with its dash.
-                let mut nested = String::new();
-                write_block(&mut nested, item, indent + 2);
-                let first_line = nested.trim_start_matches(' ');
-                out.push_str(&format!("{pad}- {first_line}"));
+                out.push_str("- ");
+                if is_block(item) {
+                    // The first line of a nested block shares the line with its dash.
+                    write_block(out, item, indent + 2, true);
+                } else {
+                    write_inline(out, item);
+                    out.push('\n');
+                }
             }
         }
-        other => out.push_str(&format!("{}{}\n", " ".repeat(indent), inline(other))),
+        other => {
+            if !continues_line {
+                pad(out, indent);
+            }
+            write_inline(out, other);
+            out.push('\n');
+        }
     }
 }
 

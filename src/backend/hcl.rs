@@ -30,6 +30,9 @@ pub fn hcl_string(s: &str) -> String {
 /// The body of a quoted HCL string (without the quotes): the one escaping routine
 /// behind `hcl_string` and the literal segments of interpolated strings.
 pub fn escape_template_literal(s: &str) -> String {
+    if crate::text::is_printable_ascii(s) && !s.contains(['"', '\\', '{']) {
+        return s.to_string();
+    }
     let mut out = String::with_capacity(s.len());
     let mut chars = s.chars().peekable();
     while let Some(c) = chars.next() {
@@ -59,6 +62,10 @@ pub fn escape_template_literal(s: &str) -> String {
 /// `"\r$$${a}"` as `\r$$${a}`, where HCL's `"\r$$${a}"` is `\r$${a}`), so the
 /// two syntaxes would disagree about the spec's text.
 pub fn tf_json_string(s: &str) -> String {
+    // Nothing to escape without a `{`, nor a lone CR to spell (see below).
+    if !s.contains(['{', '\r']) {
+        return s.to_string();
+    }
     let mut out = String::with_capacity(s.len());
     let mut chars = s.chars().peekable();
     while let Some(c) = chars.next() {

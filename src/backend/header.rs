@@ -113,6 +113,27 @@ pub fn apply(syntax: CommentSyntax, header: &Header, body: String) -> Result<Str
 /// `body` (a JSON object) with `"//": comment` as its first key, replacing any `"//"`
 /// the body had.
 fn with_comment_key(body: &str, comment: &str) -> Result<String, String> {
+    // A body `text::pretty_json` wrote (two-space indent, one trailing newline) with
+    // no top-level `"//"`: the key goes in as its first line, as `pretty_json` would
+    // write it, without reading and writing the whole document again.
+    if let Some(rest) = body.strip_prefix("{\n  \"")
+        && body.ends_with("\n}\n")
+        && !body.ends_with("\n\n}\n")
+        && !body.contains("\n  \"//\": ")
+    {
+        let comment = crate::text::json_string(comment);
+        let mut out = String::with_capacity(body.len() + comment.len() + 16);
+        out.push_str("{\n  \"//\": ");
+        out.push_str(&comment);
+        out.push_str(",\n  \"");
+        out.push_str(rest);
+        return Ok(out);
+    }
+    with_comment_key_reparsed(body, comment)
+}
+
+/// `with_comment_key` for any JSON object: read, key put first, written again.
+fn with_comment_key_reparsed(body: &str, comment: &str) -> Result<String, String> {
     let value: serde_json::Value =
         serde_json::from_str(body).map_err(|e| format!("invalid JSON: {e}"))?;
     let serde_json::Value::Object(map) = value else {
@@ -243,6 +264,24 @@ mod tests {
             "{\n  \"//\": \"new\",\n  \"resource\": {\n    \"a\": 1\n  }\n}\n"
         );
         assert!(with_comment_key("[1]", "x").is_err());
+    }
+
+    #[test]
+    fn json_comment_key_in_pretty_json_is_spliced_as_if_rewritten() {
+        let bodies = [
+            serde_json::json!({"resource": {"a": [1, "b"]}, "output": {}}),
+            serde_json::json!({"x": "\u{2028}ünï\"", "//x": {"//": 1}}),
+        ];
+        for body in bodies {
+            let body = crate::text::pretty_json(&body);
+            for comment in ["plain", "a \"quoted\" \u{2028} comment\n"] {
+                assert_eq!(
+                    with_comment_key(&body, comment),
+                    with_comment_key_reparsed(&body, comment),
+                    "{body}"
+                );
+            }
+        }
     }
 
     #[test]

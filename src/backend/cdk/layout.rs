@@ -18,6 +18,9 @@ pub const TYPESCRIPT_WIDTH: usize = 120;
 /// one (control characters never reach code unescaped). The wide ranges are the
 /// usual wcwidth approximation; conformance checks the result with the real tools.
 pub fn display_width(s: &str) -> usize {
+    if s.is_ascii() {
+        return s.len();
+    }
     s.chars()
         .map(|c| match c as u32 {
             0x300..=0x36f => 0,

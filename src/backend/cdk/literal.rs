@@ -44,13 +44,18 @@ pub fn ts_key(s: &str) -> String {
 }
 
 fn count(s: &str, c: char) -> usize {
-    s.chars().filter(|&x| x == c).count()
+    s.matches(c).count()
 }
 
 /// A string literal in `quote`, with the escapes TypeScript and Python share.
 fn quoted(s: &str, quote: char) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push(quote);
+    if crate::text::is_printable_ascii(s) && !s.contains(['\\', quote]) {
+        out.push_str(s);
+        out.push(quote);
+        return out;
+    }
     for c in s.chars() {
         match c {
             '\\' => out.push_str("\\\\"),
