@@ -723,7 +723,7 @@ fn build(args: &BuildArgs, r: &mut Reporter) -> Result<i32, Error> {
     let model = load(&source)?;
     let text = output
         .generate(&model, &source.name, options)
-        .map_err(|e| e.for_source(&source))?;
+        .map_err(|e| crate::render_error(&source, e))?;
     if let Some(w) = file.and_then(|f| extension_warning(output, f)) {
         r.emit(&w);
     }

@@ -50,3 +50,27 @@ pub fn load_all(source: &source::Source) -> Result<model::Model, Vec<SpecError>>
         located
     })
 }
+
+/// The error every command reports for a spec a target refused: the one place a
+/// render failure becomes a user-facing error. A refusal that begins with the spec
+/// field it is about (`profiles[0].description: ...`) is shown at that field, with
+/// line and column; others are about the file as a whole. (Here, above both
+/// `backend` and `source`, so neither has to know the other.)
+pub fn render_error(source: &source::Source, e: backend::RenderError) -> Error {
+    let message = match e {
+        backend::RenderError::Refused { message, .. } => message,
+        backend::RenderError::Internal(why) => {
+            format!("internal error: {why} (a bug in ssm-profile; please report it)")
+        }
+    };
+    if let Some((path, rest)) = message.split_once(": ")
+        && path.starts_with("profiles[")
+        && !path.contains(char::is_whitespace)
+    {
+        return source.error_at(path, rest).into();
+    }
+    Error::Target {
+        file: source.name.clone(),
+        message,
+    }
+}

@@ -122,7 +122,7 @@ pub fn plan_layout(
                     accepted.push(output.target());
                 }
                 Err(RenderError::Refused { target, message }) => refused.push((target, message)),
-                Err(e) => return Err(e.for_source(&source)),
+                Err(e) => return Err(crate::render_error(&source, e)),
             }
         }
         refused.dedup_by_key(|(t, _)| *t);
@@ -137,11 +137,11 @@ pub fn plan_layout(
                     flags.join(" ")
                 )
             };
-            return Err(RenderError::Refused {
+            let refusal = RenderError::Refused {
                 target,
                 message: format!("{message}{hint}"),
-            }
-            .for_source(&source));
+            };
+            return Err(crate::render_error(&source, refusal));
         }
         plan.warnings.extend(crate::warnings(&model, &source));
     }

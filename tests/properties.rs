@@ -288,13 +288,22 @@ fn check_terraform_hcl(text: &str, expected: &[Texts]) {
     }
 }
 
+/// A fixed seed unless `PROPTEST_RNG_SEED` names one, so `cargo test` (and CI) runs
+/// the same cases every time; explore new ones with `PROPTEST_RNG_SEED=<n>`.
 fn config() -> ProptestConfig {
+    let base = ProptestConfig::default();
+    let rng_seed = if std::env::var_os("PROPTEST_RNG_SEED").is_some() {
+        base.rng_seed
+    } else {
+        proptest::test_runner::RngSeed::Fixed(0x55_4d_50_52_4f_46)
+    };
     ProptestConfig {
         cases: std::env::var("PROPTEST_CASES")
             .ok()
             .and_then(|v| v.parse().ok())
             .unwrap_or(CASES),
-        ..ProptestConfig::default()
+        rng_seed,
+        ..base
     }
 }
 

@@ -27,31 +27,6 @@ impl fmt::Display for RenderError {
 
 impl std::error::Error for RenderError {}
 
-impl RenderError {
-    /// The error every command reports for a spec file a target refused: the one
-    /// place a render failure becomes a user-facing error. A refusal that begins
-    /// with the spec field it is about (`profiles[0].description: ...`) is shown at
-    /// that field, with line and column; others are about the file as a whole.
-    pub fn for_source(self, source: &crate::source::Source) -> crate::diag::Error {
-        let message = match self {
-            RenderError::Refused { message, .. } => message,
-            RenderError::Internal(why) => {
-                format!("internal error: {why} (a bug in ssm-profile; please report it)")
-            }
-        };
-        if let Some((path, rest)) = message.split_once(": ")
-            && path.starts_with("profiles[")
-            && !path.contains(char::is_whitespace)
-        {
-            return source.error_at(path, rest).into();
-        }
-        crate::diag::Error::Target {
-            file: source.name.clone(),
-            message,
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
