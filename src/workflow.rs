@@ -104,7 +104,7 @@ pub fn plan_layout(
         };
         let mut refused = Vec::new();
         let mut accepted = Vec::new();
-        for &output in &outputs {
+        for &output in outputs.iter().filter(|o| o.applies(&model)) {
             match output.generate_files(&model, &source.name, RenderOptions::default()) {
                 Ok(files) => {
                     for (inside, contents) in files {
@@ -725,7 +725,7 @@ mod tests {
         let model = crate::load(&source).expect("the starter compiles");
         assert_eq!(model.profiles.len(), 1);
         assert!(model.profiles[0].warnings.is_empty());
-        for o in Output::every() {
+        for o in Output::every().filter(|o| o.applies(&model)) {
             o.generate_files(&model, "ssm-profile.yaml", RenderOptions::default())
                 .unwrap_or_else(|e| panic!("{o:?} refuses the starter: {e}"));
         }

@@ -26,6 +26,10 @@ pub struct Capabilities {
     /// Text in spec strings that the target (or the tool it hands its output to)
     /// would read as an instruction: see `interpreted`.
     pub interprets: Interprets,
+    /// The target's `--rollout` output: service-managed StackSets, which deploy the
+    /// CloudFormation template in every account, so it expresses only what
+    /// CloudFormation can, and a refusal names no other target.
+    pub rollout: bool,
 }
 
 pub const CLOUDFORMATION: Capabilities = Capabilities {
@@ -37,6 +41,7 @@ pub const CLOUDFORMATION: Capabilities = Capabilities {
         dynamic_references: true,
         cdk_tokens: false,
     },
+    rollout: false,
 };
 
 /// The CDK synthesizes CloudFormation, so it inherits CloudFormation's limits.
@@ -49,6 +54,7 @@ pub const CDK: Capabilities = Capabilities {
         dynamic_references: true,
         cdk_tokens: true,
     },
+    rollout: false,
 };
 
 pub const TERRAFORM: Capabilities = Capabilities {
@@ -60,10 +66,27 @@ pub const TERRAFORM: Capabilities = Capabilities {
         dynamic_references: false,
         cdk_tokens: false,
     },
+    rollout: false,
 };
 
 /// Every target, in the order a refusal looks for one that can.
 pub const ALL: &[Capabilities] = &[CLOUDFORMATION, CDK, TERRAFORM];
+
+/// The `--rollout` output of `target`: whatever the target, the StackSets deploy
+/// CloudFormation's template (the CDK's also reads CDK tokens in the code it holds).
+pub const fn rollout(target: Capabilities) -> Capabilities {
+    Capabilities {
+        target: target.target,
+        subject: "the rollout's StackSets deploy CloudFormation, which",
+        managed_policies_on_existing_role: false,
+        service_setting_without_resource_type: false,
+        interprets: Interprets {
+            dynamic_references: true,
+            cdk_tokens: target.interprets.cdk_tokens,
+        },
+        rollout: true,
+    }
+}
 
 impl Capabilities {
     /// `Ok` when this target can express every profile of `model`; else the refusal
@@ -93,7 +116,7 @@ impl Capabilities {
             self.subject,
             p.arn_partition,
             regions.join(", "),
-            instead(|c| c.service_setting_without_resource_type),
+            self.instead(|c| c.service_setting_without_resource_type),
         )))
     }
 
@@ -124,6 +147,7 @@ impl Capabilities {
                 ""
             },
             ALL.iter()
+                .filter(|_| !self.rollout)
                 .find(|c| match kind {
                     interpreted::Kind::DynamicReference => !c.interprets.dynamic_references,
                     interpreted::Kind::CdkToken => !c.interprets.cdk_tokens,
@@ -148,7 +172,7 @@ impl Capabilities {
             p.name,
             self.subject,
             arns.join(", "),
-            instead(|c| c.managed_policies_on_existing_role),
+            self.instead(|c| c.managed_policies_on_existing_role),
         )))
     }
 
@@ -158,14 +182,16 @@ impl Capabilities {
             message,
         }
     }
-}
 
-/// `use `--target T`, which can, or ` for the first target `can` holds for.
-fn instead(can: impl Fn(&Capabilities) -> bool) -> String {
-    ALL.iter()
-        .find(|c| can(c))
-        .map(|c| format!("use `--target {}`, which can, or ", c.target))
-        .unwrap_or_default()
+    /// `use `--target T`, which can, or ` for the first target `can` holds for;
+    /// nothing for a rollout, which every target deploys with CloudFormation.
+    fn instead(&self, can: impl Fn(&Capabilities) -> bool) -> String {
+        ALL.iter()
+            .filter(|_| !self.rollout)
+            .find(|c| can(c))
+            .map(|c| format!("use `--target {}`, which can, or ", c.target))
+            .unwrap_or_default()
+    }
 }
 
 #[cfg(test)]

@@ -15,6 +15,7 @@ pub mod hcl;
 pub mod header;
 pub mod interpreted;
 pub mod naming;
+pub mod rollout;
 pub mod templating;
 pub mod terraform;
 
@@ -35,6 +36,9 @@ pub struct OutputDef {
     pub language: Option<&'static str>,
     /// Selected by `--app`: a runnable app rather than a module.
     pub app: bool,
+    /// Selected by `--rollout`: the spec's `rollout` as service-managed StackSets
+    /// (written only for a spec that has one; see `Output::applies`).
+    pub rollout: bool,
     /// The `--layout` value that selects it; `None` for the default layout, which is
     /// what `build --out-dir` writes when no `--layout` is given.
     pub layout: Option<&'static str>,
@@ -79,6 +83,7 @@ pub static OUTPUTS: &[OutputDef] = &[
         format: Some("json"),
         language: None,
         app: false,
+        rollout: false,
         layout: None,
         golden: "cloudformation.json",
         out_dir: "cloudformation/{stem}.template.json",
@@ -90,17 +95,44 @@ pub static OUTPUTS: &[OutputDef] = &[
         format: Some("yaml"),
         language: None,
         app: false,
+        rollout: false,
         layout: None,
         golden: "cloudformation.yaml",
         out_dir: "cloudformation/{stem}.template.yaml",
         comment: CommentSyntax::Hash,
         render: Render::File(|m, _| cloudformation::yaml(m)),
     },
+    // The rollout: StackSets that deploy the template above to an organization.
+    OutputDef {
+        target: "cloudformation",
+        format: Some("json"),
+        language: None,
+        app: false,
+        rollout: true,
+        layout: None,
+        golden: "cloudformation-rollout.json",
+        out_dir: "cloudformation/{stem}.rollout.template.json",
+        comment: CommentSyntax::None,
+        render: Render::File(|m, _| cloudformation::rollout_json(m)),
+    },
+    OutputDef {
+        target: "cloudformation",
+        format: Some("yaml"),
+        language: None,
+        app: false,
+        rollout: true,
+        layout: None,
+        golden: "cloudformation-rollout.yaml",
+        out_dir: "cloudformation/{stem}.rollout.template.yaml",
+        comment: CommentSyntax::Hash,
+        render: Render::File(|m, _| cloudformation::rollout_yaml(m)),
+    },
     OutputDef {
         target: "cdk",
         format: None,
         language: Some("typescript"),
         app: false,
+        rollout: false,
         layout: None,
         golden: "cdk.ts",
         out_dir: "cdk/{ts_module}.ts",
@@ -112,6 +144,7 @@ pub static OUTPUTS: &[OutputDef] = &[
         format: None,
         language: Some("python"),
         app: false,
+        rollout: false,
         layout: None,
         golden: "cdk.py",
         out_dir: "cdk/{py_module}.py",
@@ -123,6 +156,7 @@ pub static OUTPUTS: &[OutputDef] = &[
         format: None,
         language: Some("typescript"),
         app: true,
+        rollout: false,
         layout: None,
         golden: "cdk-app.ts",
         out_dir: "cdk/{ts_module}-app.ts",
@@ -134,11 +168,60 @@ pub static OUTPUTS: &[OutputDef] = &[
         format: None,
         language: Some("python"),
         app: true,
+        rollout: false,
         layout: None,
         golden: "cdk-app.py",
         out_dir: "cdk/{stem}-app.py",
         comment: CommentSyntax::Hash,
         render: Render::File(|m, _| cdk::render(m, cdk::Language::Python, true)),
+    },
+    OutputDef {
+        target: "cdk",
+        format: None,
+        language: Some("typescript"),
+        app: false,
+        rollout: true,
+        layout: None,
+        golden: "cdk-rollout.ts",
+        out_dir: "cdk/{ts_module}-rollout.ts",
+        comment: CommentSyntax::Slashes,
+        render: Render::File(|m, _| cdk::render_rollout(m, cdk::Language::TypeScript, false)),
+    },
+    OutputDef {
+        target: "cdk",
+        format: None,
+        language: Some("python"),
+        app: false,
+        rollout: true,
+        layout: None,
+        golden: "cdk-rollout.py",
+        out_dir: "cdk/{py_module}_rollout.py",
+        comment: CommentSyntax::Hash,
+        render: Render::File(|m, _| cdk::render_rollout(m, cdk::Language::Python, false)),
+    },
+    OutputDef {
+        target: "cdk",
+        format: None,
+        language: Some("typescript"),
+        app: true,
+        rollout: true,
+        layout: None,
+        golden: "cdk-rollout-app.ts",
+        out_dir: "cdk/{ts_module}-rollout-app.ts",
+        comment: CommentSyntax::Slashes,
+        render: Render::File(|m, _| cdk::render_rollout(m, cdk::Language::TypeScript, true)),
+    },
+    OutputDef {
+        target: "cdk",
+        format: None,
+        language: Some("python"),
+        app: true,
+        rollout: true,
+        layout: None,
+        golden: "cdk-rollout-app.py",
+        out_dir: "cdk/{stem}-rollout-app.py",
+        comment: CommentSyntax::Hash,
+        render: Render::File(|m, _| cdk::render_rollout(m, cdk::Language::Python, true)),
     },
     // Terraform loads every .tf and .tf.json of a folder: the two syntaxes of the
     // same resources cannot share one.
@@ -147,6 +230,7 @@ pub static OUTPUTS: &[OutputDef] = &[
         format: Some("hcl"),
         language: None,
         app: false,
+        rollout: false,
         layout: None,
         golden: "terraform.tf",
         out_dir: "terraform/{stem}/main.tf",
@@ -158,11 +242,38 @@ pub static OUTPUTS: &[OutputDef] = &[
         format: Some("json"),
         language: None,
         app: false,
+        rollout: false,
         layout: None,
         golden: "terraform.tf.json",
         out_dir: "terraform-json/{stem}/main.tf.json",
         comment: CommentSyntax::JsonCommentKey,
         render: Render::File(terraform::json),
+    },
+    // The rollout is applied in the management account (or a delegated
+    // administrator): a folder of its own, apart from the per-account configuration.
+    OutputDef {
+        target: "terraform",
+        format: Some("hcl"),
+        language: None,
+        app: false,
+        rollout: true,
+        layout: None,
+        golden: "terraform-rollout.tf",
+        out_dir: "terraform/{stem}-rollout/main.tf",
+        comment: CommentSyntax::Hash,
+        render: Render::File(terraform::rollout_hcl),
+    },
+    OutputDef {
+        target: "terraform",
+        format: Some("json"),
+        language: None,
+        app: false,
+        rollout: true,
+        layout: None,
+        golden: "terraform-rollout.tf.json",
+        out_dir: "terraform-json/{stem}-rollout/main.tf.json",
+        comment: CommentSyntax::JsonCommentKey,
+        render: Render::File(terraform::rollout_json),
     },
     // The same configuration as a module users call: a folder per spec.
     OutputDef {
@@ -170,6 +281,7 @@ pub static OUTPUTS: &[OutputDef] = &[
         format: Some("hcl"),
         language: None,
         app: false,
+        rollout: false,
         layout: Some("module"),
         golden: "terraform-module",
         out_dir: "terraform-module/{stem}",
@@ -204,6 +316,7 @@ pub struct Selection<'a> {
     pub format: Option<&'a str>,
     pub language: Option<&'a str>,
     pub app: bool,
+    pub rollout: bool,
     pub layout: Option<&'a str>,
 }
 
@@ -290,6 +403,7 @@ impl Output {
         let languages = Output::values(s.target, |d| d.language);
         let layouts = Output::values(s.target, |d| d.layout);
         let has_app = OUTPUTS.iter().any(|d| d.target == s.target && d.app);
+        let has_rollout = OUTPUTS.iter().any(|d| d.target == s.target && d.rollout);
         let takes = || {
             let mut parts = Vec::new();
             if !formats.is_empty() {
@@ -300,6 +414,9 @@ impl Output {
             }
             if has_app {
                 parts.push("`--app`".to_string());
+            }
+            if has_rollout {
+                parts.push("`--rollout`".to_string());
             }
             if !layouts.is_empty() {
                 parts.push(format!("`--layout {}`", layouts.join("|")));
@@ -320,6 +437,9 @@ impl Output {
         if s.app && !has_app {
             return refuse("`--app`".to_string());
         }
+        if s.rollout && !has_rollout {
+            return refuse("`--rollout`".to_string());
+        }
         if let Some(l) = s.layout
             && !layouts.contains(&l)
         {
@@ -329,6 +449,7 @@ impl Output {
             .find(|o| {
                 o.0.target == s.target
                     && o.0.app == s.app
+                    && o.0.rollout == s.rollout
                     && s.format.is_none_or(|f| o.0.format == Some(f))
                     && s.language.is_none_or(|l| o.0.language == Some(l))
             })
@@ -356,6 +477,9 @@ impl Output {
         if d.app {
             flags.push("--app".to_string());
         }
+        if d.rollout {
+            flags.push("--rollout".to_string());
+        }
         if let Some(l) = d.layout {
             flags.push(format!("--layout {l}"));
         }
@@ -365,6 +489,17 @@ impl Output {
     /// The `--layout` value that selects this output, if it is not of the default layout.
     pub fn layout(self) -> Option<&'static str> {
         self.0.layout
+    }
+
+    /// Whether this output is written for `model`: a rollout output only for a spec
+    /// that has `rollout`; every other output always.
+    pub fn applies(self, model: &Model) -> bool {
+        !self.0.rollout || model.rollout.is_some()
+    }
+
+    /// Whether this output is the rollout (`--rollout`).
+    pub fn is_rollout(self) -> bool {
+        self.0.rollout
     }
 
     /// Whether this output is a folder of files (`Render::Folder`) rather than one file.
@@ -555,6 +690,7 @@ mod tests {
             format,
             language,
             app,
+            rollout: false,
             layout: None,
         }) {
             Ok(o) => o.golden_name().to_string(),
@@ -587,15 +723,15 @@ mod tests {
     fn flags_of_another_target_say_what_the_target_takes() {
         assert_eq!(
             select("terraform", Some("yaml"), None, false),
-            "error: `--format yaml` does not apply here: `--target terraform` takes `--format hcl|json` and `--layout module`"
+            "error: `--format yaml` does not apply here: `--target terraform` takes `--format hcl|json` and `--rollout` and `--layout module`"
         );
         assert_eq!(
             select("cdk", Some("json"), None, false),
-            "error: `--format json` does not apply here: `--target cdk` takes `--language typescript|python` and `--app`"
+            "error: `--format json` does not apply here: `--target cdk` takes `--language typescript|python` and `--app` and `--rollout`"
         );
         assert_eq!(
             select("cloudformation", None, None, true),
-            "error: `--app` does not apply here: `--target cloudformation` takes `--format json|yaml`"
+            "error: `--app` does not apply here: `--target cloudformation` takes `--format json|yaml` and `--rollout`"
         );
     }
 
@@ -618,11 +754,11 @@ mod tests {
         assert!(!Output::all().any(|o| o == module));
         assert_eq!(
             pick("cdk", Some("module")).unwrap_err(),
-            "`--layout module` does not apply here: `--target cdk` takes `--language typescript|python` and `--app`"
+            "`--layout module` does not apply here: `--target cdk` takes `--language typescript|python` and `--app` and `--rollout`"
         );
         assert_eq!(
             pick("terraform", Some("json")).unwrap_err(),
-            "`--layout json` does not apply here: `--target terraform` takes `--format hcl|json` and `--layout module`"
+            "`--layout json` does not apply here: `--target terraform` takes `--format hcl|json` and `--rollout` and `--layout module`"
         );
     }
 
@@ -640,6 +776,7 @@ mod tests {
                 format: value("--format"),
                 language: value("--language"),
                 app: flags.iter().any(|f| f == "--app"),
+                rollout: flags.iter().any(|f| f == "--rollout"),
                 layout: value("--layout"),
             });
             assert_eq!(found, Ok(o), "{flags:?}");
