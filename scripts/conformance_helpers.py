@@ -4,9 +4,13 @@ per fixture: "PASS<TAB>case" or "FAIL<TAB>case<TAB>reason" (details go to stderr
 
   parliament ROOT CASE...            (parliament venv) every IAM policy document
   checkov REPORT.json ROOT CASE...   per-fixture verdict from one checkov JSON report
-  deploy ENDPOINT ROOT CASE...       (moto venv) create stacks on moto, check IAM state
-  tf-args PROVIDER_PKG ROOT CASE...  (hcl2 venv) terraform.tf arguments vs provider bindings
+  deploy ENDPOINT ROOT CASE...       (moto venv) create stacks on moto, check IAM state; emulate
+                                     the StackSets of cloudformation-rollout.json (deploy_rollout)
+  tf-args PROVIDER_PKG ROOT CASE...  (hcl2 venv) terraform.tf (and terraform-rollout.tf) arguments
+                                     vs provider bindings
   tf-args-module PROVIDER_PKG ROOT CASE...  the same for terraform-module/main.tf
+  rollout-bodies OUT ROOT CASE...    write each StackSet's TemplateBody of cloudformation-rollout.json
+                                     to OUT/CASE/<LogicalId>.json, for cfn-lint to judge as a template
 """
 
 from __future__ import annotations
@@ -52,35 +56,81 @@ def fixture_partition(d: Path) -> str:
 def cmd_meaning(root, out, cases):
     """Reduce every target output of each case to its IAM meaning; all must be equal.
     Inputs: ROOT/<case>/{cloudformation.json,terraform.tf,terraform.tf.json} and CDK
-    synth output OUT/cdk/<case>/*.template.json (written by the CDK hook)."""
+    synth output OUT/cdk/<case>/*.template.json (written by the CDK hook); for a case
+    with a rollout, also ROOT/<case>/{cloudformation-rollout.json,terraform-rollout.tf,
+    terraform-rollout.tf.json} and OUT/cdk-rollout/<case>/*.template.json, and the
+    StackSets' templates against cloudformation.json (`rollout_body_problems`)."""
     for case in cases:
         d = Path(root) / case
         files = [d / n for n in ("cloudformation.json", "terraform.tf", "terraform.tf.json") if (d / n).is_file()]
         files += sorted((Path(out) / "cdk" / case).glob("*.template.json"))
-        problems, texts = [], {}
+        rollout = [d / n for n in ("cloudformation-rollout.json", "terraform-rollout.tf", "terraform-rollout.tf.json")
+                   if (d / n).is_file()]
+        rollout += sorted((Path(out) / "cdk-rollout" / case).glob("*.template.json"))
+        problems = []
         try:
             part = fixture_partition(d)
-            for f in files:
-                try:
-                    texts[f] = json.dumps(im.meaning(f, part), indent=2, sort_keys=True) + "\n"
-                except im.MeaningError as e:
-                    problems.append(f"cannot reduce {f.name}: {e}")
-            for f in files:
-                if f in texts:
-                    problems += [f"{f.name}: {p}" for p in profile_trust_problems(json.loads(texts[f]), part)]
+            texts = same_meaning(files, part, problems, trust=True)
             (Path(out) / "meaning").mkdir(parents=True, exist_ok=True)
             if texts:
-                base = files[0]
-                (Path(out) / "meaning" / f"{case}.json").write_text(texts[base])
-                for f in files[1:]:
-                    if f in texts and texts[f] != texts[base]:
-                        diff = "".join(__import__("difflib").unified_diff(
-                            texts[base].splitlines(True), texts[f].splitlines(True), base.name, f.name, n=2))
-                        problems.append(f"IAM meaning of {f.name} differs from {base.name}:\n{diff}")
-            print(f"  {case}: compared {', '.join(f.name for f in files)} (partition {part})", file=sys.stderr)
+                (Path(out) / "meaning" / f"{case}.json").write_text(texts[files[0]])
+            if rollout:
+                same_meaning(rollout, part, problems)
+                if (d / "cloudformation.json").is_file() and rollout[0].name == "cloudformation-rollout.json":
+                    problems += rollout_body_problems(d / "cloudformation.json", rollout[0], part)
+            print(f"  {case}: compared {', '.join(f.name for f in files)}"
+                  f"{'; ' + ', '.join(f.name for f in rollout) if rollout else ''} (partition {part})", file=sys.stderr)
         except Exception as e:
             problems.append(f"{type(e).__name__}: {e}")
         verdict(case, problems)
+
+
+def same_meaning(files, part, problems, trust=False):
+    """The meaning of each file (JSON text); a problem for each that differs from the first's."""
+    texts = {}
+    for f in files:
+        try:
+            texts[f] = json.dumps(im.meaning(f, part), indent=2, sort_keys=True) + "\n"
+        except im.MeaningError as e:
+            problems.append(f"cannot reduce {f.name}: {e}")
+    if trust:
+        for f in files:
+            if f in texts:
+                problems += [f"{f.name}: {p}" for p in profile_trust_problems(json.loads(texts[f]), part)]
+    if texts and files[0] in texts:
+        base = files[0]
+        for f in files[1:]:
+            if f in texts and texts[f] != texts[base]:
+                diff = "".join(__import__("difflib").unified_diff(
+                    texts[base].splitlines(True), texts[f].splitlines(True), base.name, f.name, n=2))
+                problems.append(f"IAM meaning of {f.name} differs from {base.name}:\n{diff}")
+    return texts
+
+
+def rollout_body_problems(template, rollout, part):
+    """The StackSets deploy cloudformation.json in two halves: the IAM StackSet every
+    role, policy, instance profile and output of it, and no setting; the other the
+    service settings alone, with no IAM resource."""
+    whole = im.meaning(template, part)
+    sets = im.meaning(rollout, part)["stack_sets"]
+    iam = [s["template"] for s in sets.values() if s["template"]["roles"]]
+    settings = [s["template"] for s in sets.values() if s["template"]["service_settings"]]
+    problems = []
+    if len(iam) != 1:
+        return [f"{rollout.name}: {len(iam)} StackSets hold roles, expected 1"]
+    for key in ("roles", "policies", "instance_profiles", "outputs"):
+        if iam[0][key] != whole[key]:
+            problems.append(f"{rollout.name}: the IAM StackSet's template differs from {template.name} in {key}")
+    if iam[0]["service_settings"]:
+        problems.append(f"{rollout.name}: the IAM StackSet's template holds a service setting")
+    want = {k: v["value"] for k, v in whole["service_settings"].items()}
+    got = {k: v["value"] for t in settings for k, v in t["service_settings"].items()}
+    if got != want:
+        problems.append(f"{rollout.name}: the StackSets set {got}, {template.name} sets {want}")
+    for t in settings:
+        if t["roles"] or t["policies"] or t["instance_profiles"]:
+            problems.append(f"{rollout.name}: the setting's StackSet holds IAM resources")
+    return problems
 
 
 EC2_PRINCIPALS = {"aws": {"ec2.amazonaws.com"}, "aws-us-gov": {"ec2.amazonaws.com"},
@@ -108,19 +158,33 @@ def profile_trust_problems(meaning: dict, partition: str) -> list:
 # ------------------------------------------------------------------ yaml == json
 def cmd_yaml_json(root, cases):
     """cloudformation.yaml must mean the same template as cloudformation.json
-    (decoded by cfn-lint's own decoder, which understands short-form tags)."""
+    (decoded by cfn-lint's own decoder, which understands short-form tags), and so
+    must cloudformation-rollout.yaml and .json."""
     from cfnlint.decode import decode
     for case in cases:
         d = Path(root) / case
         problems = []
-        y, errs = decode(str(d / "cloudformation.yaml"))
-        if errs:
-            problems += [f"cloudformation.yaml: {e}" for e in errs]
-        else:
-            j = json.loads((d / "cloudformation.json").read_text())
-            if json.loads(json.dumps(y)) != j:
-                problems.append("cloudformation.yaml and cloudformation.json decode to different templates")
+        for stem in ("cloudformation", "cloudformation-rollout"):
+            if not (d / f"{stem}.json").is_file():
+                continue
+            y, errs = decode(str(d / f"{stem}.yaml"))
+            if errs:
+                problems += [f"{stem}.yaml: {e}" for e in errs]
+            else:
+                j = json.loads((d / f"{stem}.json").read_text())
+                if json.loads(json.dumps(y)) != j:
+                    problems.append(f"{stem}.yaml and {stem}.json decode to different templates")
         verdict(case, problems)
+
+
+def cmd_rollout_bodies(out, root, cases):
+    for case in cases:
+        t = json.loads((Path(root) / case / "cloudformation-rollout.json").read_text())
+        (Path(out) / case).mkdir(parents=True, exist_ok=True)
+        for lid, x in t.get("Resources", {}).items():
+            if x.get("Type") == "AWS::CloudFormation::StackSet":
+                body = json.loads(x["Properties"]["TemplateBody"])
+                (Path(out) / case / f"{lid}.json").write_text(json.dumps(body, indent=2) + "\n")
 
 
 def cfn_policies(template: dict, partition: str):
@@ -279,27 +343,34 @@ def unmodelled_types(template: dict) -> list:
     return sorted({x.get("Type") for x in template.get("Resources", {}).values()} - set(known))
 
 
+BASE_ENV = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": REGION}
+
+
+def as_account(aws, account):
+    """Switch the CLI to `account` on moto (which lets any credentials assume any role)."""
+    os.environ.pop("AWS_SESSION_TOKEN", None)
+    os.environ.update(BASE_ENV)
+    aws.new_credentials()
+    c = aws("sts", "assume-role", "--role-arn", f"arn:aws:iam::{account}:role/conformance",
+            "--role-session-name", "conformance")["Credentials"]
+    os.environ.update(AWS_ACCESS_KEY_ID=c["AccessKeyId"], AWS_SECRET_ACCESS_KEY=c["SecretAccessKey"],
+                      AWS_SESSION_TOKEN=c["SessionToken"])
+    aws.new_credentials()
+    if aws("sts", "get-caller-identity")["Account"] != account:
+        raise RuntimeError(f"moto did not switch to account {account}")
+
+
 def cmd_deploy(endpoint, root, cases):
     aws = Aws(endpoint)
-    base_env = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": REGION}
     os.environ.pop("AWS_PROFILE", None)
     os.environ["AWS_CONFIG_FILE"] = os.environ["AWS_SHARED_CREDENTIALS_FILE"] = "/dev/null"
     for i, case in enumerate(cases):
         d = Path(root) / case
         problems = []
         try:
-            os.environ.pop("AWS_SESSION_TOKEN", None)
-            os.environ.update(base_env)
-            aws.new_credentials()
             # one moto account per fixture, so names never collide between fixtures
             account = f"{100000000000 + i + 1}"
-            c = aws("sts", "assume-role", "--role-arn", f"arn:aws:iam::{account}:role/conformance",
-                    "--role-session-name", "conformance")["Credentials"]
-            os.environ.update(AWS_ACCESS_KEY_ID=c["AccessKeyId"], AWS_SECRET_ACCESS_KEY=c["SecretAccessKey"],
-                              AWS_SESSION_TOKEN=c["SessionToken"])
-            aws.new_credentials()
-            if aws("sts", "get-caller-identity")["Account"] != account:
-                raise RuntimeError(f"moto did not switch to account {account}")
+            as_account(aws, account)
             tpath = d / "cloudformation.json"
             t = json.loads(tpath.read_text())
             created, external, profiles, policies = expected_state(t, fixture_partition(d))
@@ -335,9 +406,106 @@ def cmd_deploy(endpoint, root, cases):
                 # moto creates the stack without them: say so, never pass them silently
                 print(f"  {case}: note: moto has no CloudFormation model for {typ}; the deploy does not judge it "
                       f"(cfn-lint, checkov and the CDK synth comparison do)", file=sys.stderr)
+            if (d / "cloudformation-rollout.json").is_file():
+                # a management account of its own: the profile stack above is not the rollout's
+                problems += deploy_rollout(aws, case, d, f"{200000000000 + i + 1}")
         except Exception as e:
             problems.append(f"deploy: {e}")
         verdict(case, problems)
+
+
+def deploy_rollout(aws, case, d, management):
+    """Emulate the rollout's StackSets on moto, which models no AWS::CloudFormation::StackSet
+    resource but implements the StackSets API with service-managed stack instances: an
+    organization with an OU (and a member account in it) for every OU of the rollout,
+    then each StackSet resource, in DependsOn order, as CreateStackSet and
+    CreateStackInstances with its own properties (the fixture's OU IDs mapped to
+    moto's). Every member account must then hold the IAM StackSet's roles and instance
+    profiles, and the management account none of them."""
+    problems = []
+    partition = fixture_partition(d)
+    t = json.loads((d / "cloudformation-rollout.json").read_text())
+    as_account(aws, management)
+    aws("organizations", "create-organization", "--feature-set", "ALL")
+    root = aws("organizations", "list-roots")["Roots"][0]["Id"]
+    sets = t["Resources"]
+    order = sorted(sets, key=lambda lid: len(im.as_list(sets[lid].get("DependsOn"))))
+    ous, members = {}, {}
+    for lid in order:
+        for group in sets[lid]["Properties"]["StackInstancesGroup"]:
+            for ou in group["DeploymentTargets"]["OrganizationalUnitIds"]:
+                if ou in ous:
+                    continue
+                n = len(ous)
+                if ou.startswith("r-"):
+                    ous[ou] = root
+                else:
+                    ous[ou] = aws("organizations", "create-organizational-unit", "--parent-id", root,
+                                  "--name", f"ou{n}")["OrganizationalUnit"]["Id"]
+                acct = aws("organizations", "create-account", "--email", f"member{n}@example.com",
+                           "--account-name", f"member{n}")["CreateAccountStatus"]["AccountId"]
+                if ous[ou] != root:
+                    aws("organizations", "move-account", "--account-id", acct, "--source-parent-id", root,
+                        "--destination-parent-id", ous[ou])
+                members[ou] = acct
+    roots = [ou for ou in ous if ou.startswith("r-")]
+    for lid in order:
+        p = sets[lid]["Properties"]
+        args = ["cloudformation", "create-stack-set", "--stack-set-name", p["StackSetName"],
+                "--description", p["Description"], "--template-body", p["TemplateBody"],
+                "--permission-model", p["PermissionModel"],
+                "--auto-deployment", json.dumps(p["AutoDeployment"])]
+        if p.get("Capabilities"):
+            args += ["--capabilities", *p["Capabilities"]]
+        if p.get("CallAs"):
+            args += ["--call-as", p["CallAs"]]
+        aws(*args)
+        for group in p["StackInstancesGroup"]:
+            targets = [ous[ou] for ou in group["DeploymentTargets"]["OrganizationalUnitIds"]]
+            aws("cloudformation", "create-stack-instances", "--stack-set-name", p["StackSetName"],
+                "--deployment-targets", json.dumps({"OrganizationalUnitIds": targets}),
+                "--regions", *group["Regions"],
+                "--operation-preferences", json.dumps(p["OperationPreferences"]))
+        got = aws("cloudformation", "list-stack-instances", "--stack-set-name", p["StackSetName"])["Summaries"]
+        where = {(x["Account"], x["Region"]) for x in got}
+        for group in p["StackInstancesGroup"]:
+            for ou in group["DeploymentTargets"]["OrganizationalUnitIds"]:
+                for region in group["Regions"]:
+                    if (members[ou], region) not in where:
+                        problems.append(f"deploy: StackSet {p['StackSetName']} has no stack in account "
+                                        f"{members[ou]} (of {ou}), {region}")
+        body = json.loads(p["TemplateBody"])
+        for typ in unmodelled_types(body):
+            print(f"  {case}: note: moto has no CloudFormation model for {typ} (StackSet {p['StackSetName']}); "
+                  f"the deploy does not judge it (cfn-lint, checkov and the CDK synth comparison do)", file=sys.stderr)
+        created, _external, profiles, _policies = expected_state(body, partition)
+        for ou, acct in members.items():
+            as_account(aws, acct)
+            roles = {r["RoleName"] for r in aws("iam", "list-roles")["Roles"]}
+            ips = {x["InstanceProfileName"]: [r["RoleName"] for r in x.get("Roles", [])]
+                   for x in aws("iam", "list-instance-profiles")["InstanceProfiles"]}
+            for role in sorted(created - roles):
+                problems.append(f"deploy: member account {acct} (of {ou}) lacks role {role}")
+            for prof, role in sorted(profiles.items()):
+                if ips.get(prof) != [role]:
+                    problems.append(f"deploy: member account {acct} (of {ou}): instance profile {prof} holds "
+                                    f"{ips.get(prof)}, expected [{role}]")
+        as_account(aws, management)
+        if created:
+            roles = {r["RoleName"] for r in aws("iam", "list-roles")["Roles"]}
+            if roots:
+                # moto deploys a root-targeted service-managed StackSet to the management
+                # account too; AWS never does (docs/rollout.md)
+                print(f"  {case}: note: moto deploys StackSet {p['StackSetName']}, which targets the root "
+                      f"{', '.join(roots)}, to the management account too, which AWS never does; the deploy "
+                      f"does not judge the management account there", file=sys.stderr)
+            elif created & roles:
+                problems.append(f"deploy: the management account {management} holds {sorted(created & roles)}: "
+                                f"a service-managed StackSet deployed there")
+        print(f"  {case}: emulated StackSet {p['StackSetName']} on moto: {len(got)} stack instance(s) in "
+              f"{len(members)} member account(s), regions {', '.join(sorted({x['Region'] for x in got}))}",
+              file=sys.stderr)
+    return problems
 
 
 # ------------------------------------------------------------------ terraform arguments
@@ -414,22 +582,30 @@ def check_body(schema, body, where):
 
 def cmd_tf_args(pkg, root, cases, file="terraform.tf"):
     ps = ProviderSchema(Path(pkg))
+    # the rollout is judged with the configuration it sits beside
+    files = [file, "terraform-rollout.tf"] if file == "terraform.tf" else [file]
     for case in cases:
         problems = []
-        try:
-            doc = im._hcl_loads((Path(root) / case / file).read_text())
-            for kind in ("resource", "data"):
-                for typ, name, body in im._tf_blocks(doc, kind):
-                    if not typ.startswith("aws_"):
-                        continue
-                    where = f"{'data.' if kind == 'data' else ''}{typ}.{name}"
-                    sch = ps.schema(kind, typ)
-                    if sch is None:
-                        problems.append(f"unknown {kind} type {typ} ({where})")
-                        continue
-                    problems += check_body(sch, body, where)
-        except Exception as e:
-            problems.append(f"cannot read {file}: {type(e).__name__}: {e}")
+        for name in files:
+            path = Path(root) / case / name
+            if name != file and not path.is_file():
+                continue
+            try:
+                doc = im._hcl_loads(path.read_text())
+                for kind in ("resource", "data"):
+                    for typ, rname, body in im._tf_blocks(doc, kind):
+                        if not typ.startswith("aws_"):
+                            continue
+                        where = f"{'data.' if kind == 'data' else ''}{typ}.{rname}"
+                        if name != file:
+                            where = f"{name}: {where}"
+                        sch = ps.schema(kind, typ)
+                        if sch is None:
+                            problems.append(f"unknown {kind} type {typ} ({where})")
+                            continue
+                        problems += check_body(sch, body, where)
+            except Exception as e:
+                problems.append(f"cannot read {name}: {type(e).__name__}: {e}")
         verdict(case, problems)
 
 
@@ -449,6 +625,8 @@ def main():
         cmd_meaning(args[0], args[1], args[2:])
     elif cmd == "yaml-json":
         cmd_yaml_json(args[0], args[1:])
+    elif cmd == "rollout-bodies":
+        cmd_rollout_bodies(args[0], args[1], args[2:])
     elif cmd == "tf-schema":  # debugging aid: print one type's schema
         print(json.dumps(ProviderSchema(Path(args[0])).schema(args[1], args[2]), indent=1))
     else:

@@ -18,6 +18,10 @@ Terraform resource names) is what every target can express:
   policies: {name: {path, description, version, statements: [statement...]}}
   instance_profiles: {name: {role, path}}
   service_settings: {setting ID: {value, after: [role...]}}   (Default Host Management)
+  stack_sets: {name: {description, permission_model, call_as, capabilities,
+               auto_deployment, managed_execution, operation_preferences,
+               instances: [[region, [OU...]]...], after: [StackSet name...],
+               template: the meaning of its template, with --whole-template's facts}}
   outputs: [[description, value]...]
 Statements keep their Sid and their order (every target spells both); within one,
 Action/Resource/Principal lists are sets, and a single value equals a list of one.
@@ -29,7 +33,10 @@ partition's DNS suffix. A role the file does not define but attaches a policy to
 "external" (its other facts are null). A service setting is keyed by its ID
 (CloudFormation's SettingId; Terraform's setting_id is the setting's ARN in the
 deploying account and region, reduced to the ID); `after` names the roles it is
-ordered after (DependsOn, depends_on).
+ordered after (DependsOn, depends_on). A StackSet (CloudFormation's
+AWS::CloudFormation::StackSet, Terraform's aws_cloudformation_stack_set with its
+aws_cloudformation_stack_set_instance per region) is keyed by its name; CallAs
+absent is SELF, and its template is reduced as a CloudFormation template.
 
 --whole-template (CloudFormation only: our template against CDK's synth output) adds
 what only a template carries: "template": {description, outputs by logical key,
@@ -120,6 +127,7 @@ class Model:
         self.policies: dict[str, dict] = {}
         self.profiles: dict[str, dict] = {}
         self.settings: dict[str, dict] = {}
+        self.stack_sets: dict[str, dict] = {}
         self.outputs: list = []
         self.template: dict | None = None  # --whole-template facts (CloudFormation only)
 
@@ -186,6 +194,34 @@ class Model:
             raise MeaningError(f"two service settings {setting_id}")
         self.settings[setting_id] = {"value": value, "after": sorted(after)}
 
+    def add_stack_set(self, name, description, permission_model, call_as, capabilities, auto_deployment,
+                      managed_execution, operation_preferences, template_body, partition):
+        if not isinstance(name, str):
+            raise MeaningError(f"StackSet name is not a literal string: {name!r}")
+        if name in self.stack_sets:
+            raise MeaningError(f"two StackSets named {name}")
+        if not isinstance(template_body, str):
+            raise MeaningError(f"StackSet {name}: TemplateBody is not a literal string")
+        auto = auto_deployment or {}
+        self.stack_sets[name] = {
+            "description": description or None,
+            "permission_model": permission_model or "SELF_MANAGED",
+            "call_as": call_as or "SELF",
+            "capabilities": sorted(capabilities or []),
+            "auto_deployment": {"enabled": auto.get("enabled"), "retain": auto.get("retain")},
+            "managed_execution": (managed_execution or {}).get("active"),
+            "operation_preferences": dict(sorted((operation_preferences or {}).items())),
+            "instances": [], "after": [],
+            "template": reduce_template(json.loads(template_body), partition).to_json(whole_template=True),
+        }
+
+    def add_stack_instances(self, stack_set, region, ous, after=()):
+        if stack_set not in self.stack_sets:
+            raise MeaningError(f"stack instances of an unknown StackSet {stack_set!r}")
+        s = self.stack_sets[stack_set]
+        s["instances"] = sorted(s["instances"] + [[region, sorted(ous)]])
+        s["after"] = sorted(set(s["after"]) | set(after))
+
     def add_output(self, description, value):
         self.outputs.append([description or None, value])
 
@@ -199,6 +235,7 @@ class Model:
                "policies": {n: {k: v for k, v in p.items() if k != "doc"} for n, p in sorted(self.policies.items())},
                "instance_profiles": dict(sorted(self.profiles.items())),
                "service_settings": dict(sorted(self.settings.items())),
+               "stack_sets": dict(sorted(self.stack_sets.items())),
                "outputs": sorted(self.outputs, key=canon)}
         if not outputs:
             del out["outputs"]
@@ -290,11 +327,16 @@ class CfnResolver:
 
 
 IAM_TYPES = {"AWS::IAM::Role", "AWS::IAM::ManagedPolicy", "AWS::IAM::Policy", "AWS::IAM::InstanceProfile",
-             "AWS::SSM::ServiceSetting"}
+             "AWS::SSM::ServiceSetting", "AWS::CloudFormation::StackSet"}
 
 
 def reduce_cloudformation(path: Path, partition: str) -> Model:
     return reduce_template(json.loads(path.read_text()), partition)
+
+
+def _snake(key: str) -> str:
+    """CloudFormation's `MaxConcurrentPercentage` as Terraform spells it."""
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", key).lower()
 
 
 def reduce_template(t: dict, partition: str) -> Model:
@@ -340,6 +382,21 @@ def reduce_template(t: dict, partition: str) -> Model:
             doc = r.v(p["PolicyDocument"])
             for role in r.v(as_list(p.get("Roles"))):
                 m.add_inline_policy(role, r.v(p["PolicyName"]), doc)
+        elif x.get("Type") == "AWS::CloudFormation::StackSet":
+            name = r.v(p.get("StackSetName"))
+            auto = r.v(p.get("AutoDeployment")) or {}
+            prefs = r.v(p.get("OperationPreferences")) or {}
+            m.add_stack_set(name, r.v(p.get("Description")), r.v(p.get("PermissionModel")), r.v(p.get("CallAs")),
+                            r.v(p.get("Capabilities")),
+                            {"enabled": auto.get("Enabled"), "retain": auto.get("RetainStacksOnAccountRemoval")},
+                            {"active": (r.v(p.get("ManagedExecution")) or {}).get("Active")},
+                            {_snake(k): v for k, v in prefs.items()}, r.v(p.get("TemplateBody")), partition)
+            after = [r.v(res[d]["Properties"]["StackSetName"]) for d in as_list(x.get("DependsOn"))
+                     if res.get(d, {}).get("Type") == "AWS::CloudFormation::StackSet"]
+            for group in r.v(as_list(p.get("StackInstancesGroup"))):
+                ous = (group.get("DeploymentTargets") or {}).get("OrganizationalUnitIds") or []
+                for region in group.get("Regions", []):
+                    m.add_stack_instances(name, region, ous, after)
         elif x.get("Type") == "AWS::SSM::ServiceSetting":
             after = [r.ref(d) for d in as_list(x.get("DependsOn")) if res.get(d, {}).get("Type") == "AWS::IAM::Role"]
             m.add_service_setting(r.v(p.get("SettingId")), r.v(p.get("SettingValue")), after)
@@ -462,6 +519,8 @@ class TfResolver:
             if typ in ("aws_iam_role", "aws_iam_instance_profile", "aws_iam_policy") and attr in ("name", "id") \
                     and not (typ == "aws_iam_policy" and attr == "id"):
                 return self.v(body["name"])
+            if typ == "aws_cloudformation_stack_set" and attr == "name":
+                return self.v(body["name"])
             if typ == "aws_iam_policy" and attr in ("arn", "id"):
                 return f"<policy:{name}>"
             if typ == "aws_iam_instance_profile" and attr == "arn":
@@ -542,6 +601,14 @@ def reduce_terraform(path: Path, partition: str) -> Model:
             m.add_instance_profile(r.v(b["name"]), r.v(b["role"]), r.v(b.get("path")))
         elif t == "aws_iam_policy_attachment":
             raise MeaningError(f"aws_iam_policy_attachment.{n} is not supported (exclusive attachment)")
+        elif t == "aws_cloudformation_stack_set":
+            one = lambda block: as_list(r.v(block))[0] if block else {}
+            auto = one(b.get("auto_deployment"))
+            m.add_stack_set(r.v(b["name"]), r.v(b.get("description")), r.v(b.get("permission_model")),
+                            r.v(b.get("call_as")), r.v(b.get("capabilities")),
+                            {"enabled": auto.get("enabled"), "retain": auto.get("retain_stacks_on_account_removal")},
+                            one(b.get("managed_execution")), one(b.get("operation_preferences")),
+                            r.v(b.get("template_body")), partition)
         elif t == "aws_ssm_service_setting":
             arn = r.v(b["setting_id"])
             prefix = f"arn:{partition}:ssm:{REGION}:{ACCOUNT}:servicesetting"
@@ -554,6 +621,27 @@ def reduce_terraform(path: Path, partition: str) -> Model:
                 if typ == "aws_iam_role":
                     after.append(r.v(r.res[(typ, name)]["name"]))
             m.add_service_setting(arn[len(prefix):], r.v(b["setting_value"]), after)
+    for (t, n), b in r.res.items():
+        if t != "aws_cloudformation_stack_set_instance":
+            continue
+        stack_set = r.v(b["stack_set_name"])
+        s = m.stack_sets.get(stack_set)
+        if s is None:
+            raise MeaningError(f"{t}.{n}: unknown StackSet {stack_set!r}")
+        if (r.v(b.get("call_as")) or "SELF") != s["call_as"]:
+            raise MeaningError(f"{t}.{n}: call_as differs from its StackSet's")
+        prefs = as_list(r.v(b.get("operation_preferences")))
+        if prefs and dict(sorted(prefs[0].items())) != s["operation_preferences"]:
+            raise MeaningError(f"{t}.{n}: operation_preferences differ from its StackSet's")
+        targets = as_list(r.v(b.get("deployment_targets")))
+        ous = targets[0].get("organizational_unit_ids", []) if targets else []
+        after = []
+        for d in as_list(b.get("depends_on")):
+            address = d[2:-1] if d.startswith("${") and d.endswith("}") else d
+            typ, _, name = address.partition(".")
+            if typ == "aws_cloudformation_stack_set_instance":
+                after.append(r.v(r.res[(typ, name)]["stack_set_name"]))
+        m.add_stack_instances(stack_set, r.v(b.get("stack_set_instance_region")), ous, after)
     for chunk in as_list(doc.get("output", [])):
         for n, b in chunk.items():
             b = as_list(b)[0]
@@ -610,6 +698,17 @@ def mutants(template: dict):
                 yield f"{lid}: trust condition", changed(lid, lambda p: trust(p).pop("Condition"))
             if props.get("Tags"):
                 yield f"{lid}: tag value", changed(lid, lambda p: p["Tags"][0].update(Value="changed"))
+        if res.get("Type") == "AWS::CloudFormation::StackSet":
+            def group(p):
+                return p["StackInstancesGroup"][0]
+            yield f"{lid}: regions", changed(lid, lambda p: group(p)["Regions"].append("ap-south-2"))
+            yield f"{lid}: OUs", changed(
+                lid, lambda p: group(p)["DeploymentTargets"]["OrganizationalUnitIds"].append("ou-zzzz-99999999"))
+            def other_body(p):
+                body = json.loads(p["TemplateBody"])
+                body["Description"] = f"{body.get('Description', '')} (changed by the self-test)"
+                p.update(TemplateBody=json.dumps(body))
+            yield f"{lid}: template", changed(lid, other_body)
         if res.get("Type") == "AWS::SSM::ServiceSetting":
             yield f"{lid}: setting value", changed(lid, lambda p: p.update(SettingValue=p["SettingValue"] + "X"))
         if res.get("Type") == "AWS::IAM::ManagedPolicy":

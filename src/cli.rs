@@ -118,6 +118,11 @@ pub struct BuildArgs {
     /// cdk only.
     #[arg(long, conflicts_with = "out_dir")]
     pub app: bool,
+    /// Emit the spec's `rollout`: service-managed CloudFormation StackSets that deploy
+    /// the profiles to an AWS Organization's OUs, for the management account or a
+    /// delegated administrator (every target; --out-dir writes it beside the rest).
+    #[arg(long, conflicts_with = "out_dir")]
+    pub rollout: bool,
     /// terraform only: leave out the `terraform { required_providers }` block, for
     /// use as a module (the root module pins the provider).
     #[arg(long, conflicts_with = "out_dir")]
@@ -481,6 +486,7 @@ fn build(args: &BuildArgs, r: &mut Reporter) -> Result<i32, Error> {
         format: args.format.as_deref(),
         language: args.language.as_deref(),
         app: args.app,
+        rollout: args.rollout,
         layout: args.layout.as_deref(),
     })
     .map_err(Error::Usage)?;
@@ -501,6 +507,12 @@ fn build(args: &BuildArgs, r: &mut Reporter) -> Result<i32, Error> {
     let file = args.output.as_deref().filter(|f| *f != "-");
     let source = Source::read(spec)?;
     let model = load(&source)?;
+    if !output.applies(&model) {
+        return Err(Error::Usage(format!(
+            "{}: `--rollout` writes the spec's `rollout`, and this spec has none (see docs/rollout.md)",
+            source.name
+        )));
+    }
     let text = output
         .generate(&model, &source.name, options)
         .map_err(|e| crate::render_error(&source, e))?;

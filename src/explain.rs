@@ -12,8 +12,8 @@ use std::fmt::Write;
 use serde_json::json;
 
 use crate::model::{
-    Condition, Kind, Model, Part, Profile, RoleRef, ServiceSetting, Text, core_instance_profiles,
-    has_core,
+    CallAs, Condition, Kind, Model, Part, Profile, RoleRef, Rollout, ServiceSetting, Text,
+    core_instance_profiles, has_core,
 };
 use crate::refdata::{self, Citation, limits};
 
@@ -31,7 +31,74 @@ pub fn explain(model: &Model, spec_name: &str) -> String {
         out.blank();
         profile(&mut out, p, &overriding);
     }
+    if let Some(r) = &model.rollout {
+        out.blank();
+        rollout(&mut out, r);
+    }
     out.text
+}
+
+/// Where `build --rollout` deploys the profiles, and what it never reaches.
+fn rollout(out: &mut Lines, r: &Rollout) {
+    let _ = writeln!(
+        out,
+        "Rollout: service-managed CloudFormation StackSets (`build --rollout`)"
+    );
+    let _ = writeln!(
+        out,
+        "  Deployed {}.",
+        match r.call_as {
+            CallAs::SelfAccount => "from the organization's management account",
+            CallAs::DelegatedAdmin =>
+                "by a delegated administrator of CloudFormation StackSets (CallAs DELEGATED_ADMIN)",
+        }
+    );
+    let _ = writeln!(
+        out,
+        "  To every account of {} and of the OUs below, never to the management account itself: service-managed StackSets do not deploy there (build without `--rollout` for it).",
+        r.organizational_units.join(", ")
+    );
+    let _ = writeln!(
+        out,
+        "  StackSet {}: the roles, policies and instance profiles above, in {} only; IAM is global, so a second region would fail with \"already exists\".",
+        r.iam_stack_set, r.iam_region
+    );
+    if let Some(setting) = &r.setting_stack_set {
+        let _ = writeln!(
+            out,
+            "  StackSet {setting}: the Default Host Management setting, in {}, after the first.",
+            r.regions.join(", ")
+        );
+    }
+    if r.auto_deployment {
+        let _ = writeln!(
+            out,
+            "  Accounts that join the OUs later get the stacks (auto deployment); an account that leaves {}.",
+            if r.retain_stacks_on_account_removal {
+                "keeps its stacks"
+            } else {
+                "has its stacks deleted"
+            }
+        );
+    } else {
+        let _ = writeln!(
+            out,
+            "  Auto deployment is off: accounts that join the OUs later get nothing until the StackSets are deployed again."
+        );
+    }
+    let _ = writeln!(
+        out,
+        "  An operation deploys to at most {}% of the accounts at once, and stops in a region once more than {}% fail (with CloudFormation's default strict failure tolerance, fewer at once when the tolerance is lower).",
+        r.max_concurrent_percentage, r.failure_tolerance_percentage
+    );
+    out.blank();
+    let _ = writeln!(out, "  Warnings");
+    if r.warnings.is_empty() {
+        let _ = writeln!(out, "    none");
+    }
+    for (_, w) in &r.warnings {
+        let _ = writeln!(out, "    - {w}");
+    }
 }
 
 /// The explain text being written: each `writeln!` is one line, escaped with
@@ -298,6 +365,37 @@ pub fn explain_json(model: &Model, spec_name: &str) -> serde_json::Value {
         "format_version": 1,
         "spec": spec_name,
         "profiles": profiles,
+        "rollout": model.rollout.as_ref().map(rollout_json),
+    })
+}
+
+fn rollout_json(r: &Rollout) -> serde_json::Value {
+    let mut stack_sets = vec![json!({
+        "name": r.iam_stack_set,
+        "holds": "iam",
+        "regions": [r.iam_region],
+    })];
+    if let Some(setting) = &r.setting_stack_set {
+        stack_sets.push(json!({
+            "name": setting,
+            "holds": "default-host-management-setting",
+            "regions": r.regions,
+            "after": r.iam_stack_set,
+        }));
+    }
+    json!({
+        "permission_model": "SERVICE_MANAGED",
+        "call_as": r.call_as,
+        "organizational_units": r.organizational_units,
+        "includes_management_account": false,
+        "iam_region": r.iam_region,
+        "regions": r.regions,
+        "auto_deployment": r.auto_deployment,
+        "retain_stacks_on_account_removal": r.retain_stacks_on_account_removal,
+        "max_concurrent_percentage": r.max_concurrent_percentage,
+        "failure_tolerance_percentage": r.failure_tolerance_percentage,
+        "stack_sets": stack_sets,
+        "warnings": r.warnings.iter().map(|(_, w)| w).collect::<Vec<_>>(),
     })
 }
 

@@ -16,20 +16,28 @@ pub mod workflow;
 
 pub use diag::{Error, SpecError};
 
-/// The model's warnings, each placed at its profile in the spec.
+/// The model's warnings, each placed at its profile (or rollout field) in the spec.
 pub fn warnings(model: &model::Model, source: &source::Source) -> Vec<diag::Diagnostic> {
-    let mut out = Vec::new();
-    for (i, p) in model.profiles.iter().enumerate() {
-        for w in &p.warnings {
-            let at = source.locate(diag::RuleError::new(format!("profiles[{i}]"), w.clone()));
-            out.push(diag::Diagnostic::from_spec_error(
+    let profiles = model.profiles.iter().enumerate().flat_map(|(i, p)| {
+        p.warnings
+            .iter()
+            .map(move |w| (format!("profiles[{i}]"), w))
+    });
+    let rollout = model
+        .rollout
+        .iter()
+        .flat_map(|r| r.warnings.iter().map(|(at, w)| (at.clone(), w)));
+    profiles
+        .chain(rollout)
+        .map(|(at, w)| {
+            let at = source.locate(diag::RuleError::new(at, w.clone()));
+            diag::Diagnostic::from_spec_error(
                 diag::Severity::Warning,
                 diag::codes::SPEC_WARNING,
                 &at,
-            ));
-        }
-    }
-    out
+            )
+        })
+        .collect()
 }
 
 /// Reads and validates a spec: the shared front half of every command. The first

@@ -36,7 +36,7 @@ use serde_json::{Map, Value, json};
 use crate::refdata::{self, Confirmed, limits};
 use crate::spec::{
     AgentBuckets, BucketSpec, HybridSpec, Kind, LoggingBucketSpec, ManagedPoliciesSpec,
-    PartitionName, ProfileSpec, S3Spec, SessionManagerSpec, Spec,
+    PartitionName, ProfileSpec, RolloutSpec, S3Spec, SessionManagerSpec, Spec,
 };
 
 /// The characters of IAM names (roles, policies, instance profiles).
@@ -131,6 +131,52 @@ impl Root<'_> {
         self.policy_rules();
         self.bucket_rules();
         self.field::<HybridSpec>("account_id", json!({ "pattern": "^[0-9]{12}$" }));
+        self.rollout_rules();
+    }
+
+    fn rollout_rules(&mut self) {
+        // The StackSet schema's OrganizationalUnitId, as `model::rollout` checks it.
+        self.field::<RolloutSpec>(
+            "organizational_units",
+            json!({
+                "minItems": 1,
+                "uniqueItems": true,
+                "items": { "pattern": "^(ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}|r-[a-z0-9]{4,32})$" },
+            }),
+        );
+        // Any partition's regions: the compiler checks them against the profiles'.
+        let regions: Vec<&str> = partitions()
+            .into_iter()
+            .flat_map(|p| refdata::partition(p).regions.iter().copied())
+            .collect();
+        self.field::<RolloutSpec>(
+            "iam_region",
+            json!({
+                "enum": regions,
+                "description": format!("{COMPILER_CHECKS} the region is of the profiles' partition, which every profile shares."),
+            }),
+        );
+        self.field::<RolloutSpec>(
+            "regions",
+            json!({
+                "minItems": 1,
+                "uniqueItems": true,
+                "items": { "enum": regions },
+                "description": format!(
+                    "{COMPILER_CHECKS} the regions are of the profiles' partition; with a default-host-management profile, none is one where CloudFormation has no AWS::SSM::ServiceSetting ({}).",
+                    refdata::dhmc::NO_SERVICE_SETTING_RESOURCE.join(", ")
+                ),
+            }),
+        );
+        // AutoDeployment takes RetainStacksOnAccountRemoval only when enabled.
+        self.def::<RolloutSpec>().insert(
+            "if".into(),
+            json!({ "required": ["auto_deployment"], "properties": { "auto_deployment": { "const": false } } }),
+        );
+        self.def::<RolloutSpec>().insert(
+            "then".into(),
+            json!({ "properties": { "retain_stacks_on_account_removal": { "const": false } } }),
+        );
     }
 
     fn profile_rules(&mut self) {

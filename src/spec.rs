@@ -18,8 +18,71 @@ use serde::{Deserialize, Deserializer, Serialize};
 pub struct Spec {
     /// The spec version; only 1 exists.
     pub version: u32,
+    /// Deploy the profiles to the accounts of an AWS Organization with
+    /// service-managed CloudFormation StackSets (`build --rollout`); absent: none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rollout: Option<RolloutSpec>,
     /// One or more profiles: each is a role with its policies.
     pub profiles: Vec<ProfileSpec>,
+}
+
+/// The organization-wide rollout: service-managed StackSets that deploy the profiles
+/// to every account of the given organizational units (never the management
+/// account). The IAM resources go to `iam_region` only (IAM is global); the Default
+/// Host Management setting, which is regional, to every region of `regions`.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RolloutSpec {
+    /// The organizational units (`ou-...`) or the organization root (`r-...`) whose
+    /// accounts get the stacks, with the accounts of the OUs below them.
+    pub organizational_units: Vec<String>,
+    /// The one region per account that holds the IAM resources.
+    pub iam_region: String,
+    /// The regions of the regional resources (the Default Host Management setting);
+    /// default: `[iam_region]`.
+    #[serde(default)]
+    pub regions: Option<Vec<String>>,
+    /// Who deploys the StackSets: the management account (`self`) or a delegated
+    /// administrator of CloudFormation StackSets (`delegated-admin`).
+    #[serde(default)]
+    pub call_as: CallAs,
+    /// Accounts that join the OUs later get the stacks too.
+    #[serde(default = "yes")]
+    pub auto_deployment: bool,
+    /// An account that leaves the OUs keeps its stacks (only with `auto_deployment`).
+    #[serde(default)]
+    pub retain_stacks_on_account_removal: bool,
+    /// The largest share of accounts a StackSet operation deploys to at once, 1 to
+    /// 100 percent.
+    #[serde(default = "max_concurrent_percentage")]
+    #[schemars(range(min = 1, max = 100))]
+    pub max_concurrent_percentage: u32,
+    /// The share of accounts that may fail before CloudFormation stops the operation
+    /// in a region, 0 to 100 percent.
+    #[serde(default)]
+    #[schemars(range(max = 100))]
+    pub failure_tolerance_percentage: u32,
+}
+
+/// Who deploys a rollout's StackSets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum CallAs {
+    /// The organization's management account.
+    #[default]
+    #[serde(rename = "self")]
+    SelfAccount,
+    /// A member account registered as a delegated administrator of CloudFormation
+    /// StackSets.
+    DelegatedAdmin,
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn max_concurrent_percentage() -> u32 {
+    25
 }
 
 /// What a profile's role is for.

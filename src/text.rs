@@ -79,6 +79,13 @@ pub fn pretty_json(value: &serde_json::Value) -> String {
     text
 }
 
+/// Serialises data as JSON on one line, with no trailing newline and every unsafe
+/// character in a string escaped: a document embedded in a string of another
+/// document (a StackSet's TemplateBody).
+pub fn compact_json(value: &serde_json::Value) -> String {
+    json_escape(value.to_string())
+}
+
 /// `s` as a JSON string literal, quoted, with every unsafe character escaped.
 pub fn json_string(s: &str) -> String {
     json_escape(serde_json::Value::String(s.to_string()).to_string())

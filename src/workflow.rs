@@ -105,11 +105,17 @@ pub fn plan_layout(
         let mut refused = Vec::new();
         let mut accepted = Vec::new();
         let mut notes = Vec::new();
-        // The outputs render in parallel; their files are taken in table order.
-        let generated = in_parallel(&outputs, |output| {
+        // Only the outputs that apply to this spec (a rollout needs `rollout:`); they
+        // render in parallel and their files are taken in table order.
+        let applicable: Vec<Output> = outputs
+            .iter()
+            .copied()
+            .filter(|o| o.applies(&model))
+            .collect();
+        let generated = in_parallel(&applicable, |output| {
             output.generate_files(&model, &source.name, RenderOptions::default())
         });
-        for (&output, result) in outputs.iter().zip(generated) {
+        for (&output, result) in applicable.iter().zip(generated) {
             match result {
                 Ok(files) => {
                     for (inside, contents) in files {

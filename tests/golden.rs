@@ -77,8 +77,18 @@ fn check_golden(path: &Path, actual: &str) -> Result<(), Failed> {
     .into())
 }
 
+/// `<target>.error`, or `<target>-rollout.error` for a `--rollout` output: a target
+/// may accept a spec and refuse its rollout (which deploys CloudFormation).
 fn target_error_file(dir: &Path, output: Output) -> PathBuf {
-    dir.join(format!("{}.error", output.target()))
+    dir.join(error_file_name(output))
+}
+
+fn error_file_name(output: Output) -> String {
+    if output.is_rollout() {
+        format!("{}-rollout.error", output.target())
+    } else {
+        format!("{}.error", output.target())
+    }
 }
 
 fn valid_case(dir: &Path, output: Output) -> Result<(), Failed> {
@@ -89,6 +99,22 @@ fn valid_case(dir: &Path, output: Output) -> Result<(), Failed> {
     let model = ssm_profile::load(&source).map_err(|e| format!("the spec is invalid:\n{e}"))?;
     let golden = dir.join(output.golden_name());
     let refusal = target_error_file(dir, output);
+    if !output.applies(&model) {
+        // A rollout output of a spec without `rollout`: nothing is written.
+        for stale in [&golden, &refusal] {
+            if stale.exists() {
+                if !updating() {
+                    return Err(format!(
+                        "{} exists, but the spec has no `rollout`",
+                        stale.display()
+                    )
+                    .into());
+                }
+                let _ = fs::remove_file(stale);
+            }
+        }
+        return Ok(());
+    }
     match output.generate_files(&model, &name, RenderOptions::default()) {
         Ok(files) => {
             for (inside, text) in &files {
@@ -251,7 +277,7 @@ fn no_stray_files(dir: &Path) -> Result<(), Failed> {
     ];
     for o in Output::every() {
         known.push(o.golden_name().into());
-        known.push(format!("{}.error", o.target()));
+        known.push(error_file_name(o));
     }
     for entry in fs::read_dir(dir)? {
         let name = entry?.file_name().to_string_lossy().to_string();

@@ -38,6 +38,10 @@ pub struct Capabilities {
     /// Text in spec strings that the target (or the tool it hands its output to)
     /// would read as an instruction: see `interpreted`.
     pub interprets: Interprets,
+    /// The target's `--rollout` output: service-managed StackSets, which deploy the
+    /// CloudFormation template in every account, so it expresses only what
+    /// CloudFormation can, and a refusal names no other target.
+    pub rollout: bool,
 }
 
 pub const CLOUDFORMATION: Capabilities = Capabilities {
@@ -51,6 +55,7 @@ pub const CLOUDFORMATION: Capabilities = Capabilities {
         dynamic_references: true,
         cdk_tokens: false,
     },
+    rollout: false,
 };
 
 /// The CDK synthesizes CloudFormation, so it inherits CloudFormation's limits.
@@ -65,6 +70,7 @@ pub const CDK: Capabilities = Capabilities {
         dynamic_references: true,
         cdk_tokens: true,
     },
+    rollout: false,
 };
 
 pub const TERRAFORM: Capabilities = Capabilities {
@@ -78,10 +84,29 @@ pub const TERRAFORM: Capabilities = Capabilities {
         dynamic_references: false,
         cdk_tokens: false,
     },
+    rollout: false,
 };
 
 /// Every target, in the order a refusal looks for one that can.
 pub const ALL: &[Capabilities] = &[CLOUDFORMATION, CDK, TERRAFORM];
+
+/// The `--rollout` output of `target`: whatever the target, the StackSets deploy
+/// CloudFormation's template (the CDK's also reads CDK tokens in the code it holds).
+pub const fn rollout(target: Capabilities) -> Capabilities {
+    Capabilities {
+        target: target.target,
+        subject: "the rollout's StackSets deploy CloudFormation, which",
+        managed_policies_on_existing_role: false,
+        managed_policy_arns_max: Some(limits::CFN_MANAGED_POLICY_ARNS_MAX),
+        one_template: true,
+        service_setting_without_resource_type: false,
+        interprets: Interprets {
+            dynamic_references: true,
+            cdk_tokens: target.interprets.cdk_tokens,
+        },
+        rollout: true,
+    }
+}
 
 impl Capabilities {
     /// `Ok` when this target can express every profile of `model`; else the refusal
@@ -112,6 +137,7 @@ impl Capabilities {
                 if n > max {
                     let other = ALL
                         .iter()
+                        .filter(|_| !self.rollout)
                         .find(|c| !c.one_template)
                         .map(|c| {
                             format!(", or use `--target {}`, which has no such quota", c.target)
@@ -134,7 +160,7 @@ impl Capabilities {
                 "profile `{}`: {} cannot attach more than {max} managed policies by ARN to one role (AWS::IAM::Role ManagedPolicyArns holds {max} at most, whatever the account's quota), and this profile attaches {n}; {}attach fewer by ARN",
                 p.name,
                 self.subject,
-                instead(|c| c.managed_policy_arns_max.is_none_or(|m| m >= n)),
+                self.instead(|c| c.managed_policy_arns_max.is_none_or(|m| m >= n)),
             ))),
             _ => Ok(()),
         }
@@ -157,7 +183,7 @@ impl Capabilities {
             self.subject,
             p.arn_partition,
             regions.join(", "),
-            instead(|c| c.service_setting_without_resource_type),
+            self.instead(|c| c.service_setting_without_resource_type),
         )))
     }
 
@@ -188,6 +214,7 @@ impl Capabilities {
                 ""
             },
             ALL.iter()
+                .filter(|_| !self.rollout)
                 .find(|c| match kind {
                     interpreted::Kind::DynamicReference => !c.interprets.dynamic_references,
                     interpreted::Kind::CdkToken => !c.interprets.cdk_tokens,
@@ -212,7 +239,7 @@ impl Capabilities {
             p.name,
             self.subject,
             arns.join(", "),
-            instead(|c| c.managed_policies_on_existing_role),
+            self.instead(|c| c.managed_policies_on_existing_role),
         )))
     }
 
@@ -222,14 +249,16 @@ impl Capabilities {
             message,
         }
     }
-}
 
-/// `use `--target T`, which can, or ` for the first target `can` holds for.
-fn instead(can: impl Fn(&Capabilities) -> bool) -> String {
-    ALL.iter()
-        .find(|c| can(c))
-        .map(|c| format!("use `--target {}`, which can, or ", c.target))
-        .unwrap_or_default()
+    /// `use `--target T`, which can, or ` for the first target `can` holds for;
+    /// nothing for a rollout, which every target deploys with CloudFormation.
+    fn instead(&self, can: impl Fn(&Capabilities) -> bool) -> String {
+        ALL.iter()
+            .filter(|_| !self.rollout)
+            .find(|c| can(c))
+            .map(|c| format!("use `--target {}`, which can, or ", c.target))
+            .unwrap_or_default()
+    }
 }
 
 #[cfg(test)]

@@ -22,6 +22,7 @@ mod context;
 mod filters;
 pub mod layout;
 mod literal;
+mod rollout;
 
 use std::sync::LazyLock;
 
@@ -37,6 +38,8 @@ pub use literal::{comment, py_string, ts_key, ts_string};
 
 pub const TYPESCRIPT_TEMPLATE: &str = "cdk/construct.ts.j2";
 pub const PYTHON_TEMPLATE: &str = "cdk/construct.py.j2";
+pub const TYPESCRIPT_ROLLOUT_TEMPLATE: &str = "cdk/rollout.ts.j2";
+pub const PYTHON_ROLLOUT_TEMPLATE: &str = "cdk/rollout.py.j2";
 
 /// Every template of this backend, embedded in the binary.
 pub const TEMPLATES: Templates = &[
@@ -47,6 +50,14 @@ pub const TEMPLATES: Templates = &[
     (
         PYTHON_TEMPLATE,
         include_str!("../../templates/cdk/construct.py.j2"),
+    ),
+    (
+        TYPESCRIPT_ROLLOUT_TEMPLATE,
+        include_str!("../../templates/cdk/rollout.ts.j2"),
+    ),
+    (
+        PYTHON_ROLLOUT_TEMPLATE,
+        include_str!("../../templates/cdk/rollout.py.j2"),
     ),
 ];
 
@@ -83,6 +94,17 @@ pub fn render(model: &Model, language: Language, app: bool) -> Result<String, Re
     CDK.check(model)?;
     let context = context::module_context(model, language, app);
     templating::render(environment(), language.template(), &context)
+}
+
+/// The rollout (`--rollout`): a construct of CfnStackSets (or, with `app`, a
+/// runnable app) in `language`.
+pub fn render_rollout(model: &Model, language: Language, app: bool) -> Result<String, RenderError> {
+    let context = rollout::context(model, language, app)?;
+    let template = match language {
+        Language::TypeScript => TYPESCRIPT_ROLLOUT_TEMPLATE,
+        Language::Python => PYTHON_ROLLOUT_TEMPLATE,
+    };
+    templating::render(environment(), template, &context)
 }
 
 /// This backend's environment, built (and its templates compiled) once per process.

@@ -3,9 +3,10 @@
 use serde_json::{Map, Value, json};
 
 use super::RenderError;
-use super::capability::CLOUDFORMATION;
+use super::capability::{self, CLOUDFORMATION};
 use super::describe::{self, Attribute, Resource};
 use super::document::{self, Spelling};
+use super::rollout;
 use crate::model::{Model, Part, Profile, RoleRef, Text};
 
 pub fn json(model: &Model) -> Result<String, RenderError> {
@@ -16,21 +17,116 @@ pub fn yaml(model: &Model) -> Result<String, RenderError> {
     Ok(super::cfn_yaml::to_yaml(&template(model)?))
 }
 
+/// The rollout (`build --rollout`): a template of service-managed StackSets.
+pub fn rollout_json(model: &Model) -> Result<String, RenderError> {
+    Ok(crate::text::pretty_json(&rollout_template(model)?))
+}
+
+pub fn rollout_yaml(model: &Model) -> Result<String, RenderError> {
+    Ok(super::cfn_yaml::to_yaml(&rollout_template(model)?))
+}
+
+/// The rollout's template as data: an `AWS::CloudFormation::StackSet` per StackSet of
+/// `rollout::stack_sets`, each creating its stack instances (StackInstancesGroup).
+pub fn rollout_template(model: &Model) -> Result<Value, RenderError> {
+    let (r, sets) = rollout::stack_sets(model, &capability::rollout(CLOUDFORMATION))?;
+    let mut resources = Map::new();
+    for set in sets {
+        let mut props = Map::new();
+        props.insert("StackSetName".into(), json!(set.name));
+        props.insert("Description".into(), json!(set.description));
+        props.insert("PermissionModel".into(), json!(rollout::SERVICE_MANAGED));
+        if let Some(call_as) = rollout::call_as(r) {
+            props.insert("CallAs".into(), json!(call_as));
+        }
+        if !set.capabilities.is_empty() {
+            props.insert("Capabilities".into(), json!(set.capabilities));
+        }
+        let mut auto = Map::new();
+        auto.insert("Enabled".into(), json!(r.auto_deployment));
+        if r.auto_deployment {
+            auto.insert(
+                "RetainStacksOnAccountRemoval".into(),
+                json!(r.retain_stacks_on_account_removal),
+            );
+        }
+        props.insert("AutoDeployment".into(), Value::Object(auto));
+        props.insert("ManagedExecution".into(), json!({ "Active": true }));
+        props.insert(
+            "OperationPreferences".into(),
+            json!({
+                "FailureTolerancePercentage": r.failure_tolerance_percentage,
+                "MaxConcurrentPercentage": r.max_concurrent_percentage,
+            }),
+        );
+        props.insert(
+            "StackInstancesGroup".into(),
+            json!([{
+                "DeploymentTargets": { "OrganizationalUnitIds": r.organizational_units },
+                "Regions": set.regions,
+            }]),
+        );
+        props.insert("TemplateBody".into(), json!(set.template_body));
+        let mut resource = Map::new();
+        resource.insert("Type".into(), json!("AWS::CloudFormation::StackSet"));
+        if let Some(after) = set.after {
+            resource.insert("DependsOn".into(), json!(after));
+        }
+        resource.insert("Properties".into(), Value::Object(props));
+        resources.insert(set.logical_id.into(), Value::Object(resource));
+    }
+    Ok(json!({
+        "AWSTemplateFormatVersion": "2010-09-09",
+        "Description": rollout::ROLLOUT_DESCRIPTION,
+        "Resources": resources,
+    }))
+}
+
 /// The whole template as data, or why this target cannot express the model (for
 /// tests that compare what templates mean).
 pub fn template(model: &Model) -> Result<Value, RenderError> {
     CLOUDFORMATION.check(model)?;
+    Ok(scoped_template(model, Scope::Whole))
+}
+
+/// Which resources of the model a template holds: all of them, or one of the two
+/// halves a rollout deploys with StackSets of their own (IAM is global, the Default
+/// Host Management setting regional).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    Whole,
+    /// Roles, policies and instance profiles, with their outputs.
+    Iam,
+    /// The service settings alone (the roles they name are in the IAM half).
+    Settings,
+}
+
+/// The template of `scope` as data. The caller has checked that CloudFormation can
+/// express the model.
+pub fn scoped_template(model: &Model, scope: Scope) -> Value {
     let mut resources = Map::new();
     let mut outputs = Map::new();
     for p in &model.profiles {
-        profile_resources(p, &mut resources, &mut outputs);
+        if scope != Scope::Settings {
+            profile_resources(p, &mut resources, &mut outputs);
+        }
+        if scope != Scope::Iam {
+            setting_resource(p, scope, &mut resources);
+        }
     }
-    Ok(json!({
-        "AWSTemplateFormatVersion": "2010-09-09",
-        "Description": describe::stack_description(model),
-        "Resources": resources,
-        "Outputs": outputs,
-    }))
+    let description = match scope {
+        Scope::Whole => describe::stack_description(model),
+        Scope::Iam => describe::STACK_DESCRIPTION,
+        Scope::Settings => describe::SETTINGS_DESCRIPTION,
+    };
+    let mut template = Map::new();
+    template.insert("AWSTemplateFormatVersion".into(), json!("2010-09-09"));
+    template.insert("Description".into(), json!(description));
+    template.insert("Resources".into(), Value::Object(resources));
+    if scope != Scope::Settings {
+        template.insert("Outputs".into(), Value::Object(outputs));
+    }
+    Value::Object(template)
 }
 
 /// CloudFormation writes literals as they are, and deploy-time values with `Ref` or
@@ -134,21 +230,6 @@ fn profile_resources(
         );
     }
 
-    if let Some(setting) = &p.service_setting {
-        // The value names the role by a literal name: DependsOn orders the two.
-        resources.insert(
-            setting_logical_id(p),
-            json!({
-                "Type": "AWS::SSM::ServiceSetting",
-                "DependsOn": role_id,
-                "Properties": {
-                    "SettingId": setting.id,
-                    "SettingValue": setting.value,
-                },
-            }),
-        );
-    }
-
     for o in describe::stack_outputs(p) {
         let resource = match o.resource {
             Resource::Role => &role_id,
@@ -163,6 +244,24 @@ fn profile_resources(
             json!({ "Description": o.description, "Value": value }),
         );
     }
+}
+
+/// A profile's service setting. The value names the role by a literal name: in the
+/// whole template, DependsOn orders the two.
+fn setting_resource(p: &Profile, scope: Scope, resources: &mut Map<String, Value>) {
+    let Some(setting) = &p.service_setting else {
+        return;
+    };
+    let mut resource = Map::new();
+    resource.insert("Type".into(), json!("AWS::SSM::ServiceSetting"));
+    if scope == Scope::Whole {
+        resource.insert("DependsOn".into(), json!(logical_ids(p).0));
+    }
+    resource.insert(
+        "Properties".into(),
+        json!({ "SettingId": setting.id, "SettingValue": setting.value }),
+    );
+    resources.insert(setting_logical_id(p), Value::Object(resource));
 }
 
 /// A model text as CloudFormation: a plain string when fully known, `Ref` for a lone

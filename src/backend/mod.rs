@@ -15,6 +15,7 @@ pub mod hcl;
 pub mod header;
 pub mod interpreted;
 pub mod naming;
+pub mod rollout;
 pub mod templating;
 pub mod terraform;
 
@@ -25,171 +26,8 @@ pub use crate::text::pretty_json;
 pub use error::RenderError;
 pub use header::CommentSyntax;
 
-/// One kind of output file: a row of `OUTPUTS`.
-#[derive(Debug)]
-pub struct OutputDef {
-    /// The target it belongs to, as `--target` names it.
-    pub target: &'static str,
-    /// The `--format` value that selects it, for targets that have formats.
-    pub format: Option<&'static str>,
-    /// The `--language` value that selects it, for targets that have languages.
-    pub language: Option<&'static str>,
-    /// Selected by `--app`: a runnable app rather than a module.
-    pub app: bool,
-    /// The `--layout` value that selects it; `None` for the default layout, which is
-    /// what `build --out-dir` writes when no `--layout` is given.
-    pub layout: Option<&'static str>,
-    /// The file name of its golden file beside a fixture's spec (a folder for a
-    /// `Render::Folder` output).
-    pub golden: &'static str,
-    /// Where `build --out-dir` writes it (a folder for a `Render::Folder` output):
-    /// `{stem}` stands for the spec's file stem, `{py_module}` and `{ts_module}` for
-    /// the module names derived from it (`python_module`, `typescript_module`). This
-    /// is the documented tree of docs/workflow.md: change a path only with a note
-    /// there, since users commit it.
-    pub out_dir: &'static str,
-    /// How its language writes the generated-file header (for a folder: each file
-    /// says its own).
-    pub comment: CommentSyntax,
-    /// The file is a CloudFormation template body, which CloudFormation takes up to
-    /// 1 MB from S3 and up to 51,200 bytes inline (aws-facts.md 7).
-    pub template_body: bool,
-    pub render: Render,
-}
-
-/// How an output is rendered: one file, or a folder of files.
-#[derive(Debug, Clone, Copy)]
-pub enum Render {
-    File(fn(&Model, RenderOptions) -> Result<String, RenderError>),
-    /// The files of a folder, each with its `/`-separated path inside the folder.
-    Folder(fn(&Model, RenderOptions) -> Result<Vec<FolderFile>, RenderError>),
-}
-
-/// One file of a `Render::Folder` output, before its header.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FolderFile {
-    /// `/`-separated path inside the folder (`main.tf`, `examples/basic/main.tf`).
-    pub path: &'static str,
-    pub comment: CommentSyntax,
-    pub text: String,
-}
-
-/// Every output. Within a target, the first row is what the target gives when no
-/// `--format` or `--language` is given, and rows are in the order golden files and
-/// `--out-dir` list them.
-pub static OUTPUTS: &[OutputDef] = &[
-    OutputDef {
-        target: "cloudformation",
-        format: Some("json"),
-        language: None,
-        app: false,
-        layout: None,
-        golden: "cloudformation.json",
-        out_dir: "cloudformation/{stem}.template.json",
-        comment: CommentSyntax::None,
-        template_body: true,
-        render: Render::File(|m, _| cloudformation::json(m)),
-    },
-    OutputDef {
-        target: "cloudformation",
-        format: Some("yaml"),
-        language: None,
-        app: false,
-        layout: None,
-        golden: "cloudformation.yaml",
-        out_dir: "cloudformation/{stem}.template.yaml",
-        comment: CommentSyntax::Hash,
-        template_body: true,
-        render: Render::File(|m, _| cloudformation::yaml(m)),
-    },
-    OutputDef {
-        target: "cdk",
-        format: None,
-        language: Some("typescript"),
-        app: false,
-        layout: None,
-        golden: "cdk.ts",
-        out_dir: "cdk/{ts_module}.ts",
-        comment: CommentSyntax::Slashes,
-        template_body: false,
-        render: Render::File(|m, _| cdk::render(m, cdk::Language::TypeScript, false)),
-    },
-    OutputDef {
-        target: "cdk",
-        format: None,
-        language: Some("python"),
-        app: false,
-        layout: None,
-        golden: "cdk.py",
-        out_dir: "cdk/{py_module}.py",
-        comment: CommentSyntax::Hash,
-        template_body: false,
-        render: Render::File(|m, _| cdk::render(m, cdk::Language::Python, false)),
-    },
-    OutputDef {
-        target: "cdk",
-        format: None,
-        language: Some("typescript"),
-        app: true,
-        layout: None,
-        golden: "cdk-app.ts",
-        out_dir: "cdk/{ts_module}-app.ts",
-        comment: CommentSyntax::Slashes,
-        template_body: false,
-        render: Render::File(|m, _| cdk::render(m, cdk::Language::TypeScript, true)),
-    },
-    OutputDef {
-        target: "cdk",
-        format: None,
-        language: Some("python"),
-        app: true,
-        layout: None,
-        golden: "cdk-app.py",
-        out_dir: "cdk/{stem}-app.py",
-        comment: CommentSyntax::Hash,
-        template_body: false,
-        render: Render::File(|m, _| cdk::render(m, cdk::Language::Python, true)),
-    },
-    // Terraform loads every .tf and .tf.json of a folder: the two syntaxes of the
-    // same resources cannot share one.
-    OutputDef {
-        target: "terraform",
-        format: Some("hcl"),
-        language: None,
-        app: false,
-        layout: None,
-        golden: "terraform.tf",
-        out_dir: "terraform/{stem}/main.tf",
-        comment: CommentSyntax::Hash,
-        template_body: false,
-        render: Render::File(terraform::hcl),
-    },
-    OutputDef {
-        target: "terraform",
-        format: Some("json"),
-        language: None,
-        app: false,
-        layout: None,
-        golden: "terraform.tf.json",
-        out_dir: "terraform-json/{stem}/main.tf.json",
-        comment: CommentSyntax::JsonCommentKey,
-        template_body: false,
-        render: Render::File(terraform::json),
-    },
-    // The same configuration as a module users call: a folder per spec.
-    OutputDef {
-        target: "terraform",
-        format: Some("hcl"),
-        language: None,
-        app: false,
-        layout: Some("module"),
-        golden: "terraform-module",
-        out_dir: "terraform-module/{stem}",
-        comment: CommentSyntax::Hash,
-        template_body: false,
-        render: Render::Folder(terraform::module),
-    },
-];
+mod outputs;
+pub use outputs::{FolderFile, OUTPUTS, OutputDef, Render};
 
 /// A handle on one row of `OUTPUTS`; cheap to copy and compare.
 #[derive(Clone, Copy)]
@@ -217,6 +55,7 @@ pub struct Selection<'a> {
     pub format: Option<&'a str>,
     pub language: Option<&'a str>,
     pub app: bool,
+    pub rollout: bool,
     pub layout: Option<&'a str>,
 }
 
@@ -303,6 +142,7 @@ impl Output {
         let languages = Output::values(s.target, |d| d.language);
         let layouts = Output::values(s.target, |d| d.layout);
         let has_app = OUTPUTS.iter().any(|d| d.target == s.target && d.app);
+        let has_rollout = OUTPUTS.iter().any(|d| d.target == s.target && d.rollout);
         let takes = || {
             let mut parts = Vec::new();
             if !formats.is_empty() {
@@ -313,6 +153,9 @@ impl Output {
             }
             if has_app {
                 parts.push("`--app`".to_string());
+            }
+            if has_rollout {
+                parts.push("`--rollout`".to_string());
             }
             if !layouts.is_empty() {
                 parts.push(format!("`--layout {}`", layouts.join("|")));
@@ -333,6 +176,9 @@ impl Output {
         if s.app && !has_app {
             return refuse("`--app`".to_string());
         }
+        if s.rollout && !has_rollout {
+            return refuse("`--rollout`".to_string());
+        }
         if let Some(l) = s.layout
             && !layouts.contains(&l)
         {
@@ -342,6 +188,7 @@ impl Output {
             .find(|o| {
                 o.0.target == s.target
                     && o.0.app == s.app
+                    && o.0.rollout == s.rollout
                     && s.format.is_none_or(|f| o.0.format == Some(f))
                     && s.language.is_none_or(|l| o.0.language == Some(l))
             })
@@ -369,6 +216,9 @@ impl Output {
         if d.app {
             flags.push("--app".to_string());
         }
+        if d.rollout {
+            flags.push("--rollout".to_string());
+        }
         if let Some(l) = d.layout {
             flags.push(format!("--layout {l}"));
         }
@@ -378,6 +228,17 @@ impl Output {
     /// The `--layout` value that selects this output, if it is not of the default layout.
     pub fn layout(self) -> Option<&'static str> {
         self.0.layout
+    }
+
+    /// Whether this output is written for `model`: a rollout output only for a spec
+    /// that has `rollout`; every other output always.
+    pub fn applies(self, model: &Model) -> bool {
+        !self.0.rollout || model.rollout.is_some()
+    }
+
+    /// Whether this output is the rollout (`--rollout`).
+    pub fn is_rollout(self) -> bool {
+        self.0.rollout
     }
 
     /// Whether this output is a folder of files (`Render::Folder`) rather than one file.

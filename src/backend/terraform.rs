@@ -28,6 +28,7 @@ mod context;
 mod expr;
 mod json;
 pub mod module;
+mod rollout;
 
 use std::sync::LazyLock;
 
@@ -41,12 +42,17 @@ use crate::model::Model;
 use context::Context;
 
 pub const TEMPLATE_NAME: &str = "terraform/main.tf.j2";
+pub const ROLLOUT_TEMPLATE_NAME: &str = "terraform/rollout.tf.j2";
 
 /// Every template of this backend, embedded in the binary.
 pub const TEMPLATES: Templates = &[
     (
         TEMPLATE_NAME,
         include_str!("../../templates/terraform/main.tf.j2"),
+    ),
+    (
+        ROLLOUT_TEMPLATE_NAME,
+        include_str!("../../templates/terraform/rollout.tf.j2"),
     ),
     (
         "terraform/versions.tf.j2",
@@ -85,6 +91,20 @@ pub fn json(model: &Model, options: RenderOptions) -> Result<String, RenderError
     TERRAFORM.check(model)?;
     Ok(crate::text::pretty_json(
         &Context::new(model, options).to_json(),
+    ))
+}
+
+/// The rollout (`--rollout`) in HCL: StackSets and their instances, applied in the
+/// management account or a delegated administrator.
+pub fn rollout_hcl(model: &Model, options: RenderOptions) -> Result<String, RenderError> {
+    let context = rollout::RolloutCtx::new(model, options)?;
+    templating::render(environment(), ROLLOUT_TEMPLATE_NAME, &context)
+}
+
+/// The rollout in Terraform's JSON syntax.
+pub fn rollout_json(model: &Model, options: RenderOptions) -> Result<String, RenderError> {
+    Ok(crate::text::pretty_json(
+        &rollout::RolloutCtx::new(model, options)?.to_json(),
     ))
 }
 

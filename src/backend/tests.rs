@@ -6,6 +6,7 @@ fn select(target: &str, format: Option<&str>, language: Option<&str>, app: bool)
         format,
         language,
         app,
+        rollout: false,
         layout: None,
     }) {
         Ok(o) => o.golden_name().to_string(),
@@ -38,15 +39,15 @@ fn flags_pick_the_output_and_defaults_come_first() {
 fn flags_of_another_target_say_what_the_target_takes() {
     assert_eq!(
         select("terraform", Some("yaml"), None, false),
-        "error: `--format yaml` does not apply here: `--target terraform` takes `--format hcl|json` and `--layout module`"
+        "error: `--format yaml` does not apply here: `--target terraform` takes `--format hcl|json` and `--rollout` and `--layout module`"
     );
     assert_eq!(
         select("cdk", Some("json"), None, false),
-        "error: `--format json` does not apply here: `--target cdk` takes `--language typescript|python` and `--app`"
+        "error: `--format json` does not apply here: `--target cdk` takes `--language typescript|python` and `--app` and `--rollout`"
     );
     assert_eq!(
         select("cloudformation", None, None, true),
-        "error: `--app` does not apply here: `--target cloudformation` takes `--format json|yaml`"
+        "error: `--app` does not apply here: `--target cloudformation` takes `--format json|yaml` and `--rollout`"
     );
 }
 
@@ -69,11 +70,11 @@ fn the_module_layout_is_a_terraform_folder() {
     assert!(!Output::all().any(|o| o == module));
     assert_eq!(
         pick("cdk", Some("module")).unwrap_err(),
-        "`--layout module` does not apply here: `--target cdk` takes `--language typescript|python` and `--app`"
+        "`--layout module` does not apply here: `--target cdk` takes `--language typescript|python` and `--app` and `--rollout`"
     );
     assert_eq!(
         pick("terraform", Some("json")).unwrap_err(),
-        "`--layout json` does not apply here: `--target terraform` takes `--format hcl|json` and `--layout module`"
+        "`--layout json` does not apply here: `--target terraform` takes `--format hcl|json` and `--rollout` and `--layout module`"
     );
 }
 
@@ -91,6 +92,7 @@ fn every_output_is_selected_by_its_own_flags() {
             format: value("--format"),
             language: value("--language"),
             app: flags.iter().any(|f| f == "--app"),
+            rollout: flags.iter().any(|f| f == "--rollout"),
             layout: value("--layout"),
         });
         assert_eq!(found, Ok(o), "{flags:?}");

@@ -12,6 +12,7 @@
 mod dhmc;
 mod names;
 mod profile;
+mod rollout;
 mod rules;
 mod size;
 mod split;
@@ -25,12 +26,15 @@ use crate::spec::{self, PartitionName, Spec};
 
 pub use dhmc::{core_instance_profiles, has_core};
 pub use names::identifier_stem;
+pub use rollout::{CallAs, Rollout};
 pub use size::policy_size;
 
 /// All profiles of one spec.
 #[derive(Debug, Clone, Serialize)]
 pub struct Model {
     pub profiles: Vec<Profile>,
+    /// The organization-wide rollout, when the spec asks for one.
+    pub rollout: Option<Rollout>,
 }
 
 impl Model {
@@ -311,12 +315,16 @@ pub fn build_all(spec: &Spec) -> Result<Model, Vec<RuleError>> {
     }
     errors.extend(names::check_unique_names(&built, spec));
     errors.extend(dhmc::check_one_setting(spec));
+    let mut profiles: Vec<Profile> = built.into_iter().map(|(_, p)| p).collect();
+    let rollout = rollout::build(spec, &profiles).unwrap_or_else(|found| {
+        errors.extend(found);
+        None
+    });
     if !errors.is_empty() {
         return Err(errors);
     }
-    let mut profiles: Vec<Profile> = built.into_iter().map(|(_, p)| p).collect();
     dhmc::warn_of_precedence(&mut profiles);
-    Ok(Model { profiles })
+    Ok(Model { profiles, rollout })
 }
 
 /// Where in the spec the rules being checked apply (`profiles[2]`), so that each

@@ -15,6 +15,9 @@ pub const REGION_REF: &str = "data.aws_region.current.region";
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Expr {
     Number(u32),
+    Bool(bool),
+    /// A tuple of values (`["a", "b"]`), written on one line.
+    List(Vec<Expr>),
     Template(Vec<Segment>),
 }
 
@@ -53,7 +56,7 @@ impl Expr {
                 [Segment::Literal(s)] => Some(s),
                 _ => None,
             },
-            Expr::Number(_) => None,
+            _ => None,
         }
     }
 
@@ -61,6 +64,11 @@ impl Expr {
     pub fn to_hcl(&self) -> String {
         match self {
             Expr::Number(value) => value.to_string(),
+            Expr::Bool(value) => value.to_string(),
+            Expr::List(items) => {
+                let items: Vec<String> = items.iter().map(Expr::to_hcl).collect();
+                format!("[{}]", items.join(", "))
+            }
             Expr::Template(segments) => match segments.as_slice() {
                 [Segment::Reference(r)] => r.clone(),
                 [Segment::Literal(s)] => hcl_string(s),
@@ -73,6 +81,8 @@ impl Expr {
     pub fn to_json(&self) -> Value {
         match self {
             Expr::Number(value) => json!(value),
+            Expr::Bool(value) => json!(value),
+            Expr::List(items) => Value::Array(items.iter().map(Expr::to_json).collect()),
             Expr::Template(segments) => json!(interpolated(segments, tf_json_string)),
         }
     }
@@ -134,6 +144,13 @@ mod tests {
         ]);
         assert_eq!(e.to_hcl(), r#""a\"$${b}${data.x.y.z}""#);
         assert_eq!(e.to_json(), json!("a\"$${b}${data.x.y.z}"));
+    }
+
+    #[test]
+    fn booleans_and_lists() {
+        let list = Expr::List(vec![Expr::string("a${b}"), Expr::Bool(true)]);
+        assert_eq!(list.to_hcl(), r#"["a$${b}", true]"#);
+        assert_eq!(list.to_json(), json!(["a$${b}", true]));
     }
 
     #[test]

@@ -29,13 +29,7 @@ impl Context {
     pub fn to_json(&self) -> Value {
         let mut root = Map::new();
         if self.provider_block {
-            root.insert(
-                "terraform".into(),
-                json!({ "required_providers": { "aws": {
-                    "source": self.provider_source,
-                    "version": self.provider_version,
-                } } }),
-            );
+            root.insert("terraform".into(), provider_block());
         }
         let mut data = Map::new();
         if self.uses_account_id {
@@ -134,7 +128,15 @@ impl Context {
     }
 }
 
-fn attrs_json(attrs: &Attrs) -> Map<String, Value> {
+/// `terraform { required_providers { aws = ... } }` in the JSON syntax.
+pub(super) fn provider_block() -> Value {
+    json!({ "required_providers": { "aws": {
+        "source": super::AWS_PROVIDER_SOURCE,
+        "version": super::AWS_PROVIDER_VERSION,
+    } } })
+}
+
+pub(super) fn attrs_json(attrs: &Attrs) -> Map<String, Value> {
     attrs
         .items
         .iter()
