@@ -26,6 +26,19 @@ from pathlib import Path
 REF = r"(?:data\.)?aws_[a-z_]+\.[a-z0-9_]+\.[a-z_]+"
 
 
+def blocks_and_meta_arguments(line: str) -> str:
+    """A line of a resource body as an object's: a nested block (`auto_deployment {`)
+    becomes an object, as in Terraform JSON; the meta-arguments that name addresses
+    and attributes bare become strings (`depends_on` as "REF:<address>")."""
+    line = re.sub(r"^(\s+)([a-z_]+) \{$", r"\1\2 = {", line)
+    m = re.match(r"^(\s+)(depends_on|ignore_changes) = \[(.*)\]$", line)
+    if m:
+        prefix = "REF:" if m[2] == "depends_on" else ""
+        names = [n.strip() for n in m[3].split(",") if n.strip()]
+        line = f'{m[1]}{m[2]} = [{", ".join(json.dumps(prefix + n) for n in names)}]'
+    return line
+
+
 def hcl_to_locals(text: str) -> str:
     out, skipping = [], False
     for line in text.splitlines():
@@ -43,14 +56,7 @@ def hcl_to_locals(text: str) -> str:
         m = re.match(r'^output "([a-z0-9_]+)" \{$', line)
         if m:
             line = f'"output.{m[1]}" = {{'
-        # a nested block (`auto_deployment {`) reads as an object, as in Terraform JSON
-        line = re.sub(r"^(\s+)([a-z_]+) \{$", r"\1\2 = {", line)
-        # meta-arguments name addresses and attributes bare; JSON spells them as strings
-        m = re.match(r"^(\s+)(depends_on|ignore_changes) = \[(.*)\]$", line)
-        if m:
-            prefix = "REF:" if m[2] == "depends_on" else ""
-            names = [n.strip() for n in m[3].split(",") if n.strip()]
-            line = f'{m[1]}{m[2]} = [{", ".join(json.dumps(prefix + n) for n in names)}]'
+        line = blocks_and_meta_arguments(line)
         if not line.lstrip().startswith("#"):
             line = re.sub(r"(?<![\w.$\"])(" + REF + r")", r'"REF:\1"', line)
         out.append(line)
@@ -127,12 +133,42 @@ def check(terraform, case_dir: Path):
             cfn_tags = {t["Key"]: t["Value"] for t in p.get("Tags", [])}
             if (tr.get("tags") or {}) != cfn_tags:
                 problems.append(f"role {p['RoleName']}: tags {tr.get('tags')!r} != {cfn_tags!r}")
-    return problems, len(hcl)
+    n = len(hcl)
+    if (case_dir / "terraform-rollout.tf").exists():
+        problems += check_rollout(terraform, case_dir)
+    return problems, n
+
+
+def check_rollout(terraform, case_dir: Path):
+    """The rollout's HCL and JSON read the same, and every StackSet's template_body is
+    the TemplateBody of the CloudFormation rollout's StackSet of that name, as JSON."""
+    problems = []
+    hcl = evaluate(terraform, "main.tf", hcl_to_locals((case_dir / "terraform-rollout.tf").read_text(encoding="utf-8")))
+    js = evaluate(terraform, "main.tf.json", json.dumps(json_to_locals(
+        json.loads((case_dir / "terraform-rollout.tf.json").read_text(encoding="utf-8")))))
+    if hcl != js:
+        for k in sorted(set(hcl) | set(js)):
+            if hcl.get(k) != js.get(k):
+                problems.append(f"rollout {k}: HCL {json.dumps(hcl.get(k))[:300]} != JSON {json.dumps(js.get(k))[:300]}")
+    cfn_path = case_dir / "cloudformation-rollout.json"
+    if cfn_path.exists():
+        cfn = json.loads(cfn_path.read_text(encoding="utf-8"))
+        bodies = {r["Properties"]["StackSetName"]: json.loads(r["Properties"]["TemplateBody"])
+                  for r in cfn["Resources"].values() if r["Type"] == "AWS::CloudFormation::StackSet"}
+        tf = {b["name"]: json.loads(b["template_body"]) for k, b in hcl.items()
+              if k.startswith("resource.aws_cloudformation_stack_set.")}
+        if set(tf) != set(bodies):
+            problems.append(f"rollout: Terraform's StackSets {sorted(tf)} != CloudFormation's {sorted(bodies)}")
+        for name in set(tf) & set(bodies):
+            if tf[name] != bodies[name]:
+                problems.append(f"rollout: StackSet {name}: Terraform's template_body != CloudFormation's TemplateBody")
+    return problems
 
 
 def main():
     terraform, root = sys.argv[1], Path(sys.argv[2])
     cases = sys.argv[3:] or sorted(d.name for d in root.iterdir() if (d / "terraform.tf").exists())
+    # terraform-rollout.tf beside terraform.tf is judged with it (check_rollout)
     failed = 0
     for case in cases:
         try:

@@ -64,6 +64,7 @@ def strip_versions(text: str) -> str:
 def refs(line: str) -> str:
     if line.lstrip().startswith("#"):
         return line
+    line = agreement.blocks_and_meta_arguments(line)
     line = re.sub(r"(?<![\w.$\"])(" + agreement.REF + r")", r'"REF:\1"', line)
     line = re.sub(SPLAT, r'"REF:\1.\2"', line)
     line = re.sub(r"(?<![\w.$\"])" + INSTANCE, r'"REF:\1.\2"', line)

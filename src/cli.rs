@@ -221,137 +221,6 @@ fn layouts() -> PossibleValuesParser {
     PossibleValuesParser::new(Output::all_layouts())
 }
 
-/// Standard output and error as they were when the process started: Rust's runtime
-/// reopens a closed one on /dev/null before `main`, which would make `>&-` a silent
-/// success. `note_closed_streams` runs before that (from main.rs).
-static CLOSED_AT_START: [AtomicBool; 3] = [
-    AtomicBool::new(false),
-    AtomicBool::new(false),
-    AtomicBool::new(false),
-];
-
-/// Records which of the standard streams are closed. Called by the binary before
-/// Rust's runtime starts (it reopens them), and harmless to call again.
-#[cfg(unix)]
-pub fn note_closed_streams() {
-    use std::os::fd::BorrowedFd;
-    for (fd, closed) in CLOSED_AT_START.iter().enumerate() {
-        // SAFETY: the borrowed descriptor is used only for one fcntl(F_DUPFD_CLOEXEC),
-        // which fails with EBADF when the descriptor is closed; nothing else runs
-        // yet (no other thread exists before main), and the duplicate is closed at
-        // once.
-        let open = unsafe { BorrowedFd::borrow_raw(fd as i32) }
-            .try_clone_to_owned()
-            .is_ok();
-        closed.store(!open, Ordering::Relaxed);
-    }
-}
-
-#[cfg(not(unix))]
-pub fn note_closed_streams() {}
-
-fn closed_at_start(fd: usize) -> bool {
-    CLOSED_AT_START[fd].load(Ordering::Relaxed)
-}
-
-/// Whether to colour text written to a stream: `--color`, then NO_COLOR (set and
-/// not empty: never), CLICOLOR_FORCE (set, not empty and not `0`: always), then
-/// whether the stream is a terminal (and TERM is not `dumb`).
-pub fn use_color(
-    choice: ColorChoice,
-    is_terminal: bool,
-    env: impl Fn(&str) -> Option<std::ffi::OsString>,
-) -> bool {
-    let set = |name: &str| env(name).is_some_and(|v| !v.is_empty());
-    match choice {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto if set("NO_COLOR") => false,
-        ColorChoice::Auto if set("CLICOLOR_FORCE") && env("CLICOLOR_FORCE").unwrap() != "0" => true,
-        ColorChoice::Auto => is_terminal && env("TERM").is_none_or(|t| t != "dumb"),
-    }
-}
-
-fn env_var(name: &str) -> Option<std::ffi::OsString> {
-    std::env::var_os(name)
-}
-
-/// Prints diagnostics and progress lines on stderr and counts the warnings.
-pub struct Reporter {
-    format: MessageFormat,
-    color: bool,
-    quiet: bool,
-    deny_warnings: bool,
-    warnings: usize,
-    /// A write to stderr failed: the command must not exit 0.
-    failed: bool,
-}
-
-impl Reporter {
-    pub fn new(global: &GlobalArgs) -> Reporter {
-        Reporter {
-            format: global.message_format,
-            color: use_color(global.color, std::io::stderr().is_terminal(), env_var),
-            quiet: global.quiet,
-            deny_warnings: global.deny_warnings,
-            warnings: 0,
-            failed: false,
-        }
-    }
-
-    fn write(&mut self, text: &str) {
-        if closed_at_start(2) {
-            self.failed = true;
-            return;
-        }
-        let mut stderr = std::io::stderr().lock();
-        if let Err(e) = stderr
-            .write_all(text.as_bytes())
-            .and_then(|()| stderr.flush())
-            && e.kind() != std::io::ErrorKind::BrokenPipe
-        {
-            self.failed = true;
-        }
-    }
-
-    /// Prints a diagnostic; warnings are counted, and left out under --quiet (unless
-    /// --deny-warnings makes them fail the command).
-    pub fn emit(&mut self, d: &Diagnostic) {
-        if d.severity == Severity::Warning {
-            self.warnings += 1;
-            if self.quiet && !self.deny_warnings {
-                return;
-            }
-        }
-        let text = d.render(self.format, self.color);
-        self.write(&text);
-    }
-
-    /// A progress line for people (`wrote ...`): not under --quiet, and not in the
-    /// json format, whose stderr holds only diagnostics.
-    pub fn note(&mut self, line: &str) {
-        if self.quiet || self.format == MessageFormat::Json {
-            return;
-        }
-        let text = format!("{}\n", crate::diag::terminal_safe(line));
-        self.write(&text);
-    }
-
-    /// `Err` when --deny-warnings is given and warnings were reported: call it after
-    /// the warnings and before anything is written.
-    pub fn deny_warnings(&self) -> Result<(), Error> {
-        if self.deny_warnings && self.warnings > 0 {
-            return Err(Error::WarningsDenied(self.warnings));
-        }
-        Ok(())
-    }
-
-    /// The exit code: the command's, or 2 when stderr could not be written.
-    pub fn finish(&self, code: i32) -> i32 {
-        if self.failed { EXIT_INVALID } else { code }
-    }
-}
-
 /// Runs the program and returns its exit code.
 pub fn run() -> i32 {
     let cli = match Cli::try_parse() {
@@ -395,95 +264,6 @@ fn dispatch(cli: Cli, r: &mut Reporter) -> Result<i32, Error> {
         Command::Completions(args) => print(&completions(args.shell)),
         Command::Man(args) => man(&args, r),
     }
-}
-
-/// The completion script for `shell`. clap_complete's bash script spells the
-/// subcommand states of a hyphenated program name two ways (clap-rs/clap#6421):
-/// the loop sets `ssm__profile__subcmd__build`, the arms match
-/// `ssm__subcmd__profile__subcmd__build`, so no subcommand option completed. The
-/// arms are rewritten to the loop's spelling (a no-op once clap_complete is fixed).
-pub fn completions(shell: clap_complete::Shell) -> String {
-    let mut out = Vec::new();
-    clap_complete::generate(shell, &mut Cli::command(), BIN, &mut out);
-    let script = String::from_utf8_lossy(&out).into_owned();
-    if shell != clap_complete::Shell::Bash {
-        return script;
-    }
-    let broken = format!("{}__subcmd__", BIN.replace('-', "__subcmd__"));
-    let fixed = format!("{}__subcmd__", BIN.replace('-', "__"));
-    script.replace(&broken, &fixed)
-}
-
-/// The names of the subcommands that have a manual page.
-fn subcommand_names() -> Vec<&'static str> {
-    vec![
-        "build",
-        "check",
-        "explain",
-        "schema",
-        "init",
-        "completions",
-        "man",
-    ]
-}
-
-/// The command tree as the manual pages see it: built (so subcommands are named
-/// `ssm-profile-build`), without the `help` subcommand, which has no page.
-fn man_command() -> clap::Command {
-    let mut cmd = Cli::command().disable_help_subcommand(true);
-    cmd.build();
-    cmd
-}
-
-/// Every manual page: (file name, roff), the program's first.
-pub fn man_pages() -> Result<Vec<(String, String)>, Error> {
-    let cmd = man_command();
-    let mut pages = vec![render_man(cmd.clone())?];
-    for sub in cmd.get_subcommands() {
-        pages.push(render_man(sub.clone())?);
-    }
-    Ok(pages)
-}
-
-fn render_man(cmd: clap::Command) -> Result<(String, String), Error> {
-    let man = clap_mangen::Man::new(cmd);
-    let mut out = Vec::new();
-    man.render(&mut out).map_err(|error| Error::Io {
-        path: "<man page>".into(),
-        error,
-    })?;
-    Ok((
-        man.get_filename(),
-        String::from_utf8_lossy(&out).into_owned(),
-    ))
-}
-
-fn man(args: &ManArgs, r: &mut Reporter) -> Result<i32, Error> {
-    let pages = man_pages()?;
-    if let Some(dir) = &args.out_dir {
-        for (name, text) in &pages {
-            let path = dir.join(name);
-            crate::atomic::write_file(&path, text.as_bytes()).map_err(|error| Error::Io {
-                path: path.display().to_string(),
-                error,
-            })?;
-        }
-        r.note(&format!(
-            "{}: {} manual pages written",
-            dir.display(),
-            pages.len()
-        ));
-        return Ok(EXIT_OK);
-    }
-    let wanted = match &args.command {
-        Some(sub) => format!("{BIN}-{sub}.1"),
-        None => format!("{BIN}.1"),
-    };
-    let (_, text) = pages
-        .iter()
-        .find(|(name, _)| *name == wanted)
-        .expect("every subcommand name has a page");
-    print(text)
 }
 
 fn target_names(targets: &[String]) -> Vec<&str> {
@@ -730,6 +510,11 @@ fn build(args: &BuildArgs, r: &mut Reporter) -> Result<i32, Error> {
     for w in crate::warnings(&model, &source) {
         r.emit(&w);
     }
+    for note in output.notes(&text) {
+        r.emit(
+            &Diagnostic::warning(codes::TEMPLATE_SIZE, note).in_file(file.unwrap_or(&source.name)),
+        );
+    }
     r.deny_warnings()?;
     match file {
         Some(path) => crate::workflow::write_output(Path::new(path), spec, text.as_bytes())?,
@@ -740,79 +525,13 @@ fn build(args: &BuildArgs, r: &mut Reporter) -> Result<i32, Error> {
     Ok(EXIT_OK)
 }
 
+mod manual;
+#[allow(unused_imports)]
+pub use manual::*;
+
+mod report;
+#[allow(unused_imports)]
+pub use report::*;
+
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use std::ffi::OsString;
-
-    fn env<'a>(vars: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<OsString> + 'a {
-        move |name| {
-            vars.iter()
-                .find(|(k, _)| *k == name)
-                .map(|(_, v)| OsString::from(v))
-        }
-    }
-
-    #[test]
-    fn color_follows_the_flag_then_no_color_then_clicolor_force_then_the_terminal() {
-        use ColorChoice::*;
-        assert!(use_color(Auto, true, env(&[])));
-        assert!(!use_color(Auto, false, env(&[])));
-        assert!(!use_color(Auto, true, env(&[("NO_COLOR", "1")])));
-        assert!(use_color(Auto, true, env(&[("NO_COLOR", "")])));
-        assert!(use_color(Auto, false, env(&[("CLICOLOR_FORCE", "1")])));
-        assert!(!use_color(Auto, false, env(&[("CLICOLOR_FORCE", "0")])));
-        assert!(!use_color(
-            Auto,
-            true,
-            env(&[("NO_COLOR", "1"), ("CLICOLOR_FORCE", "1")])
-        ));
-        assert!(!use_color(Auto, true, env(&[("TERM", "dumb")])));
-        assert!(use_color(Always, false, env(&[("NO_COLOR", "1")])));
-        assert!(!use_color(Never, true, env(&[("CLICOLOR_FORCE", "1")])));
-    }
-
-    fn output(golden: &str) -> Output {
-        Output::by_golden(golden).unwrap()
-    }
-
-    #[test]
-    fn an_extension_of_another_format_is_a_warning() {
-        let warns = |golden: &str, file: &str| extension_warning(output(golden), file).is_some();
-        assert!(warns("cloudformation.yaml", "x.json"));
-        assert!(!warns("cloudformation.yaml", "x.yaml"));
-        assert!(!warns("cloudformation.yaml", "out/X.YML"));
-        assert!(!warns("cloudformation.json", "ssm.template.json"));
-        assert!(warns("cloudformation.json", "main.tf.json"));
-        assert!(warns("terraform.tf", "main.tf.json"));
-        assert!(!warns("terraform.tf", "main.tf"));
-        assert!(warns("terraform.tf.json", "main.json"));
-        assert!(!warns("terraform.tf.json", "main.tf.json"));
-        assert!(warns("cdk.py", "stack.ts"));
-        assert!(!warns("cdk-app.ts", "app.ts"));
-        // A name without a known extension is the user's choice.
-        assert!(!warns("cloudformation.json", "template"));
-        assert!(!warns("cloudformation.json", "ssm.template"));
-        let w = extension_warning(output("cloudformation.yaml"), "x.json").unwrap();
-        assert_eq!(
-            w.message,
-            "the file name ends in `.json`, but `--target cloudformation --format yaml` writes `.yaml`; tools choose how to read a file by its extension"
-        );
-    }
-
-    #[test]
-    fn every_subcommand_has_a_man_page() {
-        let pages = man_pages().unwrap();
-        let names: Vec<&str> = pages.iter().map(|(n, _)| n.as_str()).collect();
-        let mut expected = vec!["ssm-profile.1".to_string()];
-        expected.extend(
-            subcommand_names()
-                .iter()
-                .map(|s| format!("ssm-profile-{s}.1")),
-        );
-        assert_eq!(names, expected);
-        let cmd = Cli::command();
-        let listed: Vec<&str> = cmd.get_subcommands().map(|s| s.get_name()).collect();
-        assert_eq!(listed, subcommand_names());
-    }
-}
+mod tests;

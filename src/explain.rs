@@ -15,7 +15,7 @@ use crate::model::{
     Condition, Kind, Model, Part, Profile, RoleRef, ServiceSetting, Text, core_instance_profiles,
     has_core,
 };
-use crate::refdata::{self, limits};
+use crate::refdata::{self, Citation, limits};
 
 /// The account of every profile in `model`; `spec_name` is the file as given.
 pub fn explain(model: &Model, spec_name: &str) -> String {
@@ -151,11 +151,16 @@ fn profile(out: &mut Lines, p: &Profile, overriding: &[&Profile]) {
     }
 
     let attached = p.managed_policies.len() + p.custom_policies.len();
+    let quota = p.managed_policy_quota;
     out.blank();
     let _ = writeln!(
         out,
-        "  Managed policies: {attached} of the {} a role may hold by default ({} by ARN, {} written by ssm-profile)",
-        limits::MANAGED_POLICIES_PER_ROLE,
+        "  Managed policies: {attached} of the {quota} a role may hold {} ({} by ARN, {} written by ssm-profile)",
+        if quota == limits::MANAGED_POLICIES_PER_ROLE {
+            "by default"
+        } else {
+            "in this account, as managed_policy_quota says"
+        },
         p.managed_policies.len(),
         p.custom_policies.len()
     );
@@ -167,6 +172,8 @@ fn profile(out: &mut Lines, p: &Profile, overriding: &[&Profile]) {
         let _ = writeln!(out, "    {} (written by ssm-profile, below)", c.name);
     }
 
+    // The dated AWS pages that say what granted buckets are for, numbered as first used.
+    let mut sources: Vec<&Citation> = Vec::new();
     for c in &p.custom_policies {
         let path = c
             .path
@@ -180,7 +187,24 @@ fn profile(out: &mut Lines, p: &Profile, overriding: &[&Profile]) {
             let _ = writeln!(out, "      allows {}", s.actions.join(", "));
             for (i, r) in s.resources.iter().enumerate() {
                 let _ = writeln!(out, "      {} {r}", if i == 0 { "on" } else { "  " });
+                if let Some(note) = p.resource_notes.iter().find(|n| &n.resource == r) {
+                    let n = match sources.iter().position(|c| *c == note.source) {
+                        Some(i) => i + 1,
+                        None => {
+                            sources.push(note.source);
+                            sources.len()
+                        }
+                    };
+                    let _ = writeln!(out, "           {} [{n}]", note.purpose);
+                }
             }
+        }
+    }
+    if !sources.is_empty() {
+        out.blank();
+        let _ = writeln!(out, "  Sources");
+        for (i, c) in sources.iter().enumerate() {
+            let _ = writeln!(out, "    [{}] {}, {} ({})", i + 1, c.doc, date(c), c.facts);
         }
     }
 
@@ -238,17 +262,21 @@ fn profile(out: &mut Lines, p: &Profile, overriding: &[&Profile]) {
 /// The profile's warnings, and what explain adds about the managed-policy limit.
 fn warnings(p: &Profile) -> Vec<String> {
     let attached = p.managed_policies.len() + p.custom_policies.len();
+    let quota = p.managed_policy_quota;
+    let max = *limits::MANAGED_POLICY_QUOTA.end();
     let mut warnings = p.warnings.clone();
     if let RoleRef::Existing { name } = &p.role {
         warnings.push(format!(
-            "the policies that {name} holds already count towards the same limit of {} managed policies per role",
-            limits::MANAGED_POLICIES_PER_ROLE
+            "the policies that {name} holds already count towards the same limit of {quota} managed policies per role"
         ));
-    } else if attached + 1 >= limits::MANAGED_POLICIES_PER_ROLE {
-        warnings.push(format!(
-            "{attached} of {} managed policies per role are used; more need a quota increase (20 at most)",
-            limits::MANAGED_POLICIES_PER_ROLE
-        ));
+    } else if attached + 1 >= quota {
+        warnings.push(if quota >= max {
+            format!("{attached} of {quota} managed policies per role are used; IAM allows no more")
+        } else {
+            format!(
+                "{attached} of {quota} managed policies per role are used; more need a quota increase (IAM allows {max} at most; then set `managed_policy_quota`)"
+            )
+        });
     }
     warnings
 }
@@ -303,7 +331,7 @@ fn profile_json(p: &Profile, overriding: &[&Profile]) -> serde_json::Value {
         "arn_partition": p.arn_partition,
         "role": role,
         "tags": tags,
-        "managed_policy_limit": limits::MANAGED_POLICIES_PER_ROLE,
+        "managed_policy_limit": p.managed_policy_quota,
         "managed_policies": p.managed_policies.iter().map(|m| json!({
             "arn": m.arn,
             "reason": m.reason,
@@ -317,6 +345,11 @@ fn profile_json(p: &Profile, overriding: &[&Profile]) -> serde_json::Value {
                 "actions": s.actions,
                 "resources": s.resources,
             })).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+        "resource_notes": p.resource_notes.iter().map(|n| json!({
+            "resource": n.resource,
+            "purpose": n.purpose,
+            "source": n.source,
         })).collect::<Vec<_>>(),
         "instance_profile": p.instance_profile.as_ref().map(|ip| json!({
             "name": ip.name,
@@ -405,6 +438,15 @@ fn text(t: &Text) -> String {
             Part::Region => "<the deploying region>".into(),
         })
         .collect()
+}
+
+/// `as of 2026-11-28` for a page read that day, `2023` for an older page.
+fn date(c: &Citation) -> String {
+    if c.date.len() == 10 {
+        format!("as of {}", c.date)
+    } else {
+        c.date.to_string()
+    }
 }
 
 fn duration(seconds: u32) -> String {

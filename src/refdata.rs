@@ -2,14 +2,21 @@
 //!
 //! Collected 2026-11-27 from ../shared/reference/aws-facts.md, which cites:
 //! - partitions and regions: botocore `partitions.json` (aws-facts.md section 3);
-//! - AWS-owned SSM buckets: AWS Systems Manager User Guide, "About minimum S3 bucket
-//!   permissions for SSM Agent" and "setup-instance-permissions" (section 2);
+//! - AWS-owned SSM buckets: AWS Systems Manager User Guide, "SSM Agent communications
+//!   with AWS managed S3 buckets", "About minimum S3 bucket permissions for SSM Agent",
+//!   "setup-instance-permissions" and "Reference: Amazon S3 buckets for patching
+//!   operations" (sections 2 and 2a, corrected 2026-11-28); each bucket carries its
+//!   own `Citation`;
+//! - AWS managed policies per partition (section 6);
 //! - EC2 service principal per partition: China IAM console, EKS docs, Terraform's
 //!   `aws_service_principal` (section 3);
-//! - IAM and S3 limits: IAM User Guide quotas, botocore `iam/service-2.json` (section 7).
+//! - IAM and S3 limits: IAM User Guide quotas, botocore `iam/service-2.json`;
+//!   CloudFormation quotas: the cloudformation-limits page (section 7).
 //!
 //! Facts marked UNCONFIRMED there are modelled as `Confirmed::No` so that the model
 //! can refuse them or warn, never guess silently.
+
+use serde::Serialize;
 
 use crate::spec::PartitionName;
 
@@ -123,6 +130,24 @@ pub fn ec2_principal(p: PartitionName) -> (&'static str, Confirmed) {
 /// ([SSM] sysman-service-role.md).
 pub const SSM_PRINCIPAL: &str = "ssm.amazonaws.com";
 
+/// Whether a source confirms that a hybrid service role trusts [`SSM_PRINCIPAL`] in
+/// partition `p`. aws: [SSM] sysman-service-role.md (aws-facts.md 4). aws-cn: AWS
+/// China documents the same procedure and trust policy ("Create the IAM service role
+/// required for Systems Manager in hybrid and multicloud environments",
+/// docs.amazonaws.cn/en_us/systems-manager/latest/userguide/hybrid-multicloud-service-role.html,
+/// read 2026-11-28; issue 11 item 8). aws-us-gov and aws-eusc: no source found.
+pub fn ssm_principal_confirmed(p: PartitionName) -> Confirmed {
+    match p {
+        PartitionName::Aws | PartitionName::AwsCn => Confirmed::Yes,
+        PartitionName::AwsUsGov => Confirmed::No(
+            "the hybrid service role trusts ssm.amazonaws.com; AWS documents that principal for the aws and aws-cn partitions, and no source confirms another name in aws-us-gov",
+        ),
+        PartitionName::AwsEusc => Confirmed::No(
+            "the hybrid service role trusts ssm.amazonaws.com; AWS documents that principal for the aws and aws-cn partitions, and no source confirms another name in aws-eusc",
+        ),
+    }
+}
+
 /// Default Host Management Configuration (aws-facts.md section 6a; [SSM] "Setting up
 /// instance permissions" and "Managing EC2 instances automatically with Default Host
 /// Management Configuration").
@@ -164,22 +189,201 @@ pub const DIRECTORY_SERVICE_POLICY: &str = "AmazonSSMDirectoryServiceAccess";
 pub const CLOUDWATCH_AGENT_POLICY: &str = "CloudWatchAgentServerPolicy";
 pub const PATCH_ASSOCIATION_POLICY: &str = "AmazonSSMPatchAssociation";
 
-/// The seed page's six bucket patterns, as written there (REGION stands for the
-/// region code).
-const SEED_BUCKETS: &[&str] = &[
+/// Whether a source confirms that the AWS managed policy `name`
+/// (`arn:PARTITION:iam::aws:policy/NAME`) exists in partition `p`. aws-facts.md 6:
+/// the four policies of the spec exist in aws ([SSM] setup-instance-profile.md);
+/// AmazonSSMManagedInstanceCore is documented in aws-cn (China IAM docs); no source
+/// was found for any other in aws-cn, aws-us-gov or aws-eusc (so the model warns).
+pub fn aws_managed_policy_confirmed(p: PartitionName, name: &str) -> Confirmed {
+    match p {
+        // In aws, a name under `additional` is the user's claim about AWS's catalogue.
+        PartitionName::Aws => Confirmed::Yes,
+        PartitionName::AwsCn if name == CORE_POLICY => Confirmed::Yes,
+        _ => Confirmed::No(
+            "no AWS source confirms that it exists in this partition (aws-facts.md 6); if it does not, the attachment fails at deploy with NoSuchEntity",
+        ),
+    }
+}
+
+/// Where a fact comes from: the AWS page (as ../shared/reference/aws-facts.md names
+/// it), the section of aws-facts.md that records it, and the date the fact speaks
+/// for (the day a current page was read, or the year of an older page).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Citation {
+    pub doc: &'static str,
+    pub facts: &'static str,
+    pub date: &'static str,
+}
+
+/// aws-facts.md 2a (correction, 2026-11-28): the current page of the SSM Agent
+/// buckets, the ones `agent_buckets: current` starts from.
+pub const AGENT_BUCKETS_PAGE: Citation = Citation {
+    doc: "AWS Systems Manager User Guide, \"SSM Agent communications with AWS managed S3 buckets\"",
+    facts: "aws-facts.md 2a",
+    date: "2026-11-28",
+};
+
+/// aws-facts.md 2 and 2a: the 2023 pages (ssm-agent-minimum-s3-permissions.md and
+/// setup-instance-permissions.md), which also list the Distributor and package
+/// buckets that the current page dropped.
+pub const AGENT_BUCKETS_PAGE_2023: Citation = Citation {
+    doc: "AWS Systems Manager User Guide, \"About minimum S3 bucket permissions for SSM Agent\" and \"Setting up instance permissions\"",
+    facts: "aws-facts.md 2, 2a",
+    date: "2023",
+};
+
+/// aws-facts.md 2 and 2a: the per-region Patch Manager buckets.
+pub const PATCHING_BUCKETS_PAGE: Citation = Citation {
+    doc: "AWS Systems Manager User Guide, \"Reference: Amazon S3 buckets for patching operations\"",
+    facts: "aws-facts.md 2, 2a",
+    date: "2026-11-28",
+};
+
+/// The seed page (../shared/seed/000_8ea66c25c3111b18.txt, aws-facts.md 1), an
+/// undated copy.
+pub const SEED_PAGE: Citation = Citation {
+    doc: "AWS Systems Manager User Guide, \"Step 4: Create an IAM Instance Profile for Systems Manager\" (AWS's original setup guide)",
+    facts: "aws-facts.md 1",
+    date: "undated copy",
+};
+
+/// One AWS-owned bucket that SSM Agent reads in one region, with what it is for and
+/// where AWS says so.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AgentBucket {
+    pub name: String,
+    pub purpose: &'static str,
+    pub source: &'static Citation,
+}
+
+/// A bucket name pattern (REGION, and SUFFIX for the Patch Manager buckets, stand for
+/// the region's values) with its purpose and source.
+struct BucketPattern {
+    pattern: &'static str,
+    purpose: &'static str,
+    source: &'static Citation,
+}
+
+impl BucketPattern {
+    fn bucket(&self, region: &str) -> AgentBucket {
+        let mut name = self.pattern.replace("REGION", region);
+        if let Some(suffix) = patch_manager_suffix(region) {
+            name = name.replace("SUFFIX", suffix);
+        }
+        AgentBucket {
+            name,
+            purpose: self.purpose,
+            source: self.source,
+        }
+    }
+}
+
+const fn pattern(
+    pattern: &'static str,
+    purpose: &'static str,
+    source: &'static Citation,
+) -> BucketPattern {
+    BucketPattern {
+        pattern,
+        purpose,
+        source,
+    }
+}
+
+// Each bucket with what it is for: aws-facts.md 2 (the table of the minimum S3
+// permissions page) and 2a (correction, 2026-11-28).
+const AWS_SSM: BucketPattern = pattern(
     "aws-ssm-REGION",
+    "modules for certain SSM documents (Linux and Windows Server)",
+    &AGENT_BUCKETS_PAGE,
+);
+/// aws-facts.md 2a: AWS-RunPatchBaseline's script reads its payload from
+/// `aws-ssm-R`, except in `RUN_PATCH_BASELINE_FROM_PATCH_MANAGER`.
+const AWS_SSM_PATCH_PAYLOAD: BucketPattern = pattern(
+    "aws-ssm-REGION",
+    "modules for certain SSM documents (Linux and Windows Server), and the payload AWS-RunPatchBaseline reads in this region",
+    &AGENT_BUCKETS_PAGE,
+);
+const WINDOWS: BucketPattern = pattern(
     "aws-windows-downloads-REGION",
+    "SSM documents that support only Windows Server",
+    &AGENT_BUCKETS_PAGE,
+);
+const AMAZON_SSM: BucketPattern = pattern(
     "amazon-ssm-REGION",
+    "SSM Agent updates",
+    &AGENT_BUCKETS_PAGE,
+);
+const AMAZON_SSM_PACKAGES: BucketPattern = pattern(
     "amazon-ssm-packages-REGION",
+    "AWS-ConfigureAWSPackage with SSM Agent before 2.2.45.0",
+    &AGENT_BUCKETS_PAGE_2023,
+);
+const BIRDWATCHER: BucketPattern = pattern(
     "REGION-birdwatcher-prod",
+    "Distributor packages, SSM Agent 2.2.45.0 and later",
+    &AGENT_BUCKETS_PAGE_2023,
+);
+const DISTRIBUTOR_FILE: BucketPattern = pattern(
+    "aws-ssm-distributor-file-REGION",
+    "Distributor packages, SSM Agent 2.2.45.0 and later (this bucket instead of the birdwatcher bucket in af-south-1 and eu-south-1)",
+    &AGENT_BUCKETS_PAGE_2023,
+);
+const ATTACHMENTS: BucketPattern = pattern(
+    "aws-ssm-document-attachments-REGION",
+    "AWS-owned Distributor packages (document attachments)",
+    &AGENT_BUCKETS_PAGE_2023,
+);
+const SNAPSHOT: BucketPattern = pattern(
     "patch-baseline-snapshot-REGION",
+    "patch baseline snapshots (Patch Manager)",
+    &AGENT_BUCKETS_PAGE,
+);
+const PATCH_MANAGER: BucketPattern = pattern(
+    "aws-patch-manager-REGION-SUFFIX",
+    "SSM Command documents for patching operations (Linux and Windows Server)",
+    &PATCHING_BUCKETS_PAGE,
+);
+const PATCH_MANAGER_PATCH_PAYLOAD: BucketPattern = pattern(
+    "aws-patch-manager-REGION-SUFFIX",
+    "SSM Command documents for patching operations (Linux and Windows Server), and the payload AWS-RunPatchBaseline reads in this region",
+    &PATCHING_BUCKETS_PAGE,
+);
+const PATCH_MANAGER_MACOS: BucketPattern = pattern(
+    "aws-patchmanager-macos-REGION-SUFFIX",
+    "SSM Command documents for patching macOS",
+    &PATCHING_BUCKETS_PAGE,
+);
+/// aws-facts.md 2a: in me-south-1 AWS names the Patch Manager bucket instead of
+/// `aws-ssm-me-south-1` for the modules of SSM documents.
+const PATCH_MANAGER_ME_SOUTH_1: BucketPattern = pattern(
+    "aws-patch-manager-REGION-SUFFIX",
+    "SSM Command documents for patching operations, the payload AWS-RunPatchBaseline reads in this region, and the modules of SSM documents that the aws-ssm bucket holds in other regions (AWS names this bucket instead of aws-ssm-me-south-1)",
+    &AGENT_BUCKETS_PAGE,
+);
+
+/// Where AWS-RunPatchBaseline's script reads its payload from the Patch Manager
+/// bucket rather than from `aws-ssm-R` (aws-facts.md 2a). Both stay granted.
+const RUN_PATCH_BASELINE_FROM_PATCH_MANAGER: &[&str] =
+    &["me-south-1", "af-south-1", "eu-south-1", "ap-northeast-3"];
+
+/// The seed page's six bucket patterns, as written there (their source is the seed
+/// page).
+const SEED_BUCKETS: &[&BucketPattern] = &[
+    &AWS_SSM,
+    &WINDOWS,
+    &AMAZON_SSM,
+    &AMAZON_SSM_PACKAGES,
+    &BIRDWATCHER,
+    &SNAPSHOT,
 ];
 
 /// Distributor's bucket is `aws-ssm-distributor-file-REGION` instead of
-/// `REGION-birdwatcher-prod` in these regions.
+/// `REGION-birdwatcher-prod` in these regions (aws-facts.md 2).
 const DISTRIBUTOR_FILE_REGIONS: &[&str] = &["af-south-1", "eu-south-1"];
 
-/// Regions whose patch baseline snapshot bucket carries a suffix.
+/// Regions whose patch baseline snapshot bucket carries a suffix (aws-facts.md 2,
+/// "Snapshot-bucket exceptions", from the minimum S3 permissions page).
 const SNAPSHOT_EXCEPTIONS: &[(&str, &str)] = &[
     ("af-south-1", "patch-baseline-snapshot-af-south-1-tbxdb5b9"),
     ("ap-south-2", "patch-baseline-snapshot-ap-south-2-50209442"),
@@ -195,6 +399,49 @@ const SNAPSHOT_EXCEPTIONS: &[(&str, &str)] = &[
     ("me-south-1", "patch-baseline-snapshot-me-south-1-uduvl7q8"),
 ];
 
+/// The suffix of `aws-patch-manager-REGION-SUFFIX` and
+/// `aws-patchmanager-macos-REGION-SUFFIX`, the same for both buckets of a region
+/// (aws-facts.md 2, from "Reference: Amazon S3 buckets for patching operations").
+/// Regions not listed have no documented Patch Manager buckets.
+const PATCH_MANAGER_SUFFIXES: &[(&str, &str)] = &[
+    ("us-east-2", "552881074"),
+    ("us-east-1", "1970c647d"),
+    ("us-west-1", "8badb4304"),
+    ("us-west-2", "34d7f99f8"),
+    ("af-south-1", "bdd5f65a9"),
+    ("ap-east-1", "632356271"),
+    ("ap-south-2", "32f4b4128"),
+    ("ap-southeast-3", "aa48fc462"),
+    ("ap-southeast-4", "01e2c40d3"),
+    ("me-central-1", "2932f2f80"),
+    ("ap-south-1", "cb7c62ff9"),
+    ("ap-northeast-3", "67373598a"),
+    ("ap-northeast-2", "10467995c"),
+    ("ap-southeast-1", "7fdfd9ef7"),
+    ("ap-southeast-2", "17283a275"),
+    ("ap-northeast-1", "4849fa78f"),
+    ("ca-central-1", "3148e69e3"),
+    ("ca-west-1", "9e3a4b2f9"),
+    ("eu-central-1", "9163fdaaf"),
+    ("sa-east-1", "ddf4b6a09"),
+    ("eu-west-1", "5522fb710"),
+    ("eu-west-2", "902a2bc74"),
+    ("eu-south-1", "c52f3f594"),
+    ("eu-west-3", "29bf85721"),
+    ("eu-south-2", "a4cf248b1"),
+    ("eu-north-1", "795879e9b"),
+    ("eu-central-2", "184ce43c8"),
+    ("il-central-1", "e221cb57b"),
+    ("me-south-1", "a53fc9dce"),
+];
+
+fn patch_manager_suffix(region: &str) -> Option<&'static str> {
+    PATCH_MANAGER_SUFFIXES
+        .iter()
+        .find(|(r, _)| *r == region)
+        .map(|(_, s)| *s)
+}
+
 /// Regions whose bucket names no AWS source confirms: China, GovCloud, the European
 /// Sovereign Cloud, and the commercial regions launched after 2023, whose exceptions
 /// (if any) are not documented.
@@ -206,35 +453,69 @@ const UNCONFIRMED_BUCKET_REGIONS: &[&str] = &[
     "mx-central-1",
 ];
 
-/// The AWS-owned buckets SSM Agent reads in `region`, today's documented list: the
-/// eight buckets of setup-instance-permissions, with the per-region exceptions.
-pub fn current_agent_buckets(region: &str) -> Vec<String> {
-    let distributor = if DISTRIBUTOR_FILE_REGIONS.contains(&region) {
-        format!("aws-ssm-distributor-file-{region}")
+/// The AWS-owned buckets SSM Agent reads in `region`, each with its purpose and
+/// source: `agent_buckets: current`, the union that aws-facts.md 2a (correction,
+/// 2026-11-28) asks for. These buckets are publicly readable, so granting
+/// s3:GetObject on one widens nothing, while leaving one out breaks a feature behind
+/// a VPC endpoint:
+/// - aws-ssm-R (in me-south-1, `aws-patch-manager-me-south-1-SUFFIX` instead),
+///   aws-windows-downloads-R, amazon-ssm-R, amazon-ssm-packages-R,
+///   R-birdwatcher-prod (aws-ssm-distributor-file-R in af-south-1 and eu-south-1),
+///   aws-ssm-document-attachments-R, patch-baseline-snapshot-R (with the suffix
+///   exceptions);
+/// - where the region has a documented suffix, aws-patch-manager-R-SUFFIX and
+///   aws-patchmanager-macos-R-SUFFIX.
+pub fn current_agent_buckets(region: &str) -> Vec<AgentBucket> {
+    let mut out = Vec::new();
+    let payload_in_patch_manager = RUN_PATCH_BASELINE_FROM_PATCH_MANAGER.contains(&region);
+    out.push(if region == "me-south-1" {
+        PATCH_MANAGER_ME_SOUTH_1.bucket(region)
+    } else if payload_in_patch_manager {
+        AWS_SSM.bucket(region)
     } else {
-        format!("{region}-birdwatcher-prod")
-    };
-    let snapshot = SNAPSHOT_EXCEPTIONS
-        .iter()
-        .find(|(r, _)| *r == region)
-        .map(|(_, b)| b.to_string())
-        .unwrap_or_else(|| format!("patch-baseline-snapshot-{region}"));
-    vec![
-        format!("aws-ssm-{region}"),
-        format!("aws-windows-downloads-{region}"),
-        format!("amazon-ssm-{region}"),
-        format!("amazon-ssm-packages-{region}"),
-        distributor,
-        format!("aws-ssm-document-attachments-{region}"),
-        snapshot,
-    ]
+        AWS_SSM_PATCH_PAYLOAD.bucket(region)
+    });
+    out.push(WINDOWS.bucket(region));
+    out.push(AMAZON_SSM.bucket(region));
+    out.push(AMAZON_SSM_PACKAGES.bucket(region));
+    if DISTRIBUTOR_FILE_REGIONS.contains(&region) {
+        out.push(DISTRIBUTOR_FILE.bucket(region));
+    } else {
+        out.push(BIRDWATCHER.bucket(region));
+    }
+    out.push(ATTACHMENTS.bucket(region));
+    let mut snapshot = SNAPSHOT.bucket(region);
+    if let Some((_, name)) = SNAPSHOT_EXCEPTIONS.iter().find(|(r, _)| *r == region) {
+        snapshot.name = name.to_string();
+    }
+    out.push(snapshot);
+    if patch_manager_suffix(region).is_some() {
+        let patch_manager = if payload_in_patch_manager {
+            &PATCH_MANAGER_PATCH_PAYLOAD
+        } else {
+            &PATCH_MANAGER
+        };
+        for pattern in [patch_manager, &PATCH_MANAGER_MACOS] {
+            let bucket = pattern.bucket(region);
+            // me-south-1's Patch Manager bucket is already there, standing in for
+            // aws-ssm-me-south-1.
+            if !out.iter().any(|b| b.name == bucket.name) {
+                out.push(bucket);
+            }
+        }
+    }
+    out
 }
 
-/// The seed page's six buckets for `region`, exactly as the page writes them.
-pub fn seed_agent_buckets(region: &str) -> Vec<String> {
+/// The seed page's six buckets for `region`, exactly as the page writes them, with
+/// their purposes; the source of each is the seed page.
+pub fn seed_agent_buckets(region: &str) -> Vec<AgentBucket> {
     SEED_BUCKETS
         .iter()
-        .map(|b| b.replace("REGION", region))
+        .map(|b| AgentBucket {
+            source: &SEED_PAGE,
+            ..b.bucket(region)
+        })
         .collect()
 }
 
@@ -254,69 +535,7 @@ pub fn agent_buckets_confirmed(partition: PartitionName, region: &str) -> Confir
 }
 
 /// IAM and S3 limits ([IAM] quotas, [BOTO] iam service-2.json, S3 naming rules).
-pub mod limits {
-    pub const ROLE_NAME_MAX: usize = 64;
-    pub const INSTANCE_PROFILE_NAME_MAX: usize = 128;
-    pub const POLICY_NAME_MAX: usize = 128;
-    pub const PATH_MAX: usize = 512;
-    pub const DESCRIPTION_MAX: usize = 1000;
-    pub const SESSION_DURATION: std::ops::RangeInclusive<u32> = 3600..=43200;
-    pub const TAGS_MAX: usize = 50;
-    pub const TAG_KEY_MAX: usize = 128;
-    pub const TAG_VALUE_MAX: usize = 256;
-    /// Managed policies one role can hold without a quota increase (20 at most).
-    pub const MANAGED_POLICIES_PER_ROLE: usize = 10;
-    /// Characters of a managed policy document, white space not counted.
-    pub const POLICY_DOCUMENT_MAX: usize = 6144;
-    pub const TRUST_POLICY_MAX: usize = 2048;
-    pub const BUCKET_NAME: std::ops::RangeInclusive<usize> = 3..=63;
-    pub const BUCKET_PREFIXES_RESERVED: &[&str] = &["xn--", "sthree-", "amzn-s3-demo-"];
-    pub const BUCKET_SUFFIXES_RESERVED: &[&str] = &["-s3alias", "--ol-s3", ".mrap", "--x-s3"];
-}
+pub mod limits;
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn exceptions_replace_the_default_buckets() {
-        let af = current_agent_buckets("af-south-1");
-        assert!(af.contains(&"aws-ssm-distributor-file-af-south-1".to_string()));
-        assert!(!af.iter().any(|b| b.contains("birdwatcher")));
-        assert!(af.contains(&"patch-baseline-snapshot-af-south-1-tbxdb5b9".to_string()));
-        let me = current_agent_buckets("me-south-1");
-        assert!(me.contains(&"patch-baseline-snapshot-me-south-1-uduvl7q8".to_string()));
-        assert!(me.contains(&"me-south-1-birdwatcher-prod".to_string()));
-        let use2 = current_agent_buckets("us-east-2");
-        assert_eq!(use2.len(), 7);
-        assert!(use2.contains(&"patch-baseline-snapshot-us-east-2".to_string()));
-    }
-
-    #[test]
-    fn seed_buckets_are_the_six_of_the_page() {
-        assert_eq!(
-            seed_agent_buckets("us-east-2"),
-            [
-                "aws-ssm-us-east-2",
-                "aws-windows-downloads-us-east-2",
-                "amazon-ssm-us-east-2",
-                "amazon-ssm-packages-us-east-2",
-                "us-east-2-birdwatcher-prod",
-                "patch-baseline-snapshot-us-east-2",
-            ]
-        );
-    }
-
-    #[test]
-    fn every_exception_region_is_a_real_region() {
-        for (r, _) in SNAPSHOT_EXCEPTIONS {
-            assert!(AWS_REGIONS.contains(r), "{r}");
-        }
-        for r in DISTRIBUTOR_FILE_REGIONS
-            .iter()
-            .chain(UNCONFIRMED_BUCKET_REGIONS)
-        {
-            assert!(AWS_REGIONS.contains(r), "{r}");
-        }
-    }
-}
+mod tests;

@@ -18,13 +18,15 @@
 //! `description`, and the compiler checks:
 //! - names unique across profiles (IAM ignores case) and derived identifiers unique;
 //! - the total of managed policies (built-in, additional and the policies the S3
-//!   statements split into); only `additional` alone is capped;
+//!   statements split into) against 10 or `managed_policy_quota`; only `additional`
+//!   alone is capped (at 25, IAM's most);
 //! - a bucket listed twice with the same prefix, an additional ARN equal to a
 //!   built-in one;
 //! - the prefix's length in bytes (JSON Schema counts characters);
-//! - which non-ASCII characters a tag may hold (Unicode letters, digits and spaces):
-//!   a portable pattern cannot name Unicode classes, so the schema checks the ASCII
-//!   ones and lets the others through.
+//! - which non-ASCII characters a tag may hold (Unicode letters, separators and
+//!   numbers, not combining marks): a portable pattern cannot name Unicode classes,
+//!   so the schema checks the ASCII ones and lets the others through; and tag keys
+//!   that differ only in case.
 
 use schemars::generate::SchemaSettings;
 use schemars::{JsonSchema, Schema};
@@ -197,19 +199,26 @@ impl Root<'_> {
         self.field::<ManagedPoliciesSpec>(
             "additional",
             json!({
-                "maxItems": limits::MANAGED_POLICIES_PER_ROLE,
+                "maxItems": limits::MANAGED_POLICY_QUOTA.end(),
                 "uniqueItems": true,
                 "items": { "pattern": policy_arn(&any_partition()) },
                 "description": format!("{COMPILER_CHECKS} no ARN names a policy that a field above selects already."),
             }),
         );
         let quota = format!(
-            "{COMPILER_CHECKS} the role holds at most {} managed policies: these, and the policies the compiler writes.",
+            "{COMPILER_CHECKS} the role holds at most {} managed policies, or `managed_policy_quota`: these, and the policies the compiler writes.",
             limits::MANAGED_POLICIES_PER_ROLE
         );
         constrain(
             property(self.def::<ProfileSpec>(), "managed_policies"),
             json!({ "description": quota }),
+        );
+        self.field::<ProfileSpec>(
+            "managed_policy_quota",
+            json!({
+                "minimum": limits::MANAGED_POLICY_QUOTA.start(),
+                "maximum": limits::MANAGED_POLICY_QUOTA.end(),
+            }),
         );
         self.field::<S3Spec>("policy_name", iam_name(limits::POLICY_NAME_MAX));
         self.field::<S3Spec>("vpc_endpoint_regions", json!({ "uniqueItems": true }));
@@ -333,7 +342,7 @@ fn tags() -> Value {
             "maxLength": limits::TAG_VALUE_MAX,
             "pattern": TAG_CHARS,
         },
-        "description": format!("Keys and values are letters, digits, spaces and _.:/=+-@; keys do not begin with `aws:`. {COMPILER_CHECKS} the non-ASCII characters are Unicode letters, digits or spaces."),
+        "description": format!("Keys and values are letters, separators (such as spaces), numbers and _.:/=+-@; keys do not begin with `aws:`. {COMPILER_CHECKS} the non-ASCII characters are Unicode letters, separators or numbers (combining marks are not letters), and no two keys differ only in case."),
     })
 }
 
@@ -357,11 +366,11 @@ fn bucket_name() -> Value {
 fn key_prefix() -> Value {
     json!({
         "type": ["string", "null"],
-        "description": format!("Not only slashes; no wildcards (`*`, `?`), policy variables (`${{`) or control characters. {COMPILER_CHECKS} its length in bytes, which must leave room for object names in an S3 key."),
+        "description": format!("Not only slashes; no wildcards (`*`, `?`), policy variables (`${{`) or control characters; printable ASCII and Latin-1 only, what IAM accepts in a policy document. {COMPILER_CHECKS} its length in bytes, which must leave room for object names in an S3 key."),
         "pattern": "[^/]",
         "allOf": [
             { "not": { "type": "string", "pattern": r"[*?]|\$\{" } },
-            { "pattern": r"^[^\x00-\x1f\x7f-\x9f]*$" },
+            { "pattern": r"^[\x20-\x7e\xa0-\xff]*$" },
         ],
     })
 }
@@ -387,6 +396,10 @@ fn partition_rule(p: PartitionName) -> Value {
     } else {
         json!({ "type": "array", "items": { "enum": confirmed } })
     };
+    let kms_key = format!(
+        "^arn:{id}:kms:({}):[0-9]{{12}}:key/[A-Za-z0-9-]+$",
+        alternatives(regions)
+    );
     // Each subschema restates its field's type: ajv's strict mode asks for it.
     json!({
         "if": selected,
@@ -402,10 +415,12 @@ fn partition_rule(p: PartitionName) -> Value {
                     "if": { "required": ["agent_buckets"], "properties": { "agent_buckets": { "const": self::id(AgentBuckets::Seed) } } },
                     "else": { "properties": { "vpc_endpoint_regions": current_regions } },
                 },
-                "session_manager": { "type": ["object", "null"], "properties": { "kms_key_arn": {
-                    "type": ["string", "null"],
-                    "pattern": format!("^arn:{id}:kms:({}):[0-9]{{12}}:key/[A-Za-z0-9-]+$", alternatives(regions)),
-                } } },
+                "session_manager": { "type": ["object", "null"], "properties": {
+                    "kms_key_arn": { "type": ["string", "null"], "pattern": kms_key.clone() },
+                    "s3_logging": { "type": ["object", "null"], "properties": {
+                        "kms_key_arn": { "type": ["string", "null"], "pattern": kms_key },
+                    } },
+                } },
                 "hybrid": { "type": ["object", "null"], "properties": { "region": { "enum": nullable(regions) } } },
             },
         },

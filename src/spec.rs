@@ -105,6 +105,11 @@ pub struct ProfileSpec {
     /// AWS managed policies to attach, in this order.
     #[serde(default)]
     pub managed_policies: ManagedPoliciesSpec,
+    /// The account's quota of managed policies per role, when it was raised above
+    /// IAM's default of 10 (25 at most). CloudFormation and the CDK attach 20 by ARN
+    /// at most, whatever the quota.
+    #[serde(default)]
+    pub managed_policy_quota: Option<u32>,
     /// The custom S3 policy of the seed page; absent: none.
     #[serde(default)]
     pub s3: Option<S3Spec>,
@@ -211,6 +216,10 @@ pub struct LoggingBucketSpec {
     /// Adds s3:PutObjectAcl.
     #[serde(default)]
     pub cross_account: bool,
+    /// The log bucket's SSE-KMS key: kms:GenerateDataKey on it (a key ARN of the
+    /// profile's partition, not an alias).
+    #[serde(default)]
+    pub kms_key_arn: Option<String>,
 }
 
 /// The trust conditions of a hybrid service role: whose Systems Manager may assume it.

@@ -229,3 +229,78 @@ fn output_is_identical_on_every_run() {
         .collect();
     assert!(runs.windows(2).all(|w| w[0] == w[1]));
 }
+
+/// The binary run in `dir` with `args`.
+fn run_in(dir: &Path, args: &[&str]) -> Output {
+    bin().current_dir(dir).args(args).output().unwrap()
+}
+
+/// A spec of three profiles with VPC endpoints in 24 regions each: a CloudFormation
+/// template of about 66 KB.
+fn large_spec() -> String {
+    let regions = "[us-east-1, us-east-2, us-west-1, us-west-2, ca-central-1, ca-west-1, sa-east-1, eu-west-1, eu-west-2, eu-west-3, eu-central-1, eu-central-2, eu-north-1, eu-south-2, il-central-1, me-central-1, ap-south-1, ap-south-2, ap-northeast-1, ap-northeast-2, ap-northeast-3, ap-southeast-1, ap-southeast-2, ap-east-1]";
+    let mut spec = String::from("version: 1\nprofiles:\n");
+    for name in ["ssm-a", "ssm-b", "ssm-c"] {
+        spec.push_str(&format!(
+            "  - name: {name}\n    s3:\n      vpc_endpoint_regions: {regions}\n"
+        ));
+    }
+    spec
+}
+
+#[test]
+fn a_template_over_51200_bytes_builds_with_a_warning_about_s3_bucket() {
+    let dir = scratch("large");
+    std::fs::write(dir.join("large.yaml"), large_spec()).unwrap();
+    let out = run_in(
+        &dir,
+        &[
+            "build",
+            "large.yaml",
+            "--target",
+            "cloudformation",
+            "-o",
+            "t.json",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let size = std::fs::metadata(dir.join("t.json")).unwrap().len();
+    assert!(size > 51_200 && size < 1_000_000, "{size}");
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    let size = size.to_string();
+    let size = format!("{},{}", &size[..size.len() - 3], &size[size.len() - 3..]);
+    assert!(
+        stderr.contains(&format!("warning: t.json: the CloudFormation template is {size} bytes, over the 51,200 bytes CloudFormation takes inline: deploy it with `aws cloudformation deploy --s3-bucket BUCKET ...`")),
+        "{stderr}"
+    );
+    // Terraform has no such quota; the tree names the file the warning is about.
+    let out = run_in(&dir, &["build", "large.yaml", "--target", "terraform"]);
+    assert!(!String::from_utf8(out.stderr).unwrap().contains("51,200"));
+    let out = run_in(&dir, &["build", "large.yaml", "--out-dir", "gen"]);
+    assert_eq!(out.status.code(), Some(0));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains(
+            "warning: gen/cloudformation/large.template.json: the CloudFormation template is"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(
+            "warning: gen/cloudformation/large.template.yaml: the CloudFormation template is"
+        ),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_template_over_a_quota_is_refused_with_the_way_out() {
+    let dir = fixture("invalid/cfn-too-many-outputs", "");
+    let out = run_in(&dir, &["build", "spec.yaml", "--target", "cdk"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("profiles[66]: with this profile the spec's one stack needs 201 outputs, but the CDK synthesizes CloudFormation, which cannot put more than 200 outputs in one template"), "{stderr}");
+    let out = run_in(&dir, &["build", "spec.yaml", "--target", "terraform"]);
+    assert_eq!(out.status.code(), Some(0));
+}

@@ -584,10 +584,32 @@ fn terraform_means_what_cloudformation_means() {
                     ));
                 }
             }
+            Err(refusal)
+                if refusal
+                    .to_string()
+                    .contains("ManagedPolicyArns holds 20 at most") =>
+            {
+                // More than 20 ARNs on one role: Terraform attaches every one.
+                let why = refusal.to_string();
+                let by_arn: usize = model
+                    .profiles
+                    .iter()
+                    .map(|p| p.managed_policies.len())
+                    .sum();
+                assert!(by_arn > 20, "{case}: {why}");
+                assert_eq!(
+                    tf.attachments
+                        .iter()
+                        .filter(|(_, p)| p.starts_with("managed:"))
+                        .count(),
+                    by_arn,
+                    "{case}: Terraform attaches every managed policy CloudFormation refused"
+                );
+            }
             Err(refusal) => {
                 let why = refusal.to_string();
-                // Only refusals about existing roles are expected; Terraform must still
-                // attach every managed policy to the existing role.
+                // Otherwise only refusals about existing roles are expected; Terraform
+                // must still attach every managed policy to the existing role.
                 assert!(why.contains("existing role"), "{case}: {why}");
                 assert!(
                     tf.attachments

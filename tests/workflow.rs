@@ -413,11 +413,9 @@ fn explain_prints_the_golden_account() {
     assert_eq!(code(&run), Some(0));
     let out = text(&run.stdout);
     assert_eq!(out, fs::read_to_string(dir.join("explain.txt")).unwrap());
-    assert!(
-        out.contains(
-            "SessionEncryptionKey: Session Manager: decrypt session data with the KMS key"
-        )
-    );
+    assert!(out.contains(
+        "SessionEncryptionKey: Session Manager: decrypt session data with the session KMS key"
+    ));
     assert!(out.contains("Managed policies: 2 of the 10 a role may hold by default"));
 }
 

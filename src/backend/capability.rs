@@ -3,9 +3,10 @@
 //! renders anything.
 
 use super::RenderError;
+use super::describe::{stack_outputs, stack_resource_count};
 use super::interpreted::{self, Interprets};
 use crate::model::{Model, Profile, RoleRef};
-use crate::refdata;
+use crate::refdata::{self, limits};
 
 /// One target's abilities beyond what every target can express.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -19,6 +20,17 @@ pub struct Capabilities {
     /// (AWS::IAM::Role ManagedPolicyArns); AWS::IAM::ManagedPolicy.Roles works only
     /// for policies the stack creates.
     pub managed_policies_on_existing_role: bool,
+    /// The most managed policies one role may attach by ARN, when the target caps it
+    /// below IAM's quota: CloudFormation's AWS::IAM::Role ManagedPolicyArns holds 20
+    /// ARNs at most (aws-facts.md 7 and 8, [CFN] registry schema), while an account's
+    /// raised quota may be 25. Policies the output writes attach through their own
+    /// `Roles` and do not count.
+    pub managed_policy_arns_max: Option<usize>,
+    /// The whole spec becomes one CloudFormation stack, so CloudFormation's quotas
+    /// per template apply: 500 resources and 200 outputs (aws-facts.md 7, the
+    /// cloudformation-limits page). The CDK refuses more than 500 resources at synth
+    /// too; outputs over 200 fail at deploy.
+    pub one_template: bool,
     /// Set the Default Host Management setting in a partition whose CloudFormation
     /// registry has no `AWS::SSM::ServiceSetting` (`refdata::dhmc`); Terraform calls
     /// the Systems Manager API instead.
@@ -32,6 +44,8 @@ pub const CLOUDFORMATION: Capabilities = Capabilities {
     target: "cloudformation",
     subject: "CloudFormation",
     managed_policies_on_existing_role: false,
+    managed_policy_arns_max: Some(limits::CFN_MANAGED_POLICY_ARNS_MAX),
+    one_template: true,
     service_setting_without_resource_type: false,
     interprets: Interprets {
         dynamic_references: true,
@@ -44,6 +58,8 @@ pub const CDK: Capabilities = Capabilities {
     target: "cdk",
     subject: "the CDK synthesizes CloudFormation, which",
     managed_policies_on_existing_role: false,
+    managed_policy_arns_max: Some(limits::CFN_MANAGED_POLICY_ARNS_MAX),
+    one_template: true,
     service_setting_without_resource_type: false,
     interprets: Interprets {
         dynamic_references: true,
@@ -55,6 +71,8 @@ pub const TERRAFORM: Capabilities = Capabilities {
     target: "terraform",
     subject: "Terraform",
     managed_policies_on_existing_role: true,
+    managed_policy_arns_max: None,
+    one_template: false,
     service_setting_without_resource_type: true,
     interprets: Interprets {
         dynamic_references: false,
@@ -72,8 +90,54 @@ impl Capabilities {
         self.check_interpreted(model)?;
         model.profiles.iter().try_for_each(|p| {
             self.check_managed_policies(p)?;
+            self.check_managed_policy_arns(p)?;
             self.check_service_setting(p)
-        })
+        })?;
+        self.check_template_quotas(model)
+    }
+
+    /// The refusal is placed at the first profile that takes the stack over a quota.
+    fn check_template_quotas(&self, model: &Model) -> Result<(), RenderError> {
+        if !self.one_template {
+            return Ok(());
+        }
+        let (mut resources, mut outputs) = (0, 0);
+        for (i, p) in model.profiles.iter().enumerate() {
+            resources += stack_resource_count(p);
+            outputs += stack_outputs(p).len();
+            for (what, n, max) in [
+                ("resources", resources, limits::CFN_RESOURCES_MAX),
+                ("outputs", outputs, limits::CFN_OUTPUTS_MAX),
+            ] {
+                if n > max {
+                    let other = ALL
+                        .iter()
+                        .find(|c| !c.one_template)
+                        .map(|c| {
+                            format!(", or use `--target {}`, which has no such quota", c.target)
+                        })
+                        .unwrap_or_default();
+                    return Err(self.refuse(format!(
+                        "profiles[{i}]: with this profile the spec's one stack needs {n} {what}, but {} cannot put more than {max} {what} in one template (CloudFormation quotas); move this profile and the ones after it to another spec file, which builds a stack of its own{other}",
+                        self.subject,
+                    )));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn check_managed_policy_arns(&self, p: &Profile) -> Result<(), RenderError> {
+        let n = p.managed_policies.len();
+        match self.managed_policy_arns_max {
+            Some(max) if n > max => Err(self.refuse(format!(
+                "profile `{}`: {} cannot attach more than {max} managed policies by ARN to one role (AWS::IAM::Role ManagedPolicyArns holds {max} at most, whatever the account's quota), and this profile attaches {n}; {}attach fewer by ARN",
+                p.name,
+                self.subject,
+                instead(|c| c.managed_policy_arns_max.is_none_or(|m| m >= n)),
+            ))),
+            _ => Ok(()),
+        }
     }
 
     fn check_service_setting(&self, p: &Profile) -> Result<(), RenderError> {
@@ -175,6 +239,90 @@ mod tests {
     fn existing_role_with_core() -> Model {
         let spec = "version: 1\nprofiles:\n  - name: p\n    existing_role: ops-role\n";
         crate::load(&crate::source::Source::new("spec.yaml", spec)).expect("valid spec")
+    }
+
+    #[test]
+    fn cloudformation_attaches_twenty_policies_by_arn_at_most() {
+        let arns = |n: usize| {
+            let additional: Vec<String> = (1..n)
+                .map(|i| format!("arn:aws:iam::111122223333:policy/P{i}"))
+                .collect();
+            let spec = format!(
+                "version: 1\nprofiles:\n  - name: p\n    managed_policy_quota: 25\n    managed_policies:\n      additional: [{}]\n",
+                additional.join(", ")
+            );
+            crate::load(&crate::source::Source::new("spec.yaml", spec)).expect("valid spec")
+        };
+        for target in ALL {
+            assert_eq!(target.check(&arns(20)), Ok(()), "{}", target.target);
+        }
+        let Err(RenderError::Refused { message, .. }) = CLOUDFORMATION.check(&arns(21)) else {
+            panic!("CloudFormation refuses 21 ARNs");
+        };
+        assert!(
+            message.starts_with(
+                "profile `p`: CloudFormation cannot attach more than 20 managed policies by ARN"
+            ),
+            "{message}"
+        );
+        assert!(message.contains("this profile attaches 21; use `--target terraform`, which can"));
+        assert!(CDK.check(&arns(21)).is_err());
+        assert_eq!(TERRAFORM.check(&arns(25)), Ok(()));
+    }
+
+    fn load(spec: &str) -> Model {
+        crate::load(&crate::source::Source::new("spec.yaml", spec)).expect("valid spec")
+    }
+
+    /// `n` instance profiles (2 resources and 3 outputs each), or S3 policies for
+    /// existing hybrid roles (1 resource and no output each).
+    fn profiles(n: usize, policies_only: bool) -> Model {
+        let mut spec = String::from("version: 1\nprofiles:\n");
+        for i in 0..n {
+            spec.push_str(&format!("  - name: p{i}\n"));
+            if policies_only {
+                spec.push_str(&format!(
+                    "    kind: hybrid-service-role\n    existing_role: r{i}\n    managed_policies: {{core: false}}\n    s3: {{buckets: [{{name: my-bucket}}]}}\n"
+                ));
+            }
+        }
+        load(&spec)
+    }
+
+    #[test]
+    fn one_template_holds_500_resources_and_200_outputs() {
+        assert_eq!(CLOUDFORMATION.check(&profiles(66, false)), Ok(()));
+        let Err(RenderError::Refused { message, .. }) = CLOUDFORMATION.check(&profiles(67, false))
+        else {
+            panic!("201 outputs are refused");
+        };
+        assert_eq!(
+            message,
+            "profiles[66]: with this profile the spec's one stack needs 201 outputs, but CloudFormation cannot put more than 200 outputs in one template (CloudFormation quotas); move this profile and the ones after it to another spec file, which builds a stack of its own, or use `--target terraform`, which has no such quota"
+        );
+        assert_eq!(CLOUDFORMATION.check(&profiles(500, true)), Ok(()));
+        let Err(RenderError::Refused { message, .. }) = CDK.check(&profiles(501, true)) else {
+            panic!("501 resources are refused");
+        };
+        assert!(message.starts_with("profiles[500]: with this profile the spec's one stack needs 501 resources, but the CDK synthesizes CloudFormation, which cannot put more than 500 resources"), "{message}");
+        assert_eq!(TERRAFORM.check(&profiles(501, true)), Ok(()));
+    }
+
+    #[test]
+    fn the_counts_are_the_template_s() {
+        for spec in [
+            include_str!("../../fixtures/multi-profile/spec.yaml"),
+            include_str!("../../fixtures/large-policy/spec.yaml"),
+            include_str!("../../fixtures/existing-role/spec.yaml"),
+            include_str!("../../fixtures/session-manager/spec.yaml"),
+        ] {
+            let model = load(spec);
+            let t = crate::backend::cloudformation::template(&model).expect("renders");
+            let resources: usize = model.profiles.iter().map(stack_resource_count).sum();
+            let outputs: usize = model.profiles.iter().map(|p| stack_outputs(p).len()).sum();
+            assert_eq!(t["Resources"].as_object().unwrap().len(), resources);
+            assert_eq!(t["Outputs"].as_object().unwrap().len(), outputs);
+        }
     }
 
     #[test]

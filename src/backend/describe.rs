@@ -86,3 +86,12 @@ pub fn stack_outputs(p: &Profile) -> Vec<StackOutput> {
     }
     outputs
 }
+
+/// How many resources a CloudFormation stack (the template, or the CDK's synthesized
+/// one) holds for a profile: the role it creates, each policy ssm-profile writes, and
+/// its instance profile.
+pub fn stack_resource_count(p: &Profile) -> usize {
+    usize::from(matches!(p.role, RoleRef::Create(_)))
+        + p.custom_policies.len()
+        + usize::from(p.instance_profile.is_some())
+}

@@ -62,6 +62,7 @@ pub fn escape_template_literal(s: &str) -> String {
 /// `"\r$$${a}"` as `\r$$${a}`, where HCL's `"\r$$${a}"` is `\r$${a}`), so the
 /// two syntaxes would disagree about the spec's text.
 pub fn tf_json_string(s: &str) -> String {
+    // Nothing to escape without a `{`, nor a lone CR to spell (see below).
     if !s.contains(['{', '\r']) {
         return s.to_string();
     }

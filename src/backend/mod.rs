@@ -19,6 +19,7 @@ pub mod templating;
 pub mod terraform;
 
 use crate::model::Model;
+use crate::refdata::limits;
 
 pub use crate::text::pretty_json;
 pub use error::RenderError;
@@ -50,6 +51,9 @@ pub struct OutputDef {
     /// How its language writes the generated-file header (for a folder: each file
     /// says its own).
     pub comment: CommentSyntax,
+    /// The file is a CloudFormation template body, which CloudFormation takes up to
+    /// 1 MB from S3 and up to 51,200 bytes inline (aws-facts.md 7).
+    pub template_body: bool,
     pub render: Render,
 }
 
@@ -83,6 +87,7 @@ pub static OUTPUTS: &[OutputDef] = &[
         golden: "cloudformation.json",
         out_dir: "cloudformation/{stem}.template.json",
         comment: CommentSyntax::None,
+        template_body: true,
         render: Render::File(|m, _| cloudformation::json(m)),
     },
     OutputDef {
@@ -94,6 +99,7 @@ pub static OUTPUTS: &[OutputDef] = &[
         golden: "cloudformation.yaml",
         out_dir: "cloudformation/{stem}.template.yaml",
         comment: CommentSyntax::Hash,
+        template_body: true,
         render: Render::File(|m, _| cloudformation::yaml(m)),
     },
     OutputDef {
@@ -105,6 +111,7 @@ pub static OUTPUTS: &[OutputDef] = &[
         golden: "cdk.ts",
         out_dir: "cdk/{ts_module}.ts",
         comment: CommentSyntax::Slashes,
+        template_body: false,
         render: Render::File(|m, _| cdk::render(m, cdk::Language::TypeScript, false)),
     },
     OutputDef {
@@ -116,6 +123,7 @@ pub static OUTPUTS: &[OutputDef] = &[
         golden: "cdk.py",
         out_dir: "cdk/{py_module}.py",
         comment: CommentSyntax::Hash,
+        template_body: false,
         render: Render::File(|m, _| cdk::render(m, cdk::Language::Python, false)),
     },
     OutputDef {
@@ -127,6 +135,7 @@ pub static OUTPUTS: &[OutputDef] = &[
         golden: "cdk-app.ts",
         out_dir: "cdk/{ts_module}-app.ts",
         comment: CommentSyntax::Slashes,
+        template_body: false,
         render: Render::File(|m, _| cdk::render(m, cdk::Language::TypeScript, true)),
     },
     OutputDef {
@@ -138,6 +147,7 @@ pub static OUTPUTS: &[OutputDef] = &[
         golden: "cdk-app.py",
         out_dir: "cdk/{stem}-app.py",
         comment: CommentSyntax::Hash,
+        template_body: false,
         render: Render::File(|m, _| cdk::render(m, cdk::Language::Python, true)),
     },
     // Terraform loads every .tf and .tf.json of a folder: the two syntaxes of the
@@ -151,6 +161,7 @@ pub static OUTPUTS: &[OutputDef] = &[
         golden: "terraform.tf",
         out_dir: "terraform/{stem}/main.tf",
         comment: CommentSyntax::Hash,
+        template_body: false,
         render: Render::File(terraform::hcl),
     },
     OutputDef {
@@ -162,6 +173,7 @@ pub static OUTPUTS: &[OutputDef] = &[
         golden: "terraform.tf.json",
         out_dir: "terraform-json/{stem}/main.tf.json",
         comment: CommentSyntax::JsonCommentKey,
+        template_body: false,
         render: Render::File(terraform::json),
     },
     // The same configuration as a module users call: a folder per spec.
@@ -174,6 +186,7 @@ pub static OUTPUTS: &[OutputDef] = &[
         golden: "terraform-module",
         out_dir: "terraform-module/{stem}",
         comment: CommentSyntax::Hash,
+        template_body: false,
         render: Render::Folder(terraform::module),
     },
 ];
@@ -412,8 +425,27 @@ impl Output {
             spec_name,
             flags: &flags,
         };
-        header::apply(self.0.comment, &header, self.render(model, options)?)
-            .map_err(RenderError::Internal)
+        let text = header::apply(self.0.comment, &header, self.render(model, options)?)
+            .map_err(RenderError::Internal)?;
+        if self.0.template_body {
+            check_template_body(self.0.target, &text)?;
+        }
+        Ok(text)
+    }
+
+    /// What the user should know before deploying this file as it was generated:
+    /// a CloudFormation template over 51,200 bytes needs an S3 bucket to deploy.
+    pub fn notes(self, text: &str) -> Vec<String> {
+        let size = text.len();
+        if self.0.template_body && size > limits::CFN_TEMPLATE_BODY_INLINE_MAX {
+            vec![format!(
+                "the CloudFormation template is {} bytes, over the {} bytes CloudFormation takes inline: deploy it with `aws cloudformation deploy --s3-bucket BUCKET ...` (the CLI uploads it there first)",
+                thousands(size),
+                thousands(limits::CFN_TEMPLATE_BODY_INLINE_MAX)
+            )]
+        } else {
+            Vec::new()
+        }
     }
 
     /// Every file of this output as every command writes it, each with its header:
@@ -518,169 +550,37 @@ pub fn typescript_module(stem: &str) -> String {
     }
 }
 
-/// Choices that change how an output is written, never what it means.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct RenderOptions {
-    /// Terraform: emit `terraform { required_providers { aws = ... } }`; off when the
-    /// output is used as a module whose root pins the provider.
-    pub terraform_provider_block: bool,
+/// CloudFormation reads a template body of 1 MB at most, from S3 (aws-facts.md 7).
+fn check_template_body(target: &'static str, text: &str) -> Result<(), RenderError> {
+    let size = text.len();
+    if size <= limits::CFN_TEMPLATE_BODY_MAX {
+        return Ok(());
+    }
+    Err(RenderError::Refused {
+        target,
+        message: format!(
+            "the CloudFormation template would be {} bytes, but CloudFormation accepts a template of 1 MB ({} bytes) at most (CloudFormation quotas); split the profiles across several spec files, each of which builds a stack of its own, or use `--target terraform`, which has no such quota",
+            thousands(size),
+            thousands(limits::CFN_TEMPLATE_BODY_MAX)
+        ),
+    })
 }
 
-impl Default for RenderOptions {
-    fn default() -> Self {
-        RenderOptions {
-            terraform_provider_block: true,
+/// `236209` -> `236,209`.
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
         }
+        out.push(c);
     }
+    out
 }
 
-impl RenderOptions {
-    /// The `build` flags that give these options, for the regenerate command.
-    pub fn flags(self) -> Vec<&'static str> {
-        let mut flags = Vec::new();
-        if !self.terraform_provider_block {
-            flags.push("--no-provider-block");
-        }
-        flags
-    }
-}
+mod options;
+pub use options::RenderOptions;
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn select(target: &str, format: Option<&str>, language: Option<&str>, app: bool) -> String {
-        match Output::select(Selection {
-            target,
-            format,
-            language,
-            app,
-            layout: None,
-        }) {
-            Ok(o) => o.golden_name().to_string(),
-            Err(e) => format!("error: {e}"),
-        }
-    }
-
-    #[test]
-    fn flags_pick_the_output_and_defaults_come_first() {
-        assert_eq!(
-            select("cloudformation", None, None, false),
-            "cloudformation.json"
-        );
-        assert_eq!(
-            select("cloudformation", Some("yaml"), None, false),
-            "cloudformation.yaml"
-        );
-        assert_eq!(select("terraform", None, None, false), "terraform.tf");
-        assert_eq!(
-            select("terraform", Some("json"), None, false),
-            "terraform.tf.json"
-        );
-        assert_eq!(select("cdk", None, None, false), "cdk.ts");
-        assert_eq!(select("cdk", None, None, true), "cdk-app.ts");
-        assert_eq!(select("cdk", None, Some("python"), false), "cdk.py");
-        assert_eq!(select("cdk", None, Some("python"), true), "cdk-app.py");
-    }
-
-    #[test]
-    fn flags_of_another_target_say_what_the_target_takes() {
-        assert_eq!(
-            select("terraform", Some("yaml"), None, false),
-            "error: `--format yaml` does not apply here: `--target terraform` takes `--format hcl|json` and `--layout module`"
-        );
-        assert_eq!(
-            select("cdk", Some("json"), None, false),
-            "error: `--format json` does not apply here: `--target cdk` takes `--language typescript|python` and `--app`"
-        );
-        assert_eq!(
-            select("cloudformation", None, None, true),
-            "error: `--app` does not apply here: `--target cloudformation` takes `--format json|yaml`"
-        );
-    }
-
-    #[test]
-    fn the_module_layout_is_a_terraform_folder() {
-        let pick = |target, layout| {
-            Output::select(Selection {
-                target,
-                layout,
-                ..Selection::default()
-            })
-        };
-        let module = pick("terraform", Some("module")).unwrap();
-        assert!(module.is_folder());
-        assert_eq!(module.golden_name(), "terraform-module");
-        assert_eq!(
-            module.flags(),
-            ["--target terraform", "--layout module"].map(String::from)
-        );
-        assert!(!Output::all().any(|o| o == module));
-        assert_eq!(
-            pick("cdk", Some("module")).unwrap_err(),
-            "`--layout module` does not apply here: `--target cdk` takes `--language typescript|python` and `--app`"
-        );
-        assert_eq!(
-            pick("terraform", Some("json")).unwrap_err(),
-            "`--layout json` does not apply here: `--target terraform` takes `--format hcl|json` and `--layout module`"
-        );
-    }
-
-    #[test]
-    fn every_output_is_selected_by_its_own_flags() {
-        for o in Output::every() {
-            let flags = o.flags();
-            let value = |name: &str| {
-                flags
-                    .iter()
-                    .find_map(|f| f.strip_prefix(name).map(|v| v.trim_start()))
-            };
-            let found = Output::select(Selection {
-                target: value("--target").expect("a target"),
-                format: value("--format"),
-                language: value("--language"),
-                app: flags.iter().any(|f| f == "--app"),
-                layout: value("--layout"),
-            });
-            assert_eq!(found, Ok(o), "{flags:?}");
-        }
-    }
-
-    #[test]
-    fn cdk_module_names_are_importable_whatever_the_stem() {
-        for (stem, py, ts) in [
-            ("prod", "prod", "prod"),
-            ("prod_eu", "prod_eu", "prod_eu"),
-            ("ssm-profile", "ssm_profile", "ssm-profile"),
-            ("prod.ssm", "prod_ssm", "prod.ssm"),
-            ("2024-prod", "spec_2024_prod", "2024-prod"),
-            ("class", "class_", "class"),
-            ("my spec#1", "my_spec_1", "my_spec_1"),
-            ("Grüße", "Gr__e", "Gr__e"),
-            ("types.d", "types_d", "types_d"),
-            ("x.D.css", "x_D_css", "x_D_css"),
-        ] {
-            assert_eq!(python_module(stem), py, "{stem}");
-            assert_eq!(typescript_module(stem), ts, "{stem}");
-        }
-        let is_identifier = |s: &str| {
-            s.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
-                && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-        };
-        for stem in ["-", "_", "9", "a b", "ü", "if", "None", "x.y.z", "..a"] {
-            assert!(is_identifier(&python_module(stem)), "{stem}");
-        }
-    }
-
-    #[test]
-    fn out_dir_paths_and_goldens_are_distinct() {
-        let all: Vec<Output> = Output::every().collect();
-        for (i, o) in all.iter().enumerate() {
-            assert!(o.0.out_dir.contains("{"), "{o:?}");
-            for p in &all[..i] {
-                assert_ne!(o.out_dir_path("x"), p.out_dir_path("x"));
-                assert_ne!(o.golden_name(), p.golden_name());
-            }
-        }
-    }
-}
+mod tests;

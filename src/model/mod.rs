@@ -20,6 +20,7 @@ mod statements;
 use serde::Serialize;
 
 use crate::diag::RuleError;
+use crate::refdata::Citation;
 use crate::spec::{self, PartitionName, Spec};
 
 pub use dhmc::{core_instance_profiles, has_core};
@@ -59,13 +60,28 @@ pub struct Profile {
     pub arn_partition: &'static str,
     pub role: RoleRef,
     pub managed_policies: Vec<ManagedPolicy>,
+    /// How many managed policies the role may hold: IAM's default of 10, or the
+    /// spec's `managed_policy_quota` for an account whose quota was raised.
+    pub managed_policy_quota: usize,
     pub custom_policies: Vec<CustomPolicy>,
     pub instance_profile: Option<InstanceProfile>,
     /// The account setting a Default Host Management profile sets to its role.
     pub service_setting: Option<ServiceSetting>,
     pub tags: Vec<Tag>,
+    /// What each AWS-owned bucket the profile grants is for, and the dated AWS page
+    /// that says so, by resource, for `explain`.
+    pub resource_notes: Vec<ResourceNote>,
     /// Things the user should know: unconfirmed facts, risky choices.
     pub warnings: Vec<String>,
+}
+
+/// Why a resource of a statement is granted, and where AWS documents it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ResourceNote {
+    /// The resource as the statement grants it (`arn:aws:s3:::aws-ssm-us-east-1/*`).
+    pub resource: String,
+    pub purpose: &'static str,
+    pub source: &'static Citation,
 }
 
 /// What a profile's role is for. The model's own, so that backends need not read

@@ -6,14 +6,14 @@
 use super::dhmc;
 use super::names::profile_id;
 use super::rules::{
-    check_attachment_count, check_description, check_iam_name, check_path, check_policy_arn,
-    check_session_duration, check_tags,
+    check_attachment_count, check_description, check_iam_name, check_managed_policy_quota,
+    check_path, check_policy_arn, check_policy_characters, check_session_duration, check_tags,
 };
 use super::split::split_policy;
 use super::statements::{
     managed_policies, s3_statements, session_manager_statements, trust_statement,
 };
-use super::{Ctx, CustomPolicy, InstanceProfile, Kind, Profile, Role, RoleRef};
+use super::{Ctx, CustomPolicy, InstanceProfile, Kind, Profile, ResourceNote, Role, RoleRef};
 use crate::diag::RuleError;
 use crate::refdata::{self, Confirmed, Partition, limits};
 use crate::spec::{ProfileSpec, SessionManagerSpec};
@@ -35,6 +35,14 @@ pub(super) fn build(p: &ProfileSpec, ctx: &Ctx) -> Result<Profile, RuleError> {
         p.path.as_deref().map(|v| check_path(ctx, v)).transpose(),
         None,
     );
+    // AWS puts the DHMC role (and the policies made for a service role) under
+    // /service-role/ unless told otherwise.
+    let path = match (kind, path) {
+        (Kind::DefaultHostManagement, None) if p.path.is_none() => {
+            Some(refdata::dhmc::DEFAULT_PATH.to_string())
+        }
+        (_, path) => path,
+    };
     let mut warnings = Vec::new();
     let tags = ctx.recover(check_tags(ctx, &p.tags), Vec::new());
 
@@ -62,9 +70,18 @@ pub(super) fn build(p: &ProfileSpec, ctx: &Ctx) -> Result<Profile, RuleError> {
         Vec::new(),
     );
     let mut custom_policies = Vec::new();
+    let mut resource_notes = Vec::new();
     if p.s3.is_some() {
         custom_policies.extend(ctx.recover(
-            s3_policies(p, &id, partition, &path, ctx, &mut warnings),
+            s3_policies(
+                p,
+                &id,
+                partition,
+                &path,
+                ctx,
+                &mut warnings,
+                &mut resource_notes,
+            ),
             Vec::new(),
         ));
     }
@@ -74,10 +91,25 @@ pub(super) fn build(p: &ProfileSpec, ctx: &Ctx) -> Result<Profile, RuleError> {
             Vec::new(),
         ));
     }
-    ctx.recover(
-        check_attachment_count(ctx, managed_policies.len(), custom_policies.len()),
-        (),
+    ctx.recover(check_policy_characters(ctx, &custom_policies), ());
+    // An invalid quota is reported; the count is then checked against none.
+    let quota = ctx.recover(
+        check_managed_policy_quota(ctx, p.managed_policy_quota).map(Some),
+        None,
     );
+    if let Some(quota) = quota {
+        ctx.recover(
+            check_attachment_count(
+                ctx,
+                managed_policies.len(),
+                custom_policies.len(),
+                quota,
+                p.managed_policy_quota.is_some(),
+            ),
+            (),
+        );
+    }
+    let managed_policy_quota = quota.unwrap_or(limits::MANAGED_POLICIES_PER_ROLE);
     let instance_profile = if name_ok {
         ctx.recover(instance_profile(p, kind, &path, ctx), None)
     } else {
@@ -100,10 +132,12 @@ pub(super) fn build(p: &ProfileSpec, ctx: &Ctx) -> Result<Profile, RuleError> {
         arn_partition: partition.arn_id,
         role,
         managed_policies,
+        managed_policy_quota,
         custom_policies,
         instance_profile,
         service_setting,
         tags,
+        resource_notes,
         warnings,
     })
 }
@@ -172,15 +206,9 @@ fn created_role(
     ctx: &Ctx,
     warnings: &mut Vec<String>,
 ) -> Result<Role, RuleError> {
-    // AWS puts the DHMC role under /service-role/ unless told otherwise; the
-    // profile's policies keep the path the spec gives (or none).
-    let role_path = match (Kind::from(p.kind), path) {
-        (Kind::DefaultHostManagement, None) => Some(refdata::dhmc::DEFAULT_PATH.to_string()),
-        _ => path.clone(),
-    };
     Ok(Role {
         name: p.name.clone(),
-        path: role_path,
+        path: path.clone(),
         description: ctx.recover(
             p.description
                 .as_deref()
@@ -213,6 +241,7 @@ fn s3_policies(
     path: &Option<String>,
     ctx: &Ctx,
     warnings: &mut Vec<String>,
+    notes: &mut Vec<ResourceNote>,
 ) -> Result<Vec<CustomPolicy>, RuleError> {
     let name = match p.s3.as_ref().and_then(|s3| s3.policy_name.as_ref()) {
         Some(n) => n.clone(),
@@ -229,7 +258,7 @@ fn s3_policies(
         (),
     );
     let before = ctx.error_count();
-    let statements = s3_statements(p, partition, ctx, warnings)?;
+    let statements = s3_statements(p, partition, ctx, warnings, notes)?;
     // Regions and buckets already refused are why the policy is empty.
     if statements.is_empty() && ctx.error_count() == before {
         return Err(ctx.err(

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{Ctx, Tag};
+use super::{Ctx, CustomPolicy, Tag};
 use crate::diag::RuleError;
 use crate::refdata::{Partition, limits};
 
@@ -106,26 +106,98 @@ pub(super) fn check_account_id(ctx: &Ctx, field: &str, account: &str) -> Result<
     }
 }
 
+/// The account's quota of managed policies per role: IAM's default of 10, or what
+/// `managed_policy_quota` says after an increase, which IAM allows up to 25
+/// (aws-facts.md 7, [IAM] reference_iam-quotas.md).
+pub(super) fn check_managed_policy_quota(
+    ctx: &Ctx,
+    quota: Option<u32>,
+) -> Result<usize, RuleError> {
+    let Some(quota) = quota else {
+        return Ok(limits::MANAGED_POLICIES_PER_ROLE);
+    };
+    let range = limits::MANAGED_POLICY_QUOTA;
+    match usize::try_from(quota) {
+        Ok(q) if range.contains(&q) => Ok(q),
+        _ => Err(ctx.err(
+            "managed_policy_quota",
+            format!(
+                "{quota} is outside {} to {}: IAM allows {} managed policies per role by default, and {} at most after a quota increase",
+                range.start(),
+                range.end(),
+                range.start(),
+                range.end()
+            ),
+        )),
+    }
+}
+
 /// Policies attached by ARN and policies ssm-profile writes count alike against
-/// IAM's quota of managed policies per role.
+/// the account's quota of managed policies per role.
 pub(super) fn check_attachment_count(
     ctx: &Ctx,
     by_arn: usize,
     written: usize,
+    quota: usize,
+    raised: bool,
 ) -> Result<(), RuleError> {
     let attached = by_arn + written;
-    if attached > limits::MANAGED_POLICIES_PER_ROLE {
-        return Err(ctx.err(
-            "managed_policies",
-            format!(
-                "this profile attaches {attached} managed policies ({by_arn} by ARN, {written} written by ssm-profile) but IAM allows {} per role by default (20 after a quota increase); select fewer policies or fewer regions",
-                limits::MANAGED_POLICIES_PER_ROLE
-            ),
-        ));
+    if attached <= quota {
+        return Ok(());
+    }
+    let max = limits::MANAGED_POLICY_QUOTA.end();
+    let allows = if raised {
+        format!(
+            "`managed_policy_quota` says the account allows {quota} per role; select fewer policies or fewer regions, or raise the account's quota further (IAM allows {max} at most)"
+        )
+    } else {
+        format!(
+            "IAM allows {quota} per role by default; select fewer policies or fewer regions, or, if the account's quota was raised (IAM allows {max} at most), say so with `managed_policy_quota`"
+        )
+    };
+    Err(ctx.err(
+        "managed_policies",
+        format!(
+            "this profile attaches {attached} managed policies ({by_arn} by ARN, {written} written by ssm-profile) but {allows}"
+        ),
+    ))
+}
+
+/// Every character of every policy document the profile writes is one IAM accepts
+/// (`limits::policy_document_char`). The fields that reach a document are checked
+/// where they are read, with their own location; this is the net under them, so a
+/// new field cannot let IAM refuse the policy at deploy.
+pub(super) fn check_policy_characters(
+    ctx: &Ctx,
+    policies: &[CustomPolicy],
+) -> Result<(), RuleError> {
+    for policy in policies {
+        for s in &policy.statements {
+            let strings = std::iter::once(&s.sid)
+                .chain(&s.actions)
+                .chain(&s.resources);
+            for text in strings {
+                if let Some(c) = text.chars().find(|c| !limits::policy_document_char(*c)) {
+                    return Err(ctx.err(
+                        "",
+                        format!(
+                            "statement {} of policy {} would hold {} in `{text}`; IAM accepts only tab, LF, CR and U+0020 to U+00FF in a policy document",
+                            s.sid,
+                            policy.name,
+                            char_name(c)
+                        ),
+                    ));
+                }
+            }
+        }
     }
     Ok(())
 }
 
+/// Tags by IAM's rules (aws-facts.md 7): at most 50; keys of 1 to 128 and values of
+/// at most 256 characters of `limits::tag_char`; no `aws:` prefix; and no two keys
+/// that differ only in case, since IAM's tag keys on a role are not case sensitive
+/// (IAM User Guide, tagging, "Case sensitivity").
 pub(super) fn check_tags(
     ctx: &Ctx,
     tags: &BTreeMap<String, String>,
@@ -140,13 +212,9 @@ pub(super) fn check_tags(
             ),
         ));
     }
-    let allowed = |c: char| {
-        c.is_alphabetic()
-            || c.is_numeric()
-            || (c.is_whitespace() && !c.is_control())
-            || "_.:/=+-@".contains(c)
-    };
+    let allowed = "IAM tags allow letters, separators (such as spaces) and numbers of any script, and _.:/=+-@; combining marks are not letters";
     let mut out = Vec::new();
+    let mut folded: BTreeMap<String, &str> = BTreeMap::new();
     for (key, value) in tags {
         let field = format!("tags.{key}");
         let klen = key.chars().count();
@@ -162,8 +230,17 @@ pub(super) fn check_tags(
                 format!("tag key `{key}` begins with `aws:`, which AWS reserves"),
             ));
         }
-        if let Some(c) = key.chars().find(|c| !allowed(*c)) {
-            return Err(ctx.err(&field, format!("tag key `{key}` contains {c:?}; tags allow letters, digits, spaces and _.:/=+-@")));
+        if let Some(c) = key.chars().find(|c| !limits::tag_char(*c)) {
+            return Err(ctx.err(
+                &field,
+                format!("tag key `{key}` contains {}; {allowed}", char_name(c)),
+            ));
+        }
+        if let Some(first) = folded.insert(key.to_lowercase(), key) {
+            return Err(ctx.err(
+                &field,
+                format!("tag keys `{first}` and `{key}` differ only in case; IAM tag keys on a role are not case sensitive, so they would be one key"),
+            ));
         }
         let vlen = value.chars().count();
         if vlen > limits::TAG_VALUE_MAX {
@@ -172,8 +249,14 @@ pub(super) fn check_tags(
                 format!("the value of tag `{key}` is {vlen} characters; IAM allows 256"),
             ));
         }
-        if let Some(c) = value.chars().find(|c| !allowed(*c)) {
-            return Err(ctx.err(&field, format!("the value of tag `{key}` contains {c:?}; tags allow letters, digits, spaces and _.:/=+-@")));
+        if let Some(c) = value.chars().find(|c| !limits::tag_char(*c)) {
+            return Err(ctx.err(
+                &field,
+                format!(
+                    "the value of tag `{key}` contains {}; {allowed}",
+                    char_name(c)
+                ),
+            ));
         }
         out.push(Tag {
             key: key.clone(),
@@ -181,6 +264,17 @@ pub(super) fn check_tags(
         });
     }
     Ok(out)
+}
+
+/// A character as an error message names it: `U+093F `ि` (general category Mc)`;
+/// control characters are not shown as themselves.
+pub(super) fn char_name(c: char) -> String {
+    let category = unicode_general_category::get_general_category(c).abbreviation();
+    if c.is_control() {
+        format!("U+{:04X} (a control character)", c as u32)
+    } else {
+        format!("U+{:04X} `{c}` (general category {category})", c as u32)
+    }
 }
 
 pub(super) fn check_region(
@@ -288,6 +382,9 @@ pub(super) fn object_pattern(
             format!("prefix `{prefix}` contains the control character {c:?}"),
         ));
     }
+    if let Some(c) = trimmed.chars().find(|c| !limits::policy_document_char(*c)) {
+        return Err(ctx.err(&pfield, format!("prefix `{prefix}` contains {}; IAM accepts only tab, LF, CR and U+0020 to U+00FF in a policy document, and refuses anything else at deploy (MalformedPolicyDocument)", char_name(c))));
+    }
     if trimmed.len() > 900 {
         return Err(ctx.err(
             &pfield,
@@ -345,8 +442,8 @@ pub(super) fn check_policy_arn(
     Ok(arn.to_string())
 }
 
-/// `arn:PARTITION:kms:REGION:ACCOUNT:key/ID` (an alias ARN also works for Decrypt
-/// only through grants, so only key ARNs are accepted).
+/// `arn:PARTITION:kms:REGION:ACCOUNT:key/ID`: a policy grants the use of a key
+/// (kms:Decrypt, kms:GenerateDataKey) on its key ARN, so alias ARNs are refused.
 pub(super) fn check_kms_key_arn(
     ctx: &Ctx,
     field: &str,
@@ -375,11 +472,55 @@ pub(super) fn check_kms_key_arn(
     }
     let Some(id) = parts[5].strip_prefix("key/") else {
         return fail(
-            "the resource must be `key/KEY-ID` (alias ARNs do not grant kms:Decrypt)".into(),
+            "the resource must be `key/KEY-ID` (a policy grants the use of a key on its key ARN, not on an alias ARN)".into(),
         );
     };
     if id.is_empty() || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
         return fail(format!("`{id}` is not a key ID"));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Statement;
+
+    #[test]
+    fn no_policy_document_holds_a_character_iam_refuses() {
+        let ctx = Ctx {
+            at: "profiles[0]".into(),
+            errors: Default::default(),
+        };
+        let policy = |resource: &str| CustomPolicy {
+            name: "P".into(),
+            id: "P".into(),
+            path: None,
+            statements: vec![Statement {
+                sid: "S".into(),
+                actions: vec!["s3:GetObject".into()],
+                resources: vec![resource.into()],
+                purpose: String::new(),
+            }],
+        };
+        assert_eq!(
+            check_policy_characters(&ctx, &[policy("arn:aws:s3:::b/café\t/*")]),
+            Ok(())
+        );
+        let err = check_policy_characters(&ctx, &[policy("arn:aws:s3:::b/ログ/*")]).unwrap_err();
+        assert_eq!(err.path, "profiles[0]");
+        assert!(
+            err.message.starts_with(
+                "statement S of policy P would hold U+30ED `ロ` (general category Lo)"
+            ),
+            "{}",
+            err.message
+        );
+    }
+
+    #[test]
+    fn characters_are_named_by_code_point_and_category() {
+        assert_eq!(char_name('ि'), "U+093F `ि` (general category Mc)");
+        assert_eq!(char_name('\u{7}'), "U+0007 (a control character)");
+    }
 }

@@ -7,7 +7,9 @@ use super::rules::{
     check_account_id, check_bucket_name, check_kms_key_arn, check_policy_arn, check_region,
     object_pattern,
 };
-use super::{Condition, Ctx, Kind, ManagedPolicy, Part, Statement, Text, TrustStatement};
+use super::{
+    Condition, Ctx, Kind, ManagedPolicy, Part, ResourceNote, Statement, Text, TrustStatement,
+};
 use crate::diag::RuleError;
 use crate::refdata::{self, Confirmed, Partition};
 use crate::spec::{AgentBuckets, PartitionName, ProfileSpec, SessionManagerSpec};
@@ -72,12 +74,9 @@ fn hybrid_trust(
         }
         None => Part::Region,
     };
-    if p.partition != PartitionName::Aws {
-        warnings.push(format!(
-            "the hybrid service role trusts {}; AWS documents that principal for the aws partition, and no source confirms another name in {}",
-            refdata::SSM_PRINCIPAL,
-            partition.arn_id
-        ));
+    // AWS documents ssm.amazonaws.com in aws and aws-cn (refdata cites both pages).
+    if let Confirmed::No(why) = refdata::ssm_principal_confirmed(p.partition) {
+        warnings.push(why.to_string());
     }
     let source_arn = Text(vec![
         Part::Literal(format!("arn:{}:ssm:", partition.arn_id)),
@@ -177,17 +176,35 @@ pub(super) fn managed_policies(
             reason: "listed under managed_policies.additional".into(),
         });
     }
+    // An AWS managed policy exists per partition; outside aws, few are documented.
+    let aws_managed = format!("arn:{}:iam::aws:policy/", partition.arn_id);
+    for m in &out {
+        if let Some(path_and_name) = m.arn.strip_prefix(&aws_managed) {
+            let name = path_and_name.rsplit('/').next().unwrap_or(path_and_name);
+            // The DHMC policy is in the warning the DHMC check gives (`refdata::dhmc`).
+            if name == refdata::dhmc::POLICY {
+                continue;
+            }
+            if let Confirmed::No(why) = refdata::aws_managed_policy_confirmed(p.partition, name) {
+                warnings.push(format!(
+                    "AWS managed policy {name} in partition {}: {why}",
+                    partition.arn_id
+                ));
+            }
+        }
+    }
     Ok(out)
 }
 
 /// Case 1 (VPC endpoint) and case 2 (own buckets) of AWS's setup page. Each region
 /// and bucket is checked on its own: a refused one is reported (`Ctx::report`) and
-/// the others are still checked.
+/// the others are still checked. `notes` gets what each AWS-owned bucket is for.
 pub(super) fn s3_statements(
     p: &ProfileSpec,
     partition: Partition,
     ctx: &Ctx,
     warnings: &mut Vec<String>,
+    notes: &mut Vec<ResourceNote>,
 ) -> Result<Vec<Statement>, RuleError> {
     let s3 = p.s3.as_ref().expect("called only with an s3 section");
     let arn = |resource: &str| format!("arn:{}:s3:::{resource}", partition.arn_id);
@@ -223,10 +240,19 @@ pub(super) fn s3_statements(
             AgentBuckets::Current => refdata::current_agent_buckets(region),
             AgentBuckets::Seed => refdata::seed_agent_buckets(region),
         };
+        let resources: Vec<String> = buckets
+            .iter()
+            .map(|b| arn(&format!("{}/*", b.name)))
+            .collect();
+        notes.extend(buckets.iter().zip(&resources).map(|(b, r)| ResourceNote {
+            resource: r.clone(),
+            purpose: b.purpose,
+            source: b.source,
+        }));
         statements.push(Statement {
             sid: format!("SsmAgentBuckets{}", camel(region)),
             actions: vec!["s3:GetObject".into()],
-            resources: buckets.iter().map(|b| arn(&format!("{b}/*"))).collect(),
+            resources,
             purpose: format!(
                 "case 1, VPC endpoint: the AWS-owned buckets SSM Agent reads in {region}"
             ),
@@ -316,22 +342,16 @@ pub(super) fn session_manager_statements(
     warnings: &mut Vec<String>,
 ) -> Result<Vec<Statement>, RuleError> {
     let mut statements = Vec::new();
-    let logging = sm.s3_logging.is_some() || sm.cloudwatch_logging;
+    // aws-facts.md 5 (correction, 2026-11-28): the instance needs only kms:Decrypt on
+    // the session key; kms:GenerateDataKey is for writing logs to an SSE-KMS
+    // destination, so it goes on the log bucket's key (below), not on this one.
     if let Some(key) = &sm.kms_key_arn {
         check_kms_key_arn(ctx, "session_manager.kms_key_arn", key, partition)?;
-        let mut actions = vec!["kms:Decrypt".to_string()];
-        if logging {
-            actions.push("kms:GenerateDataKey".into());
-        }
         statements.push(Statement {
             sid: "SessionEncryptionKey".into(),
-            actions,
+            actions: vec!["kms:Decrypt".into()],
             resources: vec![key.clone()],
-            purpose: if logging {
-                "Session Manager: decrypt session data with the KMS key, and generate data keys for encrypted session logs".into()
-            } else {
-                "Session Manager: decrypt session data with the KMS key".into()
-            },
+            purpose: "Session Manager: decrypt session data with the session KMS key".into(),
         });
     }
     if let Some(log) = &sm.s3_logging {
@@ -364,6 +384,22 @@ pub(super) fn session_manager_statements(
                 purpose: "Session Manager: check the log bucket's encryption (\"Enforce S3 log encryption\")".into(),
             });
         }
+        match &log.kms_key_arn {
+            Some(key) => {
+                check_kms_key_arn(ctx, &format!("{field}.kms_key_arn"), key, partition)?;
+                statements.push(Statement {
+                    sid: "SessionLogsEncryptionKey".into(),
+                    actions: vec!["kms:GenerateDataKey".into()],
+                    resources: vec![key.clone()],
+                    purpose: "Session Manager: generate data keys to write session logs to the log bucket, which SSE-KMS encrypts with this key".into(),
+                });
+            }
+            None if log.encrypted => warnings.push(format!(
+                "session log bucket `{}` is encrypted but `s3_logging.kms_key_arn` is not set: if the bucket uses SSE-KMS, the instance needs kms:GenerateDataKey on its key to write session logs, so name the key there (SSE-S3 needs nothing more)",
+                log.bucket
+            )),
+            None => {}
+        }
     }
     if sm.cloudwatch_logging {
         // DescribeLogGroups takes no resource narrower than `*`; the other three act
@@ -386,4 +422,77 @@ pub(super) fn session_manager_statements(
         });
     }
     Ok(statements)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::source::Source;
+
+    /// The warnings of a one-profile spec whose profile is `profile` (YAML lines
+    /// below `- name: p`).
+    pub(crate) fn warnings(profile: &str) -> Vec<String> {
+        let spec = format!("version: 1\nprofiles:\n  - name: p\n{profile}");
+        let model = crate::load(&Source::new("spec.yaml", spec)).expect("a valid spec");
+        model.profiles[0].warnings.clone()
+    }
+
+    #[test]
+    fn aws_managed_policies_outside_aws_warn_unless_documented() {
+        let policies = |partition: &str| {
+            warnings(&format!(
+                "    partition: {partition}\n    managed_policies:\n      cloudwatch_agent: true\n      additional: [arn:{partition}:iam::aws:policy/service-role/AmazonSSMAutomationRole, arn:{partition}:iam::111122223333:policy/Mine]\n"
+            ))
+        };
+        let about = |w: &[String], policy: &str| {
+            w.iter()
+                .any(|w| w.starts_with(&format!("AWS managed policy {policy} in partition ")))
+        };
+        let aws = policies("aws");
+        assert!(
+            !aws.iter().any(|w| w.starts_with("AWS managed policy")),
+            "{aws:?}"
+        );
+        let cn = policies("aws-cn");
+        assert!(!about(&cn, "AmazonSSMManagedInstanceCore"), "{cn:?}");
+        assert!(about(&cn, "CloudWatchAgentServerPolicy"), "{cn:?}");
+        assert!(about(&cn, "AmazonSSMAutomationRole"), "{cn:?}");
+        assert!(
+            !about(&cn, "Mine"),
+            "a customer policy is the user's: {cn:?}"
+        );
+        for partition in ["aws-us-gov", "aws-eusc"] {
+            let w = policies(partition);
+            assert!(about(&w, "AmazonSSMManagedInstanceCore"), "{w:?}");
+            assert!(w.iter().any(|w| w == &format!("AWS managed policy CloudWatchAgentServerPolicy in partition {partition}: no AWS source confirms that it exists in this partition (aws-facts.md 6); if it does not, the attachment fails at deploy with NoSuchEntity")), "{w:?}");
+        }
+    }
+
+    #[test]
+    fn the_dhmc_policy_is_warned_about_once() {
+        let w = warnings("    kind: default-host-management\n    partition: aws-us-gov\n");
+        let about = w
+            .iter()
+            .filter(|w| w.contains(crate::refdata::dhmc::POLICY))
+            .count();
+        assert_eq!(about, 1, "{w:?}");
+    }
+
+    #[test]
+    fn the_hybrid_principal_is_documented_in_aws_and_aws_cn_only() {
+        let hybrid = |partition: &str| {
+            warnings(&format!(
+                "    kind: hybrid-service-role\n    partition: {partition}\n"
+            ))
+        };
+        assert_eq!(hybrid("aws"), Vec::<String>::new());
+        assert_eq!(hybrid("aws-cn"), Vec::<String>::new());
+        for partition in ["aws-us-gov", "aws-eusc"] {
+            let w = hybrid(partition);
+            assert!(
+                w.iter().any(|w| w.contains("ssm.amazonaws.com")
+                    && w.ends_with(&format!("no source confirms another name in {partition}"))),
+                "{w:?}"
+            );
+        }
+    }
 }

@@ -214,18 +214,21 @@ impl Layout<'_> {
         }
     }
 
-    /// The value of the DHMC setting: the spec's role path and name, or in a module,
-    /// whatever path and name its inputs give the role (`path` below `/`, then `name`).
-    fn setting_value(self, role_address: &str, value: &str) -> Expr {
+    /// The value of the DHMC setting: the role's path below `/`, then its name. In a
+    /// module, both come from the inputs that set the role's (`path`, `name_prefix`).
+    fn setting_value(self, index: usize, role: &str, value: &str) -> Expr {
         use super::expr::Segment;
         match self {
             Layout::Root => Expr::string(value),
-            Layout::Module(_) => Expr::Template(vec![
-                Segment::Reference(format!(
-                    "substr(aws_iam_role.{role_address}[0].path, 1, -1)"
-                )),
-                Segment::Reference(format!("aws_iam_role.{role_address}[0].name")),
-            ]),
+            Layout::Module(inputs) => {
+                let path = inputs.path(index).to_hcl();
+                let Expr::Template(name) = inputs.name(role) else {
+                    unreachable!("a module's names are templates")
+                };
+                let mut segments = vec![Segment::Reference(format!("substr({path}, 1, -1)"))];
+                segments.extend(name);
+                Expr::Template(segments)
+            }
         }
     }
 
@@ -407,7 +410,10 @@ fn profile_ctx(index: usize, p: &Profile, names: &mut Names, layout: Layout) -> 
         purpose: "Default Host Management: the account setting, in this region, that names the role above",
         attrs: Attrs::new(vec![
             Attr::new("setting_id", Expr::text(&s.arn)),
-            Attr::new("setting_value", layout.setting_value(&address, &s.value)),
+            Attr::new(
+                "setting_value",
+                layout.setting_value(index, &s.role, &s.value),
+            ),
         ]),
         depends_on: format!("aws_iam_role.{address}"),
     });

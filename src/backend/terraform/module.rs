@@ -391,14 +391,25 @@ impl Inputs {
             ],
         });
 
-        // additional_policy_arns: attached to every role, within the quota.
-        let attached = model
+        // additional_policy_arns: attached to every role, within the quota of the role
+        // with the least room (IAM's default, or the spec's managed_policy_quota).
+        let (quota, attached) = model
             .profiles
             .iter()
-            .map(|p| p.managed_policies.len() + p.custom_policies.len())
-            .max()
-            .unwrap_or(0);
-        let room = limits::MANAGED_POLICIES_PER_ROLE.saturating_sub(attached);
+            .map(|p| {
+                let attached = p.managed_policies.len() + p.custom_policies.len();
+                (p.managed_policy_quota, attached)
+            })
+            .min_by_key(|(quota, attached)| quota.saturating_sub(*attached))
+            .unwrap_or((limits::MANAGED_POLICIES_PER_ROLE, 0));
+        let room = quota.saturating_sub(attached);
+        let holds = if quota == limits::MANAGED_POLICIES_PER_ROLE {
+            format!("a role holds {quota} managed policies by default")
+        } else {
+            format!(
+                "the role holds {quota} managed policies in this account (managed_policy_quota)"
+            )
+        };
         let mut spec_arns: Vec<String> = model
             .profiles
             .iter()
@@ -420,8 +431,7 @@ impl Inputs {
             Validation {
                 condition: format!("length(var.additional_policy_arns) <= {room}"),
                 error_message: format!(
-                    "At most {room} more policies fit: a role holds {} managed policies by default, and the spec attaches {attached}.",
-                    limits::MANAGED_POLICIES_PER_ROLE
+                    "At most {room} more policies fit: {holds}, and the spec attaches {attached}."
                 ),
             },
         ];
@@ -540,200 +550,9 @@ pub fn render(model: &Model) -> Result<Vec<FolderFile>, RenderError> {
         .collect()
 }
 
-/// The inputs and outputs section terraform-docs (`markdown table`, its default
-/// settings: anchors, escaping, the required column, sorted by name) writes between
-/// its markers, in the format terraform-docs 0.16 to 0.19 give it.
-fn terraform_docs(context: &Context, variables: &[Variable]) -> String {
-    let mut out = String::new();
-    let anchored = |kind: &str, name: &str| {
-        format!(
-            "<a name=\"{kind}_{name}\"></a> [{}](#{kind}\\_{})",
-            md_escape(name),
-            name.replace('_', "\\_")
-        )
-    };
-    out.push_str("## Requirements\n\n| Name | Version |\n|------|---------|\n");
-    out.push_str(&format!(
-        "| {} | {} |\n| {} | {} |\n",
-        anchored("requirement", "terraform"),
-        REQUIRED_VERSION,
-        anchored("requirement", "aws"),
-        AWS_PROVIDER_VERSION
-    ));
-    out.push_str("\n## Providers\n\n| Name | Version |\n|------|---------|\n");
-    out.push_str(&format!(
-        "| {} | {} |\n",
-        anchored("provider", "aws"),
-        AWS_PROVIDER_VERSION
-    ));
-    out.push_str("\n## Modules\n\nNo modules.\n");
-
-    let mut resources: Vec<(String, String)> = Vec::new();
-    for p in &context.profiles {
-        if let Some(r) = &p.role {
-            resources.push(("aws_iam_role".into(), r.address.clone()));
-        }
-        for policy in &p.policies {
-            resources.push(("aws_iam_policy".into(), policy.address.clone()));
-        }
-        for a in p.attachments.iter().chain(&p.additional) {
-            resources.push(("aws_iam_role_policy_attachment".into(), a.address.clone()));
-        }
-        if let Some(ip) = &p.instance_profile {
-            resources.push(("aws_iam_instance_profile".into(), ip.address.clone()));
-        }
-    }
-    resources.sort();
-    let mut data = Vec::new();
-    if context.uses_account_id {
-        data.push("aws_caller_identity");
-    }
-    if context.uses_region {
-        data.push("aws_region");
-    }
-    let (namespace, provider) = AWS_PROVIDER_SOURCE
-        .split_once('/')
-        .expect("a provider source is NAMESPACE/TYPE");
-    let docs = |kind: &str, typ: &str| {
-        let short = typ.strip_prefix(&format!("{provider}_")).unwrap_or(typ);
-        format!(
-            "https://registry.terraform.io/providers/{namespace}/{provider}/latest/docs/{kind}/{short}"
-        )
-    };
-    out.push_str("\n## Resources\n\n| Name | Type |\n|------|------|\n");
-    for (typ, name) in &resources {
-        out.push_str(&format!(
-            "| [{typ}.{name}]({}) | resource |\n",
-            docs("resources", typ)
-        ));
-    }
-    for typ in data {
-        out.push_str(&format!(
-            "| [{typ}.current]({}) | data source |\n",
-            docs("data-sources", typ)
-        ));
-    }
-
-    let mut inputs: Vec<&Variable> = variables.iter().collect();
-    inputs.sort_by_key(|v| v.name);
-    out.push_str("\n## Inputs\n\n| Name | Description | Type | Default | Required |\n|------|-------------|------|---------|:--------:|\n");
-    for v in inputs {
-        out.push_str(&format!(
-            "| {} | {} | `{}` | `{}` | no |\n",
-            anchored("input", v.name),
-            md_escape(&v.description),
-            v.type_hcl,
-            v.default_doc()
-        ));
-    }
-
-    let mut outputs: Vec<(&str, &str)> = Vec::new();
-    for p in &context.profiles {
-        for o in &p.outputs {
-            let description = o
-                .attrs
-                .items
-                .iter()
-                .find(|a| a.key == "description")
-                .and_then(|a| a.value.literal())
-                .unwrap_or_default();
-            outputs.push((&o.name, description));
-        }
-    }
-    outputs.sort();
-    out.push_str("\n## Outputs\n\n| Name | Description |\n|------|-------------|\n");
-    for (name, description) in outputs {
-        out.push_str(&format!(
-            "| {} | {} |\n",
-            anchored("output", name),
-            md_escape(description)
-        ));
-    }
-    out
-}
-
-/// Text in a terraform-docs table cell with its escaping on: `_` and `*` outside
-/// code spans and `|` anywhere are backslash-escaped, line breaks become `<br/>`.
-pub fn md_escape(s: &str) -> String {
-    let mut out = String::new();
-    let mut in_code = false;
-    for c in s.chars() {
-        match c {
-            '`' => {
-                in_code = !in_code;
-                out.push(c);
-            }
-            '|' => out.push_str("\\|"),
-            '_' | '*' if !in_code => {
-                out.push('\\');
-                out.push(c);
-            }
-            '\n' => out.push_str("<br/>"),
-            '\r' => {}
-            _ => out.push(c),
-        }
-    }
-    out
-}
+mod docs;
+#[allow(unused_imports)]
+pub use docs::*;
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn md_escape_leaves_code_spans_alone() {
-        for (input, expected) in [
-            ("plain", "plain"),
-            ("name_prefix", "name\\_prefix"),
-            ("`name_prefix` and a_b", "`name_prefix` and a\\_b"),
-            ("a | b", "a \\| b"),
-            ("`a|b`", "`a\\|b`"),
-            ("two\nlines", "two<br/>lines"),
-            ("*bold*", "\\*bold\\*"),
-        ] {
-            assert_eq!(md_escape(input), expected, "{input:?}");
-        }
-    }
-
-    fn model(yaml: &str) -> Model {
-        crate::load(&crate::source::Source::new("spec.yaml", yaml)).expect("a valid spec")
-    }
-
-    #[test]
-    fn profiles_that_differ_keep_their_own_path_and_boundary() {
-        let m = model(
-            "version: 1\nprofiles:\n  - name: a\n    path: /a/\n    permissions_boundary: arn:aws:iam::111122223333:policy/B\n  - name: b\n",
-        );
-        let inputs = Inputs::new(&m);
-        assert_eq!(inputs.path(0).to_hcl(), "coalesce(var.path, \"/a/\")");
-        assert_eq!(inputs.path(1).to_hcl(), "coalesce(var.path, \"/\")");
-        assert_eq!(
-            inputs.boundary(0).to_hcl(),
-            "coalesce(var.permissions_boundary, \"arn:aws:iam::111122223333:policy/B\")"
-        );
-        assert_eq!(inputs.boundary(1).to_hcl(), "var.permissions_boundary");
-        let path = inputs.variables.iter().find(|v| v.name == "path").unwrap();
-        assert_eq!(path.default_hcl(), "null");
-    }
-
-    #[test]
-    fn the_name_prefix_leaves_room_for_the_longest_name() {
-        let m = model("version: 1\nprofiles:\n  - name: SSMInstanceProfile\n");
-        let inputs = Inputs::new(&m);
-        let prefix = inputs
-            .variables
-            .iter()
-            .find(|v| v.name == "name_prefix")
-            .unwrap();
-        // A role name is at most 64 characters; SSMInstanceProfile takes 18.
-        assert!(
-            prefix.validations[0]
-                .condition
-                .starts_with("length(var.name_prefix) <= 46 ")
-        );
-        assert_eq!(
-            inputs.name("R\"${x}").to_hcl(),
-            "\"${var.name_prefix}R\\\"$${x}\""
-        );
-    }
-}
+mod tests;

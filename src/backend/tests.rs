@@ -1,0 +1,164 @@
+use super::*;
+
+fn select(target: &str, format: Option<&str>, language: Option<&str>, app: bool) -> String {
+    match Output::select(Selection {
+        target,
+        format,
+        language,
+        app,
+        layout: None,
+    }) {
+        Ok(o) => o.golden_name().to_string(),
+        Err(e) => format!("error: {e}"),
+    }
+}
+
+#[test]
+fn flags_pick_the_output_and_defaults_come_first() {
+    assert_eq!(
+        select("cloudformation", None, None, false),
+        "cloudformation.json"
+    );
+    assert_eq!(
+        select("cloudformation", Some("yaml"), None, false),
+        "cloudformation.yaml"
+    );
+    assert_eq!(select("terraform", None, None, false), "terraform.tf");
+    assert_eq!(
+        select("terraform", Some("json"), None, false),
+        "terraform.tf.json"
+    );
+    assert_eq!(select("cdk", None, None, false), "cdk.ts");
+    assert_eq!(select("cdk", None, None, true), "cdk-app.ts");
+    assert_eq!(select("cdk", None, Some("python"), false), "cdk.py");
+    assert_eq!(select("cdk", None, Some("python"), true), "cdk-app.py");
+}
+
+#[test]
+fn flags_of_another_target_say_what_the_target_takes() {
+    assert_eq!(
+        select("terraform", Some("yaml"), None, false),
+        "error: `--format yaml` does not apply here: `--target terraform` takes `--format hcl|json` and `--layout module`"
+    );
+    assert_eq!(
+        select("cdk", Some("json"), None, false),
+        "error: `--format json` does not apply here: `--target cdk` takes `--language typescript|python` and `--app`"
+    );
+    assert_eq!(
+        select("cloudformation", None, None, true),
+        "error: `--app` does not apply here: `--target cloudformation` takes `--format json|yaml`"
+    );
+}
+
+#[test]
+fn the_module_layout_is_a_terraform_folder() {
+    let pick = |target, layout| {
+        Output::select(Selection {
+            target,
+            layout,
+            ..Selection::default()
+        })
+    };
+    let module = pick("terraform", Some("module")).unwrap();
+    assert!(module.is_folder());
+    assert_eq!(module.golden_name(), "terraform-module");
+    assert_eq!(
+        module.flags(),
+        ["--target terraform", "--layout module"].map(String::from)
+    );
+    assert!(!Output::all().any(|o| o == module));
+    assert_eq!(
+        pick("cdk", Some("module")).unwrap_err(),
+        "`--layout module` does not apply here: `--target cdk` takes `--language typescript|python` and `--app`"
+    );
+    assert_eq!(
+        pick("terraform", Some("json")).unwrap_err(),
+        "`--layout json` does not apply here: `--target terraform` takes `--format hcl|json` and `--layout module`"
+    );
+}
+
+#[test]
+fn every_output_is_selected_by_its_own_flags() {
+    for o in Output::every() {
+        let flags = o.flags();
+        let value = |name: &str| {
+            flags
+                .iter()
+                .find_map(|f| f.strip_prefix(name).map(|v| v.trim_start()))
+        };
+        let found = Output::select(Selection {
+            target: value("--target").expect("a target"),
+            format: value("--format"),
+            language: value("--language"),
+            app: flags.iter().any(|f| f == "--app"),
+            layout: value("--layout"),
+        });
+        assert_eq!(found, Ok(o), "{flags:?}");
+    }
+}
+
+#[test]
+fn cdk_module_names_are_importable_whatever_the_stem() {
+    for (stem, py, ts) in [
+        ("prod", "prod", "prod"),
+        ("prod_eu", "prod_eu", "prod_eu"),
+        ("ssm-profile", "ssm_profile", "ssm-profile"),
+        ("prod.ssm", "prod_ssm", "prod.ssm"),
+        ("2024-prod", "spec_2024_prod", "2024-prod"),
+        ("class", "class_", "class"),
+        ("my spec#1", "my_spec_1", "my_spec_1"),
+        ("Grüße", "Gr__e", "Gr__e"),
+        ("types.d", "types_d", "types_d"),
+        ("x.D.css", "x_D_css", "x_D_css"),
+    ] {
+        assert_eq!(python_module(stem), py, "{stem}");
+        assert_eq!(typescript_module(stem), ts, "{stem}");
+    }
+    let is_identifier = |s: &str| {
+        s.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+            && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+    };
+    for stem in ["-", "_", "9", "a b", "ü", "if", "None", "x.y.z", "..a"] {
+        assert!(is_identifier(&python_module(stem)), "{stem}");
+    }
+}
+
+#[test]
+fn template_bodies_are_held_to_cloudformation_s_quotas() {
+    assert_eq!(thousands(999), "999");
+    assert_eq!(thousands(51_200), "51,200");
+    assert_eq!(thousands(1_000_001), "1,000,001");
+    assert_eq!(
+        check_template_body("cloudformation", &"x".repeat(1_000_000)),
+        Ok(())
+    );
+    let Err(RenderError::Refused { target, message }) =
+        check_template_body("cloudformation", &"x".repeat(1_000_001))
+    else {
+        panic!("a template over 1 MB is refused");
+    };
+    assert_eq!(target, "cloudformation");
+    assert!(message.starts_with("the CloudFormation template would be 1,000,001 bytes, but CloudFormation accepts a template of 1 MB (1,000,000 bytes) at most"), "{message}");
+    let json = Output::by_golden("cloudformation.json").unwrap();
+    let yaml = Output::by_golden("cloudformation.yaml").unwrap();
+    let tf = Output::by_golden("terraform.tf").unwrap();
+    assert_eq!(json.notes(&"x".repeat(51_200)), Vec::<String>::new());
+    for o in [json, yaml] {
+        let notes = o.notes(&"x".repeat(51_201));
+        assert_eq!(notes.len(), 1);
+        assert!(notes[0].contains("51,201 bytes") && notes[0].contains("--s3-bucket"));
+    }
+    assert_eq!(tf.notes(&"x".repeat(2_000_000)), Vec::<String>::new());
+}
+
+#[test]
+fn out_dir_paths_and_goldens_are_distinct() {
+    let all: Vec<Output> = Output::every().collect();
+    for (i, o) in all.iter().enumerate() {
+        assert!(o.0.out_dir.contains("{"), "{o:?}");
+        for p in &all[..i] {
+            assert_ne!(o.out_dir_path("x"), p.out_dir_path("x"));
+            assert_ne!(o.golden_name(), p.golden_name());
+        }
+    }
+}

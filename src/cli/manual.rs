@@ -1,0 +1,91 @@
+#[allow(unused_imports)]
+use super::*;
+
+/// The completion script for `shell`. clap_complete's bash script spells the
+/// subcommand states of a hyphenated program name two ways (clap-rs/clap#6421):
+/// the loop sets `ssm__profile__subcmd__build`, the arms match
+/// `ssm__subcmd__profile__subcmd__build`, so no subcommand option completed. The
+/// arms are rewritten to the loop's spelling (a no-op once clap_complete is fixed).
+pub fn completions(shell: clap_complete::Shell) -> String {
+    let mut out = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), BIN, &mut out);
+    let script = String::from_utf8_lossy(&out).into_owned();
+    if shell != clap_complete::Shell::Bash {
+        return script;
+    }
+    let broken = format!("{}__subcmd__", BIN.replace('-', "__subcmd__"));
+    let fixed = format!("{}__subcmd__", BIN.replace('-', "__"));
+    script.replace(&broken, &fixed)
+}
+
+/// The names of the subcommands that have a manual page.
+pub(super) fn subcommand_names() -> Vec<&'static str> {
+    vec![
+        "build",
+        "check",
+        "explain",
+        "schema",
+        "init",
+        "completions",
+        "man",
+    ]
+}
+
+/// The command tree as the manual pages see it: built (so subcommands are named
+/// `ssm-profile-build`), without the `help` subcommand, which has no page.
+pub(super) fn man_command() -> clap::Command {
+    let mut cmd = Cli::command().disable_help_subcommand(true);
+    cmd.build();
+    cmd
+}
+
+/// Every manual page: (file name, roff), the program's first.
+pub fn man_pages() -> Result<Vec<(String, String)>, Error> {
+    let cmd = man_command();
+    let mut pages = vec![render_man(cmd.clone())?];
+    for sub in cmd.get_subcommands() {
+        pages.push(render_man(sub.clone())?);
+    }
+    Ok(pages)
+}
+
+pub(super) fn render_man(cmd: clap::Command) -> Result<(String, String), Error> {
+    let man = clap_mangen::Man::new(cmd);
+    let mut out = Vec::new();
+    man.render(&mut out).map_err(|error| Error::Io {
+        path: "<man page>".into(),
+        error,
+    })?;
+    Ok((
+        man.get_filename(),
+        String::from_utf8_lossy(&out).into_owned(),
+    ))
+}
+
+pub(super) fn man(args: &ManArgs, r: &mut Reporter) -> Result<i32, Error> {
+    let pages = man_pages()?;
+    if let Some(dir) = &args.out_dir {
+        for (name, text) in &pages {
+            let path = dir.join(name);
+            crate::atomic::write_file(&path, text.as_bytes()).map_err(|error| Error::Io {
+                path: path.display().to_string(),
+                error,
+            })?;
+        }
+        r.note(&format!(
+            "{}: {} manual pages written",
+            dir.display(),
+            pages.len()
+        ));
+        return Ok(EXIT_OK);
+    }
+    let wanted = match &args.command {
+        Some(sub) => format!("{BIN}-{sub}.1"),
+        None => format!("{BIN}.1"),
+    };
+    let (_, text) = pages
+        .iter()
+        .find(|(name, _)| *name == wanted)
+        .expect("every subcommand name has a page");
+    print(text)
+}

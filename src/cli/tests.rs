@@ -1,0 +1,73 @@
+use super::*;
+use std::ffi::OsString;
+
+fn env<'a>(vars: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<OsString> + 'a {
+    move |name| {
+        vars.iter()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| OsString::from(v))
+    }
+}
+
+#[test]
+fn color_follows_the_flag_then_no_color_then_clicolor_force_then_the_terminal() {
+    use ColorChoice::*;
+    assert!(use_color(Auto, true, env(&[])));
+    assert!(!use_color(Auto, false, env(&[])));
+    assert!(!use_color(Auto, true, env(&[("NO_COLOR", "1")])));
+    assert!(use_color(Auto, true, env(&[("NO_COLOR", "")])));
+    assert!(use_color(Auto, false, env(&[("CLICOLOR_FORCE", "1")])));
+    assert!(!use_color(Auto, false, env(&[("CLICOLOR_FORCE", "0")])));
+    assert!(!use_color(
+        Auto,
+        true,
+        env(&[("NO_COLOR", "1"), ("CLICOLOR_FORCE", "1")])
+    ));
+    assert!(!use_color(Auto, true, env(&[("TERM", "dumb")])));
+    assert!(use_color(Always, false, env(&[("NO_COLOR", "1")])));
+    assert!(!use_color(Never, true, env(&[("CLICOLOR_FORCE", "1")])));
+}
+
+fn output(golden: &str) -> Output {
+    Output::by_golden(golden).unwrap()
+}
+
+#[test]
+fn an_extension_of_another_format_is_a_warning() {
+    let warns = |golden: &str, file: &str| extension_warning(output(golden), file).is_some();
+    assert!(warns("cloudformation.yaml", "x.json"));
+    assert!(!warns("cloudformation.yaml", "x.yaml"));
+    assert!(!warns("cloudformation.yaml", "out/X.YML"));
+    assert!(!warns("cloudformation.json", "ssm.template.json"));
+    assert!(warns("cloudformation.json", "main.tf.json"));
+    assert!(warns("terraform.tf", "main.tf.json"));
+    assert!(!warns("terraform.tf", "main.tf"));
+    assert!(warns("terraform.tf.json", "main.json"));
+    assert!(!warns("terraform.tf.json", "main.tf.json"));
+    assert!(warns("cdk.py", "stack.ts"));
+    assert!(!warns("cdk-app.ts", "app.ts"));
+    // A name without a known extension is the user's choice.
+    assert!(!warns("cloudformation.json", "template"));
+    assert!(!warns("cloudformation.json", "ssm.template"));
+    let w = extension_warning(output("cloudformation.yaml"), "x.json").unwrap();
+    assert_eq!(
+        w.message,
+        "the file name ends in `.json`, but `--target cloudformation --format yaml` writes `.yaml`; tools choose how to read a file by its extension"
+    );
+}
+
+#[test]
+fn every_subcommand_has_a_man_page() {
+    let pages = man_pages().unwrap();
+    let names: Vec<&str> = pages.iter().map(|(n, _)| n.as_str()).collect();
+    let mut expected = vec!["ssm-profile.1".to_string()];
+    expected.extend(
+        subcommand_names()
+            .iter()
+            .map(|s| format!("ssm-profile-{s}.1")),
+    );
+    assert_eq!(names, expected);
+    let cmd = Cli::command();
+    let listed: Vec<&str> = cmd.get_subcommands().map(|s| s.get_name()).collect();
+    assert_eq!(listed, subcommand_names());
+}

@@ -1,0 +1,66 @@
+//! IAM and S3 limits ([IAM] quotas, [BOTO] iam service-2.json, S3 naming rules).
+
+pub const ROLE_NAME_MAX: usize = 64;
+pub const INSTANCE_PROFILE_NAME_MAX: usize = 128;
+pub const POLICY_NAME_MAX: usize = 128;
+pub const PATH_MAX: usize = 512;
+pub const DESCRIPTION_MAX: usize = 1000;
+pub const SESSION_DURATION: std::ops::RangeInclusive<u32> = 3600..=43200;
+pub const TAGS_MAX: usize = 50;
+pub const TAG_KEY_MAX: usize = 128;
+pub const TAG_VALUE_MAX: usize = 256;
+/// Managed policies one role can hold without a quota increase (aws-facts.md 7,
+/// [IAM] reference_iam-quotas.md).
+pub const MANAGED_POLICIES_PER_ROLE: usize = 10;
+/// The most managed policies per role IAM allows after a quota increase
+/// (aws-facts.md 7, [IAM] reference_iam-quotas.md): `managed_policy_quota` may
+/// raise the default up to this.
+pub const MANAGED_POLICY_QUOTA: std::ops::RangeInclusive<usize> = 10..=25;
+/// The most ARNs CloudFormation's `AWS::IAM::Role.ManagedPolicyArns` holds
+/// (aws-facts.md 7 and 8, [CFN] registry schema of AWS::IAM::Role), whatever the
+/// account's IAM quota; the CDK compiles to it.
+pub const CFN_MANAGED_POLICY_ARNS_MAX: usize = 20;
+/// Characters of a managed policy document, white space not counted.
+pub const POLICY_DOCUMENT_MAX: usize = 6144;
+/// The characters IAM accepts in a policy document: tab, LF, CR and U+0020 to
+/// U+00FF (aws-facts.md 7, [BOTO] iam service-2.json `policyDocumentType`,
+/// pattern `[\u0009\u000A\u000D\u0020-\u00FF]+`). Anything else is
+/// MalformedPolicyDocument at deploy.
+pub fn policy_document_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{ff}')
+}
+/// The characters of IAM tag keys and values: `[\p{L}\p{Z}\p{N}_.:/=+\-@]`
+/// (aws-facts.md 7; botocore iam service-2.json tagKeyType and tagValueType,
+/// IAM User Guide id_tags.md): letters, separators and numbers by Unicode general
+/// category, and six marks. Combining marks (Mn, Mc, Me) are not letters, so IAM
+/// refuses "हिंदी" (its vowel signs are Mc and Mn).
+pub fn tag_char(c: char) -> bool {
+    use unicode_general_category::{GeneralCategory as G, get_general_category};
+    matches!(
+        get_general_category(c),
+        G::UppercaseLetter
+            | G::LowercaseLetter
+            | G::TitlecaseLetter
+            | G::ModifierLetter
+            | G::OtherLetter
+            | G::SpaceSeparator
+            | G::LineSeparator
+            | G::ParagraphSeparator
+            | G::DecimalNumber
+            | G::LetterNumber
+            | G::OtherNumber
+    ) || "_.:/=+-@".contains(c)
+}
+/// CloudFormation quotas per template (aws-facts.md 7, the cloudformation-limits
+/// page; cfn-lint 1.58.0 E1002, E3010, E6010 check the same numbers).
+pub const CFN_RESOURCES_MAX: usize = 500;
+pub const CFN_OUTPUTS_MAX: usize = 200;
+/// Template body read from S3: 1 MB (cfn-lint counts 1,000,000 bytes).
+pub const CFN_TEMPLATE_BODY_MAX: usize = 1_000_000;
+/// Template body passed inline (`aws cloudformation deploy` without
+/// `--s3-bucket`): 51,200 bytes.
+pub const CFN_TEMPLATE_BODY_INLINE_MAX: usize = 51_200;
+pub const TRUST_POLICY_MAX: usize = 2048;
+pub const BUCKET_NAME: std::ops::RangeInclusive<usize> = 3..=63;
+pub const BUCKET_PREFIXES_RESERVED: &[&str] = &["xn--", "sthree-", "amzn-s3-demo-"];
+pub const BUCKET_SUFFIXES_RESERVED: &[&str] = &["-s3alias", "--ol-s3", ".mrap", "--x-s3"];

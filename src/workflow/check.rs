@@ -1,0 +1,284 @@
+#[allow(unused_imports)]
+use super::*;
+
+/// The state of one planned file on disk.
+#[derive(Debug, PartialEq, Eq)]
+pub enum FileState {
+    UpToDate,
+    Missing,
+    /// The file differs; `diff` is a unified diff from the disk to what build writes.
+    Drifted {
+        diff: String,
+        note: Option<String>,
+    },
+}
+
+/// What `check` found.
+#[derive(Debug, Default)]
+pub struct CheckReport {
+    pub files: Vec<(PlannedFile, FileState)>,
+    /// Files in the tree that no given spec generates (`check --exhaustive`), and
+    /// symbolic links in its target folders.
+    pub strays: Vec<PathBuf>,
+    /// Journals of builds that were stopped part-way (`false`), or that are writing
+    /// the tree right now (`true`): the tree is a mix of old and new files.
+    pub interrupted: Vec<(PathBuf, bool)>,
+}
+
+impl CheckReport {
+    pub fn is_clean(&self) -> bool {
+        self.files.iter().all(|(_, s)| *s == FileState::UpToDate)
+            && self.strays.is_empty()
+            && self.interrupted.is_empty()
+    }
+
+    /// The report for the user: a diff per drifted file, a line per missing file,
+    /// and a summary line. `color` adds ANSI colours.
+    pub fn render(&self, color: bool) -> String {
+        let paint = |code: &str, line: &str| {
+            if color {
+                format!("\x1b[{code}m{line}\x1b[0m")
+            } else {
+                line.to_string()
+            }
+        };
+        let mut out = String::new();
+        let (mut ok, mut drifted, mut missing) = (0, 0, 0);
+        for (file, state) in &self.files {
+            match state {
+                FileState::UpToDate => ok += 1,
+                FileState::Missing => {
+                    missing += 1;
+                    out.push_str(&paint(
+                        "1;31",
+                        &format!(
+                            "missing: {} (generated from {})",
+                            file.path.display(),
+                            file.spec
+                        ),
+                    ));
+                    out.push('\n');
+                }
+                FileState::Drifted { diff, note } => {
+                    drifted += 1;
+                    out.push_str(&paint(
+                        "1",
+                        &format!(
+                            "drifted: {} (generated from {})",
+                            file.path.display(),
+                            file.spec
+                        ),
+                    ));
+                    out.push('\n');
+                    if let Some(note) = note {
+                        out.push_str(note);
+                        out.push('\n');
+                    }
+                    for line in diff.lines() {
+                        let code = if line.starts_with("+++") || line.starts_with("---") {
+                            "1"
+                        } else if line.starts_with('+') {
+                            "32"
+                        } else if line.starts_with('-') {
+                            "31"
+                        } else if line.starts_with("@@") {
+                            "36"
+                        } else {
+                            ""
+                        };
+                        out.push_str(&if code.is_empty() {
+                            line.to_string()
+                        } else {
+                            paint(code, line)
+                        });
+                        out.push('\n');
+                    }
+                }
+            }
+        }
+        for path in &self.strays {
+            out.push_str(&paint(
+                "1;31",
+                &format!("stray: {} (no spec given generates it)", path.display()),
+            ));
+            out.push('\n');
+        }
+        for (journal, running) in &self.interrupted {
+            let what = if *running {
+                "a build is writing this tree right now"
+            } else {
+                "a build was stopped while it replaced files; the next build finishes it"
+            };
+            out.push_str(&paint(
+                "1;31",
+                &format!("interrupted: {} ({what})", journal.display()),
+            ));
+            out.push('\n');
+        }
+        let total = self.files.len();
+        if !self.strays.is_empty() {
+            out.push_str(&format!(
+                "{} stray files: delete them if their spec is gone, or name their spec\n",
+                self.strays.len()
+            ));
+        }
+        if drifted + missing == 0 && self.is_clean() {
+            out.push_str(&format!("{total} generated files up to date\n"));
+        } else if drifted + missing == 0 {
+            out.push_str(&format!(
+                "{total} generated files up to date, but the tree is not clean ({} stray, {} interrupted build)\n",
+                self.strays.len(),
+                self.interrupted.len()
+            ));
+        } else {
+            out.push_str(&format!(
+                "{drifted} drifted, {missing} missing, {ok} up to date of {total} generated files; run `ssm-profile build` with the same arguments and --out-dir to update them\n"
+            ));
+        }
+        out
+    }
+}
+
+/// Files under the tree's target folders (the first segment of every planned
+/// path: `cloudformation/`, `terraform/`, ...) that the plan does not hold, sorted.
+/// Other folders of DIR are the user's and are not looked at.
+pub fn strays(plan: &Plan, out_dir: &Path) -> Result<Vec<PathBuf>, Error> {
+    let planned: std::collections::BTreeSet<&Path> =
+        plan.files.iter().map(|f| f.path.as_path()).collect();
+    let roots: std::collections::BTreeSet<&str> = plan
+        .files
+        .iter()
+        .filter_map(|f| f.relative.split('/').next())
+        .collect();
+    let mut found = Vec::new();
+    let mut pending: Vec<PathBuf> = Vec::new();
+    for root in roots {
+        let path = out_dir.join(root);
+        match std::fs::symlink_metadata(&path) {
+            Ok(meta) if meta.file_type().is_symlink() => found.push(path),
+            Ok(meta) if meta.is_dir() => pending.push(path),
+            // Missing, or a file where the folder belongs (drift `check` reports).
+            _ => {}
+        }
+    }
+    while let Some(dir) = pending.pop() {
+        let entries = match std::fs::read_dir(&dir) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(error) => {
+                return Err(Error::Io {
+                    path: dir.display().to_string(),
+                    error,
+                });
+            }
+        };
+        for entry in entries {
+            let entry = entry.map_err(|error| Error::Io {
+                path: dir.display().to_string(),
+                error,
+            })?;
+            let path = entry.path();
+            // The entry's own type: a symbolic link is never followed (two links
+            // to `.` would make the walk endless); it is reported, as a planned
+            // path or not, since build writes none.
+            let kind = entry.file_type().map_err(|error| Error::Io {
+                path: path.display().to_string(),
+                error,
+            })?;
+            if kind.is_dir() {
+                pending.push(path);
+            } else if kind.is_symlink() || !planned.contains(path.as_path()) {
+                found.push(path);
+            }
+        }
+    }
+    found.sort();
+    Ok(found)
+}
+
+/// Compares every planned file with the disk, and names builds of the tree that
+/// were stopped part-way. Never writes. Anything on disk that is not the planned
+/// regular file (a folder, a symbolic link, an executable file, a file where a
+/// folder belongs, a file that cannot be read) is drift, reported with a note.
+pub fn check(plan: &Plan) -> Result<CheckReport, Error> {
+    let mut report = CheckReport {
+        interrupted: crate::atomic::journals(&plan.out_dir).map_err(|error| Error::Io {
+            path: plan.out_dir.display().to_string(),
+            error,
+        })?,
+        ..CheckReport::default()
+    };
+    for file in &plan.files {
+        let state = match way_problem(&plan.out_dir, file) {
+            Some((at, why)) => FileState::Drifted {
+                diff: String::new(),
+                note: Some(format!("{} {why}", at.display())),
+            },
+            None => file_state(file),
+        };
+        report.files.push((file.clone(), state));
+    }
+    Ok(report)
+}
+
+fn file_state(file: &PlannedFile) -> FileState {
+    let noted = |note: String| FileState::Drifted {
+        diff: String::new(),
+        note: Some(note),
+    };
+    let meta = match std::fs::symlink_metadata(&file.path) {
+        Ok(meta) => meta,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return FileState::Missing,
+        // A file where a folder on the way belongs (ENOTDIR), or a folder that
+        // cannot be searched.
+        Err(error) => {
+            return noted(format!(
+                "the path cannot be reached: {error} (is a file where a folder belongs?)"
+            ));
+        }
+    };
+    if meta.file_type().is_symlink() {
+        return noted("a symbolic link is where the generated file belongs".into());
+    }
+    if meta.is_dir() {
+        return noted("a folder is where the generated file belongs".into());
+    }
+    if !meta.is_file() {
+        return noted(
+            "something other than a regular file is where the generated file belongs".into(),
+        );
+    }
+    match std::fs::read(&file.path) {
+        Ok(bytes) if bytes == file.contents.as_bytes() => {
+            if executable(&meta) {
+                noted(
+                    "the file is executable; generated files are not (git records the mode)".into(),
+                )
+            } else {
+                FileState::UpToDate
+            }
+        }
+        Ok(bytes) => drift(&file.path, &bytes, &file.contents),
+        Err(error) => noted(format!("the file cannot be read: {error}")),
+    }
+}
+
+pub(super) fn drift(path: &Path, on_disk: &[u8], expected: &str) -> FileState {
+    let old = String::from_utf8_lossy(on_disk);
+    let note = if old.replace("\r\n", "\n") == expected {
+        Some("the file differs only in line endings (CRLF); generated files use LF: add `* text eol=lf` for them to .gitattributes".to_string())
+    } else if std::str::from_utf8(on_disk).is_err() {
+        Some("the file on disk is not valid UTF-8".to_string())
+    } else {
+        None
+    };
+    let diff = similar::TextDiff::from_lines(old.as_ref(), expected)
+        .unified_diff()
+        .context_radius(3)
+        .header(
+            &format!("{} (on disk)", path.display()),
+            &format!("{} (generated)", path.display()),
+        )
+        .to_string();
+    FileState::Drifted { diff, note }
+}
