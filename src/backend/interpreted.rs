@@ -49,50 +49,61 @@ pub fn find(model: &Model, interprets: Interprets) -> Option<Finding> {
     }
     // Model types serialise infallibly (strings, numbers, lists, maps).
     let value = serde_json::to_value(model).ok()?;
-    let mut strings = Vec::new();
-    collect(&value, String::new(), &mut strings);
-    strings.into_iter().find_map(|(path, text)| {
-        let found = (interprets.dynamic_references)
-            .then(|| dynamic_reference(text).map(|t| (t, Kind::DynamicReference)))
-            .flatten()
-            .or_else(|| {
-                (interprets.cdk_tokens)
-                    .then(|| cdk_token(text).map(|t| (t, Kind::CdkToken)))
-                    .flatten()
-            })?;
-        Some(Finding {
-            field: spec_field(model, &path, text),
-            text: found.0.to_string(),
-            kind: found.1,
-        })
+    let mut path = String::new();
+    let (path, text, (found, kind)) = first_interpreted(&value, interprets, &mut path)?;
+    Some(Finding {
+        field: spec_field(model, &path, text),
+        text: found.to_string(),
+        kind,
     })
 }
 
-/// Every string leaf of `value` with its path (`profiles[0].role.description`).
-fn collect<'a>(value: &'a serde_json::Value, path: String, out: &mut Vec<(String, &'a str)>) {
-    match value {
-        serde_json::Value::String(s) => out.push((path, s)),
-        serde_json::Value::Array(items) => {
-            for (i, item) in items.iter().enumerate() {
-                collect(item, format!("{path}[{i}]"), out);
-            }
-        }
-        serde_json::Value::Object(map) => {
-            for (key, item) in map {
-                let child = if path.is_empty() {
-                    key.clone()
-                } else {
-                    format!("{path}.{key}")
-                };
-                collect(item, child, out);
-            }
-        }
-        _ => {}
-    }
+/// What `interprets` finds in `text`: the interpreted part and its kind.
+fn interpreted(text: &str, interprets: Interprets) -> Option<(&str, Kind)> {
+    (interprets.dynamic_references)
+        .then(|| dynamic_reference(text).map(|t| (t, Kind::DynamicReference)))
+        .flatten()
+        .or_else(|| {
+            (interprets.cdk_tokens)
+                .then(|| cdk_token(text).map(|t| (t, Kind::CdkToken)))
+                .flatten()
+        })
 }
 
-/// The spec field a model string comes from, as the user wrote its path, with the
-/// value where the path alone does not say which entry it is.
+/// The first string of `value`, in document order, in which `interprets` finds
+/// something: its path (`profiles[0].tags[1].value`), the string and what was found.
+/// `path` is the path of `value`, a buffer the walk extends and cuts back, so a path
+/// is written out only for the string found.
+fn first_interpreted<'a>(
+    value: &'a serde_json::Value,
+    interprets: Interprets,
+    path: &mut String,
+) -> Option<(String, &'a str, (&'a str, Kind))> {
+    use std::fmt::Write;
+    let len = path.len();
+    let found = match value {
+        serde_json::Value::String(s) => {
+            interpreted(s, interprets).map(|found| (path.clone(), s.as_str(), found))
+        }
+        serde_json::Value::Array(items) => items.iter().enumerate().find_map(|(i, item)| {
+            path.truncate(len);
+            write!(path, "[{i}]").expect("writing to a String");
+            first_interpreted(item, interprets, path)
+        }),
+        serde_json::Value::Object(map) => map.iter().find_map(|(key, item)| {
+            path.truncate(len);
+            if len > 0 {
+                path.push('.');
+            }
+            path.push_str(key);
+            first_interpreted(item, interprets, path)
+        }),
+        _ => None,
+    };
+    path.truncate(len);
+    found
+}
+
 fn spec_field(model: &Model, model_path: &str, text: &str) -> String {
     let Some(rest) = model_path.strip_prefix("profiles[") else {
         return model_path.to_string();
@@ -168,6 +179,9 @@ fn model_statement_sid<'a>(model: &'a Model, model_path: &str) -> Option<&'a str
 /// through the next `}}`, or to the end of the text when none closes it.
 pub fn dynamic_reference(s: &str) -> Option<&str> {
     const OPEN: &str = "{{resolve:";
+    if !s.contains("{{") {
+        return None;
+    }
     let start = s.char_indices().map(|(i, _)| i).find(|&i| {
         s[i..]
             .get(..OPEN.len())
