@@ -332,8 +332,16 @@ pub fn journals(root: &Path) -> std::io::Result<Vec<(PathBuf, bool)>> {
         if !(ours && entry.file_type()?.is_file()) {
             continue;
         }
-        let file = File::open(entry.path())?;
+        // A build that ends between the listing and here removes its journal.
+        let file = match File::open(entry.path()) {
+            Ok(file) => file,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(e) => return Err(e),
+        };
         let running = !lock(&file, false)?;
+        if removed(&file)? {
+            continue;
+        }
         found.push((entry.path(), running));
     }
     found.sort();
@@ -350,9 +358,17 @@ pub fn recover(root: &Path) -> std::io::Result<Recovery> {
         if running {
             continue;
         }
-        let file = File::open(&journal)?;
-        // Held while recovering, so two recoveries never finish the same build.
-        if !lock(&file, false)? {
+        // The build may have ended (and removed its journal) since `journals` looked,
+        // or another recovery finished it: both leave nothing to do.
+        let file = match File::open(&journal) {
+            Ok(file) => file,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(e) => return Err(e),
+        };
+        // Held while recovering, so two recoveries never finish the same build. The
+        // lock is free too once its build removed the journal and exited: a journal
+        // no longer in the tree is not recovered.
+        if !lock(&file, false)? || removed(&file)? {
             continue;
         }
         let mut pairs = Vec::new();
@@ -381,9 +397,26 @@ pub fn recover(root: &Path) -> std::io::Result<Recovery> {
                 recovery.removed.push(tmp);
             }
         }
-        std::fs::remove_file(&journal)?;
+        match std::fs::remove_file(&journal) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
+            _ => {}
+        }
     }
     Ok(recovery)
+}
+
+/// Whether the open journal `file` was removed from the tree (its build ended).
+fn removed(file: &File) -> std::io::Result<bool> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        Ok(file.metadata()?.nlink() == 0)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = file;
+        Ok(false)
+    }
 }
 
 /// `root` joined with a journal's relative path, refusing anything that would leave

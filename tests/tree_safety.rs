@@ -311,7 +311,6 @@ fn check_calls_every_kind_of_drift_drift() {
 
 // Item 15: concurrent builds into a fresh out dir all succeed.
 #[test]
-#[ignore = "flaky: a create_dir race still fails about 1 run in 12 (issue 10 item 15 open); run with --ignored"]
 fn concurrent_builds_into_a_fresh_out_dir_all_succeed() {
     let s = Scratch::new();
     let children: Vec<_> = (0..20)
