@@ -73,7 +73,11 @@ pub struct Profile {
     pub service_setting: Option<ServiceSetting>,
     pub tags: Vec<Tag>,
     /// What each AWS-owned bucket the profile grants is for, and the dated AWS page
-    /// that says so, by resource, for `explain`.
+    /// that says so, by resource, for `explain`. Not serialised: made of AWS's facts
+    /// only (the partition, a known region, refdata's bucket names and citations), it
+    /// holds no spec text for the interpreted-text check (`backend::interpreted`, the
+    /// model's only serialiser) to find, and was half of what that check serialised.
+    #[serde(skip)]
     pub resource_notes: Vec<ResourceNote>,
     /// Things the user should know: unconfirmed facts, risky choices.
     pub warnings: Vec<String>,
