@@ -118,11 +118,9 @@ pub fn plan_layout(
         for (&output, result) in applicable.iter().zip(generated) {
             match result {
                 Ok(files) => {
-                    for (inside, contents) in files {
-                        let mut relative = output.out_dir_path(&stem);
-                        if !inside.is_empty() {
-                            relative = format!("{relative}/{inside}");
-                        }
+                    for file in files {
+                        let relative = output.file_out_dir_path(&stem, &file);
+                        let contents = file.text;
                         let path = out_dir.join(&relative);
                         notes.extend(output.notes(&contents).into_iter().map(|n| {
                             Diagnostic::warning(codes::TEMPLATE_SIZE, n)
