@@ -112,8 +112,10 @@ pub fn plan_layout(
             .copied()
             .filter(|o| o.applies(&model))
             .collect();
+        // The split into stacks is measured once for the spec, not once per output.
+        let split = crate::backend::stacks::SharedSplit::new();
         let generated = in_parallel(&applicable, |output| {
-            output.generate_files(&model, &source.name, RenderOptions::default())
+            output.generate_files_sharing(&model, &source.name, RenderOptions::default(), &split)
         });
         for (&output, result) in applicable.iter().zip(generated) {
             match result {

@@ -367,6 +367,18 @@ impl Output {
         spec_name: &str,
         options: RenderOptions,
     ) -> Result<Vec<GeneratedFile>, RenderError> {
+        self.generate_files_sharing(model, spec_name, options, &stacks::SharedSplit::new())
+    }
+
+    /// `generate_files`, with the spec's split into stacks measured at most once for
+    /// every output given the same `split` (and the same model, spec name and options).
+    pub fn generate_files_sharing(
+        self,
+        model: &Model,
+        spec_name: &str,
+        options: RenderOptions,
+        split: &stacks::SharedSplit,
+    ) -> Result<Vec<GeneratedFile>, RenderError> {
         let one = |inside: String, text: String| GeneratedFile {
             inside,
             stack: None,
@@ -377,7 +389,10 @@ impl Output {
         {
             // Every refusal but the quotas first, at the whole spec's profile indices.
             target.check_profiles(model)?;
-            let parts = stacks::split(model, spec_name, options, target)?;
+            let parts = split
+                .get_or_init(|| stacks::split(model, spec_name, options))
+                .clone()
+                .map_err(|t| stacks::refusal(t, target))?;
             if parts.len() > 1 {
                 let of = parts.len();
                 return parts

@@ -103,14 +103,13 @@ fn over(c: Cost, quota: Cost) -> Option<(&'static str, usize, usize)> {
 /// every profile when the CloudFormation template, as `build` prints it, fits every
 /// quota (so a spec that fits keeps exactly its one template); otherwise the packing
 /// of `pack`, with each profile's template bytes measured as the larger of its JSON
-/// and YAML (plus 2 for the separators) and `BYTES_RESERVED` kept. `target` words a
-/// refusal of a profile too large for any stack.
+/// and YAML (plus 2 for the separators) and `BYTES_RESERVED` kept. The same for
+/// every target: `refusal` words a profile too large for any stack.
 pub fn split(
     model: &Model,
     spec_name: &str,
     options: RenderOptions,
-    target: &Capabilities,
-) -> Result<Vec<Range<usize>>, RenderError> {
+) -> Result<Vec<Range<usize>>, TooLarge> {
     let counts: Vec<Cost> = model
         .profiles
         .iter()
@@ -133,12 +132,10 @@ pub fn split(
         rollout: None,
     };
     let (empty_json, empty_yaml) = body_bytes(&empty);
-    let costs: Vec<Cost> = model
-        .profiles
-        .iter()
-        .zip(counts)
+    let costs: Vec<Cost> = counts
+        .into_iter()
         .enumerate()
-        .map(|(i, (_, c))| {
+        .map(|(i, c)| {
             let (json, yaml) = body_bytes(&part(model, i..i + 1));
             Cost {
                 bytes: json
@@ -153,7 +150,16 @@ pub fn split(
         bytes: empty_json.max(empty_yaml),
         ..Cost::default()
     };
-    pack(base, &costs, QUOTA).map_err(|t| RenderError::Refused {
+    pack(base, &costs, QUOTA)
+}
+
+/// `split` computed at most once for all the outputs of one spec (they render in
+/// parallel): `Output::generate_files_sharing`.
+pub type SharedSplit = std::sync::OnceLock<Result<Vec<Range<usize>>, TooLarge>>;
+
+/// The refusal of a profile too large for any stack, for `target`.
+pub fn refusal(t: TooLarge, target: &Capabilities) -> RenderError {
+    RenderError::Refused {
         target: target.target,
         message: format!(
             "profiles[{}]: this profile alone needs {} {}{}, but {} cannot put more than {} {} in one template (CloudFormation quotas), so no stack can hold it; split it into smaller profiles, or use `--target terraform`, which has no such quota",
@@ -169,7 +175,7 @@ pub fn split(
             thousands(t.max),
             t.what,
         ),
-    })
+    }
 }
 
 /// The profiles `range` of `model`, as a model of their own: one stack of a split.
@@ -336,14 +342,19 @@ mod tests {
     #[test]
     fn a_spec_that_fits_is_one_stack_and_67_instance_profiles_are_two() {
         let o = RenderOptions::default();
-        assert_eq!(
-            split(&minimal(66), "s.yaml", o, &CLOUDFORMATION),
-            Ok(vec![0..66])
-        );
-        assert_eq!(
-            split(&minimal(67), "s.yaml", o, &CLOUDFORMATION),
-            Ok(vec![0..66, 66..67])
-        );
+        assert_eq!(split(&minimal(66), "s.yaml", o), Ok(vec![0..66]));
+        assert_eq!(split(&minimal(67), "s.yaml", o), Ok(vec![0..66, 66..67]));
+        let too_large = TooLarge {
+            profile: 3,
+            what: "bytes",
+            needs: 1_000_001,
+            max: 995_904,
+        };
+        let RenderError::Refused { target, message } = refusal(too_large, &CLOUDFORMATION) else {
+            panic!("a refusal");
+        };
+        assert_eq!(target, "cloudformation");
+        assert!(message.starts_with("profiles[3]: this profile alone needs 1,000,001 bytes of template, but CloudFormation cannot put more than 995,904 bytes in one template"), "{message}");
     }
 
     /// Profiles of 26 KB each: the bytes bind before the counts, and every stack's
@@ -358,8 +369,7 @@ mod tests {
             ));
         }
         let model = load(&spec);
-        let stacks =
-            split(&model, "s.yaml", RenderOptions::default(), &CLOUDFORMATION).expect("splits");
+        let stacks = split(&model, "s.yaml", RenderOptions::default()).expect("splits");
         assert!(stacks.len() >= 2, "{stacks:?}");
         let mut largest = 0;
         for r in &stacks {
