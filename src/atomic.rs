@@ -1,15 +1,27 @@
 //! Every file the program writes goes through here: a temporary file beside the
 //! destination, created exclusively under an unpredictable name (so nothing planted
-//! at a guessable name is followed), written and synced, then renamed over the
-//! destination. A reader never sees half a file, and a failure leaves the old one.
+//! at a guessable name is followed), written, then renamed over the destination. A
+//! reader never sees half a file, and a failure leaves the old one.
 //!
 //! `-o FILE`, `build --out-dir` and `init` all use it; `Transaction` stages a whole
 //! tree before it renames anything. A tree's transaction keeps a journal in the
 //! tree (`.ssm-profile-build-XXXXXX.journal`, locked while its build runs) naming
 //! every temporary file and its destination, and a `commit` line once all are
-//! staged: a build stopped part-way (`kill -9`, a power cut, a refused rename) is
-//! finished by the next one (`recover`): rolled forward when it had committed,
-//! its temporary files removed when it had not.
+//! staged: a build stopped part-way (`kill -9`, a refused rename) is finished by
+//! the next one (`recover`): rolled forward when it had committed, its temporary
+//! files removed when it had not.
+//!
+//! Durability (see `Durability`): by default nothing is synced to the disk. The
+//! promise is atomicity against interruption, which the journal and the renames give
+//! without `fsync`, since the page cache outlives a killed process; a power cut can
+//! lose what the kernel had not yet written, and the next `build` rewrites whatever
+//! differs from the plan (it compares bytes, not times), `check` reporting it until
+//! then. That is what cargo, terraform and most generators promise for files that
+//! can be regenerated, and it keeps a build at the cost of its CPU time: one `fsync`
+//! per file was 0.5 to 4 ms each on the benchmark machine, 85% of the seed's wall
+//! time (BENCHMARKS.md). `Durability::Synced` (`build --fsync`) adds power-loss
+//! durability: every staged file and the journal reach the disk before the commit
+//! marker, and the folders after the renames.
 
 use std::fs::File;
 use std::io::{BufRead, Write};
@@ -22,8 +34,8 @@ pub const JOURNAL_PREFIX: &str = ".ssm-profile-build-";
 pub const JOURNAL_SUFFIX: &str = ".journal";
 
 /// Writes `contents` to `path` atomically, replacing what is there.
-pub fn write_file(path: &Path, contents: &[u8]) -> std::io::Result<()> {
-    let mut t = Transaction::default();
+pub fn write_file(path: &Path, contents: &[u8], durability: Durability) -> std::io::Result<()> {
+    let mut t = Transaction::default().with_durability(durability);
     t.stage(path, contents)?;
     t.commit().map(|_| ()).map_err(|e| e.error)
 }
@@ -37,9 +49,25 @@ pub fn create_new(path: &Path, contents: &[u8]) -> std::io::Result<()> {
         t.create_dirs(dir)?;
     }
     let tmp = t.temp_beside(path, contents)?;
+    // A spec is the user's source, not a file the next build regenerates: synced.
+    tmp.as_file().sync_all()?;
     tmp.persist_noclobber(path).map_err(|e| e.error)?;
     t.created_dirs.clear();
     Ok(())
+}
+
+/// How far a write goes to survive a power cut; every write is atomic against
+/// interruption (a killed process, a failed rename) either way.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Durability {
+    /// Nothing synced: after a power cut a file may be old, new or empty, which the
+    /// next build rewrites (the module's comment says why this is the default).
+    #[default]
+    Atomic,
+    /// Also against a power cut: the staged files and the journal are synced before
+    /// the commit marker, and the folders holding the renamed files after it, so a
+    /// committed build is on the disk whole (or finished by `recover`).
+    Synced,
 }
 
 /// Files staged beside their destinations, renamed only by `commit`. Dropped without
@@ -50,6 +78,7 @@ pub struct Transaction {
     staged: Vec<(NamedTempFile, PathBuf)>,
     created_dirs: Vec<PathBuf>,
     journal: Option<Journal>,
+    durability: Durability,
 }
 
 /// The journal of a tree's transaction: an open, locked file in the tree's root.
@@ -92,6 +121,12 @@ impl Transaction {
             file,
         });
         Ok(t)
+    }
+
+    /// The transaction, with its commit made as durable as `durability` says.
+    pub fn with_durability(mut self, durability: Durability) -> Transaction {
+        self.durability = durability;
+        self
     }
 
     /// Writes `contents` to a temporary file beside `path`, creating missing parent
@@ -141,7 +176,6 @@ impl Transaction {
         }
         let mut tmp = builder.tempfile_in(dir)?;
         tmp.write_all(contents)?;
-        tmp.as_file().sync_all()?;
         Ok(tmp)
     }
 
@@ -172,13 +206,29 @@ impl Transaction {
     /// says which destinations were already replaced.
     pub fn commit(mut self) -> Result<Vec<PathBuf>, CommitError> {
         let mut done = Vec::new();
+        let synced = self.durability == Durability::Synced;
+        if synced {
+            // Every staged file on the disk before the commit marker can be: a
+            // build that recovery rolls forward after a power cut renames whole files.
+            for (tmp, path) in &self.staged {
+                if let Err(error) = tmp.as_file().sync_data() {
+                    return Err(CommitError {
+                        path: path.clone(),
+                        error,
+                        done,
+                    });
+                }
+            }
+        }
         if let Some(j) = &mut self.journal {
-            // From here on the transaction goes forward: the journal says so, on
-            // disk, before the first rename.
-            let marked = j
-                .file
-                .write_all(b"commit\n")
-                .and_then(|()| j.file.as_file().sync_all());
+            // From here on the transaction goes forward: the journal says so before
+            // the first rename (on the disk too when synced).
+            let marked = j.file.write_all(b"commit\n").and_then(|()| {
+                if synced {
+                    j.file.as_file().sync_data()?;
+                }
+                Ok(())
+            });
             if let Err(error) = marked {
                 return Err(CommitError {
                     path: j.file.path().to_path_buf(),
@@ -201,7 +251,7 @@ impl Transaction {
                 }
                 done.push(path);
             }
-            return Ok(done);
+            return sync_folders(synced, done);
         };
         // Journaled: every temporary file stays on disk until renamed, so a rename
         // that fails (or a stop) leaves exactly what the journal names for
@@ -229,9 +279,36 @@ impl Transaction {
             }
             done.push(path);
         }
+        // The renames on the disk before the journal goes (when synced).
+        let done = sync_folders(synced, done)?;
         // Removing the journal (and its lock) ends the transaction.
         drop(journal);
         Ok(done)
+    }
+}
+
+/// When `synced`, syncs every folder that holds one of `done` and each folder above
+/// it (so the renames, and the folders made for them, reach the disk), each once; a
+/// folder with nothing unwritten costs little.
+fn sync_folders(synced: bool, done: Vec<PathBuf>) -> Result<Vec<PathBuf>, CommitError> {
+    if !synced {
+        return Ok(done);
+    }
+    let mut folders: Vec<&Path> = Vec::new();
+    for path in &done {
+        let mut dir = parent(path);
+        while let Some(d) = dir.filter(|d| !folders.contains(d)) {
+            folders.push(d);
+            dir = parent(d);
+        }
+    }
+    let failed = folders.iter().find_map(|dir| {
+        let synced = File::open(dir).and_then(|f| f.sync_all());
+        synced.err().map(|error| (dir.to_path_buf(), error))
+    });
+    match failed {
+        None => Ok(done),
+        Some((path, error)) => Err(CommitError { path, error, done }),
     }
 }
 
@@ -441,148 +518,4 @@ fn parent(path: &Path) -> Option<&Path> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_dropped_transaction_leaves_nothing_behind() {
-        let root = tempfile::tempdir().unwrap();
-        let path = root.path().join("a/b/file.txt");
-        {
-            let mut t = Transaction::default();
-            t.stage(&path, b"x").unwrap();
-            assert!(root.path().join("a/b").is_dir());
-        }
-        assert_eq!(std::fs::read_dir(root.path()).unwrap().count(), 0);
-    }
-
-    #[test]
-    fn commit_replaces_and_leaves_no_temporaries() {
-        let root = tempfile::tempdir().unwrap();
-        let path = root.path().join("f.txt");
-        std::fs::write(&path, "old").unwrap();
-        write_file(&path, b"new").unwrap();
-        assert_eq!(std::fs::read_to_string(&path).unwrap(), "new");
-        assert_eq!(std::fs::read_dir(root.path()).unwrap().count(), 1);
-    }
-
-    #[test]
-    fn create_new_never_replaces() {
-        let root = tempfile::tempdir().unwrap();
-        let path = root.path().join("spec.yaml");
-        create_new(&path, b"first").unwrap();
-        let e = create_new(&path, b"second").unwrap_err();
-        assert_eq!(e.kind(), std::io::ErrorKind::AlreadyExists);
-        assert_eq!(std::fs::read_to_string(&path).unwrap(), "first");
-        assert_eq!(std::fs::read_dir(root.path()).unwrap().count(), 1);
-    }
-
-    #[test]
-    fn temporary_names_are_unpredictable_and_planted_links_are_not_followed() {
-        let root = tempfile::tempdir().unwrap();
-        let path = root.path().join("f.txt");
-        let victim = root.path().join("victim");
-        std::fs::write(&victim, "keep").unwrap();
-        // The name the old code used: `.NAME.tmp-PID`.
-        let planted = root
-            .path()
-            .join(format!(".f.txt.tmp-{}", std::process::id()));
-        std::os::unix::fs::symlink(&victim, &planted).unwrap();
-        let mut t = Transaction::default();
-        t.stage(&path, b"a").unwrap();
-        t.stage(&path, b"b").unwrap();
-        let names: Vec<String> = t
-            .staged
-            .iter()
-            .map(|(tmp, _)| {
-                tmp.path()
-                    .file_name()
-                    .unwrap()
-                    .to_string_lossy()
-                    .into_owned()
-            })
-            .collect();
-        assert_ne!(names[0], names[1]);
-        for n in &names {
-            assert!(
-                n.starts_with(".f.txt.") && n.ends_with(".tmp") && n.len() == 17,
-                "{n}"
-            );
-        }
-        drop(t);
-        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "keep");
-    }
-
-    #[test]
-    fn concurrent_stagings_create_the_same_folders_without_failing() {
-        let root = tempfile::tempdir().unwrap();
-        let barrier = std::sync::Barrier::new(20);
-        std::thread::scope(|scope| {
-            for i in 0..20 {
-                let (root, barrier) = (root.path(), &barrier);
-                scope.spawn(move || {
-                    barrier.wait();
-                    let mut t = Transaction::default();
-                    t.stage(&root.join(format!("a/b/c/d/f{i}")), b"x").unwrap();
-                    t.commit().unwrap();
-                });
-            }
-        });
-        assert_eq!(
-            std::fs::read_dir(root.path().join("a/b/c/d"))
-                .unwrap()
-                .count(),
-            20
-        );
-    }
-
-    fn journal(root: &Path, text: &str) -> PathBuf {
-        let path = root.join(format!("{JOURNAL_PREFIX}test{JOURNAL_SUFFIX}"));
-        std::fs::write(&path, text).unwrap();
-        path
-    }
-
-    #[test]
-    fn recover_rolls_a_committed_build_forward_and_an_uncommitted_one_back() {
-        let root = tempfile::tempdir().unwrap();
-        let r = root.path();
-        std::fs::create_dir(r.join("d")).unwrap();
-        std::fs::write(r.join("d/.a.X.tmp"), "new a").unwrap();
-        std::fs::write(r.join("d/a"), "old a").unwrap();
-        std::fs::write(r.join("d/b"), "new b").unwrap();
-        let j = journal(
-            r,
-            "stage\td/.b.Y.tmp\td/b\nstage\td/.a.X.tmp\td/a\ncommit\n",
-        );
-        let done = recover(r).unwrap();
-        assert_eq!(done.finished, vec![r.join("d/a")]);
-        assert_eq!(std::fs::read_to_string(r.join("d/a")).unwrap(), "new a");
-        assert!(!j.exists() && !r.join("d/.a.X.tmp").exists());
-
-        std::fs::write(r.join("d/.a.Z.tmp"), "half").unwrap();
-        let j = journal(r, "stage\td/.a.Z.tmp\td/a\nsta");
-        let done = recover(r).unwrap();
-        assert_eq!(done.removed, vec![r.join("d/.a.Z.tmp")]);
-        assert_eq!(std::fs::read_to_string(r.join("d/a")).unwrap(), "new a");
-        assert!(!j.exists());
-
-        journal(r, "stage\t../escape\td/a\ncommit\n");
-        assert_eq!(
-            recover(r).unwrap_err().kind(),
-            std::io::ErrorKind::InvalidData
-        );
-    }
-
-    #[test]
-    fn a_running_build_is_left_alone() {
-        let root = tempfile::tempdir().unwrap();
-        let mut t = Transaction::journaled(root.path()).unwrap();
-        t.stage(&root.path().join("f"), b"x").unwrap();
-        assert_eq!(journals(root.path()).unwrap().len(), 1);
-        assert!(journals(root.path()).unwrap()[0].1, "locked: running");
-        assert_eq!(recover(root.path()).unwrap(), Recovery::default());
-        t.commit().unwrap();
-        assert_eq!(journals(root.path()).unwrap(), vec![]);
-        assert_eq!(std::fs::read_dir(root.path()).unwrap().count(), 1);
-    }
-}
+mod tests;

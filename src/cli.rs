@@ -144,6 +144,21 @@ pub struct BuildArgs {
     /// Write every output of every spec into this tree (see docs/workflow.md).
     #[arg(long, value_name = "DIR")]
     pub out_dir: Option<PathBuf>,
+    /// Make the written files survive a power cut too: sync them to the disk before
+    /// the build commits (slower, a disk flush per file). Without it a write is still
+    /// atomic against interruption, and the next build repairs what a power cut lost.
+    #[arg(long)]
+    pub fsync: bool,
+}
+
+impl BuildArgs {
+    fn durability(&self) -> crate::atomic::Durability {
+        if self.fsync {
+            crate::atomic::Durability::Synced
+        } else {
+            crate::atomic::Durability::Atomic
+        }
+    }
 }
 
 #[derive(Debug, clap::Args)]
@@ -286,7 +301,7 @@ fn build_tree(args: &BuildArgs, out_dir: &Path, r: &mut Reporter) -> Result<i32,
         r.emit(w);
     }
     r.deny_warnings()?;
-    let report = crate::workflow::write(&plan)?;
+    let report = crate::workflow::write_durably(&plan, args.durability())?;
     let recovered = &report.recovered;
     if !recovered.finished.is_empty() || !recovered.removed.is_empty() {
         r.note(&format!(
@@ -530,7 +545,12 @@ fn build(args: &BuildArgs, r: &mut Reporter) -> Result<i32, Error> {
     }
     r.deny_warnings()?;
     match file {
-        Some(path) => crate::workflow::write_output(Path::new(path), spec, text.as_bytes())?,
+        Some(path) => crate::workflow::write_output(
+            Path::new(path),
+            spec,
+            text.as_bytes(),
+            args.durability(),
+        )?,
         None => {
             print(&text)?;
         }

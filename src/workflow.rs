@@ -7,6 +7,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use crate::atomic::Durability;
 use crate::backend::{Output, RenderError, RenderOptions};
 use crate::diag::{Diagnostic, Error, codes};
 use crate::source::Source;
@@ -354,6 +355,11 @@ fn check_destination(out_dir: &Path, file: &PlannedFile) -> Result<(), Error> {
 /// the next build. Files whose bytes (and mode) already match are not touched, so
 /// their timestamps do not change.
 pub fn write(plan: &Plan) -> Result<WriteReport, Error> {
+    write_durably(plan, Durability::default())
+}
+
+/// `write`, with the commit as durable as `durability` says (`build --fsync`).
+pub fn write_durably(plan: &Plan, durability: Durability) -> Result<WriteReport, Error> {
     let out_dir = &plan.out_dir;
     let io = |path: &Path| {
         let path = path.display().to_string();
@@ -386,8 +392,9 @@ pub fn write(plan: &Plan) -> Result<WriteReport, Error> {
     let made_root = !out_dir.exists();
     std::fs::create_dir_all(out_dir).map_err(io(out_dir))?;
     let staged = (|| {
-        let mut transaction =
-            crate::atomic::Transaction::journaled(out_dir).map_err(io(out_dir))?;
+        let mut transaction = crate::atomic::Transaction::journaled(out_dir)
+            .map_err(io(out_dir))?
+            .with_durability(durability);
         for file in &changed {
             transaction
                 .stage(&file.path, file.contents.as_bytes())
@@ -434,7 +441,12 @@ pub fn write(plan: &Plan) -> Result<WriteReport, Error> {
 /// symbolic link to the file it names, and straight into what is not a regular
 /// file (a FIFO, `/dev/stdout`, a device), which a rename would replace. Refuses
 /// a folder, and the spec being read (`spec`, unless it is standard input).
-pub fn write_output(path: &Path, spec: &str, contents: &[u8]) -> Result<(), Error> {
+pub fn write_output(
+    path: &Path,
+    spec: &str,
+    contents: &[u8],
+    durability: Durability,
+) -> Result<(), Error> {
     let io = |error| Error::Io {
         path: path.display().to_string(),
         error,
@@ -470,7 +482,7 @@ pub fn write_output(path: &Path, spec: &str, contents: &[u8]) -> Result<(), Erro
             .open(&target)
             .and_then(|mut f| std::io::Write::write_all(&mut f, contents))
             .map_err(io),
-        _ => crate::atomic::write_file(&target, contents).map_err(io),
+        _ => crate::atomic::write_file(&target, contents, durability).map_err(io),
     }
 }
 

@@ -170,6 +170,24 @@ fn build_out_dir_writes_the_documented_tree() {
         "{}",
         text(&again.stderr)
     );
+
+    // `--fsync` (durable against a power cut) writes the same bytes.
+    let synced = s.run(&[
+        "build",
+        "specs/seed.yaml",
+        "specs/app.json",
+        "--out-dir",
+        "synced",
+        "--fsync",
+    ]);
+    assert_eq!(code(&synced), Some(0), "{}", text(&synced.stderr));
+    assert_eq!(s.files("synced"), expected);
+    for file in &expected {
+        assert_eq!(
+            s.read(&format!("synced/{file}")),
+            s.read(&format!("gen/{file}"))
+        );
+    }
 }
 
 #[test]

@@ -14,9 +14,12 @@ use super::RenderError;
 /// (name, source) of a backend's embedded templates.
 pub type Templates = &'static [(&'static str, &'static str)];
 
-/// The base environment with `add_filters`' filters and every one of `templates`
-/// compiled. Embedded templates are part of the binary: one that does not parse is a
-/// bug, and panics the first time the backend renders (a unit test loads them all).
+/// The base environment with `add_filters`' filters and `templates` to load from.
+/// A template is compiled the first time it is rendered, once per process (the
+/// environment keeps it): compiling all of them up front was a third of the seed
+/// spec's instructions, and a build of the default tree needs half of them.
+/// Embedded templates are part of the binary: one that does not parse is a bug, an
+/// internal error when first rendered (a unit test loads them all).
 pub fn environment(
     templates: Templates,
     add_filters: fn(&mut Environment<'static>),
@@ -36,10 +39,12 @@ pub fn environment(
     // No auto-escaping: each language's escaping is explicit, through its filter.
     env.set_auto_escape_callback(|_| minijinja::AutoEscape::None);
     add_filters(&mut env);
-    for (name, source) in templates {
-        env.add_template(name, source)
-            .unwrap_or_else(|e| panic!("embedded template {name} does not parse: {e}"));
-    }
+    env.set_loader(move |name| {
+        Ok(templates
+            .iter()
+            .find(|(known, _)| *known == name)
+            .map(|(_, source)| source.to_string()))
+    });
     env
 }
 
@@ -70,6 +75,14 @@ mod tests {
                     .unwrap_or_else(|e| panic!("{name}: {e}"));
             }
         }
+    }
+
+    #[test]
+    fn templates_load_by_name_only_when_asked() {
+        let env = super::environment(&[("t", "{{ 1 + 1 }}"), ("bad", "{% if %}")], |_| {});
+        assert_eq!(super::render(&env, "t", &()).unwrap(), "2");
+        assert!(env.get_template("bad").is_err());
+        assert!(env.get_template("missing").is_err());
     }
 
     #[test]

@@ -67,10 +67,12 @@ pub(super) fn man(args: &ManArgs, r: &mut Reporter) -> Result<i32, Error> {
     if let Some(dir) = &args.out_dir {
         for (name, text) in &pages {
             let path = dir.join(name);
-            crate::atomic::write_file(&path, text.as_bytes()).map_err(|error| Error::Io {
-                path: path.display().to_string(),
-                error,
-            })?;
+            crate::atomic::write_file(&path, text.as_bytes(), Default::default()).map_err(
+                |error| Error::Io {
+                    path: path.display().to_string(),
+                    error,
+                },
+            )?;
         }
         r.note(&format!(
             "{}: {} manual pages written",
