@@ -518,6 +518,7 @@ fn build(args: &BuildArgs, r: &mut Reporter) -> Result<i32, Error> {
     }
     let options = RenderOptions {
         terraform_provider_block: !args.no_provider_block,
+        ..RenderOptions::default()
     };
     let file = args.output.as_deref().filter(|f| *f != "-");
     let source = Source::read(spec)?;

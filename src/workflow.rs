@@ -113,17 +113,17 @@ pub fn plan_layout(
             .copied()
             .filter(|o| o.applies(&model))
             .collect();
+        // The split into stacks is measured once for the spec, not once per output.
+        let split = crate::backend::stacks::SharedSplit::new();
         let generated = in_parallel(&applicable, |output| {
-            output.generate_files(&model, &source.name, RenderOptions::default())
+            output.generate_files_sharing(&model, &source.name, RenderOptions::default(), &split)
         });
         for (&output, result) in applicable.iter().zip(generated) {
             match result {
                 Ok(files) => {
-                    for (inside, contents) in files {
-                        let mut relative = output.out_dir_path(&stem);
-                        if !inside.is_empty() {
-                            relative = format!("{relative}/{inside}");
-                        }
+                    for file in files {
+                        let relative = output.file_out_dir_path(&stem, &file);
+                        let contents = file.text;
                         let path = out_dir.join(&relative);
                         notes.extend(output.notes(&contents).into_iter().map(|n| {
                             Diagnostic::warning(codes::TEMPLATE_SIZE, n)

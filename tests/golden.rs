@@ -117,10 +117,12 @@ fn valid_case(dir: &Path, output: Output) -> Result<(), Failed> {
     }
     match output.generate_files(&model, &name, RenderOptions::default()) {
         Ok(files) => {
-            for (inside, text) in &files {
+            for f in &files {
+                let text = &f.text;
                 if !text.ends_with('\n') || text.ends_with("\n\n") || text.contains('\r') {
                     return Err(format!(
-                        "{inside}: output must end with exactly one LF and contain no CR"
+                        "{}: output must end with exactly one LF and contain no CR",
+                        output.file_golden_path(f)
                     )
                     .into());
                 }
@@ -133,18 +135,31 @@ fn valid_case(dir: &Path, output: Output) -> Result<(), Failed> {
             if updating() {
                 let _ = fs::remove_file(&refusal);
             }
-            if !output.is_folder() {
-                return check_golden(&golden, &files[0].1);
-            }
-            for (inside, text) in &files {
-                let path = golden.join(inside);
+            for f in &files {
+                let path = dir.join(output.file_golden_path(f));
                 if updating() {
                     fs::create_dir_all(path.parent().unwrap())?;
                 }
-                check_golden(&path, text)?;
+                check_golden(&path, &f.text)?;
             }
-            let expected: Vec<PathBuf> = files.iter().map(|(p, _)| golden.join(p)).collect();
-            for found in files_under(&golden) {
+            // Whatever this output wrote before and no longer writes: its one file
+            // once the spec is split into stacks, the stacks once it fits one, a
+            // stack past the last, a file no longer in its folder.
+            let expected: Vec<PathBuf> = files
+                .iter()
+                .map(|f| dir.join(output.file_golden_path(f)))
+                .collect();
+            let mut found: Vec<PathBuf> = files_under(&golden);
+            if golden.is_file() {
+                found.push(golden.clone());
+            }
+            for entry in fs::read_dir(dir)?.flatten() {
+                let name = entry.file_name().to_string_lossy().to_string();
+                if output.is_stack_golden(&name) {
+                    found.push(entry.path());
+                }
+            }
+            for found in found {
                 if !expected.contains(&found) {
                     if updating() {
                         fs::remove_file(&found)?;
@@ -167,6 +182,11 @@ fn valid_case(dir: &Path, output: Output) -> Result<(), Failed> {
             if updating() {
                 let _ = fs::remove_file(&golden);
                 let _ = fs::remove_dir_all(&golden);
+                for entry in fs::read_dir(dir)?.flatten() {
+                    if output.is_stack_golden(&entry.file_name().to_string_lossy()) {
+                        let _ = fs::remove_file(entry.path());
+                    }
+                }
             }
             check_golden(&refusal, &format!("{message}\n"))
         }
@@ -281,7 +301,7 @@ fn no_stray_files(dir: &Path) -> Result<(), Failed> {
     }
     for entry in fs::read_dir(dir)? {
         let name = entry?.file_name().to_string_lossy().to_string();
-        if !known.contains(&name) {
+        if !known.contains(&name) && !Output::every().any(|o| o.is_stack_golden(&name)) {
             return Err(format!("{}: unexpected file {name}", dir.display()).into());
         }
     }

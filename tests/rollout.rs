@@ -145,7 +145,10 @@ fn the_stack_sets_deploy_the_cloudformation_template_split_in_two() {
     };
     let iam = body("IamStackSet");
     let settings = body("DhmcSettingStackSet");
-    assert_eq!(iam, cloudformation::scoped_template(&model, Scope::Iam));
+    assert_eq!(
+        iam,
+        cloudformation::scoped_template(&model, Scope::Iam, None)
+    );
     let types = |t: &Value| -> Vec<String> {
         t["Resources"]
             .as_object()

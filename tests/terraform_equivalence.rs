@@ -556,6 +556,7 @@ fn load(dir: &Path) -> Model {
 #[test]
 fn terraform_means_what_cloudformation_means() {
     let mut compared_with_cfn = 0;
+    let mut split = 0;
     let mut failures = Vec::new();
     let dirs = fixtures();
     assert!(dirs.len() >= 16, "fixtures not found");
@@ -573,6 +574,30 @@ fn terraform_means_what_cloudformation_means() {
             failures.push(format!(
                 "{case}: Terraform differs from the model\n terraform: {tf:#?}\n model: {from_model:#?}"
             ));
+        }
+        // A spec too large for one stack: its stacks together, as `--out-dir` writes them.
+        let stacks = Output::by_golden("cloudformation.json")
+            .unwrap()
+            .generate_files(&model, "spec.yaml", RenderOptions::default());
+        if let Ok(files) = &stacks
+            && files.len() > 1
+        {
+            let (mut resources, mut outputs) = (Map::new(), Map::new());
+            for f in files {
+                let t: Value = serde_json::from_str(&f.text).expect("a stack's JSON parses");
+                resources.extend(t["Resources"].as_object().unwrap().clone());
+                outputs.extend(t["Outputs"].as_object().unwrap().clone());
+            }
+            let merged = serde_json::json!({ "Resources": resources, "Outputs": outputs });
+            split += 1;
+            compared_with_cfn += 1;
+            let cfn = cfn_meaning(&merged);
+            if tf != cfn {
+                failures.push(format!(
+                    "{case}: Terraform differs from CloudFormation's stacks together\n terraform: {tf:#?}\n cloudformation: {cfn:#?}"
+                ));
+            }
+            continue;
         }
         match cloudformation::template(&model) {
             Ok(t) => {
@@ -623,6 +648,10 @@ fn terraform_means_what_cloudformation_means() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
     assert!(compared_with_cfn >= 15, "only {compared_with_cfn} compared");
+    assert!(
+        split >= 1,
+        "no fixture is split into stacks (fixtures/multi-stack)"
+    );
 }
 
 #[test]

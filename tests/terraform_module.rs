@@ -83,6 +83,7 @@ fn module_files(dir: &Path) -> Option<Vec<(String, String)>> {
     module()
         .generate_files(&model, "spec.yaml", RenderOptions::default())
         .ok()
+        .map(|files| files.into_iter().map(|f| (f.inside, f.text)).collect())
 }
 
 /// HCL with comments removed and string literals blanked, keeping the expressions of

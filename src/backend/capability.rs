@@ -112,13 +112,19 @@ impl Capabilities {
     /// `Ok` when this target can express every profile of `model`; else the refusal
     /// for the first profile it cannot.
     pub fn check(&self, model: &Model) -> Result<(), RenderError> {
+        self.check_profiles(model)?;
+        self.check_template_quotas(model)
+    }
+
+    /// `check` but for the quotas of one template, which `--out-dir` meets by
+    /// writing several stacks (`stacks::split`).
+    pub fn check_profiles(&self, model: &Model) -> Result<(), RenderError> {
         self.check_interpreted(model)?;
         model.profiles.iter().try_for_each(|p| {
             self.check_managed_policies(p)?;
             self.check_managed_policy_arns(p)?;
             self.check_service_setting(p)
-        })?;
-        self.check_template_quotas(model)
+        })
     }
 
     /// The refusal is placed at the first profile that takes the stack over a quota.
@@ -143,8 +149,14 @@ impl Capabilities {
                             format!(", or use `--target {}`, which has no such quota", c.target)
                         })
                         .unwrap_or_default();
+                    // A rollout's StackSet takes one template; `--out-dir` splits the rest.
+                    let out_dir = if self.rollout {
+                        ""
+                    } else {
+                        "build with `--out-dir DIR`, which writes the spec as several stacks, or "
+                    };
                     return Err(self.refuse(format!(
-                        "profiles[{i}]: with this profile the spec's one stack needs {n} {what}, but {} cannot put more than {max} {what} in one template (CloudFormation quotas); move this profile and the ones after it to another spec file, which builds a stack of its own{other}",
+                        "profiles[{i}]: with this profile the spec's one stack needs {n} {what}, but {} cannot put more than {max} {what} in one template (CloudFormation quotas); {out_dir}move this profile and the ones after it to another spec file, which builds a stack of its own{other}",
                         self.subject,
                     )));
                 }
@@ -327,7 +339,7 @@ mod tests {
         };
         assert_eq!(
             message,
-            "profiles[66]: with this profile the spec's one stack needs 201 outputs, but CloudFormation cannot put more than 200 outputs in one template (CloudFormation quotas); move this profile and the ones after it to another spec file, which builds a stack of its own, or use `--target terraform`, which has no such quota"
+            "profiles[66]: with this profile the spec's one stack needs 201 outputs, but CloudFormation cannot put more than 200 outputs in one template (CloudFormation quotas); build with `--out-dir DIR`, which writes the spec as several stacks, or move this profile and the ones after it to another spec file, which builds a stack of its own, or use `--target terraform`, which has no such quota"
         );
         assert_eq!(CLOUDFORMATION.check(&profiles(500, true)), Ok(()));
         let Err(RenderError::Refused { message, .. }) = CDK.check(&profiles(501, true)) else {

@@ -31,6 +31,7 @@ use minijinja::Environment;
 use super::RenderError;
 use super::capability::CDK;
 use super::naming::{lower_camel_case, snake_case};
+use super::stacks::StackPart;
 use super::templating::{self, Templates};
 use crate::model::Model;
 
@@ -63,7 +64,7 @@ pub const TEMPLATES: Templates = &[
 
 /// The class every output defines; the app instantiates it in a stack of this name.
 const CLASS_NAME: &str = "SsmProfiles";
-const STACK_ID: &str = "SsmProfileStack";
+pub const STACK_ID: &str = "SsmProfileStack";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Language {
@@ -90,9 +91,14 @@ impl Language {
 }
 
 /// Renders the construct module (or, with `app`, the runnable app) in `language`.
-pub fn render(model: &Model, language: Language, app: bool) -> Result<String, RenderError> {
+pub fn render(
+    model: &Model,
+    language: Language,
+    app: bool,
+    stack: Option<StackPart>,
+) -> Result<String, RenderError> {
     CDK.check(model)?;
-    let context = context::module_context(model, language, app);
+    let context = context::module_context(model, language, app, stack);
     templating::render(environment(), language.template(), &context)
 }
 
@@ -157,7 +163,7 @@ mod tests {
             (Language::Python, r#"description="it's \" \\ done","#),
         ] {
             for app in [false, true] {
-                let code = render(&model, language, app).expect("renders");
+                let code = render(&model, language, app, None).expect("renders");
                 assert!(code.contains(desc), "{language:?} app={app}:\n{code}");
                 assert!(
                     code.contains(r"a\u2028b"),

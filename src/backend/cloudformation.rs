@@ -7,14 +7,26 @@ use super::capability::{self, CLOUDFORMATION};
 use super::describe::{self, Attribute, Resource};
 use super::document::{self, Spelling};
 use super::rollout;
+use super::stacks::StackPart;
 use crate::model::{Model, Part, Profile, RoleRef, Text};
 
-pub fn json(model: &Model) -> Result<String, RenderError> {
-    Ok(crate::text::pretty_json(&template(model)?))
+/// The template of `model`, or of one stack of several (`stack`), as JSON.
+pub fn json(model: &Model, stack: Option<StackPart>) -> Result<String, RenderError> {
+    CLOUDFORMATION.check(model)?;
+    Ok(crate::text::pretty_json(&scoped_template(
+        model,
+        Scope::Whole,
+        stack,
+    )))
 }
 
-pub fn yaml(model: &Model) -> Result<String, RenderError> {
-    Ok(super::cfn_yaml::to_yaml(&template(model)?))
+pub fn yaml(model: &Model, stack: Option<StackPart>) -> Result<String, RenderError> {
+    CLOUDFORMATION.check(model)?;
+    Ok(super::cfn_yaml::to_yaml(&scoped_template(
+        model,
+        Scope::Whole,
+        stack,
+    )))
 }
 
 /// The rollout (`build --rollout`): a template of service-managed StackSets.
@@ -86,7 +98,7 @@ pub fn rollout_template(model: &Model) -> Result<Value, RenderError> {
 /// tests that compare what templates mean).
 pub fn template(model: &Model) -> Result<Value, RenderError> {
     CLOUDFORMATION.check(model)?;
-    Ok(scoped_template(model, Scope::Whole))
+    Ok(scoped_template(model, Scope::Whole, None))
 }
 
 /// Which resources of the model a template holds: all of them, or one of the two
@@ -101,9 +113,9 @@ pub enum Scope {
     Settings,
 }
 
-/// The template of `scope` as data. The caller has checked that CloudFormation can
-/// express the model.
-pub fn scoped_template(model: &Model, scope: Scope) -> Value {
+/// The template of `scope` as data (for one stack of several, `stack` says which in
+/// its description). The caller has checked that CloudFormation can express the model.
+pub fn scoped_template(model: &Model, scope: Scope, stack: Option<StackPart>) -> Value {
     let mut resources = Map::new();
     let mut outputs = Map::new();
     for p in &model.profiles {
@@ -115,9 +127,9 @@ pub fn scoped_template(model: &Model, scope: Scope) -> Value {
         }
     }
     let description = match scope {
-        Scope::Whole => describe::stack_description(model),
-        Scope::Iam => describe::STACK_DESCRIPTION,
-        Scope::Settings => describe::SETTINGS_DESCRIPTION,
+        Scope::Whole => describe::part_description(model, stack),
+        Scope::Iam => describe::STACK_DESCRIPTION.to_string(),
+        Scope::Settings => describe::SETTINGS_DESCRIPTION.to_string(),
     };
     let mut template = Map::new();
     template.insert("AWSTemplateFormatVersion".into(), json!("2010-09-09"));

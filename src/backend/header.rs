@@ -31,6 +31,9 @@ pub struct Header<'a> {
     /// written (see `file_name`).
     pub spec_name: &'a str,
     pub flags: &'a [String],
+    /// Lines said after the regenerate command: for one stack of a spec written as
+    /// several, which stack it is and how to deploy it.
+    pub notes: &'a [String],
 }
 
 /// The header's sentences, without comment markers.
@@ -50,6 +53,9 @@ pub fn lines(header: &Header) -> Vec<String> {
         format!("  ssm-profile build {arg} {}", header.flags.join(" ")),
         "or every target at once: ssm-profile build SPEC... --out-dir DIR".to_string(),
     ]
+    .into_iter()
+    .chain(header.notes.iter().map(|n| comment_safe(n)))
+    .collect()
 }
 
 /// The file name of the spec path (`specs/prod.yaml` -> `prod.yaml`): the header
@@ -208,6 +214,7 @@ mod tests {
         let header = Header {
             spec_name: "./specs/prod.yaml",
             flags: &flags,
+            notes: &[],
         };
         let text = comment_block(CommentSyntax::Hash, &header).unwrap();
         let version = env!("CARGO_PKG_VERSION");
@@ -231,6 +238,7 @@ mod tests {
                 &Header {
                     spec_name,
                     flags: &flags,
+                    notes: &[],
                 },
             )
         };
@@ -251,6 +259,7 @@ mod tests {
         let header = Header {
             spec_name: "x\nAWSTemplateFormatVersion: 1",
             flags: &flags,
+            notes: &[],
         };
         let text = comment_block(CommentSyntax::Hash, &header).unwrap();
         assert!(text.lines().all(|l| l.starts_with('#')), "{text}");
@@ -290,6 +299,7 @@ mod tests {
         let header = Header {
             spec_name: "s.yaml",
             flags: &flags,
+            notes: &[],
         };
         let out = apply(
             CommentSyntax::Hash,

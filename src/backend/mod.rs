@@ -16,6 +16,7 @@ pub mod header;
 pub mod interpreted;
 pub mod naming;
 pub mod rollout;
+pub mod stacks;
 pub mod templating;
 pub mod terraform;
 
@@ -27,7 +28,17 @@ pub use error::RenderError;
 pub use header::CommentSyntax;
 
 mod outputs;
-pub use outputs::{FolderFile, OUTPUTS, OutputDef, Render};
+pub use outputs::{FolderFile, OUTPUTS, OutputDef, Render, StackFiles};
+
+/// One file of an output as every command writes it, with its header.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GeneratedFile {
+    /// `/`-separated path inside a folder output's folder; empty otherwise.
+    pub inside: String,
+    /// The stack's number (from 1) when the spec is written as several stacks.
+    pub stack: Option<usize>,
+    pub text: String,
+}
 
 /// A handle on one row of `OUTPUTS`; cheap to copy and compare.
 #[derive(Clone, Copy)]
@@ -259,8 +270,44 @@ impl Output {
     /// Where `build --out-dir` writes this output for the spec whose file stem is
     /// `stem`, relative to the out dir, `/`-separated.
     pub fn out_dir_path(self, stem: &str) -> String {
-        self.0
-            .out_dir
+        Output::fill(self.0.out_dir, stem)
+    }
+
+    /// Where `build --out-dir` writes `file` of this output for the spec whose file
+    /// stem is `stem`: `out_dir_path`, a path inside its folder, or one stack's path.
+    pub fn file_out_dir_path(self, stem: &str, file: &GeneratedFile) -> String {
+        match (file.stack, self.0.stacks) {
+            (Some(n), Some(s)) => Output::fill(s.out_dir, stem).replace("{n}", &n.to_string()),
+            _ if file.inside.is_empty() => self.out_dir_path(stem),
+            _ => format!("{}/{}", self.out_dir_path(stem), file.inside),
+        }
+    }
+
+    /// The golden of `file` beside a fixture's spec, `/`-separated: `golden_name`, a
+    /// path inside its folder, or one stack's golden.
+    pub fn file_golden_path(self, file: &GeneratedFile) -> String {
+        match (file.stack, self.0.stacks) {
+            (Some(n), Some(s)) => s.golden.replace("{n}", &n.to_string()),
+            _ if file.inside.is_empty() => self.0.golden.to_string(),
+            _ => format!("{}/{}", self.0.golden, file.inside),
+        }
+    }
+
+    /// Whether `name` is the golden of one stack of this output (any number from 1).
+    pub fn is_stack_golden(self, name: &str) -> bool {
+        let Some(s) = self.0.stacks else {
+            return false;
+        };
+        let (before, after) = s.golden.split_once("{n}").expect("a {n} in the golden");
+        name.strip_prefix(before)
+            .and_then(|rest| rest.strip_suffix(after))
+            .is_some_and(|n| {
+                !n.starts_with('0') && !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())
+            })
+    }
+
+    fn fill(pattern: &str, stem: &str) -> String {
+        pattern
             .replace("{stem}", stem)
             .replace("{py_module}", &python_module(stem))
             .replace("{ts_module}", &typescript_module(stem))
@@ -282,14 +329,16 @@ impl Output {
         options: RenderOptions,
     ) -> Result<String, RenderError> {
         let flags = self.header_flags(options);
+        let notes = self.stack_notes(options);
         let header = header::Header {
             spec_name,
             flags: &flags,
+            notes: &notes,
         };
         let text = header::apply(self.0.comment, &header, self.render(model, options)?)
             .map_err(RenderError::Internal)?;
         if self.0.template_body {
-            check_template_body(self.0.target, &text)?;
+            check_template_body(self.0.target, &text, self.0.stacks.is_some())?;
         }
         Ok(text)
     }
@@ -309,17 +358,64 @@ impl Output {
         }
     }
 
-    /// Every file of this output as every command writes it, each with its header:
-    /// (`/`-separated path inside the output's folder, text); the path is empty for
-    /// a one-file output.
+    /// Every file of this output as `build --out-dir` writes it, each with its
+    /// header: one file, the files of a folder output, or, for a spec too large for
+    /// one CloudFormation stack (`stacks::split`), one file per stack.
     pub fn generate_files(
         self,
         model: &Model,
         spec_name: &str,
         options: RenderOptions,
-    ) -> Result<Vec<(String, String)>, RenderError> {
+    ) -> Result<Vec<GeneratedFile>, RenderError> {
+        self.generate_files_sharing(model, spec_name, options, &stacks::SharedSplit::new())
+    }
+
+    /// `generate_files`, with the spec's split into stacks measured at most once for
+    /// every output given the same `split` (and the same model, spec name and options).
+    pub fn generate_files_sharing(
+        self,
+        model: &Model,
+        spec_name: &str,
+        options: RenderOptions,
+        split: &stacks::SharedSplit,
+    ) -> Result<Vec<GeneratedFile>, RenderError> {
+        let one = |inside: String, text: String| GeneratedFile {
+            inside,
+            stack: None,
+            text,
+        };
+        if self.0.stacks.is_some()
+            && let Some(target) = capability::ALL.iter().find(|c| c.target == self.0.target)
+        {
+            // Every refusal but the quotas first, at the whole spec's profile indices.
+            target.check_profiles(model)?;
+            let parts = split
+                .get_or_init(|| stacks::split(model, spec_name, options))
+                .clone()
+                .map_err(|t| stacks::refusal(t, target))?;
+            if parts.len() > 1 {
+                let of = parts.len();
+                return parts
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, range)| {
+                        let options = RenderOptions {
+                            stack: Some(stacks::StackPart { n: i + 1, of }),
+                            ..options
+                        };
+                        let text =
+                            self.generate(&stacks::part(model, range), spec_name, options)?;
+                        Ok(GeneratedFile {
+                            inside: String::new(),
+                            stack: Some(i + 1),
+                            text,
+                        })
+                    })
+                    .collect();
+            }
+        }
         let Render::Folder(render) = self.0.render else {
-            return Ok(vec![(
+            return Ok(vec![one(
                 String::new(),
                 self.generate(model, spec_name, options)?,
             )]);
@@ -328,25 +424,56 @@ impl Output {
         let header = header::Header {
             spec_name,
             flags: &flags,
+            notes: &[],
         };
         render(model, options)?
             .into_iter()
             .map(|f| {
                 header::apply(f.comment, &header, f.text)
-                    .map(|text| (f.path.to_string(), text))
+                    .map(|text| one(f.path.to_string(), text))
                     .map_err(RenderError::Internal)
             })
             .collect()
     }
 
-    /// The `build` flags the header names: a folder is written only with `--out-dir`.
+    /// The `build` flags the header names: a folder, and one stack of several, are
+    /// written only with `--out-dir`.
     fn header_flags(self, options: RenderOptions) -> Vec<String> {
         let mut flags = self.flags();
         flags.extend(options.flags().iter().map(|f| f.to_string()));
-        if self.is_folder() {
+        if self.is_folder() || options.stack.is_some() {
             flags.push("--out-dir DIR".to_string());
         }
         flags
+    }
+
+    /// The header's lines for one stack of several: which, and how it is deployed.
+    fn stack_notes(self, options: RenderOptions) -> Vec<String> {
+        let Some(stacks::StackPart { n, of }) = options.stack else {
+            return Vec::new();
+        };
+        let mut notes = vec![
+            format!(
+                "Stack {n} of {of}: the spec is too large for one CloudFormation stack (500 resources,"
+            ),
+            format!(
+                "200 outputs, 1 MB of template), so --out-dir writes it as {of} stacks; deploy each one."
+            ),
+        ];
+        let stack_id = cdk::STACK_ID;
+        match (self.0.target, self.0.app) {
+            ("cdk", false) => notes.push(format!(
+                "Put this construct in a stack of its own, as the app files do ({stack_id}-1 to {stack_id}-{of})."
+            )),
+            ("cdk", true) => notes.push(format!(
+                "This app synthesizes stack {stack_id}-{n} alone: deploy it with `cdk deploy --app`, and each other stack with its own app file."
+            )),
+            _ => notes.extend([
+                "Deploy it as a stack of its own (NAME: your name for this spec's stacks):".to_string(),
+                format!("  aws cloudformation deploy --stack-name NAME-{n} --template-file FILE --capabilities CAPABILITY_NAMED_IAM --s3-bucket BUCKET"),
+            ]),
+        }
+        notes
     }
 
     /// Renders the model into one file. `Err(Refused)` says why this target cannot
@@ -412,7 +539,8 @@ pub fn typescript_module(stem: &str) -> String {
 }
 
 /// CloudFormation reads a template body of 1 MB at most, from S3 (aws-facts.md 7).
-fn check_template_body(target: &'static str, text: &str) -> Result<(), RenderError> {
+/// `splits`: `--out-dir` writes the output as several stacks (not a rollout's).
+fn check_template_body(target: &'static str, text: &str, splits: bool) -> Result<(), RenderError> {
     let size = text.len();
     if size <= limits::CFN_TEMPLATE_BODY_MAX {
         return Ok(());
@@ -420,9 +548,14 @@ fn check_template_body(target: &'static str, text: &str) -> Result<(), RenderErr
     Err(RenderError::Refused {
         target,
         message: format!(
-            "the CloudFormation template would be {} bytes, but CloudFormation accepts a template of 1 MB ({} bytes) at most (CloudFormation quotas); split the profiles across several spec files, each of which builds a stack of its own, or use `--target terraform`, which has no such quota",
+            "the CloudFormation template would be {} bytes, but CloudFormation accepts a template of 1 MB ({} bytes) at most (CloudFormation quotas); {}split the profiles across several spec files, each of which builds a stack of its own, or use `--target terraform`, which has no such quota",
             thousands(size),
-            thousands(limits::CFN_TEMPLATE_BODY_MAX)
+            thousands(limits::CFN_TEMPLATE_BODY_MAX),
+            if splits {
+                "build with `--out-dir DIR`, which writes the spec as several stacks, or "
+            } else {
+                ""
+            },
         ),
     })
 }

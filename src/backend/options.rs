@@ -6,12 +6,16 @@ pub struct RenderOptions {
     /// Terraform: emit `terraform { required_providers { aws = ... } }`; off when the
     /// output is used as a module whose root pins the provider.
     pub terraform_provider_block: bool,
+    /// One stack of a spec written as several (`stacks::split`, `--out-dir` only):
+    /// its description and header say which.
+    pub stack: Option<super::stacks::StackPart>,
 }
 
 impl Default for RenderOptions {
     fn default() -> Self {
         RenderOptions {
             terraform_provider_block: true,
+            stack: None,
         }
     }
 }

@@ -36,7 +36,20 @@ pub struct OutputDef {
     /// The file is a CloudFormation template body, which CloudFormation takes up to
     /// 1 MB from S3 and up to 51,200 bytes inline (aws-facts.md 7).
     pub template_body: bool,
+    /// Where `build --out-dir` writes each stack of a spec too large for one
+    /// CloudFormation stack (`stacks::split`), and the golden of each; `None` for an
+    /// output that is never split (Terraform has no such quota; a rollout's StackSet
+    /// takes one template).
+    pub stacks: Option<StackFiles>,
     pub render: Render,
+}
+
+/// The files of a split output: `{n}` stands for the stack's number, from 1 (not
+/// padded), and the out-dir path's other placeholders are `out_dir`'s.
+#[derive(Debug, Clone, Copy)]
+pub struct StackFiles {
+    pub golden: &'static str,
+    pub out_dir: &'static str,
 }
 
 /// How an output is rendered: one file, or a folder of files.
@@ -71,7 +84,11 @@ pub static OUTPUTS: &[OutputDef] = &[
         out_dir: "cloudformation/{stem}.template.json",
         comment: CommentSyntax::None,
         template_body: true,
-        render: Render::File(|m, _| cloudformation::json(m)),
+        stacks: Some(StackFiles {
+            golden: "cloudformation.stack-{n}.json",
+            out_dir: "cloudformation/{stem}.stack-{n}.template.json",
+        }),
+        render: Render::File(|m, o| cloudformation::json(m, o.stack)),
     },
     OutputDef {
         target: "cloudformation",
@@ -84,7 +101,11 @@ pub static OUTPUTS: &[OutputDef] = &[
         out_dir: "cloudformation/{stem}.template.yaml",
         comment: CommentSyntax::Hash,
         template_body: true,
-        render: Render::File(|m, _| cloudformation::yaml(m)),
+        stacks: Some(StackFiles {
+            golden: "cloudformation.stack-{n}.yaml",
+            out_dir: "cloudformation/{stem}.stack-{n}.template.yaml",
+        }),
+        render: Render::File(|m, o| cloudformation::yaml(m, o.stack)),
     },
     // The rollout: StackSets that deploy the template above to an organization.
     OutputDef {
@@ -98,6 +119,7 @@ pub static OUTPUTS: &[OutputDef] = &[
         out_dir: "cloudformation/{stem}.rollout.template.json",
         comment: CommentSyntax::None,
         template_body: true,
+        stacks: None,
         render: Render::File(|m, _| cloudformation::rollout_json(m)),
     },
     OutputDef {
@@ -111,6 +133,7 @@ pub static OUTPUTS: &[OutputDef] = &[
         out_dir: "cloudformation/{stem}.rollout.template.yaml",
         comment: CommentSyntax::Hash,
         template_body: true,
+        stacks: None,
         render: Render::File(|m, _| cloudformation::rollout_yaml(m)),
     },
     OutputDef {
@@ -124,7 +147,11 @@ pub static OUTPUTS: &[OutputDef] = &[
         out_dir: "cdk/{ts_module}.ts",
         comment: CommentSyntax::Slashes,
         template_body: false,
-        render: Render::File(|m, _| cdk::render(m, cdk::Language::TypeScript, false)),
+        stacks: Some(StackFiles {
+            golden: "cdk.stack-{n}.ts",
+            out_dir: "cdk/{ts_module}.stack-{n}.ts",
+        }),
+        render: Render::File(|m, o| cdk::render(m, cdk::Language::TypeScript, false, o.stack)),
     },
     OutputDef {
         target: "cdk",
@@ -137,7 +164,11 @@ pub static OUTPUTS: &[OutputDef] = &[
         out_dir: "cdk/{py_module}.py",
         comment: CommentSyntax::Hash,
         template_body: false,
-        render: Render::File(|m, _| cdk::render(m, cdk::Language::Python, false)),
+        stacks: Some(StackFiles {
+            golden: "cdk.stack-{n}.py",
+            out_dir: "cdk/{py_module}_stack_{n}.py",
+        }),
+        render: Render::File(|m, o| cdk::render(m, cdk::Language::Python, false, o.stack)),
     },
     OutputDef {
         target: "cdk",
@@ -150,7 +181,11 @@ pub static OUTPUTS: &[OutputDef] = &[
         out_dir: "cdk/{ts_module}-app.ts",
         comment: CommentSyntax::Slashes,
         template_body: false,
-        render: Render::File(|m, _| cdk::render(m, cdk::Language::TypeScript, true)),
+        stacks: Some(StackFiles {
+            golden: "cdk-app.stack-{n}.ts",
+            out_dir: "cdk/{ts_module}-app.stack-{n}.ts",
+        }),
+        render: Render::File(|m, o| cdk::render(m, cdk::Language::TypeScript, true, o.stack)),
     },
     OutputDef {
         target: "cdk",
@@ -163,7 +198,11 @@ pub static OUTPUTS: &[OutputDef] = &[
         out_dir: "cdk/{stem}-app.py",
         comment: CommentSyntax::Hash,
         template_body: false,
-        render: Render::File(|m, _| cdk::render(m, cdk::Language::Python, true)),
+        stacks: Some(StackFiles {
+            golden: "cdk-app.stack-{n}.py",
+            out_dir: "cdk/{stem}-app.stack-{n}.py",
+        }),
+        render: Render::File(|m, o| cdk::render(m, cdk::Language::Python, true, o.stack)),
     },
     OutputDef {
         target: "cdk",
@@ -176,6 +215,7 @@ pub static OUTPUTS: &[OutputDef] = &[
         out_dir: "cdk/{ts_module}-rollout.ts",
         comment: CommentSyntax::Slashes,
         template_body: false,
+        stacks: None,
         render: Render::File(|m, _| cdk::render_rollout(m, cdk::Language::TypeScript, false)),
     },
     OutputDef {
@@ -189,6 +229,7 @@ pub static OUTPUTS: &[OutputDef] = &[
         out_dir: "cdk/{py_module}_rollout.py",
         comment: CommentSyntax::Hash,
         template_body: false,
+        stacks: None,
         render: Render::File(|m, _| cdk::render_rollout(m, cdk::Language::Python, false)),
     },
     OutputDef {
@@ -202,6 +243,7 @@ pub static OUTPUTS: &[OutputDef] = &[
         out_dir: "cdk/{ts_module}-rollout-app.ts",
         comment: CommentSyntax::Slashes,
         template_body: false,
+        stacks: None,
         render: Render::File(|m, _| cdk::render_rollout(m, cdk::Language::TypeScript, true)),
     },
     OutputDef {
@@ -215,6 +257,7 @@ pub static OUTPUTS: &[OutputDef] = &[
         out_dir: "cdk/{stem}-rollout-app.py",
         comment: CommentSyntax::Hash,
         template_body: false,
+        stacks: None,
         render: Render::File(|m, _| cdk::render_rollout(m, cdk::Language::Python, true)),
     },
     // Terraform loads every .tf and .tf.json of a folder: the two syntaxes of the
@@ -230,6 +273,7 @@ pub static OUTPUTS: &[OutputDef] = &[
         out_dir: "terraform/{stem}/main.tf",
         comment: CommentSyntax::Hash,
         template_body: false,
+        stacks: None,
         render: Render::File(terraform::hcl),
     },
     OutputDef {
@@ -243,6 +287,7 @@ pub static OUTPUTS: &[OutputDef] = &[
         out_dir: "terraform-json/{stem}/main.tf.json",
         comment: CommentSyntax::JsonCommentKey,
         template_body: false,
+        stacks: None,
         render: Render::File(terraform::json),
     },
     // The rollout is applied in the management account (or a delegated
@@ -258,6 +303,7 @@ pub static OUTPUTS: &[OutputDef] = &[
         out_dir: "terraform/{stem}-rollout/main.tf",
         comment: CommentSyntax::Hash,
         template_body: false,
+        stacks: None,
         render: Render::File(terraform::rollout_hcl),
     },
     OutputDef {
@@ -271,6 +317,7 @@ pub static OUTPUTS: &[OutputDef] = &[
         out_dir: "terraform-json/{stem}-rollout/main.tf.json",
         comment: CommentSyntax::JsonCommentKey,
         template_body: false,
+        stacks: None,
         render: Render::File(terraform::rollout_json),
     },
     // The same configuration as a module users call: a folder per spec.
@@ -285,6 +332,7 @@ pub static OUTPUTS: &[OutputDef] = &[
         out_dir: "terraform-module/{stem}",
         comment: CommentSyntax::Hash,
         template_body: false,
+        stacks: None,
         render: Render::Folder(terraform::module),
     },
 ];

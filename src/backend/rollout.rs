@@ -112,7 +112,7 @@ pub fn stack_sets<'m>(
 /// The template of `scope`, as the TemplateBody string; one over CloudFormation's
 /// inline limit is refused.
 fn body(model: &Model, scope: Scope, target: &Capabilities) -> Result<String, RenderError> {
-    let text = crate::text::compact_json(&scoped_template(model, scope));
+    let text = crate::text::compact_json(&scoped_template(model, scope, None));
     if text.len() > TEMPLATE_BODY_MAX {
         return Err(RenderError::Refused {
             target: target.target,

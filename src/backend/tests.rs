@@ -131,16 +131,23 @@ fn template_bodies_are_held_to_cloudformation_s_quotas() {
     assert_eq!(thousands(51_200), "51,200");
     assert_eq!(thousands(1_000_001), "1,000,001");
     assert_eq!(
-        check_template_body("cloudformation", &"x".repeat(1_000_000)),
+        check_template_body("cloudformation", &"x".repeat(1_000_000), true),
         Ok(())
     );
     let Err(RenderError::Refused { target, message }) =
-        check_template_body("cloudformation", &"x".repeat(1_000_001))
+        check_template_body("cloudformation", &"x".repeat(1_000_001), true)
     else {
         panic!("a template over 1 MB is refused");
     };
     assert_eq!(target, "cloudformation");
-    assert!(message.starts_with("the CloudFormation template would be 1,000,001 bytes, but CloudFormation accepts a template of 1 MB (1,000,000 bytes) at most"), "{message}");
+    assert!(message.starts_with("the CloudFormation template would be 1,000,001 bytes, but CloudFormation accepts a template of 1 MB (1,000,000 bytes) at most (CloudFormation quotas); build with `--out-dir DIR`, which writes the spec as several stacks, or split"), "{message}");
+    // A rollout's StackSet takes one template: `--out-dir` does not split it.
+    let Err(RenderError::Refused { message, .. }) =
+        check_template_body("cloudformation", &"x".repeat(1_000_001), false)
+    else {
+        panic!("a rollout template over 1 MB is refused");
+    };
+    assert!(!message.contains("--out-dir"), "{message}");
     let json = Output::by_golden("cloudformation.json").unwrap();
     let yaml = Output::by_golden("cloudformation.yaml").unwrap();
     let tf = Output::by_golden("terraform.tf").unwrap();

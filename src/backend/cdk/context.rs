@@ -10,6 +10,7 @@ use super::{CLASS_NAME, Language, STACK_ID};
 use crate::backend::cloudformation::setting_logical_id;
 use crate::backend::describe::{self, Resource};
 use crate::backend::naming::Unique;
+use crate::backend::stacks::StackPart;
 use crate::model::{Model, Part, Profile, RoleRef, Text};
 
 #[derive(Debug, Serialize)]
@@ -17,8 +18,9 @@ pub(super) struct ModuleContext {
     /// Also define an App and a Stack and synthesize.
     app: bool,
     class_name: &'static str,
-    stack_id: &'static str,
-    stack_description: &'static str,
+    /// `SsmProfileStack`, or `SsmProfileStack-N` for one stack of several.
+    stack_id: String,
+    stack_description: String,
     /// The one partition whose literal ARNs the model holds; `None` when profiles
     /// differ, and no single stack can deploy them all.
     partition: Option<&'static str>,
@@ -147,7 +149,12 @@ impl Members {
     }
 }
 
-pub(super) fn module_context(model: &Model, language: Language, app: bool) -> ModuleContext {
+pub(super) fn module_context(
+    model: &Model,
+    language: Language,
+    app: bool,
+    stack: Option<StackPart>,
+) -> ModuleContext {
     let mut members = Members {
         language,
         names: Unique::new(""),
@@ -167,8 +174,11 @@ pub(super) fn module_context(model: &Model, language: Language, app: bool) -> Mo
     ModuleContext {
         app,
         class_name: CLASS_NAME,
-        stack_id: STACK_ID,
-        stack_description: describe::stack_description(model),
+        stack_id: match stack {
+            Some(s) => format!("{STACK_ID}-{}", s.n),
+            None => STACK_ID.to_string(),
+        },
+        stack_description: describe::part_description(model, stack),
         partition,
         partition_note: format!(
             "partition {}: policies hold its literal ARNs; AWS managed policies follow the stack's partition",

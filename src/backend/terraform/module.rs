@@ -514,6 +514,7 @@ pub fn render(model: &Model) -> Result<Vec<FolderFile>, RenderError> {
     let inputs = Inputs::new(model);
     let options = RenderOptions {
         terraform_provider_block: false,
+        ..RenderOptions::default()
     };
     let context = Context::with_layout(model, options, Layout::Module(&inputs));
     let ctx = ModuleCtx {

@@ -1,0 +1,226 @@
+//! A spec too large for one CloudFormation stack through the real binary: `build` to
+//! stdout refuses it, `build --out-dir` writes it as several stacks in the documented
+//! layout (docs/workflow.md), and `check` follows the split both ways.
+
+use std::fs;
+use std::path::PathBuf;
+use std::process::{Command, Output as Run};
+
+use serde_json::{Map, Value};
+use ssm_profile::backend::cloudformation::{self, Scope};
+use ssm_profile::source::Source;
+
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new(test: &str) -> Scratch {
+        let dir = std::env::temp_dir().join(format!(
+            "ssm-profile-test-{}-multi-stack-{test}",
+            std::process::id()
+        ));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).unwrap();
+        Scratch(dir)
+    }
+
+    fn run(&self, args: &[&str]) -> Run {
+        Command::new(env!("CARGO_BIN_EXE_ssm-profile"))
+            .current_dir(&self.0)
+            .env("NO_COLOR", "1")
+            .args(args)
+            .output()
+            .unwrap()
+    }
+
+    fn read(&self, rel: &str) -> String {
+        fs::read_to_string(self.0.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.0);
+    }
+}
+
+/// `n` instance profiles: 2 resources and 3 outputs each.
+fn spec(n: usize) -> String {
+    let mut spec = String::from("version: 1\nprofiles:\n");
+    for i in 1..=n {
+        spec.push_str(&format!("  - name: node-{i}\n"));
+    }
+    spec
+}
+
+fn out(run: &Run) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&run.stdout),
+        String::from_utf8_lossy(&run.stderr)
+    )
+}
+
+/// The files of one stack in the out dir: CloudFormation JSON and YAML, the CDK
+/// modules and apps.
+fn stack_files(n: usize) -> Vec<String> {
+    vec![
+        format!("cloudformation/prod.stack-{n}.template.json"),
+        format!("cloudformation/prod.stack-{n}.template.yaml"),
+        format!("cdk/prod.stack-{n}.ts"),
+        format!("cdk/prod_stack_{n}.py"),
+        format!("cdk/prod-app.stack-{n}.ts"),
+        format!("cdk/prod-app.stack-{n}.py"),
+    ]
+}
+
+const ONE_STACK: &[&str] = &[
+    "cloudformation/prod.template.json",
+    "cloudformation/prod.template.yaml",
+    "cdk/prod.ts",
+    "cdk/prod.py",
+    "cdk/prod-app.ts",
+    "cdk/prod-app.py",
+];
+
+fn strays(run: &Run) -> Vec<String> {
+    let mut found: Vec<String> = String::from_utf8_lossy(&run.stdout)
+        .lines()
+        .filter_map(|l| l.strip_prefix("stray: gen/"))
+        .map(|l| l.split(" (").next().unwrap().to_string())
+        .collect();
+    found.sort();
+    found
+}
+
+fn sorted(mut v: Vec<String>) -> Vec<String> {
+    v.sort();
+    v
+}
+
+#[test]
+fn a_spec_that_outgrows_one_stack_is_written_as_several_and_check_follows() {
+    let s = Scratch::new("grow");
+    fs::write(s.0.join("prod.yaml"), spec(66)).unwrap();
+    let built = s.run(&["build", "prod.yaml", "--out-dir", "gen"]);
+    assert_eq!(built.status.code(), Some(0), "{}", out(&built));
+    for f in ONE_STACK {
+        assert!(s.0.join("gen").join(f).is_file(), "{f}");
+    }
+
+    // One profile more: 201 outputs. Standard output refuses, naming the way out.
+    fs::write(s.0.join("prod.yaml"), spec(67)).unwrap();
+    let refused = s.run(&["build", "prod.yaml", "--target", "cdk"]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(refused.stdout.is_empty());
+    assert!(
+        out(&refused).contains("201 outputs")
+            && out(&refused)
+                .contains("build with `--out-dir DIR`, which writes the spec as several stacks"),
+        "{}",
+        out(&refused)
+    );
+    let built = s.run(&["build", "prod.yaml", "--out-dir", "gen"]);
+    assert_eq!(built.status.code(), Some(0), "{}", out(&built));
+    for f in stack_files(1).iter().chain(&stack_files(2)) {
+        assert!(s.0.join("gen").join(f).is_file(), "{f}");
+    }
+    assert!(
+        !s.0.join("gen/cloudformation/prod.stack-3.template.json")
+            .exists()
+    );
+
+    // Together the stacks hold exactly the one template's resources and outputs,
+    // each within the quotas, each saying which stack it is.
+    let model = ssm_profile::load(&Source::new("prod.yaml", spec(67))).unwrap();
+    let whole = cloudformation::scoped_template(&model, Scope::Whole, None);
+    let (mut resources, mut outputs) = (Map::new(), Map::new());
+    for n in 1..=2 {
+        let t: Value = serde_json::from_str(
+            &s.read(&format!("gen/cloudformation/prod.stack-{n}.template.json")),
+        )
+        .unwrap();
+        let r = t["Resources"].as_object().unwrap();
+        let o = t["Outputs"].as_object().unwrap();
+        assert!(r.len() <= 500 && o.len() <= 200, "stack {n}");
+        assert!(
+            t["Description"]
+                .as_str()
+                .unwrap()
+                .ends_with(&format!("(stack {n} of 2)"))
+        );
+        resources.extend(r.clone());
+        outputs.extend(o.clone());
+        let yaml = s.read(&format!("gen/cloudformation/prod.stack-{n}.template.yaml"));
+        assert!(yaml.contains(&format!("# Stack {n} of 2: ")), "{yaml}");
+        assert!(yaml.contains(&format!("--stack-name NAME-{n} ")), "{yaml}");
+        let app = s.read(&format!("gen/cdk/prod-app.stack-{n}.ts"));
+        assert!(app.contains(&format!("new Stack(app, 'SsmProfileStack-{n}'")));
+    }
+    assert_eq!(resources, *whole["Resources"].as_object().unwrap());
+    assert_eq!(outputs, *whole["Outputs"].as_object().unwrap());
+    let first: Value =
+        serde_json::from_str(&s.read("gen/cloudformation/prod.stack-1.template.json")).unwrap();
+    assert_eq!(first["Outputs"].as_object().unwrap().len(), 198);
+
+    // `check` replays the split: clean, but `--exhaustive` names the one-stack
+    // files the spec no longer generates.
+    let check = s.run(&["check", "prod.yaml", "--out-dir", "gen"]);
+    assert_eq!(check.status.code(), Some(0), "{}", out(&check));
+    let strict = s.run(&["check", "prod.yaml", "--out-dir", "gen", "--exhaustive"]);
+    assert_eq!(strict.status.code(), Some(1), "{}", out(&strict));
+    assert_eq!(
+        strays(&strict),
+        sorted(ONE_STACK.iter().map(|f| f.to_string()).collect()),
+        "{}",
+        out(&strict)
+    );
+    for f in ONE_STACK {
+        fs::remove_file(s.0.join("gen").join(f)).unwrap();
+    }
+    let strict = s.run(&["check", "prod.yaml", "--out-dir", "gen", "--exhaustive"]);
+    assert_eq!(strict.status.code(), Some(0), "{}", out(&strict));
+
+    // A stack file removed or edited is missing or drifted.
+    fs::remove_file(s.0.join("gen/cdk/prod_stack_2.py")).unwrap();
+    let check = s.run(&["check", "prod.yaml", "--out-dir", "gen"]);
+    assert_eq!(check.status.code(), Some(1));
+    assert!(
+        out(&check).contains("missing: gen/cdk/prod_stack_2.py"),
+        "{}",
+        out(&check)
+    );
+
+    // Back to one stack: the stacks are the strays now.
+    fs::write(s.0.join("prod.yaml"), spec(66)).unwrap();
+    let built = s.run(&["build", "prod.yaml", "--out-dir", "gen"]);
+    assert_eq!(built.status.code(), Some(0), "{}", out(&built));
+    let strict = s.run(&["check", "prod.yaml", "--out-dir", "gen", "--exhaustive"]);
+    assert_eq!(strict.status.code(), Some(1));
+    let mut expected: Vec<String> = stack_files(1).into_iter().chain(stack_files(2)).collect();
+    expected.retain(|f| f != "cdk/prod_stack_2.py");
+    assert_eq!(strays(&strict), sorted(expected), "{}", out(&strict));
+}
+
+#[test]
+fn a_rollout_too_large_for_one_template_is_still_refused_with_out_dir() {
+    let s = Scratch::new("rollout");
+    let mut text = spec(67);
+    text.push_str("rollout:\n  organizational_units: [r-ab12]\n  iam_region: eu-central-1\n");
+    fs::write(s.0.join("prod.yaml"), text).unwrap();
+    let built = s.run(&[
+        "build",
+        "prod.yaml",
+        "--out-dir",
+        "gen",
+        "--target",
+        "cloudformation",
+    ]);
+    assert_eq!(built.status.code(), Some(2), "{}", out(&built));
+    assert!(out(&built).contains("201 outputs"), "{}", out(&built));
+    assert!(
+        !out(&built).contains("build with `--out-dir"),
+        "{}",
+        out(&built)
+    );
+    assert!(!s.0.join("gen").exists());
+}
