@@ -49,15 +49,13 @@ pub fn find(model: &Model, interprets: Interprets) -> Option<Finding> {
     if !interprets.dynamic_references && !interprets.cdk_tokens {
         return None;
     }
-    // Model types serialise infallibly (strings, numbers, lists, maps). First as
-    // text, into one buffer: JSON escapes none of the characters the patterns are
-    // made of, and structure never puts `{{` together, so text without any of
-    // `{{`, `Token[` and `-1.` holds no finding, which is every valid deployment
-    // (the walk below builds a `Value` tree, 13% of the seed's instructions when it
-    // ran for every output).
-    let text = serde_json::to_string(model).ok()?;
-    let maybe = (interprets.dynamic_references && text.contains("{{"))
-        || (interprets.cdk_tokens && (text.contains("Token[") || text.contains("-1.")));
+    // A first pass over the model's strings where they are (`strings`), since a
+    // finding is rare (a refusal): only a model holding one of the patterns' openings
+    // is built into a `Value` tree and walked for the path.
+    let maybe = strings::any_string(model, &|s: &str| {
+        (interprets.dynamic_references && s.contains("{{"))
+            || (interprets.cdk_tokens && (s.contains("Token[") || s.contains("-1.")))
+    });
     if !maybe {
         return None;
     }
@@ -251,6 +249,8 @@ fn number_token(s: &str) -> Option<(usize, usize)> {
     }
     None
 }
+
+mod strings;
 
 #[cfg(test)]
 mod tests {
