@@ -66,17 +66,16 @@ pub fn load_all(source: &source::Source) -> Result<model::Model, Vec<SpecError>>
 /// `backend` and `source`, so neither has to know the other.)
 pub fn render_error(source: &source::Source, e: backend::RenderError) -> Error {
     let message = match e {
+        backend::RenderError::Refused {
+            at: Some(at),
+            message,
+            ..
+        } => return source.error_at(&at, message).into(),
         backend::RenderError::Refused { message, .. } => message,
         backend::RenderError::Internal(why) => {
             format!("internal error: {why} (a bug in ssm-profile; please report it)")
         }
     };
-    if let Some((path, rest)) = message.split_once(": ")
-        && path.starts_with("profiles[")
-        && !path.contains(char::is_whitespace)
-    {
-        return source.error_at(path, rest).into();
-    }
     Error::Target {
         file: source.name.clone(),
         message,

@@ -138,13 +138,17 @@ pub fn plan_layout(
                     }
                     accepted.push(output.target());
                 }
-                Err(RenderError::Refused { target, message }) => refused.push((target, message)),
+                Err(RenderError::Refused {
+                    target,
+                    at,
+                    message,
+                }) => refused.push((target, at, message)),
                 Err(e) => return Err(crate::render_error(&source, e)),
             }
         }
-        refused.dedup_by_key(|(t, _)| *t);
+        refused.dedup_by_key(|(t, _, _)| *t);
         accepted.dedup();
-        if let Some((target, message)) = refused.first() {
+        if let Some((target, at, message)) = refused.first() {
             let hint = if accepted.is_empty() {
                 String::new()
             } else {
@@ -156,6 +160,7 @@ pub fn plan_layout(
             };
             let refusal = RenderError::Refused {
                 target,
+                at: at.clone(),
                 message: format!("{message}{hint}"),
             };
             return Err(crate::render_error(&source, refusal));

@@ -304,3 +304,26 @@ fn a_template_over_a_quota_is_refused_with_the_way_out() {
     let out = run_in(&dir, &["build", "spec.yaml", "--target", "terraform"]);
     assert_eq!(out.status.code(), Some(0));
 }
+
+/// A target's refusal is about one field of a valid spec: it is shown at that field,
+/// with its line, column and caret, like a rule error (`RenderError::Refused::at`).
+#[test]
+fn a_target_s_refusal_points_at_the_field() {
+    let spec = "version: 1\nprofiles:\n  - name: legacy\n    existing_role: LegacyWebRole\n";
+    let out = run_with_stdin(&["build", "-", "--target", "cdk"], spec);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(
+        stderr,
+        "error: <stdin>:4:20: profiles[0].existing_role: the CDK synthesizes CloudFormation, which cannot attach managed policies (arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore) to the existing role `LegacyWebRole`, which the stack does not own; use `--target terraform`, which can, or set `core: false` and attach them outside this stack\n  |\n4 |     existing_role: LegacyWebRole\n  |                    ^\n"
+    );
+    // Terraform can: the same spec builds.
+    let out = run_with_stdin(&["build", "-", "--target", "terraform"], spec);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

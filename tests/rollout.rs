@@ -224,7 +224,9 @@ fn a_template_body_over_51200_bytes_is_refused() {
     let mut refused = 0;
     for o in Output::all().filter(|o| o.is_rollout()) {
         match o.render(&model, RenderOptions::default()) {
-            Err(RenderError::Refused { target, message }) => {
+            Err(RenderError::Refused {
+                target, message, ..
+            }) => {
                 assert_eq!(target, o.target());
                 assert!(
                     message.starts_with("the rollout's IAM template is ")

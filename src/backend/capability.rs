@@ -120,10 +120,10 @@ impl Capabilities {
     /// writing several stacks (`stacks::split`).
     pub fn check_profiles(&self, model: &Model) -> Result<(), RenderError> {
         self.check_interpreted(model)?;
-        model.profiles.iter().try_for_each(|p| {
-            self.check_managed_policies(p)?;
-            self.check_managed_policy_arns(p)?;
-            self.check_service_setting(p)
+        model.profiles.iter().enumerate().try_for_each(|(i, p)| {
+            self.check_managed_policies(i, p)?;
+            self.check_managed_policy_arns(i, p)?;
+            self.check_service_setting(i, p)
         })
     }
 
@@ -155,8 +155,8 @@ impl Capabilities {
                     } else {
                         "build with `--out-dir DIR`, which writes the spec as several stacks, or "
                     };
-                    return Err(self.refuse(format!(
-                        "profiles[{i}]: with this profile the spec's one stack needs {n} {what}, but {} cannot put more than {max} {what} in one template (CloudFormation quotas); {out_dir}move this profile and the ones after it to another spec file, which builds a stack of its own{other}",
+                    return Err(self.refuse_at(format!("profiles[{i}]"), format!(
+                        "with this profile the spec's one stack needs {n} {what}, but {} cannot put more than {max} {what} in one template (CloudFormation quotas); {out_dir}move this profile and the ones after it to another spec file, which builds a stack of its own{other}",
                         self.subject,
                     )));
                 }
@@ -165,12 +165,11 @@ impl Capabilities {
         Ok(())
     }
 
-    fn check_managed_policy_arns(&self, p: &Profile) -> Result<(), RenderError> {
+    fn check_managed_policy_arns(&self, i: usize, p: &Profile) -> Result<(), RenderError> {
         let n = p.managed_policies.len();
         match self.managed_policy_arns_max {
-            Some(max) if n > max => Err(self.refuse(format!(
-                "profile `{}`: {} cannot attach more than {max} managed policies by ARN to one role (AWS::IAM::Role ManagedPolicyArns holds {max} at most, whatever the account's quota), and this profile attaches {n}; {}attach fewer by ARN",
-                p.name,
+            Some(max) if n > max => Err(self.refuse_at(format!("profiles[{i}].managed_policies"), format!(
+                "{} cannot attach more than {max} managed policies by ARN to one role (AWS::IAM::Role ManagedPolicyArns holds {max} at most, whatever the account's quota), and this profile attaches {n}; {}attach fewer by ARN",
                 self.subject,
                 self.instead(|c| c.managed_policy_arns_max.is_none_or(|m| m >= n)),
             ))),
@@ -178,7 +177,7 @@ impl Capabilities {
         }
     }
 
-    fn check_service_setting(&self, p: &Profile) -> Result<(), RenderError> {
+    fn check_service_setting(&self, i: usize, p: &Profile) -> Result<(), RenderError> {
         if p.service_setting.is_none() || self.service_setting_without_resource_type {
             return Ok(());
         }
@@ -189,9 +188,8 @@ impl Capabilities {
         {
             return Ok(());
         }
-        Err(self.refuse(format!(
-            "profile `{}`: {} cannot set Default Host Management in partition {}: its registry has no AWS::SSM::ServiceSetting in {}; {}leave `kind: default-host-management` out of this spec",
-            p.name,
+        Err(self.refuse_at(format!("profiles[{i}].kind"), format!(
+            "{} cannot set Default Host Management in partition {}: its registry has no AWS::SSM::ServiceSetting in {}; {}leave `kind: default-host-management` out of this spec",
             self.subject,
             p.arn_partition,
             regions.join(", "),
@@ -216,29 +214,35 @@ impl Capabilities {
             ),
         };
         let kind = found.kind;
-        Err(self.refuse(format!(
-            "{}: `{}` is {what}: {}{does}; remove it from the spec, or {}",
-            found.field,
-            found.text,
-            if self.target == CDK.target && kind == interpreted::Kind::DynamicReference {
-                "the CDK synthesizes CloudFormation, and "
-            } else {
-                ""
-            },
-            ALL.iter()
-                .filter(|_| !self.rollout)
-                .find(|c| match kind {
-                    interpreted::Kind::DynamicReference => !c.interprets.dynamic_references,
-                    interpreted::Kind::CdkToken => !c.interprets.cdk_tokens,
-                })
-                .map_or("write it another way".to_string(), |c| format!(
-                    "use `--target {}`, which keeps it as text",
-                    c.target
-                )),
-        )))
+        Err(self.refuse_at(
+            found.field.clone(),
+            format!(
+                "{}`{}` is {what}: {}{does}; remove it from the spec, or {}",
+                found
+                    .entry
+                    .as_ref()
+                    .map_or(String::new(), |e| format!("{e}: ")),
+                found.text,
+                if self.target == CDK.target && kind == interpreted::Kind::DynamicReference {
+                    "the CDK synthesizes CloudFormation, and "
+                } else {
+                    ""
+                },
+                ALL.iter()
+                    .filter(|_| !self.rollout)
+                    .find(|c| match kind {
+                        interpreted::Kind::DynamicReference => !c.interprets.dynamic_references,
+                        interpreted::Kind::CdkToken => !c.interprets.cdk_tokens,
+                    })
+                    .map_or("write it another way".to_string(), |c| format!(
+                        "use `--target {}`, which keeps it as text",
+                        c.target
+                    )),
+            ),
+        ))
     }
 
-    fn check_managed_policies(&self, p: &Profile) -> Result<(), RenderError> {
+    fn check_managed_policies(&self, i: usize, p: &Profile) -> Result<(), RenderError> {
         let RoleRef::Existing { name } = &p.role else {
             return Ok(());
         };
@@ -246,18 +250,19 @@ impl Capabilities {
             return Ok(());
         }
         let arns: Vec<&str> = p.managed_policies.iter().map(|m| m.arn.as_str()).collect();
-        Err(self.refuse(format!(
-            "profile `{}`: {} cannot attach managed policies ({}) to the existing role `{name}`, which the stack does not own; {}set `core: false` and attach them outside this stack",
-            p.name,
+        Err(self.refuse_at(format!("profiles[{i}].existing_role"), format!(
+            "{} cannot attach managed policies ({}) to the existing role `{name}`, which the stack does not own; {}set `core: false` and attach them outside this stack",
             self.subject,
             arns.join(", "),
             self.instead(|c| c.managed_policies_on_existing_role),
         )))
     }
 
-    fn refuse(&self, message: String) -> RenderError {
+    /// A refusal about the spec field `at`.
+    fn refuse_at(&self, at: String, message: String) -> RenderError {
         RenderError::Refused {
             target: self.target,
+            at: Some(at),
             message,
         }
     }
@@ -297,13 +302,13 @@ mod tests {
         for target in ALL {
             assert_eq!(target.check(&arns(20)), Ok(()), "{}", target.target);
         }
-        let Err(RenderError::Refused { message, .. }) = CLOUDFORMATION.check(&arns(21)) else {
+        let Err(RenderError::Refused { at, message, .. }) = CLOUDFORMATION.check(&arns(21)) else {
             panic!("CloudFormation refuses 21 ARNs");
         };
+        assert_eq!(at.as_deref(), Some("profiles[0].managed_policies"));
         assert!(
-            message.starts_with(
-                "profile `p`: CloudFormation cannot attach more than 20 managed policies by ARN"
-            ),
+            message
+                .starts_with("CloudFormation cannot attach more than 20 managed policies by ARN"),
             "{message}"
         );
         assert!(message.contains("this profile attaches 21; use `--target terraform`, which can"));
@@ -333,19 +338,22 @@ mod tests {
     #[test]
     fn one_template_holds_500_resources_and_200_outputs() {
         assert_eq!(CLOUDFORMATION.check(&profiles(66, false)), Ok(()));
-        let Err(RenderError::Refused { message, .. }) = CLOUDFORMATION.check(&profiles(67, false))
+        let Err(RenderError::Refused { at, message, .. }) =
+            CLOUDFORMATION.check(&profiles(67, false))
         else {
             panic!("201 outputs are refused");
         };
+        assert_eq!(at.as_deref(), Some("profiles[66]"));
         assert_eq!(
             message,
-            "profiles[66]: with this profile the spec's one stack needs 201 outputs, but CloudFormation cannot put more than 200 outputs in one template (CloudFormation quotas); build with `--out-dir DIR`, which writes the spec as several stacks, or move this profile and the ones after it to another spec file, which builds a stack of its own, or use `--target terraform`, which has no such quota"
+            "with this profile the spec's one stack needs 201 outputs, but CloudFormation cannot put more than 200 outputs in one template (CloudFormation quotas); build with `--out-dir DIR`, which writes the spec as several stacks, or move this profile and the ones after it to another spec file, which builds a stack of its own, or use `--target terraform`, which has no such quota"
         );
         assert_eq!(CLOUDFORMATION.check(&profiles(500, true)), Ok(()));
-        let Err(RenderError::Refused { message, .. }) = CDK.check(&profiles(501, true)) else {
+        let Err(RenderError::Refused { at, message, .. }) = CDK.check(&profiles(501, true)) else {
             panic!("501 resources are refused");
         };
-        assert!(message.starts_with("profiles[500]: with this profile the spec's one stack needs 501 resources, but the CDK synthesizes CloudFormation, which cannot put more than 500 resources"), "{message}");
+        assert_eq!(at.as_deref(), Some("profiles[500]"));
+        assert!(message.starts_with("with this profile the spec's one stack needs 501 resources, but the CDK synthesizes CloudFormation, which cannot put more than 500 resources"), "{message}");
         assert_eq!(TERRAFORM.check(&profiles(501, true)), Ok(()));
     }
 
@@ -369,20 +377,29 @@ mod tests {
     #[test]
     fn refusals_name_the_target_and_one_that_can() {
         let model = existing_role_with_core();
-        let Err(RenderError::Refused { target, message }) = CLOUDFORMATION.check(&model) else {
+        let Err(RenderError::Refused {
+            target,
+            at,
+            message,
+        }) = CLOUDFORMATION.check(&model)
+        else {
             panic!("CloudFormation refuses");
         };
         assert_eq!(target, "cloudformation");
+        assert_eq!(at.as_deref(), Some("profiles[0].existing_role"));
         assert!(
-            message.starts_with("profile `p`: CloudFormation cannot attach managed policies (arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore) to the existing role `ops-role`"),
+            message.starts_with("CloudFormation cannot attach managed policies (arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore) to the existing role `ops-role`"),
             "{message}"
         );
         assert!(message.contains("use `--target terraform`, which can, or set `core: false`"));
-        let Err(RenderError::Refused { target, message }) = CDK.check(&model) else {
+        let Err(RenderError::Refused {
+            target, message, ..
+        }) = CDK.check(&model)
+        else {
             panic!("the CDK refuses");
         };
         assert_eq!(target, "cdk");
-        assert!(message.contains(": the CDK synthesizes CloudFormation, which cannot attach"));
+        assert!(message.starts_with("the CDK synthesizes CloudFormation, which cannot attach"));
         assert_eq!(TERRAFORM.check(&model), Ok(()));
     }
 

@@ -34,9 +34,11 @@ pub enum Kind {
 /// Text in the model that a target would interpret.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Finding {
-    /// The spec field it comes from, as a path (`profiles[0].description`),
-    /// possibly followed by `: ` and words that say which entry.
+    /// The spec field it comes from, as a path (`profiles[0].description`).
     pub field: String,
+    /// Which entry of a list field it is in (``the ARN `arn:...` ``), when the
+    /// path alone does not say.
+    pub entry: Option<String>,
     /// The interpreted text itself (`{{resolve:ssm:/p}}`).
     pub text: String,
     pub kind: Kind,
@@ -60,8 +62,10 @@ pub fn find(model: &Model, interprets: Interprets) -> Option<Finding> {
     let value = serde_json::to_value(model).ok()?;
     let mut path = String::new();
     let (path, text, (found, kind)) = first_interpreted(&value, interprets, &mut path)?;
+    let (field, entry) = spec_field(model, &path, text);
     Some(Finding {
-        field: spec_field(model, &path, text),
+        field,
+        entry,
         text: found.to_string(),
         kind,
     })
@@ -113,12 +117,12 @@ fn first_interpreted<'a>(
     found
 }
 
-fn spec_field(model: &Model, model_path: &str, text: &str) -> String {
+fn spec_field(model: &Model, model_path: &str, text: &str) -> (String, Option<String>) {
     let Some(rest) = model_path.strip_prefix("profiles[") else {
-        return model_path.to_string();
+        return (model_path.to_string(), None);
     };
     let Some((index, rest)) = rest.split_once("].") else {
-        return model_path.to_string();
+        return (model_path.to_string(), None);
     };
     let profile = format!("profiles[{index}]");
     let field = rest.split(['.', '[']).collect::<Vec<_>>();
@@ -136,14 +140,18 @@ fn spec_field(model: &Model, model_path: &str, text: &str) -> String {
             .unwrap_or_default()
     };
     match field.as_slice() {
-        ["role", "description"] => format!("{profile}.description"),
-        ["role", "permissions_boundary"] => format!("{profile}.permissions_boundary"),
-        ["role", "path"] | ["instance_profile", "path"] => format!("{profile}.path"),
-        ["managed_policies", _, "arn"] => {
-            format!("{profile}.managed_policies.additional: the ARN `{text}`")
-        }
-        ["tags", _, "key"] => format!("{profile}.tags: the key `{}`", tag_key()),
-        ["tags", _, "value"] => format!("{profile}.tags.{}", tag_key()),
+        ["role", "description"] => (format!("{profile}.description"), None),
+        ["role", "permissions_boundary"] => (format!("{profile}.permissions_boundary"), None),
+        ["role", "path"] | ["instance_profile", "path"] => (format!("{profile}.path"), None),
+        ["managed_policies", _, "arn"] => (
+            format!("{profile}.managed_policies.additional"),
+            Some(format!("the ARN `{text}`")),
+        ),
+        ["tags", _, "key"] => (
+            format!("{profile}.tags"),
+            Some(format!("the key `{}`", tag_key())),
+        ),
+        ["tags", _, "value"] => (format!("{profile}.tags.{}", tag_key()), None),
         ["custom_policies", ..] if text.contains(":s3:::") => {
             // A resource `arn:P:s3:::BUCKET/PREFIX/*`: bucket names are plain, so
             // the text came from a prefix, of the session log bucket or an own one.
@@ -154,12 +162,15 @@ fn spec_field(model: &Model, model_path: &str, text: &str) -> String {
                 .unwrap_or_default();
             let statement = model_statement_sid(model, model_path).unwrap_or_default();
             if statement.starts_with("SessionLogs") {
-                format!("{profile}.session_manager.s3_logging.prefix")
+                (format!("{profile}.session_manager.s3_logging.prefix"), None)
             } else {
-                format!("{profile}.s3.buckets: the prefix of bucket `{bucket}`")
+                (
+                    format!("{profile}.s3.buckets"),
+                    Some(format!("the prefix of bucket `{bucket}`")),
+                )
             }
         }
-        _ => format!("{profile}: `{rest}`"),
+        _ => (profile, Some(format!("`{rest}`"))),
     }
 }
 
@@ -330,10 +341,8 @@ mod tests {
         let f = found(&format!(
             "{base}    s3:\n      buckets:\n        - name: my-bucket\n          prefix: \"logs/{{{{resolve:ssm:p}}}}\"\n"
         ));
-        assert_eq!(
-            f.field,
-            "profiles[0].s3.buckets: the prefix of bucket `my-bucket`"
-        );
+        assert_eq!(f.field, "profiles[0].s3.buckets");
+        assert_eq!(f.entry.as_deref(), Some("the prefix of bucket `my-bucket`"));
         let f = found(&format!(
             "{base}    session_manager:\n      s3_logging:\n        bucket: my-log-bucket\n        prefix: \"{{{{resolve:ssm:p}}}}\"\n"
         ));
@@ -341,9 +350,10 @@ mod tests {
         let f = found(&format!(
             "{base}    managed_policies:\n      additional: [\"arn:aws:iam::111122223333:policy/{{{{resolve:ssm:p}}}}/X\"]\n"
         ));
+        assert_eq!(f.field, "profiles[0].managed_policies.additional");
         assert_eq!(
-            f.field,
-            "profiles[0].managed_policies.additional: the ARN `arn:aws:iam::111122223333:policy/{{resolve:ssm:p}}/X`"
+            f.entry.as_deref(),
+            Some("the ARN `arn:aws:iam::111122223333:policy/{{resolve:ssm:p}}/X`")
         );
         assert_eq!(find(&model(base), BOTH), None);
     }

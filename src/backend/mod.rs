@@ -547,6 +547,7 @@ fn check_template_body(target: &'static str, text: &str, splits: bool) -> Result
     }
     Err(RenderError::Refused {
         target,
+        at: None,
         message: format!(
             "the CloudFormation template would be {} bytes, but CloudFormation accepts a template of 1 MB ({} bytes) at most (CloudFormation quotas); {}split the profiles across several spec files, each of which builds a stack of its own, or use `--target terraform`, which has no such quota",
             thousands(size),

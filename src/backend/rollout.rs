@@ -116,6 +116,7 @@ fn body(model: &Model, scope: Scope, target: &Capabilities) -> Result<String, Re
     if text.len() > TEMPLATE_BODY_MAX {
         return Err(RenderError::Refused {
             target: target.target,
+            at: None,
             message: format!(
                 "the rollout's {} template is {} bytes, over the {TEMPLATE_BODY_MAX} bytes CloudFormation takes inline as a StackSet's TemplateBody; split the profiles across specs (each rolled out by a StackSet of its own), or deploy the template from S3 (TemplateURL), which ssm-profile does not write",
                 match scope {

@@ -161,9 +161,9 @@ pub type SharedSplit = std::sync::OnceLock<Result<Vec<Range<usize>>, TooLarge>>;
 pub fn refusal(t: TooLarge, target: &Capabilities) -> RenderError {
     RenderError::Refused {
         target: target.target,
+        at: Some(format!("profiles[{}]", t.profile)),
         message: format!(
-            "profiles[{}]: this profile alone needs {} {}{}, but {} cannot put more than {} {} in one template (CloudFormation quotas), so no stack can hold it; split it into smaller profiles, or use `--target terraform`, which has no such quota",
-            t.profile,
+            "this profile alone needs {} {}{}, but {} cannot put more than {} {} in one template (CloudFormation quotas), so no stack can hold it; split it into smaller profiles, or use `--target terraform`, which has no such quota",
             thousands(t.needs),
             t.what,
             if t.what == "bytes" {
@@ -350,11 +350,17 @@ mod tests {
             needs: 1_000_001,
             max: 995_904,
         };
-        let RenderError::Refused { target, message } = refusal(too_large, &CLOUDFORMATION) else {
+        let RenderError::Refused {
+            target,
+            at,
+            message,
+        } = refusal(too_large, &CLOUDFORMATION)
+        else {
             panic!("a refusal");
         };
         assert_eq!(target, "cloudformation");
-        assert!(message.starts_with("profiles[3]: this profile alone needs 1,000,001 bytes of template, but CloudFormation cannot put more than 995,904 bytes in one template"), "{message}");
+        assert_eq!(at.as_deref(), Some("profiles[3]"));
+        assert!(message.starts_with("this profile alone needs 1,000,001 bytes of template, but CloudFormation cannot put more than 995,904 bytes in one template"), "{message}");
     }
 
     /// Profiles of 26 KB each: the bytes bind before the counts, and every stack's

@@ -134,8 +134,9 @@ fn template_bodies_are_held_to_cloudformation_s_quotas() {
         check_template_body("cloudformation", &"x".repeat(1_000_000), true),
         Ok(())
     );
-    let Err(RenderError::Refused { target, message }) =
-        check_template_body("cloudformation", &"x".repeat(1_000_001), true)
+    let Err(RenderError::Refused {
+        target, message, ..
+    }) = check_template_body("cloudformation", &"x".repeat(1_000_001), true)
     else {
         panic!("a template over 1 MB is refused");
     };
