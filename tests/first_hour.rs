@@ -380,6 +380,38 @@ fn the_starter_spec_gives_an_importable_python_module() {
     assert_eq!(text(&out.stdout).trim(), "SsmProfiles");
 }
 
+/// Python puts a script's folder first on `sys.path`: a spec `typing.yaml` whose
+/// module were `cdk/typing.py` would be imported by aws_cdk in place of the standard
+/// library's (ImportError: cannot import name 'cast'). It is `typing_.py`.
+#[test]
+fn a_spec_named_like_a_module_the_app_imports_does_not_shadow_it() {
+    let s = Scratch::new("pyshadow");
+    s.spec("minimal", "typing.yaml");
+    let run = s.run(&["build", "typing.yaml", "--out-dir", "generated"]);
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
+    assert!(s.path("generated/cdk/typing_.py").is_file());
+    assert!(!s.path("generated/cdk/typing.py").exists());
+
+    let Some(python) = cdk_python() else {
+        return skip_conformance_tool(
+            "python import",
+            &format!(
+                "no python with aws-cdk-lib under {} (scripts/install-tools cdk-python)",
+                tools_dir().display()
+            ),
+        );
+    };
+    // From the app's own folder, as `python3 typing-app.py` runs: that folder first.
+    let out = Command::new(python)
+        .current_dir(s.path("generated/cdk"))
+        .env("JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION", "1")
+        .args(["-c", "import typing_; print(typing_.SsmProfiles.__name__)"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout).trim(), "SsmProfiles");
+}
+
 #[test]
 fn two_stems_that_meet_in_one_module_are_refused() {
     let s = Scratch::new("collide");

@@ -15,6 +15,7 @@ pub mod hcl;
 pub mod header;
 pub mod interpreted;
 pub mod naming;
+pub use naming::{python_module, typescript_module};
 pub mod rollout;
 pub mod stacks;
 pub mod templating;
@@ -486,55 +487,6 @@ impl Output {
                 self.0.golden
             ))),
         }
-    }
-}
-
-/// The Python module name for a spec's file stem: Python imports a module only by
-/// an identifier that is not a keyword. Every character other than an ASCII letter,
-/// digit or `_` becomes `_` (`ssm-profile` -> `ssm_profile`), a leading digit gets
-/// `spec_` before it, and a keyword gets `_` after it (`class` -> `class_`). A stem
-/// that is already such an identifier is kept.
-pub fn python_module(stem: &str) -> String {
-    const KEYWORDS: &[&str] = &[
-        "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class",
-        "continue", "def", "del", "elif", "else", "except", "finally", "for", "from", "global",
-        "if", "import", "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return",
-        "try", "while", "with", "yield",
-    ];
-    let mut name: String = stem
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
-        .collect();
-    if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
-        name.insert_str(0, "spec_");
-    }
-    if KEYWORDS.contains(&name.as_str()) {
-        name.push('_');
-    }
-    name
-}
-
-/// The TypeScript module name (file name without `.ts`) for a spec's file stem:
-/// ASCII letters, digits, `_`, `-` and `.` are kept, anything else becomes `_`, so
-/// `import ... from './NAME'` needs no quoting or URL escaping on any system; and a
-/// name TypeScript would take for a declaration file (`x.d` -> `x.d.ts`) has its
-/// dots replaced by `_`.
-pub fn typescript_module(stem: &str) -> String {
-    let name: String = stem
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || "_-.".contains(c) {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    let lower = name.to_ascii_lowercase();
-    if lower.ends_with(".d") || lower.contains(".d.") {
-        name.replace('.', "_")
-    } else {
-        name
     }
 }
 

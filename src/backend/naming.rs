@@ -97,6 +97,103 @@ impl Unique {
     }
 }
 
+/// Top-level modules a generated CDK app imports, directly or through its
+/// dependencies: Python puts the app's folder first on `sys.path`, so a generated
+/// module of one of these names beside it would be imported in their place (a spec
+/// `typing.yaml` would break `aws_cdk`). Python 3.11's `sys.stdlib_module_names`
+/// (https://docs.python.org/3/library/sys.html#sys.stdlib_module_names; it includes
+/// modules 3.12 removed), and the packages `pip install aws-cdk-lib==2.275.0
+/// constructs==10.8.1` installs (scripts/install-tools), with `six`. Compared without
+/// case: macOS and Windows file systems find `Typing.py` for `typing`.
+const PYTHON_IMPORTED: &str = concat!(
+    "__future__ _abc _aix_support _ast _asyncio _bisect _blake2 _bootsubprocess _bz2 ",
+    "_codecs _codecs_cn _codecs_hk _codecs_iso2022 _codecs_jp _codecs_kr _codecs_tw ",
+    "_collections _collections_abc _compat_pickle _compression _contextvars _crypt _csv ",
+    "_ctypes _curses _curses_panel _datetime _dbm _decimal _distutils_hack _elementtree ",
+    "_frozen_importlib _frozen_importlib_external _functools _gdbm _hashlib _heapq _imp ",
+    "_io _json _locale _lsprof _lzma _markupbase _md5 _msi _multibytecodec ",
+    "_multiprocessing _opcode _operator _osx_support _overlapped _pickle _posixshmem ",
+    "_posixsubprocess _py_abc _pydecimal _pyio _queue _random _scproxy _sha1 _sha256 ",
+    "_sha3 _sha512 _signal _sitebuiltins _socket _sqlite3 _sre _ssl _stat _statistics ",
+    "_string _strptime _struct _symtable _thread _threading_local _tkinter _tokenize ",
+    "_tracemalloc _typing _uuid _warnings _weakref _weakrefset _winapi _zoneinfo abc aifc ",
+    "antigravity argparse array ast asynchat asyncio asyncore atexit attr attrs audioop ",
+    "aws_cdk base64 bdb binascii bisect builtins bz2 cProfile calendar cattr cattrs cgi ",
+    "cgitb chunk cmath cmd code codecs codeop collections colorsys compileall concurrent ",
+    "configparser constructs contextlib contextvars copy copyreg crypt csv ctypes curses ",
+    "dataclasses datetime dateutil dbm decimal difflib dis distutils doctest email ",
+    "encodings ensurepip enum errno faulthandler fcntl filecmp fileinput fnmatch ",
+    "fractions ftplib functools gc genericpath getopt getpass gettext glob graphlib grp ",
+    "gzip hashlib heapq hmac html http idlelib imaplib imghdr imp importlib inspect io ",
+    "ipaddress itertools jsii json keyword lib2to3 linecache locale logging lzma mailbox ",
+    "mailcap marshal math mimetypes mmap modulefinder msilib msvcrt multiprocessing netrc ",
+    "nis nntplib nt ntpath nturl2path numbers opcode operator optparse os ossaudiodev ",
+    "pathlib pdb pickle pickletools pip pipes pkg_resources pkgutil platform plistlib ",
+    "poplib posix posixpath pprint profile pstats pty publication pwd py_compile pyclbr ",
+    "pydoc pydoc_data pyexpat queue quopri random re readline reprlib resource ",
+    "rlcompleter runpy sched secrets select selectors setuptools shelve shlex shutil ",
+    "signal site six smtpd smtplib sndhdr socket socketserver spwd sqlite3 sre_compile ",
+    "sre_constants sre_parse ssl stat statistics string stringprep struct subprocess ",
+    "sunau symtable sys sysconfig syslog tabnanny tarfile telnetlib tempfile termios ",
+    "textwrap this threading time timeit tkinter token tokenize tomllib trace traceback ",
+    "tracemalloc tty turtle turtledemo typeguard types typing typing_extensions tzdata ",
+    "unicodedata unittest urllib uu uuid venv warnings wave weakref webbrowser winreg ",
+    "winsound wsgiref xdrlib xml xmlrpc zipapp zipfile zipimport zlib zoneinfo ",
+);
+
+/// The Python module name for a spec's file stem: Python imports a module only by
+/// an identifier that is not a keyword. Every character other than an ASCII letter,
+/// digit or `_` becomes `_` (`ssm-profile` -> `ssm_profile`), a leading digit gets
+/// `spec_` before it, and a keyword or a module the app imports (`PYTHON_IMPORTED`)
+/// gets `_` after it (`class` -> `class_`, `typing` -> `typing_`). Any other stem
+/// that is already such an identifier is kept.
+pub fn python_module(stem: &str) -> String {
+    const KEYWORDS: &[&str] = &[
+        "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class",
+        "continue", "def", "del", "elif", "else", "except", "finally", "for", "from", "global",
+        "if", "import", "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return",
+        "try", "while", "with", "yield",
+    ];
+    let mut name: String = stem
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect();
+    if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
+        name.insert_str(0, "spec_");
+    }
+    let imported = PYTHON_IMPORTED
+        .split_ascii_whitespace()
+        .any(|m| m.eq_ignore_ascii_case(&name));
+    if KEYWORDS.contains(&name.as_str()) || imported {
+        name.push('_');
+    }
+    name
+}
+
+/// The TypeScript module name (file name without `.ts`) for a spec's file stem:
+/// ASCII letters, digits, `_`, `-` and `.` are kept, anything else becomes `_`, so
+/// `import ... from './NAME'` needs no quoting or URL escaping on any system; and a
+/// name TypeScript would take for a declaration file (`x.d` -> `x.d.ts`) has its
+/// dots replaced by `_`.
+pub fn typescript_module(stem: &str) -> String {
+    let name: String = stem
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "_-.".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let lower = name.to_ascii_lowercase();
+    if lower.ends_with(".d") || lower.contains(".d.") {
+        name.replace('.', "_")
+    } else {
+        name
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

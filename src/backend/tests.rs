@@ -112,6 +112,18 @@ fn cdk_module_names_are_importable_whatever_the_stem() {
         ("Grüße", "Gr__e", "Gr__e"),
         ("types.d", "types_d", "types_d"),
         ("x.D.css", "x_D_css", "x_D_css"),
+        // Modules the app imports: a module of that name beside it would shadow them.
+        ("typing", "typing_", "typing"),
+        ("Typing", "Typing_", "Typing"),
+        ("aws_cdk", "aws_cdk_", "aws_cdk"),
+        (
+            "typing-extensions",
+            "typing_extensions_",
+            "typing-extensions",
+        ),
+        ("json", "json_", "json"),
+        ("constructs", "constructs_", "constructs"),
+        ("typingx", "typingx", "typingx"),
     ] {
         assert_eq!(python_module(stem), py, "{stem}");
         assert_eq!(typescript_module(stem), ts, "{stem}");
