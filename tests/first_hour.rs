@@ -343,6 +343,34 @@ fn cdk_python() -> Option<PathBuf> {
     python.is_file().then_some(python)
 }
 
+/// What `code` prints when run by the pinned aws-cdk-lib's python in `dir` (first
+/// on `sys.path`, as for a user's app there); `None` (a skip) without that python.
+fn python_in(dir: &Path, code: &str) -> Option<String> {
+    let Some(python) = cdk_python() else {
+        skip_conformance_tool(
+            "python import",
+            &format!(
+                "no python with aws-cdk-lib under {} (scripts/install-tools cdk-python)",
+                tools_dir().display()
+            ),
+        );
+        return None;
+    };
+    let out = Command::new(python)
+        .current_dir(dir)
+        .env("JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION", "1")
+        .args(["-c", code])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "python cannot run `{code}` in {}:\n{}",
+        dir.display(),
+        text(&out.stderr)
+    );
+    Some(text(&out.stdout).trim().to_string())
+}
+
 #[test]
 fn the_starter_spec_gives_an_importable_python_module() {
     let s = Scratch::new("pymodule");
@@ -353,31 +381,13 @@ fn the_starter_spec_gives_an_importable_python_module() {
     assert!(s.path("generated/cdk/ssm-profile.ts").is_file());
     assert!(!s.path("generated/cdk/ssm-profile.py").exists());
 
-    let Some(python) = cdk_python() else {
-        return skip_conformance_tool(
-            "python import",
-            &format!(
-                "no python with aws-cdk-lib under {} (scripts/install-tools cdk-python)",
-                tools_dir().display()
-            ),
-        );
-    };
     // Import it as a user would: the out dir on the path, the module by its name.
-    let out = Command::new(python)
-        .current_dir(s.path("generated"))
-        .env("JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION", "1")
-        .args([
-            "-c",
-            "import importlib; m = importlib.import_module('cdk.ssm_profile'); print(m.SsmProfiles.__name__)",
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "python cannot import cdk.ssm_profile:\n{}",
-        text(&out.stderr)
-    );
-    assert_eq!(text(&out.stdout).trim(), "SsmProfiles");
+    if let Some(printed) = python_in(
+        &s.path("generated"),
+        "import importlib; m = importlib.import_module('cdk.ssm_profile'); print(m.SsmProfiles.__name__)",
+    ) {
+        assert_eq!(printed, "SsmProfiles");
+    }
 }
 
 /// Python puts a script's folder first on `sys.path`: a spec `typing.yaml` whose
@@ -392,24 +402,13 @@ fn a_spec_named_like_a_module_the_app_imports_does_not_shadow_it() {
     assert!(s.path("generated/cdk/typing_.py").is_file());
     assert!(!s.path("generated/cdk/typing.py").exists());
 
-    let Some(python) = cdk_python() else {
-        return skip_conformance_tool(
-            "python import",
-            &format!(
-                "no python with aws-cdk-lib under {} (scripts/install-tools cdk-python)",
-                tools_dir().display()
-            ),
-        );
-    };
     // From the app's own folder, as `python3 typing-app.py` runs: that folder first.
-    let out = Command::new(python)
-        .current_dir(s.path("generated/cdk"))
-        .env("JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION", "1")
-        .args(["-c", "import typing_; print(typing_.SsmProfiles.__name__)"])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", text(&out.stderr));
-    assert_eq!(text(&out.stdout).trim(), "SsmProfiles");
+    if let Some(printed) = python_in(
+        &s.path("generated/cdk"),
+        "import typing_; print(typing_.SsmProfiles.__name__)",
+    ) {
+        assert_eq!(printed, "SsmProfiles");
+    }
 }
 
 #[test]
