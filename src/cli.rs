@@ -246,6 +246,20 @@ pub fn run() -> i32 {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
+            // A pipeline that asked for JSON or GitHub diagnostics parses stderr: a
+            // mistyped flag is a diagnostic in that format too, not clap's text.
+            if e.use_stderr()
+                && let Some(format) = requested_message_format(std::env::args_os())
+            {
+                let mut reporter = Reporter::new(&GlobalArgs {
+                    message_format: format,
+                    quiet: false,
+                    deny_warnings: false,
+                    color: ColorChoice::Never,
+                });
+                reporter.emit(&Diagnostic::error(codes::USAGE, usage_message(&e)));
+                return reporter.finish(EXIT_INVALID);
+            }
             // Help and version are successes; usage errors exit with 2.
             let printed = e.print();
             let code = if e.use_stderr() {

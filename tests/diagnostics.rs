@@ -64,6 +64,37 @@ fn json_diagnostics_are_one_object_per_line() {
     assert_eq!(lines[0]["line"], 5);
 }
 
+/// A mistyped flag is a parse error in clap, before the program knows its options:
+/// it is still one JSON object when JSON was asked for.
+#[test]
+fn usage_errors_follow_the_message_format() {
+    let s = Scratch::new("usage-json");
+    let run = s.run(&[
+        "build",
+        "--message-format",
+        "json",
+        "--target",
+        "nope",
+        "x.yaml",
+    ]);
+    assert_eq!(run.status.code(), Some(2));
+    assert!(run.stdout.is_empty());
+    let lines = json_lines(&run);
+    assert_eq!(lines.len(), 1, "{}", text(&run.stderr));
+    assert_eq!(lines[0]["severity"], "error");
+    assert_eq!(lines[0]["code"], "usage");
+    let message = lines[0]["message"].as_str().unwrap();
+    assert!(
+        message.starts_with("invalid value 'nope' for '--target <TARGET>'"),
+        "{message}"
+    );
+    assert!(!message.contains('\u{1b}'), "no colour codes: {message:?}");
+    // Without the flag, clap's own text, as before.
+    let run = s.run(&["build", "--target", "nope", "x.yaml"]);
+    assert_eq!(run.status.code(), Some(2));
+    assert!(text(&run.stderr).starts_with("error: invalid value 'nope'"));
+}
+
 /// One GitHub workflow command, read as the Actions runner reads it
 /// (`ActionCommand.TryParseV2`): `::name k=v,k=v::message`, property values and the
 /// message unescaped.

@@ -131,3 +131,39 @@ impl Reporter {
         if self.failed { EXIT_INVALID } else { code }
     }
 }
+
+/// The machine-readable `--message-format` the command line asks for, read without
+/// clap (whose parse failed): `--message-format X` or `--message-format=X`, the last
+/// one given. `None` for human, or when the value is itself what clap refused.
+pub(super) fn requested_message_format(
+    args: impl IntoIterator<Item = std::ffi::OsString>,
+) -> Option<MessageFormat> {
+    use clap::ValueEnum;
+    let args: Vec<String> = args
+        .into_iter()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    let mut found = None;
+    for (i, arg) in args.iter().enumerate() {
+        if arg == "--" {
+            break;
+        }
+        let value = match arg.strip_prefix("--message-format") {
+            Some("") => args.get(i + 1).map(String::as_str),
+            Some(rest) => rest.strip_prefix('='),
+            None => None,
+        };
+        if let Some(value) = value {
+            found = MessageFormat::from_str(value, false).ok();
+        }
+    }
+    found.filter(|f| *f != MessageFormat::Human)
+}
+
+/// clap's message for a usage error, without its `error: ` (the format adds its own)
+/// and without colour.
+pub(super) fn usage_message(e: &clap::Error) -> String {
+    let text = e.render().to_string();
+    let text = text.trim();
+    text.strip_prefix("error: ").unwrap_or(text).to_string()
+}

@@ -71,3 +71,28 @@ fn every_subcommand_has_a_man_page() {
     let listed: Vec<&str> = cmd.get_subcommands().map(|s| s.get_name()).collect();
     assert_eq!(listed, subcommand_names());
 }
+
+#[test]
+fn a_usage_error_keeps_the_requested_message_format() {
+    let format = |args: &[&str]| requested_message_format(args.iter().map(Into::into));
+    assert_eq!(
+        format(&["p", "build", "--message-format", "json", "--target"]),
+        Some(MessageFormat::Json)
+    );
+    assert_eq!(
+        format(&["p", "--message-format=github", "build"]),
+        Some(MessageFormat::Github)
+    );
+    assert_eq!(
+        format(&["p", "--message-format", "json", "--message-format=human"]),
+        None
+    );
+    // The value clap refused, a value after `--`, and no flag at all: clap's own text.
+    assert_eq!(format(&["p", "build", "--message-format", "jsn"]), None);
+    assert_eq!(
+        format(&["p", "build", "--", "--message-format", "json"]),
+        None
+    );
+    assert_eq!(format(&["p", "build", "--message-format"]), None);
+    assert_eq!(format(&["p", "build"]), None);
+}
