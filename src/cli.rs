@@ -573,11 +573,9 @@ fn build(args: &BuildArgs, r: &mut Reporter) -> Result<i32, Error> {
 }
 
 mod manual;
-#[allow(unused_imports)]
 pub use manual::*;
 
 mod report;
-#[allow(unused_imports)]
 pub use report::*;
 
 #[cfg(test)]

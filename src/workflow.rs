@@ -512,7 +512,6 @@ pub fn init(path: &Path) -> Result<(), Error> {
 }
 
 mod check;
-#[allow(unused_imports)]
 pub use check::*;
 
 #[cfg(test)]

@@ -1,4 +1,3 @@
-#[allow(unused_imports)]
 use super::*;
 
 /// The completion script for `shell`. clap_complete's bash script spells the

@@ -1,4 +1,3 @@
-#[allow(unused_imports)]
 use super::*;
 
 /// Standard output and error as they were when the process started: Rust's runtime

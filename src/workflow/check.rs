@@ -1,4 +1,3 @@
-#[allow(unused_imports)]
 use super::*;
 
 /// The state of one planned file on disk.

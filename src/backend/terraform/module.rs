@@ -552,7 +552,6 @@ pub fn render(model: &Model) -> Result<Vec<FolderFile>, RenderError> {
 }
 
 mod docs;
-#[allow(unused_imports)]
 pub use docs::*;
 
 #[cfg(test)]

@@ -1,4 +1,3 @@
-#[allow(unused_imports)]
 use super::*;
 
 /// The inputs and outputs section terraform-docs (`markdown table`, its default
