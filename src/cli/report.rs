@@ -159,10 +159,16 @@ pub(super) fn requested_message_format(
     found.filter(|f| *f != MessageFormat::Human)
 }
 
-/// clap's message for a usage error, without its `error: ` (the format adds its own)
-/// and without colour.
+/// clap's message for a usage error, without its `error: ` (the format adds its own),
+/// without colour, and on one line: its line breaks would reach a GitHub annotation
+/// as `\n` (every message is made terminal-safe) and a JSON consumer as text to split.
 pub(super) fn usage_message(e: &clap::Error) -> String {
     let text = e.render().to_string();
     let text = text.trim();
-    text.strip_prefix("error: ").unwrap_or(text).to_string()
+    let text = text.strip_prefix("error: ").unwrap_or(text);
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
