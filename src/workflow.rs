@@ -103,7 +103,8 @@ pub fn plan_layout(
                 continue;
             }
         };
-        let mut refused = Vec::new();
+        // The first refusal, in table order, is the one reported.
+        let mut refused = None;
         let mut accepted = Vec::new();
         let mut notes = Vec::new();
         // Only the outputs that apply to this spec (a rollout needs `rollout:`); they
@@ -138,17 +139,19 @@ pub fn plan_layout(
                     }
                     accepted.push(output.target());
                 }
-                Err(RenderError::Refused {
-                    target,
-                    at,
-                    message,
-                }) => refused.push((target, at, message)),
+                Err(refusal @ RenderError::Refused { .. }) => {
+                    refused.get_or_insert(refusal);
+                }
                 Err(e) => return Err(crate::render_error(&source, e)),
             }
         }
-        refused.dedup_by_key(|(t, _, _)| *t);
         accepted.dedup();
-        if let Some((target, at, message)) = refused.first() {
+        if let Some(RenderError::Refused {
+            target,
+            at,
+            message,
+        }) = refused
+        {
             let hint = if accepted.is_empty() {
                 String::new()
             } else {
@@ -160,7 +163,7 @@ pub fn plan_layout(
             };
             let refusal = RenderError::Refused {
                 target,
-                at: at.clone(),
+                at,
                 message: format!("{message}{hint}"),
             };
             return Err(crate::render_error(&source, refusal));

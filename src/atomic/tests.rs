@@ -129,6 +129,20 @@ fn recover_rolls_a_committed_build_forward_and_an_uncommitted_one_back() {
     );
 }
 
+/// The race of issue 10 item 15: a build that ends (removing its journal) after
+/// another listed it. Its open journal is then unlinked: `removed` says so, and
+/// `recover` must take that as a finished build, not an error.
+#[cfg(unix)]
+#[test]
+fn a_journal_removed_after_it_was_opened_is_a_finished_build() {
+    let root = tempfile::tempdir().unwrap();
+    let path = journal(root.path(), "stage\tx.tmp\tx\ncommit\n");
+    let file = File::open(&path).unwrap();
+    assert!(!removed(&file).unwrap());
+    std::fs::remove_file(&path).unwrap();
+    assert!(removed(&file).unwrap());
+}
+
 #[test]
 fn a_running_build_is_left_alone() {
     let root = tempfile::tempdir().unwrap();

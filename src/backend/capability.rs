@@ -96,15 +96,12 @@ pub const fn rollout(target: Capabilities) -> Capabilities {
     Capabilities {
         target: target.target,
         subject: "the rollout's StackSets deploy CloudFormation, which",
-        managed_policies_on_existing_role: false,
-        managed_policy_arns_max: Some(limits::CFN_MANAGED_POLICY_ARNS_MAX),
-        one_template: true,
-        service_setting_without_resource_type: false,
         interprets: Interprets {
             dynamic_references: true,
             cdk_tokens: target.interprets.cdk_tokens,
         },
         rollout: true,
+        ..CLOUDFORMATION
     }
 }
 
