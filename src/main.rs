@@ -1,3 +1,8 @@
+// malloc and free were 30% of a fleet's instructions with the system allocator
+// (BENCHMARKS.md): rendering allocates many small strings and values.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     std::process::exit(ssm_profile::cli::run());
 }
