@@ -253,6 +253,13 @@ impl Output {
         self.0.rollout
     }
 
+    /// Whether a spec too large for one stack is written as several files of this
+    /// output (each at most a CloudFormation template's 1 MB): an output that does
+    /// not split grows with the spec (a fleet's Terraform is 28 MB).
+    pub fn splits(self) -> bool {
+        self.0.stacks.is_some()
+    }
+
     /// Whether this output is a folder of files (`Render::Folder`) rather than one file.
     pub fn is_folder(self) -> bool {
         matches!(self.0.render, Render::Folder(..))
