@@ -117,6 +117,10 @@ fn json_escape(json: String) -> String {
 /// the comment cannot spill onto the next line or hide text. Comments carry generated
 /// explanations, never values a tool reads.
 pub fn comment_text(s: &str) -> String {
+    // Printable ASCII is what nearly every comment holds, and none of it is unsafe.
+    if s.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+        return s.to_string();
+    }
     s.chars()
         .map(|c| if is_unsafe_in_code(c) { ' ' } else { c })
         .collect()
