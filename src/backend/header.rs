@@ -105,41 +105,43 @@ pub fn apply(syntax: CommentSyntax, header: &Header, body: String) -> Result<Str
         CommentSyntax::None => Ok(body),
         CommentSyntax::JsonCommentKey => {
             let words: Vec<String> = lines(header).iter().map(|l| l.trim().to_string()).collect();
-            with_comment_key(&body, &words.join(" "))
+            with_comment_key(body, &words.join(" "))
                 .map_err(|e| format!("internal error: the JSON output rendered {e}"))
         }
         CommentSyntax::Hash | CommentSyntax::Slashes | CommentSyntax::Html => {
             let block = comment_block(syntax, header).expect("a comment syntax");
             // A `#!` line must stay first for the file to run as a script.
-            let (shebang, rest) = match body.strip_prefix("#!") {
-                Some(_) => body.split_at(body.find('\n').map_or(body.len(), |i| i + 1)),
-                None => ("", body.as_str()),
+            let at = match body.strip_prefix("#!") {
+                Some(_) => body.find('\n').map_or(body.len(), |i| i + 1),
+                None => 0,
             };
-            Ok(format!("{shebang}{block}{rest}"))
+            // Into the body's own buffer (which usually has room to spare): a copy
+            // of a fleet's 26 MB configuration would be alive beside it.
+            let mut body = body;
+            body.insert_str(at, &block);
+            Ok(body)
         }
     }
 }
 
 /// `body` (a JSON object) with `"//": comment` as its first key, replacing any `"//"`
 /// the body had.
-fn with_comment_key(body: &str, comment: &str) -> Result<String, String> {
+fn with_comment_key(mut body: String, comment: &str) -> Result<String, String> {
     // A body `text::pretty_json` wrote (two-space indent, one trailing newline) with
     // no top-level `"//"`: the key goes in as its first line, as `pretty_json` would
-    // write it, without reading and writing the whole document again.
-    if let Some(rest) = body.strip_prefix("{\n  \"")
+    // write it, without reading and writing the whole document again (and into the
+    // body's own buffer: no second copy of a fleet's 28 MB document).
+    const OPENING: &str = "{\n  \"";
+    if body.starts_with(OPENING)
         && body.ends_with("\n}\n")
         && !body.ends_with("\n\n}\n")
         && !body.contains("\n  \"//\": ")
     {
-        let comment = crate::text::json_string(comment);
-        let mut out = String::with_capacity(body.len() + comment.len() + 16);
-        out.push_str("{\n  \"//\": ");
-        out.push_str(&comment);
-        out.push_str(",\n  \"");
-        out.push_str(rest);
-        return Ok(out);
+        let key = format!("//\": {},\n  \"", crate::text::json_string(comment));
+        body.insert_str(OPENING.len(), &key);
+        return Ok(body);
     }
-    with_comment_key_reparsed(body, comment)
+    with_comment_key_reparsed(&body, comment)
 }
 
 /// `with_comment_key` for any JSON object: read, key put first, written again.
@@ -291,10 +293,10 @@ mod tests {
     fn json_comment_key_goes_first_and_replaces_an_old_one() {
         let body = "{\n  \"resource\": {\"a\": 1},\n  \"//\": \"old\"\n}\n";
         assert_eq!(
-            with_comment_key(body, "new").unwrap(),
+            with_comment_key(body.to_string(), "new").unwrap(),
             "{\n  \"//\": \"new\",\n  \"resource\": {\n    \"a\": 1\n  }\n}\n"
         );
-        assert!(with_comment_key("[1]", "x").is_err());
+        assert!(with_comment_key("[1]".to_string(), "x").is_err());
     }
 
     #[test]
@@ -307,7 +309,7 @@ mod tests {
             let body = crate::text::pretty_json(&body);
             for comment in ["plain", "a \"quoted\" \u{2028} comment\n"] {
                 assert_eq!(
-                    with_comment_key(&body, comment),
+                    with_comment_key(body.clone(), comment),
                     with_comment_key_reparsed(&body, comment),
                     "{body}"
                 );

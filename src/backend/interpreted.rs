@@ -78,9 +78,10 @@ pub fn openings(model: &Model) -> Openings {
         let found = std::cell::Cell::new(Openings::default());
         let failed = strings::any_string(model, &|s: &str| {
             let mut o = found.get();
-            o.double_brace |= s.contains("{{");
-            o.token |= s.contains("Token[");
-            o.minus_one_dot |= s.contains("-1.");
+            let held = string_openings(s);
+            o.double_brace |= held.double_brace;
+            o.token |= held.token;
+            o.minus_one_dot |= held.minus_one_dot;
             found.set(o);
             // The walk stops once there is nothing left to look for.
             o.double_brace && o.token && o.minus_one_dot
@@ -95,6 +96,24 @@ pub fn openings(model: &Model) -> Openings {
             found.get()
         }
     })
+}
+
+/// The openings `s` holds. Nearly every string holds none of their rarest bytes,
+/// and one pass without early exit (which the compiler vectorises) rules those out
+/// before any substring search: three searches per string were a tenth of a
+/// 100-profile fleet's CDK rendering.
+fn string_openings(s: &str) -> Openings {
+    let (mut brace, mut t, mut dot) = (false, false, false);
+    for &b in s.as_bytes() {
+        brace |= b == b'{';
+        t |= b == b'T';
+        dot |= b == b'.';
+    }
+    Openings {
+        double_brace: brace && s.contains("{{"),
+        token: t && s.contains("Token["),
+        minus_one_dot: dot && s.contains("-1."),
+    }
 }
 
 /// What `interprets` finds in `text`: the interpreted part and its kind.
@@ -281,6 +300,32 @@ mod strings;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_first_pass_finds_what_substring_searches_find() {
+        let texts = [
+            "",
+            "{",
+            "{{",
+            "a{b{{",
+            "Token",
+            "${Token[X.1]}",
+            "-1",
+            "-1.8881784197001251e+289",
+            "arn:aws:s3:::b-1",
+            "Grüße {{x",
+            "éToken[",
+            "-{T-1.",
+        ];
+        for s in texts {
+            let searched = Openings {
+                double_brace: s.contains("{{"),
+                token: s.contains("Token["),
+                minus_one_dot: s.contains("-1."),
+            };
+            assert_eq!(string_openings(s), searched, "{s:?}");
+        }
+    }
 
     #[test]
     fn dynamic_references_are_found_in_any_case_and_unclosed() {

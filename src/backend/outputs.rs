@@ -56,8 +56,12 @@ pub struct StackFiles {
 #[derive(Debug, Clone, Copy)]
 pub enum Render {
     File(fn(&Model, RenderOptions) -> Result<String, RenderError>),
-    /// The files of a folder, each with its `/`-separated path inside the folder.
-    Folder(fn(&Model, RenderOptions) -> Result<Vec<FolderFile>, RenderError>),
+    /// The files of a folder, each with its `/`-separated path inside the folder;
+    /// the second function gives those paths, in the same order, without rendering.
+    Folder(
+        fn(&Model, RenderOptions) -> Result<Vec<FolderFile>, RenderError>,
+        fn() -> Vec<&'static str>,
+    ),
 }
 
 /// One file of a `Render::Folder` output, before its header.
@@ -333,6 +337,6 @@ pub static OUTPUTS: &[OutputDef] = &[
         comment: CommentSyntax::Hash,
         template_body: false,
         stacks: None,
-        render: Render::Folder(terraform::module),
+        render: Render::Folder(terraform::module, terraform::module::paths),
     },
 ];

@@ -39,7 +39,7 @@ use super::hcl::{hcl_comment, hcl_string};
 use super::templating::{self, Templates};
 use super::{FolderFile, RenderError, RenderOptions};
 use crate::model::Model;
-use context::Context;
+use context::{Context, Layout};
 
 pub const TEMPLATE_NAME: &str = "terraform/main.tf.j2";
 pub const ROLLOUT_TEMPLATE_NAME: &str = "terraform/rollout.tf.j2";
@@ -83,15 +83,31 @@ pub const AWS_PROVIDER_VERSION: &str = ">= 6.0";
 /// The configuration in HCL (`main.tf`).
 pub fn hcl(model: &Model, options: RenderOptions) -> Result<String, RenderError> {
     TERRAFORM.check(model)?;
-    templating::render(environment(), TEMPLATE_NAME, &Context::new(model, options))
+    // A profile at a time: the template's loop over the profiles carries nothing
+    // from one to the next, so rendering it once for the head (no profile) and once
+    // per profile (with the head's blocks switched off) gives the bytes of one
+    // render of the whole context. One render converted the whole context into
+    // template values first, several times the size of a fleet's 26 MB output.
+    let head = Context::head(model, options, Layout::Root);
+    let env = environment();
+    let mut out = templating::render(env, TEMPLATE_NAME, &head)?;
+    let mut chunk = Context {
+        provider_block: false,
+        uses_account_id: false,
+        uses_region: false,
+        ..head
+    };
+    for profile in context::profiles(model, Layout::Root) {
+        chunk.profiles = vec![profile];
+        out.push_str(&templating::render(env, TEMPLATE_NAME, &chunk)?);
+    }
+    Ok(out)
 }
 
 /// The configuration in Terraform's JSON syntax (`main.tf.json`).
 pub fn json(model: &Model, options: RenderOptions) -> Result<String, RenderError> {
     TERRAFORM.check(model)?;
-    Ok(crate::text::pretty_json(
-        &Context::new(model, options).to_json(),
-    ))
+    Ok(Context::new(model, options).json_text())
 }
 
 /// The rollout (`--rollout`) in HCL: StackSets and their instances, applied in the
@@ -133,4 +149,27 @@ fn add_filters(env: &mut Environment<'static>) {
     env.add_filter("hcl_comment", |s: &str| hcl_comment(s));
     env.add_filter("pad", |s: &str, width: usize| format!("{s:<width$}"));
     env.add_filter("md_code", |s: &str| module::md_escape(&format!("`{s}`")));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `hcl` renders the template once per profile: outside its loop over the
+    /// profiles, the template must write nothing but the head's blocks.
+    #[test]
+    fn the_template_writes_nothing_outside_the_profiles_but_the_head() {
+        let empty = Model::new(Vec::new(), None);
+        let head = Context::head(&empty, RenderOptions::default(), Layout::Root);
+        let none = Context {
+            provider_block: false,
+            uses_account_id: false,
+            uses_region: false,
+            ..head
+        };
+        assert_eq!(
+            templating::render(environment(), TEMPLATE_NAME, &none).unwrap(),
+            ""
+        );
+    }
 }

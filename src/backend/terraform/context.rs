@@ -63,7 +63,7 @@ pub struct Tags {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct Context {
+pub struct Context<'m> {
     /// The layout's `count` of every resource (`var.create ? 1 : 0`); none in a root
     /// configuration.
     pub count: Option<String>,
@@ -76,20 +76,20 @@ pub struct Context {
     pub policy_version: &'static str,
     pub uses_account_id: bool,
     pub uses_region: bool,
-    pub profiles: Vec<ProfileCtx>,
+    pub profiles: Vec<ProfileCtx<'m>>,
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct ProfileCtx {
+pub struct ProfileCtx<'m> {
     pub name: String,
     pub kind: &'static str,
     /// A module's local holding the spec's tags with the `tags` input merged over them.
     pub tags_local: Option<TagsLocal>,
     /// A module's attachments of the `additional_policy_arns` input.
     pub additional: Option<AttachmentCtx>,
-    pub role: Option<RoleCtx>,
+    pub role: Option<RoleCtx<'m>>,
     pub existing_role: Option<String>,
-    pub policies: Vec<PolicyCtx>,
+    pub policies: Vec<PolicyCtx<'m>>,
     pub attachments: Vec<AttachmentCtx>,
     pub instance_profile: Option<InstanceProfileCtx>,
     pub service_setting: Option<ServiceSettingCtx>,
@@ -114,19 +114,21 @@ pub struct TagsLocal {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct RoleCtx {
+pub struct RoleCtx<'m> {
     pub address: String,
     pub attrs: Attrs,
-    pub trust: TrustCtx,
+    pub trust: TrustCtx<'m>,
     /// Name of the JSON local holding the trust policy.
     pub trust_local: String,
     pub tags: Option<Tags>,
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct TrustCtx {
+pub struct TrustCtx<'m> {
     pub purpose: &'static str,
-    pub statement: TrustStatement,
+    /// The model's own: a context built for every profile of a fleet held a copy of
+    /// every statement.
+    pub statement: &'m TrustStatement,
     /// The statement's conditions grouped by operator, in model order, for HCL.
     pub conditions: Vec<ConditionGroup>,
 }
@@ -147,10 +149,11 @@ pub struct ConditionEntry {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct PolicyCtx {
+pub struct PolicyCtx<'m> {
     pub address: String,
     pub attrs: Attrs,
-    pub statements: Vec<Statement>,
+    /// The model's own, as the trust statement.
+    pub statements: &'m [Statement],
     /// Name of the JSON local holding the policy document.
     pub document_local: String,
     pub tags: Option<Tags>,
@@ -244,18 +247,23 @@ impl Layout<'_> {
     }
 }
 
-impl Context {
-    pub fn new(model: &Model, options: RenderOptions) -> Context {
+impl<'m> Context<'m> {
+    pub fn new(model: &'m Model, options: RenderOptions) -> Context<'m> {
         Context::with_layout(model, options, Layout::Root)
     }
 
-    pub fn with_layout(model: &Model, options: RenderOptions, layout: Layout) -> Context {
-        let mut names = Names {
-            profiles: Unique::new("_"),
-            policies: Unique::new("_"),
-            attachments: Unique::new("_"),
-            outputs: Unique::new("_"),
-        };
+    pub fn with_layout(
+        model: &'m Model,
+        options: RenderOptions,
+        layout: Layout<'m>,
+    ) -> Context<'m> {
+        let mut context = Context::head(model, options, layout);
+        context.profiles = profiles(model, layout).collect();
+        context
+    }
+
+    /// Everything but the profiles (`profiles` gives them, one at a time).
+    pub fn head(model: &Model, options: RenderOptions, layout: Layout) -> Context<'m> {
         let deploy_time_parts = || {
             model.profiles.iter().flat_map(|p| {
                 let mut parts: Vec<&Part> = match &p.role {
@@ -280,17 +288,33 @@ impl Context {
             policy_version: POLICY_VERSION,
             uses_account_id: deploy_time_parts().any(|p| *p == Part::AccountId),
             uses_region: deploy_time_parts().any(|p| *p == Part::Region),
-            profiles: model
-                .profiles
-                .iter()
-                .enumerate()
-                .map(|(i, p)| profile_ctx(i, p, &mut names, layout))
-                .collect(),
+            profiles: Vec::new(),
         }
     }
 }
 
-fn profile_ctx(index: usize, p: &Profile, names: &mut Names, layout: Layout) -> ProfileCtx {
+/// The context of every profile of `model`, in order, each built when it is reached
+/// (names are claimed in that order, so the addresses are those of a whole `Context`).
+pub fn profiles<'m>(model: &'m Model, layout: Layout<'m>) -> impl Iterator<Item = ProfileCtx<'m>> {
+    let mut names = Names {
+        profiles: Unique::new("_"),
+        policies: Unique::new("_"),
+        attachments: Unique::new("_"),
+        outputs: Unique::new("_"),
+    };
+    model
+        .profiles
+        .iter()
+        .enumerate()
+        .map(move |(i, p)| profile_ctx(i, p, &mut names, layout))
+}
+
+fn profile_ctx<'m>(
+    index: usize,
+    p: &'m Profile,
+    names: &mut Names,
+    layout: Layout,
+) -> ProfileCtx<'m> {
     let address = names.profiles.claim(&snake_case(&p.id));
     // A root configuration writes the spec's tags on every resource; a module reads
     // them from one local (or the input alone) so the `tags` input merges over them.
@@ -371,7 +395,7 @@ fn profile_ctx(index: usize, p: &Profile, names: &mut Names, layout: Layout) -> 
                 &c.name,
                 c.path.as_deref(),
             ))),
-            statements: c.statements.clone(),
+            statements: &c.statements,
             document_local: format!("{policy_address}_document"),
             tags: tags.clone(),
         });
@@ -469,7 +493,7 @@ fn name_and_path(name: &str, path: Option<&str>) -> Vec<Attr> {
     items
 }
 
-fn trust_ctx(kind: Kind, trust: &TrustStatement) -> TrustCtx {
+fn trust_ctx(kind: Kind, trust: &TrustStatement) -> TrustCtx<'_> {
     let mut groups: Vec<ConditionGroup> = Vec::new();
     for c in &trust.conditions {
         let entry = ConditionEntry {
@@ -491,7 +515,7 @@ fn trust_ctx(kind: Kind, trust: &TrustStatement) -> TrustCtx {
     }
     TrustCtx {
         purpose: trust_purpose(kind),
-        statement: trust.clone(),
+        statement: trust,
         conditions: groups,
     }
 }

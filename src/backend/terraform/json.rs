@@ -24,50 +24,58 @@ impl Spelling for TerraformJson {
     }
 }
 
-impl Context {
-    /// The same configuration in Terraform's JSON syntax.
-    pub fn to_json(&self) -> Value {
-        let mut root = Map::new();
+impl Context<'_> {
+    /// The same configuration in Terraform's JSON syntax, as `text::pretty_json` would
+    /// write the whole document, written a resource at a time: a fleet's document
+    /// as one `serde_json::Value` tree was several times its 28 MB of text.
+    pub fn json_text(&self) -> String {
+        let mut out = String::new();
+        let mut root = JsonObject::open(&mut out, 0);
         if self.provider_block {
-            root.insert("terraform".into(), provider_block());
+            root.value("terraform", &provider_block());
         }
-        let mut data = Map::new();
-        if self.uses_account_id {
-            data.insert("aws_caller_identity".into(), json!({ "current": {} }));
-        }
-        if self.uses_region {
-            data.insert("aws_region".into(), json!({ "current": {} }));
-        }
-        if !data.is_empty() {
-            root.insert("data".into(), Value::Object(data));
-        }
-
-        let mut locals = Map::new();
-        let mut roles = Map::new();
-        let mut policies = Map::new();
-        let mut attachments = Map::new();
-        let mut instance_profiles = Map::new();
-        let mut service_settings = Map::new();
-        let mut outputs = Map::new();
-        for p in &self.profiles {
-            if let Some(r) = &p.role {
-                locals.insert(
-                    r.trust_local.clone(),
-                    document::trust_policy(&r.trust.statement, &TerraformJson),
-                );
-                let mut body = attrs_json(&r.attrs);
-                body.insert(
-                    "assume_role_policy".into(),
-                    json!(format!("${{jsonencode(local.{})}}", r.trust_local)),
-                );
-                insert_tags(&mut body, &r.tags);
-                roles.insert(r.address.clone(), Value::Object(body));
+        if self.uses_account_id || self.uses_region {
+            let mut data = root.object("data");
+            if self.uses_account_id {
+                data.value("aws_caller_identity", &json!({ "current": {} }));
             }
-            for policy in &p.policies {
-                locals.insert(
-                    policy.document_local.clone(),
-                    document::policy_document(&policy.statements, &TerraformJson),
-                );
+            if self.uses_region {
+                data.value("aws_region", &json!({ "current": {} }));
+            }
+            data.close();
+        }
+        let profiles = &self.profiles;
+        if profiles
+            .iter()
+            .any(|p| p.role.is_some() || !p.policies.is_empty())
+        {
+            let mut locals = root.object("locals");
+            for p in profiles {
+                if let Some(r) = &p.role {
+                    let trust = document::trust_policy(r.trust.statement, &TerraformJson);
+                    locals.value(&r.trust_local, &trust);
+                }
+                for policy in &p.policies {
+                    let doc = document::policy_document(policy.statements, &TerraformJson);
+                    locals.value(&policy.document_local, &doc);
+                }
+            }
+            locals.close();
+        }
+        let mut resources = root.object("resource");
+        resources.each("aws_iam_role", profiles.iter().flat_map(|p| &p.role), |r| {
+            let mut body = attrs_json(&r.attrs);
+            body.insert(
+                "assume_role_policy".into(),
+                json!(format!("${{jsonencode(local.{})}}", r.trust_local)),
+            );
+            insert_tags(&mut body, &r.tags);
+            (&r.address, body)
+        });
+        resources.each(
+            "aws_iam_policy",
+            profiles.iter().flat_map(|p| &p.policies),
+            |policy| {
                 let mut body = Map::new();
                 let purposes: Vec<String> = policy
                     .statements
@@ -81,50 +89,128 @@ impl Context {
                     json!(format!("${{jsonencode(local.{})}}", policy.document_local)),
                 );
                 insert_tags(&mut body, &policy.tags);
-                policies.insert(policy.address.clone(), Value::Object(body));
-            }
-            for a in &p.attachments {
+                (&policy.address, body)
+            },
+        );
+        resources.each(
+            "aws_iam_role_policy_attachment",
+            profiles.iter().flat_map(|p| &p.attachments),
+            |a| {
                 let mut body = Map::new();
                 body.insert("//".into(), json!(a.reason));
                 body.extend(attrs_json(&a.attrs));
-                attachments.insert(a.address.clone(), Value::Object(body));
-            }
-            if let Some(ip) = &p.instance_profile {
+                (&a.address, body)
+            },
+        );
+        resources.each(
+            "aws_iam_instance_profile",
+            profiles.iter().flat_map(|p| &p.instance_profile),
+            |ip| {
                 let mut body = attrs_json(&ip.attrs);
                 insert_tags(&mut body, &ip.tags);
-                instance_profiles.insert(ip.address.clone(), Value::Object(body));
-            }
-            if let Some(ss) = &p.service_setting {
+                (&ip.address, body)
+            },
+        );
+        resources.each(
+            "aws_ssm_service_setting",
+            profiles.iter().flat_map(|p| &p.service_setting),
+            |ss| {
                 let mut body = Map::new();
                 body.insert("//".into(), json!(ss.purpose));
                 body.extend(attrs_json(&ss.attrs));
                 body.insert("depends_on".into(), json!([ss.depends_on]));
-                service_settings.insert(ss.address.clone(), Value::Object(body));
+                (&ss.address, body)
+            },
+        );
+        resources.close();
+        let mut outputs = profiles.iter().flat_map(|p| &p.outputs).peekable();
+        if outputs.peek().is_some() {
+            let mut object = root.object("output");
+            for o in outputs {
+                object.value(&o.name, &Value::Object(attrs_json(&o.attrs)));
             }
-            for o in &p.outputs {
-                outputs.insert(o.name.clone(), Value::Object(attrs_json(&o.attrs)));
-            }
+            object.close();
         }
-        if !locals.is_empty() {
-            root.insert("locals".into(), Value::Object(locals));
+        root.close();
+        out.push('\n');
+        out
+    }
+}
+
+/// A JSON object being written into a document as `serde_json`'s pretty printer lays
+/// it out (two spaces a level), an entry at a time. Keys are written as they come:
+/// the configuration's addresses and local names are unique in their namespace
+/// (`naming::Unique`), as a `Map` would have made them.
+struct JsonObject<'a> {
+    out: &'a mut String,
+    /// How deep the object stands in the document (the root is 0).
+    depth: usize,
+    empty: bool,
+}
+
+impl<'a> JsonObject<'a> {
+    fn open(out: &'a mut String, depth: usize) -> JsonObject<'a> {
+        out.push('{');
+        JsonObject {
+            out,
+            depth,
+            empty: true,
         }
-        let mut resources = Map::new();
-        for (kind, map) in [
-            ("aws_iam_role", roles),
-            ("aws_iam_policy", policies),
-            ("aws_iam_role_policy_attachment", attachments),
-            ("aws_iam_instance_profile", instance_profiles),
-            ("aws_ssm_service_setting", service_settings),
-        ] {
-            if !map.is_empty() {
-                resources.insert(kind.into(), Value::Object(map));
-            }
+    }
+
+    fn key(&mut self, key: &str) {
+        if !self.empty {
+            self.out.push(',');
         }
-        root.insert("resource".into(), Value::Object(resources));
-        if !outputs.is_empty() {
-            root.insert("output".into(), Value::Object(outputs));
+        self.empty = false;
+        self.out.push('\n');
+        indent(self.out, self.depth + 1);
+        self.out.push_str(&crate::text::json_string(key));
+        self.out.push_str(": ");
+    }
+
+    fn value(&mut self, key: &str, value: &Value) {
+        self.key(key);
+        crate::text::pretty_json_nested(value, self.depth + 1, self.out);
+    }
+
+    fn object(&mut self, key: &str) -> JsonObject<'_> {
+        self.key(key);
+        JsonObject::open(self.out, self.depth + 1)
+    }
+
+    /// `key`: an object of one entry per item (address, body), left out when there
+    /// is no item.
+    fn each<'i, T: 'i>(
+        &mut self,
+        key: &str,
+        items: impl Iterator<Item = &'i T>,
+        entry: impl Fn(&'i T) -> (&'i String, Map<String, Value>),
+    ) {
+        let mut items = items.peekable();
+        if items.peek().is_none() {
+            return;
         }
-        Value::Object(root)
+        let mut object = self.object(key);
+        for item in items {
+            let (address, body) = entry(item);
+            object.value(address, &Value::Object(body));
+        }
+        object.close();
+    }
+
+    fn close(self) {
+        if !self.empty {
+            self.out.push('\n');
+            indent(self.out, self.depth);
+        }
+        self.out.push('}');
+    }
+}
+
+fn indent(out: &mut String, depth: usize) {
+    for _ in 0..depth {
+        out.push_str("  ");
     }
 }
 

@@ -40,6 +40,11 @@ pub const FILES: &[(&str, &str)] = &[
     ("README.md", "terraform/README.md.j2"),
 ];
 
+/// The paths of `FILES`, in order: the module's files, before they are rendered.
+pub fn paths() -> Vec<&'static str> {
+    FILES.iter().map(|(path, _)| *path).collect()
+}
+
 /// IAM's characters of a role, policy or instance profile name, as an RE2 class.
 const NAME_CLASS: &str = "[A-Za-z0-9_+=,.@-]";
 /// The IAM path rule the compiler applies (`model::check_path`), as RE2.
@@ -501,7 +506,7 @@ impl Inputs {
 #[derive(Debug, Serialize)]
 struct ModuleCtx<'a> {
     #[serde(flatten)]
-    context: &'a Context,
+    context: &'a Context<'a>,
     required_version: &'static str,
     variables: Vec<VariableView<'a>>,
     /// The example sets one tag (unless a profile holds IAM's maximum already).

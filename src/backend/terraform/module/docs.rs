@@ -3,7 +3,7 @@ use super::*;
 /// The inputs and outputs section terraform-docs (`markdown table`, its default
 /// settings: anchors, escaping, the required column, sorted by name) writes between
 /// its markers, in the format terraform-docs 0.16 to 0.19 give it.
-pub(super) fn terraform_docs(context: &Context, variables: &[Variable]) -> String {
+pub(super) fn terraform_docs(context: &Context<'_>, variables: &[Variable]) -> String {
     let mut out = String::new();
     let anchored = |kind: &str, name: &str| {
         format!(
