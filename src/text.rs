@@ -137,6 +137,9 @@ fn json_escape(json: String) -> String {
 /// the comment cannot spill onto the next line or hide text. Comments carry generated
 /// explanations, never values a tool reads.
 pub fn comment_text(s: &str) -> String {
+    if is_printable_ascii(s) {
+        return s.to_string();
+    }
     s.chars()
         .map(|c| if is_unsafe_in_code(c) { ' ' } else { c })
         .collect()

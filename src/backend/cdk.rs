@@ -16,8 +16,9 @@
 //!
 //! `context` builds what a template needs, `literal` spells strings and comments,
 //! `layout` places lines as the formatters would, `filters` hands both to the
-//! templates.
+//! templates, and `code` uses both for what repeats per list item (statements).
 
+mod code;
 mod context;
 mod filters;
 pub mod layout;

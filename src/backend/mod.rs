@@ -315,10 +315,16 @@ impl Output {
     }
 
     fn fill(pattern: &str, stem: &str) -> String {
-        pattern
-            .replace("{stem}", stem)
-            .replace("{py_module}", &python_module(stem))
-            .replace("{ts_module}", &typescript_module(stem))
+        // Each module name is worked out only for a pattern that holds it: the Python
+        // one is looked up among hundreds of module names, for every path of a tree.
+        let mut path = pattern.replace("{stem}", stem);
+        if path.contains("{py_module}") {
+            path = path.replace("{py_module}", &python_module(stem));
+        }
+        if path.contains("{ts_module}") {
+            path = path.replace("{ts_module}", &typescript_module(stem));
+        }
+        path
     }
 
     /// How this output's language writes the generated-file header.

@@ -1,11 +1,14 @@
 //! What a CDK template needs, for one output file: every identifier chosen, every
 //! value as the model holds it (the templates quote them through `ts_string` /
-//! `py_string`).
+//! `py_string`), except policy statements, spelled and laid out by `code`.
 
 use std::collections::BTreeSet;
 
 use serde::Serialize;
 
+use super::code::{self, StatementCode};
+use super::layout::{self, ObjectCall};
+use super::literal::ts_string;
 use super::{CLASS_NAME, Language, STACK_ID};
 use crate::backend::cloudformation::setting_logical_id;
 use crate::backend::describe::{self, Resource};
@@ -106,7 +109,9 @@ struct PolicyContext {
     construct_id: String,
     name: String,
     path: Option<String>,
-    statements: Vec<crate::model::Statement>,
+    /// TypeScript: `new iam.ManagedPolicy(this, id, {` as prettier lays it out.
+    call: Option<ObjectCall>,
+    statements: Vec<StatementCode>,
 }
 
 #[derive(Debug, Serialize)]
@@ -264,12 +269,29 @@ fn profile_context(p: &Profile, members: &mut Members) -> ProfileContext {
     let policies = p
         .custom_policies
         .iter()
-        .map(|c| PolicyContext {
-            member: members.name(&c.id),
-            construct_id: c.id.clone(),
-            name: c.name.clone(),
-            path: c.path.clone(),
-            statements: c.statements.clone(),
+        .map(|c| {
+            let member = members.name(&c.id);
+            let (call, statements) = match members.language {
+                Language::TypeScript => {
+                    let call = layout::typescript_object_call(
+                        4,
+                        &format!("this.{member} = new iam.ManagedPolicy"),
+                        &["this".to_string(), ts_string(&c.id)],
+                        ";",
+                    );
+                    let statements = code::typescript_statements(&call, &c.statements);
+                    (Some(call), statements)
+                }
+                Language::Python => (None, code::python_statements(&c.statements)),
+            };
+            PolicyContext {
+                member,
+                construct_id: c.id.clone(),
+                name: c.name.clone(),
+                path: c.path.clone(),
+                call,
+                statements,
+            }
         })
         .collect();
     let instance_profile = p.instance_profile.as_ref().map(|ip| {

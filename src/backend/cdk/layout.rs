@@ -51,6 +51,54 @@ fn pad(indent: usize) -> String {
     " ".repeat(indent)
 }
 
+/// These functions lay out every list item of a large spec: they measure the pieces
+/// and write each line once into one buffer, instead of joining, formatting and
+/// padding into a new string per line.
+fn push_pad(out: &mut String, indent: usize) {
+    const SPACES: &str = "                                                                ";
+    let mut left = indent;
+    while left > 0 {
+        let n = left.min(SPACES.len());
+        out.push_str(&SPACES[..n]);
+        left -= n;
+    }
+}
+
+/// Columns `items` take joined with `, `.
+fn joined_width(items: &[String]) -> usize {
+    items.iter().map(|i| display_width(i)).sum::<usize>() + 2 * items.len().saturating_sub(1)
+}
+
+fn push_joined(out: &mut String, items: &[String]) {
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        out.push_str(item);
+    }
+}
+
+/// Bytes of `items` one a line, for a buffer's capacity.
+fn items_len(items: &[String], indent: usize) -> usize {
+    items.iter().map(|i| i.len() + indent + 2).sum()
+}
+
+/// `pieces` concatenated on one line at `indent`.
+fn one_line(indent: usize, pieces: &[&str], items: &[String]) -> String {
+    let mut out = String::with_capacity(
+        indent + pieces.iter().map(|p| p.len()).sum::<usize>() + items_len(items, 0),
+    );
+    push_pad(&mut out, indent);
+    out.push_str(pieces[0]);
+    out.push_str(pieces[1]);
+    out.push_str(pieces[2]);
+    push_joined(&mut out, items);
+    for piece in &pieces[3..] {
+        out.push_str(piece);
+    }
+    out
+}
+
 /// `head` + `open` + items + `close` + `tail` at `indent`, as ruff format lays it out:
 /// on one line if it fits; else, for a call (`(`) or a collection of one item, the
 /// items together on their own line between the brackets if that line fits
@@ -64,23 +112,30 @@ pub fn python_brackets(
     close: &str,
     tail: &str,
 ) -> String {
-    let joined = items.join(", ");
-    let flat = format!("{head}{open}{joined}{close}{tail}");
-    if fits(indent, &flat, PYTHON_WIDTH) {
-        return format!("{}{flat}", pad(indent));
+    let joined = joined_width(items);
+    let flat = [head, open, close, tail]
+        .map(display_width)
+        .iter()
+        .sum::<usize>()
+        + joined;
+    if indent + flat <= PYTHON_WIDTH {
+        return one_line(indent, &[head, open, "", close, tail], items);
     }
     let inner = indent + 4;
     // A collection literal with several items always goes one a line (Black's
     // `should_split_line`); a call's arguments may stay together.
     let may_hug = open == "(" || items.len() == 1;
-    if may_hug && (items.len() == 1 || fits(inner, &joined, PYTHON_WIDTH)) {
-        return format!(
-            "{p}{head}{open}\n{q}{joined}\n{p}{close}{tail}",
-            p = pad(indent),
-            q = pad(inner)
-        );
+    if may_hug && (items.len() == 1 || inner + joined <= PYTHON_WIDTH) {
+        let mut out = one_line(indent, &[head, open, "\n"], &[]);
+        push_pad(&mut out, inner);
+        push_joined(&mut out, items);
+        out.push('\n');
+        push_pad(&mut out, indent);
+        out.push_str(close);
+        out.push_str(tail);
+        return out;
     }
-    exploded(indent, 4, head, open, items, close, tail)
+    one_a_line(indent, 4, head, open, items, close, tail)
 }
 
 /// `head` + `open` + items + `close` + `tail` at `indent`, as prettier lays out call
@@ -96,23 +151,24 @@ pub fn typescript_brackets(
 ) -> String {
     // prettier's `bracketSpacing`: `{ a: 1 }`, but `[1]` and `f(1)`.
     let space = if open == "{" { " " } else { "" };
-    let flat = format!(
-        "{head}{open}{space}{}{space}{close}{tail}",
-        items.join(", ")
-    );
-    if fits(indent, &flat, TYPESCRIPT_WIDTH) {
-        return format!("{}{flat}", pad(indent));
+    let flat = [head, open, space, space, close, tail]
+        .map(display_width)
+        .iter()
+        .sum::<usize>()
+        + joined_width(items);
+    if indent + flat <= TYPESCRIPT_WIDTH {
+        return one_line(indent, &[head, open, space, space, close, tail], items);
     }
-    exploded(indent, 2, head, open, items, close, tail)
+    one_a_line(indent, 2, head, open, items, close, tail)
 }
 
 /// An object property `key: value` + `tail` at `indent`, as prettier writes one whose
 /// value is a string literal: after the colon if it fits, else on the next line,
 /// indented.
 pub fn typescript_property(indent: usize, key: &str, value: &str, tail: &str) -> String {
-    let flat = format!("{key}: {value}{tail}");
-    if fits(indent, &flat, TYPESCRIPT_WIDTH) {
-        return format!("{}{flat}", pad(indent));
+    let flat = display_width(key) + 2 + display_width(value) + display_width(tail);
+    if indent + flat <= TYPESCRIPT_WIDTH {
+        return one_line(indent, &[key, ": ", value, tail], &[]);
     }
     format!("{}{key}:\n{}{value}{tail}", pad(indent), pad(indent + 2))
 }
@@ -180,7 +236,7 @@ pub fn python_annotation(indent: usize, name: &str, annotation: &str) -> String 
 }
 
 /// One item a line, `step` columns in from the brackets, each with a trailing comma.
-fn exploded(
+pub fn one_a_line(
     indent: usize,
     step: usize,
     head: &str,
@@ -189,11 +245,27 @@ fn exploded(
     close: &str,
     tail: &str,
 ) -> String {
-    let mut out = format!("{}{head}{open}\n", pad(indent));
+    let mut out = String::with_capacity(
+        2 * indent
+            + head.len()
+            + open.len()
+            + close.len()
+            + tail.len()
+            + 1
+            + items_len(items, indent + step),
+    );
+    push_pad(&mut out, indent);
+    out.push_str(head);
+    out.push_str(open);
+    out.push('\n');
     for item in items {
-        out.push_str(&format!("{}{item},\n", pad(indent + step)));
+        push_pad(&mut out, indent + step);
+        out.push_str(item);
+        out.push_str(",\n");
     }
-    out.push_str(&format!("{}{close}{tail}", pad(indent)));
+    push_pad(&mut out, indent);
+    out.push_str(close);
+    out.push_str(tail);
     out
 }
 

@@ -10,10 +10,11 @@ use crate::text::is_unsafe_in_code;
 /// single than double quotes. Non-ASCII text stays readable; everything that could
 /// end the literal or the line, or hide in an editor, is escaped.
 pub fn ts_string(s: &str) -> String {
-    if count(s, '\'') > count(s, '"') {
-        quoted(s, '"')
+    let scan = Scan::of(s);
+    if scan.single > scan.double {
+        quoted(s, '"', scan)
     } else {
-        quoted(s, '\'')
+        quoted(s, '\'', scan)
     }
 }
 
@@ -21,10 +22,11 @@ pub fn ts_string(s: &str) -> String {
 /// quoted the way ruff format keeps it: double quotes, unless the value holds more
 /// double than single quotes.
 pub fn py_string(s: &str) -> String {
-    if count(s, '"') > count(s, '\'') {
-        quoted(s, '\'')
+    let scan = Scan::of(s);
+    if scan.double > scan.single {
+        quoted(s, '\'', scan)
     } else {
-        quoted(s, '"')
+        quoted(s, '"', scan)
     }
 }
 
@@ -43,15 +45,46 @@ pub fn ts_key(s: &str) -> String {
     }
 }
 
-fn count(s: &str, c: char) -> usize {
-    s.matches(c).count()
+/// What a literal's spelling depends on, found in one pass over the bytes: a large
+/// spec quotes hundreds of thousands of ARNs, nearly all plain printable ASCII.
+#[derive(Clone, Copy)]
+struct Scan {
+    single: usize,
+    double: usize,
+    /// Only printable ASCII and no backslash: nothing to escape but the quote.
+    plain: bool,
+}
+
+impl Scan {
+    fn of(s: &str) -> Scan {
+        let mut scan = Scan {
+            single: 0,
+            double: 0,
+            plain: true,
+        };
+        for b in s.bytes() {
+            match b {
+                b'\'' => scan.single += 1,
+                b'"' => scan.double += 1,
+                b'\\' => scan.plain = false,
+                b' '..=b'~' => {}
+                _ => scan.plain = false,
+            }
+        }
+        scan
+    }
 }
 
 /// A string literal in `quote`, with the escapes TypeScript and Python share.
-fn quoted(s: &str, quote: char) -> String {
+fn quoted(s: &str, quote: char, scan: Scan) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push(quote);
-    if crate::text::is_printable_ascii(s) && !s.contains(['\\', quote]) {
+    let quotes = if quote == '"' {
+        scan.double
+    } else {
+        scan.single
+    };
+    if scan.plain && quotes == 0 {
         out.push_str(s);
         out.push(quote);
         return out;
