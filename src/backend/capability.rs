@@ -364,7 +364,7 @@ mod tests {
         ] {
             let model = load(spec);
             let t = crate::backend::cloudformation::template(&model).expect("renders");
-            let resources: usize = model.profiles.iter().map(stack_resource_count).sum();
+            let resources: usize = model.profiles.iter().map(|p| stack_resource_count(p)).sum();
             let outputs: usize = model.profiles.iter().map(|p| stack_outputs(p).len()).sum();
             assert_eq!(t["Resources"].as_object().unwrap().len(), resources);
             assert_eq!(t["Outputs"].as_object().unwrap().len(), outputs);

@@ -40,21 +40,46 @@ fn push_yaml_string(out: &mut String, s: &str) {
 }
 
 fn is_safe_plain(s: &str) -> bool {
-    let Some(first) = s.chars().next() else {
+    let bytes = s.as_bytes();
+    let Some(&first) = bytes.first() else {
         return false;
     };
     const RESERVED: &[&str] = &[
         "y", "n", "yes", "no", "true", "false", "on", "off", "null", "~",
     ];
-    (first.is_ascii_alphabetic() || first == '/')
-        && s.chars()
-            .all(|c| c.is_ascii_alphanumeric() || "_-.:/*@+=,();' ".contains(c))
+    // One pass over the bytes (every ARN of a template is looked at): printable
+    // ASCII of the plain set only, and no `: ` (a mapping). ` #` (a comment) cannot
+    // occur, `#` being outside the set.
+    let mut previous = 0u8;
+    for &b in bytes {
+        if !PLAIN[usize::from(b)] || (previous == b':' && b == b' ') {
+            return false;
+        }
+        previous = b;
+    }
+    (first.is_ascii_alphabetic() || first == b'/')
         && !s.ends_with(':')
         && !s.ends_with(' ')
-        && !s.contains(": ")
-        && !s.contains(" #")
-        && !RESERVED.iter().any(|r| r.eq_ignore_ascii_case(s))
+        && !(s.len() <= 5 && RESERVED.iter().any(|r| r.eq_ignore_ascii_case(s)))
 }
+
+/// The bytes a plain scalar may hold: ASCII letters, digits and `_-.:/*@+=,();' `.
+const PLAIN: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = c.is_ascii_alphanumeric();
+        b += 1;
+    }
+    let extra = b"_-.:/*@+=,();' ";
+    let mut i = 0;
+    while i < extra.len() {
+        table[extra[i] as usize] = true;
+        i += 1;
+    }
+    table
+};
 
 /// The intrinsic function `value` is, when it is one that has a short form: its
 /// tag and argument.
@@ -171,6 +196,71 @@ fn write_block(out: &mut String, value: &Value, indent: usize, mut continues_lin
 mod tests {
     use super::*;
     use serde_json::json;
+
+    /// The rule `is_safe_plain` implements, written as it reads, char by char.
+    fn plain_by_the_rule(s: &str) -> bool {
+        let Some(first) = s.chars().next() else {
+            return false;
+        };
+        let reserved = [
+            "y", "n", "yes", "no", "true", "false", "on", "off", "null", "~",
+        ];
+        (first.is_ascii_alphabetic() || first == '/')
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "_-.:/*@+=,();' ".contains(c))
+            && !s.ends_with(':')
+            && !s.ends_with(' ')
+            && !s.contains(": ")
+            && !s.contains(" #")
+            && !reserved.iter().any(|r| r.eq_ignore_ascii_case(s))
+    }
+
+    #[test]
+    fn the_byte_table_decides_as_the_rule_does() {
+        let mut samples: Vec<String> = crate::text::UNSAFE_SAMPLES
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        samples.extend(
+            [
+                "",
+                "a",
+                "Yes",
+                "NULL",
+                "~",
+                "nulls",
+                "a: b",
+                "a:b",
+                "a :b",
+                "a #b",
+                "a#b",
+                "a:",
+                "a ",
+                "/p",
+                "1a",
+                "-a",
+                "é",
+                "aé",
+                "arn:aws:s3:::b/*",
+                "a\tb",
+                "a'b",
+                "a\"b",
+                "(x)",
+                "a=b,c",
+                "a@b+c",
+                "yes ",
+                "On",
+            ]
+            .map(String::from),
+        );
+        for b in 0..=255u8 {
+            samples.push(format!("a{}b", char::from(b)));
+            samples.push(char::from(b).to_string());
+        }
+        for s in &samples {
+            assert_eq!(is_safe_plain(s), plain_by_the_rule(s), "{s:?}");
+        }
+    }
 
     #[test]
     fn strings_a_reader_could_misread_are_quoted() {

@@ -5,7 +5,7 @@ use serde_json::{Map, Value, json};
 use super::RenderError;
 use super::capability::{self, CLOUDFORMATION};
 use super::describe::{self, Attribute, Resource};
-use super::document::{self, Spelling};
+use super::document::{self, Spelling, object};
 use super::rollout;
 use super::stacks::StackPart;
 use crate::model::{Model, Part, Profile, RoleRef, Text};
@@ -208,7 +208,10 @@ fn profile_resources(
         }
         resources.insert(
             role_id.clone(),
-            json!({ "Type": "AWS::IAM::Role", "Properties": props }),
+            object([
+                ("Type", "AWS::IAM::Role".into()),
+                ("Properties", Value::Object(props)),
+            ]),
         );
     }
 
@@ -222,10 +225,13 @@ fn profile_resources(
             "PolicyDocument".into(),
             document::policy_document(&policy.statements, &CloudFormation),
         );
-        props.insert("Roles".into(), json!([role_value.clone()]));
+        props.insert("Roles".into(), Value::Array(vec![role_value.clone()]));
         resources.insert(
             policy.id.clone(),
-            json!({ "Type": "AWS::IAM::ManagedPolicy", "Properties": props }),
+            object([
+                ("Type", "AWS::IAM::ManagedPolicy".into()),
+                ("Properties", Value::Object(props)),
+            ]),
         );
     }
 
@@ -235,10 +241,13 @@ fn profile_resources(
         if let Some(path) = &ip.path {
             props.insert("Path".into(), json!(path));
         }
-        props.insert("Roles".into(), json!([role_value]));
+        props.insert("Roles".into(), Value::Array(vec![role_value]));
         resources.insert(
             profile_id.clone(),
-            json!({ "Type": "AWS::IAM::InstanceProfile", "Properties": props }),
+            object([
+                ("Type", "AWS::IAM::InstanceProfile".into()),
+                ("Properties", Value::Object(props)),
+            ]),
         );
     }
 
@@ -253,7 +262,7 @@ fn profile_resources(
         };
         outputs.insert(
             format!("{}{}", p.id, o.suffix()),
-            json!({ "Description": o.description, "Value": value }),
+            object([("Description", o.description.into()), ("Value", value)]),
         );
     }
 }

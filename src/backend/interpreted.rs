@@ -13,7 +13,7 @@
 //! neither) with the spec field and the text named. The check walks every string
 //! of the model, so a field added later is covered without a change here.
 
-use crate::model::Model;
+use crate::model::{Model, Openings};
 
 /// What a target would interpret in a string (a column of `capability::Capabilities`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,10 +49,12 @@ pub fn find(model: &Model, interprets: Interprets) -> Option<Finding> {
     if !interprets.dynamic_references && !interprets.cdk_tokens {
         return None;
     }
-    // A first pass over the model's strings where they are (`strings`), since a
-    // finding is rare (a refusal): only a model holding one of the patterns' openings
-    // is built into a `Value` tree and walked for the path.
-    let maybe = strings::any_string(model, &|s: &str| may_interpret(s, interprets));
+    // A first look over the model's strings where they are (`openings`, once per
+    // model), since a finding is rare (a refusal): only a model holding one of the
+    // patterns' openings is built into a `Value` tree and walked for the path.
+    let o = openings(model);
+    let maybe = (interprets.dynamic_references && o.double_brace)
+        || (interprets.cdk_tokens && (o.token || o.minus_one_dot));
     if !maybe {
         return None;
     }
@@ -68,23 +70,53 @@ pub fn find(model: &Model, interprets: Interprets) -> Option<Finding> {
     })
 }
 
-/// What `interprets` finds in `text`: the interpreted part and its kind.
-/// Whether `s` may hold an opening of a pattern `interprets` reads (`{{`, `Token[`,
-/// `-1.`). Nearly every string holds none of their rarest bytes, and one pass without
-/// early exit (which the compiler vectorises) rules those out: three substring
-/// searches per string were a tenth of a 100-profile fleet's CDK rendering, repeated
-/// for every output.
-fn may_interpret(s: &str, interprets: Interprets) -> bool {
+/// Which openings of interpreted text `model`'s strings hold, looked for on the first
+/// call only. A model that cannot be serialised counts as holding them all, so the
+/// full walk decides.
+pub fn openings(model: &Model) -> Openings {
+    *model.openings.get_or_init(|| {
+        let found = std::cell::Cell::new(Openings::default());
+        let failed = strings::any_string(model, &|s: &str| {
+            let mut o = found.get();
+            let held = string_openings(s);
+            o.double_brace |= held.double_brace;
+            o.token |= held.token;
+            o.minus_one_dot |= held.minus_one_dot;
+            found.set(o);
+            // The walk stops once there is nothing left to look for.
+            o.double_brace && o.token && o.minus_one_dot
+        });
+        if failed {
+            Openings {
+                double_brace: true,
+                token: true,
+                minus_one_dot: true,
+            }
+        } else {
+            found.get()
+        }
+    })
+}
+
+/// The openings `s` holds. Nearly every string holds none of their rarest bytes,
+/// and one pass without early exit (which the compiler vectorises) rules those out
+/// before any substring search: three searches per string were a tenth of a
+/// 100-profile fleet's CDK rendering.
+fn string_openings(s: &str) -> Openings {
     let (mut brace, mut t, mut dot) = (false, false, false);
     for &b in s.as_bytes() {
         brace |= b == b'{';
         t |= b == b'T';
         dot |= b == b'.';
     }
-    (interprets.dynamic_references && brace && s.contains("{{"))
-        || (interprets.cdk_tokens && ((t && s.contains("Token[")) || (dot && s.contains("-1."))))
+    Openings {
+        double_brace: brace && s.contains("{{"),
+        token: t && s.contains("Token["),
+        minus_one_dot: dot && s.contains("-1."),
+    }
 }
 
+/// What `interprets` finds in `text`: the interpreted part and its kind.
 fn interpreted(text: &str, interprets: Interprets) -> Option<(&str, Kind)> {
     (interprets.dynamic_references)
         .then(|| dynamic_reference(text).map(|t| (t, Kind::DynamicReference)))
@@ -285,20 +317,13 @@ mod tests {
             "éToken[",
             "-{T-1.",
         ];
-        for (dynamic_references, cdk_tokens) in [(true, true), (true, false), (false, true)] {
-            let interprets = Interprets {
-                dynamic_references,
-                cdk_tokens,
+        for s in texts {
+            let searched = Openings {
+                double_brace: s.contains("{{"),
+                token: s.contains("Token["),
+                minus_one_dot: s.contains("-1."),
             };
-            for s in texts {
-                let searched = (dynamic_references && s.contains("{{"))
-                    || (cdk_tokens && (s.contains("Token[") || s.contains("-1.")));
-                assert_eq!(
-                    may_interpret(s, interprets),
-                    searched,
-                    "{s:?} {interprets:?}"
-                );
-            }
+            assert_eq!(string_openings(s), searched, "{s:?}");
         }
     }
 
@@ -402,5 +427,31 @@ mod tests {
             Some("the ARN `arn:aws:iam::111122223333:policy/{{resolve:ssm:p}}/X`")
         );
         assert_eq!(find(&model(base), BOTH), None);
+    }
+
+    #[test]
+    fn openings_are_looked_for_once_and_a_stack_starts_from_its_whole() {
+        let m = model(
+            "version: 1\nprofiles:\n  - name: a\n    description: \"x {{resolve:ssm:p}}\"\n  - name: b\n",
+        );
+        assert_eq!(m.openings.get(), None);
+        let whole = openings(&m);
+        assert!(whole.double_brace && !whole.token && !whole.minus_one_dot);
+        assert_eq!(m.openings.get(), Some(&whole));
+        // Profile `b` alone holds no `{{`, but its stack keeps the whole's answer,
+        // which only makes the full walk run; it still finds nothing there.
+        let b = crate::backend::stacks::part(&m, 1..2);
+        assert_eq!(b.openings.get(), Some(&whole));
+        assert_eq!(find(&b, BOTH), None);
+        let a = crate::backend::stacks::part(&m, 0..1);
+        assert_eq!(
+            find(&a, BOTH).map(|f| f.field).as_deref(),
+            Some("profiles[0].description")
+        );
+        // A token opening that only looks like one is still no finding.
+        let m = model("version: 1\nprofiles:\n  - name: a\n    description: \"v-1.0 Token[\"\n");
+        let o = openings(&m);
+        assert!(o.token && o.minus_one_dot && !o.double_brace);
+        assert_eq!(find(&m, BOTH), None);
     }
 }

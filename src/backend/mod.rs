@@ -253,6 +253,13 @@ impl Output {
         self.0.rollout
     }
 
+    /// Whether a spec too large for one stack is written as several files of this
+    /// output (each at most a CloudFormation template's 1 MB): an output that does
+    /// not split grows with the spec (a fleet's Terraform is 28 MB).
+    pub fn splits(self) -> bool {
+        self.0.stacks.is_some()
+    }
+
     /// Whether this output is a folder of files (`Render::Folder`) rather than one file.
     pub fn is_folder(self) -> bool {
         matches!(self.0.render, Render::Folder(..))
@@ -308,10 +315,16 @@ impl Output {
     }
 
     fn fill(pattern: &str, stem: &str) -> String {
-        pattern
-            .replace("{stem}", stem)
-            .replace("{py_module}", &python_module(stem))
-            .replace("{ts_module}", &typescript_module(stem))
+        // Each module name is worked out only for a pattern that holds it: the Python
+        // one is looked up among hundreds of module names, for every path of a tree.
+        let mut path = pattern.replace("{stem}", stem);
+        if path.contains("{py_module}") {
+            path = path.replace("{py_module}", &python_module(stem));
+        }
+        if path.contains("{ts_module}") {
+            path = path.replace("{ts_module}", &typescript_module(stem));
+        }
+        path
     }
 
     /// How this output's language writes the generated-file header.

@@ -127,10 +127,7 @@ pub fn split(
     {
         return Ok(vec![whole]);
     }
-    let empty = Model {
-        profiles: Vec::new(),
-        rollout: None,
-    };
+    let empty = Model::new(Vec::new(), None);
     let (empty_json, empty_yaml) = body_bytes(&empty);
     let costs: Vec<Cost> = counts
         .into_iter()
@@ -180,10 +177,10 @@ pub fn refusal(t: TooLarge, target: &Capabilities) -> RenderError {
 
 /// The profiles `range` of `model`, as a model of their own: one stack of a split.
 pub fn part(model: &Model, range: Range<usize>) -> Model {
-    Model {
-        profiles: model.profiles[range].to_vec(),
-        rollout: None,
-    }
+    let part = Model::new(model.profiles[range].to_vec(), None);
+    // Some of the whole's strings hold at most the openings all of them hold.
+    let _ = part.openings.set(super::interpreted::openings(model));
+    part
 }
 
 /// The larger of the CloudFormation JSON and YAML outputs of `model` as `build`

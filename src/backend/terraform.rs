@@ -159,10 +159,7 @@ mod tests {
     /// profiles, the template must write nothing but the head's blocks.
     #[test]
     fn the_template_writes_nothing_outside_the_profiles_but_the_head() {
-        let empty = Model {
-            profiles: Vec::new(),
-            rollout: None,
-        };
+        let empty = Model::new(Vec::new(), None);
         let head = Context::head(&empty, RenderOptions::default(), Layout::Root);
         let none = Context {
             provider_block: false,

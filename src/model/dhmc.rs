@@ -50,9 +50,10 @@ pub(super) fn check_one_setting(spec: &Spec) -> Vec<RuleError> {
 
 /// The instance profiles of `profiles` whose role holds AmazonSSMManagedInstanceCore:
 /// on their instances, the instance profile takes precedence over DHMC.
-pub fn core_instance_profiles(profiles: &[Profile]) -> Vec<&Profile> {
+pub fn core_instance_profiles<P: AsRef<Profile>>(profiles: &[P]) -> Vec<&Profile> {
     profiles
         .iter()
+        .map(AsRef::as_ref)
         .filter(|p| p.instance_profile.is_some() && has_core(p))
         .collect()
 }

@@ -18,6 +18,8 @@ mod size;
 mod split;
 mod statements;
 
+use std::sync::{Arc, OnceLock};
+
 use serde::Serialize;
 
 use crate::diag::RuleError;
@@ -32,12 +34,48 @@ pub use size::policy_size;
 /// All profiles of one spec.
 #[derive(Debug, Clone, Serialize)]
 pub struct Model {
-    pub profiles: Vec<Profile>,
+    /// Shared, not owned: one stack of several (`backend::stacks::part`) is a model
+    /// of its own over some of these profiles, made once per output and stack, and
+    /// copying a fleet's profiles for each was a tenth of its build (BENCHMARKS.md).
+    pub profiles: Vec<Arc<Profile>>,
     /// The organization-wide rollout, when the spec asks for one.
     pub rollout: Option<Rollout>,
+    /// Which `Openings` the model's strings hold, looked for once per model: every
+    /// output, and every stack of one, asks `backend::interpreted` (`Model::new`
+    /// leaves it empty; a stack's model starts from its whole's).
+    #[serde(skip)]
+    pub openings: OnceLock<Openings>,
+}
+
+/// Whether any string of a model holds each of the openings of text a deploy tool
+/// reads as an instruction (`backend::interpreted` says which tool reads which).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Openings {
+    /// `{{`
+    pub double_brace: bool,
+    /// `Token[`
+    pub token: bool,
+    /// `-1.`
+    pub minus_one_dot: bool,
+}
+
+/// So that a list of profiles can be read whether it holds them or shares them.
+impl AsRef<Profile> for Profile {
+    fn as_ref(&self) -> &Profile {
+        self
+    }
 }
 
 impl Model {
+    /// A model of `profiles` (and `rollout`), not yet looked at for `openings`.
+    pub fn new(profiles: Vec<Arc<Profile>>, rollout: Option<Rollout>) -> Model {
+        Model {
+            profiles,
+            rollout,
+            openings: OnceLock::new(),
+        }
+    }
+
     /// Every profile's warnings as the commands print them:
     /// `SPEC: profile `NAME`: WARNING`, in spec order.
     pub fn warning_lines(&self, spec_name: &str) -> Vec<String> {
@@ -328,7 +366,10 @@ pub fn build_all(spec: &Spec) -> Result<Model, Vec<RuleError>> {
         return Err(errors);
     }
     dhmc::warn_of_precedence(&mut profiles);
-    Ok(Model { profiles, rollout })
+    Ok(Model::new(
+        profiles.into_iter().map(Arc::new).collect(),
+        rollout,
+    ))
 }
 
 /// Where in the spec the rules being checked apply (`profiles[2]`), so that each

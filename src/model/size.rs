@@ -87,16 +87,20 @@ impl ListSize {
 
 /// A JSON string as serde_json writes it: the quotes, plus each character's size.
 pub(super) fn string_size(s: &str) -> usize {
-    2 + s.chars().map(char_size).sum::<usize>()
+    2 + s.bytes().map(byte_size).sum::<usize>()
 }
 
-/// serde_json escapes `"`, `\` and the control characters below U+0020, the five
-/// with a short form as two characters (`\n`), the others as six (`\u001f`); every
-/// other character, white space included (see `policy_size`), is written as itself.
-fn char_size(c: char) -> usize {
-    match c {
-        '"' | '\\' | '\u{8}' | '\t' | '\n' | '\u{c}' | '\r' => 2,
-        '\0'..='\u{1f}' => 6,
+/// A character's size, counted on its UTF-8 bytes (a byte loop: policy splitting
+/// sizes every ARN of a fleet). serde_json escapes `"`, `\` and the control
+/// characters below U+0020, the five with a short form as two characters (`\n`), the
+/// others as six (`\u001f`); every other character, white space included (see
+/// `policy_size`), is written as itself: one, counted on its first byte (a UTF-8
+/// continuation byte, 0x80 to 0xBF, counts nothing).
+fn byte_size(b: u8) -> usize {
+    match b {
+        b'"' | b'\\' | 0x08 | b'\t' | b'\n' | 0x0c | b'\r' => 2,
+        0x00..=0x1f => 6,
+        0x80..=0xbf => 0,
         _ => 1,
     }
 }

@@ -245,7 +245,7 @@ impl Inputs {
             )
         };
         let path_message = "The path must be / or segments of letters, digits and .,+@=_- each between slashes (as /platform/ssm/), at most 512 characters.";
-        let paths = match shared(model.profiles.iter().filter_map(profile_path)) {
+        let paths = match shared(model.profiles.iter().filter_map(|p| profile_path(p))) {
             None => vec![Expr::reference("var.path"); model.profiles.len()],
             Some(Shared::All(path)) => {
                 variables.push(Variable {
@@ -294,7 +294,7 @@ impl Inputs {
             partitions_pattern(model)
         );
         let boundary_description = "ARN of the managed policy that bounds the permissions of every role this module creates; null sets no boundary";
-        let boundaries = match shared(model.profiles.iter().filter_map(boundary_of)) {
+        let boundaries = match shared(model.profiles.iter().filter_map(|p| boundary_of(p))) {
             None => Vec::new(),
             Some(shared) => {
                 let (default, description, exprs) = match shared {
