@@ -125,7 +125,7 @@ mod tests {
             sid: "S".into(),
             actions: vec!["s3:GetObject".into()],
             resources: (0..n)
-                .map(|i| format!("arn:aws:s3:::bucket-{i:04}/*"))
+                .map(|i| format!("arn:aws:s3:::bucket-{i:04}/*").into())
                 .collect(),
             purpose: String::new(),
         }
@@ -139,7 +139,7 @@ mod tests {
             for n in [300, 700] {
                 let s = Statement {
                     resources: (0..n)
-                        .map(|i| format!("arn:aws:s3:::{}{i:05}", "b".repeat(len)))
+                        .map(|i| format!("arn:aws:s3:::{}{i:05}", "b".repeat(len)).into())
                         .collect(),
                     ..stmt(0)
                 };
@@ -230,7 +230,7 @@ mod tests {
                 let n = random.below(120);
                 let bucket = format!("arn:aws:s3:::{round}-{}", "b".repeat(60));
                 s.resources
-                    .extend((0..n).map(|i| format!("{bucket}/{i}{}", random.string())));
+                    .extend((0..n).map(|i| format!("{bucket}/{i}{}", random.string()).into()));
             }
             let policies = fit(statements.clone());
             let pieces = policies.iter().map(Vec::len).sum::<usize>();

@@ -30,8 +30,7 @@ pub(super) fn typescript_statements(
     statements: &[Statement],
 ) -> Vec<StatementCode> {
     let indent = call.indent + 4;
-    let brackets = |head: &str, items: &[String]| {
-        let literals: Vec<String> = items.iter().map(|i| ts_string(i)).collect();
+    let brackets = |head: &str, literals: Vec<String>| {
         layout::typescript_brackets(indent, head, "[", &literals, "]", ",")
     };
     statements
@@ -39,22 +38,32 @@ pub(super) fn typescript_statements(
         .map(|s| StatementCode {
             purpose: comment(&s.purpose),
             sid: layout::typescript_property(indent, "sid", &ts_string(&s.sid), ","),
-            actions: brackets("actions: ", &s.actions),
-            resources: brackets("resources: ", &s.resources),
+            actions: brackets("actions: ", spelled(&s.actions, ts_string)),
+            resources: brackets("resources: ", spelled(&s.resources, ts_string)),
         })
         .collect()
 }
 
+/// Each of `items` as a literal of the language `spell` escapes for.
+fn spelled<S: AsRef<str>>(items: &[S], spell: fn(&str) -> String) -> Vec<String> {
+    items.iter().map(|i| spell(i.as_ref())).collect()
+}
+
 /// A policy's statements in Python, at the columns the template writes them at.
 pub(super) fn python_statements(statements: &[Statement]) -> Vec<StatementCode> {
-    let literals =
-        |items: &[String]| -> Vec<String> { items.iter().map(|i| py_string(i)).collect() };
     statements
         .iter()
         .map(|s| StatementCode {
             purpose: comment(&s.purpose),
             sid: py_string(&s.sid),
-            actions: layout::python_brackets(20, "actions=", "[", &literals(&s.actions), "]", ","),
+            actions: layout::python_brackets(
+                20,
+                "actions=",
+                "[",
+                &spelled(&s.actions, py_string),
+                "]",
+                ",",
+            ),
             // One a line even when they would fit on one: ruff format keeps the
             // magic trailing comma's layout, and the goldens have always had it.
             resources: layout::one_a_line(
@@ -62,7 +71,7 @@ pub(super) fn python_statements(statements: &[Statement]) -> Vec<StatementCode> 
                 4,
                 "resources=",
                 "[",
-                &literals(&s.resources),
+                &spelled(&s.resources, py_string),
                 "]",
                 ",",
             ),
@@ -84,7 +93,7 @@ mod tests {
             .map(|s| Statement {
                 sid: s.to_string(),
                 actions: vec![s.to_string(), "s3:GetObject".into()],
-                resources: vec![s.to_string(); 3],
+                resources: vec![(*s).into(); 3],
                 purpose: s.to_string(),
             })
             .collect();
