@@ -448,20 +448,7 @@ pub fn recover(root: &Path) -> std::io::Result<Recovery> {
         if !lock(&file, false)? || removed(&file)? {
             continue;
         }
-        let mut pairs = Vec::new();
-        let mut committed = false;
-        for line in std::io::BufReader::new(&file).lines() {
-            let line = line?;
-            let mut parts = line.split('\t');
-            match (parts.next(), parts.next(), parts.next()) {
-                (Some("stage"), Some(tmp), Some(dest)) => {
-                    pairs.push((safe_join(root, tmp)?, safe_join(root, dest)?))
-                }
-                (Some("commit"), None, None) => committed = true,
-                // A line cut short by the stop: nothing after it happened.
-                _ => break,
-            }
-        }
+        let (pairs, committed) = read_journal(root, &file)?;
         for (tmp, dest) in pairs {
             if !tmp.exists() {
                 continue;
@@ -480,6 +467,45 @@ pub fn recover(root: &Path) -> std::io::Result<Recovery> {
         }
     }
     Ok(recovery)
+}
+
+/// A journal's (temporary file, destination) pairs, and whether it had committed.
+fn read_journal(root: &Path, file: &File) -> std::io::Result<(Vec<(PathBuf, PathBuf)>, bool)> {
+    let mut pairs = Vec::new();
+    let mut committed = false;
+    for line in std::io::BufReader::new(file).lines() {
+        let line = line?;
+        let mut parts = line.split('\t');
+        match (parts.next(), parts.next(), parts.next()) {
+            (Some("stage"), Some(tmp), Some(dest)) => {
+                pairs.push((safe_join(root, tmp)?, safe_join(root, dest)?))
+            }
+            (Some("commit"), None, None) => committed = true,
+            // A line cut short by the stop: nothing after it happened.
+            _ => break,
+        }
+    }
+    Ok((pairs, committed))
+}
+
+/// What `recover` would rename over each destination, without changing the tree:
+/// (destination, temporary file) of every committed journal whose build is no
+/// longer running. A build compares its files with these, since `recover` runs only
+/// once it commits (so that a build that fails leaves the tree as it was).
+pub fn pending(root: &Path) -> std::io::Result<std::collections::BTreeMap<PathBuf, PathBuf>> {
+    let mut pending = std::collections::BTreeMap::new();
+    for (journal, running) in journals(root)? {
+        let file = match File::open(&journal) {
+            Ok(file) if !running => file,
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
+            _ => continue,
+        };
+        let (pairs, committed) = read_journal(root, &file)?;
+        if committed {
+            pending.extend(pairs.into_iter().map(|(tmp, dest)| (dest, tmp)));
+        }
+    }
+    Ok(pending)
 }
 
 /// Whether the open journal `file` was removed from the tree (its build ended).

@@ -305,17 +305,19 @@ fn target_names(targets: &[String]) -> Vec<&str> {
 }
 
 fn build_tree(args: &BuildArgs, out_dir: &Path, r: &mut Reporter) -> Result<i32, Error> {
-    let plan = crate::workflow::plan_layout(
+    let mut tree = crate::workflow::tree(
         &args.specs,
         out_dir,
         &target_names(&args.target),
         args.layout.as_deref(),
     )?;
-    for w in &plan.warnings {
+    // Every file staged as it renders; dropped without `write`, nothing changes.
+    let staged = crate::workflow::stage(&mut tree, args.durability())?;
+    for w in &staged.warnings {
         r.emit(w);
     }
     r.deny_warnings()?;
-    let report = crate::workflow::write_durably(&plan, args.durability())?;
+    let report = crate::workflow::write(staged)?;
     let recovered = &report.recovered;
     if !recovered.finished.is_empty() || !recovered.removed.is_empty() {
         r.note(&format!(
@@ -335,12 +337,13 @@ fn build_tree(args: &BuildArgs, out_dir: &Path, r: &mut Reporter) -> Result<i32,
 }
 
 fn check(args: &CheckArgs, global: &GlobalArgs, r: &mut Reporter) -> Result<i32, Error> {
-    let plan = crate::workflow::plan_layout(
+    let mut tree = crate::workflow::tree(
         &args.specs,
         &args.out_dir,
         &target_names(&args.target),
         args.layout.as_deref(),
     )?;
+    let (mut report, warnings) = crate::workflow::check(&mut tree)?;
     // A mistyped DIR would otherwise read as "every file missing".
     if !args.out_dir.is_dir() {
         let what = if args.out_dir.exists() {
@@ -353,13 +356,12 @@ fn check(args: &CheckArgs, global: &GlobalArgs, r: &mut Reporter) -> Result<i32,
             args.out_dir.display()
         )));
     }
-    for w in &plan.warnings {
+    for w in &warnings {
         r.emit(w);
     }
     r.deny_warnings()?;
-    let mut report = crate::workflow::check(&plan)?;
     if args.exhaustive {
-        report.strays = crate::workflow::strays(&plan, &args.out_dir)?;
+        report.strays = crate::workflow::strays(&tree.files, &args.out_dir)?;
     }
     if global.message_format != MessageFormat::Human {
         for d in check_diagnostics(&report) {

@@ -1,8 +1,10 @@
 //! The team workflow: `build --out-dir` writes every output of every spec into one
 //! stable tree, and `check` proves a committed tree is what `build` would write.
 //!
-//! Both start from the same `plan`, so they cannot disagree about a file. Nothing is
-//! written until every spec has compiled and every target has rendered.
+//! Both start from the same `tree`, so they cannot disagree about a file. No file of
+//! the tree changes until every spec has compiled and every target has rendered:
+//! each file is staged (written beside its destination, under the journal) as soon
+//! as it renders and dropped, and only renamed once all are staged (`write`).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -12,22 +14,24 @@ use crate::backend::{Output, RenderError, RenderOptions};
 use crate::diag::{Diagnostic, Error, codes};
 use crate::source::Source;
 
-/// One file the tree should hold.
+/// One file the tree should hold (its contents are rendered by `Tree::render`).
 #[derive(Debug, Clone)]
 pub struct PlannedFile {
     /// Path inside the out dir, `/`-separated, as `Output::out_dir_path` gives it.
     pub relative: String,
     pub path: PathBuf,
-    pub contents: String,
     pub spec: String,
 }
 
-/// Everything `build --out-dir` would write, and the warnings of the specs.
+/// Everything `build --out-dir` would write, in memory, and the warnings of the
+/// specs: for the benchmarks and tests; the commands stream the tree instead.
 #[derive(Debug, Default)]
 pub struct Plan {
     /// The tree's root, as given to `--out-dir`.
     pub out_dir: PathBuf,
     pub files: Vec<PlannedFile>,
+    /// The contents of `files`, in the same order.
+    pub contents: Vec<String>,
     /// The specs' warnings, in spec order.
     pub warnings: Vec<crate::diag::Diagnostic>,
 }
@@ -52,8 +56,9 @@ pub fn spec_stem(spec: &str) -> Result<String, Error> {
 }
 
 /// Compiles every spec and renders every output of the selected targets (all when
-/// `targets` is empty). A target that refuses a spec is an error that names the
-/// targets that accepted it, so a tree is never silently incomplete.
+/// `targets` is empty), holding every file. A target that refuses a spec is an
+/// error that names the targets that accepted it, so a tree is never silently
+/// incomplete.
 pub fn plan(specs: &[String], out_dir: &Path, targets: &[&str]) -> Result<Plan, Error> {
     plan_layout(specs, out_dir, targets, None)
 }
@@ -65,211 +70,18 @@ pub fn plan_layout(
     targets: &[&str],
     layout: Option<&str>,
 ) -> Result<Plan, Error> {
-    let mut stems: BTreeMap<String, &str> = BTreeMap::new();
-    for spec in specs {
-        let stem = spec_stem(spec)?;
-        if let Some(first) = stems.insert(stem.clone(), spec) {
-            return Err(Error::Usage(format!(
-                "{first} and {spec} would both write files named `{stem}` into the out dir; rename one spec"
-            )));
-        }
-    }
-    let outputs: Vec<Output> = Output::in_layout(layout)
-        .filter(|o| targets.is_empty() || targets.contains(&o.target()))
-        .collect();
-    if let (Some(layout), []) = (layout, outputs.as_slice()) {
-        let takes: Vec<&str> = Output::every()
-            .filter(|o| o.layout() == Some(layout))
-            .map(|o| o.target())
-            .collect();
-        return Err(Error::Usage(format!(
-            "`--layout {layout}` applies only to --target {}",
-            takes.join(", --target ")
-        )));
-    }
-    let mut plan = Plan {
-        out_dir: out_dir.to_path_buf(),
-        ..Plan::default()
-    };
-    // Every spec's errors are reported, not only the first invalid spec's.
-    let mut invalid = Vec::new();
-    for spec in specs {
-        let stem = spec_stem(spec)?;
-        let source = Source::read(spec)?;
-        let model = match crate::load_all(&source) {
-            Ok(model) => model,
-            Err(errors) => {
-                invalid.extend(errors);
-                continue;
-            }
-        };
-        // The first refusal, in table order, is the one reported.
-        let mut refused = None;
-        let mut accepted = Vec::new();
-        let mut notes = Vec::new();
-        // Only the outputs that apply to this spec (a rollout needs `rollout:`); they
-        // render in parallel and their files are taken in table order.
-        let applicable: Vec<Output> = outputs
-            .iter()
-            .copied()
-            .filter(|o| o.applies(&model))
-            .collect();
-        // The split into stacks is measured once for the spec, not once per output.
-        let split = crate::backend::stacks::SharedSplit::new();
-        let generated = in_parallel(&applicable, |output| {
-            output.generate_files_sharing(&model, &source.name, RenderOptions::default(), &split)
-        });
-        for (&output, result) in applicable.iter().zip(generated) {
-            match result {
-                Ok(files) => {
-                    for file in files {
-                        let relative = output.file_out_dir_path(&stem, &file);
-                        let contents = file.text;
-                        let path = out_dir.join(&relative);
-                        notes.extend(output.notes(&contents).into_iter().map(|n| {
-                            Diagnostic::warning(codes::TEMPLATE_SIZE, n)
-                                .in_file(path.display().to_string())
-                        }));
-                        plan.files.push(PlannedFile {
-                            path,
-                            relative,
-                            contents,
-                            spec: source.name.clone(),
-                        });
-                    }
-                    accepted.push(output.target());
-                }
-                Err(refusal @ RenderError::Refused { .. }) => {
-                    refused.get_or_insert(refusal);
-                }
-                Err(e) => return Err(crate::render_error(&source, e)),
-            }
-        }
-        accepted.dedup();
-        if let Some(RenderError::Refused {
-            target,
-            at,
-            message,
-        }) = refused
-        {
-            let hint = if accepted.is_empty() {
-                String::new()
-            } else {
-                let flags: Vec<String> = accepted.iter().map(|t| format!("--target {t}")).collect();
-                format!(
-                    " (target {target} refuses this spec; to build only the targets that accept it, add {})",
-                    flags.join(" ")
-                )
-            };
-            let refusal = RenderError::Refused {
-                target,
-                at,
-                message: format!("{message}{hint}"),
-            };
-            return Err(crate::render_error(&source, refusal));
-        }
-        plan.warnings.extend(crate::warnings(&model, &source));
-        plan.warnings.extend(notes);
-    }
-    if !invalid.is_empty() {
-        return Err(Error::Specs(invalid));
-    }
-    // Different stems can still meet in one file (`prod-eu` and `prod_eu` share the
-    // Python module `prod_eu`): refuse before anything is written.
-    check_collisions(&plan, specs)?;
-    Ok(plan)
-}
-
-/// `f` of every item, in the items' order, computed on up to as many threads as the
-/// machine has cores (the calling thread is one of them).
-fn in_parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(items.len());
-    if threads <= 1 {
-        return items.iter().map(f).collect();
-    }
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let work = || {
-        let mut done = Vec::new();
-        loop {
-            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let Some(item) = items.get(i) else {
-                return done;
-            };
-            done.push((i, f(item)));
-        }
-    };
-    let mut done = std::thread::scope(|scope| {
-        let helpers: Vec<_> = (1..threads)
-            .map(|_| {
-                std::thread::Builder::new()
-                    // As much stack as the main thread: templates and serialisers recurse.
-                    .stack_size(8 << 20)
-                    .spawn_scoped(scope, work)
-                    .expect("a thread to render on")
-            })
-            .collect();
-        let mut done = work();
-        for helper in helpers {
-            done.extend(
-                helper
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-            );
-        }
-        done
-    });
-    done.sort_unstable_by_key(|(i, _)| *i);
-    done.into_iter().map(|(_, r)| r).collect()
-}
-
-/// Two planned files at one path (`x.yaml`'s app and `x-app.yaml`'s construct are
-/// both `cdk/x-app.ts`), at paths that differ only in case (one file on macOS and
-/// Windows), or a file where another needs a folder: refused before anything is
-/// written, naming both specs. So is a planned file that is one of the specs.
-fn check_collisions(plan: &Plan, specs: &[String]) -> Result<(), Error> {
-    let mut seen: BTreeMap<String, &PlannedFile> = BTreeMap::new();
-    for file in &plan.files {
-        let key = file.relative.to_lowercase();
-        if let Some(first) = seen.get(&key) {
-            let paths = if first.relative == file.relative {
-                file.relative.clone()
-            } else {
-                format!(
-                    "{} and {}, one file where case is ignored (macOS, Windows)",
-                    first.relative, file.relative
-                )
-            };
-            return Err(Error::Usage(format!(
-                "{} and {} would both write {paths}; rename one spec",
-                first.spec, file.spec
-            )));
-        }
-        seen.insert(key, file);
-    }
-    for (key, file) in &seen {
-        let folder = format!("{key}/");
-        if let Some((_, inner)) = seen
-            .range(folder.clone()..)
-            .next()
-            .filter(|(k, _)| k.starts_with(&folder))
-        {
-            return Err(Error::Usage(format!(
-                "{} (from {}) is a file where {} (from {}) needs a folder; rename one spec",
-                file.relative, file.spec, inner.relative, inner.spec
-            )));
-        }
-    }
-    for file in &plan.files {
-        if let Some(spec) = specs.iter().find(|s| same_file(Path::new(s), &file.path)) {
-            return Err(Error::Usage(format!(
-                "{spec} is the spec being read and {} would replace it; keep specs outside the out dir's target folders",
-                file.relative
-            )));
-        }
-    }
-    Ok(())
+    let mut tree = tree(specs, out_dir, targets, layout)?;
+    let mut contents = Vec::new();
+    let warnings = tree.render(&mut |_, text| {
+        contents.push(text);
+        Ok(())
+    })?;
+    Ok(Plan {
+        out_dir: tree.out_dir,
+        files: tree.files,
+        contents,
+        warnings,
+    })
 }
 
 /// Whether `a` and `b` name one existing file (through links, `..`, hard links).
@@ -287,15 +99,6 @@ pub fn same_file(a: &Path, b: &Path) -> bool {
         let _ = (ma, mb);
         matches!((a.canonicalize(), b.canonicalize()), (Ok(x), Ok(y)) if x == y)
     }
-}
-
-/// What `write` did.
-#[derive(Debug, Default, PartialEq, Eq)]
-pub struct WriteReport {
-    pub written: Vec<String>,
-    pub unchanged: Vec<String>,
-    /// What finishing an interrupted earlier build did, before this one wrote.
-    pub recovered: crate::atomic::Recovery,
 }
 
 /// Whether a file's mode marks it executable: generated files are not, and git
@@ -351,97 +154,6 @@ fn check_destination(out_dir: &Path, file: &PlannedFile) -> Result<(), Error> {
             at.display(),
             out_dir.display()
         ))),
-    }
-}
-
-/// Writes the plan in two phases (see `atomic::Transaction`). First an interrupted
-/// earlier build is finished (`atomic::recover`) and every destination is checked
-/// (no symbolic links on the way, no folder where a file goes). Then every changed
-/// file is staged beside its destination under a journal; any failure there removes
-/// what was staged and the folders made for it, so the tree is as it was. Then the
-/// staged files are renamed over the destinations; a stop part-way is finished by
-/// the next build. Files whose bytes (and mode) already match are not touched, so
-/// their timestamps do not change.
-pub fn write(plan: &Plan) -> Result<WriteReport, Error> {
-    write_durably(plan, Durability::default())
-}
-
-/// `write`, with the commit as durable as `durability` says (`build --fsync`).
-pub fn write_durably(plan: &Plan, durability: Durability) -> Result<WriteReport, Error> {
-    let out_dir = &plan.out_dir;
-    let io = |path: &Path| {
-        let path = path.display().to_string();
-        move |error| Error::Io {
-            path: path.clone(),
-            error,
-        }
-    };
-    let mut report = WriteReport {
-        recovered: crate::atomic::recover(out_dir).map_err(io(out_dir))?,
-        ..WriteReport::default()
-    };
-    let mut changed = Vec::new();
-    for file in &plan.files {
-        check_destination(out_dir, file)?;
-        let same = std::fs::symlink_metadata(&file.path).is_ok_and(|m| {
-            m.is_file()
-                && !executable(&m)
-                && std::fs::read(&file.path).is_ok_and(|old| old == file.contents.as_bytes())
-        });
-        if same {
-            report.unchanged.push(file.relative.clone());
-        } else {
-            changed.push(file);
-        }
-    }
-    if changed.is_empty() {
-        return Ok(report);
-    }
-    let made_root = !out_dir.exists();
-    std::fs::create_dir_all(out_dir).map_err(io(out_dir))?;
-    let staged = (|| {
-        let mut transaction = crate::atomic::Transaction::journaled(out_dir)
-            .map_err(io(out_dir))?
-            .with_durability(durability);
-        for file in &changed {
-            transaction
-                .stage(&file.path, file.contents.as_bytes())
-                .map_err(io(&file.path))?;
-        }
-        Ok(transaction)
-    })();
-    let transaction = match staged {
-        Ok(t) => t,
-        Err(e) => {
-            if made_root {
-                let _ = std::fs::remove_dir(out_dir);
-            }
-            return Err(e);
-        }
-    };
-    let names: Vec<String> = changed.iter().map(|f| f.relative.clone()).collect();
-    match transaction.commit() {
-        Ok(_) => {
-            report.written = names;
-            Ok(report)
-        }
-        Err(e) => {
-            let done = if e.done.is_empty() {
-                "no file was replaced yet".to_string()
-            } else {
-                format!("already replaced: {}", names[..e.done.len()].join(", "))
-            };
-            Err(Error::Io {
-                path: e.path.display().to_string(),
-                error: std::io::Error::new(
-                    e.error.kind(),
-                    format!(
-                        "{} ({done}; the next build finishes this one, and `check` reports it until then)",
-                        e.error
-                    ),
-                ),
-            })
-        }
     }
 }
 
@@ -516,6 +228,10 @@ pub fn init(path: &Path) -> Result<(), Error> {
 
 mod check;
 pub use check::*;
+mod tree;
+pub use tree::*;
+mod write;
+pub use write::*;
 
 #[cfg(test)]
 mod tests;

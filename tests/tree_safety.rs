@@ -353,3 +353,58 @@ fn out_dir_refuses_a_symlinked_subfolder() {
     assert!(s.entries("elsewhere").is_empty());
     assert_eq!(s.entries("gen"), vec!["cdk".to_string()], "nothing written");
 }
+
+// Issue 14: each file is staged as soon as it renders. A failure after files were
+// staged (here the second spec's rollout, refused while rendering, after the first
+// spec's files and the second's CloudFormation stacks were staged) leaves the tree
+// exactly as it was: no file changed, no temporary file, no journal, no folder made.
+#[test]
+fn a_failure_after_files_were_staged_leaves_the_tree_as_it_was() {
+    let s = Scratch::new();
+    ok(&s.run(&["build", "seed.yaml", "--out-dir", "gen"]));
+    let snapshot = |dir: &str| -> Vec<(String, Vec<u8>)> {
+        s.entries(dir)
+            .into_iter()
+            .map(|e| {
+                let bytes = fs::read(s.path(&format!("{dir}/{e}"))).unwrap_or_default();
+                (e, bytes)
+            })
+            .collect()
+    };
+    let before = snapshot("gen");
+    let spec = fs::read_to_string(s.path("seed.yaml")).unwrap();
+    fs::write(
+        s.path("seed.yaml"),
+        spec.replace("name: SSMInstanceProfile", "name: SSMInstanceProfile2"),
+    )
+    .unwrap();
+    // 70 profiles: the rollout's one StackSet template would need over 200 outputs.
+    let mut later = String::from(
+        "version: 1\nrollout:\n  organizational_units: [r-ab12]\n  iam_region: eu-central-1\nprofiles:\n",
+    );
+    for i in 0..70 {
+        later.push_str(&format!("  - name: SSMProfile{i}\n"));
+    }
+    fs::write(s.path("later.yaml"), later).unwrap();
+    for out in ["gen", "fresh"] {
+        let run = s.run(&["build", "seed.yaml", "later.yaml", "--out-dir", out]);
+        assert_eq!(run.status.code(), Some(2), "{}", text(&run.stderr));
+        assert!(
+            text(&run.stderr).contains("later.yaml:") && text(&run.stderr).contains("200 outputs"),
+            "{}",
+            text(&run.stderr)
+        );
+        assert!(run.stdout.is_empty());
+    }
+    assert_eq!(snapshot("gen"), before, "the tree changed");
+    assert!(!s.path("fresh").exists(), "a folder was left");
+    // The same specs in the other order: the failing spec first, then one that
+    // renders; and check reports the error the same way, touching nothing.
+    let run = s.run(&["build", "later.yaml", "seed.yaml", "--out-dir", "gen"]);
+    assert_eq!(run.status.code(), Some(2));
+    let run = s.run(&["check", "seed.yaml", "later.yaml", "--out-dir", "gen"]);
+    assert_eq!(run.status.code(), Some(2));
+    assert!(run.stdout.is_empty());
+    assert_eq!(snapshot("gen"), before, "the tree changed");
+    assert_no_leftovers(&s, "gen");
+}

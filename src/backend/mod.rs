@@ -253,6 +253,13 @@ impl Output {
         self.0.rollout
     }
 
+    /// Whether a spec too large for one stack is written as several files of this
+    /// output (each at most a CloudFormation template's 1 MB): an output that does
+    /// not split grows with the spec (a fleet's Terraform is 28 MB).
+    pub fn splits(self) -> bool {
+        self.0.stacks.is_some()
+    }
+
     /// Whether this output is a folder of files (`Render::Folder`) rather than one file.
     pub fn is_folder(self) -> bool {
         matches!(self.0.render, Render::Folder(..))
@@ -394,111 +401,6 @@ impl Output {
         Ok(files)
     }
 
-    /// `generate_files_sharing`, each file handed to `sink` as soon as it is rendered
-    /// (one stack at a time), so that a caller that writes it and drops it holds one
-    /// file of the output, not all. An error of `sink` stops the rendering.
-    pub fn generate_files_into(
-        self,
-        model: &Model,
-        spec_name: &str,
-        options: RenderOptions,
-        split: &stacks::SharedSplit,
-        sink: &mut dyn FnMut(GeneratedFile) -> Result<(), RenderError>,
-    ) -> Result<(), RenderError> {
-        let one = |inside: String, text: String| GeneratedFile {
-            inside,
-            stack: None,
-            text,
-        };
-        if let Some(parts) = self.stack_parts(model, spec_name, options, split)? {
-            let of = parts.len();
-            for (i, range) in parts.iter().enumerate() {
-                let options = RenderOptions {
-                    stack: Some(stacks::StackPart { n: i + 1, of }),
-                    ..options
-                };
-                let text =
-                    self.generate(&stacks::part(model, range.clone()), spec_name, options)?;
-                sink(GeneratedFile {
-                    inside: String::new(),
-                    stack: Some(i + 1),
-                    text,
-                })?;
-            }
-            return Ok(());
-        }
-        let Render::Folder(render, _) = self.0.render else {
-            return sink(one(
-                String::new(),
-                self.generate(model, spec_name, options)?,
-            ));
-        };
-        let flags = self.header_flags(options);
-        let header = header::Header {
-            spec_name,
-            flags: &flags,
-            notes: &[],
-        };
-        for f in render(model, options)? {
-            let text = header::apply(f.comment, &header, f.text).map_err(RenderError::Internal)?;
-            sink(one(f.path.to_string(), text))?;
-        }
-        Ok(())
-    }
-
-    /// The files `generate_files_into` gives, in its order, without their text and
-    /// without rendering them: where a tree's files go is known (and checked) before
-    /// the first is rendered. Refuses as `generate_files_into` refuses before it renders.
-    pub fn planned_files(
-        self,
-        model: &Model,
-        spec_name: &str,
-        options: RenderOptions,
-        split: &stacks::SharedSplit,
-    ) -> Result<Vec<GeneratedFile>, RenderError> {
-        let file = |inside: &str, stack| GeneratedFile {
-            inside: inside.to_string(),
-            stack,
-            text: String::new(),
-        };
-        Ok(
-            match (
-                self.stack_parts(model, spec_name, options, split)?,
-                self.0.render,
-            ) {
-                (Some(parts), _) => (1..=parts.len()).map(|n| file("", Some(n))).collect(),
-                (None, Render::Folder(_, paths)) => {
-                    paths().into_iter().map(|p| file(p, None)).collect()
-                }
-                (None, Render::File(_)) => vec![file("", None)],
-            },
-        )
-    }
-
-    /// The profiles of each stack this output is written as, when more than one: the
-    /// target's refusals of the whole spec (but the quotas) first, at the whole spec's
-    /// profile indices, then the split (`stacks::split`, measured once per `split`).
-    fn stack_parts<'s>(
-        self,
-        model: &Model,
-        spec_name: &str,
-        options: RenderOptions,
-        split: &'s stacks::SharedSplit,
-    ) -> Result<Option<&'s [std::ops::Range<usize>]>, RenderError> {
-        if self.0.stacks.is_none() {
-            return Ok(None);
-        }
-        let Some(target) = capability::ALL.iter().find(|c| c.target == self.0.target) else {
-            return Ok(None);
-        };
-        target.check_profiles(model)?;
-        let parts = split
-            .get_or_init(|| stacks::split(model, spec_name, options))
-            .as_ref()
-            .map_err(|t| stacks::refusal(*t, target))?;
-        Ok(Some(parts.as_slice()).filter(|p| p.len() > 1))
-    }
-
     /// The `build` flags the header names: a folder, and one stack of several, are
     /// written only with `--out-dir`.
     fn header_flags(self, options: RenderOptions) -> Vec<String> {
@@ -588,6 +490,7 @@ fn thousands(n: usize) -> String {
     out
 }
 
+mod files;
 mod options;
 pub use options::RenderOptions;
 

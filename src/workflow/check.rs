@@ -141,11 +141,10 @@ impl CheckReport {
 /// Files under the tree's target folders (the first segment of every planned
 /// path: `cloudformation/`, `terraform/`, ...) that the plan does not hold, sorted.
 /// Other folders of DIR are the user's and are not looked at.
-pub fn strays(plan: &Plan, out_dir: &Path) -> Result<Vec<PathBuf>, Error> {
+pub fn strays(files: &[PlannedFile], out_dir: &Path) -> Result<Vec<PathBuf>, Error> {
     let planned: std::collections::BTreeSet<&Path> =
-        plan.files.iter().map(|f| f.path.as_path()).collect();
-    let roots: std::collections::BTreeSet<&str> = plan
-        .files
+        files.iter().map(|f| f.path.as_path()).collect();
+    let roots: std::collections::BTreeSet<&str> = files
         .iter()
         .filter_map(|f| f.relative.split('/').next())
         .collect();
@@ -195,32 +194,36 @@ pub fn strays(plan: &Plan, out_dir: &Path) -> Result<Vec<PathBuf>, Error> {
     Ok(found)
 }
 
-/// Compares every planned file with the disk, and names builds of the tree that
-/// were stopped part-way. Never writes. Anything on disk that is not the planned
-/// regular file (a folder, a symbolic link, an executable file, a file where a
-/// folder belongs, a file that cannot be read) is drift, reported with a note.
-pub fn check(plan: &Plan) -> Result<CheckReport, Error> {
+/// Renders the tree and compares each file with the disk as it comes (keeping the
+/// verdict and the diff, not the contents), and names builds of the tree that were
+/// stopped part-way; returns the report and the specs' warnings. Never writes.
+/// Anything on disk that is not the planned regular file (a folder, a symbolic
+/// link, an executable file, a file where a folder belongs, a file that cannot be
+/// read) is drift, reported with a note.
+pub fn check(tree: &mut Tree) -> Result<(CheckReport, Vec<Diagnostic>), Error> {
+    let out_dir = tree.out_dir.clone();
     let mut report = CheckReport {
-        interrupted: crate::atomic::journals(&plan.out_dir).map_err(|error| Error::Io {
-            path: plan.out_dir.display().to_string(),
+        interrupted: crate::atomic::journals(&out_dir).map_err(|error| Error::Io {
+            path: out_dir.display().to_string(),
             error,
         })?,
         ..CheckReport::default()
     };
-    for file in &plan.files {
-        let state = match way_problem(&plan.out_dir, file) {
+    let warnings = tree.render(&mut |file, contents| {
+        let state = match way_problem(&out_dir, file) {
             Some((at, why)) => FileState::Drifted {
                 diff: String::new(),
                 note: Some(format!("{} {why}", at.display())),
             },
-            None => file_state(file),
+            None => file_state(file, &contents),
         };
         report.files.push((file.clone(), state));
-    }
-    Ok(report)
+        Ok(())
+    })?;
+    Ok((report, warnings))
 }
 
-fn file_state(file: &PlannedFile) -> FileState {
+fn file_state(file: &PlannedFile, contents: &str) -> FileState {
     let noted = |note: String| FileState::Drifted {
         diff: String::new(),
         note: Some(note),
@@ -247,17 +250,16 @@ fn file_state(file: &PlannedFile) -> FileState {
             "something other than a regular file is where the generated file belongs".into(),
         );
     }
+    // Compared a block at a time; read whole only to show how it differs.
+    if super::write::same_bytes(&file.path, contents.as_bytes()) {
+        return if executable(&meta) {
+            noted("the file is executable; generated files are not (git records the mode)".into())
+        } else {
+            FileState::UpToDate
+        };
+    }
     match std::fs::read(&file.path) {
-        Ok(bytes) if bytes == file.contents.as_bytes() => {
-            if executable(&meta) {
-                noted(
-                    "the file is executable; generated files are not (git records the mode)".into(),
-                )
-            } else {
-                FileState::UpToDate
-            }
-        }
-        Ok(bytes) => drift(&file.path, &bytes, &file.contents),
+        Ok(bytes) => drift(&file.path, &bytes, contents),
         Err(error) => noted(format!("the file cannot be read: {error}")),
     }
 }

@@ -44,3 +44,51 @@ fn crlf_drift_says_so() {
     assert!(note.unwrap().contains("CRLF"));
     assert!(diff.contains("-a\r"));
 }
+
+/// Files are handed over (to be staged) as they render, before a later spec fails:
+/// the failure still comes, and what was handed over is the build's to drop.
+#[test]
+fn files_are_handed_over_before_a_later_spec_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    let seed = dir.path().join("seed.yaml");
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/seed/spec.yaml"),
+        &seed,
+    )
+    .unwrap();
+    let later = dir.path().join("later.yaml");
+    let mut text = String::from(
+        "version: 1\nrollout:\n  organizational_units: [r-ab12]\n  iam_region: eu-central-1\nprofiles:\n",
+    );
+    for i in 0..70 {
+        text.push_str(&format!("  - name: SSMProfile{i}\n"));
+    }
+    std::fs::write(&later, text).unwrap();
+    let specs = [seed, later].map(|p| p.display().to_string());
+    let out = dir.path().join("gen");
+    let mut tree = tree(&specs, &out, &[], None).unwrap();
+    assert!(!tree.doomed(), "the refusal is found while rendering");
+    let mut handed = Vec::new();
+    let result = tree.render(&mut |file, _| {
+        handed.push(file.relative.clone());
+        Ok(())
+    });
+    let Err(error) = result else {
+        panic!("{result:?}");
+    };
+    assert!(error.to_string().contains("200 outputs"), "{error}");
+    // Every file of the seed, then the later spec's CloudFormation stacks.
+    assert!(handed.iter().any(|f| f.contains("seed")), "{handed:?}");
+    assert!(handed.iter().any(|f| f.contains("later")), "{handed:?}");
+    assert_eq!(
+        handed,
+        tree.files[..handed.len()]
+            .iter()
+            .map(|f| f.relative.clone())
+            .collect::<Vec<_>>()
+    );
+    // Staged, the same failure leaves nothing behind.
+    let mut tree = super::tree(&specs, &out, &[], None).unwrap();
+    assert!(stage(&mut tree, Durability::default()).is_err());
+    assert!(!out.exists());
+}

@@ -1,0 +1,484 @@
+//! The tree `build --out-dir` and `check` work on: every spec loaded and every file's
+//! path known (and checked for collisions) before the first file renders; then each
+//! file rendered and handed over one at a time, in plan order, to be staged or
+//! compared and dropped. A fleet's 221 MB of files were once all held until the last
+//! had rendered.
+
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::sync::{Condvar, Mutex};
+
+use super::*;
+use crate::backend::GeneratedFile;
+use crate::backend::stacks::SharedSplit;
+use crate::model::Model;
+
+/// One spec of the tree: its model (`None`: invalid, its errors in `Tree::pending`),
+/// the outputs that apply to it and how many files each plans.
+struct Job {
+    source: Source,
+    stem: String,
+    model: Option<Model>,
+    outputs: Vec<Output>,
+    /// Files planned per output, in `outputs` order; `None` when planning refused
+    /// (the render reports the refusal as it always did).
+    counts: Option<Vec<usize>>,
+    /// The split into stacks, measured while planning and reused by the render.
+    split: SharedSplit,
+}
+
+/// Every file of a `build --out-dir` (or `check`) before any is rendered.
+pub struct Tree {
+    /// The tree's root, as given to `--out-dir`.
+    pub out_dir: PathBuf,
+    /// Every file, in plan order: spec order, then table order, then each output's.
+    pub files: Vec<PlannedFile>,
+    jobs: Vec<Job>,
+    /// The error the tree already has (an unreadable or invalid spec, colliding
+    /// paths). It is reported after a render that hands nothing over, since a
+    /// target's refusal of a spec was always reported first.
+    pending: Option<Error>,
+    /// A spec's planning refused: its render reports why.
+    refused: bool,
+}
+
+/// Loads every spec and plans every path of the outputs of one `--layout` (`None`:
+/// the default tree) of the selected targets (all when `targets` is empty).
+pub fn tree(
+    specs: &[String],
+    out_dir: &Path,
+    targets: &[&str],
+    layout: Option<&str>,
+) -> Result<Tree, Error> {
+    let mut stems: BTreeMap<String, &str> = BTreeMap::new();
+    for spec in specs {
+        let stem = spec_stem(spec)?;
+        if let Some(first) = stems.insert(stem.clone(), spec) {
+            return Err(Error::Usage(format!(
+                "{first} and {spec} would both write files named `{stem}` into the out dir; rename one spec"
+            )));
+        }
+    }
+    let outputs: Vec<Output> = Output::in_layout(layout)
+        .filter(|o| targets.is_empty() || targets.contains(&o.target()))
+        .collect();
+    if let (Some(layout), []) = (layout, outputs.as_slice()) {
+        let takes: Vec<&str> = Output::every()
+            .filter(|o| o.layout() == Some(layout))
+            .map(|o| o.target())
+            .collect();
+        return Err(Error::Usage(format!(
+            "`--layout {layout}` applies only to --target {}",
+            takes.join(", --target ")
+        )));
+    }
+    let mut tree = Tree {
+        out_dir: out_dir.to_path_buf(),
+        files: Vec::new(),
+        jobs: Vec::new(),
+        pending: None,
+        refused: false,
+    };
+    // Every spec's errors are reported, not only the first invalid spec's.
+    let mut invalid = Vec::new();
+    for spec in specs {
+        let stem = spec_stem(spec)?;
+        let source = match Source::read(spec) {
+            Ok(source) => source,
+            // Reported after the specs before it render (a refusal of one of them
+            // comes first, as when each spec rendered before the next was read).
+            Err(e) => {
+                tree.pending = Some(e);
+                return Ok(tree);
+            }
+        };
+        let model = match crate::load_all(&source) {
+            Ok(model) => model,
+            Err(errors) => {
+                invalid.extend(errors);
+                tree.jobs.push(Job {
+                    source,
+                    stem,
+                    model: None,
+                    outputs: Vec::new(),
+                    counts: None,
+                    split: SharedSplit::new(),
+                });
+                continue;
+            }
+        };
+        // Only the outputs that apply to this spec (a rollout needs `rollout:`).
+        let applicable: Vec<Output> = outputs
+            .iter()
+            .copied()
+            .filter(|o| o.applies(&model))
+            .collect();
+        // The split into stacks is measured once for the spec, not once per output.
+        let split = SharedSplit::new();
+        let mut counts = Some(Vec::new());
+        for output in &applicable {
+            match output.planned_files(&model, &source.name, RenderOptions::default(), &split) {
+                Ok(files) => {
+                    if let Some(counts) = counts.as_mut() {
+                        counts.push(files.len());
+                    }
+                    for file in files {
+                        let relative = output.file_out_dir_path(&stem, &file);
+                        tree.files.push(PlannedFile {
+                            path: out_dir.join(&relative),
+                            relative,
+                            spec: source.name.clone(),
+                        });
+                    }
+                }
+                Err(_) => counts = None,
+            }
+        }
+        tree.refused |= counts.is_none();
+        tree.jobs.push(Job {
+            source,
+            stem,
+            model: Some(model),
+            outputs: applicable,
+            counts,
+            split,
+        });
+    }
+    if !invalid.is_empty() {
+        tree.pending = Some(Error::Specs(invalid));
+    } else if !tree.refused {
+        // Different stems can still meet in one file (`prod-eu` and `prod_eu` share
+        // the Python module `prod_eu`): refused before anything renders.
+        tree.pending = check_collisions(&tree.files, specs).err();
+    }
+    Ok(tree)
+}
+
+/// A message from the thread rendering one output to the one taking its files.
+enum Message {
+    File(GeneratedFile),
+    Done(Result<(), RenderError>),
+}
+
+impl Tree {
+    /// Whether the tree will fail whatever renders: nothing is handed over then.
+    pub fn doomed(&self) -> bool {
+        self.pending.is_some() || self.refused
+    }
+
+    /// Renders every file and hands it to `take` in plan order (`self.files`), then
+    /// returns the specs' warnings (in spec order). Any error stops it; a spec's
+    /// error is the one `plan` always reported (the first refusal in table order,
+    /// naming the targets that accept the spec).
+    pub fn render(
+        &mut self,
+        take: &mut dyn FnMut(&PlannedFile, String) -> Result<(), Error>,
+    ) -> Result<Vec<Diagnostic>, Error> {
+        let dry = self.doomed();
+        let mut warnings = Vec::new();
+        let mut next = 0;
+        for job in &mut self.jobs {
+            // Dropped once its files are taken: one spec's model at a time stays.
+            let Some(model) = job.model.take() else {
+                continue;
+            };
+            let mut notes = Vec::new();
+            // Once an output of the spec fails, the build fails: its later files
+            // are rendered (for the refusal's list of accepting targets) but not taken.
+            let mut failed = dry;
+            let mut taken = 0;
+            let files = &self.files;
+            let stem = &job.stem;
+            let outputs = &job.outputs;
+            let results = render_outputs(
+                outputs,
+                &model,
+                &job.source.name,
+                &job.split,
+                |i, file, done| {
+                    if let Some(result) = done {
+                        let planned = job.counts.as_ref().and_then(|c| c.get(i)).copied();
+                        if result.is_err() {
+                            failed = true;
+                        } else if !failed && planned != Some(taken) {
+                            failed = true;
+                            return Err(crate::render_error(
+                                &job.source,
+                                RenderError::Internal(format!(
+                                    "{outputs:?}[{i}] rendered {taken} files, {planned:?} planned"
+                                )),
+                            ));
+                        }
+                        taken = 0;
+                        return Ok(());
+                    }
+                    let Some(file) = file else { return Ok(()) };
+                    if failed {
+                        return Ok(());
+                    }
+                    let relative = outputs[i].file_out_dir_path(stem, &file);
+                    let Some(planned) = files.get(next).filter(|p| p.relative == relative) else {
+                        return Err(crate::render_error(
+                            &job.source,
+                            RenderError::Internal(format!("{relative} was not planned there")),
+                        ));
+                    };
+                    next += 1;
+                    taken += 1;
+                    notes.extend(outputs[i].notes(&file.text).into_iter().map(|n| {
+                        Diagnostic::warning(codes::TEMPLATE_SIZE, n)
+                            .in_file(planned.path.display().to_string())
+                    }));
+                    take(planned, file.text)
+                },
+            )?;
+            spec_result(&job.source, outputs, results)?;
+            warnings.extend(crate::warnings(&model, &job.source));
+            warnings.extend(notes);
+        }
+        match self.pending.take() {
+            Some(e) => Err(e),
+            None if self.refused => Err(Error::Usage(
+                "internal error: a target refused a spec while planning but not while rendering"
+                    .into(),
+            )),
+            None => Ok(warnings),
+        }
+    }
+}
+
+/// The error of one spec from its outputs' results, in table order: the first
+/// internal error, else the first refusal with the targets that accepted the spec.
+fn spec_result(
+    source: &Source,
+    outputs: &[Output],
+    results: Vec<Result<(), RenderError>>,
+) -> Result<(), Error> {
+    let mut refused = None;
+    let mut accepted = Vec::new();
+    for (&output, result) in outputs.iter().zip(results) {
+        match result {
+            Ok(()) => accepted.push(output.target()),
+            Err(refusal @ RenderError::Refused { .. }) => {
+                refused.get_or_insert(refusal);
+            }
+            Err(e) => return Err(crate::render_error(source, e)),
+        }
+    }
+    accepted.dedup();
+    let Some(RenderError::Refused {
+        target,
+        at,
+        message,
+    }) = refused
+    else {
+        return Ok(());
+    };
+    let hint = if accepted.is_empty() {
+        String::new()
+    } else {
+        let flags: Vec<String> = accepted.iter().map(|t| format!("--target {t}")).collect();
+        format!(
+            " (target {target} refuses this spec; to build only the targets that accept it, add {})",
+            flags.join(" ")
+        )
+    };
+    let refusal = RenderError::Refused {
+        target,
+        at,
+        message: format!("{message}{hint}"),
+    };
+    Err(crate::render_error(source, refusal))
+}
+
+/// Renders every output on up to as many threads as the machine has cores, while
+/// this thread hands their files to `take` in the outputs' order: `take(i, Some(file),
+/// None)` for each file of output `i`, then `take(i, None, Some(&result))`. Returns
+/// every output's result, in order; an error of `take` stops everything.
+///
+/// Each output has a channel that holds no file: a thread that renders ahead of the
+/// output being taken waits with its file until it is taken, so memory holds about
+/// one file per thread. An output that does not split into stacks (`Output::splits`:
+/// Terraform, 26 and 28 MB for a fleet of 1,000 profiles) starts only once every such
+/// output before it has been taken, so no two of them are in memory at once. Threads
+/// take the outputs in order, this thread drains them in order, and a thread waits
+/// only for outputs before its own, so the output this thread waits for is always
+/// being rendered (no deadlock). The files' order, and so the bytes of everything,
+/// does not depend on which thread finishes first.
+fn render_outputs(
+    outputs: &[Output],
+    model: &Model,
+    spec_name: &str,
+    split: &SharedSplit,
+    mut take: impl FnMut(
+        usize,
+        Option<GeneratedFile>,
+        Option<&Result<(), RenderError>>,
+    ) -> Result<(), Error>,
+) -> Result<Vec<Result<(), RenderError>>, Error> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(outputs.len());
+    let (senders, receivers): (Vec<_>, Vec<_>) = outputs
+        .iter()
+        .map(|_| {
+            let (tx, rx) = sync_channel::<Message>(0);
+            (Mutex::new(Some(tx)), rx)
+        })
+        .unzip();
+    let next = AtomicUsize::new(0);
+    let stop = AtomicBool::new(false);
+    // How many outputs this thread has taken whole (all of them once it stops).
+    let taken = (Mutex::new(0usize), Condvar::new());
+    let work = || {
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some(output) = outputs.get(i) else {
+                return;
+            };
+            // Owned by this call: dropped when it ends, even by a panic, so the
+            // taking thread never waits on an output nobody renders.
+            let Some(tx) = senders[i].lock().unwrap_or_else(|p| p.into_inner()).take() else {
+                continue;
+            };
+            if !output.splits() {
+                let before = outputs[..i].iter().rposition(|o| !o.splits());
+                let need = before.map_or(0, |j| j + 1);
+                let (count, changed) = &taken;
+                let mut count = count.lock().unwrap_or_else(|p| p.into_inner());
+                while *count < need {
+                    count = changed.wait(count).unwrap_or_else(|p| p.into_inner());
+                }
+            }
+            if stop.load(Ordering::Relaxed) {
+                continue;
+            }
+            let result = render_one(*output, model, spec_name, split, &tx);
+            let _ = tx.send(Message::Done(result));
+        }
+    };
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            std::thread::Builder::new()
+                // As much stack as the main thread: templates and serialisers recurse.
+                .stack_size(8 << 20)
+                .spawn_scoped(scope, work)
+                .expect("a thread to render on");
+        }
+        let progress = |n: usize| {
+            let (count, changed) = &taken;
+            *count.lock().unwrap_or_else(|p| p.into_inner()) = n;
+            changed.notify_all();
+        };
+        let results = take_in_order(&receivers, &mut take, &progress);
+        if results.is_err() {
+            stop.store(true, Ordering::Relaxed);
+            progress(usize::MAX);
+            // Senders waiting on a channel fail once the receivers are gone.
+            drop(receivers);
+        }
+        results
+    })
+}
+
+fn render_one(
+    output: Output,
+    model: &Model,
+    spec_name: &str,
+    split: &SharedSplit,
+    tx: &SyncSender<Message>,
+) -> Result<(), RenderError> {
+    output.generate_files_into(
+        model,
+        spec_name,
+        RenderOptions::default(),
+        split,
+        &mut |f| {
+            tx.send(Message::File(f))
+                .map_err(|_| RenderError::Internal("the build stopped".into()))
+        },
+    )
+}
+
+fn take_in_order(
+    receivers: &[Receiver<Message>],
+    take: &mut impl FnMut(
+        usize,
+        Option<GeneratedFile>,
+        Option<&Result<(), RenderError>>,
+    ) -> Result<(), Error>,
+    progress: &dyn Fn(usize),
+) -> Result<Vec<Result<(), RenderError>>, Error> {
+    let mut results = Vec::with_capacity(receivers.len());
+    for (i, rx) in receivers.iter().enumerate() {
+        if i > 0 {
+            progress(i);
+        }
+        loop {
+            match rx.recv() {
+                Ok(Message::File(file)) => take(i, Some(file), None)?,
+                Ok(Message::Done(result)) => {
+                    take(i, None, Some(&result))?;
+                    results.push(result);
+                    break;
+                }
+                // The rendering thread panicked; the scope's join reports it.
+                Err(_) => {
+                    let lost = Err(RenderError::Internal("a rendering thread stopped".into()));
+                    take(i, None, Some(&lost))?;
+                    results.push(lost);
+                    break;
+                }
+            }
+        }
+    }
+    Ok(results)
+}
+
+/// Two planned files at one path (`x.yaml`'s app and `x-app.yaml`'s construct are
+/// both `cdk/x-app.ts`), at paths that differ only in case (one file on macOS and
+/// Windows), or a file where another needs a folder: refused before anything is
+/// written, naming both specs. So is a planned file that is one of the specs.
+fn check_collisions(files: &[PlannedFile], specs: &[String]) -> Result<(), Error> {
+    let mut seen: BTreeMap<String, &PlannedFile> = BTreeMap::new();
+    for file in files {
+        let key = file.relative.to_lowercase();
+        if let Some(first) = seen.get(&key) {
+            let paths = if first.relative == file.relative {
+                file.relative.clone()
+            } else {
+                format!(
+                    "{} and {}, one file where case is ignored (macOS, Windows)",
+                    first.relative, file.relative
+                )
+            };
+            return Err(Error::Usage(format!(
+                "{} and {} would both write {paths}; rename one spec",
+                first.spec, file.spec
+            )));
+        }
+        seen.insert(key, file);
+    }
+    for (key, file) in &seen {
+        let folder = format!("{key}/");
+        if let Some((_, inner)) = seen
+            .range(folder.clone()..)
+            .next()
+            .filter(|(k, _)| k.starts_with(&folder))
+        {
+            return Err(Error::Usage(format!(
+                "{} (from {}) is a file where {} (from {}) needs a folder; rename one spec",
+                file.relative, file.spec, inner.relative, inner.spec
+            )));
+        }
+    }
+    for file in files {
+        if let Some(spec) = specs.iter().find(|s| same_file(Path::new(s), &file.path)) {
+            return Err(Error::Usage(format!(
+                "{spec} is the spec being read and {} would replace it; keep specs outside the out dir's target folders",
+                file.relative
+            )));
+        }
+    }
+    Ok(())
+}

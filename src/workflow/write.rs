@@ -1,0 +1,177 @@
+//! `build --out-dir`: every file staged as soon as it renders, renamed only when all
+//! are staged.
+
+use super::*;
+use crate::atomic::Transaction;
+
+/// What `write` did.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct WriteReport {
+    pub written: Vec<String>,
+    pub unchanged: Vec<String>,
+    /// What finishing an interrupted earlier build did, before this one wrote.
+    pub recovered: crate::atomic::Recovery,
+}
+
+/// A tree rendered and its changed files staged, not yet renamed: `commit` renames
+/// them; dropped, it removes what it staged (and the folders, the out dir included,
+/// that it made), so the tree is as it was.
+pub struct Staged {
+    out_dir: PathBuf,
+    durability: Durability,
+    /// What `atomic::recover` will rename over a destination before this build
+    /// commits: the file is compared with that.
+    recovering: std::collections::BTreeMap<PathBuf, PathBuf>,
+    transaction: Option<Transaction>,
+    made_root: bool,
+    report: WriteReport,
+    /// An error found before rendering that the renders' own errors come before.
+    doomed: Option<Error>,
+    /// The specs' warnings, in spec order.
+    pub warnings: Vec<Diagnostic>,
+}
+
+fn io(path: &Path) -> impl Fn(std::io::Error) -> Error + use<> {
+    let path = path.display().to_string();
+    move |error| Error::Io {
+        path: path.clone(),
+        error,
+    }
+}
+
+/// Renders the tree and stages every file whose bytes (or mode) differ from the
+/// disk's, each as soon as it renders. First every destination is checked (no
+/// symbolic links on the way, no folder where a file goes); an error (of a spec, a
+/// target, a write) removes what was staged. `write` renames; files whose bytes
+/// already match are not touched, so their timestamps do not change.
+pub fn stage(tree: &mut Tree, durability: Durability) -> Result<Staged, Error> {
+    let out_dir = tree.out_dir.clone();
+    // Reported after the warnings, once every spec has rendered, as it always was.
+    let doomed = tree
+        .files
+        .iter()
+        .find_map(|f| check_destination(&out_dir, f).err());
+    let mut staged = Staged {
+        recovering: if tree.doomed() || doomed.is_some() {
+            Default::default()
+        } else {
+            crate::atomic::pending(&out_dir).map_err(io(&out_dir))?
+        },
+        out_dir,
+        durability,
+        transaction: None,
+        made_root: false,
+        report: WriteReport::default(),
+        doomed,
+        warnings: Vec::new(),
+    };
+    staged.warnings = tree.render(&mut |file, contents| staged.take(file, contents))?;
+    Ok(staged)
+}
+
+impl Staged {
+    fn take(&mut self, file: &PlannedFile, contents: String) -> Result<(), Error> {
+        if self.doomed.is_some() {
+            return Ok(());
+        }
+        let same = match self.recovering.get(&file.path).filter(|t| t.is_file()) {
+            Some(tmp) => same_bytes(tmp, contents.as_bytes()),
+            None => std::fs::symlink_metadata(&file.path).is_ok_and(|m| {
+                m.is_file() && !executable(&m) && same_bytes(&file.path, contents.as_bytes())
+            }),
+        };
+        if same {
+            self.report.unchanged.push(file.relative.clone());
+            return Ok(());
+        }
+        let transaction = match &mut self.transaction {
+            Some(t) => t,
+            None => {
+                let out_dir = &self.out_dir;
+                self.made_root = !out_dir.exists();
+                std::fs::create_dir_all(out_dir).map_err(io(out_dir))?;
+                let t = Transaction::journaled(out_dir)
+                    .map_err(io(out_dir))?
+                    .with_durability(self.durability);
+                self.transaction.insert(t)
+            }
+        };
+        transaction
+            .stage(&file.path, contents.as_bytes())
+            .map_err(io(&file.path))?;
+        self.report.written.push(file.relative.clone());
+        Ok(())
+    }
+}
+
+/// Whether the file at `path` holds exactly `expected`, read a block at a time (a
+/// fleet's files are up to 28 MB; neither side is copied).
+pub(super) fn same_bytes(path: &Path, expected: &[u8]) -> bool {
+    use std::io::Read;
+    let Ok(mut file) = std::fs::File::open(path) else {
+        return false;
+    };
+    if file.metadata().map(|m| m.len()).ok() != Some(expected.len() as u64) {
+        return false;
+    }
+    let mut block = vec![0; 64 << 10];
+    let mut rest = expected;
+    loop {
+        match file.read(&mut block) {
+            Ok(0) => return rest.is_empty(),
+            Ok(n) if n <= rest.len() && block[..n] == rest[..n] => rest = &rest[n..],
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            _ => return false,
+        }
+    }
+}
+
+/// Renames what `stage` staged over the destinations: first an interrupted earlier
+/// build is finished (`atomic::recover`), then the staged files are renamed; a stop
+/// part-way is finished by the next build.
+pub fn write(mut staged: Staged) -> Result<WriteReport, Error> {
+    if let Some(e) = staged.doomed.take() {
+        return Err(e);
+    }
+    let out_dir = staged.out_dir.clone();
+    let mut report = std::mem::take(&mut staged.report);
+    report.recovered = crate::atomic::recover(&out_dir).map_err(io(&out_dir))?;
+    // The out dir holds the build's files from here on, whatever the commit does.
+    staged.made_root = false;
+    let Some(transaction) = staged.transaction.take() else {
+        return Ok(report);
+    };
+    match transaction.commit() {
+        Ok(_) => Ok(report),
+        Err(e) => {
+            let done = if e.done.is_empty() {
+                "no file was replaced yet".to_string()
+            } else {
+                format!(
+                    "already replaced: {}",
+                    report.written[..e.done.len()].join(", ")
+                )
+            };
+            Err(Error::Io {
+                path: e.path.display().to_string(),
+                error: std::io::Error::new(
+                    e.error.kind(),
+                    format!(
+                        "{} ({done}; the next build finishes this one, and `check` reports it until then)",
+                        e.error
+                    ),
+                ),
+            })
+        }
+    }
+}
+
+impl Drop for Staged {
+    fn drop(&mut self) {
+        // The transaction first: it removes its files and folders, then the root.
+        self.transaction = None;
+        if self.made_root {
+            let _ = std::fs::remove_dir(&self.out_dir);
+        }
+    }
+}
