@@ -138,8 +138,7 @@ impl Spell {
 fn typescript_statements(out: &mut String, call: &ObjectCall, statements: &[Statement]) {
     let indent = call.indent + 4;
     let pad = &call.pad;
-    let brackets = |head: &str, items: &[String]| {
-        let literals: Vec<String> = items.iter().map(|i| ts_string(i)).collect();
+    let brackets = |head: &str, literals: Vec<String>| {
         layout::typescript_brackets(indent, head, "[", &literals, "]", ",")
     };
     let line = |out: &mut String, pieces: &[&str]| {
@@ -154,8 +153,8 @@ fn typescript_statements(out: &mut String, call: &ObjectCall, statements: &[Stat
         for property in [
             layout::typescript_property(indent, "sid", &ts_string(&s.sid), ","),
             format!("{pad}    effect: iam.Effect.ALLOW,"),
-            brackets("actions: ", &s.actions),
-            brackets("resources: ", &s.resources),
+            brackets("actions: ", spelled(&s.actions, ts_string)),
+            brackets("resources: ", spelled(&s.resources, ts_string)),
         ] {
             out.push_str(&property);
             out.push('\n');
@@ -166,9 +165,12 @@ fn typescript_statements(out: &mut String, call: &ObjectCall, statements: &[Stat
     out.push_str("],");
 }
 
+/// Each of `items` as a literal of the language `spell` escapes for.
+fn spelled<S: AsRef<str>>(items: &[S], spell: fn(&str) -> String) -> Vec<String> {
+    items.iter().map(|i| spell(i.as_ref())).collect()
+}
+
 fn python_statements(out: &mut String, statements: &[Statement]) {
-    let literals =
-        |items: &[String]| -> Vec<String> { items.iter().map(|i| py_string(i)).collect() };
     out.push_str("            statements=[\n");
     for s in statements {
         for piece in [
@@ -180,11 +182,25 @@ fn python_statements(out: &mut String, statements: &[Statement]) {
         ] {
             out.push_str(piece);
         }
-        let actions = layout::python_brackets(20, "actions=", "[", &literals(&s.actions), "]", ",");
+        let actions = layout::python_brackets(
+            20,
+            "actions=",
+            "[",
+            &spelled(&s.actions, py_string),
+            "]",
+            ",",
+        );
         // One a line even when they would fit on one: ruff format keeps the magic
         // trailing comma's layout, and the goldens have always had it.
-        let resources =
-            layout::one_a_line(20, 4, "resources=", "[", &literals(&s.resources), "]", ",");
+        let resources = layout::one_a_line(
+            20,
+            4,
+            "resources=",
+            "[",
+            &spelled(&s.resources, py_string),
+            "]",
+            ",",
+        );
         for property in [actions, resources] {
             out.push_str(&property);
             out.push('\n');
@@ -208,7 +224,7 @@ mod tests {
             let statement = Statement {
                 sid: sample.to_string(),
                 actions: vec![sample.to_string(), "s3:GetObject".into()],
-                resources: vec![sample.to_string(); 3],
+                resources: vec![(*sample).into(); 3],
                 purpose: sample.to_string(),
             };
             let spelled = [
