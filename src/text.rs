@@ -119,7 +119,9 @@ pub fn json_string(s: &str) -> String {
 fn json_escape(json: String) -> String {
     // Structure and most strings are ASCII: only the non-ASCII characters and DEL can
     // need an escape, and text without them is returned as it is, not copied.
-    if !json.bytes().any(|b| b >= 0x7f) {
+    // (`is_ascii` and the byte search run a word at a time: a fleet's JSON is tens
+    // of megabytes, and a byte-by-byte `any` was 3% of its instructions.)
+    if json.is_ascii() && !json.as_bytes().contains(&0x7f) {
         return json;
     }
     let mut out = String::with_capacity(json.len() + 16);

@@ -136,7 +136,14 @@ fn is_block(value: &Value) -> bool {
 }
 
 fn pad(out: &mut String, indent: usize) {
-    out.extend(std::iter::repeat_n(' ', indent));
+    // One copy of a run of spaces, not a push per space: every line is padded.
+    const SPACES: &str = "                                                                ";
+    let mut left = indent;
+    while left > 0 {
+        let n = left.min(SPACES.len());
+        out.push_str(&SPACES[..n]);
+        left -= n;
+    }
 }
 
 /// The mapping at `indent`; with `continues_line`, its first line goes on the line
@@ -213,6 +220,15 @@ mod tests {
             && !s.contains(": ")
             && !s.contains(" #")
             && !reserved.iter().any(|r| r.eq_ignore_ascii_case(s))
+    }
+
+    #[test]
+    fn padding_is_exact_past_the_prepared_run_of_spaces() {
+        for n in [0, 1, 63, 64, 65, 200] {
+            let mut out = String::from("x");
+            pad(&mut out, n);
+            assert_eq!(out, format!("x{}", " ".repeat(n)));
+        }
     }
 
     #[test]

@@ -77,13 +77,13 @@ pub fn policy_document(statements: &[Statement], spelling: &impl Spelling) -> Va
 }
 
 /// IAM accepts a string or a list; a single value reads better as a string.
-fn one_or_many(items: &[String], spelling: &impl Spelling) -> Value {
+fn one_or_many<S: AsRef<str>>(items: &[S], spelling: &impl Spelling) -> Value {
     match items {
-        [one] => Value::String(spelling.literal(one)),
+        [one] => Value::String(spelling.literal(one.as_ref())),
         _ => Value::Array(
             items
                 .iter()
-                .map(|s| Value::String(spelling.literal(s)))
+                .map(|s| Value::String(spelling.literal(s.as_ref())))
                 .collect(),
         ),
     }

@@ -124,8 +124,9 @@ pub struct Profile {
 /// Why a resource of a statement is granted, and where AWS documents it.
 #[derive(Debug, Clone, Serialize)]
 pub struct ResourceNote {
-    /// The resource as the statement grants it (`arn:aws:s3:::aws-ssm-us-east-1/*`).
-    pub resource: String,
+    /// The resource as the statement grants it (`arn:aws:s3:::aws-ssm-us-east-1/*`),
+    /// shared with every other profile that grants it (see `Statement::resources`).
+    pub resource: Arc<str>,
     pub purpose: &'static str,
     pub source: &'static Citation,
 }
@@ -254,7 +255,10 @@ impl CustomPolicy {
 pub struct Statement {
     pub sid: String,
     pub actions: Vec<String>,
-    pub resources: Vec<String>,
+    /// Shared text: a fleet's profiles grant the same AWS-owned bucket ARNs, hundreds
+    /// each, and one copy of each ARN (built once per region, `statements`) keeps a
+    /// 1,000-profile model tens of megabytes smaller.
+    pub resources: Vec<Arc<str>>,
     /// The case of the seed page (or the Session Manager need) this statement serves.
     pub purpose: String,
 }
@@ -305,10 +309,10 @@ fn policy_document(statements: &[Statement]) -> serde_json::Value {
 }
 
 /// IAM accepts a string or a list; a single value reads better as a string.
-fn one_or_many(items: &[String]) -> serde_json::Value {
+fn one_or_many<S: AsRef<str>>(items: &[S]) -> serde_json::Value {
     match items {
-        [one] => serde_json::Value::String(one.clone()),
-        _ => serde_json::Value::from(items.to_vec()),
+        [one] => serde_json::Value::String(one.as_ref().to_string()),
+        _ => items.iter().map(|i| i.as_ref()).collect(),
     }
 }
 

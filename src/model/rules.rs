@@ -173,9 +173,9 @@ pub(super) fn check_policy_characters(
 ) -> Result<(), RuleError> {
     for policy in policies {
         for s in &policy.statements {
-            let strings = std::iter::once(&s.sid)
-                .chain(&s.actions)
-                .chain(&s.resources);
+            let strings = std::iter::once(s.sid.as_str())
+                .chain(s.actions.iter().map(String::as_str))
+                .chain(s.resources.iter().map(|r| &**r));
             for text in strings {
                 if let Some(c) = text.chars().find(|c| !limits::policy_document_char(*c)) {
                     return Err(ctx.err(

@@ -44,10 +44,10 @@ pub(super) fn statement_size_with(s: &Statement, resources: ListSize) -> usize {
 }
 
 /// Actions or resources, each as a JSON string.
-fn values_size(values: &[String]) -> ListSize {
+fn values_size<S: AsRef<str>>(values: &[S]) -> ListSize {
     values
         .iter()
-        .map(|v| string_size(v))
+        .map(|v| string_size(v.as_ref()))
         .fold(ListSize::default(), ListSize::with)
 }
 
@@ -200,7 +200,7 @@ pub(super) mod tests {
                 .map(|_| Statement {
                     sid: self.string(),
                     actions: self.strings(),
-                    resources: self.strings(),
+                    resources: self.strings().into_iter().map(Into::into).collect(),
                     purpose: self.string(),
                 })
                 .collect()

@@ -51,21 +51,20 @@ fn split_statement(mut s: Statement) -> Vec<Statement> {
     if fits(ListSize::single(statement_size(&s))) {
         return vec![s];
     }
-    let resources = std::mem::take(&mut s.resources).into_iter().map(|r| {
-        let size = string_size(&r);
-        (r, size)
-    });
+    let mut resources = std::mem::take(&mut s.resources);
+    let sizes: Vec<usize> = resources.iter().map(|r| string_size(r)).collect();
     // Parts after the first carry a `PartN` suffix on their Sid, so every part is
     // sized as if it had the longest suffix the split can give; when the split needs
     // more parts than that suffix allowed for, it is done again with a longer one.
-    let resources: Vec<(String, usize)> = resources.collect();
+    // Sizes are packed, not the resources: a fleet's statements hold hundreds of
+    // ARNs, and copying them for each try was most of a profile's model.
     let mut digits = 1;
     let chunks = loop {
         let widest = Statement {
             sid: format!("{}Part{}", s.sid, "9".repeat(digits)),
             ..s.clone()
         };
-        let chunks = pack(resources.iter().cloned(), |resources| {
+        let chunks = pack(sizes.iter().map(|&size| ((), size)), |resources| {
             resources.items > 1 && !fits(ListSize::single(statement_size_with(&widest, resources)))
         });
         if chunks.len().to_string().len() <= digits {
@@ -73,19 +72,20 @@ fn split_statement(mut s: Statement) -> Vec<Statement> {
         }
         digits += 1;
     };
-    chunks
-        .into_iter()
-        .enumerate()
-        .map(|(i, resources)| Statement {
+    let mut parts = Vec::with_capacity(chunks.len());
+    for (i, chunk) in chunks.iter().enumerate() {
+        let rest = resources.split_off(chunk.len());
+        parts.push(Statement {
             sid: if i == 0 {
                 s.sid.clone()
             } else {
                 format!("{}Part{}", s.sid, i + 1)
             },
-            resources,
+            resources: std::mem::replace(&mut resources, rest),
             ..s.clone()
-        })
-        .collect()
+        });
+    }
+    parts
 }
 
 /// Whether a policy of statements of these sizes is within the quota.
@@ -125,7 +125,7 @@ mod tests {
             sid: "S".into(),
             actions: vec!["s3:GetObject".into()],
             resources: (0..n)
-                .map(|i| format!("arn:aws:s3:::bucket-{i:04}/*"))
+                .map(|i| format!("arn:aws:s3:::bucket-{i:04}/*").into())
                 .collect(),
             purpose: String::new(),
         }
@@ -139,7 +139,7 @@ mod tests {
             for n in [300, 700] {
                 let s = Statement {
                     resources: (0..n)
-                        .map(|i| format!("arn:aws:s3:::{}{i:05}", "b".repeat(len)))
+                        .map(|i| format!("arn:aws:s3:::{}{i:05}", "b".repeat(len)).into())
                         .collect(),
                     ..stmt(0)
                 };
@@ -230,7 +230,7 @@ mod tests {
                 let n = random.below(120);
                 let bucket = format!("arn:aws:s3:::{round}-{}", "b".repeat(60));
                 s.resources
-                    .extend((0..n).map(|i| format!("{bucket}/{i}{}", random.string())));
+                    .extend((0..n).map(|i| format!("{bucket}/{i}{}", random.string()).into()));
             }
             let policies = fit(statements.clone());
             let pieces = policies.iter().map(Vec::len).sum::<usize>();

@@ -10,6 +10,8 @@ use super::rules::{
 use super::{
     Condition, Ctx, Kind, ManagedPolicy, Part, ResourceNote, Statement, Text, TrustStatement,
 };
+use std::sync::Arc;
+
 use crate::diag::RuleError;
 use crate::refdata::{self, Confirmed, Partition};
 use crate::spec::{AgentBuckets, PartitionName, ProfileSpec, SessionManagerSpec};
@@ -229,7 +231,7 @@ fn agent_bucket_notes(
                 buckets
                     .into_iter()
                     .map(|b| ResourceNote {
-                        resource: format!("arn:{}:s3:::{}/*", partition.arn_id, b.name),
+                        resource: format!("arn:{}:s3:::{}/*", partition.arn_id, b.name).into(),
                         purpose: b.purpose,
                         source: b.source,
                     })
@@ -277,7 +279,7 @@ pub(super) fn s3_statements(
             }
         }
         let agent = agent_bucket_notes(partition, region, s3.agent_buckets);
-        let resources: Vec<String> = agent.iter().map(|n| n.resource.clone()).collect();
+        let resources: Vec<Arc<str>> = agent.iter().map(|n| n.resource.clone()).collect();
         notes.extend(agent.iter().cloned());
         statements.push(Statement {
             sid: format!("SsmAgentBuckets{}", camel(region)),
@@ -335,7 +337,7 @@ pub(super) fn s3_statements(
         statements.push(Statement {
             sid: "OwnBucketObjects".into(),
             actions: vec!["s3:GetObject".into(), "s3:PutObject".into()],
-            resources: objects,
+            resources: shared(objects),
             purpose:
                 "case 2, own bucket: read scripts and patch lists, write command and session output"
                     .into(),
@@ -349,7 +351,7 @@ pub(super) fn s3_statements(
                 "s3:PutObject".into(),
                 "s3:PutObjectAcl".into(),
             ],
-            resources: cross_account,
+            resources: shared(cross_account),
             purpose: "case 2, own bucket used across accounts: read and write objects, and set their ACL (s3:PutObjectAcl)".into(),
         });
     }
@@ -357,7 +359,7 @@ pub(super) fn s3_statements(
         statements.push(Statement {
             sid: "OwnBucketEncryption".into(),
             actions: vec!["s3:GetEncryptionConfiguration".into()],
-            resources: encrypted,
+            resources: shared(encrypted),
             purpose: "case 2, encrypted own bucket: read the bucket's encryption configuration (a bucket-level action, on the bucket ARN)".into(),
         });
     }
@@ -380,7 +382,7 @@ pub(super) fn session_manager_statements(
         statements.push(Statement {
             sid: "SessionEncryptionKey".into(),
             actions: vec!["kms:Decrypt".into()],
-            resources: vec![key.clone()],
+            resources: vec![key.as_str().into()],
             purpose: "Session Manager: decrypt session data with the session KMS key".into(),
         });
     }
@@ -403,14 +405,14 @@ pub(super) fn session_manager_statements(
         statements.push(Statement {
             sid: "SessionLogsToS3".into(),
             actions,
-            resources: vec![objects],
+            resources: vec![objects.into()],
             purpose: "Session Manager: write session logs to the S3 bucket".into(),
         });
         if log.encrypted {
             statements.push(Statement {
                 sid: "SessionLogsBucketEncryption".into(),
                 actions: vec!["s3:GetEncryptionConfiguration".into()],
-                resources: vec![format!("arn:{}:s3:::{}", partition.arn_id, log.bucket)],
+                resources: vec![format!("arn:{}:s3:::{}", partition.arn_id, log.bucket).into()],
                 purpose: "Session Manager: check the log bucket's encryption (\"Enforce S3 log encryption\")".into(),
             });
         }
@@ -420,7 +422,7 @@ pub(super) fn session_manager_statements(
                 statements.push(Statement {
                     sid: "SessionLogsEncryptionKey".into(),
                     actions: vec!["kms:GenerateDataKey".into()],
-                    resources: vec![key.clone()],
+                    resources: vec![key.as_str().into()],
                     purpose: "Session Manager: generate data keys to write session logs to the log bucket, which SSE-KMS encrypts with this key".into(),
                 });
             }
@@ -447,11 +449,16 @@ pub(super) fn session_manager_statements(
                 "logs:DescribeLogStreams".into(),
                 "logs:PutLogEvents".into(),
             ],
-            resources: vec![format!("arn:{}:logs:*:*:log-group:*", partition.arn_id)],
+            resources: vec![format!("arn:{}:logs:*:*:log-group:*", partition.arn_id).into()],
             purpose: "Session Manager: write session logs to CloudWatch Logs".into(),
         });
     }
     Ok(statements)
+}
+
+/// A statement's resources as the model holds them (`Statement::resources`).
+fn shared(resources: Vec<String>) -> Vec<Arc<str>> {
+    resources.into_iter().map(Arc::from).collect()
 }
 
 #[cfg(test)]
