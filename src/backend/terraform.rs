@@ -97,9 +97,14 @@ pub fn hcl(model: &Model, options: RenderOptions) -> Result<String, RenderError>
         uses_region: false,
         ..head
     };
-    for profile in context::profiles(model, Layout::Root) {
+    let count = model.profiles.len();
+    for (i, profile) in context::profiles(model, Layout::Root).enumerate() {
         chunk.profiles = vec![profile];
-        out.push_str(&templating::render(env, TEMPLATE_NAME, &chunk)?);
+        let text = templating::render(env, TEMPLATE_NAME, &chunk)?;
+        if i == 0 {
+            out.reserve(estimate(text.len(), count));
+        }
+        out.push_str(&text);
     }
     Ok(out)
 }
@@ -107,7 +112,24 @@ pub fn hcl(model: &Model, options: RenderOptions) -> Result<String, RenderError>
 /// The configuration in Terraform's JSON syntax (`main.tf.json`).
 pub fn json(model: &Model, options: RenderOptions) -> Result<String, RenderError> {
     TERRAFORM.check(model)?;
-    Ok(Context::new(model, options).json_text())
+    let capacity = match model.profiles.len() {
+        0 | 1 => 0,
+        count => {
+            let first = super::stacks::part(model, 0..1);
+            estimate(Context::new(&first, options).json_text().len(), count)
+        }
+    };
+    Ok(Context::new(model, options).json_text_in(String::with_capacity(capacity)))
+}
+
+/// Room for `count` profiles of `first` bytes each, and some more: a fleet's file
+/// grown by doubling held its last two buffers at once (16 and 32 MB for 28 MB);
+/// room reserved but never written is not resident.
+fn estimate(first: usize, count: usize) -> usize {
+    first
+        .saturating_mul(count)
+        .saturating_add(first / 8 * count)
+        + 4096
 }
 
 /// The rollout (`--rollout`) in HCL: StackSets and their instances, applied in the

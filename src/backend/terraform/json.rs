@@ -29,7 +29,11 @@ impl Context<'_> {
     /// write the whole document, written a resource at a time: a fleet's document
     /// as one `serde_json::Value` tree was several times its 28 MB of text.
     pub fn json_text(&self) -> String {
-        let mut out = String::new();
+        self.json_text_in(String::new())
+    }
+
+    /// `json_text`, written into `out` (empty, with room reserved).
+    pub fn json_text_in(&self, mut out: String) -> String {
         let mut root = JsonObject::open(&mut out, 0);
         if self.provider_block {
             root.value("terraform", &provider_block());
