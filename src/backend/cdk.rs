@@ -153,7 +153,8 @@ mod tests {
     }
 
     /// A tag value may hold U+2028 (Unicode white space, not a control character):
-    /// it must reach the code escaped, in every output, through the filters.
+    /// it must reach the code escaped, in every output, through the context's
+    /// escapers (`code::Spell`), like every other spec string.
     #[test]
     fn spec_strings_reach_the_code_only_escaped() {
         let spec = "version: 1\nprofiles:\n  - name: p\n    description: \"it's \\\" \\\\ done\"\n    tags:\n      k: \"a\u{2028}b\"\n";
@@ -170,7 +171,11 @@ mod tests {
                     code.contains(r"a\u2028b"),
                     "{language:?} app={app}:\n{code}"
                 );
-                assert!(!code.chars().any(|c| c == '\u{2028}' || c == '\r'));
+                let raw = code
+                    .split('\n')
+                    .flat_map(str::chars)
+                    .any(crate::text::is_unsafe_in_code);
+                assert!(!raw, "{language:?} app={app}:\n{code}");
             }
         }
     }

@@ -1,47 +1,168 @@
-//! Code the context spells in Rust instead of the templates: what repeats per list
-//! item. A policy statement's actions and resources are hundreds of literals in a
-//! large spec; quoted and laid out by filters, one call per item, they were most of
-//! the CDK's rendering time. Each literal still comes from `ts_string` / `py_string`
-//! and each layout from `layout`, exactly as the filters would call them.
+//! Spec-dependent code the context spells in Rust for the templates: literals through
+//! `ts_string` / `py_string` (the only way spec text becomes code), comments through
+//! `comment`, and lines laid out by `layout`, exactly as the templates' filters would
+//! call them. Called once per list item from a template, those filters were most of
+//! the CDK's rendering time in a large spec (a statement's hundreds of resources),
+//! and the expressions calling them most of the templates' compile time.
 
-use serde::Serialize;
-
+use super::Language;
 use super::layout::{self, ObjectCall};
-use super::literal::{comment, py_string, ts_string};
-use crate::model::Statement;
+use super::literal::{comment, py_string, ts_key, ts_string};
+use crate::model::{Part, Statement, Text};
 
-/// One `iam.PolicyStatement`, its spec-dependent lines laid out for the column the
-/// template writes it at.
-#[derive(Debug, Serialize)]
-pub(super) struct StatementCode {
-    /// Comment text.
-    purpose: String,
-    /// TypeScript: the whole `sid: '...',` line; Python: the literal.
-    sid: String,
-    /// The `actions` and `resources` properties, every line indented.
-    actions: String,
-    resources: String,
+/// Spells code in one language.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Spell(pub Language);
+
+impl Spell {
+    pub fn ts(self) -> bool {
+        self.0 == Language::TypeScript
+    }
+
+    /// A string literal of this language.
+    pub fn string(self, s: &str) -> String {
+        match self.0 {
+            Language::TypeScript => ts_string(s),
+            Language::Python => py_string(s),
+        }
+    }
+
+    /// A `Text`: literal parts and the stack's account or region, joined with `+`.
+    pub fn text(self, t: &Text) -> String {
+        let parts: Vec<String> =
+            t.0.iter()
+                .map(|part| match part {
+                    Part::Literal(s) => self.string(s),
+                    Part::AccountId => "stack.account".to_string(),
+                    Part::Region => "stack.region".to_string(),
+                })
+                .collect();
+        parts.join(" + ")
+    }
+
+    /// A string property: in TypeScript the whole `key: 'value',` line at `indent`,
+    /// laid out as prettier would; in Python the literal alone (the template writes
+    /// `key=` at a column of its own, and ruff never splits a string).
+    pub fn property(self, call: Option<&ObjectCall>, key: &str, value: &str) -> String {
+        match (self.0, call) {
+            (Language::TypeScript, Some(c)) => {
+                layout::typescript_property(c.indent, key, &ts_string(value), ",")
+            }
+            _ => py_string(value),
+        }
+    }
+
+    /// `head(items)` + `tail` at `indent`: TypeScript's `indent` and `tail` first,
+    /// then Python's.
+    pub fn call(
+        self,
+        ts: (usize, &str),
+        py: (usize, &str),
+        head: &str,
+        items: &[String],
+    ) -> String {
+        self.brackets(ts, py, head, "()", items)
+    }
+
+    /// `head` + `pair`'s brackets around `items`, laid out as the language's formatter
+    /// would.
+    pub fn brackets(
+        self,
+        (ts_indent, ts_tail): (usize, &str),
+        (py_indent, py_tail): (usize, &str),
+        head: &str,
+        pair: &str,
+        items: &[String],
+    ) -> String {
+        let (open, close) = pair.split_at(1);
+        match self.0 {
+            Language::TypeScript => {
+                layout::typescript_brackets(ts_indent, head, open, items, close, ts_tail)
+            }
+            Language::Python => {
+                layout::python_brackets(py_indent, head, open, items, close, py_tail)
+            }
+        }
+    }
+
+    /// TypeScript: `head(args..., {` as prettier lays it out; Python has no use for it.
+    pub fn object_call(self, indent: usize, head: &str, args: [&str; 2]) -> Option<ObjectCall> {
+        self.ts().then(|| {
+            let args = [args[0].to_string(), ts_string(args[1])];
+            layout::typescript_object_call(indent, head, &args, ";")
+        })
+    }
+
+    /// A condition `operator: { key: value }` of a trust statement, the value already
+    /// spelled.
+    pub fn condition(
+        self,
+        call: Option<&ObjectCall>,
+        operator: &str,
+        key: &str,
+        value: &str,
+    ) -> String {
+        match (self.0, call) {
+            (Language::TypeScript, Some(c)) => layout::typescript_brackets(
+                c.indent + 2,
+                &format!("{}: ", ts_key(operator)),
+                "{",
+                &[format!("{}: {value}", ts_key(key))],
+                "}",
+                ",",
+            ),
+            _ => layout::python_brackets(
+                20,
+                &format!("{}: ", py_string(operator)),
+                "{",
+                &[format!("{}: {value}", py_string(key))],
+                "}",
+                ",",
+            ),
+        }
+    }
+
+    /// A policy's `statements` property, from its opening line to its closing one:
+    /// in TypeScript inside the object literal `call` opens (`new
+    /// iam.ManagedPolicy(this, id, {`), in Python at the columns ruff format keeps.
+    pub fn statements(self, call: Option<&ObjectCall>, statements: &[Statement]) -> String {
+        let mut out = String::new();
+        match (self.0, call) {
+            (Language::TypeScript, Some(c)) => typescript_statements(&mut out, c, statements),
+            _ => python_statements(&mut out, statements),
+        }
+        out
+    }
 }
 
-/// A policy's statements in TypeScript, inside the object literal `call` opens
-/// (`new iam.ManagedPolicy(this, id, {`).
-pub(super) fn typescript_statements(
-    call: &ObjectCall,
-    statements: &[Statement],
-) -> Vec<StatementCode> {
+fn typescript_statements(out: &mut String, call: &ObjectCall, statements: &[Statement]) {
     let indent = call.indent + 4;
+    let pad = &call.pad;
     let brackets = |head: &str, literals: Vec<String>| {
         layout::typescript_brackets(indent, head, "[", &literals, "]", ",")
     };
-    statements
-        .iter()
-        .map(|s| StatementCode {
-            purpose: comment(&s.purpose),
-            sid: layout::typescript_property(indent, "sid", &ts_string(&s.sid), ","),
-            actions: brackets("actions: ", spelled(&s.actions, ts_string)),
-            resources: brackets("resources: ", spelled(&s.resources, ts_string)),
-        })
-        .collect()
+    let line = |out: &mut String, pieces: &[&str]| {
+        out.push_str(pad);
+        pieces.iter().for_each(|p| out.push_str(p));
+        out.push('\n');
+    };
+    line(out, &["statements: ["]);
+    for s in statements {
+        line(out, &["  // ", &comment(&s.purpose)]);
+        line(out, &["  new iam.PolicyStatement({"]);
+        for property in [
+            layout::typescript_property(indent, "sid", &ts_string(&s.sid), ","),
+            format!("{pad}    effect: iam.Effect.ALLOW,"),
+            brackets("actions: ", spelled(&s.actions, ts_string)),
+            brackets("resources: ", spelled(&s.resources, ts_string)),
+        ] {
+            out.push_str(&property);
+            out.push('\n');
+        }
+        line(out, &["  }),"]);
+    }
+    out.push_str(pad);
+    out.push_str("],");
 }
 
 /// Each of `items` as a literal of the language `spell` escapes for.
@@ -49,34 +170,44 @@ fn spelled<S: AsRef<str>>(items: &[S], spell: fn(&str) -> String) -> Vec<String>
     items.iter().map(|i| spell(i.as_ref())).collect()
 }
 
-/// A policy's statements in Python, at the columns the template writes them at.
-pub(super) fn python_statements(statements: &[Statement]) -> Vec<StatementCode> {
-    statements
-        .iter()
-        .map(|s| StatementCode {
-            purpose: comment(&s.purpose),
-            sid: py_string(&s.sid),
-            actions: layout::python_brackets(
-                20,
-                "actions=",
-                "[",
-                &spelled(&s.actions, py_string),
-                "]",
-                ",",
-            ),
-            // One a line even when they would fit on one: ruff format keeps the
-            // magic trailing comma's layout, and the goldens have always had it.
-            resources: layout::one_a_line(
-                20,
-                4,
-                "resources=",
-                "[",
-                &spelled(&s.resources, py_string),
-                "]",
-                ",",
-            ),
-        })
-        .collect()
+fn python_statements(out: &mut String, statements: &[Statement]) {
+    out.push_str("            statements=[\n");
+    for s in statements {
+        for piece in [
+            "                # ",
+            &comment(&s.purpose),
+            "\n                iam.PolicyStatement(\n                    sid=",
+            &py_string(&s.sid),
+            ",\n                    effect=iam.Effect.ALLOW,\n",
+        ] {
+            out.push_str(piece);
+        }
+        let actions = layout::python_brackets(
+            20,
+            "actions=",
+            "[",
+            &spelled(&s.actions, py_string),
+            "]",
+            ",",
+        );
+        // One a line even when they would fit on one: ruff format keeps the magic
+        // trailing comma's layout, and the goldens have always had it.
+        let resources = layout::one_a_line(
+            20,
+            4,
+            "resources=",
+            "[",
+            &spelled(&s.resources, py_string),
+            "]",
+            ",",
+        );
+        for property in [actions, resources] {
+            out.push_str(&property);
+            out.push('\n');
+        }
+        out.push_str("                ),\n");
+    }
+    out.push_str("            ],");
 }
 
 #[cfg(test)]
@@ -88,34 +219,25 @@ mod tests {
     /// strings must still reach the code only as its language's literal (or comment).
     #[test]
     fn statement_strings_reach_the_code_only_escaped() {
-        let statements: Vec<Statement> = UNSAFE_SAMPLES
-            .iter()
-            .map(|s| Statement {
-                sid: s.to_string(),
-                actions: vec![s.to_string(), "s3:GetObject".into()],
-                resources: vec![(*s).into(); 3],
-                purpose: s.to_string(),
-            })
-            .collect();
         let call = layout::typescript_object_call(4, "this.p = new iam.ManagedPolicy", &[], ";");
-        let spelled = [
-            (
-                typescript_statements(&call, &statements),
-                ts_string as fn(&str) -> String,
-            ),
-            (python_statements(&statements), py_string),
-        ];
-        for (code, literal) in spelled {
-            for (c, sample) in code.iter().zip(UNSAFE_SAMPLES) {
+        for sample in UNSAFE_SAMPLES {
+            let statement = Statement {
+                sid: sample.to_string(),
+                actions: vec![sample.to_string(), "s3:GetObject".into()],
+                resources: vec![(*sample).into(); 3],
+                purpose: sample.to_string(),
+            };
+            let spelled = [
+                (Spell(Language::TypeScript), ts_string(sample)),
+                (Spell(Language::Python), py_string(sample)),
+            ];
+            for (spell, literal) in spelled {
+                let code = spell.statements(Some(&call), std::slice::from_ref(&statement));
                 // Layout breaks lines; nothing else unsafe may appear.
-                for text in [&c.purpose, &c.sid, &c.actions, &c.resources] {
-                    let raw = text.split('\n').flat_map(str::chars).any(is_unsafe_in_code);
-                    assert!(!raw, "{text:?}");
-                }
-                assert_eq!(c.purpose, comment(sample));
-                for text in [&c.sid, &c.actions, &c.resources] {
-                    assert!(text.contains(&literal(sample)), "{text:?}");
-                }
+                let raw = code.split('\n').flat_map(str::chars).any(is_unsafe_in_code);
+                assert!(!raw, "{code:?}");
+                assert_eq!(code.matches(&literal).count(), 5, "{code}");
+                assert!(code.contains(&comment(sample)), "{code}");
             }
         }
     }

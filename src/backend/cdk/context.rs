@@ -1,33 +1,44 @@
-//! What a CDK template needs, for one output file: every identifier chosen, every
-//! value as the model holds it (the templates quote them through `ts_string` /
-//! `py_string`), except policy statements, spelled and laid out by `code`.
+//! What a CDK template needs, for one output file: every identifier chosen, and every
+//! spec-dependent piece of code already spelled by `code` (literals, comments, lines
+//! laid out as the formatters would), so the templates place strings and call no
+//! filter. A field of code says what it holds: a *literal* (`'x'`, `"x"`), a
+//! *comment* (comment-safe text), or *line(s)* (indented, without the last newline).
+//! Where the languages differ, TypeScript's fields are often whole property lines
+//! (prettier breaks them after the key when too long) and Python's the literal alone.
 
 use std::collections::BTreeSet;
 
 use serde::Serialize;
 
-use super::code::{self, StatementCode};
-use super::layout::{self, ObjectCall};
-use super::literal::ts_string;
+use super::code::Spell;
+use super::layout::{ObjectCall, python_annotation};
+use super::literal::comment;
 use super::{CLASS_NAME, Language, STACK_ID};
 use crate::backend::cloudformation::setting_logical_id;
 use crate::backend::describe::{self, Resource};
 use crate::backend::naming::Unique;
 use crate::backend::stacks::StackPart;
-use crate::model::{Model, Part, Profile, RoleRef, Text};
+use crate::model::{Model, Profile, RoleRef};
 
 #[derive(Debug, Serialize)]
 pub(super) struct ModuleContext {
     /// Also define an App and a Stack and synthesize.
     app: bool,
     class_name: &'static str,
-    /// `SsmProfileStack`, or `SsmProfileStack-N` for one stack of several.
+    /// The class name's literal: the construct's id in the app.
+    class_id: String,
+    /// TypeScript: the app's `const stack = new Stack(app, id, {` call.
+    stack_call: Option<ObjectCall>,
+    /// Literal of `SsmProfileStack`, or `SsmProfileStack-N` for one stack of several.
     stack_id: String,
+    /// TypeScript: the `description` line; Python: the literal.
     stack_description: String,
-    /// The one partition whose literal ARNs the model holds; `None` when profiles
-    /// differ, and no single stack can deploy them all.
-    partition: Option<&'static str>,
+    /// Literal of the one partition whose literal ARNs the model holds; `None` when
+    /// profiles differ, and no single stack can deploy them all.
+    partition: Option<String>,
+    /// Comment.
     partition_note: String,
+    /// TypeScript: the `throw new Error(...)` line(s); Python: the message's literal.
     partition_error: String,
     uses_duration: bool,
     uses_tags: bool,
@@ -39,7 +50,10 @@ pub(super) struct ModuleContext {
 
 #[derive(Debug, Serialize)]
 struct ProfileContext {
+    /// Comment.
     name: String,
+    /// Python: the class attribute annotations' lines, as ruff format lays them out.
+    annotations: Vec<String>,
     role: RoleContext,
     policies: Vec<PolicyContext>,
     instance_profile: Option<InstanceProfileContext>,
@@ -48,76 +62,76 @@ struct ProfileContext {
     outputs: Vec<OutputContext>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Default, Serialize)]
 struct RoleContext {
     member: String,
-    construct_id: String,
-    /// The construct creates the role; otherwise it imports `name` by name.
+    /// The construct creates the role; otherwise it imports it by name (`import`).
     created: bool,
+    /// TypeScript: `this.member = new iam.Role(this, id, {`.
+    call: Option<ObjectCall>,
+    /// Literal.
+    construct_id: String,
+    /// TypeScript: property lines; Python: literals.
     name: String,
     path: Option<String>,
     description: Option<String>,
+    /// Literal.
     principal: String,
-    trust_sid: &'static str,
     conditions: Vec<ConditionContext>,
     managed_policies: Vec<ManagedPolicyContext>,
-    permissions_boundary: Option<ArnContext>,
+    /// Line(s).
+    permissions_boundary: Option<String>,
     max_session_duration: Option<u32>,
-    tags: Vec<(String, String)>,
+    /// The lines that name the trust statement (`iam.Role` writes it without a Sid).
+    trust_sid: String,
+    /// One `Tags.of(role).add(key, value)` line(s) a tag.
+    tags: Vec<String>,
+    /// An existing role: the line(s) that import it.
+    import: String,
 }
 
 #[derive(Debug, Serialize)]
 struct ConditionContext {
-    operator: &'static str,
-    key: &'static str,
-    value: Vec<TextPart>,
-    /// The value joins literal text with `stack.account` / `stack.region`; Python
-    /// names it in `py_variable` (`source_arn` for `aws:SourceArn`) first, as the
-    /// concatenation would not fit in the condition dict.
-    concatenation: bool,
-    py_variable: String,
-}
-
-/// A piece of a deploy-time string: `literal` text, or the stack's `account` or
-/// `region` (the template spells these as `stack.account` / `stack.region`).
-#[derive(Debug, Serialize)]
-struct TextPart {
-    kind: &'static str,
-    text: String,
+    /// Python: `source_arn = ...` (for `aws:SourceArn`) when the value joins literal
+    /// text with `stack.account` / `stack.region`, as the concatenation would not fit
+    /// in the condition dict.
+    assignment: Option<String>,
+    /// `operator: { key: value }` line(s).
+    line: String,
 }
 
 #[derive(Debug, Serialize)]
 struct ManagedPolicyContext {
-    /// Set for AWS managed policies (`arn:P:iam::aws:policy/NAME`): `NAME`, which
-    /// `fromAwsManagedPolicyName` puts in the stack's partition.
-    aws_name: Option<String>,
-    /// The construct id an imported customer managed policy needs.
-    construct_id: String,
-    arn: String,
+    /// Comment.
     reason: String,
-}
-
-#[derive(Debug, Serialize)]
-struct ArnContext {
-    construct_id: String,
-    arn: String,
+    /// `fromAwsManagedPolicyName(NAME)` for an AWS managed policy (the stack's
+    /// partition), else `fromManagedPolicyArn(this, id, arn)`: line(s).
+    line: String,
 }
 
 #[derive(Debug, Serialize)]
 struct PolicyContext {
     member: String,
+    /// Literal.
     construct_id: String,
+    /// TypeScript: `this.member = new iam.ManagedPolicy(this, id, {`.
+    call: Option<ObjectCall>,
+    /// TypeScript: property lines; Python: literals.
     name: String,
     path: Option<String>,
-    /// TypeScript: `new iam.ManagedPolicy(this, id, {` as prettier lays it out.
-    call: Option<ObjectCall>,
-    statements: Vec<StatementCode>,
+    /// `roles: [this.role]` line(s).
+    roles: String,
+    /// The `statements` property's lines.
+    statements: String,
 }
 
 #[derive(Debug, Serialize)]
 struct InstanceProfileContext {
     member: String,
+    /// Literal.
     construct_id: String,
+    call: Option<ObjectCall>,
+    /// TypeScript: property lines; Python: literals.
     name: String,
     path: Option<String>,
 }
@@ -127,15 +141,23 @@ struct InstanceProfileContext {
 #[derive(Debug, Serialize)]
 struct ServiceSettingContext {
     member: String,
+    /// Literal.
     construct_id: String,
-    setting_id: &'static str,
+    call: Option<ObjectCall>,
+    /// TypeScript: property lines; Python: literals.
+    setting_id: String,
     value: String,
+    /// `member.node.addDependency(role)` line(s).
+    dependency: String,
 }
 
 /// `new CfnOutput(stack, id, { description, value: profiles.member.attribute })`.
 #[derive(Debug, Serialize)]
 struct OutputContext {
+    call: Option<ObjectCall>,
+    /// Literal.
     id: String,
+    /// TypeScript: the property line; Python: the literal.
     description: String,
     member: String,
     attribute: String,
@@ -154,12 +176,20 @@ impl Members {
     }
 }
 
+/// A path property, left out when empty as the templates always have.
+fn path(spell: Spell, call: Option<&ObjectCall>, path: &Option<String>) -> Option<String> {
+    path.as_deref()
+        .filter(|p| !p.is_empty())
+        .map(|p| spell.property(call, "path", p))
+}
+
 pub(super) fn module_context(
     model: &Model,
     language: Language,
     app: bool,
     stack: Option<StackPart>,
 ) -> ModuleContext {
+    let spell = Spell(language);
     let mut members = Members {
         language,
         names: Unique::new(""),
@@ -167,32 +197,49 @@ pub(super) fn module_context(
     let profiles: Vec<ProfileContext> = model
         .profiles
         .iter()
-        .map(|p| profile_context(p, &mut members))
+        .map(|p| profile_context(p, spell, &mut members))
         .collect();
     let partitions: BTreeSet<&'static str> =
         model.profiles.iter().map(|p| p.arn_partition).collect();
     let partition = match partitions.len() {
-        1 => partitions.first().copied(),
+        1 => partitions.first().map(|p| spell.string(p)),
         _ => None,
     };
     let listed: Vec<&str> = partitions.iter().copied().collect();
+    let message = spell.string(&format!(
+        "{CLASS_NAME} was generated for partition {}, but this stack is in a region of partition ",
+        listed.join(", ")
+    ));
+    let stack_id = match stack {
+        Some(s) => format!("{STACK_ID}-{}", s.n),
+        None => STACK_ID.to_string(),
+    };
+    let stack_call = spell.object_call(0, "const stack = new Stack", ["app", &stack_id]);
     ModuleContext {
         app,
         class_name: CLASS_NAME,
-        stack_id: match stack {
-            Some(s) => format!("{STACK_ID}-{}", s.n),
-            None => STACK_ID.to_string(),
-        },
-        stack_description: describe::part_description(model, stack),
+        class_id: spell.string(CLASS_NAME),
+        stack_id: spell.string(&stack_id),
+        stack_description: spell.property(
+            stack_call.as_ref(),
+            "description",
+            &describe::part_description(model, stack),
+        ),
+        stack_call,
         partition,
-        partition_note: format!(
+        partition_note: comment(&format!(
             "partition {}: policies hold its literal ARNs; AWS managed policies follow the stack's partition",
             listed.join(", ")
-        ),
-        partition_error: format!(
-            "{CLASS_NAME} was generated for partition {}, but this stack is in a region of partition ",
-            listed.join(", ")
-        ),
+        )),
+        partition_error: match language {
+            Language::TypeScript => spell.call(
+                (6, ";"),
+                (0, ""),
+                "throw new Error",
+                &[message + " + partition"],
+            ),
+            Language::Python => message,
+        },
         uses_duration: profiles
             .iter()
             .any(|p| p.role.max_session_duration.is_some()),
@@ -203,159 +250,266 @@ pub(super) fn module_context(
     }
 }
 
-fn profile_context(p: &Profile, members: &mut Members) -> ProfileContext {
+fn profile_context(p: &Profile, spell: Spell, members: &mut Members) -> ProfileContext {
     let role_id = format!("{}Role", p.id);
-    let aws_prefix = format!("arn:{}:iam::aws:policy/", p.arn_partition);
+    let member = members.name(&role_id);
+    let (this, self_) = (format!("this.{member}"), format!("self.{member}"));
     let role = match &p.role {
-        RoleRef::Create(r) => RoleContext {
-            member: members.name(&role_id),
-            construct_id: role_id.clone(),
-            created: true,
-            name: r.name.clone(),
-            path: r.path.clone(),
-            description: r.description.clone(),
-            principal: r.trust.service.clone(),
-            trust_sid: r.trust.sid,
-            conditions: r
-                .trust
-                .conditions
-                .iter()
-                .map(|c| ConditionContext {
-                    operator: c.operator,
-                    key: c.key,
-                    value: text_parts(&c.value),
-                    concatenation: c.value.0.len() > 1,
-                    py_variable: Language::Python.member(c.key.rsplit(':').next().unwrap_or(c.key)),
-                })
-                .collect(),
-            managed_policies: p
-                .managed_policies
-                .iter()
-                .enumerate()
-                .map(|(i, m)| ManagedPolicyContext {
-                    aws_name: m.arn.strip_prefix(&aws_prefix).map(str::to_string),
-                    construct_id: format!("{}ManagedPolicyArn{}", p.id, i + 1),
-                    arn: m.arn.clone(),
-                    reason: m.reason.clone(),
-                })
-                .collect(),
-            permissions_boundary: r.permissions_boundary.as_ref().map(|arn| ArnContext {
-                construct_id: format!("{}PermissionsBoundary", p.id),
-                arn: arn.clone(),
-            }),
-            max_session_duration: r.max_session_duration,
-            tags: p
-                .tags
-                .iter()
-                .map(|t| (t.key.clone(), t.value.clone()))
-                .collect(),
-        },
-        RoleRef::Existing { name } => RoleContext {
-            member: members.name(&role_id),
-            construct_id: role_id.clone(),
-            created: false,
-            name: name.clone(),
-            path: None,
-            description: None,
-            principal: String::new(),
-            trust_sid: "",
-            conditions: Vec::new(),
-            managed_policies: Vec::new(),
-            permissions_boundary: None,
-            max_session_duration: None,
-            tags: Vec::new(),
-        },
+        RoleRef::Create(r) => {
+            let call = spell.object_call(4, &format!("{this} = new iam.Role"), ["this", &role_id]);
+            let c = call.as_ref();
+            let aws_prefix = format!("arn:{}:iam::aws:policy/", p.arn_partition);
+            RoleContext {
+                created: true,
+                construct_id: spell.string(&role_id),
+                name: spell.property(c, "roleName", &r.name),
+                path: path(spell, c, &r.path),
+                description: r
+                    .description
+                    .as_ref()
+                    .map(|d| spell.property(c, "description", d)),
+                principal: spell.string(&r.trust.service),
+                conditions: r
+                    .trust
+                    .conditions
+                    .iter()
+                    .map(|cond| {
+                        let value = spell.text(&cond.value);
+                        let variable = Language::Python
+                            .member(cond.key.rsplit(':').next().unwrap_or(cond.key));
+                        let assign = !spell.ts() && cond.value.0.len() > 1;
+                        ConditionContext {
+                            line: spell.condition(
+                                c,
+                                cond.operator,
+                                cond.key,
+                                if assign { &variable } else { &value },
+                            ),
+                            assignment: assign.then(|| format!("{variable} = {value}")),
+                        }
+                    })
+                    .collect(),
+                managed_policies: p
+                    .managed_policies
+                    .iter()
+                    .enumerate()
+                    .map(|(i, m)| {
+                        let indent = (c.map_or(0, |c| c.indent + 2), ",");
+                        let line = match m.arn.strip_prefix(&aws_prefix) {
+                            Some(name) => spell.call(
+                                indent,
+                                (16, ","),
+                                if spell.ts() {
+                                    "iam.ManagedPolicy.fromAwsManagedPolicyName"
+                                } else {
+                                    "iam.ManagedPolicy.from_aws_managed_policy_name"
+                                },
+                                &[spell.string(name)],
+                            ),
+                            None => {
+                                let id = format!("{}ManagedPolicyArn{}", p.id, i + 1);
+                                let (head, scope) = if spell.ts() {
+                                    ("iam.ManagedPolicy.fromManagedPolicyArn", "this")
+                                } else {
+                                    ("iam.ManagedPolicy.from_managed_policy_arn", "self")
+                                };
+                                let args = [scope.into(), spell.string(&id), spell.string(&m.arn)];
+                                spell.call(indent, (16, ","), head, &args)
+                            }
+                        };
+                        ManagedPolicyContext {
+                            reason: comment(&m.reason),
+                            line,
+                        }
+                    })
+                    .collect(),
+                permissions_boundary: r.permissions_boundary.as_ref().map(|arn| {
+                    let id = spell.string(&format!("{}PermissionsBoundary", p.id));
+                    let (head, scope) = if spell.ts() {
+                        (
+                            "permissionsBoundary: iam.ManagedPolicy.fromManagedPolicyArn",
+                            "this",
+                        )
+                    } else {
+                        (
+                            "permissions_boundary=iam.ManagedPolicy.from_managed_policy_arn",
+                            "self",
+                        )
+                    };
+                    let ts = (c.map_or(0, |c| c.indent), ",");
+                    spell.call(ts, (12, ","), head, &[scope.into(), id, spell.string(arn)])
+                }),
+                max_session_duration: r.max_session_duration,
+                trust_sid: match spell.0 {
+                    Language::TypeScript => spell.call(
+                        (4, ";"),
+                        (0, ""),
+                        &format!("({this}.node.defaultChild as iam.CfnRole).addPropertyOverride"),
+                        &[
+                            "'AssumeRolePolicyDocument.Statement.0.Sid'".into(),
+                            spell.string(r.trust.sid),
+                        ],
+                    ),
+                    Language::Python => [
+                        spell.call(
+                            (0, ""),
+                            (8, ""),
+                            "cfn_role = cast",
+                            &["iam.CfnRole".into(), format!("{self_}.node.default_child")],
+                        ),
+                        spell.call(
+                            (0, ""),
+                            (8, ""),
+                            "cfn_role.add_property_override",
+                            &[
+                                "\"AssumeRolePolicyDocument.Statement.0.Sid\"".into(),
+                                spell.string(r.trust.sid),
+                            ],
+                        ),
+                    ]
+                    .join("\n"),
+                },
+                tags: p
+                    .tags
+                    .iter()
+                    .map(|t| {
+                        let head = match spell.0 {
+                            Language::TypeScript => format!("Tags.of({this}).add"),
+                            Language::Python => format!("Tags.of({self_}).add"),
+                        };
+                        let args = [spell.string(&t.key), spell.string(&t.value)];
+                        spell.call((4, ";"), (8, ""), &head, &args)
+                    })
+                    .collect(),
+                call,
+                ..RoleContext::default()
+            }
+        }
+        RoleRef::Existing { name } => {
+            let (head, scope) = match spell.0 {
+                Language::TypeScript => (format!("{this} = iam.Role.fromRoleName"), "this"),
+                Language::Python => (format!("{self_} = iam.Role.from_role_name"), "self"),
+            };
+            let args = [scope.into(), spell.string(&role_id), spell.string(name)];
+            RoleContext {
+                import: spell.call((4, ";"), (8, ""), &head, &args),
+                ..RoleContext::default()
+            }
+        }
     };
-    let policies = p
+    let role = RoleContext { member, ..role };
+    let role_type = if role.created {
+        "iam.Role"
+    } else {
+        "iam.IRole"
+    };
+    let mut annotations = vec![(role.member.clone(), role_type)];
+    let policies: Vec<PolicyContext> = p
         .custom_policies
         .iter()
-        .map(|c| {
-            let member = members.name(&c.id);
-            let (call, statements) = match members.language {
-                Language::TypeScript => {
-                    let call = layout::typescript_object_call(
-                        4,
-                        &format!("this.{member} = new iam.ManagedPolicy"),
-                        &["this".to_string(), ts_string(&c.id)],
-                        ";",
-                    );
-                    let statements = code::typescript_statements(&call, &c.statements);
-                    (Some(call), statements)
-                }
-                Language::Python => (None, code::python_statements(&c.statements)),
-            };
+        .map(|cp| {
+            let member = members.name(&cp.id);
+            annotations.push((member.clone(), "iam.ManagedPolicy"));
+            let head = format!("this.{member} = new iam.ManagedPolicy");
+            let call = spell.object_call(4, &head, ["this", &cp.id]);
+            let c = call.as_ref();
+            let ts = (c.map_or(0, |c| c.indent), ",");
             PolicyContext {
-                member,
-                construct_id: c.id.clone(),
-                name: c.name.clone(),
-                path: c.path.clone(),
+                construct_id: spell.string(&cp.id),
+                name: spell.property(c, "managedPolicyName", &cp.name),
+                path: path(spell, c, &cp.path),
+                roles: match spell.0 {
+                    Language::TypeScript => {
+                        spell.brackets(ts, (0, ""), "roles: ", "[]", std::slice::from_ref(&this))
+                    }
+                    Language::Python => {
+                        spell.brackets(ts, (12, ","), "roles=", "[]", std::slice::from_ref(&self_))
+                    }
+                },
+                statements: spell.statements(c, &cp.statements),
                 call,
-                statements,
+                member,
             }
         })
         .collect();
     let instance_profile = p.instance_profile.as_ref().map(|ip| {
         let construct_id = format!("{}InstanceProfile", p.id);
+        let member = members.name(&construct_id);
+        annotations.push((member.clone(), "iam.InstanceProfile"));
+        let head = format!("this.{member} = new iam.InstanceProfile");
+        let call = spell.object_call(4, &head, ["this", &construct_id]);
+        let c = call.as_ref();
         InstanceProfileContext {
-            member: members.name(&construct_id),
-            name: ip.name.clone(),
-            path: ip.path.clone(),
-            construct_id,
+            construct_id: spell.string(&construct_id),
+            name: spell.property(c, "instanceProfileName", &ip.name),
+            path: path(spell, c, &ip.path),
+            call,
+            member,
         }
     });
     let service_setting = p.service_setting.as_ref().map(|s| {
         let construct_id = setting_logical_id(p);
+        let member = members.name(&construct_id);
+        annotations.push((member.clone(), "ssm.CfnServiceSetting"));
+        let head = format!("this.{member} = new ssm.CfnServiceSetting");
+        let call = spell.object_call(4, &head, ["this", &construct_id]);
+        let c = call.as_ref();
+        let dependency = match spell.0 {
+            Language::TypeScript => {
+                let head = format!("this.{member}.node.addDependency");
+                spell.call((4, ";"), (0, ""), &head, std::slice::from_ref(&this))
+            }
+            Language::Python => {
+                let head = format!("self.{member}.node.add_dependency");
+                spell.call((0, ""), (8, ""), &head, std::slice::from_ref(&self_))
+            }
+        };
         ServiceSettingContext {
-            member: members.name(&construct_id),
-            construct_id,
-            setting_id: s.id,
-            value: s.value.clone(),
+            construct_id: spell.string(&construct_id),
+            setting_id: spell.property(c, "settingId", s.id),
+            value: spell.property(c, "settingValue", &s.value),
+            dependency,
+            call,
+            member,
         }
     });
     let outputs = describe::stack_outputs(p)
         .into_iter()
-        .map(|o| OutputContext {
-            id: format!("{}{}", p.id, o.suffix()),
-            member: match o.resource {
-                Resource::Role => role.member.clone(),
-                Resource::InstanceProfile => instance_profile
-                    .as_ref()
-                    .map(|ip| ip.member.clone())
-                    .expect("instance profile outputs only for an instance profile"),
-            },
-            // The CDK names these attributes after the output: `roleArn`,
-            // `instanceProfileName`, `instance_profile_arn`, ...
-            attribute: members.language.member(o.suffix()),
-            description: o.description,
+        .map(|o| {
+            let id = format!("{}{}", p.id, o.suffix());
+            let call = spell.object_call(0, "new CfnOutput", ["stack", &id]);
+            OutputContext {
+                id: spell.string(&id),
+                description: spell.property(call.as_ref(), "description", &o.description),
+                call,
+                member: match o.resource {
+                    Resource::Role => role.member.clone(),
+                    Resource::InstanceProfile => instance_profile
+                        .as_ref()
+                        .map(|ip| ip.member.clone())
+                        .expect("instance profile outputs only for an instance profile"),
+                },
+                // The CDK names these attributes after the output: `roleArn`,
+                // `instanceProfileName`, `instance_profile_arn`, ...
+                attribute: members.language.member(o.suffix()),
+            }
         })
         .collect();
     ProfileContext {
-        name: p.name.clone(),
+        name: comment(&p.name),
+        annotations: match spell.0 {
+            Language::TypeScript => Vec::new(),
+            Language::Python => annotations
+                .iter()
+                .map(|(member, annotation)| python_annotation(4, member, annotation))
+                .collect(),
+        },
         role,
         policies,
         instance_profile,
         service_setting,
         outputs,
     }
-}
-
-fn text_parts(t: &Text) -> Vec<TextPart> {
-    t.0.iter()
-        .map(|part| match part {
-            Part::Literal(s) => TextPart {
-                kind: "literal",
-                text: s.clone(),
-            },
-            Part::AccountId => TextPart {
-                kind: "account",
-                text: String::new(),
-            },
-            Part::Region => TextPart {
-                kind: "region",
-                text: String::new(),
-            },
-        })
-        .collect()
 }
 
 #[cfg(test)]
