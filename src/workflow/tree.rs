@@ -291,14 +291,15 @@ fn spec_result(
     Err(crate::render_error(source, refusal))
 }
 
-/// Renders every output on up to as many threads as the machine has cores, while
-/// this thread hands their files to `take` in the outputs' order: `take(i, Some(file),
+/// Renders every output on up to as many threads as the machine has cores (this
+/// one among them), while this thread hands their files to `take` in the outputs'
+/// order: `take(i, Some(file),
 /// None)` for each file of output `i`, then `take(i, None, Some(&result))`. Returns
 /// every output's result, in order; an error of `take` stops everything.
 ///
-/// Each output has a channel that holds no file: a thread that renders ahead of the
-/// output being taken waits with its file until it is taken, so memory holds about
-/// one file per thread. An output that does not split into stacks (`Output::splits`:
+/// Each output has a channel of two files: a thread that renders ahead of the
+/// output being taken waits once they are full, so memory holds a few files per
+/// thread. An output that does not split into stacks (`Output::splits`:
 /// Terraform, 26 and 28 MB for a fleet of 1,000 profiles) starts only once every such
 /// output before it has been taken, so no two of them are in memory at once. Threads
 /// take the outputs in order, this thread drains them in order, and a thread waits
@@ -316,13 +317,19 @@ fn render_outputs(
         Option<&Result<(), RenderError>>,
     ) -> Result<(), Error>,
 ) -> Result<Vec<Result<(), RenderError>>, Error> {
+    // This thread renders too (an output no other thread has started when its turn
+    // comes): one thread fewer to start, and no hand-over between threads for the
+    // files it renders itself, which a small spec's build would notice.
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
+        .saturating_sub(1)
         .min(outputs.len());
     let (senders, receivers): (Vec<_>, Vec<_>) = outputs
         .iter()
         .map(|_| {
-            let (tx, rx) = sync_channel::<Message>(0);
+            // Two files: rarely a wait on each side, and at most one file of an
+            // output that does not split (the next does not start before it is taken).
+            let (tx, rx) = sync_channel::<Message>(2);
             (Mutex::new(Some(tx)), rx)
         })
         .unzip();
@@ -370,7 +377,31 @@ fn render_outputs(
             *count.lock().unwrap_or_else(|p| p.into_inner()) = n;
             changed.notify_all();
         };
-        let results = take_in_order(&receivers, &mut take, &progress);
+        let inline = |i: usize, take: &mut Take| {
+            // Claimed only when no thread has started it, so every output before it
+            // has been taken: nothing to wait for.
+            if next
+                .compare_exchange(i, i + 1, Ordering::Relaxed, Ordering::Relaxed)
+                .is_err()
+            {
+                return None;
+            }
+            let mut failed = None;
+            let result = outputs[i].generate_files_into(
+                model,
+                spec_name,
+                RenderOptions::default(),
+                split,
+                &mut |f| {
+                    take(i, Some(f), None).map_err(|e| {
+                        failed = Some(e);
+                        RenderError::Internal("the build stopped".into())
+                    })
+                },
+            );
+            Some(failed.map_or(Ok(result), Err))
+        };
+        let results = take_in_order(&receivers, &mut take, &progress, &inline);
         if results.is_err() {
             stop.store(true, Ordering::Relaxed);
             progress(usize::MAX);
@@ -400,19 +431,29 @@ fn render_one(
     )
 }
 
+/// What `render_outputs` hands a file (or an output's result) to.
+type Take<'a> = dyn FnMut(usize, Option<GeneratedFile>, Option<&Result<(), RenderError>>) -> Result<(), Error>
+    + 'a;
+
+/// An output this thread rendered itself: its result, or the error of `Take`.
+type Inline = Result<Result<(), RenderError>, Error>;
+
 fn take_in_order(
     receivers: &[Receiver<Message>],
-    take: &mut impl FnMut(
-        usize,
-        Option<GeneratedFile>,
-        Option<&Result<(), RenderError>>,
-    ) -> Result<(), Error>,
+    take: &mut Take,
     progress: &dyn Fn(usize),
+    inline: &dyn Fn(usize, &mut Take) -> Option<Inline>,
 ) -> Result<Vec<Result<(), RenderError>>, Error> {
     let mut results = Vec::with_capacity(receivers.len());
     for (i, rx) in receivers.iter().enumerate() {
         if i > 0 {
             progress(i);
+        }
+        if let Some(result) = inline(i, take) {
+            let result = result?;
+            take(i, None, Some(&result))?;
+            results.push(result);
+            continue;
         }
         loop {
             match rx.recv() {
