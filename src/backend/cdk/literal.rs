@@ -57,18 +57,16 @@ struct Scan {
 
 impl Scan {
     fn of(s: &str) -> Scan {
-        let mut scan = Scan {
-            single: 0,
-            double: 0,
-            plain: true,
-        };
-        // Branch-free, so the compiler vectorises it.
-        for b in s.bytes() {
-            scan.single += usize::from(b == b'\'');
-            scan.double += usize::from(b == b'"');
-            scan.plain &= (b' '..=b'~').contains(&b) && b != b'\\';
+        // Three passes of the simplest form, each of which the compiler vectorises:
+        // one pass deciding all three byte by byte cost ~18 instructions a byte.
+        let bytes = s.as_bytes();
+        Scan {
+            single: bytes.iter().filter(|&&b| b == b'\'').count(),
+            double: bytes.iter().filter(|&&b| b == b'"').count(),
+            plain: bytes.iter().fold(true, |plain, &b| {
+                plain & (b' '..=b'~').contains(&b) & (b != b'\\')
+            }),
         }
-        scan
     }
 }
 
