@@ -48,6 +48,18 @@ pub fn is_unsafe_in_code(c: char) -> bool {
             .any(|&(first, last, _)| (first..=last).contains(&c))
 }
 
+/// `n` spaces at the end of `out`, copied a run at a time: the YAML and CDK writers
+/// indent every line of a fleet's output, and a push per space showed in profiles.
+pub fn push_spaces(out: &mut String, n: usize) {
+    const SPACES: &str = "                                                                ";
+    let mut left = n;
+    while left > 0 {
+        let run = left.min(SPACES.len());
+        out.push_str(&SPACES[..run]);
+        left -= run;
+    }
+}
+
 /// Whether every character of `s` is printable ASCII: then no escaper has anything
 /// to escape but its own quotes and backslashes.
 pub fn is_printable_ascii(s: &str) -> bool {

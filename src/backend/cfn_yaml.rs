@@ -136,14 +136,7 @@ fn is_block(value: &Value) -> bool {
 }
 
 fn pad(out: &mut String, indent: usize) {
-    // One copy of a run of spaces, not a push per space: every line is padded.
-    const SPACES: &str = "                                                                ";
-    let mut left = indent;
-    while left > 0 {
-        let n = left.min(SPACES.len());
-        out.push_str(&SPACES[..n]);
-        left -= n;
-    }
+    crate::text::push_spaces(out, indent);
 }
 
 /// The mapping at `indent`; with `continues_line`, its first line goes on the line

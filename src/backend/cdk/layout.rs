@@ -55,13 +55,7 @@ fn pad(indent: usize) -> String {
 /// and write each line once into one buffer, instead of joining, formatting and
 /// padding into a new string per line.
 fn push_pad(out: &mut String, indent: usize) {
-    const SPACES: &str = "                                                                ";
-    let mut left = indent;
-    while left > 0 {
-        let n = left.min(SPACES.len());
-        out.push_str(&SPACES[..n]);
-        left -= n;
-    }
+    crate::text::push_spaces(out, indent);
 }
 
 /// Columns `items` take joined with `, `.
