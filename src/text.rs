@@ -164,6 +164,15 @@ mod tests {
     use super::*;
 
     #[test]
+    fn spaces_are_exact_past_the_prepared_run() {
+        for n in [0, 1, 63, 64, 65, 200] {
+            let mut out = String::from("x");
+            push_spaces(&mut out, n);
+            assert_eq!(out, format!("x{}", " ".repeat(n)));
+        }
+    }
+
+    #[test]
     fn the_samples_hold_every_unsafe_character() {
         let held: std::collections::BTreeSet<char> =
             UNSAFE_SAMPLES.iter().flat_map(|s| s.chars()).collect();

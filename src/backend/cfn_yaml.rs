@@ -7,6 +7,8 @@ use std::borrow::Cow;
 
 use serde_json::Value;
 
+use crate::text::push_spaces;
+
 /// The template as YAML, LF endings and one trailing newline. Written in one pass
 /// into one buffer.
 pub fn to_yaml(template: &Value) -> String {
@@ -135,10 +137,6 @@ fn is_block(value: &Value) -> bool {
         }
 }
 
-fn pad(out: &mut String, indent: usize) {
-    crate::text::push_spaces(out, indent);
-}
-
 /// The mapping at `indent`; with `continues_line`, its first line goes on the line
 /// already begun (after a list item's dash) instead of being indented.
 fn write_mapping(
@@ -149,7 +147,7 @@ fn write_mapping(
 ) {
     for (key, value) in map {
         if !std::mem::take(&mut continues_line) {
-            pad(out, indent);
+            push_spaces(out, indent);
         }
         push_yaml_string(out, key);
         if is_block(value) {
@@ -170,7 +168,7 @@ fn write_block(out: &mut String, value: &Value, indent: usize, mut continues_lin
         Value::Array(items) => {
             for item in items {
                 if !std::mem::take(&mut continues_line) {
-                    pad(out, indent);
+                    push_spaces(out, indent);
                 }
                 out.push_str("- ");
                 if is_block(item) {
@@ -184,7 +182,7 @@ fn write_block(out: &mut String, value: &Value, indent: usize, mut continues_lin
         }
         other => {
             if !continues_line {
-                pad(out, indent);
+                push_spaces(out, indent);
             }
             write_inline(out, other);
             out.push('\n');
@@ -213,15 +211,6 @@ mod tests {
             && !s.contains(": ")
             && !s.contains(" #")
             && !reserved.iter().any(|r| r.eq_ignore_ascii_case(s))
-    }
-
-    #[test]
-    fn padding_is_exact_past_the_prepared_run_of_spaces() {
-        for n in [0, 1, 63, 64, 65, 200] {
-            let mut out = String::from("x");
-            pad(&mut out, n);
-            assert_eq!(out, format!("x{}", " ".repeat(n)));
-        }
     }
 
     #[test]

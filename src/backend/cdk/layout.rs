@@ -5,7 +5,11 @@
 //! whether a bracketed list of already-spelled arguments fits on its line.
 //!
 //! Arguments are code (literals from `py_string` / `ts_string`, names); nothing here
-//! escapes or reads them, it only measures and places them.
+//! escapes or reads them, it only measures and places them. They lay out every list
+//! item of a large spec, so they measure the pieces and write each line once into one
+//! buffer instead of joining, formatting and padding into a new string per line.
+
+use crate::text::push_spaces;
 
 /// ruff format's default line length (Black's).
 pub const PYTHON_WIDTH: usize = 88;
@@ -51,13 +55,6 @@ fn pad(indent: usize) -> String {
     " ".repeat(indent)
 }
 
-/// These functions lay out every list item of a large spec: they measure the pieces
-/// and write each line once into one buffer, instead of joining, formatting and
-/// padding into a new string per line.
-fn push_pad(out: &mut String, indent: usize) {
-    crate::text::push_spaces(out, indent);
-}
-
 /// Columns `items` take joined with `, `.
 fn joined_width(items: &[String]) -> usize {
     items.iter().map(|i| display_width(i)).sum::<usize>() + 2 * items.len().saturating_sub(1)
@@ -82,7 +79,7 @@ fn one_line(indent: usize, pieces: &[&str], items: &[String]) -> String {
     let mut out = String::with_capacity(
         indent + pieces.iter().map(|p| p.len()).sum::<usize>() + items_len(items, 0),
     );
-    push_pad(&mut out, indent);
+    push_spaces(&mut out, indent);
     out.push_str(pieces[0]);
     out.push_str(pieces[1]);
     out.push_str(pieces[2]);
@@ -121,10 +118,10 @@ pub fn python_brackets(
     let may_hug = open == "(" || items.len() == 1;
     if may_hug && (items.len() == 1 || inner + joined <= PYTHON_WIDTH) {
         let mut out = one_line(indent, &[head, open, "\n"], &[]);
-        push_pad(&mut out, inner);
+        push_spaces(&mut out, inner);
         push_joined(&mut out, items);
         out.push('\n');
-        push_pad(&mut out, indent);
+        push_spaces(&mut out, indent);
         out.push_str(close);
         out.push_str(tail);
         return out;
@@ -248,16 +245,16 @@ pub fn one_a_line(
             + 1
             + items_len(items, indent + step),
     );
-    push_pad(&mut out, indent);
+    push_spaces(&mut out, indent);
     out.push_str(head);
     out.push_str(open);
     out.push('\n');
     for item in items {
-        push_pad(&mut out, indent + step);
+        push_spaces(&mut out, indent + step);
         out.push_str(item);
         out.push_str(",\n");
     }
-    push_pad(&mut out, indent);
+    push_spaces(&mut out, indent);
     out.push_str(close);
     out.push_str(tail);
     out
