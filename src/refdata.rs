@@ -30,6 +30,9 @@ pub struct Partition {
     pub regions: &'static [&'static str],
 }
 
+/// The aws partition's regions: botocore 1.44.18's `partitions.json` (PyPI wheel
+/// built 2026-12-02), which `scripts/conformance` compares with this table through
+/// docs/spec.schema.json (`regions`, botocore pinned in scripts/install-tools).
 pub const AWS_REGIONS: &[&str] = &[
     "af-south-1",
     "ap-east-1",
@@ -59,8 +62,10 @@ pub const AWS_REGIONS: &[&str] = &[
     "il-central-1",
     "me-central-1",
     "me-south-1",
+    "me-west-1",
     "mx-central-1",
     "sa-east-1",
+    "sa-west-1",
     "us-east-1",
     "us-east-2",
     "us-west-1",
@@ -450,7 +455,9 @@ const UNCONFIRMED_BUCKET_REGIONS: &[&str] = &[
     "ap-southeast-5",
     "ap-southeast-6",
     "ap-southeast-7",
+    "me-west-1",
     "mx-central-1",
+    "sa-west-1",
 ];
 
 /// The AWS-owned buckets SSM Agent reads in `region`, each with its purpose and
@@ -536,6 +543,10 @@ pub fn agent_buckets_confirmed(partition: PartitionName, region: &str) -> Confir
 
 /// IAM and S3 limits ([IAM] quotas, [BOTO] iam service-2.json, S3 naming rules).
 pub mod limits;
+
+/// CloudFormation StackSets with AWS Organizations: partitions, delegated
+/// administrators, opt-in regions, deployment ordering.
+pub mod stacksets;
 
 #[cfg(test)]
 mod tests;

@@ -320,3 +320,60 @@ fn a_refusal_offers_only_targets_whose_every_output_accepts() {
     );
     let _ = fs::remove_dir_all(&dir);
 }
+
+fn rollout_warnings(spec: &str) -> Vec<(String, String)> {
+    load(spec).rollout.expect("a rollout").warnings
+}
+
+#[test]
+fn every_opt_in_region_of_the_stack_instances_is_warned_about_by_name() {
+    let spec = "version: 1\nrollout:\n  organizational_units: [r-ab12]\n  iam_region: af-south-1\n  regions: [us-east-1, me-west-1, af-south-1, sa-west-1]\nprofiles:\n  - name: web\n  - name: dhmc\n    kind: default-host-management\n";
+    let warnings = rollout_warnings(spec);
+    let opt_in: Vec<(&str, &str)> = warnings
+        .iter()
+        .filter(|(_, w)| w.contains("opt-in region"))
+        .map(|(at, w)| (at.as_str(), &w[..w.find(" is").unwrap()]))
+        .collect();
+    assert_eq!(
+        opt_in,
+        [
+            ("rollout.iam_region", "`af-south-1`"),
+            ("rollout.regions[1]", "`me-west-1`"),
+            ("rollout.regions[3]", "`sa-west-1`"),
+        ]
+    );
+    assert!(
+        warnings
+            .iter()
+            .all(|(_, w)| !w.contains("opt-in") || w.contains("manage-acct-regions.html")),
+        "{warnings:?}"
+    );
+    // Without the setting, `regions` places nothing: only `iam_region` is deployed to.
+    let no_setting = "version: 1\nrollout:\n  organizational_units: [r-ab12]\n  iam_region: us-east-1\n  regions: [us-east-1, ap-east-1]\nprofiles:\n  - name: web\n";
+    assert!(
+        rollout_warnings(no_setting)
+            .iter()
+            .all(|(_, w)| !w.contains("opt-in")),
+    );
+}
+
+#[test]
+fn me_west_1_and_sa_west_1_are_regions_whose_buckets_only_seed_lists() {
+    for region in ["me-west-1", "sa-west-1"] {
+        let seed = format!(
+            "version: 1\nprofiles:\n  - name: web\n    s3:\n      agent_buckets: seed\n      vpc_endpoint_regions: [{region}]\n"
+        );
+        let model = load(&seed);
+        assert!(
+            model.profiles[0]
+                .warnings
+                .iter()
+                .any(|w| w.contains(&format!("({region})"))),
+            "{:?}",
+            model.profiles[0].warnings
+        );
+        let current = seed.replace("agent_buckets: seed\n      ", "");
+        let e = ssm_profile::load(&Source::new("spec.yaml", &current)).expect_err(region);
+        assert!(e.to_string().contains("agent_buckets: seed"), "{e}");
+    }
+}

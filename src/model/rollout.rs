@@ -7,7 +7,7 @@ use serde::Serialize;
 use super::rules::check_region;
 use super::{Ctx, Kind, Profile, RoleRef};
 use crate::diag::RuleError;
-use crate::refdata::{self, Partition};
+use crate::refdata::{self, Partition, stacksets};
 use crate::spec::{self, RolloutSpec, SETTING_STACK_SET_SUFFIX};
 
 /// Where and how the rollout's StackSets deploy.
@@ -36,6 +36,10 @@ pub struct Rollout {
     pub setting_stack_set: Option<String>,
     /// (field path, warning), for the commands to place in the spec.
     pub warnings: Vec<(String, String)>,
+    /// The regions of the partition a delegated administrator can manage StackSets
+    /// from (`refdata::stacksets`): with `call_as: delegated-admin`, every target
+    /// asserts that the rollout is deployed in one of them.
+    pub delegated_admin_regions: Vec<&'static str>,
 }
 
 /// Who deploys the StackSets: the model's own, spelled as the spec spells it.
@@ -81,12 +85,30 @@ pub(super) fn build(
         errors: Default::default(),
     };
     let partition = match one_partition(spec) {
-        Ok(p) => Some(p),
+        Ok(p) => match stacksets::service_managed_refused(p.name) {
+            Some(why) => {
+                ctx.report(RuleError::new("rollout", why));
+                None
+            }
+            None => Some(p),
+        },
         Err(e) => {
             ctx.report(e);
             None
         }
     };
+    if let (Some(p), spec::CallAs::DelegatedAdmin) = (partition, r.call_as)
+        && stacksets::delegated_admin_regions(p.name).is_empty()
+    {
+        ctx.report(ctx.err(
+            "call_as",
+            format!(
+                "AWS lists no region of partition {} where a delegated administrator of StackSets can be registered ({}); roll out from the management account (`call_as: self`)",
+                p.arn_id,
+                stacksets::DELEGATED_ADMIN_PAGE.cite()
+            ),
+        ));
+    }
     let stack_set = ctx.recover(stack_set_name(r, spec_name).map(Some), None);
     check_units(&ctx, r);
     let has_setting = spec
@@ -148,6 +170,7 @@ pub(super) fn build(
             .then(|| format!("{stack_set}{SETTING_STACK_SET_SUFFIX}")),
         iam_stack_set: stack_set,
         warnings: warnings(r, profiles, has_setting),
+        delegated_admin_regions: stacksets::delegated_admin_regions(partition.name),
     }))
 }
 
@@ -281,6 +304,27 @@ fn warnings(r: &RolloutSpec, profiles: &[Profile], has_setting: bool) -> Vec<(St
             "rollout.regions".to_string(),
             "`regions` places regional resources, and this spec has none (no `kind: default-host-management` profile): the StackSet deploys to `iam_region` alone".to_string(),
         ));
+    }
+    // Where stack instances go: `iam_region`, and `regions` for the setting.
+    let mut deployed = vec![("rollout.iam_region".to_string(), &r.iam_region)];
+    if has_setting {
+        for (i, region) in r.regions.iter().flatten().enumerate() {
+            deployed.push((format!("rollout.regions[{i}]"), region));
+        }
+    }
+    let mut warned: Vec<&String> = Vec::new();
+    for (field, region) in deployed {
+        if stacksets::opt_in(region) && !warned.contains(&region) {
+            warned.push(region);
+            out.push((
+                field,
+                format!(
+                    "`{region}` is an opt-in region, disabled in an account until it is enabled ({}): a stack instance fails in every account of the OUs that has not enabled it, as \"the target account must reside in a Region that's currently enabled for that target account\" ({}); enable it in those accounts first",
+                    stacksets::OPT_IN_PAGE.cite(),
+                    stacksets::STACKSETS_OPT_IN_PAGE.cite()
+                ),
+            ));
+        }
     }
     for p in profiles {
         if let RoleRef::Existing { name } = &p.role {
