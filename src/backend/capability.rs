@@ -150,7 +150,7 @@ impl Capabilities {
                     let out_dir = if self.rollout {
                         ""
                     } else {
-                        "build with `--out-dir DIR`, which writes the spec as several stacks, or "
+                        "declare `stacks` (a number of stacks) and build with `--out-dir DIR`, which writes the spec as that many stacks, or "
                     };
                     return Err(self.refuse_at(format!("profiles[{i}]"), format!(
                         "with this profile the spec's one stack needs {n} {what}, but {} cannot put more than {max} {what} in one template (CloudFormation quotas); {out_dir}move this profile and the ones after it to another spec file, which builds a stack of its own{other}",
