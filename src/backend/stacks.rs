@@ -509,12 +509,10 @@ mod tests {
         assert_eq!(two.len(), 2);
         assert_eq!(two.iter().map(|s| s.profiles.len()).sum::<usize>(), 67);
         // A declared count is kept even when one stack would do.
-        assert_eq!(
-            split(&minimal(3, Some(4)), "s.yaml", o)
-                .expect("fits")
-                .iter()
-                .all(|s| s.n <= 4),
-            true
+        let kept = split(&minimal(3, Some(4)), "s.yaml", o).expect("fits");
+        assert!(
+            kept.iter()
+                .all(|s| (1..=4).contains(&s.n) && !s.profiles.is_empty())
         );
     }
 
