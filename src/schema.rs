@@ -378,7 +378,7 @@ fn iam_name(max: usize) -> Value {
 
 fn policy_arn(partition: &str) -> String {
     format!(
-        r"^arn:{partition}:iam::(aws|[0-9]{{12}}):policy/([\x21-\x2e\x30-\x7e]+/)*{IAM_NAME_CHAR}{{1,{}}}$",
+        r"^arn:{partition}:iam::(aws|[0-9]{{12}}):policy/([A-Za-z0-9.,+@=_-]+/)*{IAM_NAME_CHAR}{{1,{}}}$",
         limits::POLICY_NAME_MAX
     )
 }

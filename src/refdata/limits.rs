@@ -4,6 +4,14 @@ pub const ROLE_NAME_MAX: usize = 64;
 pub const INSTANCE_PROFILE_NAME_MAX: usize = 128;
 pub const POLICY_NAME_MAX: usize = 128;
 pub const PATH_MAX: usize = 512;
+/// A character of one segment of a managed policy's path: IAM creates a policy only
+/// under `/` or `/segment/.../` of these ([BOTO] iam service-2.json `policyPathType`,
+/// pattern `((/[A-Za-z0-9\.,\+@=_-]+)*)/`, 1 to 512 characters; boto/botocore
+/// botocore/data/iam/2010-05-08/service-2.json at 161749dd, read 2026-12-06). A
+/// policy ARN whose path holds any other character names no policy IAM could have made.
+pub fn policy_path_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || ".,+@=_-".contains(c)
+}
 pub const DESCRIPTION_MAX: usize = 1000;
 pub const SESSION_DURATION: std::ops::RangeInclusive<u32> = 3600..=43200;
 pub const TAGS_MAX: usize = 50;
