@@ -203,12 +203,20 @@ class Model:
         if not isinstance(template_body, str):
             raise MeaningError(f"StackSet {name}: TemplateBody is not a literal string")
         auto = auto_deployment or {}
+        depends_on = []
+        for arn in auto.get("depends_on") or []:
+            # arn:PARTITION:cloudformation:REGION:ACCOUNT:stackset/NAME:ID, reduced to NAME
+            m = re.fullmatch(rf"arn:{re.escape(partition)}:cloudformation:[^:]+:[^:]+:stackset/([^:/]+):.+", str(arn))
+            if not m:
+                raise MeaningError(f"StackSet {name}: AutoDeployment.DependsOn {arn!r} is not a StackSet ARN of partition {partition}")
+            depends_on.append(m.group(1))
         self.stack_sets[name] = {
             "description": description or None,
             "permission_model": permission_model or "SELF_MANAGED",
             "call_as": call_as or "SELF",
             "capabilities": sorted(capabilities or []),
-            "auto_deployment": {"enabled": auto.get("enabled"), "retain": auto.get("retain")},
+            "auto_deployment": {"enabled": auto.get("enabled"), "retain": auto.get("retain"),
+                                "depends_on": sorted(depends_on)},
             "managed_execution": (managed_execution or {}).get("active"),
             "operation_preferences": dict(sorted((operation_preferences or {}).items())),
             "instances": [], "after": [],
@@ -220,7 +228,8 @@ class Model:
             raise MeaningError(f"stack instances of an unknown StackSet {stack_set!r}")
         s = self.stack_sets[stack_set]
         s["instances"] = sorted(s["instances"] + [[region, sorted(ous)]])
-        s["after"] = sorted(set(s["after"]) | set(after))
+        # AutoDeployment.DependsOn orders the first deployment as well (its Ref does).
+        s["after"] = sorted(set(s["after"]) | set(after) | set(s["auto_deployment"]["depends_on"]))
 
     def add_output(self, description, value):
         self.outputs.append([description or None, value])
@@ -264,7 +273,7 @@ class CfnResolver:
         params = self.t.get("Parameters", {})
         if name in params:
             if "Default" not in params[name]:
-                raise MeaningError(f"parameter {name} has no Default")
+                return "${" + name + "}"  # given at deploy: the same placeholder in every target
             return params[name]["Default"]
         r = self.res.get(name)
         if r is None:
@@ -276,6 +285,8 @@ class CfnResolver:
             return self.v(p.get("InstanceProfileName")) or f"<generated:{name}>"
         if r["Type"] == "AWS::IAM::ManagedPolicy":
             return f"<policy:{name}>"
+        if r["Type"] == "AWS::CloudFormation::StackSet":  # the StackSetId, NAME:ID
+            return f"{self.v(p.get('StackSetName'))}:<id>"
         raise MeaningError(f"Ref to unsupported resource type {r['Type']} ({name})")
 
     def getatt(self, name: str, attr: str):
@@ -388,7 +399,8 @@ def reduce_template(t: dict, partition: str) -> Model:
             prefs = r.v(p.get("OperationPreferences")) or {}
             m.add_stack_set(name, r.v(p.get("Description")), r.v(p.get("PermissionModel")), r.v(p.get("CallAs")),
                             r.v(p.get("Capabilities")),
-                            {"enabled": auto.get("Enabled"), "retain": auto.get("RetainStacksOnAccountRemoval")},
+                            {"enabled": auto.get("Enabled"), "retain": auto.get("RetainStacksOnAccountRemoval"),
+                             "depends_on": auto.get("DependsOn")},
                             {"active": (r.v(p.get("ManagedExecution")) or {}).get("Active")},
                             {_snake(k): v for k, v in prefs.items()}, r.v(p.get("TemplateBody")), partition)
             after = [r.v(res[d]["Properties"]["StackSetName"]) for d in as_list(x.get("DependsOn"))
@@ -521,6 +533,8 @@ class TfResolver:
                 return self.v(body["name"])
             if typ == "aws_cloudformation_stack_set" and attr == "name":
                 return self.v(body["name"])
+            if typ == "aws_cloudformation_stack_set" and attr == "arn":
+                return f"arn:{self.partition}:cloudformation:{REGION}:{ACCOUNT}:stackset/{self.v(body['name'])}:<id>"
             if typ == "aws_iam_policy" and attr in ("arn", "id"):
                 return f"<policy:{name}>"
             if typ == "aws_iam_instance_profile" and attr == "arn":
@@ -606,7 +620,8 @@ def reduce_terraform(path: Path, partition: str) -> Model:
             auto = one(b.get("auto_deployment"))
             m.add_stack_set(r.v(b["name"]), r.v(b.get("description")), r.v(b.get("permission_model")),
                             r.v(b.get("call_as")), r.v(b.get("capabilities")),
-                            {"enabled": auto.get("enabled"), "retain": auto.get("retain_stacks_on_account_removal")},
+                            {"enabled": auto.get("enabled"), "retain": auto.get("retain_stacks_on_account_removal"),
+                             "depends_on": auto.get("depends_on_stack_sets")},
                             one(b.get("managed_execution")), one(b.get("operation_preferences")),
                             r.v(b.get("template_body")), partition)
         elif t == "aws_ssm_service_setting":

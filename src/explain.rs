@@ -463,6 +463,7 @@ fn profile_json(p: &Profile, overriding: &[&Profile]) -> serde_json::Value {
                 "ssm_agent_min_version": refdata::dhmc::MIN_AGENT_VERSION,
             },
             "overridden_by_instance_profiles": overriding.iter().map(|o| &o.name).collect::<Vec<_>>(),
+            "replaces_existing_role": true,
         })),
         "warnings": warnings(p),
     })
@@ -483,6 +484,7 @@ fn default_host_management(
         "    The account setting {} becomes {}, in the region the template is deployed to; every region has its own setting (`rollout` sets it in several).",
         setting.id, setting.value
     );
+    let _ = writeln!(out, "    {}", refdata::dhmc::REPLACES_EXISTING);
     let _ = writeln!(
         out,
         "    Systems Manager then manages every EC2 instance there that meets the prerequisites: IMDSv2 (instance metadata service version 2), and SSM Agent {} or later.",

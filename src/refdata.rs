@@ -165,6 +165,13 @@ pub mod dhmc {
     pub const DEFAULT_PATH: &str = "/service-role/";
     /// What the instances need for DHMC to manage them.
     pub const MIN_AGENT_VERSION: &str = "3.2.582.0";
+    /// What deploying the setting does to a DHMC role the account already names:
+    /// `AWS::SSM::ServiceSetting` and Terraform's `aws_ssm_service_setting` call
+    /// UpdateServiceSetting, which overwrites the value, while the newer
+    /// `AWS::SSM::DefaultHostManagementConfiguration` (RegisterDefaultHostManagementConfiguration)
+    /// fails when DHMC is already on. ssm-profile keeps ServiceSetting while cfn-lint
+    /// 1.58.0's schemas (2026-10-20) lack the newer type.
+    pub const REPLACES_EXISTING: &str = "Deploying it (AWS::SSM::ServiceSetting, or Terraform's aws_ssm_service_setting) replaces any Default Host Management role the account already names in that region, without asking: check first with `aws ssm get-service-setting --setting-id /ssm/managed-instance/default-ec2-instance-management-role`.";
     /// Regions whose CloudFormation registry has no `AWS::SSM::ServiceSetting`: the
     /// cfn-lint region schemas (providers/<region>.json, schema_date
     /// 2026-10-20T22:11:15Z) of every other region of aws, aws-eusc list the type.
@@ -177,10 +184,17 @@ pub mod dhmc {
     ];
 
     /// AWS documents DHMC, its policy and its trust in ssm.amazonaws.com for the aws
-    /// partition; no source was found for the others.
+    /// partition. AWS China documents the setting ("Using the Default Host Management
+    /// Configuration setting - Amazon Systems Manager",
+    /// https://docs.amazonaws.cn/en_us/systems-manager/latest/userguide/managed-instances-default-host-management.html,
+    /// read 2026-12-06), but no source confirms the managed policy there; no source was
+    /// found for the others.
     pub fn confirmed(partition: crate::spec::PartitionName) -> super::Confirmed {
         match partition {
             crate::spec::PartitionName::Aws => super::Confirmed::Yes,
+            crate::spec::PartitionName::AwsCn => super::Confirmed::No(
+                "AWS China documents the Default Host Management Configuration setting (AWS: \"Using the Default Host Management Configuration setting - Amazon Systems Manager\", https://docs.amazonaws.cn/en_us/systems-manager/latest/userguide/managed-instances-default-host-management.html, read 2026-12-06), but no source confirms AmazonSSMManagedEC2InstanceDefaultPolicy in aws-cn; if it does not exist there, the role's attachment fails at deploy with NoSuchEntity",
+            ),
             _ => super::Confirmed::No(
                 "AWS documents Default Host Management Configuration, AmazonSSMManagedEC2InstanceDefaultPolicy and its trust in ssm.amazonaws.com for the aws partition; no source confirms them in this partition",
             ),

@@ -42,6 +42,29 @@ pub fn rollout_yaml(model: &Model) -> Result<String, RenderError> {
 /// `rollout::stack_sets`, each creating its stack instances (StackInstancesGroup).
 pub fn rollout_template(model: &Model) -> Result<Value, RenderError> {
     let (r, sets) = rollout::stack_sets(model, &capability::rollout(CLOUDFORMATION))?;
+    let arn_format = rollout::stack_set_arn_format(r);
+    let mut template = Map::new();
+    template.insert("AWSTemplateFormatVersion".into(), json!("2010-09-09"));
+    template.insert("Description".into(), json!(rollout::ROLLOUT_DESCRIPTION));
+    if rollout::needs_management_account(r, &sets) {
+        template.insert(
+            "Parameters".into(),
+            json!({ rollout::MANAGEMENT_ACCOUNT_PARAMETER: {
+                "Type": "String",
+                "AllowedPattern": rollout::MANAGEMENT_ACCOUNT_PATTERN,
+                "Description": rollout::MANAGEMENT_ACCOUNT_DESCRIPTION,
+            } }),
+        );
+    }
+    if let Some((regions, description)) = rollout::delegated_admin_regions(r) {
+        template.insert(
+            "Rules".into(),
+            json!({ rollout::DELEGATED_ADMIN_RULE: { "Assertions": [{
+                "Assert": { "Fn::Contains": [regions, { "Ref": "AWS::Region" }] },
+                "AssertDescription": description,
+            }] } }),
+        );
+    }
     let mut resources = Map::new();
     for set in sets {
         let mut props = Map::new();
@@ -60,6 +83,12 @@ pub fn rollout_template(model: &Model) -> Result<Value, RenderError> {
             auto.insert(
                 "RetainStacksOnAccountRemoval".into(),
                 json!(r.retain_stacks_on_account_removal),
+            );
+        }
+        if let Some(after) = rollout::auto_deployment_after(r, &set) {
+            auto.insert(
+                "DependsOn".into(),
+                json!([{ "Fn::Sub": [arn_format, { "StackSetId": { "Ref": after } }] }]),
             );
         }
         props.insert("AutoDeployment".into(), Value::Object(auto));
@@ -81,17 +110,15 @@ pub fn rollout_template(model: &Model) -> Result<Value, RenderError> {
         props.insert("TemplateBody".into(), json!(set.template_body));
         let mut resource = Map::new();
         resource.insert("Type".into(), json!("AWS::CloudFormation::StackSet"));
-        if let Some(after) = set.after {
+        // AutoDeployment.DependsOn's Ref orders the first deployment too.
+        if let (Some(after), None) = (set.after, rollout::auto_deployment_after(r, &set)) {
             resource.insert("DependsOn".into(), json!(after));
         }
         resource.insert("Properties".into(), Value::Object(props));
         resources.insert(set.logical_id.into(), Value::Object(resource));
     }
-    Ok(json!({
-        "AWSTemplateFormatVersion": "2010-09-09",
-        "Description": rollout::ROLLOUT_DESCRIPTION,
-        "Resources": resources,
-    }))
+    template.insert("Resources".into(), Value::Object(resources));
+    Ok(Value::Object(template))
 }
 
 /// The whole template as data, or why this target cannot express the model (for

@@ -137,3 +137,66 @@ pub fn call_as(rollout: &Rollout) -> Option<&'static str> {
         CallAs::DelegatedAdmin => Some("DELEGATED_ADMIN"),
     }
 }
+
+/// The parameter of a delegated administrator's rollout that names the organization's
+/// management account: "StackSets with service-managed permissions are created in the
+/// management account, including StackSets created by delegated administrators"
+/// (`refdata::stacksets::DELEGATED_ADMIN_PAGE`), so their ARNs carry its account ID,
+/// which the template cannot know.
+pub const MANAGEMENT_ACCOUNT_PARAMETER: &str = "ManagementAccountId";
+pub const MANAGEMENT_ACCOUNT_PATTERN: &str = "^[0-9]{12}$";
+pub const MANAGEMENT_ACCOUNT_DESCRIPTION: &str = "The 12-digit ID of the organization's management account, which owns every service-managed StackSet, those a delegated administrator creates included; the Default Host Management StackSet names the IAM StackSet by its ARN";
+
+/// The `Fn::Sub` format of a StackSet's ARN, `${StackSetId}` standing for the StackSet
+/// ID (`NAME:ID`) that `Ref` returns: arn:PARTITION:cloudformation:REGION:ACCOUNT:
+/// stackset/NAME:ID (`refdata::stacksets::STACK_SET_ARN_PAGE`). The StackSets live in
+/// the region the rollout is deployed in, in the deploying account or, for a delegated
+/// administrator, the management account ([`MANAGEMENT_ACCOUNT_PARAMETER`]).
+pub fn stack_set_arn_format(rollout: &Rollout) -> String {
+    let account = match rollout.call_as {
+        CallAs::SelfAccount => "${AWS::AccountId}".to_string(),
+        CallAs::DelegatedAdmin => format!("${{{MANAGEMENT_ACCOUNT_PARAMETER}}}"),
+    };
+    format!(
+        "arn:${{AWS::Partition}}:cloudformation:${{AWS::Region}}:{account}:stackset/${{StackSetId}}"
+    )
+}
+
+/// The StackSet whose ARN `set`'s AutoDeployment.DependsOn names: with auto deployment,
+/// an account that joins an OU later gets every StackSet from an operation of its own,
+/// which `DependsOn`/`addDependency`/`depends_on` (the first deployment's order) do not
+/// sequence; AutoDeployment.DependsOn does (`refdata::stacksets::AUTO_DEPLOYMENT_PAGE`).
+pub fn auto_deployment_after<'s>(rollout: &Rollout, set: &'s StackSet) -> Option<&'s str> {
+    if rollout.auto_deployment {
+        set.after
+    } else {
+        None
+    }
+}
+
+/// Whether the rollout's template takes [`MANAGEMENT_ACCOUNT_PARAMETER`].
+pub fn needs_management_account(rollout: &Rollout, sets: &[StackSet]) -> bool {
+    rollout.call_as == CallAs::DelegatedAdmin
+        && sets
+            .iter()
+            .any(|s| auto_deployment_after(rollout, s).is_some())
+}
+
+/// The rule of a delegated administrator's rollout: it is deployed (and its StackSets
+/// managed) in a region where AWS lets a delegated administrator be registered, or
+/// CloudFormation stops it before any StackSet operation. (logical ID, the regions,
+/// the assertion's description.)
+pub const DELEGATED_ADMIN_RULE: &str = "DelegatedAdministratorRegion";
+
+pub fn delegated_admin_regions(rollout: &Rollout) -> Option<(&[&'static str], String)> {
+    (rollout.call_as == CallAs::DelegatedAdmin).then(|| {
+        (
+            rollout.delegated_admin_regions.as_slice(),
+            format!(
+                "A delegated administrator manages StackSets only in the regions AWS lists ({}): deploy this rollout in one of {}",
+                crate::refdata::stacksets::DELEGATED_ADMIN_PAGE.cite(),
+                rollout.delegated_admin_regions.join(", ")
+            ),
+        )
+    })
+}

@@ -68,30 +68,109 @@ pub fn has_core(p: &Profile) -> bool {
     p.managed_policies.iter().any(|m| m.arn == core)
 }
 
-/// A spec that holds both kinds: the DHMC profile warns, naming the instance
-/// profiles that take precedence over it.
-pub(super) fn warn_of_precedence(profiles: &mut [Profile]) {
-    let names: Vec<String> = core_instance_profiles(profiles)
-        .iter()
-        .map(|p| format!("`{}`", p.name))
-        .collect();
-    if names.is_empty() {
-        return;
+/// The action whose grant makes an instance profile take precedence over DHMC: "if
+/// the instance profile includes ssm:UpdateInstanceInformation, the instance profile
+/// takes precedence" (AWS Systems Manager User Guide, "Managing EC2 instances
+/// automatically with Default Host Management Configuration").
+const PRECEDENCE_ACTION: &str = "ssm:UpdateInstanceInformation";
+
+/// Whether an IAM action pattern (`*` and `?` wildcards, case-insensitive, as IAM
+/// matches actions) covers `action`.
+fn covers(pattern: &str, action: &str) -> bool {
+    fn go(p: &[u8], a: &[u8]) -> bool {
+        match (p.first(), a.first()) {
+            (None, None) => true,
+            (Some(b'*'), _) => go(&p[1..], a) || (!a.is_empty() && go(p, &a[1..])),
+            (Some(b'?'), Some(_)) => go(&p[1..], &a[1..]),
+            (Some(x), Some(y)) if x.eq_ignore_ascii_case(y) => go(&p[1..], &a[1..]),
+            _ => false,
+        }
     }
-    let (them, carry) = if names.len() == 1 {
-        ("it", "carries")
+    go(pattern.as_bytes(), action.as_bytes())
+}
+
+/// How sure the compiler is that an instance profile takes precedence over DHMC.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Precedence {
+    /// Its role holds AmazonSSMManagedInstanceCore, or a statement the compiler
+    /// writes grants the action.
+    Does,
+    /// Its role holds policies the compiler cannot read: managed policies the spec
+    /// names by ARN, or an existing role's own.
+    May,
+    No,
+}
+
+fn precedence(p: &Profile) -> Precedence {
+    if p.instance_profile.is_none() {
+        return Precedence::No;
+    }
+    let granted = p
+        .custom_policies
+        .iter()
+        .flat_map(|c| &c.statements)
+        .flat_map(|s| &s.actions)
+        .any(|a| covers(a, PRECEDENCE_ACTION));
+    if has_core(p) || granted {
+        return Precedence::Does;
+    }
+    let known: Vec<String> = [
+        refdata::DIRECTORY_SERVICE_POLICY,
+        refdata::CLOUDWATCH_AGENT_POLICY,
+        refdata::PATCH_ASSOCIATION_POLICY,
+    ]
+    .iter()
+    .map(|n| format!("arn:{}:iam::aws:policy/{n}", p.arn_partition))
+    .collect();
+    let unseen = p.managed_policies.iter().any(|m| !known.contains(&m.arn));
+    if unseen || matches!(p.role, RoleRef::Existing { .. }) {
+        Precedence::May
     } else {
-        ("them", "carry")
+        Precedence::No
+    }
+}
+
+/// A spec that holds both kinds: the DHMC profile warns, naming the instance
+/// profiles that take precedence over it, and those that may.
+pub(super) fn warn_of_precedence(profiles: &mut [Profile]) {
+    let named = |which: Precedence| -> Vec<String> {
+        profiles
+            .iter()
+            .filter(|p| precedence(p) == which)
+            .map(|p| format!("`{}`", p.name))
+            .collect()
     };
-    let warning = format!(
-        "instance profile{} {} {carry} {}: an instance launched with {them} uses that instance profile for Systems Manager, not Default Host Management (an instance profile that grants ssm:UpdateInstanceInformation takes precedence over DHMC)",
-        if names.len() == 1 { "" } else { "s" },
-        names.join(", "),
-        refdata::CORE_POLICY,
-    );
+    let (does, may) = (named(Precedence::Does), named(Precedence::May));
+    let plural = |names: &[String]| if names.len() == 1 { "" } else { "s" };
+    let mut warnings = Vec::new();
+    if !does.is_empty() {
+        let (them, grant) = if does.len() == 1 {
+            ("it", "grants")
+        } else {
+            ("them", "grant")
+        };
+        warnings.push(format!(
+            "instance profile{} {} {grant} {PRECEDENCE_ACTION} ({} or a statement of the spec): an instance launched with {them} uses that instance profile for Systems Manager, not Default Host Management (an instance profile that grants {PRECEDENCE_ACTION} takes precedence over DHMC)",
+            plural(&does),
+            does.join(", "),
+            refdata::CORE_POLICY,
+        ));
+    }
+    if !may.is_empty() {
+        let (them, grant) = if may.len() == 1 {
+            ("it", "grants")
+        } else {
+            ("them", "grant")
+        };
+        warnings.push(format!(
+            "instance profile{} {} may grant {PRECEDENCE_ACTION} through policies the compiler cannot read (managed policies named by ARN, or an existing role's own): if {them} {grant} it, an instance launched with {them} uses that instance profile for Systems Manager, not Default Host Management (an instance profile that grants {PRECEDENCE_ACTION} takes precedence over DHMC)",
+            plural(&may),
+            may.join(", "),
+        ));
+    }
     for p in profiles.iter_mut() {
         if p.kind == Kind::DefaultHostManagement && matches!(p.role, RoleRef::Create(_)) {
-            p.warnings.push(warning.clone());
+            p.warnings.extend(warnings.iter().cloned());
         }
     }
 }
@@ -148,7 +227,7 @@ mod tests {
         assert_eq!(warnings.len(), 1, "{warnings:?}");
         assert!(
             warnings[0]
-                .starts_with("instance profiles `A`, `C` carry AmazonSSMManagedInstanceCore"),
+                .starts_with("instance profiles `A`, `C` grant ssm:UpdateInstanceInformation"),
             "{warnings:?}"
         );
         assert!(
@@ -156,6 +235,41 @@ mod tests {
                 .iter()
                 .all(|p| p.service_setting.is_none())
         );
+    }
+
+    #[test]
+    fn profiles_whose_policies_the_compiler_cannot_read_may_take_precedence() {
+        let model = load(
+            "  - name: D\n    kind: default-host-management\n  - name: Core\n  - name: Extra\n    managed_policies:\n      core: false\n      additional: [arn:aws:iam::123456789012:policy/Fleet]\n  - name: Known\n    managed_policies: {core: false, cloudwatch_agent: true}\n  - name: Theirs\n    existing_role: TheirRole\n    managed_policies: {core: false}\n",
+        );
+        let warnings = &model.profiles[0].warnings;
+        assert_eq!(warnings.len(), 2, "{warnings:?}");
+        assert!(
+            warnings[0].starts_with("instance profile `Core` grants ssm:UpdateInstanceInformation"),
+            "{warnings:?}"
+        );
+        assert!(
+            warnings[1].starts_with(
+                "instance profiles `Extra`, `Theirs` may grant ssm:UpdateInstanceInformation"
+            ),
+            "{warnings:?}"
+        );
+    }
+
+    #[test]
+    fn action_patterns_match_as_iam_matches_them() {
+        for yes in [
+            "ssm:UpdateInstanceInformation",
+            "ssm:*",
+            "*",
+            "SSM:update*",
+            "ssm:Update?nstanceInformation",
+        ] {
+            assert!(covers(yes, PRECEDENCE_ACTION), "{yes}");
+        }
+        for no in ["ssm:Get*", "ssmmessages:*", "ssm:UpdateInstance", "s3:*"] {
+            assert!(!covers(no, PRECEDENCE_ACTION), "{no}");
+        }
     }
 
     #[test]

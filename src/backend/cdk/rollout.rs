@@ -30,6 +30,15 @@ pub(super) struct RolloutContext {
     max_concurrent_percentage: u32,
     failure_tolerance_percentage: u32,
     stack_sets: Vec<StackSetContext>,
+    /// The `Fn.sub` format of a StackSet's ARN (`backend::rollout`).
+    stack_set_arn_format: String,
+    /// `ManagementAccountId`'s (name, pattern, description), for a delegated
+    /// administrator whose StackSets name each other by ARN.
+    management_account: Option<[&'static str; 3]>,
+    /// The delegated administrator's region rule: (logical ID, regions, description).
+    region_rule: Option<(&'static str, Vec<&'static str>, String)>,
+    /// Whether the code calls `Fn` (the rule, or an ARN for AutoDeployment.DependsOn).
+    uses_fn: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -44,6 +53,8 @@ struct StackSetContext {
     template_body: String,
     /// The member of the StackSet deployed before this one.
     after: Option<String>,
+    /// The member of the StackSet whose ARN AutoDeployment.DependsOn names.
+    auto_after: Option<String>,
 }
 
 pub(super) fn context(
@@ -64,9 +75,18 @@ pub(super) fn context(
             .find(|(i, _)| *i == id)
             .map(|(_, m)| m.clone())
     };
-    let stack_sets = sets
+    let management_account = plan::needs_management_account(r, &sets).then_some([
+        plan::MANAGEMENT_ACCOUNT_PARAMETER,
+        plan::MANAGEMENT_ACCOUNT_PATTERN,
+        plan::MANAGEMENT_ACCOUNT_DESCRIPTION,
+    ]);
+    let stack_sets: Vec<StackSetContext> = sets
+        .iter()
+        .map(|s| (plan::auto_deployment_after(r, s), s.clone()))
+        .collect::<Vec<_>>()
         .into_iter()
-        .map(|s| StackSetContext {
+        .map(|(auto_after, s)| StackSetContext {
+            auto_after: auto_after.and_then(member_of),
             member: member_of(s.logical_id).expect("every StackSet has a member"),
             construct_id: s.logical_id,
             name: s.name,
@@ -78,6 +98,8 @@ pub(super) fn context(
             after: s.after.and_then(member_of),
         })
         .collect();
+    let uses_fn = r.call_as == crate::model::CallAs::DelegatedAdmin
+        || stack_sets.iter().any(|s| s.auto_after.is_some());
     Ok(RolloutContext {
         app,
         class_name: CLASS_NAME,
@@ -91,5 +113,10 @@ pub(super) fn context(
         max_concurrent_percentage: r.max_concurrent_percentage,
         failure_tolerance_percentage: r.failure_tolerance_percentage,
         stack_sets,
+        uses_fn,
+        stack_set_arn_format: plan::stack_set_arn_format(r),
+        management_account,
+        region_rule: plan::delegated_admin_regions(r)
+            .map(|(regions, why)| (plan::DELEGATED_ADMIN_RULE, regions.to_vec(), why)),
     })
 }

@@ -36,7 +36,7 @@ impl Context<'_> {
     pub fn json_text_in(&self, mut out: String) -> String {
         let mut root = JsonObject::open(&mut out, 0);
         if self.provider_block {
-            root.value("terraform", &provider_block());
+            root.value("terraform", &provider_block(super::AWS_PROVIDER_VERSION));
         }
         if self.uses_account_id || self.uses_region {
             let mut data = root.object("data");
@@ -219,10 +219,10 @@ fn indent(out: &mut String, depth: usize) {
 }
 
 /// `terraform { required_providers { aws = ... } }` in the JSON syntax.
-pub(super) fn provider_block() -> Value {
+pub(super) fn provider_block(version: &str) -> Value {
     json!({ "required_providers": { "aws": {
         "source": super::AWS_PROVIDER_SOURCE,
-        "version": super::AWS_PROVIDER_VERSION,
+        "version": version,
     } } })
 }
 

@@ -3,36 +3,39 @@
 //! `aws_cloudformation_stack_set_instance` per region whose `deployment_targets` are
 //! the OUs, in HCL (`templates/terraform/rollout.tf.j2`) and Terraform JSON, both
 //! from one `RolloutCtx`. Argument and block names are those of
-//! @cdktf/provider-aws 21.22.1 (provider 6.25.0): `stack_set_instance_region` is the
+//! @cdktn/provider-aws 23.7.0 (provider 6.40.0): `stack_set_instance_region` is the
 //! instance's region since provider 6.0 gave every resource a `region` argument of
 //! its own.
 
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 
+use super::AWS_PROVIDER_SOURCE;
 use super::context::{Attr, Attrs};
 use super::expr::Expr;
 use super::json::{attrs_json, provider_block};
-use super::{AWS_PROVIDER_SOURCE, AWS_PROVIDER_VERSION};
 use crate::backend::capability::{self, TERRAFORM};
 use crate::backend::naming::snake_case;
 use crate::backend::rollout::{self as plan, SERVICE_MANAGED};
 use crate::backend::{RenderError, RenderOptions};
 use crate::model::Model;
 
-/// Why the StackSets ignore `administration_role_arn`: AWS fills it for a
-/// service-managed StackSet, and providers before the fix of
-/// hashicorp/terraform-provider-aws#23464 (pull request #45992) plan to clear it on
-/// every run.
-pub const IGNORE_ADMINISTRATION_ROLE: &str = "AWS fills administration_role_arn for a service-managed StackSet; providers before the fix of hashicorp/terraform-provider-aws#23464 would plan to clear it on every run";
+/// The rollout's provider floor: `auto_deployment.depends_on_stack_sets` came with
+/// hashicorp/terraform-provider-aws pull request #47269 (merged 2026-04-03, after
+/// 6.39.0 of 2026-04-01; the provider 6.40.0 bindings, @cdktn/provider-aws 23.7.0,
+/// have it). 6.40.0 also holds the fix of #23464 (pull request #45992, in 6.29.0), so
+/// the StackSets no longer need to ignore `administration_role_arn`.
+pub const ROLLOUT_PROVIDER_VERSION: &str = ">= 6.40.0";
 
 #[derive(Debug, Serialize)]
 pub struct RolloutCtx {
     pub provider_block: bool,
     pub provider_source: &'static str,
     pub provider_version: &'static str,
-    pub ignore_administration_role: &'static str,
     pub stack_sets: Vec<StackSetCtx>,
+    /// A delegated administrator's region check, a `precondition` of every StackSet:
+    /// `condition` and `error_message`.
+    pub region_check: Option<Attrs>,
 }
 
 #[derive(Debug, Serialize)]
@@ -102,6 +105,19 @@ impl RolloutCtx {
                 auto.push(Attr::new(
                     "retain_stacks_on_account_removal",
                     Expr::Bool(r.retain_stacks_on_account_removal),
+                ));
+            }
+            if let Some(after) = plan::auto_deployment_after(r, set)
+                && let Some(address) = sets
+                    .iter()
+                    .find(|s| s.logical_id == after)
+                    .map(|s| s.address)
+            {
+                auto.push(Attr::new(
+                    "depends_on_stack_sets",
+                    Expr::List(vec![Expr::reference(format!(
+                        "aws_cloudformation_stack_set.{address}.arn"
+                    ))]),
                 ));
             }
             let blocks = vec![
@@ -178,9 +194,21 @@ impl RolloutCtx {
         Ok(RolloutCtx {
             provider_block: options.terraform_provider_block,
             provider_source: AWS_PROVIDER_SOURCE,
-            provider_version: AWS_PROVIDER_VERSION,
-            ignore_administration_role: IGNORE_ADMINISTRATION_ROLE,
+            provider_version: ROLLOUT_PROVIDER_VERSION,
             stack_sets,
+            region_check: plan::delegated_admin_regions(r).map(|(regions, why)| {
+                let regions = Expr::List(regions.iter().map(|r| Expr::string(r)).collect());
+                Attrs::new(vec![
+                    Attr::new(
+                        "condition",
+                        Expr::reference(format!(
+                            "contains({}, data.aws_region.current.region)",
+                            regions.to_hcl()
+                        )),
+                    ),
+                    Attr::new("error_message", Expr::string(&why)),
+                ])
+            }),
         })
     }
 
@@ -189,7 +217,10 @@ impl RolloutCtx {
     pub fn to_json(&self) -> Value {
         let mut root = Map::new();
         if self.provider_block {
-            root.insert("terraform".into(), provider_block());
+            root.insert("terraform".into(), provider_block(self.provider_version));
+        }
+        if self.region_check.is_some() {
+            root.insert("data".into(), json!({ "aws_region": { "current": {} } }));
         }
         let mut sets = Map::new();
         let mut instances = Map::new();
@@ -198,13 +229,12 @@ impl RolloutCtx {
             body.insert("//".into(), json!(set.purpose));
             body.extend(attrs_json(&set.attrs));
             insert_blocks(&mut body, &set.blocks);
-            body.insert(
-                "lifecycle".into(),
-                json!({
-                    "//": self.ignore_administration_role,
-                    "ignore_changes": ["administration_role_arn"],
-                }),
-            );
+            if let Some(check) = &self.region_check {
+                body.insert(
+                    "lifecycle".into(),
+                    json!({ "precondition": [attrs_json(check)] }),
+                );
+            }
             sets.insert(set.address.clone(), Value::Object(body));
             for i in &set.instances {
                 let mut body = Map::new();
