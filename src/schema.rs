@@ -126,6 +126,14 @@ impl Root<'_> {
     }
 
     fn rollout_rules(&mut self) {
+        // CreateStackSet's StackSetName, with room for the setting's `-dhmc-setting`.
+        self.field::<RolloutSpec>(
+            "name",
+            json!({
+                "pattern": "^[A-Za-z][-A-Za-z0-9]*$",
+                "maxLength": limits::STACK_SET_NAME_MAX - crate::spec::SETTING_STACK_SET_SUFFIX.len(),
+            }),
+        );
         // The StackSet schema's OrganizationalUnitId, as `model::rollout` checks it.
         self.field::<RolloutSpec>(
             "organizational_units",

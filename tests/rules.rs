@@ -346,13 +346,13 @@ fn terraform_validations_judge_each_value_by_its_rule() {
     }
     let arns = &conditions("additional_policy_arns")[0];
     let arn_ok = |arn: &str| {
-        let Some(rest) = arn.strip_prefix("arn:aws:iam::aws:policy/") else {
-            return arn.starts_with("arn:aws:iam::111122223333:policy/") && !arn.contains("//");
-        };
-        let (path, name) = rest.rsplit_once('/').map_or(("", rest), |(p, n)| (p, n));
-        rules::POLICY_NAME.violation(name).is_none()
-            && !rest.contains("//")
-            && path.chars().all(|c| ('\u{21}'..='\u{7e}').contains(&c))
+        let rest = arn
+            .strip_prefix("arn:aws:iam::aws:policy/")
+            .or_else(|| arn.strip_prefix("arn:aws:iam::111122223333:policy/"))
+            .unwrap();
+        let name = rest.rsplit('/').next().unwrap();
+        let path = format!("/{}", &rest[..rest.len() - name.len()]);
+        rules::POLICY_NAME.violation(name).is_none() && rules::PATH.allows(&path)
     };
     for v in policy_arns() {
         let list = format!("[{}]", hcl_string(&v));

@@ -430,12 +430,14 @@ pub(super) fn check_policy_arn(
     if rules::POLICY_NAME.violation(name).is_some() {
         return fail(format!("`{name}` is not a valid policy name"));
     }
-    if path_and_name
-        .chars()
-        .any(|c| !('\u{21}'..='\u{7e}').contains(&c))
-        || path_and_name.contains("//")
-    {
-        return fail("the policy path holds characters IAM does not allow".into());
+    let path = &path_and_name[..path_and_name.len() - name.len()];
+    let iam_path = format!("/{path}");
+    if !rules::PATH.allows(&iam_path) {
+        return fail(format!(
+            "its path `{iam_path}` is not one IAM creates policies under: segments of {} each between slashes, at most {} characters",
+            rules::PATH.words,
+            rules::PATH.max
+        ));
     }
     Ok(arn.to_string())
 }

@@ -36,3 +36,17 @@ pub const TRUST_POLICY_MAX: usize = 2048;
 pub const BUCKET_NAME: std::ops::RangeInclusive<usize> = 3..=63;
 pub const BUCKET_PREFIXES_RESERVED: &[&str] = &["xn--", "sthree-", "amzn-s3-demo-"];
 pub const BUCKET_SUFFIXES_RESERVED: &[&str] = &["-s3alias", "--ol-s3", ".mrap", "--x-s3"];
+/// A StackSet's name: an ASCII letter, then ASCII letters, digits and hyphens, at
+/// most 128 characters (AWS CloudFormation API Reference, CreateStackSet,
+/// `StackSetName`: "A stack name can contain only alphanumeric characters
+/// (case-sensitive) and hyphens. It must start with an alphabetic character and
+/// can't be longer than 128 characters."
+/// https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_CreateStackSet.html,
+/// read 2026-12-06). The name cannot change in place: `StackSetName` is a
+/// create-only property of AWS::CloudFormation::StackSet (refdata::replacement).
+pub const STACK_SET_NAME_MAX: usize = 128;
+pub fn stack_set_name(name: &str) -> bool {
+    name.len() <= STACK_SET_NAME_MAX
+        && name.starts_with(|c: char| c.is_ascii_alphabetic())
+        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+}

@@ -320,10 +320,13 @@ pub const INSTANCE_PROFILE_NAME: TextRule = iam_name(
     "https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateInstanceProfile.html",
 );
 
-/// IAM itself admits any printable ASCII between slashes, but the CloudFormation
-/// registry schema of AWS::IAM::ManagedPolicy allows only `/` or segments of
-/// `[A-Za-z0-9.,+@=_-]` (cfn-lint 1.58.0 reads the same pattern). The path applies
-/// to the policies too, so the stricter rule holds for every resource.
+/// IAM admits any printable ASCII between slashes in a role's path, but a policy's
+/// path only `/` or segments of `[A-Za-z0-9.,+@=_-]` (the CloudFormation registry
+/// schema of AWS::IAM::ManagedPolicy, which cfn-lint 1.58.0 reads, and botocore's
+/// iam service-2.json `policyPathType`, read 2026-12-06). The path applies to the
+/// policies too, so the stricter rule holds for every resource; a policy ARN's path
+/// is held to it as well (`policy_arn_pattern`), since IAM could not have made a
+/// policy under any other.
 pub const PATH: PathRule = PathRule {
     max: 512,
     segment: Class(&[
@@ -382,13 +385,14 @@ pub const TAG_VALUE: TextRule = TextRule {
 };
 
 /// A managed policy ARN of the partitions `partitions` (one ARN id, or `(a|b)`):
-/// `arn:PARTITION:iam::(aws|ACCOUNT):policy/[PATH/]NAME`, the path's segments of
-/// printable ASCII but `/`, the name a policy name. The same text is a portable
-/// pattern and RE2.
+/// `arn:PARTITION:iam::(aws|ACCOUNT):policy/[PATH/]NAME`, the path's segments those
+/// of `PATH`, the name a policy name. The same text is a portable pattern and RE2.
+/// (The path's length, at most `PATH.max`, is the compiler's to check.)
 pub fn policy_arn_pattern(partitions: &str) -> String {
     let name = &POLICY_NAME;
     format!(
-        r"^arn:{partitions}:iam::(aws|[0-9]{{12}}):policy/([\x21-\x2e\x30-\x7e]+/)*{}{{{},{}}}$",
+        r"^arn:{partitions}:iam::(aws|[0-9]{{12}}):policy/({}+/)*{}{{{},{}}}$",
+        PATH.segment.portable(),
         name.class.portable(),
         name.min(),
         name.max()
