@@ -562,5 +562,9 @@ pub mod limits;
 /// administrators, opt-in regions, deployment ordering.
 pub mod stacksets;
 
+/// The IAM text rules, each one value the compiler, the schema and the Terraform
+/// module derive their checks from.
+pub mod rules;
+
 #[cfg(test)]
 mod tests;
