@@ -57,6 +57,9 @@ def hcl_to_locals(text: str) -> str:
         if m:
             line = f'"output.{m[1]}" = {{'
         line = blocks_and_meta_arguments(line)
+        # a precondition's contains(LIST, REF) is compared as its arguments, not as the
+        # false it evaluates to without the data source
+        line = re.sub(r"= contains\((.*)\)$", r"= [\1]", line)
         if not line.lstrip().startswith("#"):
             line = re.sub(r"(?<![\w.$\"])(" + REF + r")", r'"REF:\1"', line)
         out.append(line)
@@ -66,7 +69,10 @@ def hcl_to_locals(text: str) -> str:
 def json_to_locals(doc: dict) -> dict:
     def refs(v):
         if isinstance(v, str):
-            return re.sub(r"(?<!\$)\$\{(" + REF + r")\}", r'${"REF:\1"}', v)
+            # every reference inside an interpolation, as the HCL side spells it
+            return re.sub(r"(?<!\$)\$\{([^{}]*)\}",
+                          lambda m: "${" + re.sub(r'(?<![\w."])(' + REF + r")", r'"REF:\1"',
+                                                  re.sub(r"^contains\((.*)\)$", r"[\1]", m[1])) + "}", v)
         if isinstance(v, list):
             return [refs(x) for x in v]
         if isinstance(v, dict):
@@ -79,6 +85,11 @@ def json_to_locals(doc: dict) -> dict:
             body = dict(body)
             if "depends_on" in body:
                 body["depends_on"] = ["REF:" + d for d in body["depends_on"]]
+            # a block Terraform JSON writes as a list of one (precondition) is one
+            # object in the HCL side's reading
+            if isinstance(body.get("lifecycle"), dict):
+                body["lifecycle"] = {k: (x[0] if k == "precondition" and isinstance(x, list) and len(x) == 1 else x)
+                                     for k, x in body["lifecycle"].items()}
             everything[f"resource.{typ}.{name}"] = refs(body)
     for name, body in doc.get("output", {}).items():
         everything[f"output.{name}"] = refs(body)

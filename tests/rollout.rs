@@ -183,9 +183,26 @@ fn the_stack_sets_deploy_the_cloudformation_template_split_in_two() {
         regions("DhmcSettingStackSet"),
         serde_json::json!(["us-east-1", "eu-west-1"])
     );
+    // After IAM in every account, those that join an OU later included: the setting's
+    // AutoDeployment.DependsOn names the IAM StackSet's ARN, in the management account
+    // for a delegated administrator; its Ref orders the first deployment too.
+    let setting = &rollout["Resources"]["DhmcSettingStackSet"];
     assert_eq!(
-        rollout["Resources"]["DhmcSettingStackSet"]["DependsOn"],
-        "IamStackSet"
+        setting["Properties"]["AutoDeployment"]["DependsOn"],
+        serde_json::json!([{ "Fn::Sub": [
+            "arn:${AWS::Partition}:cloudformation:${AWS::Region}:${ManagementAccountId}:stackset/${StackSetId}",
+            { "StackSetId": { "Ref": "IamStackSet" } },
+        ] }])
+    );
+    assert_eq!(setting["DependsOn"], serde_json::Value::Null);
+    assert_eq!(
+        rollout["Parameters"]["ManagementAccountId"]["AllowedPattern"],
+        "^[0-9]{12}$"
+    );
+    assert_eq!(
+        rollout["Rules"]["DelegatedAdministratorRegion"]["Assertions"][0]["Assert"]["Fn::Contains"]
+            [1],
+        serde_json::json!({ "Ref": "AWS::Region" })
     );
 }
 
