@@ -224,3 +224,57 @@ fn a_rollout_too_large_for_one_template_is_still_refused_with_out_dir() {
     );
     assert!(!s.0.join("gen").exists());
 }
+
+/// `n` hybrid profiles on existing roles, each with one S3 policy and no output: one
+/// resource each, so `n` is the stack's resource count as we write it.
+fn one_resource_profiles(n: usize) -> String {
+    let mut spec = String::from("version: 1\nprofiles:\n");
+    for i in 1..=n {
+        spec.push_str(&format!(
+            "  - name: node-{i}\n    kind: hybrid-service-role\n    existing_role: role-{i}\n    managed_policies:\n      core: false\n    s3:\n      buckets:\n        - name: bucket-{i}\n"
+        ));
+    }
+    spec
+}
+
+/// The CDK adds AWS::CDK::Metadata to every stack it synthesizes, and counts it
+/// against the same 500 (`limits::CDK_ADDED_RESOURCES`): 499 of ours is the most
+/// one CDK stack holds. At 500, CloudFormation still takes one template, the CDK
+/// is refused on stdout, and `--out-dir` writes two stacks (499 and 1) for both,
+/// since every target is split alike. scripts/cdk-check synthesizes the edge for real.
+#[test]
+fn a_cdk_stack_keeps_room_for_the_metadata_resource_the_cdk_adds() {
+    let s = Scratch::new("cdk-metadata");
+    for (n, stacks) in [(499, 1), (500, 2)] {
+        fs::write(s.0.join("prod.yaml"), one_resource_profiles(n)).unwrap();
+        let cfn = s.run(&["build", "-q", "prod.yaml", "--target", "cloudformation"]);
+        assert_eq!(cfn.status.code(), Some(0), "{n}: {}", out(&cfn));
+        let template: Value = serde_json::from_slice(&cfn.stdout).unwrap();
+        assert_eq!(template["Resources"].as_object().unwrap().len(), n);
+        let cdk = s.run(&["build", "-q", "prod.yaml", "--target", "cdk"]);
+        if stacks == 1 {
+            assert_eq!(cdk.status.code(), Some(0), "{n}: {}", out(&cdk));
+        } else {
+            assert_eq!(cdk.status.code(), Some(2), "{n}: {}", out(&cdk));
+            assert!(cdk.stdout.is_empty());
+            assert!(
+                out(&cdk).contains("needs 501 resources (with the 1 the CDK adds, AWS::CDK::Metadata), but the CDK synthesizes CloudFormation, which cannot put more than 500 resources"),
+                "{}",
+                out(&cdk)
+            );
+        }
+        let _ = fs::remove_dir_all(s.0.join("gen"));
+        let built = s.run(&["build", "-q", "prod.yaml", "--out-dir", "gen"]);
+        assert_eq!(built.status.code(), Some(0), "{n}: {}", out(&built));
+        if stacks == 1 {
+            assert!(s.0.join("gen/cdk/prod-app.ts").exists());
+        } else {
+            let first: Value =
+                serde_json::from_str(&s.read("gen/cloudformation/prod.stack-1.template.json"))
+                    .unwrap();
+            assert_eq!(first["Resources"].as_object().unwrap().len(), 499);
+            assert!(s.0.join("gen/cdk/prod-app.stack-2.ts").exists());
+            assert!(!s.0.join("gen/cdk/prod-app.stack-3.ts").exists());
+        }
+    }
+}

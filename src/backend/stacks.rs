@@ -34,9 +34,10 @@ pub struct Cost {
 /// in the description, and the description's wording for the profiles it holds.
 pub const BYTES_RESERVED: usize = 4_096;
 
-/// What one stack holds at most when a spec is split.
+/// What one stack holds at most when a spec is split. Every target is split the same
+/// way, so a stack keeps room for what the CDK adds to the stack it synthesizes.
 pub const QUOTA: Cost = Cost {
-    resources: limits::CFN_RESOURCES_MAX,
+    resources: limits::CFN_RESOURCES_MAX - limits::CDK_ADDED_RESOURCES,
     outputs: limits::CFN_OUTPUTS_MAX,
     bytes: limits::CFN_TEMPLATE_BODY_MAX - BYTES_RESERVED,
 };
