@@ -8,19 +8,20 @@
 
 use std::collections::HashMap;
 use std::io::Read;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
 use yaml_rust2::scanner::Marker;
 
-use crate::diag::{Error, Location, SpecError};
+use crate::diag::{Error, Excerpt, Location, SpecError};
 use crate::spec::Spec;
 
 /// A spec file's name (as the user gave it) and text.
 #[derive(Debug, Clone)]
 pub struct Source {
     pub name: String,
-    pub text: String,
+    /// Shared with every error and warning placed in it (`diag::Excerpt`).
+    pub text: Arc<str>,
     /// Where each field path is in `text`, read on the first error or warning to
     /// place and kept for the rest: building it reads the whole file, and a fleet
     /// spec can have a warning for each of a thousand profiles (85 s when it was
@@ -85,7 +86,7 @@ impl Source {
         }
         Source {
             name: name.into(),
-            text,
+            text: text.into(),
             index: OnceLock::new(),
         }
     }
@@ -178,11 +179,7 @@ impl Source {
             location,
             path: path.to_string(),
             message,
-            source_line: self
-                .text
-                .lines()
-                .nth(location.line.saturating_sub(1))
-                .map(|l| l.to_string()),
+            source_line: Some(Excerpt::new(self.text.clone(), location.line)),
         }
     }
 }
@@ -501,11 +498,16 @@ impl Walker<'_> {
     /// Block containers report their start after their first key, so a container's
     /// position is taken from the first scalar inside it.
     fn mark_open_containers(&mut self, mark: Marker) {
-        for frame in &self.stack {
+        // Innermost first: a marked container's outer ones were marked with it, so
+        // each container is looked up about once rather than once per scalar.
+        for frame in self.stack.iter().rev() {
             let path = match frame {
                 Frame::Map { path, .. } | Frame::Seq { path, .. } => path,
             };
-            self.index.containers.entry(path.clone()).or_insert(mark);
+            if self.index.containers.contains_key(path) {
+                break;
+            }
+            self.index.containers.insert(path.clone(), mark);
         }
     }
 }
