@@ -312,7 +312,7 @@ fn build_tree(args: &BuildArgs, out_dir: &Path, r: &mut Reporter) -> Result<i32,
         args.layout.as_deref(),
     )?;
     // Every file staged as it renders; dropped without `write`, nothing changes.
-    let staged = crate::workflow::stage(&mut tree, args.durability())?;
+    let staged = crate::workflow::stage(&mut tree, args.durability(), &mut |m| r.note(m))?;
     for w in &staged.warnings {
         r.emit(w);
     }
@@ -343,7 +343,7 @@ fn check(args: &CheckArgs, global: &GlobalArgs, r: &mut Reporter) -> Result<i32,
         &target_names(&args.target),
         args.layout.as_deref(),
     )?;
-    let (mut report, warnings) = crate::workflow::check(&mut tree)?;
+    let (mut report, warnings) = crate::workflow::check(&mut tree, &mut |m| r.note(m))?;
     // A mistyped DIR would otherwise read as "every file missing".
     if !args.out_dir.is_dir() {
         let what = if args.out_dir.exists() {
@@ -362,6 +362,8 @@ fn check(args: &CheckArgs, global: &GlobalArgs, r: &mut Reporter) -> Result<i32,
     r.deny_warnings()?;
     if args.exhaustive {
         report.strays = crate::workflow::strays(&tree.files, &args.out_dir)?;
+        // A temporary file is reported once, as what it is.
+        report.strays.retain(|p| !report.temporaries.contains(p));
     }
     if global.message_format != MessageFormat::Human {
         for d in check_diagnostics(&report) {
@@ -413,6 +415,15 @@ fn check_diagnostics(report: &crate::workflow::CheckReport) -> Vec<Diagnostic> {
             .in_file(path.display().to_string()),
         );
     }
+    for path in &report.temporaries {
+        out.push(
+            Diagnostic::error(
+                codes::STRAY,
+                "a temporary file left by a build that was stopped; the next build removes it",
+            )
+            .in_file(path.display().to_string()),
+        );
+    }
     out
 }
 
@@ -443,28 +454,9 @@ fn init(args: &InitArgs, r: &mut Reporter) -> Result<i32, Error> {
     Ok(EXIT_OK)
 }
 
-/// Writes to stdout; a closed pipe (`| head`) is the reader's choice, not an error,
-/// but a stdout that was closed from the start (`>&-`) or that fails is.
+/// Writes to stdout (`stream::write_stream`).
 fn print(text: &str) -> Result<i32, Error> {
-    let io = |error| Error::Io {
-        path: "<stdout>".into(),
-        error,
-    };
-    if closed_at_start(1) {
-        return Err(io(std::io::Error::new(
-            std::io::ErrorKind::BrokenPipe,
-            "standard output is closed; nothing was written (redirect it, or write a file with -o)",
-        )));
-    }
-    let mut stdout = std::io::stdout().lock();
-    if let Err(e) = stdout
-        .write_all(text.as_bytes())
-        .and_then(|()| stdout.flush())
-        && e.kind() != std::io::ErrorKind::BrokenPipe
-    {
-        return Err(io(e));
-    }
-    Ok(EXIT_OK)
+    write_stream(Stream::Stdout, text).map(|()| EXIT_OK)
 }
 
 /// A warning when the name given to `-o` ends in an extension that belongs to
@@ -561,12 +553,15 @@ fn build(args: &BuildArgs, r: &mut Reporter) -> Result<i32, Error> {
     }
     r.deny_warnings()?;
     match file {
-        Some(path) => crate::workflow::write_output(
-            Path::new(path),
-            spec,
-            text.as_bytes(),
-            args.durability(),
-        )?,
+        Some(path) => match named_stream(path) {
+            Some(stream) => write_stream(stream, &text)?,
+            None => crate::workflow::write_output(
+                Path::new(path),
+                spec,
+                text.as_bytes(),
+                args.durability(),
+            )?,
+        },
         None => {
             print(&text)?;
         }
@@ -579,6 +574,9 @@ pub use manual::*;
 
 mod report;
 pub use report::*;
+
+mod stream;
+use stream::{Stream, named_stream, write_stream};
 
 #[cfg(test)]
 mod tests;

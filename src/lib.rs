@@ -44,7 +44,7 @@ pub fn warnings(model: &model::Model, source: &source::Source) -> Vec<diag::Diag
 /// error (see `load_all` for all of them).
 pub fn load(source: &source::Source) -> Result<model::Model, SpecError> {
     let spec = source.parse()?;
-    model::build(&spec).map_err(|e| source.locate(e))
+    model::build(&spec, &source.name).map_err(|e| source.locate(e))
 }
 
 /// Reads and validates a spec, with every error the rules find, in file order
@@ -52,7 +52,7 @@ pub fn load(source: &source::Source) -> Result<model::Model, SpecError> {
 /// at the first.
 pub fn load_all(source: &source::Source) -> Result<model::Model, Vec<SpecError>> {
     let spec = source.parse().map_err(|e| vec![e])?;
-    let built = model::build_all(&spec);
+    let built = model::build_all(&spec, &source.name);
     // A megabyte of profiles is tens of megabytes parsed; placing the errors reads
     // the file again, so the parsed spec goes first.
     drop(spec);
