@@ -123,3 +123,52 @@ fn warnings_past_fifty_are_counted_not_printed() {
     assert!(stderr.contains("and 70 more warnings not shown"));
     assert!(stderr.contains("error: 120 warnings denied by --deny-warnings"));
 }
+
+// ---- 20.3 aliases cannot multiply a spec past the size cap ---------------------------
+
+/// One anchored list of 1,000 buckets, named by an alias in each of `n` profiles.
+fn aliased_buckets(n: usize) -> String {
+    let buckets: Vec<String> = (0..1000)
+        .map(|i| format!("{{name: bucket-{i:04}}}"))
+        .collect();
+    let mut spec = format!(
+        "version: 1\nprofiles:\n  - {{name: p0, s3: {{buckets: &b [{}]}}}}\n",
+        buckets.join(", ")
+    );
+    for i in 1..n {
+        spec.push_str(&format!("  - {{name: p{i}, s3: {{buckets: *b}}}}\n"));
+    }
+    spec
+}
+
+#[test]
+fn aliases_that_expand_past_the_size_cap_are_refused_at_the_alias() {
+    let s = Scratch::new("aliases");
+    // 68 KB, standing for 27 MB of spec; it took 25 s and wrote 57 MB of Terraform.
+    s.write("fleet.yaml", &aliased_buckets(1_300));
+    let run = s.run(&["build", "fleet.yaml", "--out-dir", "out"]);
+    assert_eq!(run.status.code(), Some(2));
+    assert!(run.stdout.is_empty());
+    assert!(!s.path("out").exists());
+    let stderr = text(&run.stderr);
+    let first = stderr.lines().next().unwrap();
+    let rest = first.strip_prefix("error: fleet.yaml:").expect(first);
+    let (line, rest) = rest.split_once(':').unwrap();
+    let (column, rest) = rest.split_once(':').unwrap();
+    let line: usize = line.parse().unwrap();
+    let profile = line - 3;
+    assert_eq!(column, "31", "{first}");
+    assert_eq!(
+        rest,
+        format!(
+            " profiles[{profile}].s3.buckets: aliases (`*name`) expand this spec past 1048576 bytes (1 MiB), the most ssm-profile reads: written out, it would be larger than a spec may be; repeat less, or split the spec into several files"
+        )
+    );
+    // It is the alias that crosses the cap: the file's length, plus the anchored
+    // list's text for each alias so far, passes 1 MiB at this one and not before.
+    let spec = aliased_buckets(1_300);
+    let list = &spec[spec.find("&b [").unwrap() + 3..];
+    let list = &list[..=list.find(']').unwrap()];
+    let crossing = (1..).find(|k| spec.len() + k * list.len() > 1 << 20);
+    assert_eq!(crossing, Some(profile), "{first}");
+}
