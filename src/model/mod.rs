@@ -40,6 +40,9 @@ pub struct Model {
     pub profiles: Vec<Arc<Profile>>,
     /// The organization-wide rollout, when the spec asks for one.
     pub rollout: Option<Rollout>,
+    /// How many stacks `--out-dir` writes the CloudFormation and CDK targets as: the
+    /// spec's `stacks`, or 1 (`backend::stacks` places the profiles).
+    pub stacks: usize,
     /// Which `Openings` the model's strings hold, looked for once per model: every
     /// output, and every stack of one, asks `backend::interpreted` (`Model::new`
     /// leaves it empty; a stack's model starts from its whole's).
@@ -72,6 +75,7 @@ impl Model {
         Model {
             profiles,
             rollout,
+            stacks: 1,
             openings: OnceLock::new(),
         }
     }
@@ -105,6 +109,9 @@ pub struct Profile {
     /// How many managed policies the role may hold: IAM's default of 10, or the
     /// spec's `managed_policy_quota` for an account whose quota was raised.
     pub managed_policy_quota: usize,
+    /// The stack the spec pins this profile to (`stack`, from 1), checked against the
+    /// spec's `stacks`; `None`: the one its name's hash chooses (`backend::stacks`).
+    pub stack: Option<usize>,
     pub custom_policies: Vec<CustomPolicy>,
     pub instance_profile: Option<InstanceProfile>,
     /// The account setting a Default Host Management profile sets to its role.
@@ -190,7 +197,11 @@ pub struct Role {
 pub struct TrustStatement {
     pub sid: &'static str,
     pub service: String,
-    pub conditions: Vec<Condition>,
+    /// The conditions as IAM reads them: each operator once, holding its keys.
+    /// Backends and `explain` spell these groups and never group again: a target
+    /// that wrote one object per condition gave a TypeScript literal with a duplicate
+    /// `StringEquals` key and a Python dict that kept only the last.
+    pub conditions: Vec<ConditionGroup>,
 }
 
 /// One condition of a trust statement: `operator` { `key`: `value` }.
@@ -199,6 +210,63 @@ pub struct Condition {
     pub operator: &'static str,
     pub key: &'static str,
     pub value: Text,
+}
+
+/// The keys one condition operator tests: `operator` { `key`: `value`, ... }.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ConditionGroup {
+    pub operator: &'static str,
+    pub entries: Vec<ConditionEntry>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ConditionEntry {
+    pub key: &'static str,
+    pub value: Text,
+}
+
+impl TrustStatement {
+    /// The statement with `conditions` grouped by operator: operators in the order
+    /// they first appear, each operator's keys in the order given. The order is the
+    /// model's (deterministic, and what every target printed before grouping moved
+    /// here). A key given twice under one operator is a bug in the model (JSON
+    /// would keep one of them); debug builds and the tests stop on it.
+    pub fn new(sid: &'static str, service: String, conditions: Vec<Condition>) -> Self {
+        let mut groups: Vec<ConditionGroup> = Vec::new();
+        for c in conditions {
+            let entry = ConditionEntry {
+                key: c.key,
+                value: c.value,
+            };
+            match groups.iter_mut().find(|g| g.operator == c.operator) {
+                Some(g) => {
+                    debug_assert!(
+                        g.entries.iter().all(|e| e.key != entry.key),
+                        "the key {} appears twice under {}",
+                        entry.key,
+                        c.operator
+                    );
+                    g.entries.push(entry);
+                }
+                None => groups.push(ConditionGroup {
+                    operator: c.operator,
+                    entries: vec![entry],
+                }),
+            }
+        }
+        TrustStatement {
+            sid,
+            service,
+            conditions: groups,
+        }
+    }
+
+    /// Every condition, one (operator, entry) pair each, in the groups' order.
+    pub fn each_condition(&self) -> impl Iterator<Item = (&'static str, &ConditionEntry)> {
+        self.conditions
+            .iter()
+            .flat_map(|g| g.entries.iter().map(move |e| (g.operator, e)))
+    }
 }
 
 /// A string that may hold values known only at deploy time. Each backend spells
@@ -363,6 +431,7 @@ pub fn build_all(spec: &Spec, spec_name: &str) -> Result<Model, Vec<RuleError>> 
     }
     errors.extend(names::check_unique_names(&built, spec));
     errors.extend(dhmc::check_one_setting(spec));
+    errors.extend(check_stacks(spec));
     let mut profiles: Vec<Profile> = built.into_iter().map(|(_, p)| p).collect();
     let rollout = rollout::build(spec, &profiles, spec_name).unwrap_or_else(|found| {
         errors.extend(found);
@@ -372,10 +441,40 @@ pub fn build_all(spec: &Spec, spec_name: &str) -> Result<Model, Vec<RuleError>> 
         return Err(errors);
     }
     dhmc::warn_of_precedence(&mut profiles);
-    Ok(Model::new(
-        profiles.into_iter().map(Arc::new).collect(),
-        rollout,
-    ))
+    let mut model = Model::new(profiles.into_iter().map(Arc::new).collect(), rollout);
+    model.stacks = spec.stacks.map_or(1, |n| n as usize);
+    Ok(model)
+}
+
+/// `stacks` in range, and every profile's `stack` one of them.
+fn check_stacks(spec: &Spec) -> Vec<RuleError> {
+    let max = crate::spec::STACKS_MAX;
+    let mut errors = Vec::new();
+    let declared = match spec.stacks {
+        Some(n) if !(1..=max).contains(&n) => {
+            errors.push(RuleError::new(
+                "stacks",
+                format!("{n} is not a number of stacks: give 1 to {max}"),
+            ));
+            max
+        }
+        Some(n) => n,
+        None => 1,
+    };
+    for (i, p) in spec.profiles.iter().enumerate() {
+        match p.stack {
+            Some(n) if !(1..=declared).contains(&n) => errors.push(RuleError::new(
+                format!("profiles[{i}].stack"),
+                if spec.stacks.is_none() {
+                    format!("there is no stack {n}: the spec is one stack; declare `stacks` (the number of stacks) to place profiles in several")
+                } else {
+                    format!("there is no stack {n}: the spec declares `stacks: {declared}`, so give 1 to {declared}")
+                },
+            )),
+            _ => {}
+        }
+    }
+    errors
 }
 
 /// Where in the spec the rules being checked apply (`profiles[2]`), so that each
