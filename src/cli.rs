@@ -100,12 +100,14 @@ pub enum Command {
 }
 
 #[derive(Debug, clap::Args)]
+// One target on stdout (or -o), or every target into a tree: the usage line says both.
+#[command(group(clap::ArgGroup::new("what").args(["target", "out_dir"]).required(true).multiple(true)))]
 pub struct BuildArgs {
     /// Spec files (YAML or JSON); `-` reads standard input. Several only with --out-dir.
     #[arg(required = true, value_name = "SPEC")]
     pub specs: Vec<String>,
     /// What to generate. With --out-dir: only these targets (repeatable; default all).
-    #[arg(long, value_parser = targets(), required_unless_present = "out_dir")]
+    #[arg(long, value_parser = targets())]
     pub target: Vec<String>,
     /// Output syntax: json or yaml for cloudformation (default json); hcl or json
     /// for terraform (default hcl).
@@ -183,9 +185,10 @@ pub struct CheckArgs {
 
 #[derive(Debug, clap::Args)]
 pub struct ExplainArgs {
-    /// The spec file (YAML or JSON); `-` reads standard input.
-    #[arg(value_name = "SPEC")]
-    pub spec: String,
+    /// Spec files (YAML or JSON); `-` reads standard input. Several are explained in
+    /// the order given.
+    #[arg(required = true, value_name = "SPEC")]
+    pub specs: Vec<String>,
     /// text (for people) or json (for tools that review grants; see docs/workflow.md).
     #[arg(long, value_enum, default_value_t = ExplainFormat::Text)]
     pub format: ExplainFormat,
@@ -421,24 +424,48 @@ fn load(source: &Source) -> Result<crate::model::Model, Error> {
     crate::load_all(source).map_err(Error::Specs)
 }
 
+/// Every spec is read and checked before anything is printed, so one invalid spec
+/// prints every spec's errors and nothing on stdout, as `build` and `check` do.
 fn explain(args: &ExplainArgs) -> Result<i32, Error> {
-    let source = Source::read(&args.spec)?;
-    let model = load(&source)?;
-    match args.format {
-        ExplainFormat::Text => print(&crate::explain::explain(&model, &source.name)),
-        ExplainFormat::Json => print(&crate::text::pretty_json(&crate::explain::explain_json(
-            &model,
-            &source.name,
-        ))),
+    let mut loaded = Vec::new();
+    let mut errors = Vec::new();
+    for spec in &args.specs {
+        let source = Source::read(spec)?;
+        match crate::load_all(&source) {
+            Ok(model) => loaded.push((source, model)),
+            Err(e) => errors.extend(e),
+        }
     }
+    if !errors.is_empty() {
+        return Err(Error::Specs(errors));
+    }
+    // Text: one account after another, a blank line between; JSON: one document per
+    // spec, one after another (a stream that `jq` and `json.JSONDecoder.raw_decode`
+    // read as it is; one spec gives the one document it always did).
+    let parts: Vec<String> = loaded
+        .iter()
+        .map(|(source, model)| match args.format {
+            ExplainFormat::Text => crate::explain::explain(model, &source.name),
+            ExplainFormat::Json => {
+                crate::text::pretty_json(&crate::explain::explain_json(model, &source.name))
+            }
+        })
+        .collect();
+    let separator = match args.format {
+        ExplainFormat::Text => "\n",
+        ExplainFormat::Json => "",
+    };
+    print(&parts.join(separator))
 }
 
 fn init(args: &InitArgs, r: &mut Reporter) -> Result<i32, Error> {
     crate::workflow::init(&args.path)?;
-    let name = crate::backend::header::shell_quote(&args.path.display().to_string());
+    let quote = |p: &std::path::Path| crate::backend::header::shell_quote(&p.display().to_string());
+    let schema = quote(&crate::workflow::starter_schema_path(&args.path));
     r.note(&format!(
-        "wrote {}; next: `ssm-profile schema > spec.schema.json` for editor validation, then `ssm-profile build {name} --out-dir generated`",
+        "wrote {}; next: `ssm-profile schema > {schema}` for editor validation, then `ssm-profile build {} --out-dir generated`",
         args.path.display(),
+        quote(&args.path),
     ));
     Ok(EXIT_OK)
 }
@@ -527,10 +554,11 @@ fn build(args: &BuildArgs, r: &mut Reporter) -> Result<i32, Error> {
             output.flags().join(" ")
         )));
     }
-    if args.no_provider_block && target != "terraform" {
-        return Err(Error::Usage(
-            "`--no-provider-block` applies only to `--target terraform`".into(),
-        ));
+    if args.no_provider_block && *target != crate::backend::PROVIDER_BLOCK_TARGET {
+        return Err(Error::Usage(format!(
+            "`--no-provider-block` applies only to `--target {}`",
+            crate::backend::PROVIDER_BLOCK_TARGET
+        )));
     }
     let options = RenderOptions {
         terraform_provider_block: !args.no_provider_block,

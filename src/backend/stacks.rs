@@ -1,7 +1,7 @@
 //! A spec too large for one CloudFormation stack, written as several (`--out-dir`
 //! only): consecutive profiles in spec order, packed greedily. A stack ends when the
 //! next profile would take it over 500 resources, 200 outputs or the template bytes
-//! (CloudFormation quotas, aws-facts.md 7); a profile that alone exceeds one is
+//! (CloudFormation quotas, docs/sources.md 7); a profile that alone exceeds one is
 //! refused. The CloudFormation templates and the CDK code are split the same way,
 //! since all of them follow `split`.
 
