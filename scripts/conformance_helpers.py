@@ -303,7 +303,10 @@ class Aws:
         out, err = io.StringIO(), io.StringIO()
         self.driver = self.driver or self.create()
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            rc = self.driver.main(["--endpoint-url", self.endpoint, "--output", "json", *args])
+            # No read timeout: a call that times out on a loaded machine is retried, and the
+            # retry of a create that moto had already done fails "already exists".
+            rc = self.driver.main(["--endpoint-url", self.endpoint, "--output", "json",
+                                   "--cli-read-timeout", "0", *args])
         if check and rc != 0:
             raise RuntimeError(f"aws {' '.join(args[:2])} failed (rc {rc}): {err.getvalue().strip()}")
         return json.loads(out.getvalue()) if out.getvalue().strip() else {}

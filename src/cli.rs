@@ -315,7 +315,7 @@ fn build_tree(args: &BuildArgs, out_dir: &Path, r: &mut Reporter) -> Result<i32,
         args.layout.as_deref(),
     )?;
     // Every file staged as it renders; dropped without `write`, nothing changes.
-    let staged = crate::workflow::stage(&mut tree, args.durability())?;
+    let staged = crate::workflow::stage(&mut tree, args.durability(), &mut |m| r.note(m))?;
     for w in &staged.warnings {
         r.emit(w);
     }
@@ -346,7 +346,7 @@ fn check(args: &CheckArgs, global: &GlobalArgs, r: &mut Reporter) -> Result<i32,
         &target_names(&args.target),
         args.layout.as_deref(),
     )?;
-    let (mut report, warnings) = crate::workflow::check(&mut tree)?;
+    let (mut report, warnings) = crate::workflow::check(&mut tree, &mut |m| r.note(m))?;
     // A mistyped DIR would otherwise read as "every file missing".
     if !args.out_dir.is_dir() {
         let what = if args.out_dir.exists() {
@@ -365,6 +365,8 @@ fn check(args: &CheckArgs, global: &GlobalArgs, r: &mut Reporter) -> Result<i32,
     r.deny_warnings()?;
     if args.exhaustive {
         report.strays = crate::workflow::strays(&tree.files, &args.out_dir)?;
+        // A temporary file is reported once, as what it is.
+        report.strays.retain(|p| !report.temporaries.contains(p));
     }
     if global.message_format != MessageFormat::Human {
         for d in check_diagnostics(&report) {
@@ -412,6 +414,15 @@ fn check_diagnostics(report: &crate::workflow::CheckReport) -> Vec<Diagnostic> {
             Diagnostic::error(
                 codes::STRAY,
                 "no spec given generates this file; delete it if its spec is gone, or name its spec",
+            )
+            .in_file(path.display().to_string()),
+        );
+    }
+    for path in &report.temporaries {
+        out.push(
+            Diagnostic::error(
+                codes::STRAY,
+                "a temporary file left by a build that was stopped; the next build removes it",
             )
             .in_file(path.display().to_string()),
         );

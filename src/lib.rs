@@ -44,7 +44,7 @@ pub fn warnings(model: &model::Model, source: &source::Source) -> Vec<diag::Diag
 /// error (see `load_all` for all of them).
 pub fn load(source: &source::Source) -> Result<model::Model, SpecError> {
     let spec = source.parse()?;
-    model::build(&spec).map_err(|e| source.locate(e))
+    model::build(&spec, &source.name).map_err(|e| source.locate(e))
 }
 
 /// Reads and validates a spec, with every error the rules find, in file order
@@ -52,7 +52,7 @@ pub fn load(source: &source::Source) -> Result<model::Model, SpecError> {
 /// at the first.
 pub fn load_all(source: &source::Source) -> Result<model::Model, Vec<SpecError>> {
     let spec = source.parse().map_err(|e| vec![e])?;
-    model::build_all(&spec).map_err(|errors| {
+    model::build_all(&spec, &source.name).map_err(|errors| {
         let mut located: Vec<SpecError> = errors.into_iter().map(|e| source.locate(e)).collect();
         located.sort_by_key(|e| (e.location.line, e.location.column));
         located

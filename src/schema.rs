@@ -135,6 +135,14 @@ impl Root<'_> {
     }
 
     fn rollout_rules(&mut self) {
+        // CreateStackSet's StackSetName, with room for the setting's `-dhmc-setting`.
+        self.field::<RolloutSpec>(
+            "name",
+            json!({
+                "pattern": "^[A-Za-z][-A-Za-z0-9]*$",
+                "maxLength": limits::STACK_SET_NAME_MAX - crate::spec::SETTING_STACK_SET_SUFFIX.len(),
+            }),
+        );
         // The StackSet schema's OrganizationalUnitId, as `model::rollout` checks it.
         self.field::<RolloutSpec>(
             "organizational_units",
@@ -370,7 +378,7 @@ fn iam_name(max: usize) -> Value {
 
 fn policy_arn(partition: &str) -> String {
     format!(
-        r"^arn:{partition}:iam::(aws|[0-9]{{12}}):policy/([\x21-\x2e\x30-\x7e]+/)*{IAM_NAME_CHAR}{{1,{}}}$",
+        r"^arn:{partition}:iam::(aws|[0-9]{{12}}):policy/([A-Za-z0-9.,+@=_-]+/)*{IAM_NAME_CHAR}{{1,{}}}$",
         limits::POLICY_NAME_MAX
     )
 }

@@ -33,6 +33,13 @@ pub struct Spec {
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RolloutSpec {
+    /// The IAM StackSet's name; the Default Host Management setting's StackSet is this
+    /// name and `-dhmc-setting`. A letter, then letters, digits and hyphens, at most 115
+    /// characters. Default: `ssm-profile-` and the spec's file name without its
+    /// extension. Never from a profile: a StackSet's name cannot change without
+    /// replacing it in every account.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// The organizational units (`ou-...`) or the organization root (`r-...`) whose
     /// accounts get the stacks, with the accounts of the OUs below them.
     pub organizational_units: Vec<String>,
@@ -63,6 +70,9 @@ pub struct RolloutSpec {
     #[schemars(range(max = 100))]
     pub failure_tolerance_percentage: u32,
 }
+
+/// What the Default Host Management setting's StackSet adds to `RolloutSpec::name`.
+pub const SETTING_STACK_SET_SUFFIX: &str = "-dhmc-setting";
 
 /// Who deploys a rollout's StackSets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize, JsonSchema)]

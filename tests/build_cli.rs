@@ -327,3 +327,43 @@ fn a_target_s_refusal_points_at_the_field() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// IAM creates a customer managed policy only under a path of letters, digits and
+/// `.,+@=_-` (botocore's `policyPathType`): an ARN naming any other path names no
+/// policy, and cfn-lint flags it (E3031). Each character is refused on its own, at
+/// the ARN's line and column, whichever field holds it; IAM's own punctuation passes.
+#[test]
+fn a_policy_arn_path_iam_could_not_have_made_is_refused() {
+    for c in ['"', '\'', '$', '%', '{', '}', '\\', '`', '!', '~', ' '] {
+        let arn = format!("arn:aws:iam::111122223333:policy/team{c}x/Extra");
+        let quoted = serde_json::to_string(&arn).unwrap();
+        for spec in [
+            format!(
+                "version: 1\nprofiles:\n  - name: p\n    managed_policies:\n      additional:\n        - {quoted}\n"
+            ),
+            format!("version: 1\nprofiles:\n  - name: p\n    permissions_boundary: {quoted}\n"),
+        ] {
+            let out = run_with_stdin(&["build", "-", "--target", "terraform"], &spec);
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(2), "{c:?} accepted: {stderr}");
+            assert!(out.stdout.is_empty());
+            assert!(
+                stderr.contains("is not one IAM creates policies under"),
+                "{c:?}: {stderr}"
+            );
+            let line = spec.lines().position(|l| l.contains("arn:")).unwrap() + 1;
+            assert!(
+                stderr.contains(&format!("<stdin>:{line}:")),
+                "{c:?}: {stderr}"
+            );
+        }
+    }
+    let ok = "version: 1\nprofiles:\n  - name: p\n    managed_policies:\n      additional:\n        - arn:aws:iam::111122223333:policy/a.b,c+d@e=f_g-h/x/Extra\n";
+    let out = run_with_stdin(&["build", "-", "--target", "terraform"], ok);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

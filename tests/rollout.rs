@@ -280,3 +280,43 @@ fn the_rollout_refuses_what_cloudformation_cannot_deploy() {
         assert!(!message.contains("--target"), "{message}");
     }
 }
+
+/// A refusal in `--out-dir` names the targets that accept the spec, and a target
+/// accepts it only if every output of it does. Over 200 outputs, each target's
+/// stacks split but its rollout (one StackSet template) refuses: no target accepts,
+/// so no `--target` is offered. A CDK token is refused by the CDK alone: the others
+/// are offered, the CDK is not.
+#[test]
+fn a_refusal_offers_only_targets_whose_every_output_accepts() {
+    let dir = scratch("refusal-targets");
+    let mut big = String::from(
+        "version: 1\nrollout:\n  organizational_units: [r-ab12]\n  iam_region: eu-central-1\nprofiles:\n",
+    );
+    for i in 0..260 {
+        big.push_str(&format!("  - name: p{i}\n"));
+    }
+    fs::write(dir.join("big.yaml"), big).unwrap();
+    let out = run(&dir, &["build", "big.yaml", "--out-dir", "generated"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("cannot put more than 200 outputs"),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains("--target"),
+        "offers a refusing target: {stderr}"
+    );
+    assert!(!dir.join("generated").exists());
+
+    let token = "version: 1\nrollout:\n  organizational_units: [r-ab12]\n  iam_region: eu-central-1\nprofiles:\n  - name: p\n    description: \"owner ${Token[AWS.AccountId.4]}\"\n";
+    fs::write(dir.join("token.yaml"), token).unwrap();
+    let out = run(&dir, &["build", "token.yaml", "--out-dir", "generated"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("target cdk refuses this spec; to build only the targets that accept it, add --target cloudformation --target terraform)"),
+        "{stderr}"
+    );
+    let _ = fs::remove_dir_all(&dir);
+}

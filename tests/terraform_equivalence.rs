@@ -697,7 +697,8 @@ fn hostile_strings_round_trip_through_terraform_json() {
     assert!(
         m.attachments
             .iter()
-            .any(|(_, a)| a == "managed:arn:aws:iam::111122223333:policy/odd${path}%{x}/Extras"),
-        "the policy ARN with template openers round-trips"
+            .any(|(_, a)| a
+                == "managed:arn:aws:iam::111122223333:policy/odd.path,a+b@c=d_e-f/Extras"),
+        "the policy ARN with every punctuation IAM allows in a path round-trips"
     );
 }

@@ -418,13 +418,15 @@ mod tests {
             "{base}    session_manager:\n      s3_logging:\n        bucket: my-log-bucket\n        prefix: \"{{{{resolve:ssm:p}}}}\"\n"
         ));
         assert_eq!(f.field, "profiles[0].session_manager.s3_logging.prefix");
+        // IAM's path and name characters hold no `{{` or `${`, but a CDK number token.
         let f = found(&format!(
-            "{base}    managed_policies:\n      additional: [\"arn:aws:iam::111122223333:policy/{{{{resolve:ssm:p}}}}/X\"]\n"
+            "{base}    managed_policies:\n      additional: [\"arn:aws:iam::111122223333:policy/p/-1.1234567890e+289\"]\n"
         ));
         assert_eq!(f.field, "profiles[0].managed_policies.additional");
+        assert_eq!(f.kind, Kind::CdkToken);
         assert_eq!(
             f.entry.as_deref(),
-            Some("the ARN `arn:aws:iam::111122223333:policy/{{resolve:ssm:p}}/X`")
+            Some("the ARN `arn:aws:iam::111122223333:policy/p/-1.1234567890e+289`")
         );
         assert_eq!(find(&model(base), BOTH), None);
     }

@@ -318,16 +318,18 @@ fn one_or_many<S: AsRef<str>>(items: &[S]) -> serde_json::Value {
 
 /// Builds the model from a parsed spec, checking every rule; the first error (in the
 /// order the rules are checked) comes back. See `build_all`.
-pub fn build(spec: &Spec) -> Result<Model, RuleError> {
-    build_all(spec).map_err(|mut errors| errors.swap_remove(0))
+pub fn build(spec: &Spec, spec_name: &str) -> Result<Model, RuleError> {
+    build_all(spec, spec_name).map_err(|mut errors| errors.swap_remove(0))
 }
 
 /// Builds the model from a parsed spec, checking every rule of every profile. Each
 /// error carries the path of the field it is about, which `source` turns into a
 /// place in the file. A profile's checks go on after a failed one where later checks
 /// do not depend on it (a bad path does not stop the tags from being checked), so
-/// one run reports every independent error; `Err` is never empty.
-pub fn build_all(spec: &Spec) -> Result<Model, Vec<RuleError>> {
+/// one run reports every independent error; `Err` is never empty. `spec_name` is the
+/// file's name as given (`<stdin>` for standard input): the rollout's StackSets are
+/// named from it when the spec does not name them.
+pub fn build_all(spec: &Spec, spec_name: &str) -> Result<Model, Vec<RuleError>> {
     if spec.version != 1 {
         return Err(vec![RuleError::new(
             "version",
@@ -362,7 +364,7 @@ pub fn build_all(spec: &Spec) -> Result<Model, Vec<RuleError>> {
     errors.extend(names::check_unique_names(&built, spec));
     errors.extend(dhmc::check_one_setting(spec));
     let mut profiles: Vec<Profile> = built.into_iter().map(|(_, p)| p).collect();
-    let rollout = rollout::build(spec, &profiles).unwrap_or_else(|found| {
+    let rollout = rollout::build(spec, &profiles, spec_name).unwrap_or_else(|found| {
         errors.extend(found);
         None
     });

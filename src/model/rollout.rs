@@ -8,7 +8,7 @@ use super::rules::check_region;
 use super::{Ctx, Kind, Profile, RoleRef};
 use crate::diag::RuleError;
 use crate::refdata::{self, Partition};
-use crate::spec::{self, RolloutSpec};
+use crate::spec::{self, RolloutSpec, SETTING_STACK_SET_SUFFIX};
 
 /// Where and how the rollout's StackSets deploy.
 #[derive(Debug, Clone, Serialize)]
@@ -26,12 +26,13 @@ pub struct Rollout {
     pub failure_tolerance_percentage: u32,
     /// The partition every profile is of: a StackSet deploys within one.
     pub arn_partition: &'static str,
-    /// The StackSet of the IAM resources: `ssm-profile-` and the first profile's
-    /// identifier stem. Role names are unique per account, so two specs rolled out
-    /// to the same accounts cannot share it.
+    /// The StackSet of the IAM resources: `rollout.name`, or `ssm-profile-` and the
+    /// spec's file stem. Never from a profile: a StackSet cannot be renamed, only
+    /// replaced (with every stack instance in every account), so adding, removing or
+    /// reordering profiles must not touch it.
     pub iam_stack_set: String,
     /// The StackSet of the Default Host Management setting, when the spec has one:
-    /// `ssm-profile-`, the DHMC profile's stem, `-dhmc-setting`.
+    /// the IAM StackSet's name and `-dhmc-setting`.
     pub setting_stack_set: Option<String>,
     /// (field path, warning), for the commands to place in the spec.
     pub warnings: Vec<(String, String)>,
@@ -70,6 +71,7 @@ fn is_ou_or_root_id(id: &str) -> bool {
 pub(super) fn build(
     spec: &spec::Spec,
     profiles: &[Profile],
+    spec_name: &str,
 ) -> Result<Option<Rollout>, Vec<RuleError>> {
     let Some(r) = &spec.rollout else {
         return Ok(None);
@@ -85,6 +87,7 @@ pub(super) fn build(
             None
         }
     };
+    let stack_set = ctx.recover(stack_set_name(r, spec_name).map(Some), None);
     check_units(&ctx, r);
     let has_setting = spec
         .profiles
@@ -122,6 +125,7 @@ pub(super) fn build(
         return Err(errors);
     }
     let partition = partition.expect("no error, so one partition");
+    let stack_set = stack_set.expect("no error, so a StackSet name");
     Ok(Some(Rollout {
         organizational_units: r.organizational_units.clone(),
         iam_region: r.iam_region.clone(),
@@ -138,16 +142,52 @@ pub(super) fn build(
         max_concurrent_percentage: r.max_concurrent_percentage,
         failure_tolerance_percentage: r.failure_tolerance_percentage,
         arn_partition: partition.arn_id,
-        iam_stack_set: format!(
-            "ssm-profile-{}",
-            profiles.first().map_or("", |p| p.id.as_str())
-        ),
         setting_stack_set: profiles
             .iter()
-            .find(|p| p.service_setting.is_some())
-            .map(|p| format!("ssm-profile-{}-dhmc-setting", p.id)),
+            .any(|p| p.service_setting.is_some())
+            .then(|| format!("{stack_set}{SETTING_STACK_SET_SUFFIX}")),
+        iam_stack_set: stack_set,
         warnings: warnings(r, profiles, has_setting),
     }))
+}
+
+/// The IAM StackSet's name: `rollout.name`, or `ssm-profile-` and the file stem of
+/// `spec_name`; refused unless it and the setting's StackSet name (whether or not the
+/// spec has the setting today, so adding it later cannot fail) are StackSet names.
+fn stack_set_name(r: &RolloutSpec, spec_name: &str) -> Result<String, RuleError> {
+    let fits =
+        |name: &str| refdata::limits::stack_set_name(&format!("{name}{SETTING_STACK_SET_SUFFIX}"));
+    let max = refdata::limits::STACK_SET_NAME_MAX - spec::SETTING_STACK_SET_SUFFIX.len();
+    if let Some(name) = &r.name {
+        if fits(name) {
+            return Ok(name.clone());
+        }
+        return Err(RuleError::new(
+            "rollout.name",
+            format!(
+                "`{name}` is not a StackSet name: give a letter, then letters, digits or hyphens, at most {max} characters (CloudFormation allows 128, and the setting's StackSet adds `{SETTING_STACK_SET_SUFFIX}`)"
+            ),
+        ));
+    }
+    let stem = std::path::Path::new(spec_name)
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or("");
+    let name = format!("ssm-profile-{stem}");
+    if spec_name != "<stdin>" && fits(&name) {
+        return Ok(name);
+    }
+    let why = if spec_name == "<stdin>" {
+        "a spec read from standard input has no file name to name its StackSets after".to_string()
+    } else {
+        format!(
+            "the StackSets are named `ssm-profile-` and the spec's file name without its extension, and `{name}` is not a StackSet name (letters, digits and hyphens, at most {max} characters)"
+        )
+    };
+    Err(RuleError::new(
+        "rollout",
+        format!("{why}; give `rollout.name`, which names them whatever the file is called"),
+    ))
 }
 
 /// The partition of every profile; a StackSet deploys within one.
@@ -276,6 +316,76 @@ mod tests {
             "ou-abcd-11112222-x",
         ] {
             assert!(!is_ou_or_root_id(bad), "{bad}");
+        }
+    }
+
+    fn stack_sets(spec: &str, spec_name: &str) -> Result<(String, Option<String>), String> {
+        let spec = crate::source::Source::new(spec_name, spec)
+            .parse()
+            .expect("parses");
+        match super::super::build(&spec, spec_name) {
+            Ok(m) => {
+                let r = m.rollout.expect("a rollout");
+                Ok((r.iam_stack_set, r.setting_stack_set))
+            }
+            Err(e) => Err(e.message),
+        }
+    }
+
+    const ROLLOUT: &str =
+        "version: 1\nrollout:\n  organizational_units: [r-ab12]\n  iam_region: us-east-1\n";
+
+    #[test]
+    fn stack_sets_are_named_from_the_spec_never_from_a_profile() {
+        let one = format!("{ROLLOUT}profiles:\n  - name: web\n");
+        let two = format!(
+            "{ROLLOUT}profiles:\n  - name: NewTeam\n  - name: web\n  - name: dhmc\n    kind: default-host-management\n"
+        );
+        assert_eq!(
+            stack_sets(&one, "teams/platform.yaml"),
+            Ok(("ssm-profile-platform".into(), None))
+        );
+        assert_eq!(
+            stack_sets(&two, "teams/platform.yaml"),
+            Ok((
+                "ssm-profile-platform".into(),
+                Some("ssm-profile-platform-dhmc-setting".into())
+            ))
+        );
+        let named = two.replace("rollout:\n", "rollout:\n  name: Fleet-1\n");
+        assert_eq!(
+            stack_sets(&named, "-"),
+            Ok(("Fleet-1".into(), Some("Fleet-1-dhmc-setting".into())))
+        );
+    }
+
+    #[test]
+    fn stack_set_names_follow_create_stack_set() {
+        let spec = |name: &str| format!("{ROLLOUT}  name: \"{name}\"\nprofiles:\n  - name: web\n");
+        let longest = format!("a{}", "-".repeat(114));
+        assert!(stack_sets(&spec(&longest), "s.yaml").is_ok());
+        for bad in [
+            format!("{longest}b"),
+            "1abc".to_string(),
+            "a_b".into(),
+            "a.b".into(),
+            "".into(),
+            "\u{e9}t\u{e9}".into(),
+        ] {
+            let e = stack_sets(&spec(&bad), "s.yaml").expect_err(&bad);
+            assert!(e.contains("is not a StackSet name"), "{e}");
+        }
+        let unnamed = format!("{ROLLOUT}profiles:\n  - name: web\n");
+        for (file, why) in [
+            ("<stdin>", "standard input"),
+            (
+                "my_spec.yaml",
+                "`ssm-profile-my_spec` is not a StackSet name",
+            ),
+            ("web.prod.yaml", "`ssm-profile-web.prod`"),
+        ] {
+            let e = stack_sets(&unnamed, file).expect_err(file);
+            assert!(e.contains(why) && e.contains("give `rollout.name`"), "{e}");
         }
     }
 }

@@ -34,17 +34,12 @@ pub(super) fn check_iam_name(
     Ok(())
 }
 
-/// IAM's own rule admits any printable ASCII between slashes, but the CloudFormation
-/// registry schema of AWS::IAM::ManagedPolicy allows only `/` or segments of
-/// `[A-Za-z0-9.,+@=_-]` (pattern `^((/[A-Za-z0-9\.,\+@=_-]+)*)/$`, cfn-lint 1.58.0).
+/// IAM admits any printable ASCII between slashes in a role's path, but a policy's
+/// path only `limits::policy_path_char` (as the CloudFormation registry schema of
+/// AWS::IAM::ManagedPolicy, `^((/[A-Za-z0-9\.,\+@=_-]+)*)/$`, cfn-lint 1.58.0).
 /// The path applies to the policies too, so the stricter rule holds for all.
 pub(super) fn check_path(ctx: &Ctx, path: &str) -> Result<String, RuleError> {
-    let segment_ok = |seg: &str| {
-        !seg.is_empty()
-            && seg
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || ".,+@=_-".contains(c))
-    };
+    let segment_ok = |seg: &str| !seg.is_empty() && seg.chars().all(limits::policy_path_char);
     let ok = path.len() <= limits::PATH_MAX
         && path.starts_with('/')
         && path.ends_with('/')
@@ -432,12 +427,16 @@ pub(super) fn check_policy_arn(
     {
         return fail(format!("`{name}` is not a valid policy name"));
     }
-    if path_and_name
-        .chars()
-        .any(|c| !('\u{21}'..='\u{7e}').contains(&c))
-        || path_and_name.contains("//")
-    {
-        return fail("the policy path holds characters IAM does not allow".into());
+    let path = &path_and_name[..path_and_name.len() - name.len()];
+    let segments_ok = path.strip_suffix('/').is_none_or(|p| {
+        p.split('/')
+            .all(|seg| !seg.is_empty() && seg.chars().all(limits::policy_path_char))
+    });
+    let iam_path = format!("/{path}");
+    if !segments_ok || iam_path.len() > limits::PATH_MAX {
+        return fail(format!(
+            "its path `{iam_path}` is not one IAM creates policies under: segments of letters, digits and .,+@=_- each between slashes, at most 512 characters"
+        ));
     }
     Ok(arn.to_string())
 }

@@ -4,6 +4,14 @@ pub const ROLE_NAME_MAX: usize = 64;
 pub const INSTANCE_PROFILE_NAME_MAX: usize = 128;
 pub const POLICY_NAME_MAX: usize = 128;
 pub const PATH_MAX: usize = 512;
+/// A character of one segment of a managed policy's path: IAM creates a policy only
+/// under `/` or `/segment/.../` of these ([BOTO] iam service-2.json `policyPathType`,
+/// pattern `((/[A-Za-z0-9\.,\+@=_-]+)*)/`, 1 to 512 characters; boto/botocore
+/// botocore/data/iam/2010-05-08/service-2.json at 161749dd, read 2026-12-06). A
+/// policy ARN whose path holds any other character names no policy IAM could have made.
+pub fn policy_path_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || ".,+@=_-".contains(c)
+}
 pub const DESCRIPTION_MAX: usize = 1000;
 pub const SESSION_DURATION: std::ops::RangeInclusive<u32> = 3600..=43200;
 pub const TAGS_MAX: usize = 50;
@@ -64,3 +72,17 @@ pub const TRUST_POLICY_MAX: usize = 2048;
 pub const BUCKET_NAME: std::ops::RangeInclusive<usize> = 3..=63;
 pub const BUCKET_PREFIXES_RESERVED: &[&str] = &["xn--", "sthree-", "amzn-s3-demo-"];
 pub const BUCKET_SUFFIXES_RESERVED: &[&str] = &["-s3alias", "--ol-s3", ".mrap", "--x-s3"];
+/// A StackSet's name: an ASCII letter, then ASCII letters, digits and hyphens, at
+/// most 128 characters (AWS CloudFormation API Reference, CreateStackSet,
+/// `StackSetName`: "A stack name can contain only alphanumeric characters
+/// (case-sensitive) and hyphens. It must start with an alphabetic character and
+/// can't be longer than 128 characters."
+/// https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_CreateStackSet.html,
+/// read 2026-12-06). The name cannot change in place: `StackSetName` is a
+/// create-only property of AWS::CloudFormation::StackSet (refdata::replacement).
+pub const STACK_SET_NAME_MAX: usize = 128;
+pub fn stack_set_name(name: &str) -> bool {
+    name.len() <= STACK_SET_NAME_MAX
+        && name.starts_with(|c: char| c.is_ascii_alphabetic())
+        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+}

@@ -22,6 +22,9 @@ pub struct CheckReport {
     /// Journals of builds that were stopped part-way (`false`), or that are writing
     /// the tree right now (`true`): the tree is a mix of old and new files.
     pub interrupted: Vec<(PathBuf, bool)>,
+    /// Temporary files of builds beside the planned files, and journals never
+    /// given their name: what a stopped build leaves (the next build removes them).
+    pub temporaries: Vec<PathBuf>,
 }
 
 impl CheckReport {
@@ -29,6 +32,7 @@ impl CheckReport {
         self.files.iter().all(|(_, s)| *s == FileState::UpToDate)
             && self.strays.is_empty()
             && self.interrupted.is_empty()
+            && self.temporaries.is_empty()
     }
 
     /// The report for the user: a diff per drifted file, a line per missing file,
@@ -114,6 +118,16 @@ impl CheckReport {
             ));
             out.push('\n');
         }
+        for path in &self.temporaries {
+            out.push_str(&paint(
+                "1;31",
+                &format!(
+                    "temporary: {} (left by a build that was stopped; the next build removes it)",
+                    path.display()
+                ),
+            ));
+            out.push('\n');
+        }
         let total = self.files.len();
         if !self.strays.is_empty() {
             let (them, their) = match self.strays.len() {
@@ -130,9 +144,13 @@ impl CheckReport {
             out.push_str(&format!("{files} up to date\n"));
         } else if drifted + missing == 0 {
             out.push_str(&format!(
-                "{files} up to date, but the tree is not clean ({} stray, {})\n",
+                "{files} up to date, but the tree is not clean ({} stray, {}{})\n",
                 self.strays.len(),
-                count(self.interrupted.len(), "interrupted build")
+                count(self.interrupted.len(), "interrupted build"),
+                match self.temporaries.len() {
+                    0 => String::new(),
+                    n => format!(", {n} temporary"),
+                }
             ));
         } else {
             out.push_str(&format!(
@@ -201,17 +219,42 @@ pub fn strays(files: &[PlannedFile], out_dir: &Path) -> Result<Vec<PathBuf>, Err
 
 /// Renders the tree and compares each file with the disk as it comes (keeping the
 /// verdict and the diff, not the contents), and names builds of the tree that were
-/// stopped part-way; returns the report and the specs' warnings. Never writes.
+/// stopped part-way and the temporary files they left; returns the report and the
+/// specs' warnings. Never writes. Holds the tree's lock shared throughout (telling
+/// `waiting` when a build holds it, then waiting for the build to end), so it
+/// never reads a tree a build is half-way through.
 /// Anything on disk that is not the planned regular file (a folder, a symbolic
 /// link, an executable file, a file where a folder belongs, a file that cannot be
 /// read) is drift, reported with a note.
-pub fn check(tree: &mut Tree) -> Result<(CheckReport, Vec<Diagnostic>), Error> {
+pub fn check(
+    tree: &mut Tree,
+    waiting: &mut dyn FnMut(&str),
+) -> Result<(CheckReport, Vec<Diagnostic>), Error> {
     let out_dir = tree.out_dir.clone();
+    let io = |error| Error::Io {
+        path: out_dir.display().to_string(),
+        error,
+    };
+    let lock = match std::fs::metadata(&out_dir) {
+        Ok(meta) if meta.is_dir() => {
+            let mut wait = || {
+                waiting(&format!(
+                    "{}: a build is writing this tree; waiting for it to finish before checking",
+                    out_dir.display()
+                ))
+            };
+            crate::atomic::OutDirLock::acquire(&out_dir, crate::atomic::Access::Shared, &mut wait)
+                .map_err(io)?
+        }
+        _ => None,
+    };
+    let planned = tree.files.iter().map(|f| f.relative.as_str()).collect();
     let mut report = CheckReport {
-        interrupted: crate::atomic::journals(&out_dir).map_err(|error| Error::Io {
-            path: out_dir.display().to_string(),
-            error,
-        })?,
+        interrupted: crate::atomic::journals(&out_dir).map_err(io)?,
+        temporaries: match &lock {
+            Some(lock) => crate::atomic::leftovers(lock, &planned).map_err(io)?,
+            None => Vec::new(),
+        },
         ..CheckReport::default()
     };
     let warnings = tree.render(&mut |file, contents| {

@@ -89,6 +89,6 @@ fn files_are_handed_over_before_a_later_spec_fails() {
     );
     // Staged, the same failure leaves nothing behind.
     let mut tree = super::tree(&specs, &out, &[], None).unwrap();
-    assert!(stage(&mut tree, Durability::default()).is_err());
+    assert!(stage(&mut tree, Durability::default(), &mut |_| {}).is_err());
     assert!(!out.exists());
 }

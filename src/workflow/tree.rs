@@ -249,23 +249,31 @@ impl Tree {
 
 /// The error of one spec from its outputs' results, in table order: the first
 /// internal error, else the first refusal with the targets that accepted the spec.
+/// A target accepts it only if every output of it does: one whose rollout refuses
+/// (a StackSet's one template over a quota) while its stacks split still refuses.
 fn spec_result(
     source: &Source,
     outputs: &[Output],
     results: Vec<Result<(), RenderError>>,
 ) -> Result<(), Error> {
     let mut refused = None;
-    let mut accepted = Vec::new();
+    let mut refusing = Vec::new();
     for (&output, result) in outputs.iter().zip(results) {
         match result {
-            Ok(()) => accepted.push(output.target()),
+            Ok(()) => {}
             Err(refusal @ RenderError::Refused { .. }) => {
+                refusing.push(output.target());
                 refused.get_or_insert(refusal);
             }
             Err(e) => return Err(crate::render_error(source, e)),
         }
     }
-    accepted.dedup();
+    let mut accepted: Vec<&str> = Vec::new();
+    for target in outputs.iter().map(|o| o.target()) {
+        if !refusing.contains(&target) && !accepted.contains(&target) {
+            accepted.push(target);
+        }
+    }
     let Some(RenderError::Refused {
         target,
         at,

@@ -2,7 +2,7 @@
 //! are staged.
 
 use super::*;
-use crate::atomic::Transaction;
+use crate::atomic::{Access, OutDirLock, RecoveryPlan, Refusal, Transaction};
 
 /// What `write` did.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -22,7 +22,12 @@ pub struct Staged {
     /// What `atomic::recover` will rename over a destination before this build
     /// commits: the file is compared with that.
     recovering: std::collections::BTreeMap<PathBuf, PathBuf>,
+    /// What finishing an interrupted earlier build will do, checked.
+    recovery: Option<RecoveryPlan>,
     transaction: Option<Transaction>,
+    /// The tree's lock, held from before the first comparison with the disk to
+    /// the last rename: builds of one tree take turns (dropped last).
+    lock: Option<OutDirLock>,
     made_root: bool,
     report: WriteReport,
     /// An error found before rendering that the renders' own errors come before.
@@ -41,10 +46,17 @@ fn io(path: &Path) -> impl Fn(std::io::Error) -> Error + use<> {
 
 /// Renders the tree and stages every file whose bytes (or mode) differ from the
 /// disk's, each as soon as it renders. First every destination is checked (no
-/// symbolic links on the way, no folder where a file goes); an error (of a spec, a
-/// target, a write) removes what was staged. `write` renames; files whose bytes
-/// already match are not touched, so their timestamps do not change.
-pub fn stage(tree: &mut Tree, durability: Durability) -> Result<Staged, Error> {
+/// symbolic links on the way, no folder where a file goes), the tree is locked
+/// (telling `waiting` when another build holds it, then waiting) and the journals
+/// of an interrupted build are checked (`atomic::plan_recovery`: anything it
+/// cannot prove a build wrote is refused); an error (of a spec, a target, a write)
+/// removes what was staged. `write` renames; files whose bytes already match are
+/// not touched, so their timestamps do not change.
+pub fn stage(
+    tree: &mut Tree,
+    durability: Durability,
+    waiting: &mut dyn FnMut(&str),
+) -> Result<Staged, Error> {
     let out_dir = tree.out_dir.clone();
     // Reported after the warnings, once every spec has rendered, as it always was.
     let doomed = tree
@@ -52,21 +64,51 @@ pub fn stage(tree: &mut Tree, durability: Durability) -> Result<Staged, Error> {
         .iter()
         .find_map(|f| check_destination(&out_dir, f).err());
     let mut staged = Staged {
-        recovering: if tree.doomed() || doomed.is_some() {
-            Default::default()
-        } else {
-            crate::atomic::pending(&out_dir).map_err(io(&out_dir))?
-        },
+        recovering: Default::default(),
+        recovery: None,
         out_dir,
         durability,
         transaction: None,
+        lock: None,
         made_root: false,
         report: WriteReport::default(),
         doomed,
         warnings: Vec::new(),
     };
+    // A build that writes nothing needs neither the lock nor the journals.
+    if !tree.doomed() && staged.doomed.is_none() {
+        let out_dir = &staged.out_dir;
+        let mut wait = || {
+            waiting(&format!(
+                "{}: another build is writing this tree; waiting for it to finish",
+                out_dir.display()
+            ))
+        };
+        let lock = OutDirLock::acquire(out_dir, Access::Exclusive, &mut wait)
+            .map_err(io(out_dir))?
+            .ok_or_else(|| io(out_dir)(std::io::ErrorKind::NotFound.into()))?;
+        staged.made_root = lock.made();
+        staged.lock = Some(lock);
+        let planned = tree.files.iter().map(|f| f.relative.as_str()).collect();
+        let plan = crate::atomic::plan_recovery(staged.lock.as_ref().unwrap(), &planned)
+            .map_err(refused)?;
+        staged.recovering = plan.pending();
+        staged.recovery = Some(plan);
+    }
     staged.warnings = tree.render(&mut |file, contents| staged.take(file, contents))?;
     Ok(staged)
+}
+
+/// The user's error for a tree recovery will not touch.
+fn refused(refusal: Refusal) -> Error {
+    match refusal {
+        Refusal::Io { path, error } => io(&path)(error),
+        Refusal::Untrusted { delete, why } => Error::Usage(format!(
+            "{}: {why}. A build acts only on files it can prove a build of these specs wrote, and never follows a link in DIR: nothing was written. Delete {} (and find out how it got there), then build again",
+            delete.display(),
+            delete.display()
+        )),
+    }
 }
 
 impl Staged {
@@ -88,7 +130,7 @@ impl Staged {
             Some(t) => t,
             None => {
                 let out_dir = &self.out_dir;
-                self.made_root = !out_dir.exists();
+                self.made_root |= !out_dir.exists();
                 std::fs::create_dir_all(out_dir).map_err(io(out_dir))?;
                 let t = Transaction::journaled(out_dir)
                     .map_err(io(out_dir))?
@@ -135,7 +177,9 @@ pub fn write(mut staged: Staged) -> Result<WriteReport, Error> {
     }
     let out_dir = staged.out_dir.clone();
     let mut report = std::mem::take(&mut staged.report);
-    report.recovered = crate::atomic::recover(&out_dir).map_err(io(&out_dir))?;
+    if let Some(plan) = staged.recovery.take() {
+        report.recovered = plan.apply().map_err(io(&out_dir))?;
+    }
     // The out dir holds the build's files from here on, whatever the commit does.
     staged.made_root = false;
     let Some(transaction) = staged.transaction.take() else {

@@ -157,7 +157,7 @@ fn partitions_pattern(model: &Model) -> String {
 /// A managed policy ARN of the spec's partitions (`model::check_policy_arn`), as RE2.
 fn policy_arn_pattern(model: &Model) -> String {
     format!(
-        "^arn:{}:iam::(aws|[0-9]{{12}}):policy/([!-~]+/)?{NAME_CLASS}{{1,{}}}$",
+        "^arn:{}:iam::(aws|[0-9]{{12}}):policy/([A-Za-z0-9.,+@=_-]+/)*{NAME_CLASS}{{1,{}}}$",
         partitions_pattern(model),
         limits::POLICY_NAME_MAX
     )
