@@ -435,28 +435,9 @@ fn load(source: &Source) -> Result<crate::model::Model, Error> {
     crate::load_all(source).map_err(Error::Specs)
 }
 
-/// Writes to stdout; a closed pipe (`| head`) is the reader's choice, not an error,
-/// but a stdout that was closed from the start (`>&-`) or that fails is.
+/// Writes to stdout (`stream::write_stream`).
 fn print(text: &str) -> Result<i32, Error> {
-    let io = |error| Error::Io {
-        path: "<stdout>".into(),
-        error,
-    };
-    if closed_at_start(1) {
-        return Err(io(std::io::Error::new(
-            std::io::ErrorKind::BrokenPipe,
-            "standard output is closed; nothing was written (redirect it, or write a file with -o)",
-        )));
-    }
-    let mut stdout = std::io::stdout().lock();
-    if let Err(e) = stdout
-        .write_all(text.as_bytes())
-        .and_then(|()| stdout.flush())
-        && e.kind() != std::io::ErrorKind::BrokenPipe
-    {
-        return Err(io(e));
-    }
-    Ok(EXIT_OK)
+    write_stream(Stream::Stdout, text).map(|()| EXIT_OK)
 }
 
 /// A warning when the name given to `-o` ends in an extension that belongs to
@@ -554,12 +535,15 @@ fn build(args: &BuildArgs, r: &mut Reporter) -> Result<i32, Error> {
     }
     r.deny_warnings()?;
     match file {
-        Some(path) => crate::workflow::write_output(
-            Path::new(path),
-            spec,
-            text.as_bytes(),
-            args.durability(),
-        )?,
+        Some(path) => match named_stream(path) {
+            Some(stream) => write_stream(stream, &text)?,
+            None => crate::workflow::write_output(
+                Path::new(path),
+                spec,
+                text.as_bytes(),
+                args.durability(),
+            )?,
+        },
         None => {
             print(&text)?;
         }
@@ -575,6 +559,9 @@ use reading::{explain, init};
 
 mod report;
 pub use report::*;
+
+mod stream;
+use stream::{Stream, named_stream, write_stream};
 
 #[cfg(test)]
 mod tests;

@@ -22,9 +22,22 @@ pub struct Spec {
     /// service-managed CloudFormation StackSets (`build --rollout`); absent: none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rollout: Option<RolloutSpec>,
+    /// How many CloudFormation stacks `build --out-dir` writes the profiles into
+    /// (the CloudFormation and CDK targets; Terraform has no such quota): each
+    /// profile goes to the stack its `stack` names, or else to the one the FNV-1a
+    /// hash of its name chooses, so adding, removing or reordering profiles moves no
+    /// other profile. Absent: one stack, and a spec too large for one is refused
+    /// with the count that fits.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1, max = STACKS_MAX))]
+    pub stacks: Option<u32>,
     /// One or more profiles: each is a role with its policies.
     pub profiles: Vec<ProfileSpec>,
 }
+
+/// The most stacks `stacks` may ask for: ours, well under CloudFormation's 2,000
+/// stacks per account, and enough for 100 stacks of 500 resources.
+pub const STACKS_MAX: u32 = 100;
 
 /// The organization-wide rollout: service-managed StackSets that deploy the profiles
 /// to every account of the given organizational units (never the management
@@ -183,6 +196,11 @@ pub struct ProfileSpec {
     /// at most, whatever the quota.
     #[serde(default)]
     pub managed_policy_quota: Option<u32>,
+    /// The stack, 1 to the spec's `stacks`, that holds this profile with `build
+    /// --out-dir`, in place of the one its name's hash chooses: to keep a profile
+    /// where it is deployed when `stacks` changes, or to move one out of a full stack.
+    #[serde(default)]
+    pub stack: Option<u32>,
     /// The custom S3 policy of the seed page; absent: none.
     #[serde(default)]
     pub s3: Option<S3Spec>,

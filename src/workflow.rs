@@ -159,8 +159,9 @@ fn check_destination(out_dir: &Path, file: &PlannedFile) -> Result<(), Error> {
 
 /// Writes `-o PATH`: atomically for a regular file (or a missing one), through a
 /// symbolic link to the file it names, and straight into what is not a regular
-/// file (a FIFO, `/dev/stdout`, a device), which a rename would replace. Refuses
-/// a folder, and the spec being read (`spec`, unless it is standard input).
+/// file (a FIFO, a device), which a rename would replace. Refuses a folder, and the
+/// spec being read (`spec`, unless it is standard input). `/dev/stdout` and the
+/// other names of a standard stream never get here (`cli::stream`).
 pub fn write_output(
     path: &Path,
     spec: &str,

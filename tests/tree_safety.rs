@@ -257,6 +257,76 @@ fn dash_o_writes_through_non_regular_files_and_refuses_the_spec() {
     assert_eq!(mode & 0o044, 0o044, "readable by everyone: {mode:o}");
 }
 
+// Issue 20 item 11: `-o /dev/stdout` (or `/dev/stderr`, or their `/dev/fd/N` and
+// `/proc/self/fd/N` names) writes the process's own stream, whatever it is: a pipe,
+// whose `/proc/self/fd/1` link names no file (`pipe:[N]`), or a file opened for
+// appending, which a rename would replace (losing what was there).
+#[test]
+fn dash_o_dev_stdout_writes_the_process_streams_through_a_pipe() {
+    let s = Scratch::new();
+    let expected = s.run(&["build", "seed.yaml", "--target", "cloudformation"]);
+    ok(&expected);
+    let build = |o: &str| {
+        s.command(&[
+            "build",
+            "seed.yaml",
+            "--target",
+            "cloudformation",
+            "-q",
+            "-o",
+            o,
+        ])
+    };
+
+    for name in ["/dev/stdout", "/dev/fd/1", "/proc/self/fd/1"] {
+        let run = build(name).stdout(Stdio::piped()).output().unwrap();
+        ok(&run);
+        assert_eq!(run.stdout, expected.stdout, "{name}");
+        assert!(run.stderr.is_empty(), "{name}: {}", text(&run.stderr));
+    }
+    let run = build("/dev/stderr")
+        .stderr(Stdio::piped())
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(0));
+    assert_eq!(run.stderr, expected.stdout);
+    assert!(run.stdout.is_empty());
+
+    // `>> log`: the output is appended through the descriptor, and `log` stays the
+    // file it was, with its first line.
+    fs::write(s.path("log"), "first line\n").unwrap();
+    let log = fs::OpenOptions::new()
+        .append(true)
+        .open(s.path("log"))
+        .unwrap();
+    let run = build("/dev/stdout").stdout(log).output().unwrap();
+    ok(&run);
+    let mut want = b"first line\n".to_vec();
+    want.extend_from_slice(&expected.stdout);
+    assert_eq!(fs::read(s.path("log")).unwrap(), want);
+
+    // Only those names are streams: a link to /dev/stdout is a path like any other,
+    // and one that leads to no file (a pipe's) is refused, writing nothing.
+    symlink("/dev/stdout", s.path("planted.json")).unwrap();
+    let run = build("planted.json")
+        .stdout(Stdio::piped())
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(2), "{}", text(&run.stderr));
+    assert!(run.stdout.is_empty());
+
+    // A stdout closed from the start (`>&-`) is an error, not a silent success.
+    let closed = Command::new("sh")
+        .arg("-c")
+        .arg(r#""$0" build seed.yaml --target cloudformation -q -o /dev/stdout >&-"#)
+        .arg(env!("CARGO_BIN_EXE_ssm-profile"))
+        .current_dir(s.path(""))
+        .output()
+        .unwrap();
+    assert_eq!(closed.status.code(), Some(2));
+    assert!(text(&closed.stderr).contains("standard output is closed"));
+}
+
 // Item 14: drift is exit 1 whatever form it takes; the summary never says the tree
 // is up to date when it is not.
 #[test]

@@ -150,7 +150,7 @@ impl Capabilities {
                     let out_dir = if self.rollout {
                         ""
                     } else {
-                        "build with `--out-dir DIR`, which writes the spec as several stacks, or "
+                        "declare `stacks` (a number of stacks) and build with `--out-dir DIR`, which writes the spec as that many stacks, or "
                     };
                     return Err(self.refuse_at(format!("profiles[{i}]"), format!(
                         "with this profile the spec's one stack needs {n} {what}, but {} cannot put more than {max} {what} in one template (CloudFormation quotas); {out_dir}move this profile and the ones after it to another spec file, which builds a stack of its own{other}",
@@ -343,7 +343,7 @@ mod tests {
         assert_eq!(at.as_deref(), Some("profiles[66]"));
         assert_eq!(
             message,
-            "with this profile the spec's one stack needs 201 outputs, but CloudFormation cannot put more than 200 outputs in one template (CloudFormation quotas); build with `--out-dir DIR`, which writes the spec as several stacks, or move this profile and the ones after it to another spec file, which builds a stack of its own, or use `--target terraform`, which has no such quota"
+            "with this profile the spec's one stack needs 201 outputs, but CloudFormation cannot put more than 200 outputs in one template (CloudFormation quotas); declare `stacks` (a number of stacks) and build with `--out-dir DIR`, which writes the spec as that many stacks, or move this profile and the ones after it to another spec file, which builds a stack of its own, or use `--target terraform`, which has no such quota"
         );
         assert_eq!(CLOUDFORMATION.check(&profiles(500, true)), Ok(()));
         let Err(RenderError::Refused { at, message, .. }) = CDK.check(&profiles(501, true)) else {

@@ -21,17 +21,17 @@ impl Output {
             text,
         };
         if let Some(parts) = self.stack_parts(model, spec_name, options, split)? {
-            let of = parts.len();
-            for (i, range) in parts.iter().enumerate() {
+            let of = model.stacks;
+            for part in parts {
                 let options = RenderOptions {
-                    stack: Some(stacks::StackPart { n: i + 1, of }),
+                    stack: Some(stacks::StackPart { n: part.n, of }),
                     ..options
                 };
                 let text =
-                    self.generate(&stacks::part(model, range.clone()), spec_name, options)?;
+                    self.generate(&stacks::part(model, &part.profiles), spec_name, options)?;
                 sink(GeneratedFile {
                     inside: String::new(),
-                    stack: Some(i + 1),
+                    stack: Some(part.n),
                     text,
                 })?;
             }
@@ -76,7 +76,7 @@ impl Output {
                 self.stack_parts(model, spec_name, options, split)?,
                 self.0.render,
             ) {
-                (Some(parts), _) => (1..=parts.len()).map(|n| file("", Some(n))).collect(),
+                (Some(parts), _) => parts.iter().map(|p| file("", Some(p.n))).collect(),
                 (None, Render::Folder(_, paths)) => {
                     paths().into_iter().map(|p| file(p, None)).collect()
                 }
@@ -85,7 +85,8 @@ impl Output {
         )
     }
 
-    /// The profiles of each stack this output is written as, when more than one: the
+    /// The profiles of each stack this output is written as, when the spec declares
+    /// more than one (`stacks`; the stacks that hold no profile are left out): the
     /// target's refusals of the whole spec (but the quotas) first, at the whole spec's
     /// profile indices, then the split (`stacks::split`, measured once per `split`).
     fn stack_parts<'s>(
@@ -94,7 +95,7 @@ impl Output {
         spec_name: &str,
         options: RenderOptions,
         split: &'s stacks::SharedSplit,
-    ) -> Result<Option<&'s [std::ops::Range<usize>]>, RenderError> {
+    ) -> Result<Option<&'s [stacks::Stack]>, RenderError> {
         if self.0.stacks.is_none() {
             return Ok(None);
         }
@@ -106,6 +107,6 @@ impl Output {
             .get_or_init(|| stacks::split(model, spec_name, options))
             .as_ref()
             .map_err(|t| stacks::refusal(*t, target))?;
-        Ok(Some(parts.as_slice()).filter(|p| p.len() > 1))
+        Ok(Some(parts.as_slice()).filter(|_| model.stacks > 1))
     }
 }

@@ -442,10 +442,10 @@ mod tests {
         assert_eq!(m.openings.get(), Some(&whole));
         // Profile `b` alone holds no `{{`, but its stack keeps the whole's answer,
         // which only makes the full walk run; it still finds nothing there.
-        let b = crate::backend::stacks::part(&m, 1..2);
+        let b = crate::backend::stacks::part(&m, &[1]);
         assert_eq!(b.openings.get(), Some(&whole));
         assert_eq!(find(&b, BOTH), None);
-        let a = crate::backend::stacks::part(&m, 0..1);
+        let a = crate::backend::stacks::part(&m, &[0]);
         assert_eq!(
             find(&a, BOTH).map(|f| f.field).as_deref(),
             Some("profiles[0].description")

@@ -425,11 +425,10 @@ impl Output {
         };
         let mut notes = vec![
             format!(
-                "Stack {n} of {of}: the spec is too large for one CloudFormation stack (500 resources,"
+                "Stack {n} of {of}: the spec declares `stacks: {of}` (a CloudFormation stack holds 500"
             ),
-            format!(
-                "200 outputs, 1 MB of template), so --out-dir writes it as {of} stacks; deploy each one."
-            ),
+            "resources, 200 outputs, 1 MB of template); each profile stays in its stack whatever".to_string(),
+            "other profiles are added, removed or reordered. Deploy each stack that --out-dir writes.".to_string(),
         ];
         let stack_id = cdk::STACK_ID;
         match (self.0.target, self.0.app) {

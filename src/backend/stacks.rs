@@ -1,11 +1,13 @@
 //! A spec too large for one CloudFormation stack, written as several (`--out-dir`
-//! only): consecutive profiles in spec order, packed greedily. A stack ends when the
-//! next profile would take it over 500 resources, 200 outputs or the template bytes
-//! (CloudFormation quotas, docs/sources.md 7); a profile that alone exceeds one is
+//! only): the spec declares how many (`stacks`), and each profile goes to the stack
+//! its `stack` names or else the one the FNV-1a hash of its name chooses. Placement
+//! depends on the profile's own fields and the count alone, so adding, removing or
+//! reordering profiles never moves another between stacks (a move would delete its
+//! named role in one stack and create it in another). A stack that would pass 500
+//! resources, 200 outputs or the template bytes (CloudFormation quotas, docs/sources.md
+//! 7) is refused with the count that fits; a profile that alone exceeds one is
 //! refused. The CloudFormation templates and the CDK code are split the same way,
 //! since all of them follow `split`.
-
-use std::ops::Range;
 
 use super::capability::Capabilities;
 use super::cloudformation::{self, Scope};
@@ -51,33 +53,97 @@ pub struct TooLarge {
     pub max: usize,
 }
 
-/// Greedy packing of `costs` in order: a stack starts when the next profile would
-/// take the current one over a quota. `base` is what an empty stack already holds.
-pub fn pack(base: Cost, costs: &[Cost], quota: Cost) -> Result<Vec<Range<usize>>, TooLarge> {
-    let mut stacks = Vec::new();
-    let mut start = 0;
-    let mut held = base;
-    for (i, c) in costs.iter().enumerate() {
-        let alone = add(base, *c);
-        if let Some((what, needs, max)) = over(alone, quota) {
-            return Err(TooLarge {
+/// Why the spec cannot be written as the stacks it declares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SplitError {
+    /// One profile needs more than a whole stack holds.
+    TooLarge(TooLarge),
+    /// Stack `n` of `of` (the spec's `stacks`, 1 when it has none) would pass a
+    /// quota; `fits` is the smallest count of stacks, above `of`, that holds the
+    /// profiles (`None` when no count up to `spec::STACKS_MAX` does).
+    Full {
+        n: usize,
+        of: usize,
+        what: &'static str,
+        needs: usize,
+        max: usize,
+        fits: Option<usize>,
+    },
+}
+
+/// The profiles of one stack: its number (from 1), and their indices in the spec.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stack {
+    pub n: usize,
+    pub profiles: Vec<usize>,
+}
+
+/// FNV-1a, 64 bits, over `bytes` (offset basis 0xcbf29ce484222325, prime
+/// 0x100000001b3: http://www.isthe.com/chongo/tech/comp/fnv/). Which stack a profile
+/// goes to is a function of this hash, so it must never change between versions:
+/// every spec's deployed stacks depend on it (`fnv1a_is_fixed` pins its values).
+pub fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(*b)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}
+
+/// The stack, 1 to `of`, of a profile named `name` (its `stack` if the spec pins it):
+/// from the profile's own fields only, so no edit of another profile moves it.
+pub fn stack_of(name: &str, pinned: Option<usize>, of: usize) -> usize {
+    pinned.unwrap_or_else(|| (fnv1a(name.as_bytes()) % of as u64) as usize + 1)
+}
+
+/// The profiles (`(name, pinned stack, cost)`) of each of `of` stacks, empty ones
+/// left out, or the first stack that passes a quota. `base` is what an empty stack
+/// already holds.
+pub fn place(
+    base: Cost,
+    profiles: &[(&str, Option<usize>, Cost)],
+    of: usize,
+    quota: Cost,
+) -> Result<Vec<Stack>, SplitError> {
+    for (i, (_, _, c)) in profiles.iter().enumerate() {
+        if let Some((what, needs, max)) = over(add(base, *c), quota) {
+            return Err(SplitError::TooLarge(TooLarge {
                 profile: i,
                 what,
                 needs,
                 max,
-            });
-        }
-        let with = add(held, *c);
-        if over(with, quota).is_some() {
-            stacks.push(start..i);
-            start = i;
-            held = alone;
-        } else {
-            held = with;
+            }));
         }
     }
-    stacks.push(start..costs.len());
-    Ok(stacks)
+    let placed = |of: usize| -> Result<Vec<Stack>, (usize, &'static str, usize, usize)> {
+        let mut held = vec![base; of];
+        let mut stacks: Vec<Stack> = (1..=of)
+            .map(|n| Stack {
+                n,
+                profiles: Vec::new(),
+            })
+            .collect();
+        for (i, (name, pinned, c)) in profiles.iter().enumerate() {
+            let n = stack_of(name, pinned.filter(|p| *p <= of), of);
+            held[n - 1] = add(held[n - 1], *c);
+            stacks[n - 1].profiles.push(i);
+        }
+        if let Some((n, (what, needs, max))) = held
+            .iter()
+            .enumerate()
+            .find_map(|(i, h)| over(*h, quota).map(|o| (i + 1, o)))
+        {
+            return Err((n, what, needs, max));
+        }
+        stacks.retain(|s| !s.profiles.is_empty());
+        Ok(stacks)
+    };
+    placed(of).map_err(|(n, what, needs, max)| SplitError::Full {
+        n,
+        of,
+        what,
+        needs,
+        max,
+        fits: (of + 1..=crate::spec::STACKS_MAX as usize).find(|k| placed(*k).is_ok()),
+    })
 }
 
 fn add(a: Cost, b: Cost) -> Cost {
@@ -99,17 +165,18 @@ fn over(c: Cost, quota: Cost) -> Option<(&'static str, usize, usize)> {
     .find(|(_, n, max)| n > max)
 }
 
-/// The profiles of each stack `model` is written as with `--out-dir`: one range of
+/// The profiles of each stack `model` is written as with `--out-dir`: the spec's
+/// `stacks`, each profile in the one `stack_of` gives. One stack (no `stacks`) holds
 /// every profile when the CloudFormation template, as `build` prints it, fits every
-/// quota (so a spec that fits keeps exactly its one template); otherwise the packing
-/// of `pack`, with each profile's template bytes measured as the larger of its JSON
-/// and YAML (plus 2 for the separators) and `BYTES_RESERVED` kept. The same for
-/// every target: `refusal` words a profile too large for any stack.
+/// quota, so a spec that fits keeps exactly its one template. Otherwise each
+/// profile's template bytes are measured as the larger of its JSON and YAML (plus 2
+/// for the separators), with `BYTES_RESERVED` kept. The same for every target:
+/// `refusal` words the error.
 pub fn split(
     model: &Model,
     spec_name: &str,
     options: RenderOptions,
-) -> Result<Vec<Range<usize>>, TooLarge> {
+) -> Result<Vec<Stack>, SplitError> {
     let counts: Vec<Cost> = model
         .profiles
         .iter()
@@ -120,64 +187,111 @@ pub fn split(
         })
         .collect();
     let total = counts.iter().fold(Cost::default(), |a, c| add(a, *c));
-    let whole = 0..model.profiles.len();
-    if total.resources <= QUOTA.resources
+    if model.stacks == 1
+        && total.resources <= QUOTA.resources
         && total.outputs <= QUOTA.outputs
         && template_bytes(model, spec_name, options) <= limits::CFN_TEMPLATE_BODY_MAX
     {
-        return Ok(vec![whole]);
+        return Ok(vec![Stack {
+            n: 1,
+            profiles: (0..model.profiles.len()).collect(),
+        }]);
     }
     let empty = Model::new(Vec::new(), None);
     let (empty_json, empty_yaml) = body_bytes(&empty);
-    let costs: Vec<Cost> = counts
+    let profiles: Vec<(&str, Option<usize>, Cost)> = counts
         .into_iter()
         .enumerate()
         .map(|(i, c)| {
-            let (json, yaml) = body_bytes(&part(model, i..i + 1));
-            Cost {
-                bytes: json
-                    .saturating_sub(empty_json)
-                    .max(yaml.saturating_sub(empty_yaml))
-                    + 2,
-                ..c
-            }
+            let (json, yaml) = body_bytes(&part(model, &[i]));
+            let p = &model.profiles[i];
+            let bytes = json
+                .saturating_sub(empty_json)
+                .max(yaml.saturating_sub(empty_yaml))
+                + 2;
+            (p.name.as_str(), p.stack, Cost { bytes, ..c })
         })
         .collect();
     let base = Cost {
         bytes: empty_json.max(empty_yaml),
         ..Cost::default()
     };
-    pack(base, &costs, QUOTA)
+    place(base, &profiles, model.stacks, QUOTA)
 }
 
 /// `split` computed at most once for all the outputs of one spec (they render in
 /// parallel): `Output::generate_files_sharing`.
-pub type SharedSplit = std::sync::OnceLock<Result<Vec<Range<usize>>, TooLarge>>;
+pub type SharedSplit = std::sync::OnceLock<Result<Vec<Stack>, SplitError>>;
 
-/// The refusal of a profile too large for any stack, for `target`.
-pub fn refusal(t: TooLarge, target: &Capabilities) -> RenderError {
+/// The refusal of a spec that does not fit its stacks, for `target`.
+pub fn refusal(e: SplitError, target: &Capabilities) -> RenderError {
+    let bytes = |what: &str| if what == "bytes" { " of template" } else { "" };
+    let (at, message) = match e {
+        SplitError::TooLarge(t) => (
+            format!("profiles[{}]", t.profile),
+            format!(
+                "this profile alone needs {} {}{}, but {} cannot put more than {} {} in one template (CloudFormation quotas), so no stack can hold it; split it into smaller profiles, or use `--target terraform`, which has no such quota",
+                thousands(t.needs),
+                t.what,
+                bytes(t.what),
+                target.subject,
+                thousands(t.max),
+                t.what,
+            ),
+        ),
+        SplitError::Full {
+            n,
+            of,
+            what,
+            needs,
+            max,
+            fits,
+        } => {
+            let fix = match (of, fits) {
+                (1, Some(k)) => format!(
+                    "declare `stacks: {k}` at the top of the spec to write it as {k} stacks (each profile goes to the stack the hash of its name chooses, so later edits move no other profile)"
+                ),
+                (_, Some(k)) => format!(
+                    "raise `stacks` to {k} (which moves profiles between stacks: see `ssm-profile impact`), or pin some of its profiles to another stack with `stack:`"
+                ),
+                (_, None) => {
+                    "move profiles to another spec file, which builds stacks of its own".to_string()
+                }
+            };
+            let which = if of == 1 {
+                "the spec's one stack".to_string()
+            } else {
+                format!("stack {n} of {of}")
+            };
+            (
+                if of == 1 {
+                    "profiles".to_string()
+                } else {
+                    "stacks".to_string()
+                },
+                format!(
+                    "{which} would hold {} {what}{}, but {} cannot put more than {} {what} in one template (CloudFormation quotas); {fix}, or use `--target terraform`, which has no such quota",
+                    thousands(needs),
+                    bytes(what),
+                    target.subject,
+                    thousands(max),
+                ),
+            )
+        }
+    };
     RenderError::Refused {
         target: target.target,
-        at: Some(format!("profiles[{}]", t.profile)),
-        message: format!(
-            "this profile alone needs {} {}{}, but {} cannot put more than {} {} in one template (CloudFormation quotas), so no stack can hold it; split it into smaller profiles, or use `--target terraform`, which has no such quota",
-            thousands(t.needs),
-            t.what,
-            if t.what == "bytes" {
-                " of template"
-            } else {
-                ""
-            },
-            target.subject,
-            thousands(t.max),
-            t.what,
-        ),
+        at: Some(at),
+        message,
     }
 }
 
-/// The profiles `range` of `model`, as a model of their own: one stack of a split.
-pub fn part(model: &Model, range: Range<usize>) -> Model {
-    let part = Model::new(model.profiles[range].to_vec(), None);
+/// The profiles `indices` of `model`, as a model of their own: one stack of a split.
+pub fn part(model: &Model, indices: &[usize]) -> Model {
+    let part = Model::new(
+        indices.iter().map(|i| model.profiles[*i].clone()).collect(),
+        None,
+    );
     // Some of the whole's strings hold at most the openings all of them hold.
     let _ = part.openings.set(super::interpreted::openings(model));
     part
@@ -211,7 +325,6 @@ fn body_bytes(model: &Model) -> (usize, usize) {
 }
 
 #[cfg(test)]
-#[allow(clippy::single_range_in_vec_init)] // a list of one stack's profiles is meant
 mod tests {
     use super::*;
     use crate::backend::capability::CLOUDFORMATION;
@@ -222,66 +335,105 @@ mod tests {
         bytes: 1_000,
     };
 
-    fn costs(n: usize, c: Cost) -> Vec<Cost> {
-        vec![c; n]
+    #[test]
+    fn fnv1a_is_fixed() {
+        // The reference values of FNV-1a 64 (isthe.com's test vectors): placement
+        // reads this hash, so changing it would move deployed profiles.
+        assert_eq!(fnv1a(b""), 0xcbf2_9ce4_8422_2325);
+        assert_eq!(fnv1a(b"a"), 0xaf63_dc4c_8601_ec8c);
+        assert_eq!(fnv1a(b"foobar"), 0x8594_4171_f739_67e8);
+        assert_eq!(
+            stack_of("node-1", None, 2),
+            1 + (fnv1a(b"node-1") % 2) as usize
+        );
+        assert_eq!(stack_of("node-1", Some(2), 2), 2);
+    }
+
+    fn named(n: usize, c: Cost) -> Vec<(String, Option<usize>, Cost)> {
+        (0..n).map(|i| (format!("p{i}"), None, c)).collect()
+    }
+
+    fn place_named(
+        base: Cost,
+        profiles: &[(String, Option<usize>, Cost)],
+        of: usize,
+    ) -> Result<Vec<Stack>, SplitError> {
+        let refs: Vec<(&str, Option<usize>, Cost)> = profiles
+            .iter()
+            .map(|(n, p, c)| (n.as_str(), *p, *c))
+            .collect();
+        place(base, &refs, of, QUOTA_SMALL)
     }
 
     #[test]
-    fn exactly_200_outputs_fit_and_201_split() {
+    fn placement_is_by_name_alone_and_stable_under_edits() {
+        let c = Cost {
+            resources: 2,
+            outputs: 3,
+            bytes: 0,
+        };
+        let all = named(60, c);
+        let stacks_of = |profiles: &[(String, Option<usize>, Cost)]| {
+            let placed = place_named(Cost::default(), profiles, 3).expect("fits");
+            let mut by_name = std::collections::BTreeMap::new();
+            for s in placed {
+                for i in s.profiles {
+                    by_name.insert(profiles[i].0.clone(), s.n);
+                }
+            }
+            by_name
+        };
+        let before = stacks_of(&all);
+        assert_eq!(before.len(), 60);
+        assert!(
+            (1..=3).all(|n| before.values().any(|v| *v == n)),
+            "{before:?}"
+        );
+        // Insert at the front, remove one, reverse: nobody else moves.
+        let mut edited = all.clone();
+        edited.insert(0, ("new".into(), None, c));
+        edited.remove(30);
+        edited.reverse();
+        let after = stacks_of(&edited);
+        for (name, n) in &after {
+            if let Some(was) = before.get(name) {
+                assert_eq!(was, n, "{name} moved");
+            }
+        }
+        // A pinned profile goes where it is pinned.
+        let mut pinned = all.clone();
+        let home = before["p7"] % 3 + 1;
+        pinned[7].1 = Some(home);
+        assert_eq!(stacks_of(&pinned)["p7"], home);
+    }
+
+    #[test]
+    fn a_full_stack_is_refused_with_the_count_that_fits() {
         let c = Cost {
             resources: 1,
             outputs: 1,
             bytes: 0,
         };
-        assert_eq!(
-            pack(Cost::default(), &costs(200, c), QUOTA_SMALL),
-            Ok(vec![0..200])
-        );
-        assert_eq!(
-            pack(Cost::default(), &costs(201, c), QUOTA_SMALL),
-            Ok(vec![0..200, 200..201])
-        );
-        let three = Cost {
-            resources: 2,
-            outputs: 3,
-            bytes: 0,
+        // 201 outputs cannot be one stack: the fix is a count of stacks.
+        let Err(SplitError::Full {
+            n: 1,
+            of: 1,
+            what: "outputs",
+            needs: 201,
+            max: 200,
+            fits: Some(k),
+        }) = place_named(Cost::default(), &named(201, c), 1)
+        else {
+            panic!("refused");
         };
+        assert!(k >= 2);
+        let placed = place_named(Cost::default(), &named(201, c), k).expect("fits");
+        assert_eq!(placed.iter().map(|s| s.profiles.len()).sum::<usize>(), 201);
+        // Exactly at the quota fits.
         assert_eq!(
-            pack(Cost::default(), &costs(67, three), QUOTA_SMALL),
-            Ok(vec![0..66, 66..67])
+            place_named(Cost::default(), &named(200, c), 1).map(|s| s.len()),
+            Ok(1)
         );
-    }
-
-    #[test]
-    fn exactly_500_resources_fit_and_501_split() {
-        let c = Cost {
-            resources: 1,
-            outputs: 0,
-            bytes: 0,
-        };
-        assert_eq!(
-            pack(Cost::default(), &costs(500, c), QUOTA_SMALL),
-            Ok(vec![0..500])
-        );
-        assert_eq!(
-            pack(Cost::default(), &costs(1001, c), QUOTA_SMALL),
-            Ok(vec![0..500, 500..1000, 1000..1001])
-        );
-    }
-
-    #[test]
-    fn bytes_count_the_empty_template_and_fit_to_the_byte() {
-        let base = Cost {
-            bytes: 100,
-            ..Cost::default()
-        };
-        let c = Cost {
-            bytes: 300,
-            ..Cost::default()
-        };
-        // 100 + 3 * 300 = 1,000: fits exactly; a fourth starts a stack.
-        assert_eq!(pack(base, &costs(3, c), QUOTA_SMALL), Ok(vec![0..3]));
-        assert_eq!(pack(base, &costs(4, c), QUOTA_SMALL), Ok(vec![0..3, 3..4]));
     }
 
     #[test]
@@ -291,36 +443,29 @@ mod tests {
             outputs: 1,
             bytes: 10,
         };
-        let huge = Cost {
-            bytes: 991,
-            ..small
-        };
         let base = Cost {
             bytes: 10,
             ..Cost::default()
         };
+        let profiles = vec![
+            ("a".to_string(), None, small),
+            (
+                "b".to_string(),
+                None,
+                Cost {
+                    bytes: 991,
+                    ..small
+                },
+            ),
+        ];
         assert_eq!(
-            pack(base, &[small, huge], QUOTA_SMALL),
-            Err(TooLarge {
+            place_named(base, &profiles, 2),
+            Err(SplitError::TooLarge(TooLarge {
                 profile: 1,
                 what: "bytes",
                 needs: 1_001,
                 max: 1_000
-            })
-        );
-        assert_eq!(
-            pack(
-                base,
-                &[
-                    small,
-                    Cost {
-                        bytes: 990,
-                        ..small
-                    }
-                ],
-                QUOTA_SMALL
-            ),
-            Ok(vec![0..1, 1..2])
+            }))
         );
     }
 
@@ -328,8 +473,12 @@ mod tests {
         crate::load(&crate::source::Source::new("spec.yaml", spec)).expect("valid spec")
     }
 
-    fn minimal(n: usize) -> Model {
-        let mut spec = String::from("version: 1\nprofiles:\n");
+    fn minimal(n: usize, stacks: Option<usize>) -> Model {
+        let mut spec = String::from("version: 1\n");
+        if let Some(k) = stacks {
+            spec.push_str(&format!("stacks: {k}\n"));
+        }
+        spec.push_str("profiles:\n");
         for i in 0..n {
             spec.push_str(&format!("  - name: p{i}\n"));
         }
@@ -337,27 +486,34 @@ mod tests {
     }
 
     #[test]
-    fn a_spec_that_fits_is_one_stack_and_67_instance_profiles_are_two() {
+    fn a_spec_that_fits_is_one_stack_and_67_instance_profiles_need_stacks() {
         let o = RenderOptions::default();
-        assert_eq!(split(&minimal(66), "s.yaml", o), Ok(vec![0..66]));
-        assert_eq!(split(&minimal(67), "s.yaml", o), Ok(vec![0..66, 66..67]));
-        let too_large = TooLarge {
-            profile: 3,
-            what: "bytes",
-            needs: 1_000_001,
-            max: 995_904,
-        };
-        let RenderError::Refused {
-            target,
-            at,
-            message,
-        } = refusal(too_large, &CLOUDFORMATION)
-        else {
+        let one = split(&minimal(66, None), "s.yaml", o).expect("fits");
+        assert_eq!(
+            one,
+            vec![Stack {
+                n: 1,
+                profiles: (0..66).collect()
+            }]
+        );
+        let refused = split(&minimal(67, None), "s.yaml", o).expect_err("201 outputs");
+        let RenderError::Refused { at, message, .. } = refusal(refused, &CLOUDFORMATION) else {
             panic!("a refusal");
         };
-        assert_eq!(target, "cloudformation");
-        assert_eq!(at.as_deref(), Some("profiles[3]"));
-        assert!(message.starts_with("this profile alone needs 1,000,001 bytes of template, but CloudFormation cannot put more than 995,904 bytes in one template"), "{message}");
+        assert_eq!(at.as_deref(), Some("profiles"));
+        assert!(
+            message.starts_with("the spec's one stack would hold 201 outputs, but CloudFormation cannot put more than 200 outputs in one template (CloudFormation quotas); declare `stacks: 2`"),
+            "{message}"
+        );
+        let two = split(&minimal(67, Some(2)), "s.yaml", o).expect("fits in two");
+        assert_eq!(two.len(), 2);
+        assert_eq!(two.iter().map(|s| s.profiles.len()).sum::<usize>(), 67);
+        // A declared count is kept even when one stack would do.
+        let kept = split(&minimal(3, Some(4)), "s.yaml", o).expect("fits");
+        assert!(
+            kept.iter()
+                .all(|s| (1..=4).contains(&s.n) && !s.profiles.is_empty())
+        );
     }
 
     /// Profiles of 26 KB each: the bytes bind before the counts, and every stack's
@@ -365,31 +521,35 @@ mod tests {
     #[test]
     fn large_profiles_split_by_bytes_within_the_quota() {
         let regions = "[af-south-1, ap-east-1, ap-northeast-1, ap-northeast-2, ap-northeast-3, ap-south-1, ap-south-2, ap-southeast-1, ap-southeast-2, ap-southeast-3, ap-southeast-4, ca-central-1, ca-west-1, eu-central-1, eu-central-2, eu-north-1, eu-south-1, eu-south-2, eu-west-1, eu-west-2, eu-west-3, il-central-1, me-central-1, me-south-1, sa-east-1, us-east-1, us-east-2, us-west-1, us-west-2]";
-        let mut spec = String::from("version: 1\nprofiles:\n");
-        for i in 0..60 {
-            spec.push_str(&format!(
-                "  - name: p{i}\n    s3:\n      vpc_endpoint_regions: {regions}\n"
-            ));
-        }
-        let model = load(&spec);
+        let profiles = |stacks: usize| {
+            let mut spec = format!("version: 1\nstacks: {stacks}\nprofiles:\n");
+            for i in 0..60 {
+                spec.push_str(&format!(
+                    "  - name: p{i}\n    s3:\n      vpc_endpoint_regions: {regions}\n"
+                ));
+            }
+            load(&spec)
+        };
+        let Err(SplitError::Full {
+            what: "bytes",
+            fits: Some(k),
+            ..
+        }) = split(&profiles(1), "s.yaml", RenderOptions::default())
+        else {
+            panic!("too large for one stack");
+        };
+        let model = profiles(k);
         let stacks = split(&model, "s.yaml", RenderOptions::default()).expect("splits");
         assert!(stacks.len() >= 2, "{stacks:?}");
-        let mut largest = 0;
-        for r in &stacks {
-            let part = part(&model, r.clone());
+        for s in &stacks {
+            let part = part(&model, &s.profiles);
             for golden in ["cloudformation.json", "cloudformation.yaml"] {
                 let text = Output::by_golden(golden)
                     .unwrap()
                     .generate(&part, "s.yaml", RenderOptions::default())
                     .expect("each stack renders");
                 assert!(text.len() <= limits::CFN_TEMPLATE_BODY_MAX);
-                largest = largest.max(text.len());
             }
         }
-        // Greedy: the first stack could not take the next profile.
-        assert!(
-            largest > limits::CFN_TEMPLATE_BODY_MAX - 30_000,
-            "{largest}"
-        );
     }
 }

@@ -115,7 +115,7 @@ pub fn json(model: &Model, options: RenderOptions) -> Result<String, RenderError
     let capacity = match model.profiles.len() {
         0 | 1 => 0,
         count => {
-            let first = super::stacks::part(model, 0..1);
+            let first = super::stacks::part(model, &[0]);
             estimate(Context::new(&first, options).json_text().len(), count)
         }
     };

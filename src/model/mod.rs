@@ -40,6 +40,9 @@ pub struct Model {
     pub profiles: Vec<Arc<Profile>>,
     /// The organization-wide rollout, when the spec asks for one.
     pub rollout: Option<Rollout>,
+    /// How many stacks `--out-dir` writes the CloudFormation and CDK targets as: the
+    /// spec's `stacks`, or 1 (`backend::stacks` places the profiles).
+    pub stacks: usize,
     /// Which `Openings` the model's strings hold, looked for once per model: every
     /// output, and every stack of one, asks `backend::interpreted` (`Model::new`
     /// leaves it empty; a stack's model starts from its whole's).
@@ -72,6 +75,7 @@ impl Model {
         Model {
             profiles,
             rollout,
+            stacks: 1,
             openings: OnceLock::new(),
         }
     }
@@ -105,6 +109,9 @@ pub struct Profile {
     /// How many managed policies the role may hold: IAM's default of 10, or the
     /// spec's `managed_policy_quota` for an account whose quota was raised.
     pub managed_policy_quota: usize,
+    /// The stack the spec pins this profile to (`stack`, from 1), checked against the
+    /// spec's `stacks`; `None`: the one its name's hash chooses (`backend::stacks`).
+    pub stack: Option<usize>,
     pub custom_policies: Vec<CustomPolicy>,
     pub instance_profile: Option<InstanceProfile>,
     /// The account setting a Default Host Management profile sets to its role.
@@ -363,6 +370,7 @@ pub fn build_all(spec: &Spec, spec_name: &str) -> Result<Model, Vec<RuleError>> 
     }
     errors.extend(names::check_unique_names(&built, spec));
     errors.extend(dhmc::check_one_setting(spec));
+    errors.extend(check_stacks(spec));
     let mut profiles: Vec<Profile> = built.into_iter().map(|(_, p)| p).collect();
     let rollout = rollout::build(spec, &profiles, spec_name).unwrap_or_else(|found| {
         errors.extend(found);
@@ -372,10 +380,40 @@ pub fn build_all(spec: &Spec, spec_name: &str) -> Result<Model, Vec<RuleError>> 
         return Err(errors);
     }
     dhmc::warn_of_precedence(&mut profiles);
-    Ok(Model::new(
-        profiles.into_iter().map(Arc::new).collect(),
-        rollout,
-    ))
+    let mut model = Model::new(profiles.into_iter().map(Arc::new).collect(), rollout);
+    model.stacks = spec.stacks.map_or(1, |n| n as usize);
+    Ok(model)
+}
+
+/// `stacks` in range, and every profile's `stack` one of them.
+fn check_stacks(spec: &Spec) -> Vec<RuleError> {
+    let max = crate::spec::STACKS_MAX;
+    let mut errors = Vec::new();
+    let declared = match spec.stacks {
+        Some(n) if !(1..=max).contains(&n) => {
+            errors.push(RuleError::new(
+                "stacks",
+                format!("{n} is not a number of stacks: give 1 to {max}"),
+            ));
+            max
+        }
+        Some(n) => n,
+        None => 1,
+    };
+    for (i, p) in spec.profiles.iter().enumerate() {
+        match p.stack {
+            Some(n) if !(1..=declared).contains(&n) => errors.push(RuleError::new(
+                format!("profiles[{i}].stack"),
+                if spec.stacks.is_none() {
+                    format!("there is no stack {n}: the spec is one stack; declare `stacks` (the number of stacks) to place profiles in several")
+                } else {
+                    format!("there is no stack {n}: the spec declares `stacks: {declared}`, so give 1 to {declared}")
+                },
+            )),
+            _ => {}
+        }
+    }
+    errors
 }
 
 /// Where in the spec the rules being checked apply (`profiles[2]`), so that each

@@ -15,23 +15,28 @@ pub(super) fn check_unique_names(profiles: &[(usize, Profile)], spec: &Spec) -> 
     let mut seen: BTreeMap<(String, String), usize> = BTreeMap::new();
     let mut errors = Vec::new();
     for &(i, ref p) in profiles {
-        let mut names = vec![("identifier".to_string(), p.id.clone())];
+        let mut names = Vec::new();
         if let RoleRef::Create(r) = &p.role {
-            names.push(("role".into(), r.name.to_lowercase()));
+            names.push(("role".to_string(), r.name.to_lowercase()));
         }
         if let Some(ip) = &p.instance_profile {
             names.push(("instance profile".into(), ip.name.to_lowercase()));
         }
+        // Identifiers ignoring case: Terraform addresses and Python and TypeScript
+        // members fold it, and a backend that numbered the second of two colliding
+        // profiles would give it an identity that depends on its position. After the
+        // IAM names, whose message says more when both collide.
+        names.push(("identifier".into(), p.id.to_lowercase()));
         for c in &p.custom_policies {
             names.push(("policy".into(), c.name.to_lowercase()));
-            names.push(("identifier".into(), c.id.clone()));
+            names.push(("identifier".into(), c.id.to_lowercase()));
         }
         for key in names {
             if let Some(first) = seen.get(&key) {
                 let what = &key.0;
                 let message = if what == "identifier" {
                     format!(
-                        "profile `{}` and profile `{}` derive the same resource identifier `{}`; rename one",
+                        "profile `{}` and profile `{}` derive the same resource identifier (`{}`, ignoring case); rename one",
                         spec.profiles[*first].name, spec.profiles[i].name, key.1
                     )
                 } else if *first == i {
@@ -97,5 +102,18 @@ mod tests {
         assert_eq!(identifier_stem("web-tier.prod"), "WebTierProd");
         assert_eq!(identifier_stem("app_role@2"), "AppRole2");
         assert_eq!(identifier_stem("1st"), "P1st");
+    }
+
+    /// `SSMProfile` and `ssm-profile` give `ssm_profile` in Terraform and Python: the
+    /// second was numbered `ssm_profile_2` by its position; now the spec is refused.
+    #[test]
+    fn identifiers_equal_but_for_case_are_refused() {
+        let spec = "version: 1\nprofiles:\n  - name: SSMProfile\n  - name: ssm-profile\n";
+        let source = crate::source::Source::new("s.yaml", spec);
+        let e = crate::load(&source).expect_err("collides");
+        assert!(
+            e.to_string().contains("profile `SSMProfile` and profile `ssm-profile` derive the same resource identifier (`ssmprofile`, ignoring case)"),
+            "{e}"
+        );
     }
 }

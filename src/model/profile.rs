@@ -133,6 +133,7 @@ pub(super) fn build(p: &ProfileSpec, ctx: &Ctx) -> Result<Profile, RuleError> {
         role,
         managed_policies,
         managed_policy_quota,
+        stack: p.stack.map(|n| n as usize),
         custom_policies,
         instance_profile,
         service_setting,

@@ -58,7 +58,7 @@ fn files_are_handed_over_before_a_later_spec_fails() {
     .unwrap();
     let later = dir.path().join("later.yaml");
     let mut text = String::from(
-        "version: 1\nrollout:\n  organizational_units: [r-ab12]\n  iam_region: eu-central-1\nprofiles:\n",
+        "version: 1\nstacks: 2\nrollout:\n  organizational_units: [r-ab12]\n  iam_region: eu-central-1\nprofiles:\n",
     );
     for i in 0..70 {
         text.push_str(&format!("  - name: SSMProfile{i}\n"));
