@@ -538,5 +538,9 @@ pub fn agent_buckets_confirmed(partition: PartitionName, region: &str) -> Confir
 /// IAM and S3 limits ([IAM] quotas, [BOTO] iam service-2.json, S3 naming rules).
 pub mod limits;
 
+/// The IAM text rules, each one value the compiler, the schema and the Terraform
+/// module derive their checks from.
+pub mod rules;
+
 #[cfg(test)]
 mod tests;
