@@ -387,3 +387,53 @@ fn terraform_validations_judge_each_value_by_its_rule() {
     assert!(checks.len() > 100);
     assert!(differ.is_empty(), "{}", differ.join("\n"));
 }
+
+/// Every string or number field of the spec has a rule in the schema, so a new field
+/// cannot let the schema accept what the compiler refuses: a pattern, an enum or a
+/// constant, a `$ref` to a shared rule, or bounds. The three fields judged per
+/// partition carry theirs in `ProfileSpec`'s `allOf`, which is checked too.
+#[test]
+fn every_string_and_number_field_has_a_schema_rule() {
+    const PER_PARTITION: &[(&str, &str)] = &[
+        ("SessionManagerSpec", "kms_key_arn"),
+        ("LoggingBucketSpec", "kms_key_arn"),
+        ("HybridSpec", "region"),
+    ];
+    let schema = ssm_profile::schema::schema();
+    let mut defs: Vec<(&str, &Value)> = vec![("(root)", &schema)];
+    for (name, def) in schema["$defs"].as_object().unwrap() {
+        defs.push((name, def));
+    }
+    let mut bare = Vec::new();
+    let mut fields = 0;
+    for (def, value) in defs {
+        let Some(properties) = value["properties"].as_object() else {
+            continue;
+        };
+        for (field, rule) in properties {
+            let types: Vec<&str> = match &rule["type"] {
+                Value::String(t) => vec![t],
+                Value::Array(ts) => ts.iter().filter_map(Value::as_str).collect(),
+                _ => Vec::new(),
+            };
+            let keywords = if types.contains(&"string") {
+                &["pattern", "enum", "const", "$ref"][..]
+            } else if types.contains(&"integer") || types.contains(&"number") {
+                &["minimum", "maximum", "enum", "const"][..]
+            } else {
+                continue;
+            };
+            fields += 1;
+            if !keywords.iter().any(|k| rule.get(*k).is_some())
+                && !PER_PARTITION.contains(&(def, field.as_str()))
+            {
+                bare.push(format!("{def}.{field}"));
+            }
+        }
+    }
+    assert!(fields > 20, "{fields}");
+    assert!(bare.is_empty(), "fields without a schema rule: {bare:?}");
+    let per_partition = schema["$defs"]["ProfileSpec"]["allOf"].to_string();
+    assert!(per_partition.contains(r#""pattern":"^arn:aws:kms:("#));
+    assert!(per_partition.contains(r#""region":{"enum":[null,"af-south-1""#));
+}
