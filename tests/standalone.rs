@@ -315,3 +315,57 @@ fn init_header_hint_and_schema_line_agree_for_any_path() {
 fn run_out(args: &[&str]) -> String {
     text(&Command::new(bin()).args(args).output().unwrap().stdout)
 }
+
+/// docs/rollout.md's watch commands name the StackSets its own example produces
+/// (issue 26 item 4): the example spec, built, against every `--stack-set-name` of
+/// the page and the names its table gives.
+#[test]
+fn the_rollout_page_names_the_stacksets_its_example_produces() {
+    let doc = fs::read_to_string(repo().join("docs/rollout.md")).unwrap();
+    let example = doc
+        .split("```yaml\n")
+        .nth(1)
+        .and_then(|b| b.split("```").next())
+        .expect("docs/rollout.md opens with a yaml example");
+    let scratch = support::Scratch::new("rollout-doc");
+    scratch.write("org.yaml", example);
+    let run = scratch.run(&[
+        "build",
+        "org.yaml",
+        "--target",
+        "cloudformation",
+        "--rollout",
+    ]);
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
+    let template: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    let produced: BTreeSet<String> = template["Resources"]
+        .as_object()
+        .unwrap()
+        .values()
+        .filter(|r| r["Type"] == "AWS::CloudFormation::StackSet")
+        .map(|r| {
+            r["Properties"]["StackSetName"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(produced.len(), 2, "{produced:?}");
+    let watched: BTreeSet<String> = values_after(&doc, "--stack-set-name ")
+        .into_iter()
+        .collect();
+    assert!(!watched.is_empty());
+    for name in &watched {
+        assert!(
+            produced.contains(name),
+            "the page watches {name}; the example produces {produced:?}"
+        );
+    }
+    // The table's NAME and NAME-dhmc-setting, with the example's NAME.
+    let name = values_after(example, "name: ")[0].clone();
+    assert!(produced.contains(&name), "{name} {produced:?}");
+    assert!(
+        produced.contains(&format!("{name}-dhmc-setting")),
+        "{produced:?}"
+    );
+}
