@@ -162,13 +162,15 @@ pub(super) fn requested_message_format(
 /// clap's message for a usage error, without its `error: ` (the format adds its own),
 /// without colour, and on one line: its line breaks would reach a GitHub annotation
 /// as `\n` (every message is made terminal-safe) and a JSON consumer as text to split.
+/// clap's "For more information, try '--help'." goes too: no one at a terminal reads
+/// a JSON line or an annotation.
 pub(super) fn usage_message(e: &clap::Error) -> String {
     let text = e.render().to_string();
     let text = text.trim();
     let text = text.strip_prefix("error: ").unwrap_or(text);
     text.lines()
         .map(str::trim)
-        .filter(|l| !l.is_empty())
+        .filter(|l| !l.is_empty() && !l.starts_with("For more information"))
         .collect::<Vec<_>>()
         .join(" ")
 }
