@@ -4,7 +4,7 @@
 //! depends on the profile's own fields and the count alone, so adding, removing or
 //! reordering profiles never moves another between stacks (a move would delete its
 //! named role in one stack and create it in another). A stack that would pass 500
-//! resources, 200 outputs or the template bytes (CloudFormation quotas, aws-facts.md
+//! resources, 200 outputs or the template bytes (CloudFormation quotas, docs/sources.md
 //! 7) is refused with the count that fits; a profile that alone exceeds one is
 //! refused. The CloudFormation templates and the CDK code are split the same way,
 //! since all of them follow `split`.
