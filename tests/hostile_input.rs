@@ -172,3 +172,111 @@ fn aliases_that_expand_past_the_size_cap_are_refused_at_the_alias() {
     let crossing = (1..).find(|k| spec.len() + k * list.len() > 1 << 20);
     assert_eq!(crossing, Some(profile), "{first}");
 }
+
+// ---- 20.5 and 20.6 bytes from the disk or a spec never steer a terminal or a CI log ----
+
+/// Whether a CI runner or a terminal could be steered by `output`: a raw unsafe
+/// character, `##[` anywhere, or a line that opens with `::` (after whitespace)
+/// other than the annotations the program itself writes.
+fn steers(output: &str) -> Option<String> {
+    for line in output.lines() {
+        let forged = line.trim_start().starts_with("::")
+            && !(line.starts_with("::error file=") || line.starts_with("::warning file="));
+        if forged || line.contains("##[") || line.chars().any(ssm_profile::text::is_unsafe_in_code)
+        {
+            return Some(line.to_string());
+        }
+    }
+    None
+}
+
+const FORGED: &str = "x\n::warning title=forged::y\n##[add-mask]z\u{1b}[31m";
+
+#[test]
+fn file_names_and_file_contents_from_the_tree_are_escaped_in_check() {
+    let s = Scratch::new("hostile-tree");
+    s.spec("minimal", "spec.yaml");
+    let run = s.run(&["build", "spec.yaml", "--out-dir", "gen"]);
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
+    // A stray file with a forged name, and a drifted file with forged lines.
+    s.write(&format!("gen/cloudformation/{FORGED}"), "stray");
+    let drifted = std::fs::read_dir(s.path("gen/cloudformation"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "json"))
+        .unwrap();
+    let mut on_disk = std::fs::read_to_string(&drifted).unwrap();
+    on_disk.push_str(
+        "\u{1b}]0;title\u{7}\r\n::error::forged\n  ::warning title=forged::x\n##[set-output]y\n",
+    );
+    std::fs::write(&drifted, on_disk).unwrap();
+    for format in ["human", "json", "github"] {
+        let run = s.run(&[
+            "check",
+            "spec.yaml",
+            "--out-dir",
+            "gen",
+            "--exhaustive",
+            "--message-format",
+            format,
+        ]);
+        assert_eq!(run.status.code(), Some(1), "{}", text(&run.stderr));
+        let (stdout, stderr) = (text(&run.stdout), text(&run.stderr));
+        assert_eq!(steers(&stdout), None, "{format} stdout:\n{stdout}");
+        assert_eq!(steers(&stderr), None, "{format} stderr:\n{stderr}");
+        assert!(
+            stdout.contains(r"stray: gen/cloudformation/x\n::warning title=forged::y\n\u{23}#[add-mask]z\u{1b}[31m (no spec"),
+            "{stdout}"
+        );
+        assert!(stdout.contains("\n-\\u{1b}]0;title\\u{7}\\r\n"), "{stdout}");
+        assert!(stdout.contains("\n-  ::warning title"), "{stdout}");
+        assert!(stdout.contains("\n-\\u{23}#[set-output]y\n"), "{stdout}");
+    }
+    // A spec named so: its files are missing, and the lines saying so are escaped.
+    let named = format!("{FORGED}.yaml").replace('/', "_");
+    s.spec("minimal", &named);
+    let run = s.run(&[
+        "check",
+        &named,
+        "--out-dir",
+        "gen",
+        "--message-format",
+        "github",
+    ]);
+    let (stdout, stderr) = (text(&run.stdout), text(&run.stderr));
+    assert_eq!(steers(&stdout), None, "{stdout}");
+    assert_eq!(steers(&stderr), None, "{stderr}");
+}
+
+#[test]
+fn log_commands_in_spec_text_are_neutralised_in_every_format() {
+    let s = Scratch::new("log-commands");
+    s.write(
+        "spec.yaml",
+        "version: 1\nprofiles:\n  - name: a\n    \"##[add-mask]secret\": 1\n",
+    );
+    for format in ["human", "json", "github"] {
+        let run = s.run(&[
+            "build",
+            "spec.yaml",
+            "--target",
+            "terraform",
+            "--message-format",
+            format,
+        ]);
+        assert_eq!(run.status.code(), Some(2));
+        let stderr = text(&run.stderr);
+        assert_eq!(steers(&stderr), None, "{format}:\n{stderr}");
+        assert!(stderr.contains("add-mask]secret"), "{stderr}");
+        if format == "json" {
+            // A JSON reader gets the text back exactly.
+            let d: serde_json::Value = serde_json::from_str(stderr.trim()).unwrap();
+            assert!(
+                d["message"]
+                    .as_str()
+                    .unwrap()
+                    .contains("`##[add-mask]secret`")
+            );
+        }
+    }
+}

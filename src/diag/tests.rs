@@ -158,3 +158,18 @@ fn github_commands_escape_as_the_runner_requires() {
         "::warning file=specs/a%2Cb%3Ac%25.yaml,line=3,col=5,title=ssm-profile spec-warning::profiles[0]: 100%25 wrong, a:b\n"
     );
 }
+
+#[test]
+fn github_log_command_openings_are_neutralised() {
+    assert_eq!(terminal_safe("##[add-mask]x"), r"\u{23}#[add-mask]x");
+    assert_eq!(terminal_safe("a ###[group]"), r"a #\u{23}#[group]");
+    assert_eq!(terminal_safe("::warning::x"), r"\u{3a}:warning::x");
+    assert_eq!(terminal_safe(" \t::error::x"), r" \t\u{3a}:error::x");
+    // `::` inside a line opens nothing: ARNs keep their colons.
+    assert_eq!(terminal_safe("arn:aws:s3:::b"), "arn:aws:s3:::b");
+    assert_eq!(line_safe("\t::x"), "\t\\u{3a}:x");
+    assert_eq!(
+        json_safe("{\"m\":\"##[x] \u{202e}\"}"),
+        r##"{"m":"\u0023#[x] \u202e"}"##
+    );
+}

@@ -1,4 +1,5 @@
 use super::*;
+use crate::diag::{line_safe, terminal_safe};
 
 /// The state of one planned file on disk.
 #[derive(Debug, PartialEq, Eq)]
@@ -56,8 +57,8 @@ impl CheckReport {
                         "1;31",
                         &format!(
                             "missing: {} (generated from {})",
-                            file.path.display(),
-                            file.spec
+                            terminal_safe(&file.path.display().to_string()),
+                            terminal_safe(&file.spec)
                         ),
                     ));
                     out.push('\n');
@@ -68,16 +69,20 @@ impl CheckReport {
                         "1",
                         &format!(
                             "drifted: {} (generated from {})",
-                            file.path.display(),
-                            file.spec
+                            terminal_safe(&file.path.display().to_string()),
+                            terminal_safe(&file.spec)
                         ),
                     ));
                     out.push('\n');
                     if let Some(note) = note {
-                        out.push_str(note);
+                        out.push_str(&terminal_safe(note));
                         out.push('\n');
                     }
-                    for line in diff.lines() {
+                    // The disk's bytes, escaped a whole line at a time (a line that
+                    // starts with spaces is where a log reader looks for `::`); a CR
+                    // before the line feed is shown, not dropped.
+                    for line in diff.split_terminator('\n').map(line_safe) {
+                        let line = line.as_str();
                         let code = if line.starts_with("+++") || line.starts_with("---") {
                             "1"
                         } else if line.starts_with('+') {
@@ -102,7 +107,10 @@ impl CheckReport {
         for path in &self.strays {
             out.push_str(&paint(
                 "1;31",
-                &format!("stray: {} (no spec given generates it)", path.display()),
+                &format!(
+                    "stray: {} (no spec given generates it)",
+                    terminal_safe(&path.display().to_string())
+                ),
             ));
             out.push('\n');
         }
@@ -114,7 +122,10 @@ impl CheckReport {
             };
             out.push_str(&paint(
                 "1;31",
-                &format!("interrupted: {} ({what})", journal.display()),
+                &format!(
+                    "interrupted: {} ({what})",
+                    terminal_safe(&journal.display().to_string())
+                ),
             ));
             out.push('\n');
         }
@@ -123,7 +134,7 @@ impl CheckReport {
                 "1;31",
                 &format!(
                     "temporary: {} (left by a build that was stopped; the next build removes it)",
-                    path.display()
+                    terminal_safe(&path.display().to_string())
                 ),
             ));
             out.push('\n');
