@@ -270,7 +270,7 @@ pub fn refusal(e: SplitError, target: &Capabilities) -> RenderError {
                     "stacks".to_string()
                 },
                 format!(
-                    "{which} would hold {} {what}{}, but {} cannot put more than {} {what} in one template (CloudFormation quotas); {fix}, or use `--target terraform`, which has no such quota",
+                    "{which} would hold {} {what}{}, but {} cannot put more than {} {what} in one template (CloudFormation quotas); {fix}",
                     thousands(needs),
                     bytes(what),
                     target.subject,
