@@ -12,7 +12,7 @@ use std::fmt::Write;
 use serde_json::json;
 
 use crate::model::{
-    CallAs, Condition, Kind, Model, Part, Profile, RoleRef, Rollout, ServiceSetting, Text,
+    CallAs, ConditionEntry, Kind, Model, Part, Profile, RoleRef, Rollout, ServiceSetting, Text,
     core_instance_profiles, has_core,
 };
 use crate::refdata::{self, Citation, limits};
@@ -169,8 +169,8 @@ fn profile(out: &mut Lines, p: &Profile, overriding: &[&Profile]) {
                 ),
             };
             let _ = writeln!(out, "    {who}");
-            for c in &role.trust.conditions {
-                let _ = writeln!(out, "    Only when {}.", condition(c));
+            for (operator, c) in role.trust.each_condition() {
+                let _ = writeln!(out, "    Only when {}.", condition(operator, c));
             }
             if !role.trust.conditions.is_empty() {
                 let _ = writeln!(
@@ -407,8 +407,8 @@ fn profile_json(p: &Profile, overriding: &[&Profile]) -> serde_json::Value {
             "path": role.path,
             "description": role.description,
             "trusted_service": role.trust.service,
-            "conditions": role.trust.conditions.iter().map(|c| json!({
-                "operator": c.operator,
+            "conditions": role.trust.each_condition().map(|(operator, c)| json!({
+                "operator": operator,
                 "key": c.key,
                 "value": text(&c.value),
             })).collect::<Vec<_>>(),
@@ -518,13 +518,13 @@ fn default_host_management(
 }
 
 /// `aws:SourceAccount equals 111122223333 (StringEquals)`
-fn condition(c: &Condition) -> String {
-    let verb = match c.operator {
+fn condition(operator: &str, c: &ConditionEntry) -> String {
+    let verb = match operator {
         "StringEquals" => "equals",
         "ArnEquals" | "ArnLike" => "matches",
         other => other,
     };
-    format!("{} {verb} {} ({})", c.key, text(&c.value), c.operator)
+    format!("{} {verb} {} ({operator})", c.key, text(&c.value))
 }
 
 /// A model text with its deploy-time parts named in words.

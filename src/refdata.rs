@@ -538,5 +538,9 @@ pub fn agent_buckets_confirmed(partition: PartitionName, region: &str) -> Confir
 pub mod limits;
 pub mod replacement;
 
+/// The IAM text rules, each one value the compiler, the schema and the Terraform
+/// module derive their checks from.
+pub mod rules;
+
 #[cfg(test)]
 mod tests;

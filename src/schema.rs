@@ -33,22 +33,13 @@ use schemars::{JsonSchema, Schema};
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 
+use crate::refdata::rules::{self, policy_arn_pattern as policy_arn};
 use crate::refdata::{self, Confirmed, limits};
 use crate::spec::{
     AgentBuckets, BucketSpec, HybridSpec, Kind, LoggingBucketSpec, ManagedPoliciesSpec,
     PartitionName, ProfileSpec, RolloutSpec, S3Spec, SessionManagerSpec, Spec,
 };
 
-/// The characters of IAM names (roles, policies, instance profiles).
-const IAM_NAME_CHAR: &str = "[A-Za-z0-9_+=,.@-]";
-/// An IAM path as the model accepts it (CloudFormation's ManagedPolicy pattern):
-/// `/` or `/segment/.../` of letters, digits and `.,+@=_-`.
-const PATH: &str = r"^/([A-Za-z0-9.,+@=_-]+/)*$";
-/// Tag characters: IAM allows Unicode letters, digits and spaces and `_.:/=+-@`. The
-/// pattern refuses every other ASCII character and the control characters
-/// (U+0000-U+001F, U+007F-U+009F); other non-ASCII characters pass, for the compiler
-/// to judge.
-const TAG_CHARS: &str = r"^[^\x00-\x1f\x21-\x2a\x2c\x3b\x3c\x3e\x3f\x5b-\x5e\x60\x7b-\x9f]*$";
 /// What a description says about a rule that the compiler checks and this schema
 /// cannot.
 const COMPILER_CHECKS: &str = "The compiler also checks:";
@@ -188,25 +179,17 @@ impl Root<'_> {
     }
 
     fn profile_rules(&mut self) {
-        let mut name = iam_name(limits::ROLE_NAME_MAX);
+        let mut name = rules::ROLE_NAME.schema();
         // At least one letter or digit: resource identifiers are derived from them.
-        name["pattern"] = json!(format!("^{IAM_NAME_CHAR}*[A-Za-z0-9]{IAM_NAME_CHAR}*$"));
+        let class = rules::ROLE_NAME.class.portable();
+        name["pattern"] = json!(format!("^{class}*[A-Za-z0-9]{class}*$"));
         name["description"] = json!(format!(
             "{COMPILER_CHECKS} names differ across profiles, ignoring case (as IAM does), and so do the resource identifiers made of their letters and digits."
         ));
         self.field::<ProfileSpec>("name", name);
-        self.field::<ProfileSpec>(
-            "description",
-            json!({
-                "maxLength": limits::DESCRIPTION_MAX,
-                "pattern": r"^[\t\n\r\x20-\x7e\xa1-\xff]*$",
-            }),
-        );
-        self.field::<ProfileSpec>(
-            "path",
-            json!({ "maxLength": limits::PATH_MAX, "pattern": PATH }),
-        );
-        self.field::<ProfileSpec>("existing_role", iam_name(limits::ROLE_NAME_MAX));
+        self.field::<ProfileSpec>("description", rules::DESCRIPTION.schema());
+        self.field::<ProfileSpec>("path", rules::PATH.schema());
+        self.field::<ProfileSpec>("existing_role", rules::ROLE_NAME.schema());
         self.field::<ProfileSpec>(
             "permissions_boundary",
             json!({ "pattern": policy_arn(&any_partition()) }),
@@ -274,7 +257,7 @@ impl Root<'_> {
                 "maximum": limits::MANAGED_POLICY_QUOTA.end(),
             }),
         );
-        self.field::<S3Spec>("policy_name", iam_name(limits::POLICY_NAME_MAX));
+        self.field::<S3Spec>("policy_name", rules::POLICY_NAME.schema());
         self.field::<S3Spec>("vpc_endpoint_regions", json!({ "uniqueItems": true }));
         self.field::<S3Spec>(
             "buckets",
@@ -368,34 +351,13 @@ fn any_partition() -> String {
     format!("({})", ids.join("|"))
 }
 
-fn iam_name(max: usize) -> Value {
-    json!({
-        "minLength": 1,
-        "maxLength": max,
-        "pattern": format!("^{IAM_NAME_CHAR}+$"),
-    })
-}
-
-fn policy_arn(partition: &str) -> String {
-    format!(
-        r"^arn:{partition}:iam::(aws|[0-9]{{12}}):policy/([A-Za-z0-9.,+@=_-]+/)*{IAM_NAME_CHAR}{{1,{}}}$",
-        limits::POLICY_NAME_MAX
-    )
-}
-
 fn tags() -> Value {
+    let mut key = rules::TAG_KEY.schema();
+    key["not"] = json!({ "type": "string", "pattern": "^[aA][wW][sS]:" });
     json!({
         "maxProperties": limits::TAGS_MAX,
-        "propertyNames": {
-            "minLength": 1,
-            "maxLength": limits::TAG_KEY_MAX,
-            "pattern": TAG_CHARS,
-            "not": { "type": "string", "pattern": "^[aA][wW][sS]:" },
-        },
-        "additionalProperties": {
-            "maxLength": limits::TAG_VALUE_MAX,
-            "pattern": TAG_CHARS,
-        },
+        "propertyNames": key,
+        "additionalProperties": rules::TAG_VALUE.schema(),
         "description": format!("Keys and values are letters, separators (such as spaces), numbers and _.:/=+-@; keys do not begin with `aws:`. {COMPILER_CHECKS} the non-ASCII characters are Unicode letters, separators or numbers (combining marks are not letters), and no two keys differ only in case."),
     })
 }

@@ -490,9 +490,8 @@ fn model_meaning(model: &Model) -> Meaning {
                     action: "sts:AssumeRole".into(),
                     conditions: r
                         .trust
-                        .conditions
-                        .iter()
-                        .map(|c| (c.operator.into(), c.key.into(), text(&c.value)))
+                        .each_condition()
+                        .map(|(op, c)| (op.into(), c.key.into(), text(&c.value)))
                         .collect(),
                 },
             );

@@ -28,8 +28,7 @@ pub fn object<const N: usize>(entries: [(&str, Value); N]) -> Value {
     )
 }
 
-/// A role's trust policy: its one statement, conditions grouped by operator in model
-/// order.
+/// A role's trust policy: its one statement, with the model's condition groups.
 pub fn trust_policy(trust: &TrustStatement, spelling: &impl Spelling) -> Value {
     let mut statement = Map::new();
     statement.insert("Sid".into(), json!(spelling.literal(trust.sid)));
@@ -40,15 +39,18 @@ pub fn trust_policy(trust: &TrustStatement, spelling: &impl Spelling) -> Value {
     );
     statement.insert("Action".into(), json!("sts:AssumeRole"));
     if !trust.conditions.is_empty() {
-        let mut condition = Map::new();
-        for c in &trust.conditions {
-            let entries = condition
-                .entry(spelling.literal(c.operator))
-                .or_insert_with(|| Value::Object(Map::new()));
-            if let Value::Object(entries) = entries {
-                entries.insert(spelling.literal(c.key), spelling.text(&c.value));
-            }
-        }
+        let condition: Map<String, Value> = trust
+            .conditions
+            .iter()
+            .map(|g| {
+                let entries: Map<String, Value> = g
+                    .entries
+                    .iter()
+                    .map(|e| (spelling.literal(e.key), spelling.text(&e.value)))
+                    .collect();
+                (spelling.literal(g.operator), Value::Object(entries))
+            })
+            .collect();
         statement.insert("Condition".into(), Value::Object(condition));
     }
     object([
@@ -109,10 +111,10 @@ mod tests {
     #[test]
     fn conditions_with_one_operator_share_its_object() {
         let value = |s: &str| Text(vec![Part::Literal(s.into())]);
-        let trust = TrustStatement {
-            sid: "Trust",
-            service: "ssm.amazonaws.com".into(),
-            conditions: vec![
+        let trust = TrustStatement::new(
+            "Trust",
+            "ssm.amazonaws.com".into(),
+            vec![
                 Condition {
                     operator: "StringEquals",
                     key: "aws:SourceAccount",
@@ -129,7 +131,7 @@ mod tests {
                     value: value("o-1"),
                 },
             ],
-        };
+        );
         assert_eq!(
             trust_policy(&trust, &Marked),
             json!({ "Version": "2012-10-17", "Statement": [{

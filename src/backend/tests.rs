@@ -184,3 +184,56 @@ fn out_dir_paths_and_goldens_are_distinct() {
         }
     }
 }
+
+/// Two conditions under one operator are one key of every target's trust policy,
+/// holding both: the CDK once wrote an object per condition, a TypeScript literal
+/// with `StringEquals` twice (tsc refuses it) and a Python dict that kept only the
+/// last (dropping `aws:SourceAccount`).
+#[test]
+fn conditions_under_one_operator_are_one_key_in_every_target() {
+    use crate::model::{Condition, Part, RoleRef, Text, TrustStatement};
+    let source = crate::source::Source::new(
+        "spec.yaml",
+        "version: 1\nprofiles:\n  - name: R\n    kind: hybrid-service-role\n    hybrid: {region: eu-west-1}\n",
+    );
+    let mut model = crate::load(&source).expect("a valid spec");
+    let profile = std::sync::Arc::make_mut(&mut model.profiles[0]);
+    let RoleRef::Create(role) = &mut profile.role else {
+        panic!("a created role")
+    };
+    let mut conditions: Vec<Condition> = role
+        .trust
+        .each_condition()
+        .map(|(operator, e)| Condition {
+            operator,
+            key: e.key,
+            value: e.value.clone(),
+        })
+        .collect();
+    conditions.push(Condition {
+        operator: "StringEquals",
+        key: "aws:SourceOrgID",
+        value: Text(vec![Part::Literal("o-a1b2c3d4e5".into())]),
+    });
+    role.trust = TrustStatement::new(role.trust.sid, role.trust.service.clone(), conditions);
+    let mut checked = 0;
+    for output in Output::every().filter(|o| o.applies(&model) && !o.is_rollout()) {
+        for file in output
+            .generate_files(&model, "spec.yaml", RenderOptions::default())
+            .expect("renders")
+        {
+            let text = &file.text;
+            if !text.contains("aws:SourceOrgID") {
+                continue;
+            }
+            checked += 1;
+            let name = format!("{} {}", output.golden_name(), file.inside);
+            assert_eq!(text.matches("StringEquals").count(), 1, "{name}:\n{text}");
+            assert!(text.contains("aws:SourceAccount"), "{name}:\n{text}");
+            assert!(text.find("aws:SourceAccount") < text.find("aws:SourceOrgID"));
+        }
+    }
+    // CloudFormation JSON and YAML, Terraform HCL, JSON and module, CDK TypeScript
+    // and Python, each as a construct and as an app.
+    assert!(checked >= 9, "only {checked} files hold the condition");
+}

@@ -197,7 +197,11 @@ pub struct Role {
 pub struct TrustStatement {
     pub sid: &'static str,
     pub service: String,
-    pub conditions: Vec<Condition>,
+    /// The conditions as IAM reads them: each operator once, holding its keys.
+    /// Backends and `explain` spell these groups and never group again: a target
+    /// that wrote one object per condition gave a TypeScript literal with a duplicate
+    /// `StringEquals` key and a Python dict that kept only the last.
+    pub conditions: Vec<ConditionGroup>,
 }
 
 /// One condition of a trust statement: `operator` { `key`: `value` }.
@@ -206,6 +210,63 @@ pub struct Condition {
     pub operator: &'static str,
     pub key: &'static str,
     pub value: Text,
+}
+
+/// The keys one condition operator tests: `operator` { `key`: `value`, ... }.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ConditionGroup {
+    pub operator: &'static str,
+    pub entries: Vec<ConditionEntry>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ConditionEntry {
+    pub key: &'static str,
+    pub value: Text,
+}
+
+impl TrustStatement {
+    /// The statement with `conditions` grouped by operator: operators in the order
+    /// they first appear, each operator's keys in the order given. The order is the
+    /// model's (deterministic, and what every target printed before grouping moved
+    /// here). A key given twice under one operator is a bug in the model (JSON
+    /// would keep one of them); debug builds and the tests stop on it.
+    pub fn new(sid: &'static str, service: String, conditions: Vec<Condition>) -> Self {
+        let mut groups: Vec<ConditionGroup> = Vec::new();
+        for c in conditions {
+            let entry = ConditionEntry {
+                key: c.key,
+                value: c.value,
+            };
+            match groups.iter_mut().find(|g| g.operator == c.operator) {
+                Some(g) => {
+                    debug_assert!(
+                        g.entries.iter().all(|e| e.key != entry.key),
+                        "the key {} appears twice under {}",
+                        entry.key,
+                        c.operator
+                    );
+                    g.entries.push(entry);
+                }
+                None => groups.push(ConditionGroup {
+                    operator: c.operator,
+                    entries: vec![entry],
+                }),
+            }
+        }
+        TrustStatement {
+            sid,
+            service,
+            conditions: groups,
+        }
+    }
+
+    /// Every condition, one (operator, entry) pair each, in the groups' order.
+    pub fn each_condition(&self) -> impl Iterator<Item = (&'static str, &ConditionEntry)> {
+        self.conditions
+            .iter()
+            .flat_map(|g| g.entries.iter().map(move |e| (g.operator, e)))
+    }
 }
 
 /// A string that may hold values known only at deploy time. Each backend spells

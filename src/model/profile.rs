@@ -15,14 +15,14 @@ use super::statements::{
 };
 use super::{Ctx, CustomPolicy, InstanceProfile, Kind, Profile, ResourceNote, Role, RoleRef};
 use crate::diag::RuleError;
-use crate::refdata::{self, Confirmed, Partition, limits};
+use crate::refdata::{self, Confirmed, Partition, limits, rules};
 use crate::spec::{ProfileSpec, SessionManagerSpec};
 
 pub(super) fn build(p: &ProfileSpec, ctx: &Ctx) -> Result<Profile, RuleError> {
     let kind = Kind::from(p.kind);
     let partition = refdata::partition(p.partition);
     let name_ok = ctx.recover(
-        check_iam_name(ctx, "name", &p.name, "a role name", limits::ROLE_NAME_MAX).map(|_| true),
+        check_iam_name(ctx, "name", &p.name, "a role name", &rules::ROLE_NAME).map(|_| true),
         false,
     );
     // A name already refused says nothing more by failing to give an identifier.
@@ -145,13 +145,7 @@ pub(super) fn build(p: &ProfileSpec, ctx: &Ctx) -> Result<Profile, RuleError> {
 
 /// A role that exists already: the spec names it, so it may not set its properties.
 fn existing_role(p: &ProfileSpec, name: &str, ctx: &Ctx) -> Result<RoleRef, RuleError> {
-    check_iam_name(
-        ctx,
-        "existing_role",
-        name,
-        "a role name",
-        limits::ROLE_NAME_MAX,
-    )?;
+    check_iam_name(ctx, "existing_role", name, "a role name", &rules::ROLE_NAME)?;
     for (field, given) in [
         ("description", p.description.is_some()),
         ("permissions_boundary", p.permissions_boundary.is_some()),
@@ -254,7 +248,7 @@ fn s3_policies(
             "s3.policy_name",
             &name,
             "a policy name",
-            limits::POLICY_NAME_MAX,
+            &rules::POLICY_NAME,
         ),
         (),
     );
@@ -300,7 +294,7 @@ fn session_manager_policies(
         "name",
         &name,
         "the Session Manager policy name derived from it",
-        limits::POLICY_NAME_MAX,
+        &rules::POLICY_NAME,
     )?;
     split_policy(
         ctx,
@@ -327,7 +321,7 @@ fn instance_profile(
                 "name",
                 &p.name,
                 "an instance profile name",
-                limits::INSTANCE_PROFILE_NAME_MAX,
+                &rules::INSTANCE_PROFILE_NAME,
             )?;
             Ok(Some(InstanceProfile {
                 name: p.name.clone(),

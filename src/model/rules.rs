@@ -5,72 +5,68 @@ use std::collections::BTreeMap;
 
 use super::{Ctx, CustomPolicy, Tag};
 use crate::diag::RuleError;
+use crate::refdata::rules::{self, TextRule, Violation};
 use crate::refdata::{Partition, limits};
 
-fn is_iam_name_char(c: char) -> bool {
-    c.is_ascii_alphanumeric() || "_+=,.@-".contains(c)
-}
-
+/// A role, policy or instance profile name under `rule`.
 pub(super) fn check_iam_name(
     ctx: &Ctx,
     field: &str,
     name: &str,
     what: &str,
-    max: usize,
+    rule: &TextRule,
 ) -> Result<(), RuleError> {
-    let len = name.chars().count();
-    if len == 0 || len > max {
-        return Err(ctx.err(
+    let (min, max) = (rule.min(), rule.max());
+    match rule.violation(name) {
+        None => Ok(()),
+        Some(Violation::Length(len)) => Err(ctx.err(
             field,
-            format!("`{name}` is {len} characters long; {what} must be 1 to {max} characters"),
-        ));
-    }
-    if let Some(c) = name.chars().find(|c| !is_iam_name_char(*c)) {
-        return Err(ctx.err(
+            format!("`{name}` is {len} characters long; {what} must be {min} to {max} characters"),
+        )),
+        Some(Violation::Char(c)) => Err(ctx.err(
             field,
-            format!("`{name}` contains {c:?}; {what} may contain only letters, digits and _+=,.@-"),
-        ));
+            format!(
+                "`{name}` contains {c:?}; {what} may contain only {}",
+                rule.words
+            ),
+        )),
     }
-    Ok(())
 }
 
-/// IAM admits any printable ASCII between slashes in a role's path, but a policy's
-/// path only `limits::policy_path_char` (as the CloudFormation registry schema of
-/// AWS::IAM::ManagedPolicy, `^((/[A-Za-z0-9\.,\+@=_-]+)*)/$`, cfn-lint 1.58.0).
-/// The path applies to the policies too, so the stricter rule holds for all.
 pub(super) fn check_path(ctx: &Ctx, path: &str) -> Result<String, RuleError> {
-    let segment_ok = |seg: &str| !seg.is_empty() && seg.chars().all(limits::policy_path_char);
-    let ok = path.len() <= limits::PATH_MAX
-        && path.starts_with('/')
-        && path.ends_with('/')
-        && (path == "/" || path[1..path.len() - 1].split('/').all(segment_ok));
-    if ok {
+    let rule = &rules::PATH;
+    if rule.allows(path) {
         Ok(path.to_string())
     } else {
         Err(ctx.err(
             "path",
-            format!("`{path}` is not an IAM path: it must be `/`, or segments of letters, digits and .,+@=_- each between slashes (as `/platform/ssm/`), at most 512 characters"),
+            format!(
+                "`{path}` is not an IAM path: it must be `/`, or segments of {} each between slashes (as `/platform/ssm/`), at most {} characters",
+                rule.words, rule.max
+            ),
         ))
     }
 }
 
 pub(super) fn check_description(ctx: &Ctx, d: &str) -> Result<String, RuleError> {
-    let len = d.chars().count();
-    if len > limits::DESCRIPTION_MAX {
-        return Err(ctx.err(
+    let rule = &rules::DESCRIPTION;
+    match rule.violation(d) {
+        None => Ok(d.to_string()),
+        Some(Violation::Length(len)) => Err(ctx.err(
             "description",
-            format!("the description is {len} characters; IAM allows 1000"),
-        ));
-    }
-    let allowed =
-        |c: char| matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{7e}' | '\u{a1}'..='\u{ff}');
-    if let Some(c) = d.chars().find(|c| !allowed(*c)) {
-        return Err(ctx.err(
+            format!(
+                "the description is {len} characters; IAM allows {}",
+                rule.max()
+            ),
+        )),
+        Some(Violation::Char(c)) => Err(ctx.err(
             "description",
-            format!("the description contains {c:?}, which IAM does not accept in a role description (tab, newlines, printable ASCII and Latin-1 only)"),
-        ));
+            format!(
+                "the description contains {c:?}, which IAM does not accept in a role description ({})",
+                rule.words
+            ),
+        )),
     }
-    Ok(d.to_string())
 }
 
 pub(super) fn check_session_duration(ctx: &Ctx, seconds: u32) -> Result<u32, RuleError> {
@@ -190,7 +186,7 @@ pub(super) fn check_policy_characters(
 }
 
 /// Tags by IAM's rules (aws-facts.md 7): at most 50; keys of 1 to 128 and values of
-/// at most 256 characters of `limits::tag_char`; no `aws:` prefix; and no two keys
+/// at most 256 characters (`rules::TAG_KEY`, `rules::TAG_VALUE`); no `aws:` prefix; and no two keys
 /// that differ only in case, since IAM's tag keys on a role are not case sensitive
 /// (IAM User Guide, tagging, "Case sensitivity").
 pub(super) fn check_tags(
@@ -207,16 +203,16 @@ pub(super) fn check_tags(
             ),
         ));
     }
-    let allowed = "IAM tags allow letters, separators (such as spaces) and numbers of any script, and _.:/=+-@; combining marks are not letters";
     let mut out = Vec::new();
     let mut folded: BTreeMap<String, &str> = BTreeMap::new();
     for (key, value) in tags {
         let field = format!("tags.{key}");
-        let klen = key.chars().count();
-        if klen == 0 || klen > limits::TAG_KEY_MAX {
+        let violation = rules::TAG_KEY.violation(key);
+        if let Some(Violation::Length(klen)) = violation {
+            let (min, max) = (rules::TAG_KEY.min(), rules::TAG_KEY.max());
             return Err(ctx.err(
                 &field,
-                format!("tag key `{key}` is {klen} characters; IAM allows 1 to 128"),
+                format!("tag key `{key}` is {klen} characters; IAM allows {min} to {max}"),
             ));
         }
         if key.to_ascii_lowercase().starts_with("aws:") {
@@ -225,10 +221,14 @@ pub(super) fn check_tags(
                 format!("tag key `{key}` begins with `aws:`, which AWS reserves"),
             ));
         }
-        if let Some(c) = key.chars().find(|c| !limits::tag_char(*c)) {
+        if let Some(Violation::Char(c)) = violation {
             return Err(ctx.err(
                 &field,
-                format!("tag key `{key}` contains {}; {allowed}", char_name(c)),
+                format!(
+                    "tag key `{key}` contains {}; {}",
+                    char_name(c),
+                    rules::TAG_KEY.words
+                ),
             ));
         }
         if let Some(first) = folded.insert(key.to_lowercase(), key) {
@@ -237,21 +237,27 @@ pub(super) fn check_tags(
                 format!("tag keys `{first}` and `{key}` differ only in case; IAM tag keys on a role are not case sensitive, so they would be one key"),
             ));
         }
-        let vlen = value.chars().count();
-        if vlen > limits::TAG_VALUE_MAX {
-            return Err(ctx.err(
-                &field,
-                format!("the value of tag `{key}` is {vlen} characters; IAM allows 256"),
-            ));
-        }
-        if let Some(c) = value.chars().find(|c| !limits::tag_char(*c)) {
-            return Err(ctx.err(
-                &field,
-                format!(
-                    "the value of tag `{key}` contains {}; {allowed}",
-                    char_name(c)
-                ),
-            ));
+        match rules::TAG_VALUE.violation(value) {
+            None => {}
+            Some(Violation::Length(vlen)) => {
+                return Err(ctx.err(
+                    &field,
+                    format!(
+                        "the value of tag `{key}` is {vlen} characters; IAM allows {}",
+                        rules::TAG_VALUE.max()
+                    ),
+                ));
+            }
+            Some(Violation::Char(c)) => {
+                return Err(ctx.err(
+                    &field,
+                    format!(
+                        "the value of tag `{key}` contains {}; {}",
+                        char_name(c),
+                        rules::TAG_VALUE.words
+                    ),
+                ));
+            }
         }
         out.push(Tag {
             key: key.clone(),
@@ -421,21 +427,16 @@ pub(super) fn check_policy_arn(
         return fail("the resource must be `policy/NAME`".into());
     };
     let name = path_and_name.rsplit('/').next().unwrap_or_default();
-    if name.is_empty()
-        || name.len() > limits::POLICY_NAME_MAX
-        || !name.chars().all(is_iam_name_char)
-    {
+    if rules::POLICY_NAME.violation(name).is_some() {
         return fail(format!("`{name}` is not a valid policy name"));
     }
     let path = &path_and_name[..path_and_name.len() - name.len()];
-    let segments_ok = path.strip_suffix('/').is_none_or(|p| {
-        p.split('/')
-            .all(|seg| !seg.is_empty() && seg.chars().all(limits::policy_path_char))
-    });
     let iam_path = format!("/{path}");
-    if !segments_ok || iam_path.len() > limits::PATH_MAX {
+    if !rules::PATH.allows(&iam_path) {
         return fail(format!(
-            "its path `{iam_path}` is not one IAM creates policies under: segments of letters, digits and .,+@=_- each between slashes, at most 512 characters"
+            "its path `{iam_path}` is not one IAM creates policies under: segments of {} each between slashes, at most {} characters",
+            rules::PATH.words,
+            rules::PATH.max
         ));
     }
     Ok(arn.to_string())

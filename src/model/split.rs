@@ -5,7 +5,7 @@ use super::rules::check_iam_name;
 use super::size::{ListSize, document_size, statement_size, statement_size_with, string_size};
 use super::{Ctx, CustomPolicy, Statement};
 use crate::diag::RuleError;
-use crate::refdata::limits;
+use crate::refdata::{limits, rules};
 
 /// Splits statements into as many managed policies as the 6,144-character quota
 /// needs. The first policy keeps the plain name, so a spec that grows does not
@@ -25,7 +25,7 @@ pub(super) fn split_policy(
         } else {
             (format!("{name}-{}", i + 1), format!("{id}{}", i + 1))
         };
-        check_iam_name(ctx, field, &name, "a policy name", limits::POLICY_NAME_MAX)?;
+        check_iam_name(ctx, field, &name, "a policy name", &rules::POLICY_NAME)?;
         out.push(CustomPolicy {
             name,
             id,
@@ -152,6 +152,45 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// Two statements whose policy is exactly `size` characters (IAM's count),
+    /// the second's resource padded to reach it.
+    fn policy_of_size(size: usize) -> Vec<Statement> {
+        let with = |pad: usize| {
+            vec![
+                stmt(3),
+                Statement {
+                    sid: "T".into(),
+                    resources: vec![format!("arn:aws:s3:::b/{}", "k".repeat(pad)).into()],
+                    ..stmt(0)
+                },
+            ]
+        };
+        let base = policy_size(&with(0));
+        let statements = with(size - base);
+        assert_eq!(policy_size(&statements), size);
+        statements
+    }
+
+    /// A policy of exactly 6,144 characters fits in one; one more character splits it
+    /// (and a statement of exactly 6,144 is not cut).
+    #[test]
+    fn the_quota_is_inclusive() {
+        let max = limits::POLICY_DOCUMENT_MAX;
+        assert_eq!(fit(policy_of_size(max)).len(), 1);
+        assert_eq!(fit(policy_of_size(max + 1)).len(), 2);
+        let two = |pad: usize| Statement {
+            resources: vec![
+                "arn:aws:s3:::a/*".into(),
+                format!("arn:aws:s3:::b/{}", "k".repeat(pad)).into(),
+            ],
+            ..stmt(0)
+        };
+        let over = policy_size(&[two(max)]) - max;
+        let exact = two(max - over);
+        assert_eq!(policy_size(std::slice::from_ref(&exact)), max);
+        assert_eq!(split_statement(exact).len(), 1);
     }
 
     #[test]

@@ -33,11 +33,11 @@ pub(super) fn trust_statement(
 /// Systems Manager assumes the DHMC role for the instances of the account it is
 /// deployed to; AWS's trust policy for it names the principal and no condition.
 fn default_host_management_trust() -> TrustStatement {
-    TrustStatement {
-        sid: "AllowSystemsManagerToAssumeRole",
-        service: refdata::SSM_PRINCIPAL.to_string(),
-        conditions: Vec::new(),
-    }
+    TrustStatement::new(
+        "AllowSystemsManagerToAssumeRole",
+        refdata::SSM_PRINCIPAL.to_string(),
+        Vec::new(),
+    )
 }
 
 fn ec2_trust(partition: PartitionName, warnings: &mut Vec<String>) -> TrustStatement {
@@ -45,11 +45,7 @@ fn ec2_trust(partition: PartitionName, warnings: &mut Vec<String>) -> TrustState
     if let Confirmed::No(why) = confirmed {
         warnings.push(why.to_string());
     }
-    TrustStatement {
-        sid: "AllowEc2ToAssumeRole",
-        service: service.to_string(),
-        conditions: Vec::new(),
-    }
+    TrustStatement::new("AllowEc2ToAssumeRole", service.to_string(), Vec::new())
 }
 
 /// Systems Manager may assume the role only on behalf of one account and region
@@ -87,10 +83,10 @@ fn hybrid_trust(
         account.clone(),
         Part::Literal(":*".into()),
     ]);
-    Ok(TrustStatement {
-        sid: "AllowSystemsManagerToAssumeRole",
-        service: refdata::SSM_PRINCIPAL.to_string(),
-        conditions: vec![
+    Ok(TrustStatement::new(
+        "AllowSystemsManagerToAssumeRole",
+        refdata::SSM_PRINCIPAL.to_string(),
+        vec![
             Condition {
                 operator: "StringEquals",
                 key: "aws:SourceAccount",
@@ -102,7 +98,7 @@ fn hybrid_trust(
                 value: normalise(source_arn),
             },
         ],
-    })
+    ))
 }
 
 /// Merges adjacent literals so that a fully known value is a single literal.

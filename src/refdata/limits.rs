@@ -1,22 +1,8 @@
 //! IAM and S3 limits ([IAM] quotas, [BOTO] iam service-2.json, S3 naming rules).
+//! The rules on names, paths, descriptions and tags are values in `refdata::rules`.
 
-pub const ROLE_NAME_MAX: usize = 64;
-pub const INSTANCE_PROFILE_NAME_MAX: usize = 128;
-pub const POLICY_NAME_MAX: usize = 128;
-pub const PATH_MAX: usize = 512;
-/// A character of one segment of a managed policy's path: IAM creates a policy only
-/// under `/` or `/segment/.../` of these ([BOTO] iam service-2.json `policyPathType`,
-/// pattern `((/[A-Za-z0-9\.,\+@=_-]+)*)/`, 1 to 512 characters; boto/botocore
-/// botocore/data/iam/2010-05-08/service-2.json at 161749dd, read 2026-12-06). A
-/// policy ARN whose path holds any other character names no policy IAM could have made.
-pub fn policy_path_char(c: char) -> bool {
-    c.is_ascii_alphanumeric() || ".,+@=_-".contains(c)
-}
-pub const DESCRIPTION_MAX: usize = 1000;
 pub const SESSION_DURATION: std::ops::RangeInclusive<u32> = 3600..=43200;
 pub const TAGS_MAX: usize = 50;
-pub const TAG_KEY_MAX: usize = 128;
-pub const TAG_VALUE_MAX: usize = 256;
 /// Managed policies one role can hold without a quota increase (aws-facts.md 7,
 /// [IAM] reference_iam-quotas.md).
 pub const MANAGED_POLICIES_PER_ROLE: usize = 10;
@@ -36,28 +22,6 @@ pub const POLICY_DOCUMENT_MAX: usize = 6144;
 /// MalformedPolicyDocument at deploy.
 pub fn policy_document_char(c: char) -> bool {
     matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{ff}')
-}
-/// The characters of IAM tag keys and values: `[\p{L}\p{Z}\p{N}_.:/=+\-@]`
-/// (aws-facts.md 7; botocore iam service-2.json tagKeyType and tagValueType,
-/// IAM User Guide id_tags.md): letters, separators and numbers by Unicode general
-/// category, and six marks. Combining marks (Mn, Mc, Me) are not letters, so IAM
-/// refuses "हिंदी" (its vowel signs are Mc and Mn).
-pub fn tag_char(c: char) -> bool {
-    use unicode_general_category::{GeneralCategory as G, get_general_category};
-    matches!(
-        get_general_category(c),
-        G::UppercaseLetter
-            | G::LowercaseLetter
-            | G::TitlecaseLetter
-            | G::ModifierLetter
-            | G::OtherLetter
-            | G::SpaceSeparator
-            | G::LineSeparator
-            | G::ParagraphSeparator
-            | G::DecimalNumber
-            | G::LetterNumber
-            | G::OtherNumber
-    ) || "_.:/=+-@".contains(c)
 }
 /// CloudFormation quotas per template (aws-facts.md 7, the cloudformation-limits
 /// page; cfn-lint 1.58.0 E1002, E3010, E6010 check the same numbers).

@@ -93,21 +93,23 @@ impl Spell {
         })
     }
 
-    /// A condition `operator: { key: value }` of a trust statement, the value already
-    /// spelled.
+    /// One operator's group of a trust statement, `operator: { key: value, ... }`,
+    /// the values already spelled.
     pub fn condition(
         self,
         call: Option<&ObjectCall>,
         operator: &str,
-        key: &str,
-        value: &str,
+        entries: &[(&str, String)],
     ) -> String {
         match (self.0, call) {
             (Language::TypeScript, Some(c)) => layout::typescript_brackets(
                 c.indent + 2,
                 &format!("{}: ", ts_key(operator)),
                 "{",
-                &[format!("{}: {value}", ts_key(key))],
+                &entries
+                    .iter()
+                    .map(|(key, value)| format!("{}: {value}", ts_key(key)))
+                    .collect::<Vec<_>>(),
                 "}",
                 ",",
             ),
@@ -115,7 +117,10 @@ impl Spell {
                 20,
                 &format!("{}: ", py_string(operator)),
                 "{",
-                &[format!("{}: {value}", py_string(key))],
+                &entries
+                    .iter()
+                    .map(|(key, value)| format!("{}: {value}", py_string(key)))
+                    .collect::<Vec<_>>(),
                 "}",
                 ",",
             ),

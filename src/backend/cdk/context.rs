@@ -92,11 +92,11 @@ struct RoleContext {
 
 #[derive(Debug, Serialize)]
 struct ConditionContext {
-    /// Python: `source_arn = ...` (for `aws:SourceArn`) when the value joins literal
-    /// text with `stack.account` / `stack.region`, as the concatenation would not fit
-    /// in the condition dict.
-    assignment: Option<String>,
-    /// `operator: { key: value }` line(s).
+    /// Python: `source_arn = ...` (for `aws:SourceArn`) for each value that joins
+    /// literal text with `stack.account` / `stack.region`, as the concatenation would
+    /// not fit in the condition dict.
+    assignments: Vec<String>,
+    /// `operator: { key: value, ... }` line(s): one operator, all its keys.
     line: String,
 }
 
@@ -273,19 +273,25 @@ fn profile_context(p: &Profile, spell: Spell, members: &mut Members) -> ProfileC
                     .trust
                     .conditions
                     .iter()
-                    .map(|cond| {
-                        let value = spell.text(&cond.value);
-                        let variable = Language::Python
-                            .member(cond.key.rsplit(':').next().unwrap_or(cond.key));
-                        let assign = !spell.ts() && cond.value.0.len() > 1;
+                    .map(|group| {
+                        let mut assignments = Vec::new();
+                        let entries: Vec<(&str, String)> = group
+                            .entries
+                            .iter()
+                            .map(|e| {
+                                let value = spell.text(&e.value);
+                                if spell.ts() || e.value.0.len() <= 1 {
+                                    return (e.key, value);
+                                }
+                                let variable = Language::Python
+                                    .member(e.key.rsplit(':').next().unwrap_or(e.key));
+                                assignments.push(format!("{variable} = {value}"));
+                                (e.key, variable)
+                            })
+                            .collect();
                         ConditionContext {
-                            line: spell.condition(
-                                c,
-                                cond.operator,
-                                cond.key,
-                                if assign { &variable } else { &value },
-                            ),
-                            assignment: assign.then(|| format!("{variable} = {value}")),
+                            line: spell.condition(c, group.operator, &entries),
+                            assignments,
                         }
                     })
                     .collect(),

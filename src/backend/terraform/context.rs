@@ -129,7 +129,7 @@ pub struct TrustCtx<'m> {
     /// The model's own: a context built for every profile of a fleet held a copy of
     /// every statement.
     pub statement: &'m TrustStatement,
-    /// The statement's conditions grouped by operator, in model order, for HCL.
+    /// The model's condition groups, spelled in HCL.
     pub conditions: Vec<ConditionGroup>,
 }
 
@@ -267,9 +267,11 @@ impl<'m> Context<'m> {
         let deploy_time_parts = || {
             model.profiles.iter().flat_map(|p| {
                 let mut parts: Vec<&Part> = match &p.role {
-                    RoleRef::Create(r) => {
-                        r.trust.conditions.iter().flat_map(|c| &c.value.0).collect()
-                    }
+                    RoleRef::Create(r) => r
+                        .trust
+                        .each_condition()
+                        .flat_map(|(_, c)| &c.value.0)
+                        .collect(),
                     RoleRef::Existing { .. } => Vec::new(),
                 };
                 parts.extend(p.service_setting.iter().flat_map(|s| &s.arn.0));
@@ -494,25 +496,27 @@ fn name_and_path(name: &str, path: Option<&str>) -> Vec<Attr> {
 }
 
 fn trust_ctx(kind: Kind, trust: &TrustStatement) -> TrustCtx<'_> {
-    let mut groups: Vec<ConditionGroup> = Vec::new();
-    for c in &trust.conditions {
-        let entry = ConditionEntry {
-            key: c.key,
-            hcl: Expr::text(&c.value).to_hcl(),
-        };
-        let width = hcl_string(entry.key).chars().count();
-        match groups.iter_mut().find(|g| g.operator == c.operator) {
-            Some(g) => {
-                g.width = g.width.max(width);
-                g.entries.push(entry);
-            }
-            None => groups.push(ConditionGroup {
-                operator: c.operator,
-                entries: vec![entry],
-                width,
-            }),
-        }
-    }
+    let groups = trust
+        .conditions
+        .iter()
+        .map(|g| ConditionGroup {
+            operator: g.operator,
+            entries: g
+                .entries
+                .iter()
+                .map(|e| ConditionEntry {
+                    key: e.key,
+                    hcl: Expr::text(&e.value).to_hcl(),
+                })
+                .collect(),
+            width: g
+                .entries
+                .iter()
+                .map(|e| hcl_string(e.key).chars().count())
+                .max()
+                .unwrap_or(0),
+        })
+        .collect();
     TrustCtx {
         purpose: trust_purpose(kind),
         statement: trust,

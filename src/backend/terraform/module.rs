@@ -25,6 +25,7 @@ use crate::backend::templating;
 use crate::backend::{CommentSyntax, FolderFile, RenderError, RenderOptions};
 use crate::model::{Model, Profile, RoleRef};
 use crate::refdata::limits;
+use crate::refdata::rules::{self, policy_arn_pattern};
 
 /// The oldest Terraform that reads the module: `one()` came in 0.15, validation
 /// blocks in 0.13. Every OpenTofu release (1.6 on) satisfies it.
@@ -44,13 +45,6 @@ pub const FILES: &[(&str, &str)] = &[
 pub fn paths() -> Vec<&'static str> {
     FILES.iter().map(|(path, _)| *path).collect()
 }
-
-/// IAM's characters of a role, policy or instance profile name, as an RE2 class.
-const NAME_CLASS: &str = "[A-Za-z0-9_+=,.@-]";
-/// The IAM path rule the compiler applies (`model::check_path`), as RE2.
-const PATH_PATTERN: &str = "^/([A-Za-z0-9.,+@=_-]+/)*$";
-/// The characters IAM allows in tag keys and values (`model::check_tags`), as RE2.
-const TAG_CLASS: &str = r"[\p{L}\p{Z}\p{N}_.:/=+@-]";
 
 /// One input variable.
 #[derive(Debug, Clone, Serialize)]
@@ -154,15 +148,6 @@ fn partitions_pattern(model: &Model) -> String {
     }
 }
 
-/// A managed policy ARN of the spec's partitions (`model::check_policy_arn`), as RE2.
-fn policy_arn_pattern(model: &Model) -> String {
-    format!(
-        "^arn:{}:iam::(aws|[0-9]{{12}}):policy/([A-Za-z0-9.,+@=_-]+/)*{NAME_CLASS}{{1,{}}}$",
-        partitions_pattern(model),
-        limits::POLICY_NAME_MAX
-    )
-}
-
 fn list_hcl(items: &[String]) -> String {
     let quoted: Vec<String> = items.iter().map(|s| hcl_string(s)).collect();
     format!("[{}]", quoted.join(", "))
@@ -186,13 +171,13 @@ impl Inputs {
         let mut names: Vec<(&str, usize)> = Vec::new();
         for p in &model.profiles {
             if let RoleRef::Create(r) = &p.role {
-                names.push((&r.name, limits::ROLE_NAME_MAX));
+                names.push((&r.name, rules::ROLE_NAME.max()));
             }
             for c in &p.custom_policies {
-                names.push((&c.name, limits::POLICY_NAME_MAX));
+                names.push((&c.name, rules::POLICY_NAME.max()));
             }
             if let Some(ip) = &p.instance_profile {
-                names.push((&ip.name, limits::INSTANCE_PROFILE_NAME_MAX));
+                names.push((&ip.name, rules::INSTANCE_PROFILE_NAME.max()));
             }
         }
         let tightest = names
@@ -227,10 +212,11 @@ impl Inputs {
                 validations: vec![Validation {
                     condition: format!(
                         "length(var.name_prefix) <= {room} && can(regex({}, var.name_prefix))",
-                        hcl_string(&format!("^{NAME_CLASS}*$"))
+                        hcl_string(&format!("^{}*$", rules::IAM_NAME_CHARS.re2()))
                     ),
                     error_message: format!(
-                        "The name_prefix must be at most {room} characters (the name {name} leaves {room} of the {max} IAM allows) of letters, digits and _+=,.@-."
+                        "The name_prefix must be at most {room} characters (the name {name} leaves {room} of the {max} IAM allows) of {}.",
+                        rules::ROLE_NAME.words
                     ),
                 }],
             });
@@ -240,11 +226,15 @@ impl Inputs {
         let path_condition = |var: &str| {
             format!(
                 "try(length({var}) <= {} && can(regex({}, {var})), false)",
-                limits::PATH_MAX,
-                hcl_string(PATH_PATTERN)
+                rules::PATH.max,
+                hcl_string(&rules::PATH.re2_pattern())
             )
         };
-        let path_message = "The path must be / or segments of letters, digits and .,+@=_- each between slashes (as /platform/ssm/), at most 512 characters.";
+        let path_message = format!(
+            "The path must be / or segments of {} each between slashes (as /platform/ssm/), at most {} characters.",
+            rules::PATH.words,
+            rules::PATH.max
+        );
         let paths = match shared(model.profiles.iter().filter_map(|p| profile_path(p))) {
             None => vec![Expr::reference("var.path"); model.profiles.len()],
             Some(Shared::All(path)) => {
@@ -257,7 +247,7 @@ impl Inputs {
                     default: json!(path.unwrap_or("/")),
                     validations: vec![Validation {
                         condition: path_condition("var.path"),
-                        error_message: path_message.into(),
+                        error_message: path_message.clone(),
                     }],
                 });
                 vec![Expr::reference("var.path"); model.profiles.len()]
@@ -270,7 +260,7 @@ impl Inputs {
                     default: Value::Null,
                     validations: vec![Validation {
                         condition: format!("var.path == null || {}", path_condition("var.path")),
-                        error_message: path_message.into(),
+                        error_message: path_message.clone(),
                     }],
                 });
                 model
@@ -287,7 +277,7 @@ impl Inputs {
         // permissions_boundary
         let boundary_condition = format!(
             "var.permissions_boundary == null || can(regex({}, var.permissions_boundary))",
-            hcl_string(&policy_arn_pattern(model))
+            hcl_string(&policy_arn_pattern(&partitions_pattern(model)))
         );
         let boundary_message = format!(
             "The permissions_boundary must be null or the ARN of a managed policy of partition {}.",
@@ -374,23 +364,24 @@ impl Inputs {
                 Validation {
                     condition: format!(
                         "alltrue([for k in keys(var.tags) : length(k) <= {} && can(regex({}, k)) && lower(substr(k, 0, 4)) != \"aws:\"])",
-                        limits::TAG_KEY_MAX,
-                        hcl_string(&format!("^{TAG_CLASS}+$"))
+                        rules::TAG_KEY.max(),
+                        hcl_string(&rules::TAG_KEY.re2_pattern())
                     ),
                     error_message: format!(
-                        "Tag keys must be 1 to {} letters, digits, spaces and _.:/=+-@, and must not begin with aws:.",
-                        limits::TAG_KEY_MAX
+                        "Tag keys must be {} to {} letters, digits, spaces and _.:/=+-@, and must not begin with aws:.",
+                        rules::TAG_KEY.min(),
+                        rules::TAG_KEY.max()
                     ),
                 },
                 Validation {
                     condition: format!(
                         "alltrue([for v in values(var.tags) : length(v) <= {} && can(regex({}, v))])",
-                        limits::TAG_VALUE_MAX,
-                        hcl_string(&format!("^{TAG_CLASS}*$"))
+                        rules::TAG_VALUE.max(),
+                        hcl_string(&rules::TAG_VALUE.re2_pattern())
                     ),
                     error_message: format!(
                         "Tag values must be at most {} letters, digits, spaces and _.:/=+-@.",
-                        limits::TAG_VALUE_MAX
+                        rules::TAG_VALUE.max()
                     ),
                 },
             ],
@@ -426,7 +417,7 @@ impl Inputs {
             Validation {
                 condition: format!(
                     "alltrue([for arn in var.additional_policy_arns : can(regex({}, arn))])",
-                    hcl_string(&policy_arn_pattern(model))
+                    hcl_string(&policy_arn_pattern(&partitions_pattern(model)))
                 ),
                 error_message: format!(
                     "Each of additional_policy_arns must be the ARN of a managed policy of partition {}.",
