@@ -27,6 +27,18 @@ pub fn policy_document_char(c: char) -> bool {
 /// page; cfn-lint 1.58.0 E1002, E3010, E6010 check the same numbers).
 pub const CFN_RESOURCES_MAX: usize = 500;
 pub const CFN_OUTPUTS_MAX: usize = 200;
+/// Resources the CDK adds to every stack it synthesizes: one `AWS::CDK::Metadata`
+/// (logical ID `CDKMetadata`), when version reporting is on, which the `cdk` CLI
+/// turns on by default (`--version-reporting`: "enabled by default"), in any region
+/// that has the metadata service or an unknown one (then behind a condition). The
+/// CDK counts it against the same 500: `cdk synth` of a stack with 500 of ours fails
+/// "501 is greater than allowed maximum of 500". Sources, read 2026-12-06: aws/aws-cdk
+/// packages/aws-cdk-lib/core/lib/private/metadata-resource.ts (`MetadataResource`,
+/// at 02a9c13e) and private/synthesis.ts (`injectMetadataResources`, run before the
+/// stack's `maxResources` check in core/lib/stack.ts); aws-cdk-lib 2.276.0 and
+/// aws-cdk 2.1148.1 as pinned in scripts/tools/npm. The generated apps leave
+/// reporting as the user's CLI sets it, so a stack's quota keeps room for it.
+pub const CDK_ADDED_RESOURCES: usize = 1;
 /// Template body read from S3: 1 MB (cfn-lint counts 1,000,000 bytes).
 pub const CFN_TEMPLATE_BODY_MAX: usize = 1_000_000;
 /// Template body passed inline (`aws cloudformation deploy` without

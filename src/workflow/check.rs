@@ -110,7 +110,7 @@ impl CheckReport {
             let what = if *running {
                 "a build is writing this tree right now"
             } else {
-                "a build was stopped while it replaced files; the next build finishes it"
+                "a build was stopped while it replaced files; the next build finishes it, or refuses and names the file to delete when no build of these specs wrote it"
             };
             out.push_str(&paint(
                 "1;31",
