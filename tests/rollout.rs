@@ -299,9 +299,8 @@ fn a_refusal_offers_only_targets_whose_every_output_accepts() {
     let out = run(&dir, &["build", "big.yaml", "--out-dir", "generated"]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
-    // The first refusal is the CloudFormation stack's (no `stacks` declared).
     assert!(
-        stderr.contains("cannot put more than 500 resources"),
+        stderr.contains("cannot put more than 200 outputs"),
         "{stderr}"
     );
     assert!(

@@ -38,10 +38,13 @@ pub const CLOUDFORMATION: &[Replacement] = &[
 ];
 
 /// Terraform resource types: the attributes marked `ForceNew` in the AWS provider's
-/// schema (https://github.com/hashicorp/terraform-provider-aws, read 2026-12-06:
-/// internal/service/iam/policy.go and role_policy_attachment.go; role.go,
-/// instance_profile.go and internal/service/cloudformation/stack_set.go mark `name`
-/// and `path`, and `name` and `permission_model`, the same way).
+/// schema (https://github.com/hashicorp/terraform-provider-aws, read 2026-12-06 in
+/// internal/service/iam/role.go, policy.go and role_policy_attachment.go). Not
+/// re-read for this table: instance_profile.go and
+/// internal/service/cloudformation/stack_set.go, entered from the provider's
+/// registry documentation of `aws_iam_instance_profile` and
+/// `aws_cloudformation_stack_set` (`name`, `path`; `name`, `permission_model`
+/// force a new resource); conformance does not yet check them.
 pub const TERRAFORM: &[Replacement] = &[
     Replacement {
         kind: "aws_iam_role",
