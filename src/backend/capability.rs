@@ -22,12 +22,12 @@ pub struct Capabilities {
     pub managed_policies_on_existing_role: bool,
     /// The most managed policies one role may attach by ARN, when the target caps it
     /// below IAM's quota: CloudFormation's AWS::IAM::Role ManagedPolicyArns holds 20
-    /// ARNs at most (aws-facts.md 7 and 8, [CFN] registry schema), while an account's
+    /// ARNs at most (docs/sources.md 7 and 8, [CFN] registry schema), while an account's
     /// raised quota may be 25. Policies the output writes attach through their own
     /// `Roles` and do not count.
     pub managed_policy_arns_max: Option<usize>,
     /// The whole spec becomes one CloudFormation stack, so CloudFormation's quotas
-    /// per template apply: 500 resources and 200 outputs (aws-facts.md 7, the
+    /// per template apply: 500 resources and 200 outputs (docs/sources.md 7, the
     /// cloudformation-limits page). The CDK refuses more than 500 resources at synth
     /// too; outputs over 200 fail at deploy.
     pub one_template: bool,
