@@ -73,7 +73,7 @@ pub(super) fn run(args: &ImpactArgs, global: &GlobalArgs) -> Result<i32, Error> 
         // Compiled as the new file: the default StackSet and file names follow it.
         let old_model = match old {
             Some(o) => Some(
-                load(&Source::new(new.name.clone(), o.text.clone())).map_err(|e| match e {
+                load(&Source::new(new.name.clone(), o.text.to_string())).map_err(|e| match e {
                     Error::Specs(errors) => Error::Specs(
                         errors
                             .into_iter()
