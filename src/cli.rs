@@ -89,6 +89,10 @@ pub enum Command {
     Check(CheckArgs),
     /// Say in plain language what a spec grants, to whom, and why.
     Explain(ExplainArgs),
+    /// Show what deploying a new version of a spec does: resources created,
+    /// updated, replaced, deleted or moved, and the hazards. Exit 1 when something
+    /// is replaced, deleted or moved (--deny chooses which).
+    Impact(impact::ImpactArgs),
     /// Print the JSON Schema of spec v1, for editors and pipelines.
     Schema,
     /// Write a commented starter spec (never overwrites).
@@ -296,6 +300,7 @@ fn dispatch(cli: Cli, r: &mut Reporter) -> Result<i32, Error> {
         Command::Build(args) => build(&args, r),
         Command::Check(args) => check(&args, &cli.global, r),
         Command::Explain(args) => explain(&args),
+        Command::Impact(args) => impact::run(&args, &cli.global),
         Command::Schema => print(&crate::schema::schema_text()),
         Command::Init(args) => init(&args, r),
         Command::Completions(args) => print(&completions(args.shell)),
@@ -551,6 +556,7 @@ fn build(args: &BuildArgs, r: &mut Reporter) -> Result<i32, Error> {
     Ok(EXIT_OK)
 }
 
+pub mod impact;
 mod manual;
 pub use manual::*;
 

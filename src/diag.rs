@@ -313,6 +313,11 @@ pub mod codes {
     pub const MISSING: &str = "missing";
     /// `check --exhaustive`: a file no given spec generates.
     pub const STRAY: &str = "stray";
+    /// `impact`: a resource is created, updated, replaced, deleted or moved.
+    pub const IMPACT_CHANGE: &str = "impact-change";
+    /// `impact`: a change that costs something at deploy (an instance loses its
+    /// credentials, a StackSet is replaced in every account, a permission is lost).
+    pub const IMPACT_HAZARD: &str = "impact-hazard";
     /// How many warnings past `MAX_WARNINGS` were counted but not printed.
     pub const MORE_WARNINGS: &str = "more-warnings";
 }

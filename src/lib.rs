@@ -6,6 +6,7 @@ pub mod backend;
 pub mod cli;
 pub mod diag;
 pub mod explain;
+pub mod impact;
 pub mod model;
 pub mod refdata;
 pub mod schema;

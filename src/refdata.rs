@@ -558,6 +558,7 @@ pub fn agent_buckets_confirmed(partition: PartitionName, region: &str) -> Confir
 
 /// IAM and S3 limits ([IAM] quotas, [BOTO] iam service-2.json, S3 naming rules).
 pub mod limits;
+pub mod replacement;
 
 /// CloudFormation StackSets with AWS Organizations: partitions, delegated
 /// administrators, opt-in regions, deployment ordering.

@@ -287,7 +287,7 @@ pub fn refusal(e: SplitError, target: &Capabilities) -> RenderError {
                     "stacks".to_string()
                 },
                 format!(
-                    "{which} would hold {} {what}{}, but {} cannot put more than {}; {fix}, or use `--target terraform`, which has no such quota",
+                    "{which} would hold {} {what}{}, but {} cannot put more than {}; {fix}",
                     thousands(needs),
                     bytes(what),
                     target.subject,

@@ -67,6 +67,7 @@ pub(super) fn subcommand_names() -> Vec<&'static str> {
         "build",
         "check",
         "explain",
+        "impact",
         "schema",
         "init",
         "completions",
