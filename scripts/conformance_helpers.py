@@ -134,7 +134,7 @@ def rollout_body_problems(template, rollout, part):
 
 
 EC2_PRINCIPALS = {"aws": {"ec2.amazonaws.com"}, "aws-us-gov": {"ec2.amazonaws.com"},
-                  # sources conflict for China (aws-facts.md section 3): accept either
+                  # sources conflict for China (docs/sources.md 3): accept either
                   "aws-cn": {"ec2.amazonaws.com.cn", "ec2.amazonaws.com"},
                   "aws-eusc": {"ec2.amazonaws.com", "ec2.amazonaws.eu"}}
 

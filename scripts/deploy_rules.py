@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Deploy-time judge: the rules AWS itself enforces when a generated output is deployed,
 which cfn-lint and moto do not (issue 11). An independent check: it re-derives every
-rule from AWS's documentation as ../shared/reference/aws-facts.md cites it and shares
+rule from AWS's documentation as docs/sources.md cites it and shares
 no code or table with the compiler.
 
   deploy_rules.py judge FIXTURES OUT CASE...
@@ -15,22 +15,22 @@ no code or table with the compiler.
 The rules:
 - policy documents (managed, inline and trust policies): only tab, LF, CR and
   U+0020-U+00FF. botocore iam service-2.json, shape policyDocumentType, pattern
-  [\\u0009\\u000A\\u000D\\u0020-\\u00FF]+ (aws-facts.md 7); anything else is
+  [\\u0009\\u000A\\u000D\\u0020-\\u00FF]+ (docs/sources.md 7); anything else is
   MalformedPolicyDocument at deploy.
 - tags (IAM resources): keys 1-128 and values 0-256 characters of
   [\\p{L}\\p{Z}\\p{N}_.:/=+\\-@] (botocore tagKeyType / tagValueType, IAM User Guide
-  id_tags.md; aws-facts.md 7): Unicode letters, separators and numbers by general
+  id_tags.md; docs/sources.md 7): Unicode letters, separators and numbers by general
   category, so combining marks (Mn, Mc) are refused; at most 50 tags; a key must not
   begin with aws:; keys that differ only in case on one resource are refused (IAM
-  tagging page, "Case sensitivity"; aws-facts.md 7).
+  tagging page, "Case sensitivity"; docs/sources.md 7).
 - CloudFormation quotas per template (AWS CloudFormation User Guide, "CloudFormation
-  quotas" / cloudformation-limits; aws-facts.md 7): 500 resources, 200 outputs, a
+  quotas" / cloudformation-limits; docs/sources.md 7): 500 resources, 200 outputs, a
   template body of 1 MB (1,000,000 bytes, as cfn-lint counts it); above 51,200 bytes
   a note that `aws cloudformation deploy` then needs --s3-bucket.
-- managed policies per role (IAM User Guide reference_iam-quotas.md; aws-facts.md 7):
+- managed policies per role (IAM User Guide reference_iam-quotas.md; docs/sources.md 7):
   10 by default; the spec's `managed_policy_quota` (at most 25, IAM's ceiling) raises
   it; CloudFormation's AWS::IAM::Role ManagedPolicyArns holds at most 20 ARNs
-  ([CFN] registry schema; aws-facts.md 8), whatever the quota.
+  ([CFN] registry schema; docs/sources.md 8), whatever the quota.
 """
 
 from __future__ import annotations

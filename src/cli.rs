@@ -100,12 +100,14 @@ pub enum Command {
 }
 
 #[derive(Debug, clap::Args)]
+// One target on stdout (or -o), or every target into a tree: the usage line says both.
+#[command(group(clap::ArgGroup::new("what").args(["target", "out_dir"]).required(true).multiple(true)))]
 pub struct BuildArgs {
     /// Spec files (YAML or JSON); `-` reads standard input. Several only with --out-dir.
     #[arg(required = true, value_name = "SPEC")]
     pub specs: Vec<String>,
     /// What to generate. With --out-dir: only these targets (repeatable; default all).
-    #[arg(long, value_parser = targets(), required_unless_present = "out_dir")]
+    #[arg(long, value_parser = targets())]
     pub target: Vec<String>,
     /// Output syntax: json or yaml for cloudformation (default json); hcl or json
     /// for terraform (default hcl).
@@ -183,9 +185,10 @@ pub struct CheckArgs {
 
 #[derive(Debug, clap::Args)]
 pub struct ExplainArgs {
-    /// The spec file (YAML or JSON); `-` reads standard input.
-    #[arg(value_name = "SPEC")]
-    pub spec: String,
+    /// Spec files (YAML or JSON); `-` reads standard input. Several are explained in
+    /// the order given.
+    #[arg(required = true, value_name = "SPEC")]
+    pub specs: Vec<String>,
     /// text (for people) or json (for tools that review grants; see docs/workflow.md).
     #[arg(long, value_enum, default_value_t = ExplainFormat::Text)]
     pub format: ExplainFormat,
@@ -432,28 +435,6 @@ fn load(source: &Source) -> Result<crate::model::Model, Error> {
     crate::load_all(source).map_err(Error::Specs)
 }
 
-fn explain(args: &ExplainArgs) -> Result<i32, Error> {
-    let source = Source::read(&args.spec)?;
-    let model = load(&source)?;
-    match args.format {
-        ExplainFormat::Text => print(&crate::explain::explain(&model, &source.name)),
-        ExplainFormat::Json => print(&crate::text::pretty_json(&crate::explain::explain_json(
-            &model,
-            &source.name,
-        ))),
-    }
-}
-
-fn init(args: &InitArgs, r: &mut Reporter) -> Result<i32, Error> {
-    crate::workflow::init(&args.path)?;
-    let name = crate::backend::header::shell_quote(&args.path.display().to_string());
-    r.note(&format!(
-        "wrote {}; next: `ssm-profile schema > spec.schema.json` for editor validation, then `ssm-profile build {name} --out-dir generated`",
-        args.path.display(),
-    ));
-    Ok(EXIT_OK)
-}
-
 /// Writes to stdout (`stream::write_stream`).
 fn print(text: &str) -> Result<i32, Error> {
     write_stream(Stream::Stdout, text).map(|()| EXIT_OK)
@@ -519,10 +500,11 @@ fn build(args: &BuildArgs, r: &mut Reporter) -> Result<i32, Error> {
             output.flags().join(" ")
         )));
     }
-    if args.no_provider_block && target != "terraform" {
-        return Err(Error::Usage(
-            "`--no-provider-block` applies only to `--target terraform`".into(),
-        ));
+    if args.no_provider_block && *target != crate::backend::PROVIDER_BLOCK_TARGET {
+        return Err(Error::Usage(format!(
+            "`--no-provider-block` applies only to `--target {}`",
+            crate::backend::PROVIDER_BLOCK_TARGET
+        )));
     }
     let options = RenderOptions {
         terraform_provider_block: !args.no_provider_block,
@@ -571,6 +553,9 @@ fn build(args: &BuildArgs, r: &mut Reporter) -> Result<i32, Error> {
 
 mod manual;
 pub use manual::*;
+
+mod reading;
+use reading::{explain, init};
 
 mod report;
 pub use report::*;

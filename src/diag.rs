@@ -8,6 +8,12 @@
 
 use std::fmt;
 
+mod escape;
+mod excerpt;
+pub use escape::{github_data, github_property, json_safe, line_safe, terminal_safe};
+use excerpt::caret_block;
+pub use excerpt::{Excerpt, MAX_EXCERPT_CHARS};
+
 /// A position in a spec file; both numbers start at 1.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Location {
@@ -23,8 +29,8 @@ pub struct SpecError {
     /// The field path, e.g. `profiles[0].s3.buckets[1].name`; empty for the whole file.
     pub path: String,
     pub message: String,
-    /// The text of the line at `location`, for the caret display.
-    pub source_line: Option<String>,
+    /// The line at `location`, for the caret display.
+    pub source_line: Option<Excerpt>,
 }
 
 impl fmt::Display for SpecError {
@@ -35,25 +41,11 @@ impl fmt::Display for SpecError {
             write!(f, "{}: ", terminal_safe(&self.path))?;
         }
         write!(f, "{}", terminal_safe(&self.message))?;
-        if let Some(text) = &self.source_line {
+        if let Some(text) = self.source_line.as_ref().and_then(Excerpt::line) {
             f.write_str(&caret_block(text, line, column))?;
         }
         Ok(())
     }
-}
-
-/// The offending line under a gutter with a caret under `column`. The line is shown
-/// escaped; tabs keep their width so the caret lines up under the column.
-fn caret_block(text: &str, line: usize, column: usize) -> String {
-    let gutter = line.to_string();
-    let pad = " ".repeat(gutter.len());
-    let shown = escape(text, true);
-    let before: String = text.chars().take(column.saturating_sub(1)).collect();
-    let lead: String = escape(&before, true)
-        .chars()
-        .map(|c| if c == '\t' { '\t' } else { ' ' })
-        .collect();
-    format!("\n{pad} |\n{gutter} | {shown}\n{pad} | {lead}^")
 }
 
 impl std::error::Error for SpecError {}
@@ -66,7 +58,8 @@ impl SpecError {
     pub fn in_user_words(mut self) -> SpecError {
         let at = self
             .source_line
-            .as_deref()
+            .as_ref()
+            .and_then(Excerpt::line)
             .and_then(|l| l.chars().nth(self.location.column.saturating_sub(1)));
         self.message = user_words(&self.message, at);
         self
@@ -291,6 +284,10 @@ impl Error {
 /// The most errors of specs one run prints; the rest are counted.
 pub const MAX_ERRORS: usize = 50;
 
+/// The most warnings one run prints; the rest are counted, as errors are (a fleet
+/// spec can have a warning per profile, and each is several lines).
+pub const MAX_WARNINGS: usize = MAX_ERRORS;
+
 /// The `code` of every diagnostic: a stable name tools can match on.
 pub mod codes {
     /// The spec breaks a rule of spec v1, IAM or S3, or is not valid YAML/JSON.
@@ -316,6 +313,8 @@ pub mod codes {
     pub const MISSING: &str = "missing";
     /// `check --exhaustive`: a file no given spec generates.
     pub const STRAY: &str = "stray";
+    /// How many warnings past `MAX_WARNINGS` were counted but not printed.
+    pub const MORE_WARNINGS: &str = "more-warnings";
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -346,7 +345,7 @@ pub struct Diagnostic {
     /// The spec's field path, e.g. `profiles[0].s3.buckets[1].name`; may be empty.
     pub path: String,
     /// The line at `location`, for the caret of the human form.
-    pub source_line: Option<String>,
+    pub source_line: Option<Excerpt>,
 }
 
 impl Diagnostic {
@@ -405,7 +404,8 @@ impl Diagnostic {
             out.push_str(": ");
         }
         out.push_str(&terminal_safe(&self.message));
-        if let (Some(text), Some(Location { line, column })) = (&self.source_line, self.location) {
+        let text = self.source_line.as_ref().and_then(Excerpt::line);
+        if let (Some(text), Some(Location { line, column })) = (text, self.location) {
             out.push_str(&caret_block(text, line, column));
         }
         out
@@ -433,7 +433,7 @@ impl Diagnostic {
             "column": self.location.map(|l| l.column),
             "path": if self.path.is_empty() { None } else { Some(&self.path) },
         });
-        format!("{value}\n")
+        format!("{}\n", json_safe(&value.to_string()))
     }
 
     /// The GitHub Actions workflow command (`::error file=F,line=L,col=C::message`),
@@ -486,43 +486,6 @@ pub enum MessageFormat {
     Json,
     /// GitHub Actions workflow commands (`::error file=...,line=...,col=...::...`).
     Github,
-}
-
-/// GitHub's escaping of a workflow command's message (`escapeData` of
-/// @actions/core): `%`, CR and LF.
-pub fn github_data(s: &str) -> String {
-    s.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
-}
-
-/// GitHub's escaping of a workflow command's property value (`escapeProperty`):
-/// as the message, plus `:` and `,`, which end a value.
-pub fn github_property(s: &str) -> String {
-    github_data(s).replace(':', "%3A").replace(',', "%2C")
-}
-
-/// `s` with every character that could steer a terminal or a log reader written as
-/// an escape: the characters of the shared table `text::is_unsafe_in_code` (control
-/// characters as `\n`, `\r`, `\t`, `\u{1b}`, ...; bidi overrides and isolates,
-/// zero-width characters, line and paragraph separators as `\u{202e}`, ...).
-pub fn terminal_safe(s: &str) -> String {
-    escape(s, false)
-}
-
-fn escape(s: &str, keep_tabs: bool) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '\t' if keep_tabs => out.push('\t'),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if crate::text::is_unsafe_in_code(c) => out.push_str(&c.escape_unicode().to_string()),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]

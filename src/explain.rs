@@ -271,7 +271,7 @@ fn profile(out: &mut Lines, p: &Profile, overriding: &[&Profile]) {
         out.blank();
         let _ = writeln!(out, "  Sources");
         for (i, c) in sources.iter().enumerate() {
-            let _ = writeln!(out, "    [{}] {}, {} ({})", i + 1, c.doc, date(c), c.facts);
+            let _ = writeln!(out, "    [{}] {}, {}, {}", i + 1, c.doc, c.url, date(c));
         }
     }
 

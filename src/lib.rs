@@ -52,7 +52,11 @@ pub fn load(source: &source::Source) -> Result<model::Model, SpecError> {
 /// at the first.
 pub fn load_all(source: &source::Source) -> Result<model::Model, Vec<SpecError>> {
     let spec = source.parse().map_err(|e| vec![e])?;
-    model::build_all(&spec, &source.name).map_err(|errors| {
+    let built = model::build_all(&spec, &source.name);
+    // A megabyte of profiles is tens of megabytes parsed; placing the errors reads
+    // the file again, so the parsed spec goes first.
+    drop(spec);
+    built.map_err(|errors| {
         let mut located: Vec<SpecError> = errors.into_iter().map(|e| source.locate(e)).collect();
         located.sort_by_key(|e| (e.location.line, e.location.column));
         located

@@ -1,7 +1,8 @@
 //! AWS reference data, in one place, with where each fact comes from.
 //!
-//! Collected 2026-11-27 from ../shared/reference/aws-facts.md, which cites:
-//! - partitions and regions: botocore `partitions.json` (aws-facts.md section 3);
+//! Collected 2026-11-27 (corrections 2026-11-28 and 2026-12-06); docs/sources.md
+//! gives every AWS page with its address and date, by section:
+//! - partitions and regions: botocore `partitions.json` (docs/sources.md 3);
 //! - AWS-owned SSM buckets: AWS Systems Manager User Guide, "SSM Agent communications
 //!   with AWS managed S3 buckets", "About minimum S3 bucket permissions for SSM Agent",
 //!   "setup-instance-permissions" and "Reference: Amazon S3 buckets for patching
@@ -131,7 +132,7 @@ pub fn ec2_principal(p: PartitionName) -> (&'static str, Confirmed) {
 pub const SSM_PRINCIPAL: &str = "ssm.amazonaws.com";
 
 /// Whether a source confirms that a hybrid service role trusts [`SSM_PRINCIPAL`] in
-/// partition `p`. aws: [SSM] sysman-service-role.md (aws-facts.md 4). aws-cn: AWS
+/// partition `p`. aws: [SSM] sysman-service-role.md (docs/sources.md 4). aws-cn: AWS
 /// China documents the same procedure and trust policy ("Create the IAM service role
 /// required for Systems Manager in hybrid and multicloud environments",
 /// docs.amazonaws.cn/en_us/systems-manager/latest/userguide/hybrid-multicloud-service-role.html,
@@ -148,7 +149,7 @@ pub fn ssm_principal_confirmed(p: PartitionName) -> Confirmed {
     }
 }
 
-/// Default Host Management Configuration (aws-facts.md section 6a; [SSM] "Setting up
+/// Default Host Management Configuration (docs/sources.md 6a; [SSM] "Setting up
 /// instance permissions" and "Managing EC2 instances automatically with Default Host
 /// Management Configuration").
 pub mod dhmc {
@@ -190,7 +191,7 @@ pub const CLOUDWATCH_AGENT_POLICY: &str = "CloudWatchAgentServerPolicy";
 pub const PATCH_ASSOCIATION_POLICY: &str = "AmazonSSMPatchAssociation";
 
 /// Whether a source confirms that the AWS managed policy `name`
-/// (`arn:PARTITION:iam::aws:policy/NAME`) exists in partition `p`. aws-facts.md 6:
+/// (`arn:PARTITION:iam::aws:policy/NAME`) exists in partition `p`. docs/sources.md 6:
 /// the four policies of the spec exist in aws ([SSM] setup-instance-profile.md);
 /// AmazonSSMManagedInstanceCore is documented in aws-cn (China IAM docs); no source
 /// was found for any other in aws-cn, aws-us-gov or aws-eusc (so the model warns).
@@ -200,50 +201,50 @@ pub fn aws_managed_policy_confirmed(p: PartitionName, name: &str) -> Confirmed {
         PartitionName::Aws => Confirmed::Yes,
         PartitionName::AwsCn if name == CORE_POLICY => Confirmed::Yes,
         _ => Confirmed::No(
-            "no AWS source confirms that it exists in this partition (aws-facts.md 6); if it does not, the attachment fails at deploy with NoSuchEntity",
+            "no AWS source confirms that it exists in this partition (AWS Managed Policy Reference, https://docs.aws.amazon.com/aws-managed-policy/latest/reference/, as of 2026-12-06, documents the aws partition); if it does not, the attachment fails at deploy with NoSuchEntity",
         ),
     }
 }
 
-/// Where a fact comes from: the AWS page (as ../shared/reference/aws-facts.md names
-/// it), the section of aws-facts.md that records it, and the date the fact speaks
-/// for (the day a current page was read, or the year of an older page).
+/// Where a fact comes from: the AWS page's title, its address, and the date the fact
+/// speaks for (the day a current page was read, or the year of an older page).
+/// docs/sources.md lists the same pages with the facts taken from each.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Citation {
     pub doc: &'static str,
-    pub facts: &'static str,
+    pub url: &'static str,
     pub date: &'static str,
 }
 
-/// aws-facts.md 2a (correction, 2026-11-28): the current page of the SSM Agent
+/// docs/sources.md 2a (correction, 2026-11-28): the current page of the SSM Agent
 /// buckets, the ones `agent_buckets: current` starts from.
 pub const AGENT_BUCKETS_PAGE: Citation = Citation {
     doc: "AWS Systems Manager User Guide, \"SSM Agent communications with AWS managed S3 buckets\"",
-    facts: "aws-facts.md 2a",
+    url: "https://docs.aws.amazon.com/systems-manager/latest/userguide/ssm-agent-technical-details.html#ssm-agent-minimum-s3-permissions",
     date: "2026-11-28",
 };
 
-/// aws-facts.md 2 and 2a: the 2023 pages (ssm-agent-minimum-s3-permissions.md and
+/// docs/sources.md 2 and 2a: the 2023 pages (ssm-agent-minimum-s3-permissions.md and
 /// setup-instance-permissions.md), which also list the Distributor and package
 /// buckets that the current page dropped.
 pub const AGENT_BUCKETS_PAGE_2023: Citation = Citation {
-    doc: "AWS Systems Manager User Guide, \"About minimum S3 bucket permissions for SSM Agent\" and \"Setting up instance permissions\"",
-    facts: "aws-facts.md 2, 2a",
+    doc: "AWS Systems Manager User Guide, \"About minimum S3 bucket permissions for SSM Agent\" (and \"Setting up instance permissions\" beside it)",
+    url: "https://github.com/awsdocs/aws-systems-manager-user-guide/blob/main/doc_source/ssm-agent-minimum-s3-permissions.md",
     date: "2023",
 };
 
-/// aws-facts.md 2 and 2a: the per-region Patch Manager buckets.
+/// docs/sources.md 2 and 2a: the per-region Patch Manager buckets.
 pub const PATCHING_BUCKETS_PAGE: Citation = Citation {
     doc: "AWS Systems Manager User Guide, \"Reference: Amazon S3 buckets for patching operations\"",
-    facts: "aws-facts.md 2, 2a",
+    url: "https://docs.aws.amazon.com/systems-manager/latest/userguide/patch-operations-s3-buckets.html",
     date: "2026-11-28",
 };
 
-/// The seed page (../shared/seed/000_8ea66c25c3111b18.txt, aws-facts.md 1), an
-/// undated copy.
+/// AWS's original setup page, which this tool implements (docs/sources.md 1), read
+/// as an undated copy.
 pub const SEED_PAGE: Citation = Citation {
     doc: "AWS Systems Manager User Guide, \"Step 4: Create an IAM Instance Profile for Systems Manager\" (AWS's original setup guide)",
-    facts: "aws-facts.md 1",
+    url: "https://docs.aws.amazon.com/systems-manager/latest/userguide/setup-instance-profile.html",
     date: "undated copy",
 };
 
@@ -290,14 +291,14 @@ const fn pattern(
     }
 }
 
-// Each bucket with what it is for: aws-facts.md 2 (the table of the minimum S3
+// Each bucket with what it is for: docs/sources.md 2 (the table of the minimum S3
 // permissions page) and 2a (correction, 2026-11-28).
 const AWS_SSM: BucketPattern = pattern(
     "aws-ssm-REGION",
     "modules for certain SSM documents (Linux and Windows Server)",
     &AGENT_BUCKETS_PAGE,
 );
-/// aws-facts.md 2a: AWS-RunPatchBaseline's script reads its payload from
+/// docs/sources.md 2a: AWS-RunPatchBaseline's script reads its payload from
 /// `aws-ssm-R`, except in `RUN_PATCH_BASELINE_FROM_PATCH_MANAGER`.
 const AWS_SSM_PATCH_PAYLOAD: BucketPattern = pattern(
     "aws-ssm-REGION",
@@ -354,7 +355,7 @@ const PATCH_MANAGER_MACOS: BucketPattern = pattern(
     "SSM Command documents for patching macOS",
     &PATCHING_BUCKETS_PAGE,
 );
-/// aws-facts.md 2a: in me-south-1 AWS names the Patch Manager bucket instead of
+/// docs/sources.md 2a: in me-south-1 AWS names the Patch Manager bucket instead of
 /// `aws-ssm-me-south-1` for the modules of SSM documents.
 const PATCH_MANAGER_ME_SOUTH_1: BucketPattern = pattern(
     "aws-patch-manager-REGION-SUFFIX",
@@ -363,7 +364,7 @@ const PATCH_MANAGER_ME_SOUTH_1: BucketPattern = pattern(
 );
 
 /// Where AWS-RunPatchBaseline's script reads its payload from the Patch Manager
-/// bucket rather than from `aws-ssm-R` (aws-facts.md 2a). Both stay granted.
+/// bucket rather than from `aws-ssm-R` (docs/sources.md 2a). Both stay granted.
 const RUN_PATCH_BASELINE_FROM_PATCH_MANAGER: &[&str] =
     &["me-south-1", "af-south-1", "eu-south-1", "ap-northeast-3"];
 
@@ -379,10 +380,10 @@ const SEED_BUCKETS: &[&BucketPattern] = &[
 ];
 
 /// Distributor's bucket is `aws-ssm-distributor-file-REGION` instead of
-/// `REGION-birdwatcher-prod` in these regions (aws-facts.md 2).
+/// `REGION-birdwatcher-prod` in these regions (docs/sources.md 2).
 const DISTRIBUTOR_FILE_REGIONS: &[&str] = &["af-south-1", "eu-south-1"];
 
-/// Regions whose patch baseline snapshot bucket carries a suffix (aws-facts.md 2,
+/// Regions whose patch baseline snapshot bucket carries a suffix (docs/sources.md 2,
 /// "Snapshot-bucket exceptions", from the minimum S3 permissions page).
 const SNAPSHOT_EXCEPTIONS: &[(&str, &str)] = &[
     ("af-south-1", "patch-baseline-snapshot-af-south-1-tbxdb5b9"),
@@ -401,7 +402,7 @@ const SNAPSHOT_EXCEPTIONS: &[(&str, &str)] = &[
 
 /// The suffix of `aws-patch-manager-REGION-SUFFIX` and
 /// `aws-patchmanager-macos-REGION-SUFFIX`, the same for both buckets of a region
-/// (aws-facts.md 2, from "Reference: Amazon S3 buckets for patching operations").
+/// (docs/sources.md 2, from "Reference: Amazon S3 buckets for patching operations").
 /// Regions not listed have no documented Patch Manager buckets.
 const PATCH_MANAGER_SUFFIXES: &[(&str, &str)] = &[
     ("us-east-2", "552881074"),
@@ -454,7 +455,7 @@ const UNCONFIRMED_BUCKET_REGIONS: &[&str] = &[
 ];
 
 /// The AWS-owned buckets SSM Agent reads in `region`, each with its purpose and
-/// source: `agent_buckets: current`, the union that aws-facts.md 2a (correction,
+/// source: `agent_buckets: current`, the union that docs/sources.md 2a (correction,
 /// 2026-11-28) asks for. These buckets are publicly readable, so granting
 /// s3:GetObject on one widens nothing, while leaving one out breaks a feature behind
 /// a VPC endpoint:

@@ -8,19 +8,23 @@
 
 use std::collections::HashMap;
 use std::io::Read;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
 use yaml_rust2::scanner::Marker;
 
-use crate::diag::{Error, Location, SpecError};
+use crate::diag::{Error, Excerpt, Location, SpecError};
 use crate::spec::Spec;
+
+mod prescan;
+use prescan::{json_too_deep, too_deep, yaml_prescan};
 
 /// A spec file's name (as the user gave it) and text.
 #[derive(Debug, Clone)]
 pub struct Source {
     pub name: String,
-    pub text: String,
+    /// Shared with every error and warning placed in it (`diag::Excerpt`).
+    pub text: Arc<str>,
     /// Where each field path is in `text`, read on the first error or warning to
     /// place and kept for the rest: building it reads the whole file, and a fleet
     /// spec can have a warning for each of a thousand profiles (85 s when it was
@@ -85,7 +89,7 @@ impl Source {
         }
         Source {
             name: name.into(),
-            text,
+            text: text.into(),
             index: OnceLock::new(),
         }
     }
@@ -178,11 +182,7 @@ impl Source {
             location,
             path: path.to_string(),
             message,
-            source_line: self
-                .text
-                .lines()
-                .nth(location.line.saturating_sub(1))
-                .map(|l| l.to_string()),
+            source_line: Some(Excerpt::new(self.text.clone(), location.line)),
         }
     }
 }
@@ -196,9 +196,6 @@ pub const MAX_SPEC_BYTES: usize = 1 << 20;
 /// so deeper input is refused before it reaches one.
 pub const MAX_DEPTH: usize = 64;
 
-/// The fields spec v1 declares as integers: only their decimal form is accepted.
-const INTEGER_FIELDS: &[&str] = &["version", "max_session_duration"];
-
 fn too_large(name: &str) -> SpecError {
     SpecError {
         file: name.to_string(),
@@ -209,162 +206,6 @@ fn too_large(name: &str) -> SpecError {
             MAX_SPEC_BYTES
         ),
         source_line: None,
-    }
-}
-
-fn too_deep(depth: usize) -> String {
-    format!(
-        "lists and maps are nested more than {MAX_DEPTH} deep here (at least {depth}); spec v1 needs 6 at most"
-    )
-}
-
-/// Where JSON text first nests deeper than `MAX_DEPTH` (byte offset, depth). A plain
-/// scan of brackets outside strings: linear, and run before any parser.
-fn json_too_deep(text: &str) -> Option<(usize, usize)> {
-    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
-    for (i, b) in text.bytes().enumerate() {
-        if in_string {
-            match b {
-                _ if escaped => escaped = false,
-                b'\\' => escaped = true,
-                b'"' => in_string = false,
-                _ => {}
-            }
-            continue;
-        }
-        match b {
-            b'"' => in_string = true,
-            b'[' | b'{' => {
-                depth += 1;
-                if depth > MAX_DEPTH {
-                    return Some((i, depth));
-                }
-            }
-            b']' | b'}' => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-    }
-    None
-}
-
-/// Something in a YAML spec refused before serde_yaml reads it.
-struct Refusal {
-    mark: Marker,
-    path: String,
-    message: String,
-}
-
-/// Reads the YAML event stream (yaml-rust2, linear in the input) and refuses, at the
-/// first place it occurs: nesting deeper than `MAX_DEPTH` (stopping there, before
-/// any quadratic work), YAML tags (`!Ref`, `!!binary`, ... which serde_yaml would
-/// silently drop), merge keys (`<<`), and integer fields written in a form other than
-/// plain decimal (`0x1`, `0o1`, `+1`, `01`, which YAML readers disagree about). A
-/// syntax error ends the scan quietly: serde_yaml reports it, in its own words.
-fn yaml_prescan(text: &str) -> Option<Refusal> {
-    let mut parser = Parser::new_from_str(text);
-    let mut index = PathIndex::default();
-    let mut walker = Walker {
-        index: &mut index,
-        stack: Vec::new(),
-    };
-    loop {
-        let (event, mark) = match parser.next_token() {
-            Ok(next) => next,
-            // yaml-rust2 counts flow nesting in a byte and reads ahead over it.
-            Err(e) if e.info() == "recursion limit exceeded" => {
-                return Some(Refusal {
-                    mark: *e.marker(),
-                    path: walker.outer_path(),
-                    message: too_deep(256),
-                });
-            }
-            Err(_) => return None,
-        };
-        let refuse = |path: String, message: String| {
-            Some(Refusal {
-                mark,
-                path,
-                message,
-            })
-        };
-        match &event {
-            Event::StreamEnd => return None,
-            Event::MappingStart(_, tag) | Event::SequenceStart(_, tag) => {
-                let path = walker.peek_value_path();
-                if walker.stack.len() + 1 > MAX_DEPTH {
-                    return refuse(walker.outer_path(), too_deep(walker.stack.len() + 1));
-                }
-                if let Some(tag) = tag {
-                    return refuse(path, tag_message(tag));
-                }
-            }
-            Event::Scalar(value, style, _, tag) => {
-                let is_key = walker.at_key();
-                let path = if is_key {
-                    walker.peek_key_path(value)
-                } else {
-                    walker.peek_value_path()
-                };
-                if let Some(tag) = tag {
-                    return refuse(path, tag_message(tag));
-                }
-                let plain = *style == yaml_rust2::scanner::TScalarStyle::Plain;
-                if is_key && plain && value == "<<" {
-                    return refuse(
-                        path,
-                        "merge keys (`<<: *anchor`) are not supported in spec v1: write the fields out (an alias of a whole value, `key: *anchor`, works)".into(),
-                    );
-                }
-                let field = path.rsplit(['.', ']']).next().unwrap_or("");
-                if !is_key
-                    && plain
-                    && INTEGER_FIELDS.contains(&field)
-                    && !is_decimal(value)
-                    && looks_numeric(value)
-                {
-                    return refuse(
-                        path,
-                        format!(
-                            "`{value}` is not a plain decimal integer; write the number in decimal digits (YAML readers disagree about hexadecimal, octal, signed and zero-padded forms)"
-                        ),
-                    );
-                }
-            }
-            _ => {}
-        }
-        walker.on_event(event, mark);
-    }
-}
-
-fn tag_message(tag: &yaml_rust2::parser::Tag) -> String {
-    let shown = if tag.handle == "tag:yaml.org,2002:" {
-        format!("!!{}", tag.suffix)
-    } else {
-        format!("{}{}", tag.handle, tag.suffix)
-    };
-    format!(
-        "YAML tag `{shown}` is not supported: a spec holds plain values (CloudFormation functions such as !Ref and !Sub mean nothing here); quote the value if it is text"
-    )
-}
-
-/// `0` or digits without a leading zero.
-fn is_decimal(value: &str) -> bool {
-    !value.is_empty()
-        && value.bytes().all(|b| b.is_ascii_digit())
-        && (value == "0" || !value.starts_with('0'))
-}
-
-/// A plain scalar some YAML reader takes for a number: signed, hexadecimal, octal,
-/// binary, with underscores or zero-padded.
-fn looks_numeric(value: &str) -> bool {
-    let v = value.strip_prefix(['+', '-']).unwrap_or(value);
-    let v = v.replace('_', "");
-    let digits = |s: &str, radix: u32| !s.is_empty() && s.chars().all(|c| c.is_digit(radix));
-    match v.get(..2) {
-        Some("0x" | "0X") => digits(&v[2..], 16),
-        Some("0o" | "0O") => digits(&v[2..], 8),
-        Some("0b" | "0B") => digits(&v[2..], 2),
-        _ => digits(&v, 10),
     }
 }
 
@@ -501,11 +342,16 @@ impl Walker<'_> {
     /// Block containers report their start after their first key, so a container's
     /// position is taken from the first scalar inside it.
     fn mark_open_containers(&mut self, mark: Marker) {
-        for frame in &self.stack {
+        // Innermost first: a marked container's outer ones were marked with it, so
+        // each container is looked up about once rather than once per scalar.
+        for frame in self.stack.iter().rev() {
             let path = match frame {
                 Frame::Map { path, .. } | Frame::Seq { path, .. } => path,
             };
-            self.index.containers.entry(path.clone()).or_insert(mark);
+            if self.index.containers.contains_key(path) {
+                break;
+            }
+            self.index.containers.insert(path.clone(), mark);
         }
     }
 }
@@ -556,45 +402,4 @@ impl MarkedEventReceiver for Walker<'_> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn tags_of(name: &str, text: &str) -> Vec<(String, String)> {
-        let spec = Source::new(name, text).parse().expect("valid");
-        spec.profiles[0].tags.clone().into_iter().collect()
-    }
-
-    #[test]
-    fn a_tag_without_a_value_has_the_empty_value() {
-        let yaml = "version: 1\nprofiles:\n  - name: a\n    tags:\n      a:\n      b: ~\n      c: null\n      d: 4711\n";
-        let expected = [("a", ""), ("b", ""), ("c", ""), ("d", "4711")];
-        let expected: Vec<(String, String)> = expected
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
-        assert_eq!(tags_of("spec.yaml", yaml), expected);
-        let json = r#"{"version": 1, "profiles": [{"name": "a", "tags": {"a": null}}]}"#;
-        assert_eq!(
-            tags_of("spec.json", json),
-            [("a".to_string(), String::new())]
-        );
-    }
-
-    #[test]
-    fn a_tag_given_twice_is_an_error_at_the_tags() {
-        let yaml = "version: 1\nprofiles:\n  - name: a\n    tags:\n      a: x\n      a: y\n";
-        let err = Source::new("spec.yaml", yaml).parse().unwrap_err();
-        assert_eq!(err.path, "profiles[0].tags");
-        assert_eq!(err.message, "tag `a` is given twice");
-    }
-
-    #[test]
-    fn the_field_index_is_read_once_for_every_error_and_warning() {
-        let source = Source::new("s.yaml", "version: 1\nprofiles:\n  - name: a\n");
-        let first = source.error_at("profiles[0].name", "m").location;
-        let index: *const PathIndex = source.index();
-        assert_eq!((first.line, first.column), (3, 11));
-        assert_eq!(source.error_at("profiles[0]", "m").location.line, 3);
-        assert!(std::ptr::eq(index, source.index()));
-    }
-}
+mod tests;

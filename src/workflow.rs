@@ -210,9 +210,41 @@ pub fn write_output(
 /// The commented starter spec `init` writes.
 pub const STARTER: &str = include_str!("starter.yaml");
 
+/// Where `ssm-profile schema` goes for the starter spec at `spec`: beside it, since
+/// the starter's `$schema=./spec.schema.json` is read relative to the spec's folder
+/// (as yaml-language-server resolves it), whatever folder the command ran in.
+pub fn starter_schema_path(spec: &Path) -> std::path::PathBuf {
+    spec.parent()
+        .unwrap_or(Path::new(""))
+        .join("spec.schema.json")
+}
+
+/// The starter spec for `spec`: its header's commands name the spec and the schema by
+/// the paths `init` was given, so they run from the folder `init` ran in.
+pub fn starter(spec: &Path) -> String {
+    use crate::backend::header::{comment_safe, shell_quote};
+    let word = |p: &Path| comment_safe(&shell_quote(&p.display().to_string()));
+    STARTER
+        .replacen(
+            "ssm-profile build ssm-profile.yaml",
+            &format!("ssm-profile build {}", word(spec)),
+            1,
+        )
+        .replacen(
+            "ssm-profile explain ssm-profile.yaml",
+            &format!("ssm-profile explain {}", word(spec)),
+            1,
+        )
+        .replacen(
+            "ssm-profile schema > spec.schema.json",
+            &format!("ssm-profile schema > {}", word(&starter_schema_path(spec))),
+            1,
+        )
+}
+
 /// Writes the starter spec to `path`; refuses when anything exists there.
 pub fn init(path: &Path) -> Result<(), Error> {
-    crate::atomic::create_new(path, STARTER.as_bytes()).map_err(|error| {
+    crate::atomic::create_new(path, starter(path).as_bytes()).map_err(|error| {
         if error.kind() == std::io::ErrorKind::AlreadyExists {
             Error::Usage(format!(
                 "{}: the file exists; init never overwrites a spec (choose another path)",

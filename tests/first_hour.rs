@@ -51,8 +51,9 @@ fn skip_conformance_tool(test: &str, why: &str) {
 
 // ---- 13.1 completions ------------------------------------------------------------
 
-/// What bash's completion function offers for `words` (the last is being completed),
-/// called as bash calls it on TAB.
+/// What bash offers on TAB for `words` (the last is being completed), in the folder
+/// of `script`: its completion function, called as bash calls it, and when that
+/// offers nothing, bash's filename completion, as `complete -o default` asks.
 fn bash_complete(script: &Path, words: &[&str]) -> Vec<String> {
     let driver = r#"
 source "$1"; shift
@@ -61,9 +62,13 @@ fn=${spec##*-F }; fn=${fn%% *}
 COMP_WORDS=("$@"); COMP_CWORD=$(( ${#COMP_WORDS[@]} - 1 ))
 COMP_LINE="${COMP_WORDS[*]}"; COMP_POINT=${#COMP_LINE}
 "$fn" ssm-profile "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD-1]}"
+if [[ ${#COMPREPLY[@]} -eq 0 && $spec == *"-o default"* ]]; then
+  COMPREPLY=( $(compgen -f -- "${COMP_WORDS[COMP_CWORD]}") )
+fi
 printf '%s\n' "${COMPREPLY[@]}"
 "#;
     let out = Command::new("bash")
+        .current_dir(script.parent().unwrap())
         .args(["--norc", "--noprofile", "-c", driver, "driver"])
         .arg(script)
         .args(words)
@@ -104,6 +109,34 @@ fn bash_completes_subcommands_options_and_values() {
         ["github"]
     );
     assert_eq!(complete(&["ssm-profile", "man", "--out"]), ["--out-dir"]);
+
+    // The first word after a subcommand that reads specs is a spec file, not `-`.
+    s.write("prod.yaml", "");
+    s.write("dev.json", "");
+    for sub in ["build", "check", "explain"] {
+        for words in [
+            vec!["ssm-profile", sub, ""],
+            vec!["ssm-profile", sub, "prod.yaml", ""],
+        ] {
+            let offered = complete(&words);
+            assert!(
+                offered.contains(&"prod.yaml".to_string())
+                    && offered.contains(&"dev.json".to_string()),
+                "{words:?}: {offered:?}"
+            );
+            assert!(
+                !offered.iter().any(|o| o.starts_with('-')),
+                "{words:?}: {offered:?}"
+            );
+        }
+        assert_eq!(complete(&["ssm-profile", sub, "p"]), ["prod.yaml"]);
+        assert!(complete(&["ssm-profile", sub, "--"]).contains(&"--help".to_string()));
+    }
+    assert_eq!(complete(&["ssm-profile", "explain", "--f"]), ["--format"]);
+    assert!(complete(&["ssm-profile", "init", ""]).contains(&"prod.yaml".to_string()));
+    // A subcommand whose first word comes from a list still offers the list.
+    assert!(complete(&["ssm-profile", "completions", ""]).contains(&"bash".to_string()));
+    assert!(complete(&["ssm-profile", "man", ""]).contains(&"build".to_string()));
 }
 
 #[test]
@@ -669,8 +702,5 @@ fn the_readme_says_what_to_install_and_how() {
     );
     // The user's words: no internal name for AWS's page.
     assert!(!readme.contains("seed page"));
-    // The pre-commit example uses the tag of this version.
-    let docs = fs::read_to_string(repo().join("docs/workflow.md")).unwrap();
-    let rev = format!("rev: v{}", env!("CARGO_PKG_VERSION"));
-    assert!(docs.contains(&rev), "docs/workflow.md must use `{rev}`");
+    // The pins of the pre-commit and CI examples: tests/standalone.rs.
 }

@@ -240,3 +240,76 @@ fn a_rollout_too_large_for_one_template_is_still_refused_with_out_dir() {
     assert!(!out(&built).contains("`--out-dir"), "{}", out(&built));
     assert!(!s.0.join("gen").exists());
 }
+
+/// `n` hybrid profiles on existing roles, each with one S3 policy and no output: one
+/// resource each, so `n` is the stack's resource count as we write it.
+fn one_resource_profiles(n: usize, stacks: Option<usize>) -> String {
+    let mut spec = String::from("version: 1\n");
+    if let Some(k) = stacks {
+        spec.push_str(&format!("stacks: {k}\n"));
+    }
+    spec.push_str("profiles:\n");
+    for i in 1..=n {
+        spec.push_str(&format!(
+            "  - {{name: node-{i}, kind: hybrid-service-role, existing_role: role-{i}, managed_policies: {{core: false}}, s3: {{buckets: [{{name: bucket-{i}}}]}}}}\n"
+        ));
+    }
+    spec
+}
+
+/// The CDK adds AWS::CDK::Metadata to every stack it synthesizes, and counts it
+/// against the same 500 (`limits::CDK_ADDED_RESOURCES`): 499 of ours is the most
+/// one CDK stack holds. At 500, CloudFormation still takes one template, the CDK
+/// is refused on stdout, and `--out-dir` (whose stacks every target shares) needs
+/// `stacks: 2`. scripts/cdk-check synthesizes the edge with the real `cdk synth`.
+#[test]
+fn a_cdk_stack_keeps_room_for_the_metadata_resource_the_cdk_adds() {
+    let s = Scratch::new("cdk-metadata");
+    let build = |spec: String, args: &[&str]| {
+        fs::write(s.0.join("prod.yaml"), spec).unwrap();
+        let _ = fs::remove_dir_all(s.0.join("gen"));
+        let mut all = vec!["build", "-q", "prod.yaml"];
+        all.extend_from_slice(args);
+        s.run(&all)
+    };
+    let resources = |template: &str| -> usize {
+        let t: Value = serde_json::from_str(template).unwrap();
+        t["Resources"].as_object().unwrap().len()
+    };
+
+    let cdk = build(one_resource_profiles(499, None), &["--target", "cdk"]);
+    assert_eq!(cdk.status.code(), Some(0), "{}", out(&cdk));
+    let tree = build(one_resource_profiles(499, None), &["--out-dir", "gen"]);
+    assert_eq!(tree.status.code(), Some(0), "{}", out(&tree));
+    assert_eq!(
+        resources(&s.read("gen/cloudformation/prod.template.json")),
+        499
+    );
+    assert!(s.0.join("gen/cdk/prod-app.ts").exists());
+
+    let cfn = build(
+        one_resource_profiles(500, None),
+        &["--target", "cloudformation"],
+    );
+    assert_eq!(cfn.status.code(), Some(0), "{}", out(&cfn));
+    assert_eq!(resources(&String::from_utf8_lossy(&cfn.stdout)), 500);
+    let cdk = build(one_resource_profiles(500, None), &["--target", "cdk"]);
+    assert_eq!(cdk.status.code(), Some(2), "{}", out(&cdk));
+    assert!(cdk.stdout.is_empty());
+    assert!(
+        out(&cdk).contains("needs 501 resources (with the 1 the CDK adds, AWS::CDK::Metadata), but the CDK synthesizes CloudFormation, which cannot put more than 500 resources"),
+        "{}",
+        out(&cdk)
+    );
+    let tree = build(one_resource_profiles(500, None), &["--out-dir", "gen"]);
+    assert_eq!(tree.status.code(), Some(2), "{}", out(&tree));
+    assert!(out(&tree).contains("declare `stacks: 2`"), "{}", out(&tree));
+    let tree = build(one_resource_profiles(500, Some(2)), &["--out-dir", "gen"]);
+    assert_eq!(tree.status.code(), Some(0), "{}", out(&tree));
+    let held: Vec<usize> = [1, 2]
+        .iter()
+        .map(|n| resources(&s.read(&format!("gen/cloudformation/prod.stack-{n}.template.json"))))
+        .collect();
+    assert_eq!(held.iter().sum::<usize>(), 500);
+    assert!(held.iter().all(|&r| r <= 499), "{held:?}");
+}

@@ -290,7 +290,7 @@ fn the_rollout_refuses_what_cloudformation_cannot_deploy() {
 fn a_refusal_offers_only_targets_whose_every_output_accepts() {
     let dir = scratch("refusal-targets");
     let mut big = String::from(
-        "version: 1\nrollout:\n  organizational_units: [r-ab12]\n  iam_region: eu-central-1\nprofiles:\n",
+        "version: 1\nstacks: 4\nrollout:\n  organizational_units: [r-ab12]\n  iam_region: eu-central-1\nprofiles:\n",
     );
     for i in 0..260 {
         big.push_str(&format!("  - name: p{i}\n"));

@@ -1,7 +1,7 @@
 //! The seed case proves itself against the seed page's own policy.
 //!
 //! The policy below is copied verbatim from the AWS page this project implements
-//! (shared/seed/000_8ea66c25c3111b18.txt, "Task 1", step 3). With REGION = us-east-2
+//! ("Step 4: Create an IAM Instance Profile for Systems Manager", docs/sources.md 1). With REGION = us-east-2
 //! and the bucket my-bucket-name, its grants expanded to (action, resource) pairs must
 //! be exactly what ssm-profile grants for fixtures/seed/spec.yaml, except that
 //! bucket-level actions are granted on the bucket ARN only and object-level actions on

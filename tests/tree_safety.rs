@@ -374,7 +374,11 @@ fn check_calls_every_kind_of_drift_drift() {
     let out = text(&run.stdout);
     let last = out.lines().last().unwrap();
     assert!(
-        last.contains("not clean (1 stray, 0 interrupted build)"),
+        last.contains("not clean (1 stray, 0 interrupted builds)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("\n1 stray file: delete it if its spec is gone, or name its spec\n"),
         "{out}"
     );
 }

@@ -22,15 +22,18 @@ pub struct Capabilities {
     pub managed_policies_on_existing_role: bool,
     /// The most managed policies one role may attach by ARN, when the target caps it
     /// below IAM's quota: CloudFormation's AWS::IAM::Role ManagedPolicyArns holds 20
-    /// ARNs at most (aws-facts.md 7 and 8, [CFN] registry schema), while an account's
+    /// ARNs at most (docs/sources.md 7 and 8, [CFN] registry schema), while an account's
     /// raised quota may be 25. Policies the output writes attach through their own
     /// `Roles` and do not count.
     pub managed_policy_arns_max: Option<usize>,
     /// The whole spec becomes one CloudFormation stack, so CloudFormation's quotas
-    /// per template apply: 500 resources and 200 outputs (aws-facts.md 7, the
+    /// per template apply: 500 resources and 200 outputs (docs/sources.md 7, the
     /// cloudformation-limits page). The CDK refuses more than 500 resources at synth
     /// too; outputs over 200 fail at deploy.
     pub one_template: bool,
+    /// Resources the target's deploy tool adds to each stack, which count against
+    /// CloudFormation's 500 as ours do (`limits::CDK_ADDED_RESOURCES`).
+    pub added_resources: usize,
     /// Set the Default Host Management setting in a partition whose CloudFormation
     /// registry has no `AWS::SSM::ServiceSetting` (`refdata::dhmc`); Terraform calls
     /// the Systems Manager API instead.
@@ -50,6 +53,7 @@ pub const CLOUDFORMATION: Capabilities = Capabilities {
     managed_policies_on_existing_role: false,
     managed_policy_arns_max: Some(limits::CFN_MANAGED_POLICY_ARNS_MAX),
     one_template: true,
+    added_resources: 0,
     service_setting_without_resource_type: false,
     interprets: Interprets {
         dynamic_references: true,
@@ -65,6 +69,7 @@ pub const CDK: Capabilities = Capabilities {
     managed_policies_on_existing_role: false,
     managed_policy_arns_max: Some(limits::CFN_MANAGED_POLICY_ARNS_MAX),
     one_template: true,
+    added_resources: limits::CDK_ADDED_RESOURCES,
     service_setting_without_resource_type: false,
     interprets: Interprets {
         dynamic_references: true,
@@ -79,6 +84,7 @@ pub const TERRAFORM: Capabilities = Capabilities {
     managed_policies_on_existing_role: true,
     managed_policy_arns_max: None,
     one_template: false,
+    added_resources: 0,
     service_setting_without_resource_type: true,
     interprets: Interprets {
         dynamic_references: false,
@@ -129,7 +135,7 @@ impl Capabilities {
         if !self.one_template {
             return Ok(());
         }
-        let (mut resources, mut outputs) = (0, 0);
+        let (mut resources, mut outputs) = (self.added_resources, 0);
         for (i, p) in model.profiles.iter().enumerate() {
             resources += stack_resource_count(p);
             outputs += stack_outputs(p).len();
@@ -152,8 +158,16 @@ impl Capabilities {
                     } else {
                         "declare `stacks` (a number of stacks) and build with `--out-dir DIR`, which writes the spec as that many stacks, or "
                     };
+                    let added = if what == "resources" && self.added_resources > 0 {
+                        format!(
+                            " (with the {} the CDK adds, AWS::CDK::Metadata)",
+                            self.added_resources
+                        )
+                    } else {
+                        String::new()
+                    };
                     return Err(self.refuse_at(format!("profiles[{i}]"), format!(
-                        "with this profile the spec's one stack needs {n} {what}, but {} cannot put more than {max} {what} in one template (CloudFormation quotas); {out_dir}move this profile and the ones after it to another spec file, which builds a stack of its own{other}",
+                        "with this profile the spec's one stack needs {n} {what}{added}, but {} cannot put more than {max} {what} in one template (CloudFormation quotas); {out_dir}move this profile and the ones after it to another spec file, which builds a stack of its own{other}",
                         self.subject,
                     )));
                 }
@@ -346,11 +360,13 @@ mod tests {
             "with this profile the spec's one stack needs 201 outputs, but CloudFormation cannot put more than 200 outputs in one template (CloudFormation quotas); declare `stacks` (a number of stacks) and build with `--out-dir DIR`, which writes the spec as that many stacks, or move this profile and the ones after it to another spec file, which builds a stack of its own, or use `--target terraform`, which has no such quota"
         );
         assert_eq!(CLOUDFORMATION.check(&profiles(500, true)), Ok(()));
-        let Err(RenderError::Refused { at, message, .. }) = CDK.check(&profiles(501, true)) else {
-            panic!("501 resources are refused");
+        // The CDK adds AWS::CDK::Metadata to the stack it synthesizes: 499 of ours fit.
+        assert_eq!(CDK.check(&profiles(499, true)), Ok(()));
+        let Err(RenderError::Refused { at, message, .. }) = CDK.check(&profiles(500, true)) else {
+            panic!("500 resources and the CDK's metadata are refused");
         };
-        assert_eq!(at.as_deref(), Some("profiles[500]"));
-        assert!(message.starts_with("with this profile the spec's one stack needs 501 resources, but the CDK synthesizes CloudFormation, which cannot put more than 500 resources"), "{message}");
+        assert_eq!(at.as_deref(), Some("profiles[499]"));
+        assert!(message.starts_with("with this profile the spec's one stack needs 501 resources (with the 1 the CDK adds, AWS::CDK::Metadata), but the CDK synthesizes CloudFormation, which cannot put more than 500 resources"), "{message}");
         assert_eq!(TERRAFORM.check(&profiles(501, true)), Ok(()));
     }
 

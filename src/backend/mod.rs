@@ -71,6 +71,9 @@ pub struct Selection<'a> {
     pub layout: Option<&'a str>,
 }
 
+/// The one target with a provider block to leave out (`build --no-provider-block`).
+pub const PROVIDER_BLOCK_TARGET: &str = "terraform";
+
 impl Output {
     /// Every output of the default layout (what `build --out-dir` writes when no
     /// `--layout` is given), in table order.
@@ -171,6 +174,9 @@ impl Output {
             }
             if !layouts.is_empty() {
                 parts.push(format!("`--layout {}`", layouts.join("|")));
+            }
+            if s.target == PROVIDER_BLOCK_TARGET {
+                parts.push("`--no-provider-block`".to_string());
             }
             format!("`--target {}` takes {}", s.target, parts.join(" and "))
         };
@@ -453,7 +459,7 @@ impl Output {
     }
 }
 
-/// CloudFormation reads a template body of 1 MB at most, from S3 (aws-facts.md 7).
+/// CloudFormation reads a template body of 1 MB at most, from S3 (docs/sources.md 7).
 /// `splits`: `--out-dir` writes the output as several stacks (not a rollout's).
 fn check_template_body(target: &'static str, text: &str, splits: bool) -> Result<(), RenderError> {
     let size = text.len();

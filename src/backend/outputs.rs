@@ -34,7 +34,7 @@ pub struct OutputDef {
     /// says its own).
     pub comment: CommentSyntax,
     /// The file is a CloudFormation template body, which CloudFormation takes up to
-    /// 1 MB from S3 and up to 51,200 bytes inline (aws-facts.md 7).
+    /// 1 MB from S3 and up to 51,200 bytes inline (docs/sources.md 7).
     pub template_body: bool,
     /// Where `build --out-dir` writes each stack of a spec too large for one
     /// CloudFormation stack (`stacks::split`), and the golden of each; `None` for an

@@ -1,6 +1,6 @@
 //! The organization-wide rollout (`build --rollout`), which every target writes the
 //! same way: service-managed StackSets whose template is the CloudFormation target's
-//! own (aws-facts.md section 6b). IAM is global, so the roles, policies and instance
+//! own (docs/sources.md 6b). IAM is global, so the roles, policies and instance
 //! profiles go in one StackSet deployed to `iam_region` alone; the Default Host
 //! Management setting is regional, so it goes in a second StackSet, deployed to every
 //! region of `regions` after the first, and holds no IAM resource.

@@ -4,7 +4,7 @@
 //! depends on the profile's own fields and the count alone, so adding, removing or
 //! reordering profiles never moves another between stacks (a move would delete its
 //! named role in one stack and create it in another). A stack that would pass 500
-//! resources, 200 outputs or the template bytes (CloudFormation quotas, aws-facts.md
+//! resources, 200 outputs or the template bytes (CloudFormation quotas, docs/sources.md
 //! 7) is refused with the count that fits; a profile that alone exceeds one is
 //! refused. The CloudFormation templates and the CDK code are split the same way,
 //! since all of them follow `split`.
@@ -36,9 +36,10 @@ pub struct Cost {
 /// in the description, and the description's wording for the profiles it holds.
 pub const BYTES_RESERVED: usize = 4_096;
 
-/// What one stack holds at most when a spec is split.
+/// What one stack holds at most when a spec is split. Every target is split the same
+/// way, so a stack keeps room for what the CDK adds to the stack it synthesizes.
 pub const QUOTA: Cost = Cost {
-    resources: limits::CFN_RESOURCES_MAX,
+    resources: limits::CFN_RESOURCES_MAX - limits::CDK_ADDED_RESOURCES,
     outputs: limits::CFN_OUTPUTS_MAX,
     bytes: limits::CFN_TEMPLATE_BODY_MAX - BYTES_RESERVED,
 };
@@ -226,17 +227,33 @@ pub type SharedSplit = std::sync::OnceLock<Result<Vec<Stack>, SplitError>>;
 /// The refusal of a spec that does not fit its stacks, for `target`.
 pub fn refusal(e: SplitError, target: &Capabilities) -> RenderError {
     let bytes = |what: &str| if what == "bytes" { " of template" } else { "" };
+    // `max` is QUOTA's, which keeps room for the CDK's own resource: say so, with
+    // CloudFormation's own number.
+    let quota = |what: &str, max: usize| {
+        if what == "resources" {
+            format!(
+                "{} resources in one template (CloudFormation quotas; the CDK adds {} of its own, AWS::CDK::Metadata, so a stack holds {} of ours)",
+                thousands(max + limits::CDK_ADDED_RESOURCES),
+                limits::CDK_ADDED_RESOURCES,
+                thousands(max),
+            )
+        } else {
+            format!(
+                "{} {what} in one template (CloudFormation quotas)",
+                thousands(max)
+            )
+        }
+    };
     let (at, message) = match e {
         SplitError::TooLarge(t) => (
             format!("profiles[{}]", t.profile),
             format!(
-                "this profile alone needs {} {}{}, but {} cannot put more than {} {} in one template (CloudFormation quotas), so no stack can hold it; split it into smaller profiles, or use `--target terraform`, which has no such quota",
+                "this profile alone needs {} {}{}, but {} cannot put more than {}, so no stack can hold it; split it into smaller profiles, or use `--target terraform`, which has no such quota",
                 thousands(t.needs),
                 t.what,
                 bytes(t.what),
                 target.subject,
-                thousands(t.max),
-                t.what,
+                quota(t.what, t.max),
             ),
         ),
         SplitError::Full {
@@ -270,11 +287,11 @@ pub fn refusal(e: SplitError, target: &Capabilities) -> RenderError {
                     "stacks".to_string()
                 },
                 format!(
-                    "{which} would hold {} {what}{}, but {} cannot put more than {} {what} in one template (CloudFormation quotas); {fix}, or use `--target terraform`, which has no such quota",
+                    "{which} would hold {} {what}{}, but {} cannot put more than {}; {fix}, or use `--target terraform`, which has no such quota",
                     thousands(needs),
                     bytes(what),
                     target.subject,
-                    thousands(max),
+                    quota(what, max),
                 ),
             )
         }

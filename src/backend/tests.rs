@@ -39,7 +39,7 @@ fn flags_pick_the_output_and_defaults_come_first() {
 fn flags_of_another_target_say_what_the_target_takes() {
     assert_eq!(
         select("terraform", Some("yaml"), None, false),
-        "error: `--format yaml` does not apply here: `--target terraform` takes `--format hcl|json` and `--rollout` and `--layout module`"
+        "error: `--format yaml` does not apply here: `--target terraform` takes `--format hcl|json` and `--rollout` and `--layout module` and `--no-provider-block`"
     );
     assert_eq!(
         select("cdk", Some("json"), None, false),
@@ -74,7 +74,7 @@ fn the_module_layout_is_a_terraform_folder() {
     );
     assert_eq!(
         pick("terraform", Some("json")).unwrap_err(),
-        "`--layout json` does not apply here: `--target terraform` takes `--format hcl|json` and `--rollout` and `--layout module`"
+        "`--layout json` does not apply here: `--target terraform` takes `--format hcl|json` and `--rollout` and `--layout module` and `--no-provider-block`"
     );
 }
 

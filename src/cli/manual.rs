@@ -5,6 +5,11 @@ use super::*;
 /// the loop sets `ssm__profile__subcmd__build`, the arms match
 /// `ssm__subcmd__profile__subcmd__build`, so no subcommand option completed. The
 /// arms are rewritten to the loop's spelling (a no-op once clap_complete is fixed).
+/// The bash script also offers a subcommand's options as the first word after it even
+/// when nothing was typed (and, after the first word, for every word), so `explain
+/// <TAB>` completed to `-` instead of a spec file; for the subcommands whose words
+/// are files, options are offered only for a word that starts with `-`, and bash's
+/// own file completion (`-o default`) does the rest.
 pub fn completions(shell: clap_complete::Shell) -> String {
     let mut out = Vec::new();
     clap_complete::generate(shell, &mut Cli::command(), BIN, &mut out);
@@ -14,7 +19,46 @@ pub fn completions(shell: clap_complete::Shell) -> String {
     }
     let broken = format!("{}__subcmd__", BIN.replace('-', "__subcmd__"));
     let fixed = format!("{}__subcmd__", BIN.replace('-', "__"));
-    script.replace(&broken, &fixed)
+    let script = script.replace(&broken, &fixed);
+    let file_first = subcommands_taking_a_file_first();
+    let mut arm = None;
+    let mut out = String::with_capacity(script.len());
+    for line in script.split_inclusive('\n') {
+        if let Some(name) = line
+            .trim()
+            .strip_prefix(&fixed)
+            .and_then(|l| l.strip_suffix(')'))
+        {
+            arm = Some(name.to_string());
+        }
+        let options_first = "if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then";
+        // After the arm's `case "${prev}"`: options again, for any word.
+        let options_last = "            COMPREPLY=( $(compgen -W \"${opts}\" -- \"${cur}\") )\n";
+        if !arm.as_ref().is_some_and(|a| file_first.contains(a)) {
+            out.push_str(line);
+        } else if line.contains(options_first) {
+            out.push_str(&line.replace(options_first, "if [[ ${cur} == -* ]] ; then"));
+        } else if line == options_last {
+            out.push_str("            COMPREPLY=()\n");
+        } else {
+            out.push_str(line);
+        }
+    }
+    out
+}
+
+/// The subcommands whose first positional argument is a path (a spec, or where
+/// `init` writes), not a word from a list.
+fn subcommands_taking_a_file_first() -> Vec<String> {
+    Cli::command()
+        .get_subcommands()
+        .filter(|s| {
+            s.get_positionals()
+                .next()
+                .is_some_and(|a| a.get_possible_values().is_empty())
+        })
+        .map(|s| s.get_name().to_string())
+        .collect()
 }
 
 /// The names of the subcommands that have a manual page.

@@ -1,4 +1,5 @@
 use super::*;
+use crate::diag::MAX_WARNINGS;
 
 /// Standard output and error as they were when the process started: Rust's runtime
 /// reopens a closed one on /dev/null before `main`, which would make `>&-` a silent
@@ -62,6 +63,8 @@ pub struct Reporter {
     quiet: bool,
     deny_warnings: bool,
     warnings: usize,
+    /// Warnings counted but not printed, past the first `MAX_WARNINGS`.
+    unshown: usize,
     /// A write to stderr failed: the command must not exit 0.
     failed: bool,
 }
@@ -74,6 +77,7 @@ impl Reporter {
             quiet: global.quiet,
             deny_warnings: global.deny_warnings,
             warnings: 0,
+            unshown: 0,
             failed: false,
         }
     }
@@ -94,11 +98,16 @@ impl Reporter {
     }
 
     /// Prints a diagnostic; warnings are counted, and left out under --quiet (unless
-    /// --deny-warnings makes them fail the command).
+    /// --deny-warnings makes them fail the command) and past the first
+    /// `MAX_WARNINGS` (`deny_warnings` says how many more there were).
     pub fn emit(&mut self, d: &Diagnostic) {
         if d.severity == Severity::Warning {
             self.warnings += 1;
             if self.quiet && !self.deny_warnings {
+                return;
+            }
+            if self.warnings > MAX_WARNINGS {
+                self.unshown += 1;
                 return;
             }
         }
@@ -116,9 +125,22 @@ impl Reporter {
         self.write(&text);
     }
 
-    /// `Err` when --deny-warnings is given and warnings were reported: call it after
-    /// the warnings and before anything is written.
-    pub fn deny_warnings(&self) -> Result<(), Error> {
+    /// Says how many warnings were not shown, then `Err` when --deny-warnings is
+    /// given and warnings were reported: call it after the warnings and before
+    /// anything is written.
+    pub fn deny_warnings(&mut self) -> Result<(), Error> {
+        if self.unshown > 0 {
+            let d = Diagnostic::warning(
+                codes::MORE_WARNINGS,
+                format!(
+                    "and {} more warnings not shown (the first {MAX_WARNINGS} are)",
+                    self.unshown
+                ),
+            );
+            self.unshown = 0;
+            let text = d.render(self.format, self.color);
+            self.write(&text);
+        }
         if self.deny_warnings && self.warnings > 0 {
             return Err(Error::WarningsDenied(self.warnings));
         }
@@ -162,13 +184,15 @@ pub(super) fn requested_message_format(
 /// clap's message for a usage error, without its `error: ` (the format adds its own),
 /// without colour, and on one line: its line breaks would reach a GitHub annotation
 /// as `\n` (every message is made terminal-safe) and a JSON consumer as text to split.
+/// clap's "For more information, try '--help'." goes too: no one at a terminal reads
+/// a JSON line or an annotation.
 pub(super) fn usage_message(e: &clap::Error) -> String {
     let text = e.render().to_string();
     let text = text.trim();
     let text = text.strip_prefix("error: ").unwrap_or(text);
     text.lines()
         .map(str::trim)
-        .filter(|l| !l.is_empty())
+        .filter(|l| !l.is_empty() && !l.starts_with("For more information"))
         .collect::<Vec<_>>()
         .join(" ")
 }

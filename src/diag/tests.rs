@@ -6,7 +6,10 @@ fn located() -> SpecError {
         location: Location { line: 3, column: 5 },
         path: "profiles[0]".into(),
         message: "unknown field `nme`".into(),
-        source_line: Some("  - nme: x".into()),
+        source_line: Some(Excerpt::new(
+            "version: 1\nprofiles:\n  - nme: x\n".into(),
+            3,
+        )),
     }
 }
 
@@ -28,7 +31,7 @@ fn human_errors_point_at_the_line() {
 fn spec_text_cannot_steer_the_terminal() {
     let mut e = located();
     e.message = "tag `\x1b[2J\u{202e}evil\r\n::error::forged` is bad".into();
-    e.source_line = Some("  \x1b[2Jx: \u{200b}y".into());
+    e.source_line = Some(Excerpt::new("\n\n  \x1b[2Jx: \u{200b}y".into(), 3));
     e.location.column = 6;
     let text = format!("{e}");
     assert!(

@@ -1,4 +1,4 @@
-//! Default Host Management Configuration (aws-facts.md section 6a): the account
+//! Default Host Management Configuration (docs/sources.md 6a): the account
 //! setting that names the DHMC role, one per account and region, and the precedence
 //! of instance profiles over it.
 

@@ -1,4 +1,4 @@
-//! The organization-wide rollout (aws-facts.md section 6b): where service-managed
+//! The organization-wide rollout (docs/sources.md 6b): where service-managed
 //! StackSets deploy the profiles, checked against the regions of the profiles'
 //! partition and the StackSet API's own rules.
 

@@ -99,7 +99,7 @@ pub(super) fn check_account_id(ctx: &Ctx, field: &str, account: &str) -> Result<
 
 /// The account's quota of managed policies per role: IAM's default of 10, or what
 /// `managed_policy_quota` says after an increase, which IAM allows up to 25
-/// (aws-facts.md 7, [IAM] reference_iam-quotas.md).
+/// (docs/sources.md 7, [IAM] reference_iam-quotas.md).
 pub(super) fn check_managed_policy_quota(
     ctx: &Ctx,
     quota: Option<u32>,
@@ -185,7 +185,7 @@ pub(super) fn check_policy_characters(
     Ok(())
 }
 
-/// Tags by IAM's rules (aws-facts.md 7): at most 50; keys of 1 to 128 and values of
+/// Tags by IAM's rules (docs/sources.md 7): at most 50; keys of 1 to 128 and values of
 /// at most 256 characters (`rules::TAG_KEY`, `rules::TAG_VALUE`); no `aws:` prefix; and no two keys
 /// that differ only in case, since IAM's tag keys on a role are not case sensitive
 /// (IAM User Guide, tagging, "Case sensitivity").

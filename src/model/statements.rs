@@ -370,7 +370,7 @@ pub(super) fn session_manager_statements(
     warnings: &mut Vec<String>,
 ) -> Result<Vec<Statement>, RuleError> {
     let mut statements = Vec::new();
-    // aws-facts.md 5 (correction, 2026-11-28): the instance needs only kms:Decrypt on
+    // docs/sources.md 5 (correction, 2026-11-28): the instance needs only kms:Decrypt on
     // the session key; kms:GenerateDataKey is for writing logs to an SSE-KMS
     // destination, so it goes on the log bucket's key (below), not on this one.
     if let Some(key) = &sm.kms_key_arn {
@@ -496,7 +496,7 @@ mod tests {
         for partition in ["aws-us-gov", "aws-eusc"] {
             let w = policies(partition);
             assert!(about(&w, "AmazonSSMManagedInstanceCore"), "{w:?}");
-            assert!(w.iter().any(|w| w == &format!("AWS managed policy CloudWatchAgentServerPolicy in partition {partition}: no AWS source confirms that it exists in this partition (aws-facts.md 6); if it does not, the attachment fails at deploy with NoSuchEntity")), "{w:?}");
+            assert!(w.iter().any(|w| w == &format!("AWS managed policy CloudWatchAgentServerPolicy in partition {partition}: no AWS source confirms that it exists in this partition (AWS Managed Policy Reference, https://docs.aws.amazon.com/aws-managed-policy/latest/reference/, as of 2026-12-06, documents the aws partition); if it does not, the attachment fails at deploy with NoSuchEntity")), "{w:?}");
         }
     }
 

@@ -3,30 +3,42 @@
 
 pub const SESSION_DURATION: std::ops::RangeInclusive<u32> = 3600..=43200;
 pub const TAGS_MAX: usize = 50;
-/// Managed policies one role can hold without a quota increase (aws-facts.md 7,
+/// Managed policies one role can hold without a quota increase (docs/sources.md 7,
 /// [IAM] reference_iam-quotas.md).
 pub const MANAGED_POLICIES_PER_ROLE: usize = 10;
 /// The most managed policies per role IAM allows after a quota increase
-/// (aws-facts.md 7, [IAM] reference_iam-quotas.md): `managed_policy_quota` may
+/// (docs/sources.md 7, [IAM] reference_iam-quotas.md): `managed_policy_quota` may
 /// raise the default up to this.
 pub const MANAGED_POLICY_QUOTA: std::ops::RangeInclusive<usize> = 10..=25;
 /// The most ARNs CloudFormation's `AWS::IAM::Role.ManagedPolicyArns` holds
-/// (aws-facts.md 7 and 8, [CFN] registry schema of AWS::IAM::Role), whatever the
+/// (docs/sources.md 7 and 8, [CFN] registry schema of AWS::IAM::Role), whatever the
 /// account's IAM quota; the CDK compiles to it.
 pub const CFN_MANAGED_POLICY_ARNS_MAX: usize = 20;
 /// Characters of a managed policy document, white space not counted.
 pub const POLICY_DOCUMENT_MAX: usize = 6144;
 /// The characters IAM accepts in a policy document: tab, LF, CR and U+0020 to
-/// U+00FF (aws-facts.md 7, [BOTO] iam service-2.json `policyDocumentType`,
+/// U+00FF (docs/sources.md 7, [BOTO] iam service-2.json `policyDocumentType`,
 /// pattern `[\u0009\u000A\u000D\u0020-\u00FF]+`). Anything else is
 /// MalformedPolicyDocument at deploy.
 pub fn policy_document_char(c: char) -> bool {
     matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{ff}')
 }
-/// CloudFormation quotas per template (aws-facts.md 7, the cloudformation-limits
+/// CloudFormation quotas per template (docs/sources.md 7, the cloudformation-limits
 /// page; cfn-lint 1.58.0 E1002, E3010, E6010 check the same numbers).
 pub const CFN_RESOURCES_MAX: usize = 500;
 pub const CFN_OUTPUTS_MAX: usize = 200;
+/// Resources the CDK adds to every stack it synthesizes: one `AWS::CDK::Metadata`
+/// (logical ID `CDKMetadata`), when version reporting is on, which the `cdk` CLI
+/// turns on by default (`--version-reporting`: "enabled by default"), in any region
+/// that has the metadata service or an unknown one (then behind a condition). The
+/// CDK counts it against the same 500: `cdk synth` of a stack with 500 of ours fails
+/// "501 is greater than allowed maximum of 500". Sources, read 2026-12-06: aws/aws-cdk
+/// packages/aws-cdk-lib/core/lib/private/metadata-resource.ts (`MetadataResource`,
+/// at 02a9c13e) and private/synthesis.ts (`injectMetadataResources`, run before the
+/// stack's `maxResources` check in core/lib/stack.ts); aws-cdk-lib 2.276.0 and
+/// aws-cdk 2.1148.1 as pinned in scripts/tools/npm. The generated apps leave
+/// reporting as the user's CLI sets it, so a stack's quota keeps room for it.
+pub const CDK_ADDED_RESOURCES: usize = 1;
 /// Template body read from S3: 1 MB (cfn-lint counts 1,000,000 bytes).
 pub const CFN_TEMPLATE_BODY_MAX: usize = 1_000_000;
 /// Template body passed inline (`aws cloudformation deploy` without

@@ -110,7 +110,7 @@ impl CheckReport {
             let what = if *running {
                 "a build is writing this tree right now"
             } else {
-                "a build was stopped while it replaced files; the next build finishes it"
+                "a build was stopped while it replaced files; the next build finishes it, or refuses and names the file to delete when no build of these specs wrote it"
             };
             out.push_str(&paint(
                 "1;31",
@@ -130,18 +130,23 @@ impl CheckReport {
         }
         let total = self.files.len();
         if !self.strays.is_empty() {
+            let (them, their) = match self.strays.len() {
+                1 => ("it", "its"),
+                _ => ("them", "their"),
+            };
             out.push_str(&format!(
-                "{} stray files: delete them if their spec is gone, or name their spec\n",
-                self.strays.len()
+                "{}: delete {them} if {their} spec is gone, or name {their} spec\n",
+                count(self.strays.len(), "stray file")
             ));
         }
+        let files = count(total, "generated file");
         if drifted + missing == 0 && self.is_clean() {
-            out.push_str(&format!("{total} generated files up to date\n"));
+            out.push_str(&format!("{files} up to date\n"));
         } else if drifted + missing == 0 {
             out.push_str(&format!(
-                "{total} generated files up to date, but the tree is not clean ({} stray, {} interrupted build{})\n",
+                "{files} up to date, but the tree is not clean ({} stray, {}{})\n",
                 self.strays.len(),
-                self.interrupted.len(),
+                count(self.interrupted.len(), "interrupted build"),
                 match self.temporaries.len() {
                     0 => String::new(),
                     n => format!(", {n} temporary"),
@@ -149,7 +154,7 @@ impl CheckReport {
             ));
         } else {
             out.push_str(&format!(
-                "{drifted} drifted, {missing} missing, {ok} up to date of {total} generated files; run `ssm-profile build` with the same arguments and --out-dir to update them\n"
+                "{drifted} drifted, {missing} missing, {ok} up to date of {files}; run `ssm-profile build` with the same arguments and --out-dir to update them\n"
             ));
         }
         out
@@ -325,4 +330,13 @@ pub(super) fn drift(path: &Path, on_disk: &[u8], expected: &str) -> FileState {
         )
         .to_string();
     FileState::Drifted { diff, note }
+}
+
+/// `1 file`, `2 files`: the summary lines count in English.
+fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
 }

@@ -31,6 +31,9 @@ pub(super) struct ModuleContext {
     stack_call: Option<ObjectCall>,
     /// Literal of `SsmProfileStack`, or `SsmProfileStack-N` for one stack of several.
     stack_id: String,
+    /// `.stack-N` for one stack of several, as the app's name under `--out-dir` ends
+    /// (`cdk/NAME-app.stack-N.py`, backend::OUTPUTS), for the app's run comment.
+    app_file_stack: String,
     /// TypeScript: the `description` line; Python: the literal.
     stack_description: String,
     /// Literal of the one partition whose literal ARNs the model holds; `None` when
@@ -220,6 +223,7 @@ pub(super) fn module_context(
         class_name: CLASS_NAME,
         class_id: spell.string(CLASS_NAME),
         stack_id: spell.string(&stack_id),
+        app_file_stack: stack.map(|s| format!(".stack-{}", s.n)).unwrap_or_default(),
         stack_description: spell.property(
             stack_call.as_ref(),
             "description",
