@@ -167,3 +167,41 @@ fn a_cdk_app_header_names_the_file_the_out_dir_tree_holds() {
         );
     }
 }
+
+/// Issue 26 item 6: a profile name with a space is one mistake, reported once (not
+/// again for the S3 and Session Manager policy names derived from it), in every
+/// format; a policy name the user wrote is still reported at its own field.
+#[test]
+fn one_mistake_in_a_name_is_one_error_in_every_format() {
+    let s = Scratch::new("one-mistake");
+    s.write(
+        "x.yaml",
+        "version: 1\nprofiles:\n  - name: My Profile\n    s3:\n      vpc_endpoint_regions: [us-east-1]\n    session_manager:\n      cloudwatch_logging: true\n",
+    );
+    for (format, marker) in [
+        ("human", "error: "),
+        ("json", "\"severity\":\"error\""),
+        ("github", "::error "),
+    ] {
+        let run = s.run(&["explain", "x.yaml", "--message-format", format]);
+        assert_eq!(run.status.code(), Some(2));
+        let err = text(&run.stderr);
+        assert_eq!(err.matches(marker).count(), 1, "{format}: {err}");
+        assert!(err.contains("profiles[0].name"), "{format}: {err}");
+        assert!(
+            !err.contains("policy_name") && !err.contains("derived"),
+            "{format}: {err}"
+        );
+    }
+    s.write(
+        "y.yaml",
+        "version: 1\nprofiles:\n  - name: MyProfile\n    s3:\n      policy_name: My Policy\n      vpc_endpoint_regions: [us-east-1]\n",
+    );
+    let run = s.run(&["explain", "y.yaml"]);
+    let err = text(&run.stderr);
+    assert_eq!(err.matches("error: ").count(), 1, "{err}");
+    assert!(
+        err.contains("y.yaml:5:20: profiles[0].s3.policy_name: `My Policy` contains ' '"),
+        "{err}"
+    );
+}

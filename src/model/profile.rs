@@ -228,6 +228,13 @@ fn created_role(
     })
 }
 
+/// Whether the profile's name is a valid role name (its own check, at `name`): an
+/// invalid one is reported once, there, and not again for each policy name derived
+/// from it (issue 26 item 6).
+fn derives_valid_names(p: &ProfileSpec) -> bool {
+    rules::ROLE_NAME.violation(&p.name).is_none()
+}
+
 /// The S3 policy: its name is the spec's `policy_name` or derived from the profile's.
 fn s3_policies(
     p: &ProfileSpec,
@@ -238,20 +245,23 @@ fn s3_policies(
     warnings: &mut Vec<String>,
     notes: &mut Vec<ResourceNote>,
 ) -> Result<Vec<CustomPolicy>, RuleError> {
-    let name = match p.s3.as_ref().and_then(|s3| s3.policy_name.as_ref()) {
-        Some(n) => n.clone(),
-        None => format!("{}S3Policy", p.name),
-    };
-    ctx.recover(
-        check_iam_name(
-            ctx,
-            "s3.policy_name",
-            &name,
-            "a policy name",
-            &rules::POLICY_NAME,
+    // A name the user wrote is checked at its field; one derived from the profile's
+    // name is checked at `name` (the field the user wrote), and only when that name
+    // is itself valid: otherwise its own error already says what to fix.
+    let (name, field, what) = match p.s3.as_ref().and_then(|s3| s3.policy_name.as_ref()) {
+        Some(n) => (n.clone(), "s3.policy_name", "a policy name"),
+        None => (
+            format!("{}S3Policy", p.name),
+            "name",
+            "the S3 policy name derived from it",
         ),
-        (),
-    );
+    };
+    if field != "name" || derives_valid_names(p) {
+        ctx.recover(
+            check_iam_name(ctx, field, &name, what, &rules::POLICY_NAME),
+            (),
+        );
+    }
     let before = ctx.error_count();
     let statements = s3_statements(p, partition, ctx, warnings, notes)?;
     // Regions and buckets already refused are why the policy is empty.
@@ -263,7 +273,7 @@ fn s3_policies(
     }
     split_policy(
         ctx,
-        "s3.policy_name",
+        field,
         &name,
         &format!("{id}S3Policy"),
         path.clone(),
@@ -289,13 +299,15 @@ fn session_manager_policies(
         ));
     }
     let name = format!("{}SessionManagerPolicy", p.name);
-    check_iam_name(
-        ctx,
-        "name",
-        &name,
-        "the Session Manager policy name derived from it",
-        &rules::POLICY_NAME,
-    )?;
+    if derives_valid_names(p) {
+        check_iam_name(
+            ctx,
+            "name",
+            &name,
+            "the Session Manager policy name derived from it",
+            &rules::POLICY_NAME,
+        )?;
+    }
     split_policy(
         ctx,
         "session_manager",

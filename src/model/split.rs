@@ -25,7 +25,11 @@ pub(super) fn split_policy(
         } else {
             (format!("{name}-{}", i + 1), format!("{id}{}", i + 1))
         };
-        check_iam_name(ctx, field, &name, "a policy name", &rules::POLICY_NAME)?;
+        // The first part's name is the one the caller checked; a later part's suffix
+        // can take it over the limit.
+        if i > 0 {
+            check_iam_name(ctx, field, &name, "a policy name", &rules::POLICY_NAME)?;
+        }
         out.push(CustomPolicy {
             name,
             id,
