@@ -11,6 +11,7 @@
 
 mod dhmc;
 mod names;
+mod nfc;
 mod profile;
 mod rollout;
 mod rules;

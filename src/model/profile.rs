@@ -44,7 +44,10 @@ pub(super) fn build(p: &ProfileSpec, ctx: &Ctx) -> Result<Profile, RuleError> {
         (_, path) => path,
     };
     let mut warnings = Vec::new();
-    let tags = ctx.recover(check_tags(ctx, &p.tags), Vec::new());
+    let tags = ctx.recover(
+        super::nfc::check_tags_nfc(ctx, &p.tags).and_then(|()| check_tags(ctx, &p.tags)),
+        Vec::new(),
+    );
 
     if kind != Kind::HybridServiceRole && p.hybrid.is_some() {
         ctx.report(ctx.err(
