@@ -222,11 +222,6 @@ impl RecoveryPlan {
         pending
     }
 
-    /// Whether there is nothing to do.
-    pub fn is_empty(&self) -> bool {
-        self.journals.is_empty() && self.leftovers.is_empty()
-    }
-
     /// Finishes every interrupted build: one that had committed is rolled forward
     /// (its remaining temporary files renamed over their destinations), one that
     /// had not is rolled back (its temporary files removed); then its journal is

@@ -88,10 +88,9 @@ pub fn stage(
             .map_err(io(out_dir))?
             .ok_or_else(|| io(out_dir)(std::io::ErrorKind::NotFound.into()))?;
         staged.made_root = lock.made();
-        staged.lock = Some(lock);
         let planned = tree.files.iter().map(|f| f.relative.as_str()).collect();
-        let plan = crate::atomic::plan_recovery(staged.lock.as_ref().unwrap(), &planned)
-            .map_err(refused)?;
+        let plan = crate::atomic::plan_recovery(&lock, &planned).map_err(refused)?;
+        staged.lock = Some(lock);
         staged.recovering = plan.pending();
         staged.recovery = Some(plan);
     }
