@@ -53,6 +53,16 @@ fn rollout(out: &mut Lines, r: &Rollout) {
                 "by a delegated administrator of CloudFormation StackSets (CallAs DELEGATED_ADMIN)",
         }
     );
+    if r.call_as == CallAs::DelegatedAdmin {
+        // The template asserts the region (rule DelegatedAdministratorRegion in every
+        // target); a reader of explain should learn it before a deploy fails on it.
+        let _ = writeln!(
+            out,
+            "  A delegated administrator manages StackSets only in the regions AWS lists ({}): deploy the rollout from one of {}; in any other region the template stops before any StackSet operation.",
+            refdata::stacksets::DELEGATED_ADMIN_PAGE.cite(),
+            r.delegated_admin_regions.join(", ")
+        );
+    }
     let _ = writeln!(
         out,
         "  To every account of {} and of the OUs below, never to the management account itself: service-managed StackSets do not deploy there (build without `--rollout` for it).",
