@@ -235,6 +235,13 @@ pub struct Citation {
     pub date: &'static str,
 }
 
+impl Citation {
+    /// `AWS: "DOC", URL, read DATE`, for a message or a comment.
+    pub fn cite(&self) -> String {
+        format!("AWS: \"{}\", {}, read {}", self.doc, self.url, self.date)
+    }
+}
+
 /// docs/sources.md 2a (correction, 2026-11-28): the current page of the SSM Agent
 /// buckets, the ones `agent_buckets: current` starts from.
 pub const AGENT_BUCKETS_PAGE: Citation = Citation {

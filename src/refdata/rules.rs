@@ -10,13 +10,7 @@ use std::ops::RangeInclusive;
 
 use serde_json::{Value, json};
 
-/// The AWS page a rule comes from, and the day it was read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct RuleSource {
-    pub page: &'static str,
-    pub url: &'static str,
-    pub date: &'static str,
-}
+use super::Citation;
 
 /// Some of the characters a rule allows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -200,7 +194,7 @@ pub struct TextRule {
     pub words: &'static str,
     /// The pattern as the AWS source writes it, which the tests read independently.
     pub aws_pattern: &'static str,
-    pub source: RuleSource,
+    pub source: Citation,
 }
 
 impl TextRule {
@@ -253,7 +247,7 @@ pub struct PathRule {
     pub segment: Class,
     pub words: &'static str,
     pub aws_pattern: &'static str,
-    pub source: RuleSource,
+    pub source: Citation,
 }
 
 impl PathRule {
@@ -290,14 +284,14 @@ pub const IAM_NAME_CHARS: Class = Class(&[
     Chars::Each("_+=,.@-"),
 ]);
 
-const fn iam_name(max: usize, page: &'static str, url: &'static str) -> TextRule {
+const fn iam_name(max: usize, doc: &'static str, url: &'static str) -> TextRule {
     TextRule {
         length: 1..=max,
         class: IAM_NAME_CHARS,
         words: "letters, digits and _+=,.@-",
         aws_pattern: r"[\w+=,.@-]+",
-        source: RuleSource {
-            page,
+        source: Citation {
+            doc,
             url,
             date: IAM_API,
         },
@@ -337,8 +331,8 @@ pub const PATH: PathRule = PathRule {
     ]),
     words: "letters, digits and .,+@=_-",
     aws_pattern: r"^((/[A-Za-z0-9\.,\+@=_-]+)*)/$",
-    source: RuleSource {
-        page: "CloudFormation Template Reference, AWS::IAM::ManagedPolicy, Path",
+    source: Citation {
+        doc: "CloudFormation Template Reference, AWS::IAM::ManagedPolicy, Path",
         url: "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-managedpolicy.html",
         date: IAM_API,
     },
@@ -354,8 +348,8 @@ pub const DESCRIPTION: TextRule = TextRule {
     ]),
     words: "tab, newlines, printable ASCII and Latin-1 only",
     aws_pattern: r"[\u0009\u000A\u000D\u0020-\u007E\u00A1-\u00FF]*",
-    source: RuleSource {
-        page: "IAM API Reference, CreateRole, Description",
+    source: Citation {
+        doc: "IAM API Reference, CreateRole, Description",
         url: "https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html",
         date: IAM_API,
     },
@@ -365,8 +359,8 @@ pub const DESCRIPTION: TextRule = TextRule {
 /// marks. Combining marks (Mn, Mc, Me) are not letters, so IAM refuses "हिंदी".
 pub const TAG_CHARS: Class = Class(&[Chars::LettersSeparatorsNumbers, Chars::Each("_.:/=+@-")]);
 
-const TAG_PAGE: RuleSource = RuleSource {
-    page: "IAM API Reference, Tag",
+const TAG_PAGE: Citation = Citation {
+    doc: "IAM API Reference, Tag",
     url: "https://docs.aws.amazon.com/IAM/latest/APIReference/API_Tag.html",
     date: IAM_API,
 };

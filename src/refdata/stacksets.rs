@@ -3,30 +3,15 @@
 //! account must enable first, and how StackSets order their deployments. Each fact
 //! names the AWS page it comes from, with the day it was read.
 
-use super::PartitionName;
-
-/// An AWS documentation page: its title, address, and the day it was read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Page {
-    pub title: &'static str,
-    pub url: &'static str,
-    pub read: &'static str,
-}
-
-impl Page {
-    /// `AWS: "TITLE", URL, read DATE`, for a message or a comment.
-    pub fn cite(&self) -> String {
-        format!("AWS: \"{}\", {}, read {}", self.title, self.url, self.read)
-    }
-}
+use super::{Citation, PartitionName};
 
 /// The China Regions' StackSets prerequisites: "Activating trusted access with Amazon
 /// Organizations for Amazon CloudFormation StackSets isn't currently supported in the
 /// China Beijing and Ningxia Regions", and service-managed StackSets need it.
-pub const CHINA_PREREQUISITES: Page = Page {
-    title: "Prerequisites for stack set operations - Amazon CloudFormation",
+pub const CHINA_PREREQUISITES: Citation = Citation {
+    doc: "Prerequisites for stack set operations - Amazon CloudFormation",
     url: "https://docs.amazonaws.cn/en_us/AWSCloudFormation/latest/UserGuide/stacksets-prereqs.html",
-    read: "2026-12-06",
+    date: "2026-12-06",
 };
 
 /// Why a partition cannot have service-managed StackSets, if it cannot.
@@ -47,10 +32,10 @@ pub fn service_managed_refused(p: PartitionName) -> Option<String> {
 /// Europe (Ireland), Europe (London), Europe (Paris), Europe (Stockholm), Israel (Tel
 /// Aviv), South America (São Paulo), AWS GovCloud (US-East), and AWS GovCloud
 /// (US-West)."
-pub const DELEGATED_ADMIN_PAGE: Page = Page {
-    title: "Register a delegated administrator member account - AWS CloudFormation",
+pub const DELEGATED_ADMIN_PAGE: Citation = Citation {
+    doc: "Register a delegated administrator member account - AWS CloudFormation",
     url: "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-orgs-delegated-admin.html",
-    read: "2026-12-06",
+    date: "2026-12-06",
 };
 
 /// The regions of [`DELEGATED_ADMIN_PAGE`], by code.
@@ -90,16 +75,16 @@ pub fn delegated_admin_regions(p: PartitionName) -> Vec<&'static str> {
 /// opt-in Regions" (AWS Account Management Reference Guide); the StackSets page adds
 /// that for a stack instance to be created or updated "the target account must reside
 /// in a Region that's currently enabled for that target account".
-pub const OPT_IN_PAGE: Page = Page {
-    title: "Enable or disable AWS Regions in your account - AWS Account Management",
+pub const OPT_IN_PAGE: Citation = Citation {
+    doc: "Enable or disable AWS Regions in your account - AWS Account Management",
     url: "https://docs.aws.amazon.com/accounts/latest/reference/manage-acct-regions.html",
-    read: "2026-12-06",
+    date: "2026-12-06",
 };
 
-pub const STACKSETS_OPT_IN_PAGE: Page = Page {
-    title: "Prepare to perform StackSet operations in AWS Regions that are disabled by default - AWS CloudFormation",
+pub const STACKSETS_OPT_IN_PAGE: Citation = Citation {
+    doc: "Prepare to perform StackSet operations in AWS Regions that are disabled by default - AWS CloudFormation",
     url: "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-opt-in-regions.html",
-    read: "2026-12-06",
+    date: "2026-12-06",
 };
 
 /// The aws partition's opt-in regions: every region of `super::AWS_REGIONS` launched
@@ -141,10 +126,10 @@ pub fn opt_in(region: &str) -> bool {
 /// StackSet's operation begins." (update requires no interruption). AWS added it in
 /// November 2025 ("AWS CloudFormation StackSets now supports deployment ordering",
 /// https://aws.amazon.com/about-aws/whats-new/2025/11/aws-cloudformation-stacksets-deployment-ordering/).
-pub const AUTO_DEPLOYMENT_PAGE: Page = Page {
-    title: "AWS::CloudFormation::StackSet AutoDeployment - AWS CloudFormation",
+pub const AUTO_DEPLOYMENT_PAGE: Citation = Citation {
+    doc: "AWS::CloudFormation::StackSet AutoDeployment - AWS CloudFormation",
     url: "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudformation-stackset-autodeployment.html",
-    read: "2026-12-06",
+    date: "2026-12-06",
 };
 
 /// A StackSet's ARN: `arn:PARTITION:cloudformation:REGION:ACCOUNT:stackset/NAME:ID`,
@@ -154,10 +139,10 @@ pub const AUTO_DEPLOYMENT_PAGE: Page = Page {
 /// Authorization Reference, "Actions, resources, and condition keys for AWS
 /// CloudFormation", resource type stackset:
 /// arn:${Partition}:cloudformation:${Region}:${Account}:stackset/${StackSetName}:*).
-pub const STACK_SET_ARN_PAGE: Page = Page {
-    title: "Actions, resources, and condition keys for AWS CloudFormation - Service Authorization Reference",
+pub const STACK_SET_ARN_PAGE: Citation = Citation {
+    doc: "Actions, resources, and condition keys for AWS CloudFormation - Service Authorization Reference",
     url: "https://docs.aws.amazon.com/service-authorization/latest/reference/list_awscloudformation.html",
-    read: "2026-12-06",
+    date: "2026-12-06",
 };
 
 #[cfg(test)]

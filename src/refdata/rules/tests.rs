@@ -252,6 +252,6 @@ fn every_rule_names_its_aws_page() {
         .chain([PATH.source]);
     for source in rules {
         assert!(source.url.starts_with("https://docs.aws.amazon.com/"));
-        assert!(!source.page.is_empty() && source.date.len() == 10);
+        assert!(!source.doc.is_empty() && source.date.len() == 10);
     }
 }
