@@ -223,7 +223,9 @@ fn the_readme_asks_for_the_node_the_pinned_cdk_supports_and_the_suite_pins_it() 
     assert!(cdk_check.contains("grep -q '!!' \"$WORK/python.log\""));
     assert!(!cdk_check.contains("JSII_SILENCE_WARNING"));
     let bench = fs::read_to_string(repo().join("scripts/bench")).unwrap();
-    assert!(bench.contains(".tools/node/package/bin") && !bench.contains("JSII_SILENCE"));
+    // The pin lives wherever the suite installed its tools: TOOLS_DIR, else .tools.
+    assert!(bench.contains("TOOLS=\"${TOOLS_DIR:-$ROOT/.tools}\""));
+    assert!(bench.contains("$TOOLS/node/package/bin") && !bench.contains("JSII_SILENCE"));
 }
 
 /// What `sh -c CMD` prints and exits with in `dir`, with the binary under test first
