@@ -50,7 +50,7 @@ pub(super) fn section(out: &mut Lines, p: &Profile) {
     let names = cite(&facts::NAMES_PAGE);
     let _ = writeln!(
         out,
-        "    The instance may read these parameters of this account (any region), and no other [{names}]:"
+        "    The instance may read these parameters (any region), and no other [{names}]:"
     );
     if access.readable.is_empty() {
         let _ = writeln!(out, "      none (readable: [])");
@@ -82,11 +82,10 @@ pub(super) fn section(out: &mut Lines, p: &Profile) {
         "    {} returns every parameter below the path asked for, so it is allowed only at or below a readable prefix (`/app/prod/*` allows the path /app/prod and those below it); an exact name is never readable by path [{hierarchies}].",
         facts::PATH_READ
     );
-    let variables = cite(&facts::VARIABLES_PAGE);
+    let sharing = cite(&facts::SHARING_PAGE);
     let _ = writeln!(
         out,
-        "    \"This account\" is {} in the policy: IAM reads it as the role's own account [{variables}].",
-        facts::THIS_ACCOUNT
+        "    The names are matched in any account (the account is not known when the policy is written): another account's parameter is readable only when its owner shares it with this one and its name is listed [{sharing}]."
     );
     let _ = writeln!(out, "    What reads parameters on the instance:");
     for reader in readers(access) {

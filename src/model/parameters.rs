@@ -55,22 +55,22 @@ pub(super) fn parameter_store_policies(
             partition.arn_id
         )
     };
-    let mine = |resource: &str| arn(facts::THIS_ACCOUNT, resource);
+    let listed = |resource: &str| arn(facts::ANY_ACCOUNT, resource);
     let public = |resource: &str| arn("", resource);
 
     let mut value_reads = Vec::new();
     let mut path_reads = Vec::new();
     for entry in &readable {
         let resource = ParameterNameRule::arn_resource(entry);
-        value_reads.push(mine(resource));
+        value_reads.push(listed(resource));
         // Every name below a path that starts with a prefix starts with it too, so
         // a prefix is safe to read by path; an exact name is not (its path would
         // return what lies below it).
         if let Some(stem) = resource.strip_suffix('*') {
             if let Some(path) = stem.strip_suffix('/') {
-                path_reads.push(mine(path));
+                path_reads.push(listed(path));
             }
-            path_reads.push(mine(resource));
+            path_reads.push(listed(resource));
         }
     }
     let public_path = facts::PUBLIC_PATH;
@@ -78,7 +78,7 @@ pub(super) fn parameter_store_policies(
     path_reads.push(public(public_path));
     path_reads.push(public(&format!("{public_path}/*")));
     for reader in &features {
-        value_reads.extend(reader.names.iter().map(|n| mine(n)));
+        value_reads.extend(reader.names.iter().map(|n| listed(n)));
     }
     let (value_reads, path_reads) = (unique(value_reads), unique(path_reads));
 

@@ -68,16 +68,21 @@ pub const CORE_PAGE: Citation = Citation {
     date: READ,
 };
 
-/// IAM evaluates `${aws:PrincipalAccount}` (a global condition key, present in every
-/// request) as the account of the role: the readable names are this account's.
-pub const VARIABLES_PAGE: Citation = Citation {
-    doc: "IAM User Guide, \"IAM policy elements: Variables and tags\"",
-    url: "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html",
+/// A parameter of another account is read by its full ARN, and only once its owner
+/// shares it (a resource policy through AWS RAM, advanced parameters only).
+pub const SHARING_PAGE: Citation = Citation {
+    doc: "AWS Systems Manager User Guide, \"Working with shared parameters in Parameter Store\"",
+    url: "https://docs.aws.amazon.com/systems-manager/latest/userguide/parameter-store-shared-parameters.html",
     date: READ,
 };
 
-/// The account field of the readable ARNs: the role's own account, as IAM resolves it.
-pub const THIS_ACCOUNT: &str = "${aws:PrincipalAccount}";
+/// The account field of the readable ARNs. The account a template is deployed to is
+/// not known when it is written, and the policy variable `${aws:PrincipalAccount}`
+/// there is refused by cfn-lint (E3510: an ARN's account is 12 digits, `*`, `aws` or
+/// empty) and parliament; so the listed names are matched in any account. Another
+/// account's parameter is readable only when its owner shares it (`SHARING_PAGE`)
+/// and its name is listed; `readable: []` leaves none of any account.
+pub const ANY_ACCOUNT: &str = "*";
 
 /// Something on the instance that reads parameters with the instance's credentials.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
