@@ -226,3 +226,6 @@ fn message(entry: &str, v: NameViolation) -> String {
         ),
     }
 }
+
+#[cfg(test)]
+mod tests;
