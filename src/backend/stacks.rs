@@ -16,13 +16,6 @@ use super::{CommentSyntax, Output, RenderError, RenderOptions, header, thousands
 use crate::model::Model;
 use crate::refdata::limits;
 
-/// One stack of a spec written as several: its number, from 1, and how many there are.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct StackPart {
-    pub n: usize,
-    pub of: usize,
-}
-
 /// What one profile adds to a stack, or what a stack may hold.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Cost {
@@ -337,14 +330,14 @@ fn body_bytes(model: &Model) -> (usize, usize) {
     let t = cloudformation::scoped_template(model, Scope::Whole, None);
     (
         crate::text::pretty_json(&t).len(),
-        super::cfn_yaml::to_yaml(&t).len(),
+        cloudformation::yaml::to_yaml(&t).len(),
     )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::backend::capability::CLOUDFORMATION;
+    use crate::backend::cloudformation::target::TARGET;
 
     const QUOTA_SMALL: Cost = Cost {
         resources: 500,
@@ -514,7 +507,8 @@ mod tests {
             }]
         );
         let refused = split(&minimal(67, None), "s.yaml", o).expect_err("201 outputs");
-        let RenderError::Refused { at, message, .. } = refusal(refused, &CLOUDFORMATION) else {
+        let RenderError::Refused { at, message, .. } = refusal(refused, &TARGET.capabilities)
+        else {
             panic!("a refusal");
         };
         assert_eq!(at.as_deref(), Some("profiles"));

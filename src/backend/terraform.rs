@@ -24,17 +24,20 @@
 //! the same configuration as a module folder (`--layout module`), its `main.tf` from
 //! the same template.
 
-mod context;
+pub(crate) mod context;
 mod expr;
 mod json;
 pub mod module;
 mod rollout;
+pub mod target;
+
+/// The target's name, as `--target` takes it.
+pub const NAME: &str = "terraform";
 
 use std::sync::LazyLock;
 
 use minijinja::Environment;
 
-use super::capability::TERRAFORM;
 use super::hcl::{hcl_comment, hcl_string};
 use super::templating::{self, Templates};
 use super::{FolderFile, RenderError, RenderOptions};
@@ -82,7 +85,6 @@ pub const AWS_PROVIDER_VERSION: &str = ">= 6.0";
 
 /// The configuration in HCL (`main.tf`).
 pub fn hcl(model: &Model, options: RenderOptions) -> Result<String, RenderError> {
-    TERRAFORM.check(model)?;
     // A profile at a time: the template's loop over the profiles carries nothing
     // from one to the next, so rendering it once for the head (no profile) and once
     // per profile (with the head's blocks switched off) gives the bytes of one
@@ -111,7 +113,6 @@ pub fn hcl(model: &Model, options: RenderOptions) -> Result<String, RenderError>
 
 /// The configuration in Terraform's JSON syntax (`main.tf.json`).
 pub fn json(model: &Model, options: RenderOptions) -> Result<String, RenderError> {
-    TERRAFORM.check(model)?;
     let capacity = match model.profiles.len() {
         0 | 1 => 0,
         count => {
@@ -150,8 +151,7 @@ pub fn rollout_json(model: &Model, options: RenderOptions) -> Result<String, Ren
 /// variables.tf, main.tf, outputs.tf, examples/basic/main.tf and README.md. A module
 /// never configures providers, so `options` changes nothing here.
 pub fn module(model: &Model, _options: RenderOptions) -> Result<Vec<FolderFile>, RenderError> {
-    TERRAFORM.check(model)?;
-    module::render(model)
+    module::folder::render(model)
 }
 
 /// This backend's environment, built (and its templates compiled) once per process.
@@ -165,12 +165,14 @@ pub(crate) fn environment() -> &'static Environment<'static> {
 /// `hcl_comment` keeps comment text on one line; `pad(n)` left-aligns an argument name
 /// so `=` lines up as `terraform fmt` aligns it. Argument values come spelled
 /// (`Attr::hcl`). `md_code` writes text as a Markdown code span in a terraform-docs
-/// table cell (`module::md_escape`).
+/// table cell (`module::docs::md_escape`).
 fn add_filters(env: &mut Environment<'static>) {
     env.add_filter("hcl_string", |s: &str| hcl_string(s));
     env.add_filter("hcl_comment", |s: &str| hcl_comment(s));
     env.add_filter("pad", |s: &str, width: usize| format!("{s:<width$}"));
-    env.add_filter("md_code", |s: &str| module::md_escape(&format!("`{s}`")));
+    env.add_filter("md_code", |s: &str| {
+        module::docs::md_escape(&format!("`{s}`"))
+    });
 }
 
 #[cfg(test)]
