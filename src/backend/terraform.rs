@@ -90,6 +90,7 @@ pub fn hcl(model: &Model, options: RenderOptions) -> Result<String, RenderError>
     // per profile (with the head's blocks switched off) gives the bytes of one
     // render of the whole context. One render converted the whole context into
     // template values first, several times the size of a fleet's 26 MB output.
+    context::check_addresses(model, Layout::Root)?;
     let head = Context::head(model, options, Layout::Root);
     let env = environment();
     let mut out = templating::render(env, TEMPLATE_NAME, &head)?;
@@ -113,6 +114,7 @@ pub fn hcl(model: &Model, options: RenderOptions) -> Result<String, RenderError>
 
 /// The configuration in Terraform's JSON syntax (`main.tf.json`).
 pub fn json(model: &Model, options: RenderOptions) -> Result<String, RenderError> {
+    context::check_addresses(model, Layout::Root)?;
     let capacity = match model.profiles.len() {
         0 | 1 => 0,
         count => {
