@@ -19,11 +19,12 @@
 //!   documents live in `locals` (readable objects) and resources `jsonencode` them;
 //!   statement purposes go into a `//` comment property of the policy resource.
 //!
-//! `context` builds the `Context`, `expr` spells argument values, `json` writes the
+//! `context` builds the `Context` (`addresses` names its attachments), `expr` spells argument values, `json` writes the
 //! JSON syntax; the HCL template is `templates/terraform/main.tf.j2`. `module` writes
 //! the same configuration as a module folder (`--layout module`), its `main.tf` from
 //! the same template.
 
+pub(crate) mod addresses;
 pub(crate) mod context;
 mod expr;
 mod json;
@@ -90,7 +91,7 @@ pub fn hcl(model: &Model, options: RenderOptions) -> Result<String, RenderError>
     // per profile (with the head's blocks switched off) gives the bytes of one
     // render of the whole context. One render converted the whole context into
     // template values first, several times the size of a fleet's 26 MB output.
-    context::check_addresses(model, Layout::Root)?;
+    addresses::check_addresses(model, false)?;
     let head = Context::head(model, options, Layout::Root);
     let env = environment();
     let mut out = templating::render(env, TEMPLATE_NAME, &head)?;
@@ -114,7 +115,7 @@ pub fn hcl(model: &Model, options: RenderOptions) -> Result<String, RenderError>
 
 /// The configuration in Terraform's JSON syntax (`main.tf.json`).
 pub fn json(model: &Model, options: RenderOptions) -> Result<String, RenderError> {
-    context::check_addresses(model, Layout::Root)?;
+    addresses::check_addresses(model, false)?;
     let capacity = match model.profiles.len() {
         0 | 1 => 0,
         count => {

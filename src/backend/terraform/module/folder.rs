@@ -38,7 +38,7 @@ pub fn render(model: &Model) -> Result<Vec<FolderFile>, RenderError> {
         terraform_provider_block: false,
         ..RenderOptions::default()
     };
-    crate::backend::terraform::context::check_addresses(model, Layout::Module(&inputs))?;
+    crate::backend::terraform::addresses::check_addresses(model, true)?;
     let context = Context::with_layout(model, options, Layout::Module(&inputs));
     let ctx = ModuleCtx {
         context: &context,
