@@ -111,6 +111,8 @@ fn rollout(out: &mut Lines, r: &Rollout) {
     }
 }
 
+mod adoption;
+
 /// The explain text being written: each `writeln!` is one line, escaped with
 /// `diag::terminal_safe`; `blank` adds an empty line.
 #[derive(Default)]
@@ -324,6 +326,7 @@ fn profile(out: &mut Lines, p: &Profile, overriding: &[&Profile]) {
     if let Some(setting) = &p.service_setting {
         default_host_management(out, p, setting, overriding);
     }
+    adoption::section(out, p);
 
     let warnings = warnings(p);
     out.blank();
@@ -475,6 +478,7 @@ fn profile_json(p: &Profile, overriding: &[&Profile]) -> serde_json::Value {
             "overridden_by_instance_profiles": overriding.iter().map(|o| &o.name).collect::<Vec<_>>(),
             "replaces_existing_role": true,
         })),
+        "adoption": adoption::json(p),
         "warnings": warnings(p),
     })
 }

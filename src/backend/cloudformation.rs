@@ -3,6 +3,7 @@
 use serde_json::{Map, Value, json};
 
 use super::RenderError;
+use super::adoption;
 use super::capability::{self, CLOUDFORMATION};
 use super::describe::{self, Attribute, Resource};
 use super::document::{self, Spelling, object};
@@ -182,7 +183,9 @@ impl Spelling for CloudFormation {
     }
 }
 
-fn logical_ids(p: &Profile) -> (String, String) {
+/// The logical IDs of a profile's role and instance profile (its custom policies' are
+/// their `id`s).
+pub fn logical_ids(p: &Profile) -> (String, String) {
     (format!("{}Role", p.id), format!("{}InstanceProfile", p.id))
 }
 
@@ -235,10 +238,13 @@ fn profile_resources(
         }
         resources.insert(
             role_id.clone(),
-            object([
-                ("Type", "AWS::IAM::Role".into()),
-                ("Properties", Value::Object(props)),
-            ]),
+            adoption::retained(
+                p,
+                object([
+                    ("Type", "AWS::IAM::Role".into()),
+                    ("Properties", Value::Object(props)),
+                ]),
+            ),
         );
     }
 
@@ -255,10 +261,13 @@ fn profile_resources(
         props.insert("Roles".into(), Value::Array(vec![role_value.clone()]));
         resources.insert(
             policy.id.clone(),
-            object([
-                ("Type", "AWS::IAM::ManagedPolicy".into()),
-                ("Properties", Value::Object(props)),
-            ]),
+            adoption::retained(
+                p,
+                object([
+                    ("Type", "AWS::IAM::ManagedPolicy".into()),
+                    ("Properties", Value::Object(props)),
+                ]),
+            ),
         );
     }
 
@@ -271,10 +280,13 @@ fn profile_resources(
         props.insert("Roles".into(), Value::Array(vec![role_value]));
         resources.insert(
             profile_id.clone(),
-            object([
-                ("Type", "AWS::IAM::InstanceProfile".into()),
-                ("Properties", Value::Object(props)),
-            ]),
+            adoption::retained(
+                p,
+                object([
+                    ("Type", "AWS::IAM::InstanceProfile".into()),
+                    ("Properties", Value::Object(props)),
+                ]),
+            ),
         );
     }
 

@@ -4,6 +4,7 @@
 //! generated-file header, the `--out-dir` tree and the golden files all read it.
 //! Adding an output is one row here and the render function it names.
 
+pub mod adoption;
 pub mod capability;
 pub mod cdk;
 mod cfn_yaml;
@@ -68,6 +69,7 @@ pub struct Selection<'a> {
     pub language: Option<&'a str>,
     pub app: bool,
     pub rollout: bool,
+    pub adoption: Option<&'a str>,
     pub layout: Option<&'a str>,
 }
 
@@ -134,6 +136,11 @@ impl Output {
         Output::column_values(|d| d.layout)
     }
 
+    /// Every `--adoption` value of any target.
+    pub fn all_adoptions() -> Vec<&'static str> {
+        Output::column_values(|d| d.adoption)
+    }
+
     fn column_values(column: fn(&OutputDef) -> Option<&'static str>) -> Vec<&'static str> {
         let mut values: Vec<&'static str> = Vec::new();
         for v in OUTPUTS.iter().filter_map(column) {
@@ -156,6 +163,7 @@ impl Output {
         let formats = Output::values(s.target, |d| d.format);
         let languages = Output::values(s.target, |d| d.language);
         let layouts = Output::values(s.target, |d| d.layout);
+        let adoptions = Output::values(s.target, |d| d.adoption);
         let has_app = OUTPUTS.iter().any(|d| d.target == s.target && d.app);
         let has_rollout = OUTPUTS.iter().any(|d| d.target == s.target && d.rollout);
         let takes = || {
@@ -171,6 +179,9 @@ impl Output {
             }
             if has_rollout {
                 parts.push("`--rollout`".to_string());
+            }
+            if !adoptions.is_empty() {
+                parts.push(format!("`--adoption {}`", adoptions.join("|")));
             }
             if !layouts.is_empty() {
                 parts.push(format!("`--layout {}`", layouts.join("|")));
@@ -197,6 +208,11 @@ impl Output {
         if s.rollout && !has_rollout {
             return refuse("`--rollout`".to_string());
         }
+        if let Some(a) = s.adoption
+            && !adoptions.contains(&a)
+        {
+            return refuse(format!("`--adoption {a}`"));
+        }
         if let Some(l) = s.layout
             && !layouts.contains(&l)
         {
@@ -207,6 +223,7 @@ impl Output {
                 o.0.target == s.target
                     && o.0.app == s.app
                     && o.0.rollout == s.rollout
+                    && o.0.adoption == s.adoption
                     && s.format.is_none_or(|f| o.0.format == Some(f))
                     && s.language.is_none_or(|l| o.0.language == Some(l))
             })
@@ -237,6 +254,9 @@ impl Output {
         if d.rollout {
             flags.push("--rollout".to_string());
         }
+        if let Some(a) = d.adoption {
+            flags.push(format!("--adoption {a}"));
+        }
         if let Some(l) = d.layout {
             flags.push(format!("--layout {l}"));
         }
@@ -249,9 +269,16 @@ impl Output {
     }
 
     /// Whether this output is written for `model`: a rollout output only for a spec
-    /// that has `rollout`; every other output always.
+    /// that has `rollout`, an adoption output only for a spec with an `adopt: true`
+    /// profile; every other output always.
     pub fn applies(self, model: &Model) -> bool {
-        !self.0.rollout || model.rollout.is_some()
+        (!self.0.rollout || model.rollout.is_some())
+            && (self.0.adoption.is_none() || adoption::adopts(model))
+    }
+
+    /// The `--adoption` value that selects this output, if it is an adoption file.
+    pub fn adoption(self) -> Option<&'static str> {
+        self.0.adoption
     }
 
     /// Whether this output is the rollout (`--rollout`).

@@ -113,6 +113,9 @@ pub struct Profile {
     /// The stack the spec pins this profile to (`stack`, from 1), checked against the
     /// spec's `stacks`; `None`: the one its name's hash chooses (`backend::stacks`).
     pub stack: Option<usize>,
+    /// The role, custom policies and instance profile exist already under these
+    /// names and are taken over (`adopt`), not created.
+    pub adopt: bool,
     pub custom_policies: Vec<CustomPolicy>,
     pub instance_profile: Option<InstanceProfile>,
     /// The account setting a Default Host Management profile sets to its role.
@@ -433,6 +436,7 @@ pub fn build_all(spec: &Spec, spec_name: &str) -> Result<Model, Vec<RuleError>> 
     errors.extend(names::check_unique_names(&built, spec));
     errors.extend(dhmc::check_one_setting(spec));
     errors.extend(check_stacks(spec));
+    errors.extend(check_adoption(spec));
     let mut profiles: Vec<Profile> = built.into_iter().map(|(_, p)| p).collect();
     let rollout = rollout::build(spec, &profiles, spec_name).unwrap_or_else(|found| {
         errors.extend(found);
@@ -473,6 +477,27 @@ fn check_stacks(spec: &Spec) -> Vec<RuleError> {
                 },
             )),
             _ => {}
+        }
+    }
+    errors
+}
+
+/// Adoption imports resources into one configuration per account: not into the
+/// StackSets of a rollout (which create their stacks in every account), nor into a
+/// spec split over several stacks (each stack would need its own import).
+fn check_adoption(spec: &Spec) -> Vec<RuleError> {
+    let mut errors = Vec::new();
+    for (i, _) in spec.profiles.iter().enumerate().filter(|(_, p)| p.adopt) {
+        if spec.rollout.is_some() {
+            errors.push(RuleError::new(
+                format!("profiles[{i}].adopt"),
+                "`adopt` takes over resources in the one account a configuration is deployed to, but `rollout` creates the profiles in every account of its OUs with StackSets, which import no resources: adopt in each account first, or leave `adopt` out",
+            ));
+        } else if spec.stacks.is_some() {
+            errors.push(RuleError::new(
+                format!("profiles[{i}].adopt"),
+                "`adopt` writes one import for the spec's one stack, but `stacks` splits the spec over several: adopt the profiles in a spec of their own without `stacks`",
+            ));
         }
     }
     errors
