@@ -8,8 +8,6 @@
 pub mod cdk;
 pub mod cloudformation;
 
-use serde_json::{Map, Value, json};
-
 use super::RenderError;
 use super::cloudformation::logical_ids;
 use crate::model::{CustomPolicy, Model, Profile, RoleRef};
@@ -88,27 +86,4 @@ pub fn policy_arn(p: &Profile, policy: &CustomPolicy, account: &str) -> String {
         policy.path.as_deref().unwrap_or("/"),
         policy.name
     )
-}
-
-/// A CloudFormation resource of an adopted profile, kept when it leaves the stack
-/// or is replaced: CloudFormation imports a resource only with a `DeletionPolicy`,
-/// and one made by hand, which instances may be using, should outlive the stack.
-/// Other profiles' resources are returned as they are.
-pub fn retained(p: &Profile, resource: Value) -> Value {
-    let Value::Object(fields) = resource else {
-        return resource;
-    };
-    if !p.adopt {
-        return Value::Object(fields);
-    }
-    let mut out = Map::new();
-    for (key, value) in fields {
-        let after_type = key == "Type";
-        out.insert(key, value);
-        if after_type {
-            out.insert("DeletionPolicy".into(), json!("Retain"));
-            out.insert("UpdateReplacePolicy".into(), json!("Retain"));
-        }
-    }
-    Value::Object(out)
 }

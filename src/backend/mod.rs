@@ -7,7 +7,6 @@
 pub mod adoption;
 pub mod capability;
 pub mod cdk;
-mod cfn_yaml;
 pub mod cloudformation;
 pub mod describe;
 pub mod document;
@@ -447,7 +446,7 @@ impl Output {
 
     /// The header's lines for one stack of several: which, and how it is deployed.
     fn stack_notes(self, options: RenderOptions) -> Vec<String> {
-        let Some(stacks::StackPart { n, of }) = options.stack else {
+        let Some(options::StackPart { n, of }) = options.stack else {
             return Vec::new();
         };
         let mut notes = vec![
@@ -523,7 +522,7 @@ fn thousands(n: usize) -> String {
 }
 
 mod files;
-mod options;
+pub mod options;
 pub use options::RenderOptions;
 
 #[cfg(test)]

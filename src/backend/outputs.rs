@@ -131,7 +131,7 @@ pub static OUTPUTS: &[OutputDef] = &[
         comment: CommentSyntax::None,
         template_body: true,
         stacks: None,
-        render: Render::File(|m, _| cloudformation::rollout_json(m)),
+        render: Render::File(|m, _| cloudformation::rollout::json(m)),
     },
     OutputDef {
         target: "cloudformation",
@@ -146,7 +146,7 @@ pub static OUTPUTS: &[OutputDef] = &[
         comment: CommentSyntax::Hash,
         template_body: true,
         stacks: None,
-        render: Render::File(|m, _| cloudformation::rollout_yaml(m)),
+        render: Render::File(|m, _| cloudformation::rollout::yaml(m)),
     },
     // Adoption (`adopt: true`): the files that take over what exists already.
     // CloudFormation: an IMPORT change set of the import template and the resources

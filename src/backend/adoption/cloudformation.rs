@@ -19,7 +19,9 @@ pub fn import_template_json(model: &Model) -> Result<String, RenderError> {
 
 /// The import template as YAML.
 pub fn import_template_yaml(model: &Model) -> Result<String, RenderError> {
-    Ok(crate::backend::cfn_yaml::to_yaml(&import_template(model)?))
+    Ok(crate::backend::cloudformation::yaml::to_yaml(
+        &import_template(model)?,
+    ))
 }
 
 /// The template of the adopted profiles' IAM resources, without outputs. A
