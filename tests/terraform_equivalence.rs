@@ -20,9 +20,17 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value};
-use ssm_profile::backend::{Output, RenderOptions, cloudformation};
+use ssm_profile::backend::{Output, RenderOptions};
 use ssm_profile::model::{Model, Part, RoleRef, Text};
 use ssm_profile::source::Source;
+
+/// CloudFormation's template of `model` as data, or its refusal, as `build` gives them.
+fn cfn_template(model: &Model) -> Result<Value, ssm_profile::backend::RenderError> {
+    let output = Output::by_golden("cloudformation.json").expect("a CloudFormation JSON output");
+    output
+        .render(model, RenderOptions::default())
+        .map(|t| serde_json::from_str(&t).expect("the template is JSON"))
+}
 
 const ACCOUNT: &str = "{ACCOUNT}";
 const REGION: &str = "{REGION}";
@@ -97,11 +105,27 @@ fn statement_grants(
 ) {
     assert_eq!(doc["Version"], "2012-10-17", "policy {name}");
     for s in doc["Statement"].as_array().expect("Statement list") {
-        assert_eq!(s["Effect"], "Allow", "policy {name}");
+        // An Allow on Resource, or the Deny on every resource but NotResource
+        // (parameter_store): the effect and the element are part of the grant.
+        let (effect, element) = match s["Effect"].as_str() {
+            Some("Allow") => ("", "Resource"),
+            Some("Deny") => ("deny ", "NotResource"),
+            other => panic!("policy {name}: effect {other:?}"),
+        };
+        assert!(
+            s.get(if element == "Resource" {
+                "NotResource"
+            } else {
+                "Resource"
+            })
+            .is_none(),
+            "policy {name}: an {element} statement holds the other element"
+        );
         let sid = s["Sid"].as_str().expect("every statement has a Sid");
         for a in strings(&s["Action"]) {
-            for r in strings(&s["Resource"]) {
-                out.insert((name.into(), path.into(), sid.into(), a.clone(), r));
+            for r in strings(&s[element]) {
+                let grant = format!("{effect}{a}");
+                out.insert((name.into(), path.into(), sid.into(), grant, r));
             }
         }
     }
@@ -598,7 +622,7 @@ fn terraform_means_what_cloudformation_means() {
             }
             continue;
         }
-        match cloudformation::template(&model) {
+        match cfn_template(&model) {
             Ok(t) => {
                 compared_with_cfn += 1;
                 let cfn = cfn_meaning(&t);

@@ -9,9 +9,11 @@
 //! `statements`, and fitting them into IAM's policy size quota (as `size` counts
 //! it) in `split`.
 
+mod adoption;
 mod dhmc;
 mod names;
 mod nfc;
+mod parameters;
 mod profile;
 mod rollout;
 mod rules;
@@ -29,6 +31,7 @@ use crate::spec::{self, PartitionName, Spec};
 
 pub use dhmc::{core_instance_profiles, has_core};
 pub use names::identifier_stem;
+pub use parameters::ParameterAccess;
 pub use rollout::{CallAs, Rollout};
 pub use size::policy_size;
 
@@ -128,6 +131,11 @@ pub struct Profile {
     /// model's only serialiser) to find, and was half of what that check serialised.
     #[serde(skip)]
     pub resource_notes: Vec<ResourceNote>,
+    /// What `parameter_store` leaves readable, for `explain`; `None` without it. Not
+    /// serialised: its names are in the policy's statements, and hold only
+    /// Parameter Store's name characters.
+    #[serde(skip)]
+    pub parameter_store: Option<ParameterAccess>,
     /// Things the user should know: unconfirmed facts, risky choices.
     pub warnings: Vec<String>,
 }
@@ -322,9 +330,14 @@ impl CustomPolicy {
     }
 }
 
-/// An Allow statement. Every statement says what it is for.
+/// A statement of a policy the compiler writes. Every statement says what it is for.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Statement {
+    pub effect: Effect,
+    /// The resources are IAM's `NotResource`: the statement applies to every
+    /// resource but these. Such a statement is never cut by resource (two Denies,
+    /// each with part of the list, would deny what the other exempts).
+    pub not_resource: bool,
     pub sid: String,
     pub actions: Vec<String>,
     /// Shared text: a fleet's profiles grant the same AWS-owned bucket ARNs, hundreds
@@ -333,6 +346,36 @@ pub struct Statement {
     pub resources: Vec<Arc<str>>,
     /// The case of the seed page (or the Session Manager need) this statement serves.
     pub purpose: String,
+}
+
+/// What a statement does to the requests it matches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Effect {
+    Allow,
+    /// Wins over every Allow of every policy of the role (and of a permissions
+    /// boundary), so a Deny narrows what AWS managed policies grant.
+    Deny,
+}
+
+impl Effect {
+    /// As IAM spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Effect::Allow => "Allow",
+            Effect::Deny => "Deny",
+        }
+    }
+}
+
+impl Statement {
+    /// The element that holds the resources, as IAM spells it.
+    pub fn resource_element(&self) -> &'static str {
+        if self.not_resource {
+            "NotResource"
+        } else {
+            "Resource"
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -371,9 +414,9 @@ fn policy_document(statements: &[Statement]) -> serde_json::Value {
         .map(|s| {
             serde_json::json!({
                 "Sid": s.sid,
-                "Effect": "Allow",
+                "Effect": s.effect.as_str(),
                 "Action": one_or_many(&s.actions),
-                "Resource": one_or_many(&s.resources),
+                s.resource_element(): one_or_many(&s.resources),
             })
         })
         .collect();
@@ -436,7 +479,7 @@ pub fn build_all(spec: &Spec, spec_name: &str) -> Result<Model, Vec<RuleError>> 
     errors.extend(names::check_unique_names(&built, spec));
     errors.extend(dhmc::check_one_setting(spec));
     errors.extend(check_stacks(spec));
-    errors.extend(check_adoption(spec));
+    errors.extend(adoption::check(spec));
     let mut profiles: Vec<Profile> = built.into_iter().map(|(_, p)| p).collect();
     let rollout = rollout::build(spec, &profiles, spec_name).unwrap_or_else(|found| {
         errors.extend(found);
@@ -477,27 +520,6 @@ fn check_stacks(spec: &Spec) -> Vec<RuleError> {
                 },
             )),
             _ => {}
-        }
-    }
-    errors
-}
-
-/// Adoption imports resources into one configuration per account: not into the
-/// StackSets of a rollout (which create their stacks in every account), nor into a
-/// spec split over several stacks (each stack would need its own import).
-fn check_adoption(spec: &Spec) -> Vec<RuleError> {
-    let mut errors = Vec::new();
-    for (i, _) in spec.profiles.iter().enumerate().filter(|(_, p)| p.adopt) {
-        if spec.rollout.is_some() {
-            errors.push(RuleError::new(
-                format!("profiles[{i}].adopt"),
-                "`adopt` takes over resources in the one account a configuration is deployed to, but `rollout` creates the profiles in every account of its OUs with StackSets, which import no resources: adopt in each account first, or leave `adopt` out",
-            ));
-        } else if spec.stacks.is_some() {
-            errors.push(RuleError::new(
-                format!("profiles[{i}].adopt"),
-                "`adopt` writes one import for the spec's one stack, but `stacks` splits the spec over several: adopt the profiles in a spec of their own without `stacks`",
-            ));
         }
     }
     errors

@@ -8,7 +8,8 @@ use super::rules::{
     object_pattern,
 };
 use super::{
-    Condition, Ctx, Kind, ManagedPolicy, Part, ResourceNote, Statement, Text, TrustStatement,
+    Condition, Ctx, Effect, Kind, ManagedPolicy, Part, ResourceNote, Statement, Text,
+    TrustStatement,
 };
 use std::sync::Arc;
 
@@ -278,6 +279,8 @@ pub(super) fn s3_statements(
         let resources: Vec<Arc<str>> = agent.iter().map(|n| n.resource.clone()).collect();
         notes.extend(agent.iter().cloned());
         statements.push(Statement {
+            effect: Effect::Allow,
+            not_resource: false,
             sid: format!("SsmAgentBuckets{}", camel(region)),
             actions: vec!["s3:GetObject".into()],
             resources,
@@ -331,6 +334,8 @@ pub(super) fn s3_statements(
     }
     if !objects.is_empty() {
         statements.push(Statement {
+            effect: Effect::Allow,
+            not_resource: false,
             sid: "OwnBucketObjects".into(),
             actions: vec!["s3:GetObject".into(), "s3:PutObject".into()],
             resources: shared(objects),
@@ -341,6 +346,8 @@ pub(super) fn s3_statements(
     }
     if !cross_account.is_empty() {
         statements.push(Statement {
+            effect: Effect::Allow,
+            not_resource: false,
             sid: "OwnBucketObjectsCrossAccount".into(),
             actions: vec![
                 "s3:GetObject".into(),
@@ -353,6 +360,8 @@ pub(super) fn s3_statements(
     }
     if !encrypted.is_empty() {
         statements.push(Statement {
+            effect: Effect::Allow,
+            not_resource: false,
             sid: "OwnBucketEncryption".into(),
             actions: vec!["s3:GetEncryptionConfiguration".into()],
             resources: shared(encrypted),
@@ -376,6 +385,8 @@ pub(super) fn session_manager_statements(
     if let Some(key) = &sm.kms_key_arn {
         check_kms_key_arn(ctx, "session_manager.kms_key_arn", key, partition)?;
         statements.push(Statement {
+            effect: Effect::Allow,
+            not_resource: false,
             sid: "SessionEncryptionKey".into(),
             actions: vec!["kms:Decrypt".into()],
             resources: vec![key.as_str().into()],
@@ -399,6 +410,8 @@ pub(super) fn session_manager_statements(
             ));
         }
         statements.push(Statement {
+            effect: Effect::Allow,
+            not_resource: false,
             sid: "SessionLogsToS3".into(),
             actions,
             resources: vec![objects.into()],
@@ -406,6 +419,8 @@ pub(super) fn session_manager_statements(
         });
         if log.encrypted {
             statements.push(Statement {
+                effect: Effect::Allow,
+                not_resource: false,
                 sid: "SessionLogsBucketEncryption".into(),
                 actions: vec!["s3:GetEncryptionConfiguration".into()],
                 resources: vec![format!("arn:{}:s3:::{}", partition.arn_id, log.bucket).into()],
@@ -416,6 +431,8 @@ pub(super) fn session_manager_statements(
             Some(key) => {
                 check_kms_key_arn(ctx, &format!("{field}.kms_key_arn"), key, partition)?;
                 statements.push(Statement {
+                    effect: Effect::Allow,
+                    not_resource: false,
                     sid: "SessionLogsEncryptionKey".into(),
                     actions: vec!["kms:GenerateDataKey".into()],
                     resources: vec![key.as_str().into()],
@@ -433,12 +450,16 @@ pub(super) fn session_manager_statements(
         // DescribeLogGroups takes no resource narrower than `*`; the other three act
         // on log groups and streams, so they are limited to this partition's.
         statements.push(Statement {
+            effect: Effect::Allow,
+            not_resource: false,
             sid: "SessionLogsDescribe".into(),
             actions: vec!["logs:DescribeLogGroups".into()],
             resources: vec!["*".into()],
             purpose: "Session Manager: find the log group for session logs".into(),
         });
         statements.push(Statement {
+            effect: Effect::Allow,
+            not_resource: false,
             sid: "SessionLogsToCloudWatch".into(),
             actions: vec![
                 "logs:CreateLogStream".into(),

@@ -8,13 +8,12 @@ use serde_json::{Map, Value, json};
 
 use super::{adopted, imports};
 use crate::backend::RenderError;
-use crate::backend::capability::CDK;
+use crate::backend::cdk;
 use crate::model::Model;
 
 /// The resource mapping of the adopted profiles.
 pub fn resource_mapping(model: &Model) -> Result<String, RenderError> {
-    CDK.check(model)?;
-    let part = adopted(model, CDK.target)?;
+    let part = adopted(model, cdk::NAME)?;
     let mut mapping = Map::new();
     for i in part.profiles.iter().flat_map(|p| imports(p)) {
         mapping.insert(i.logical_id, json!({ i.identifier_key: i.identifier }));

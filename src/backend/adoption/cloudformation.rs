@@ -8,8 +8,7 @@ use serde_json::{Value, json};
 
 use super::{adopted, imports};
 use crate::backend::RenderError;
-use crate::backend::capability::CLOUDFORMATION;
-use crate::backend::cloudformation::{Scope, scoped_template};
+use crate::backend::cloudformation::{self, Scope, scoped_template};
 use crate::model::Model;
 
 /// The import template as JSON.
@@ -19,16 +18,13 @@ pub fn import_template_json(model: &Model) -> Result<String, RenderError> {
 
 /// The import template as YAML.
 pub fn import_template_yaml(model: &Model) -> Result<String, RenderError> {
-    Ok(crate::backend::cloudformation::yaml::to_yaml(
-        &import_template(model)?,
-    ))
+    Ok(cloudformation::yaml::to_yaml(&import_template(model)?))
 }
 
 /// The template of the adopted profiles' IAM resources, without outputs. A
 /// Default Host Management setting is not imported: the update step writes it.
 pub fn import_template(model: &Model) -> Result<Value, RenderError> {
-    CLOUDFORMATION.check(model)?;
-    let part = adopted(model, CLOUDFORMATION.target)?;
+    let part = adopted(model, cloudformation::NAME)?;
     let mut template = scoped_template(&part, Scope::Iam, None);
     if let Value::Object(fields) = &mut template {
         fields.shift_remove("Outputs");
@@ -40,8 +36,7 @@ pub fn import_template(model: &Model) -> Result<Value, RenderError> {
 /// --resources-to-import file://FILE` reads: a list of `ResourceType`,
 /// `LogicalResourceId` and `ResourceIdentifier`.
 pub fn resources_to_import(model: &Model) -> Result<String, RenderError> {
-    CLOUDFORMATION.check(model)?;
-    let part = adopted(model, CLOUDFORMATION.target)?;
+    let part = adopted(model, cloudformation::NAME)?;
     let list: Vec<Value> = part
         .profiles
         .iter()

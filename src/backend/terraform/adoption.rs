@@ -16,7 +16,6 @@ use super::context::{self, Layout};
 use super::expr::{Expr, Segment};
 use crate::backend::RenderError;
 use crate::backend::adoption::adopts;
-use crate::backend::capability::TERRAFORM;
 use crate::backend::hcl::{hcl_comment, hcl_string};
 use crate::model::{Model, RoleRef};
 use crate::refdata::adoption::TERRAFORM_IMPORT_REQUIRED_VERSION;
@@ -36,10 +35,9 @@ struct Block {
 /// Each adopted profile's name and its import blocks, addressed as the root
 /// configuration (`module: None`) or the module layout's example names them.
 fn blocks(model: &Model, module: Option<&str>) -> Result<Vec<(String, Vec<Block>)>, RenderError> {
-    TERRAFORM.check(model)?;
     if !adopts(model) {
         return Err(RenderError::Refused {
-            target: TERRAFORM.target,
+            target: super::NAME,
             at: None,
             message: "no profile of this spec has `adopt: true`, so there is nothing to import: set `adopt: true` on the profiles whose resources exist already".to_string(),
         });
