@@ -139,7 +139,7 @@ impl Root<'_> {
         self.profile_rules();
         self.policy_rules();
         self.bucket_rules();
-        self.field::<HybridSpec>("account_id", json!({ "pattern": "^[0-9]{12}$" }));
+        self.field::<HybridSpec>("account_id", rules::ACCOUNT_ID.schema());
         self.field::<ParameterStoreSpec>("readable", parameter_names());
         self.rollout_rules();
     }
@@ -213,13 +213,7 @@ impl Root<'_> {
             "permissions_boundary",
             json!({ "pattern": policy_arn(&any_partition()) }),
         );
-        self.field::<ProfileSpec>(
-            "max_session_duration",
-            json!({
-                "minimum": limits::SESSION_DURATION.start(),
-                "maximum": limits::SESSION_DURATION.end(),
-            }),
-        );
+        self.field::<ProfileSpec>("max_session_duration", rules::SESSION_DURATION.schema());
         self.field::<ProfileSpec>("tags", tags());
         let mut all_of = vec![
             // `hybrid` belongs to hybrid service roles only.

@@ -2,87 +2,15 @@
 //! explain, init, completions and the man page.
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output as Run};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use ssm_profile::backend::Output;
 
+mod support;
+use support::Scratch;
+
 // The specs of these tests have no `rollout`: its outputs are tests/rollout.rs's.
-
-/// A scratch directory under the system temp dir, removed when dropped.
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new(test: &str) -> Scratch {
-        static N: AtomicUsize = AtomicUsize::new(0);
-        let dir = std::env::temp_dir().join(format!(
-            "ssm-profile-test-{}-{}-{test}",
-            std::process::id(),
-            N.fetch_add(1, Ordering::SeqCst)
-        ));
-        let _ = fs::remove_dir_all(&dir);
-        fs::create_dir_all(&dir).unwrap();
-        Scratch(dir)
-    }
-
-    fn path(&self, rel: &str) -> PathBuf {
-        self.0.join(rel)
-    }
-
-    /// Copies a fixture's spec to `rel`.
-    fn spec(&self, fixture: &str, rel: &str) {
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("fixtures")
-            .join(fixture);
-        let from = ["spec.yaml", "spec.json"]
-            .iter()
-            .map(|n| dir.join(n))
-            .find(|p| p.exists())
-            .unwrap();
-        let to = self.path(rel);
-        fs::create_dir_all(to.parent().unwrap()).unwrap();
-        fs::copy(from, to).unwrap();
-    }
-
-    fn run(&self, args: &[&str]) -> Run {
-        Command::new(env!("CARGO_BIN_EXE_ssm-profile"))
-            .current_dir(&self.0)
-            .env_remove("NO_COLOR")
-            .args(args)
-            .output()
-            .unwrap()
-    }
-
-    /// Every file under `rel`, relative to it, sorted.
-    fn files(&self, rel: &str) -> Vec<String> {
-        fn walk(base: &Path, dir: &Path, out: &mut Vec<String>) {
-            for e in fs::read_dir(dir).unwrap() {
-                let p = e.unwrap().path();
-                if p.is_dir() {
-                    walk(base, &p, out);
-                } else {
-                    let r = p.strip_prefix(base).unwrap();
-                    out.push(r.to_string_lossy().replace('\\', "/"));
-                }
-            }
-        }
-        let mut out = Vec::new();
-        walk(&self.path(rel), &self.path(rel), &mut out);
-        out.sort();
-        out
-    }
-
-    fn read(&self, rel: &str) -> String {
-        fs::read_to_string(self.path(rel)).unwrap()
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.0);
-    }
-}
 
 fn text(bytes: &[u8]) -> String {
     String::from_utf8(bytes.to_vec()).unwrap()
