@@ -32,7 +32,8 @@ pub(super) struct ModuleContext {
     /// Literal of `SsmProfileStack`, or `SsmProfileStack-N` for one stack of several.
     stack_id: String,
     /// `.stack-N` for one stack of several, as the app's name under `--out-dir` ends
-    /// (`cdk/NAME-app.stack-N.py`, backend::OUTPUTS), for the app's run comment.
+    /// (`cdk/NAME-app.stack-N.py`, the CDK's rows in `cdk/target.rs`), for the app's
+    /// run comment.
     app_file_stack: String,
     /// TypeScript: the `description` line; Python: the literal.
     stack_description: String,
