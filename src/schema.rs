@@ -118,6 +118,24 @@ impl Root<'_> {
                 "maxContains": 1,
             }),
         );
+        // Adoption imports into one configuration of one account: not into a
+        // rollout's StackSets, nor into a spec split over several stacks.
+        let no_adoption = json!({ "properties": { "profiles": { "items": {
+            "properties": { "adopt": { "const": false } }
+        } } } });
+        let top = self.top();
+        let mut all_of = top
+            .get("allOf")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
+        for field in ["rollout", "stacks"] {
+            all_of.push(json!({
+                "if": { "required": [field], "properties": { field: { "not": { "type": "null" } } } },
+                "then": no_adoption.clone(),
+            }));
+        }
+        top.insert("allOf".into(), Value::Array(all_of));
         self.profile_rules();
         self.policy_rules();
         self.bucket_rules();
@@ -210,6 +228,12 @@ impl Root<'_> {
                     "existing_role": { "type": "null" },
                     "managed_policies": { "type": "object", "properties": { "core": { "type": "null" } } },
                 } },
+            }),
+            // Adoption takes over the role the spec creates; an existing role stays
+            // the account's.
+            json!({
+                "if": { "required": ["adopt"], "properties": { "adopt": { "const": true } } },
+                "then": { "properties": { "existing_role": { "type": "null" } } },
             }),
             // An existing role's own properties are not this spec's to set.
             json!({

@@ -77,8 +77,9 @@ fn check_golden(path: &Path, actual: &str) -> Result<(), Failed> {
     .into())
 }
 
-/// `<target>.error`, or `<target>-rollout.error` for a `--rollout` output: a target
-/// may accept a spec and refuse its rollout (which deploys CloudFormation).
+/// `<target>.error`, `<target>-rollout.error` for a `--rollout` output (a target may
+/// accept a spec and refuse its rollout, which deploys CloudFormation), or
+/// `<target>-adoption.error` for an `--adoption` file.
 fn target_error_file(dir: &Path, output: Output) -> PathBuf {
     dir.join(error_file_name(output))
 }
@@ -86,6 +87,8 @@ fn target_error_file(dir: &Path, output: Output) -> PathBuf {
 fn error_file_name(output: Output) -> String {
     if output.is_rollout() {
         format!("{}-rollout.error", output.target())
+    } else if output.adoption().is_some() {
+        format!("{}-adoption.error", output.target())
     } else {
         format!("{}.error", output.target())
     }
@@ -293,7 +296,7 @@ fn no_stray_files(dir: &Path) -> Result<(), Failed> {
             if stale.exists() {
                 if !updating() {
                     return Err(format!(
-                        "{} exists, but the spec has no `rollout`",
+                        "{} exists, but its output does not apply to the spec (no `rollout`, or no `adopt: true`)",
                         stale.display()
                     )
                     .into());

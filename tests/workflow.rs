@@ -47,7 +47,7 @@ fn build_out_dir_writes_the_documented_tree() {
         .iter()
         .flat_map(|stem| {
             Output::all()
-                .filter(|o| !o.is_rollout())
+                .filter(|o| !o.is_rollout() && o.adoption().is_none())
                 .map(move |o| o.out_dir_path(stem))
         })
         .collect();
@@ -62,7 +62,7 @@ fn build_out_dir_writes_the_documented_tree() {
 
     // Each file is byte for byte what the single-target command prints.
     for (stem, spec) in [("seed", "specs/seed.yaml"), ("app", "specs/app.json")] {
-        for o in Output::all().filter(|o| !o.is_rollout()) {
+        for o in Output::all().filter(|o| !o.is_rollout() && o.adoption().is_none()) {
             let flags = o.flags().join(" ");
             let mut args = vec!["build", spec];
             args.extend(flags.split(' '));
@@ -164,7 +164,9 @@ fn check_passes_on_a_fresh_tree_and_reports_drift_and_missing_files() {
 
     let clean = s.run(&["check", specs[0], specs[1], "--out-dir", "gen"]);
     assert_eq!(code(&clean), Some(0), "{}", text(&clean.stdout));
-    let n = 2 * Output::all().filter(|o| !o.is_rollout()).count();
+    let n = 2 * Output::all()
+        .filter(|o| !o.is_rollout() && o.adoption().is_none())
+        .count();
     assert_eq!(
         text(&clean.stdout),
         format!("{n} generated files up to date\n")
@@ -256,7 +258,9 @@ fn check_exhaustive_reports_files_no_spec_generates() {
     let strays: Vec<&str> = out.lines().filter(|l| l.starts_with("stray: ")).collect();
     assert_eq!(
         strays.len(),
-        Output::all().filter(|o| !o.is_rollout()).count(),
+        Output::all()
+            .filter(|o| !o.is_rollout() && o.adoption().is_none())
+            .count(),
         "{out}"
     );
     assert!(strays.iter().all(|l| l.contains("dev")), "{out}");
@@ -264,7 +268,9 @@ fn check_exhaustive_reports_files_no_spec_generates() {
     assert!(
         out.contains(&format!(
             "{} stray files",
-            Output::all().filter(|o| !o.is_rollout()).count()
+            Output::all()
+                .filter(|o| !o.is_rollout() && o.adoption().is_none())
+                .count()
         )),
         "{out}"
     );
@@ -322,7 +328,7 @@ fn a_failed_write_leaves_the_previous_files_as_they_were() {
     let spec = s.read("seed.yaml").replace("us-east-2", "eu-west-1");
     fs::write(s.path("seed.yaml"), spec).unwrap();
     let last = Output::all()
-        .filter(|o| !o.is_rollout())
+        .filter(|o| !o.is_rollout() && o.adoption().is_none())
         .last()
         .unwrap()
         .out_dir_path("seed");

@@ -82,7 +82,9 @@ impl Spelling for CloudFormation {
     }
 }
 
-fn logical_ids(p: &Profile) -> (String, String) {
+/// The logical IDs of a profile's role and instance profile (its custom policies' are
+/// their `id`s).
+pub fn logical_ids(p: &Profile) -> (String, String) {
     (format!("{}Role", p.id), format!("{}InstanceProfile", p.id))
 }
 
@@ -135,10 +137,13 @@ fn profile_resources(
         }
         resources.insert(
             role_id.clone(),
-            object([
-                ("Type", "AWS::IAM::Role".into()),
-                ("Properties", Value::Object(props)),
-            ]),
+            retained(
+                p,
+                object([
+                    ("Type", "AWS::IAM::Role".into()),
+                    ("Properties", Value::Object(props)),
+                ]),
+            ),
         );
     }
 
@@ -155,10 +160,13 @@ fn profile_resources(
         props.insert("Roles".into(), Value::Array(vec![role_value.clone()]));
         resources.insert(
             policy.id.clone(),
-            object([
-                ("Type", "AWS::IAM::ManagedPolicy".into()),
-                ("Properties", Value::Object(props)),
-            ]),
+            retained(
+                p,
+                object([
+                    ("Type", "AWS::IAM::ManagedPolicy".into()),
+                    ("Properties", Value::Object(props)),
+                ]),
+            ),
         );
     }
 
@@ -171,10 +179,13 @@ fn profile_resources(
         props.insert("Roles".into(), Value::Array(vec![role_value]));
         resources.insert(
             profile_id.clone(),
-            object([
-                ("Type", "AWS::IAM::InstanceProfile".into()),
-                ("Properties", Value::Object(props)),
-            ]),
+            retained(
+                p,
+                object([
+                    ("Type", "AWS::IAM::InstanceProfile".into()),
+                    ("Properties", Value::Object(props)),
+                ]),
+            ),
         );
     }
 
@@ -192,6 +203,29 @@ fn profile_resources(
             object([("Description", o.description.into()), ("Value", value)]),
         );
     }
+}
+
+/// A CloudFormation resource of an adopted profile, kept when it leaves the stack
+/// or is replaced: CloudFormation imports a resource only with a `DeletionPolicy`,
+/// and one made by hand, which instances may be using, should outlive the stack.
+/// Other profiles' resources are returned as they are.
+fn retained(p: &Profile, resource: Value) -> Value {
+    let Value::Object(fields) = resource else {
+        return resource;
+    };
+    if !p.adopt {
+        return Value::Object(fields);
+    }
+    let mut out = Map::new();
+    for (key, value) in fields {
+        let after_type = key == "Type";
+        out.insert(key, value);
+        if after_type {
+            out.insert("DeletionPolicy".into(), json!("Retain"));
+            out.insert("UpdateReplacePolicy".into(), json!("Retain"));
+        }
+    }
+    Value::Object(out)
 }
 
 /// A profile's service setting. The value names the role by a literal name: in the

@@ -25,6 +25,7 @@
 //! the same template.
 
 pub(crate) mod addresses;
+pub mod adoption;
 pub(crate) mod context;
 mod expr;
 mod json;

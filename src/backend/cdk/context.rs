@@ -32,7 +32,8 @@ pub(super) struct ModuleContext {
     /// Literal of `SsmProfileStack`, or `SsmProfileStack-N` for one stack of several.
     stack_id: String,
     /// `.stack-N` for one stack of several, as the app's name under `--out-dir` ends
-    /// (`cdk/NAME-app.stack-N.py`, backend::OUTPUTS), for the app's run comment.
+    /// (`cdk/NAME-app.stack-N.py`, the CDK's rows in `cdk/target.rs`), for the app's
+    /// run comment.
     app_file_stack: String,
     /// TypeScript: the `description` line; Python: the literal.
     stack_description: String,
@@ -48,6 +49,8 @@ pub(super) struct ModuleContext {
     /// Some profile sets an SSM service setting (`aws_ssm`).
     uses_ssm: bool,
     creates_roles: bool,
+    /// Some profile is adopted (`CfnResource`, `RemovalPolicy`).
+    adopts: bool,
     profiles: Vec<ProfileContext>,
 }
 
@@ -63,6 +66,9 @@ struct ProfileContext {
     service_setting: Option<ServiceSettingContext>,
     /// The app's stack outputs, named as the CloudFormation target names them.
     outputs: Vec<OutputContext>,
+    /// An adopted profile: the lines that retain each of its resources and give it
+    /// the logical ID the resource mapping names (`adoption::imports`).
+    adopt: Vec<String>,
 }
 
 #[derive(Debug, Default, Serialize)]
@@ -250,6 +256,7 @@ pub(super) fn module_context(
         uses_tags: profiles.iter().any(|p| !p.role.tags.is_empty()),
         uses_ssm: profiles.iter().any(|p| p.service_setting.is_some()),
         creates_roles: profiles.iter().any(|p| p.role.created),
+        adopts: profiles.iter().any(|p| !p.adopt.is_empty()),
         profiles,
     }
 }
@@ -505,7 +512,16 @@ fn profile_context(p: &Profile, spell: Spell, members: &mut Members) -> ProfileC
             }
         })
         .collect();
+    let adopt = if p.adopt {
+        let mut members = vec![role.member.clone()];
+        members.extend(policies.iter().map(|c| c.member.clone()));
+        members.extend(instance_profile.iter().map(|c| c.member.clone()));
+        super::adopt::lines(spell, &members, p)
+    } else {
+        Vec::new()
+    };
     ProfileContext {
+        adopt,
         name: comment(&p.name),
         annotations: match spell.0 {
             Language::TypeScript => Vec::new(),
