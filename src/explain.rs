@@ -7,6 +7,8 @@
 //! description cannot add lines, clear the screen or reorder what is shown.
 //! `explain_json` gives the same account as data, for tools that review grants.
 
+mod scanners;
+
 use std::fmt::Write;
 
 use serde_json::json;
@@ -30,6 +32,7 @@ pub fn explain(model: &Model, spec_name: &str) -> String {
     for p in &model.profiles {
         out.blank();
         profile(&mut out, p, &overriding);
+        scanners::text(&mut out, model, p);
     }
     if let Some(r) = &model.rollout {
         out.blank();
@@ -369,7 +372,7 @@ pub fn explain_json(model: &Model, spec_name: &str) -> serde_json::Value {
     let profiles: Vec<serde_json::Value> = model
         .profiles
         .iter()
-        .map(|p| profile_json(p, &overriding))
+        .map(|p| scanners::with_json(profile_json(p, &overriding), model, p))
         .collect();
     json!({
         "format_version": 1,

@@ -24,6 +24,7 @@ mod filters;
 pub mod layout;
 mod literal;
 mod rollout;
+mod suppressions;
 
 use std::sync::LazyLock;
 

@@ -7,6 +7,7 @@ use super::capability::{self, CLOUDFORMATION};
 use super::describe::{self, Attribute, Resource};
 use super::document::{self, Spelling, object};
 use super::rollout;
+use super::scanners::{self, Guard};
 use super::stacks::StackPart;
 use crate::model::{Model, Part, Profile, RoleRef, Text};
 
@@ -147,7 +148,7 @@ pub fn scoped_template(model: &Model, scope: Scope, stack: Option<StackPart>) ->
     let mut outputs = Map::new();
     for p in &model.profiles {
         if scope != Scope::Settings {
-            profile_resources(p, &mut resources, &mut outputs);
+            profile_resources(model, p, &mut resources, &mut outputs);
         }
         if scope != Scope::Iam {
             setting_resource(p, scope, &mut resources);
@@ -192,6 +193,7 @@ pub fn setting_logical_id(p: &Profile) -> String {
 }
 
 fn profile_resources(
+    model: &Model,
     p: &Profile,
     resources: &mut Map<String, Value>,
     outputs: &mut Map<String, Value>,
@@ -233,13 +235,8 @@ fn profile_resources(
                 .collect();
             props.insert("Tags".into(), Value::Array(tags));
         }
-        resources.insert(
-            role_id.clone(),
-            object([
-                ("Type", "AWS::IAM::Role".into()),
-                ("Properties", Value::Object(props)),
-            ]),
-        );
+        let guard = scanners::guard_role(model, p);
+        resources.insert(role_id.clone(), resource("AWS::IAM::Role", &guard, props));
     }
 
     for policy in &p.custom_policies {
@@ -253,12 +250,10 @@ fn profile_resources(
             document::policy_document(&policy.statements, &CloudFormation),
         );
         props.insert("Roles".into(), Value::Array(vec![role_value.clone()]));
+        let guard = scanners::guard_policy(model, p, policy);
         resources.insert(
             policy.id.clone(),
-            object([
-                ("Type", "AWS::IAM::ManagedPolicy".into()),
-                ("Properties", Value::Object(props)),
-            ]),
+            resource("AWS::IAM::ManagedPolicy", &guard, props),
         );
     }
 
@@ -292,6 +287,29 @@ fn profile_resources(
             object([("Description", o.description.into()), ("Value", value)]),
         );
     }
+}
+
+/// A resource of `kind`, with the `Metadata` that suppresses the Guard rules (and their
+/// cfn_nag twins, which carry the reasons) it breaks by design.
+fn resource(kind: &str, guard: &[Guard], props: Map<String, Value>) -> Value {
+    let mut resource = Map::new();
+    resource.insert("Type".into(), json!(kind));
+    if !guard.is_empty() {
+        let rules: Vec<&str> = guard.iter().map(|g| g.rule).collect();
+        let reasons: Vec<Value> = guard
+            .iter()
+            .map(|g| json!({ "id": g.cfn_nag, "reason": g.reason }))
+            .collect();
+        resource.insert(
+            "Metadata".into(),
+            json!({
+                "guard": { "SuppressedRules": rules },
+                "cfn_nag": { "rules_to_suppress": reasons },
+            }),
+        );
+    }
+    resource.insert("Properties".into(), Value::Object(props));
+    Value::Object(resource)
 }
 
 /// A profile's service setting. The value names the role by a literal name: in the

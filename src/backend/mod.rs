@@ -17,6 +17,7 @@ pub mod interpreted;
 pub mod naming;
 pub use naming::{python_module, typescript_module};
 pub mod rollout;
+pub mod scanners;
 pub mod stacks;
 pub mod templating;
 pub mod terraform;

@@ -15,6 +15,7 @@ mod nfc;
 mod profile;
 mod rollout;
 mod rules;
+mod scanners;
 mod size;
 mod split;
 mod statements;
@@ -49,6 +50,9 @@ pub struct Model {
     /// leaves it empty; a stack's model starts from its whole's).
     #[serde(skip)]
     pub openings: OnceLock<Openings>,
+    /// Write each scanner's suppression of the findings that are by design (the spec's
+    /// `scanner_suppressions`, default on; `backend::scanners`).
+    pub scanner_suppressions: bool,
 }
 
 /// Whether any string of a model holds each of the openings of text a deploy tool
@@ -78,6 +82,7 @@ impl Model {
             rollout,
             stacks: 1,
             openings: OnceLock::new(),
+            scanner_suppressions: true,
         }
     }
 
@@ -125,6 +130,12 @@ pub struct Profile {
     /// model's only serialiser) to find, and was half of what that check serialised.
     #[serde(skip)]
     pub resource_notes: Vec<ResourceNote>,
+    /// The wildcards of the custom policies that AWS's pages grant so, each with its
+    /// fact and page (`scanners::designed_wildcards`); a wildcard not here is not the
+    /// design, and a scanner's finding on it stays. Not serialised, like
+    /// `resource_notes`: it repeats resources the statements hold.
+    #[serde(skip)]
+    pub designed_wildcards: Vec<DesignedWildcard>,
     /// Things the user should know: unconfirmed facts, risky choices.
     pub warnings: Vec<String>,
 }
@@ -136,6 +147,15 @@ pub struct ResourceNote {
     /// shared with every other profile that grants it (see `Statement::resources`).
     pub resource: Arc<str>,
     pub purpose: &'static str,
+    pub source: &'static Citation,
+}
+
+/// A wildcard resource that AWS's pages grant so, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DesignedWildcard {
+    /// The resource exactly as the statement grants it.
+    pub resource: Arc<str>,
+    pub fact: &'static str,
     pub source: &'static Citation,
 }
 
@@ -298,6 +318,10 @@ impl Text {
 #[derive(Debug, Clone, Serialize)]
 pub struct ManagedPolicy {
     pub arn: String,
+    /// The AWS fact that makes attaching it the design (a policy the spec selects by a
+    /// switch); `None` for one the spec lists itself, which scanners may flag.
+    #[serde(skip)]
+    pub by_design: Option<&'static crate::refdata::scanners::ByDesign>,
     /// Why it is attached, in words for `explain` and comments.
     pub reason: String,
 }
@@ -444,6 +468,7 @@ pub fn build_all(spec: &Spec, spec_name: &str) -> Result<Model, Vec<RuleError>> 
     dhmc::warn_of_precedence(&mut profiles);
     let mut model = Model::new(profiles.into_iter().map(Arc::new).collect(), rollout);
     model.stacks = spec.stacks.map_or(1, |n| n as usize);
+    model.scanner_suppressions = spec.scanner_suppressions;
     Ok(model)
 }
 

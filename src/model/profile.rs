@@ -127,6 +127,8 @@ pub(super) fn build(p: &ProfileSpec, ctx: &Ctx) -> Result<Profile, RuleError> {
         _ => None,
     };
 
+    let designed_wildcards =
+        super::scanners::designed_wildcards(&custom_policies, &resource_notes, partition.arn_id);
     Ok(Profile {
         name: p.name.clone(),
         id,
@@ -142,6 +144,7 @@ pub(super) fn build(p: &ProfileSpec, ctx: &Ctx) -> Result<Profile, RuleError> {
         service_setting,
         tags,
         resource_notes,
+        designed_wildcards,
         warnings,
     })
 }
