@@ -5,15 +5,14 @@
 //! Everything the user reads on stderr goes through `Reporter`, which prints each
 //! diagnostic in the chosen `--message-format` and never panics on a failed write.
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
 
 use clap::builder::PossibleValuesParser;
-use clap::{CommandFactory, Parser, Subcommand};
+use clap::{Parser, Subcommand};
 
 use crate::backend::{Output, RenderOptions, Selection};
-use crate::diag::{Diagnostic, Error, MessageFormat, Severity, codes};
+use crate::diag::{Diagnostic, Error, MessageFormat, codes};
 use crate::source::Source;
 
 pub const EXIT_OK: i32 = 0;
@@ -558,13 +557,16 @@ fn build(args: &BuildArgs, r: &mut Reporter) -> Result<i32, Error> {
 
 pub mod impact;
 mod manual;
-pub use manual::*;
+use manual::{completions, man, subcommand_names};
 
 mod reading;
 use reading::{explain, init};
 
 mod report;
-pub use report::*;
+pub use report::note_closed_streams;
+use report::{
+    Reporter, closed_at_start, env_var, requested_message_format, usage_message, use_color,
+};
 
 mod stream;
 use stream::{Stream, named_stream, write_stream};

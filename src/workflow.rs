@@ -6,22 +6,10 @@
 //! each file is staged (written beside its destination, under the journal) as soon
 //! as it renders and dropped, and only renamed once all are staged (`write`).
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::atomic::Durability;
-use crate::backend::{Output, RenderError, RenderOptions};
-use crate::diag::{Diagnostic, Error, codes};
-use crate::source::Source;
-
-/// One file the tree should hold (its contents are rendered by `Tree::render`).
-#[derive(Debug, Clone)]
-pub struct PlannedFile {
-    /// Path inside the out dir, `/`-separated, as `Output::out_dir_path` gives it.
-    pub relative: String,
-    pub path: PathBuf,
-    pub spec: String,
-}
+use crate::diag::Error;
 
 /// Everything `build --out-dir` would write, in memory, and the warnings of the
 /// specs: for the benchmarks and tests; the commands stream the tree instead.
@@ -34,25 +22,6 @@ pub struct Plan {
     pub contents: Vec<String>,
     /// The specs' warnings, in spec order.
     pub warnings: Vec<crate::diag::Diagnostic>,
-}
-
-/// The name a spec's files carry in the tree: its file stem (`prod.yaml` -> `prod`).
-pub fn spec_stem(spec: &str) -> Result<String, Error> {
-    if spec == "-" {
-        return Err(Error::Usage(
-            "standard input (`-`) has no file name to name the generated files after; give spec files with --out-dir".into(),
-        ));
-    }
-    let stem = Path::new(spec)
-        .file_stem()
-        .map(|s| s.to_string_lossy().to_string())
-        .unwrap_or_default();
-    if stem.is_empty() || stem.starts_with('.') {
-        return Err(Error::Usage(format!(
-            "{spec}: cannot name generated files after this path; give the spec a file name such as prod.yaml"
-        )));
-    }
-    Ok(stem)
 }
 
 /// Compiles every spec and renders every output of the selected targets (all when
@@ -82,79 +51,6 @@ pub fn plan_layout(
         contents,
         warnings,
     })
-}
-
-/// Whether `a` and `b` name one existing file (through links, `..`, hard links).
-pub fn same_file(a: &Path, b: &Path) -> bool {
-    let (Ok(ma), Ok(mb)) = (std::fs::metadata(a), std::fs::metadata(b)) else {
-        return false;
-    };
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::MetadataExt;
-        ma.dev() == mb.dev() && ma.ino() == mb.ino()
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = (ma, mb);
-        matches!((a.canonicalize(), b.canonicalize()), (Ok(x), Ok(y)) if x == y)
-    }
-}
-
-/// Whether a file's mode marks it executable: generated files are not, and git
-/// records the difference.
-fn executable(meta: &std::fs::Metadata) -> bool {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        meta.permissions().mode() & 0o111 != 0
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = meta;
-        false
-    }
-}
-
-/// What is wrong on the way from the out dir to a planned file: a symbolic link
-/// (a write would land outside DIR) or a file where a folder belongs, or a folder
-/// where the file belongs. `None` when the way is clear (or not there yet).
-fn way_problem(out_dir: &Path, file: &PlannedFile) -> Option<(PathBuf, &'static str)> {
-    let mut at = out_dir.to_path_buf();
-    let segments: Vec<&str> = file.relative.split('/').collect();
-    for (i, segment) in segments.iter().enumerate() {
-        at.push(segment);
-        let last = i + 1 == segments.len();
-        let Ok(meta) = std::fs::symlink_metadata(&at) else {
-            return None;
-        };
-        if meta.file_type().is_symlink() && !last {
-            return Some((
-                at,
-                "is a symbolic link where a folder of generated files belongs (a write would land wherever it points)",
-            ));
-        }
-        if !last && !meta.is_dir() {
-            return Some((at, "is a file where a folder of generated files belongs"));
-        }
-        if last && meta.is_dir() {
-            return Some((at, "is a folder where a generated file belongs"));
-        }
-    }
-    None
-}
-
-/// Refuses a planned file whose way is not clear (`way_problem`), before anything
-/// is written.
-fn check_destination(out_dir: &Path, file: &PlannedFile) -> Result<(), Error> {
-    match way_problem(out_dir, file) {
-        None => Ok(()),
-        Some((at, why)) => Err(Error::Usage(format!(
-            "{}: {why}; build --out-dir writes only regular files and folders inside {}: replace it",
-            at.display(),
-            out_dir.display()
-        ))),
-    }
 }
 
 /// Writes `-o PATH`: atomically for a regular file (or a missing one), through a
@@ -260,11 +156,13 @@ pub fn init(path: &Path) -> Result<(), Error> {
 }
 
 mod check;
-pub use check::*;
+pub use check::{CheckReport, FileState, check, strays};
+mod paths;
+pub use paths::{PlannedFile, same_file, spec_stem};
 mod tree;
-pub use tree::*;
+pub use tree::{Tree, tree};
 mod write;
-pub use write::*;
+pub use write::{Staged, WriteReport, stage, write};
 
 #[cfg(test)]
 mod tests;

@@ -134,7 +134,7 @@ fn the_stack_sets_deploy_the_cloudformation_template_split_in_two() {
     let spec = fs::read_to_string(fixture("rollout").join("spec.yaml")).unwrap();
     let model = load(&spec);
     let whole = cloudformation::template(&model).unwrap();
-    let rollout = cloudformation::rollout_template(&model).unwrap();
+    let rollout = cloudformation::rollout::template(&model).unwrap();
     let body = |id: &str| -> Value {
         serde_json::from_str(
             rollout["Resources"][id]["Properties"]["TemplateBody"]

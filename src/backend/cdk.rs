@@ -33,7 +33,7 @@ use minijinja::Environment;
 use super::RenderError;
 use super::capability::CDK;
 use super::naming::{lower_camel_case, snake_case};
-use super::stacks::StackPart;
+use super::options::StackPart;
 use super::templating::{self, Templates};
 use crate::model::Model;
 

@@ -1,7 +1,7 @@
 //! Words every target writes the same: the stack's description and the outputs a
 //! stack (or Terraform configuration) exports for each profile, in this order.
 
-use super::stacks::StackPart;
+use super::options::StackPart;
 use crate::model::{Model, Profile, RoleRef};
 
 /// The description of a CloudFormation template and of the CDK app's stack.

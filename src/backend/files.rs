@@ -1,7 +1,11 @@
 //! How an output's files are handed over: one at a time as they render, and which
 //! they will be before any renders.
 
-use super::*;
+use super::options::StackPart;
+use super::{
+    GeneratedFile, Output, Render, RenderError, RenderOptions, capability, header, stacks,
+};
+use crate::model::Model;
 
 impl Output {
     /// `generate_files_sharing`, each file handed to `sink` as soon as it is rendered
@@ -24,7 +28,7 @@ impl Output {
             let of = model.stacks;
             for part in parts {
                 let options = RenderOptions {
-                    stack: Some(stacks::StackPart { n: part.n, of }),
+                    stack: Some(StackPart { n: part.n, of }),
                     ..options
                 };
                 let text =

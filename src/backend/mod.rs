@@ -6,7 +6,6 @@
 
 pub mod capability;
 pub mod cdk;
-mod cfn_yaml;
 pub mod cloudformation;
 pub mod describe;
 pub mod document;
@@ -421,7 +420,7 @@ impl Output {
 
     /// The header's lines for one stack of several: which, and how it is deployed.
     fn stack_notes(self, options: RenderOptions) -> Vec<String> {
-        let Some(stacks::StackPart { n, of }) = options.stack else {
+        let Some(options::StackPart { n, of }) = options.stack else {
             return Vec::new();
         };
         let mut notes = vec![
@@ -497,7 +496,7 @@ fn thousands(n: usize) -> String {
 }
 
 mod files;
-mod options;
+pub mod options;
 pub use options::RenderOptions;
 
 #[cfg(test)]

@@ -8,7 +8,7 @@ pub struct RenderOptions {
     pub terraform_provider_block: bool,
     /// One stack of a spec written as several (`stacks::split`, `--out-dir` only):
     /// its description and header say which.
-    pub stack: Option<super::stacks::StackPart>,
+    pub stack: Option<StackPart>,
 }
 
 impl Default for RenderOptions {
@@ -29,4 +29,11 @@ impl RenderOptions {
         }
         flags
     }
+}
+
+/// One stack of a spec written as several: its number, from 1, and how many there are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StackPart {
+    pub n: usize,
+    pub of: usize,
 }

@@ -124,7 +124,7 @@ pub static OUTPUTS: &[OutputDef] = &[
         comment: CommentSyntax::None,
         template_body: true,
         stacks: None,
-        render: Render::File(|m, _| cloudformation::rollout_json(m)),
+        render: Render::File(|m, _| cloudformation::rollout::json(m)),
     },
     OutputDef {
         target: "cloudformation",
@@ -138,7 +138,7 @@ pub static OUTPUTS: &[OutputDef] = &[
         comment: CommentSyntax::Hash,
         template_body: true,
         stacks: None,
-        render: Render::File(|m, _| cloudformation::rollout_yaml(m)),
+        render: Render::File(|m, _| cloudformation::rollout::yaml(m)),
     },
     OutputDef {
         target: "cdk",

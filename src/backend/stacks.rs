@@ -16,13 +16,6 @@ use super::{CommentSyntax, Output, RenderError, RenderOptions, header, thousands
 use crate::model::Model;
 use crate::refdata::limits;
 
-/// One stack of a spec written as several: its number, from 1, and how many there are.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct StackPart {
-    pub n: usize,
-    pub of: usize,
-}
-
 /// What one profile adds to a stack, or what a stack may hold.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Cost {
@@ -337,7 +330,7 @@ fn body_bytes(model: &Model) -> (usize, usize) {
     let t = cloudformation::scoped_template(model, Scope::Whole, None);
     (
         crate::text::pretty_json(&t).len(),
-        super::cfn_yaml::to_yaml(&t).len(),
+        cloudformation::yaml::to_yaml(&t).len(),
     )
 }
 

@@ -24,7 +24,7 @@
 //! the same configuration as a module folder (`--layout module`), its `main.tf` from
 //! the same template.
 
-mod context;
+pub(crate) mod context;
 mod expr;
 mod json;
 pub mod module;
@@ -151,7 +151,7 @@ pub fn rollout_json(model: &Model, options: RenderOptions) -> Result<String, Ren
 /// never configures providers, so `options` changes nothing here.
 pub fn module(model: &Model, _options: RenderOptions) -> Result<Vec<FolderFile>, RenderError> {
     TERRAFORM.check(model)?;
-    module::render(model)
+    module::folder::render(model)
 }
 
 /// This backend's environment, built (and its templates compiled) once per process.
@@ -165,12 +165,14 @@ pub(crate) fn environment() -> &'static Environment<'static> {
 /// `hcl_comment` keeps comment text on one line; `pad(n)` left-aligns an argument name
 /// so `=` lines up as `terraform fmt` aligns it. Argument values come spelled
 /// (`Attr::hcl`). `md_code` writes text as a Markdown code span in a terraform-docs
-/// table cell (`module::md_escape`).
+/// table cell (`module::docs::md_escape`).
 fn add_filters(env: &mut Environment<'static>) {
     env.add_filter("hcl_string", |s: &str| hcl_string(s));
     env.add_filter("hcl_comment", |s: &str| hcl_comment(s));
     env.add_filter("pad", |s: &str, width: usize| format!("{s:<width$}"));
-    env.add_filter("md_code", |s: &str| module::md_escape(&format!("`{s}`")));
+    env.add_filter("md_code", |s: &str| {
+        module::docs::md_escape(&format!("`{s}`"))
+    });
 }
 
 #[cfg(test)]

@@ -1,4 +1,10 @@
-use super::*;
+//! Shell completions and man pages, from the command line's own definition.
+
+use clap::CommandFactory;
+
+use super::report::Reporter;
+use super::{BIN, Cli, EXIT_OK, ManArgs, print};
+use crate::diag::Error;
 
 /// The completion script for `shell`. clap_complete's bash script spells the
 /// subcommand states of a hyphenated program name two ways (clap-rs/clap#6421):

@@ -1,5 +1,10 @@
-use super::*;
-use crate::diag::MAX_WARNINGS;
+//! Every message to standard error goes through one `Reporter`.
+
+use std::io::{IsTerminal, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use super::{ColorChoice, EXIT_INVALID, GlobalArgs};
+use crate::diag::{Diagnostic, Error, MAX_WARNINGS, MessageFormat, Severity, codes};
 
 /// Standard output and error as they were when the process started: Rust's runtime
 /// reopens a closed one on /dev/null before `main`, which would make `>&-` a silent

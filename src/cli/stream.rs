@@ -2,7 +2,7 @@
 
 use std::io::Write;
 
-use super::closed_at_start;
+use super::report::closed_at_start;
 use crate::diag::Error;
 
 /// A standard stream of this process.

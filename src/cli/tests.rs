@@ -1,4 +1,6 @@
+use super::manual::man_pages;
 use super::*;
+use clap::CommandFactory;
 use std::ffi::OsString;
 
 fn env<'a>(vars: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<OsString> + 'a {

@@ -1,4 +1,11 @@
-use super::*;
+//! `check`: each planned file compared with the disk, and what the tree holds that
+//! `build` would not write.
+
+use std::path::{Path, PathBuf};
+
+use super::paths::{PlannedFile, executable, way_problem};
+use super::tree::Tree;
+use crate::diag::{Diagnostic, Error};
 use crate::diag::{line_safe, terminal_safe};
 
 /// The state of one planned file on disk.

@@ -1,5 +1,7 @@
 use super::check::drift;
 use super::*;
+use crate::backend::{Output, RenderOptions};
+use crate::source::Source;
 
 #[test]
 fn the_starter_spec_compiles_for_every_target() {

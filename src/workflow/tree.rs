@@ -8,10 +8,16 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::sync::{Condvar, Mutex};
 
-use super::*;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use super::paths::{PlannedFile, same_file, spec_stem};
 use crate::backend::GeneratedFile;
 use crate::backend::stacks::SharedSplit;
+use crate::backend::{Output, RenderError, RenderOptions};
+use crate::diag::{Diagnostic, Error, codes};
 use crate::model::Model;
+use crate::source::Source;
 
 /// One spec of the tree: its model (`None`: invalid, its errors in `Tree::pending`),
 /// the outputs that apply to it and how many files each plans.

@@ -1,8 +1,13 @@
 //! `build --out-dir`: every file staged as soon as it renders, renamed only when all
 //! are staged.
 
-use super::*;
+use std::path::{Path, PathBuf};
+
+use super::paths::{PlannedFile, check_destination, executable};
+use super::tree::Tree;
+use crate::atomic::Durability;
 use crate::atomic::{Access, OutDirLock, RecoveryPlan, Refusal, Transaction};
+use crate::diag::{Diagnostic, Error};
 
 /// What `write` did.
 #[derive(Debug, Default, PartialEq, Eq)]

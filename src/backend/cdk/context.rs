@@ -18,8 +18,8 @@ use super::{CLASS_NAME, Language, STACK_ID};
 use crate::backend::cloudformation::setting_logical_id;
 use crate::backend::describe::{self, Resource};
 use crate::backend::naming::Unique;
+use crate::backend::options::StackPart;
 use crate::backend::scanners;
-use crate::backend::stacks::StackPart;
 use crate::model::{Model, Profile, RoleRef};
 
 #[derive(Debug, Serialize)]

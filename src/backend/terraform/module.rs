@@ -17,12 +17,8 @@
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use super::context::{Context, Layout};
 use super::expr::Expr;
-use super::{AWS_PROVIDER_SOURCE, AWS_PROVIDER_VERSION};
 use crate::backend::hcl::hcl_string;
-use crate::backend::templating;
-use crate::backend::{CommentSyntax, FolderFile, RenderError, RenderOptions};
 use crate::model::{Model, Profile, RoleRef};
 use crate::refdata::limits;
 use crate::refdata::rules::{self, policy_arn_pattern};
@@ -71,14 +67,6 @@ impl Variable {
     pub fn default_doc(&self) -> String {
         self.default.to_string().replace('|', "\\|")
     }
-}
-
-/// A variable as the templates read it.
-#[derive(Debug, Serialize)]
-struct VariableView<'a> {
-    #[serde(flatten)]
-    variable: &'a Variable,
-    default_hcl: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -493,62 +481,8 @@ impl Inputs {
     }
 }
 
-/// What the module's other templates read beside the `Context`.
-#[derive(Debug, Serialize)]
-struct ModuleCtx<'a> {
-    #[serde(flatten)]
-    context: &'a Context<'a>,
-    required_version: &'static str,
-    variables: Vec<VariableView<'a>>,
-    /// The example sets one tag (unless a profile holds IAM's maximum already).
-    example_tags: bool,
-    terraform_docs: String,
-}
-
-/// The module folder.
-pub fn render(model: &Model) -> Result<Vec<FolderFile>, RenderError> {
-    let inputs = Inputs::new(model);
-    let options = RenderOptions {
-        terraform_provider_block: false,
-        ..RenderOptions::default()
-    };
-    let context = Context::with_layout(model, options, Layout::Module(&inputs));
-    let ctx = ModuleCtx {
-        context: &context,
-        required_version: REQUIRED_VERSION,
-        variables: inputs
-            .variables
-            .iter()
-            .map(|variable| VariableView {
-                variable,
-                default_hcl: variable.default_hcl(),
-            })
-            .collect(),
-        example_tags: model
-            .profiles
-            .iter()
-            .all(|p| p.tags.len() < limits::TAGS_MAX),
-        terraform_docs: terraform_docs(&context, &inputs.variables),
-    };
-    let env = super::environment();
-    FILES
-        .iter()
-        .map(|(path, template)| {
-            Ok(FolderFile {
-                path,
-                comment: if path.ends_with(".md") {
-                    CommentSyntax::Html
-                } else {
-                    CommentSyntax::Hash
-                },
-                text: templating::render(env, template, &ctx)?,
-            })
-        })
-        .collect()
-}
-
-mod docs;
-pub use docs::*;
+pub mod docs;
+pub mod folder;
 
 #[cfg(test)]
 mod tests;

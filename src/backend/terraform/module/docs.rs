@@ -1,4 +1,8 @@
-use super::*;
+//! The README's inputs and outputs, as terraform-docs writes them.
+
+use super::{REQUIRED_VERSION, Variable};
+use crate::backend::terraform::context::Context;
+use crate::backend::terraform::{AWS_PROVIDER_SOURCE, AWS_PROVIDER_VERSION};
 
 /// The inputs and outputs section terraform-docs (`markdown table`, its default
 /// settings: anchors, escaping, the required column, sorted by name) writes between

@@ -1,3 +1,4 @@
+use super::docs::md_escape;
 use super::*;
 
 #[test]
