@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 """The scanners platform teams gate IaC on, over every fixture (issue 27):
 
-- guard: AWS CloudFormation Guard (pinned, scripts/install-tools) with the
-  aws-guard-rules-registry rules of ../shared/judges/guard-rules, unchanged, on every
+- guard: AWS CloudFormation Guard (pinned, scripts/install-tools) with the rules of
+  aws-guard-rules-registry (github.com/aws-cloudformation/aws-guard-rules-registry at
+  7f7340c: rules/aws/iam/ and cfn_no_explicit_resource_names.guard, unchanged, in the
+  folder $GUARD_RULES names; without it Guard fails as not run) on every
   CloudFormation template (cloudformation*.json: stacks of a split spec, and each
   StackSet's TemplateBody of a rollout, taken out to a file, since Guard cannot read
   inside the string). The cfn_nag suppressions are removed first, so that Guard's own
@@ -31,7 +33,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-RULES = Path(__file__).resolve().parent.parent.parent / "shared" / "judges" / "guard-rules"
+RULES = os.environ.get("GUARD_RULES", "")
 # The Guard rules accept cfn_nag's suppression of the same finding (the rule files say
 # which ID); ours writes both, and cfn_nag's carries the reason.
 GUARD_TWIN = {
@@ -142,6 +144,9 @@ def guard_failures(guard, template, path):
 
 
 def judge_guard(guard, cases, work):
+    if not RULES or not list(Path(RULES).glob("*.guard")):
+        report(False, "guard", "(all)", f"no Guard rules in GUARD_RULES={RULES!r}: set it to a folder of the aws-guard-rules-registry rules")
+        return
     expected = {"(negative) user-added": USER_ADDED_GUARD}
     for case, case_dir in cases:
         templates = templates_of(case_dir, work)

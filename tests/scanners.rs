@@ -91,6 +91,11 @@ fn wildcards_are_suppressed_by_their_exact_finding() {
             "Resource::arn:aws:s3:::aws-windows-downloads-us-east-2/*",
             "Resource::arn:aws:s3:::amazon-ssm-us-east-2/*",
             "Resource::arn:aws:s3:::patch-baseline-snapshot-us-east-2/*",
+            "Resource::arn:aws:s3:::amazon-ssm-packages-us-east-2/*",
+            "Resource::arn:aws:s3:::us-east-2-birdwatcher-prod/*",
+            "Resource::arn:aws:s3:::aws-ssm-document-attachments-us-east-2/*",
+            "Resource::arn:aws:s3:::aws-patch-manager-us-east-2-552881074/*",
+            "Resource::arn:aws:s3:::aws-patchmanager-macos-us-east-2-552881074/*",
             "Resource::arn:aws:s3:::my-bucket-name/scripts/*",
         ]
     );
