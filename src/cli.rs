@@ -504,10 +504,11 @@ fn build(args: &BuildArgs, r: &mut Reporter) -> Result<i32, Error> {
             output.flags().join(" ")
         )));
     }
-    if args.no_provider_block && *target != crate::backend::PROVIDER_BLOCK_TARGET {
+    let provider_block = Output::provider_block_targets();
+    if args.no_provider_block && !provider_block.contains(&target.as_str()) {
         return Err(Error::Usage(format!(
             "`--no-provider-block` applies only to `--target {}`",
-            crate::backend::PROVIDER_BLOCK_TARGET
+            provider_block.join("|")
         )));
     }
     let options = RenderOptions {

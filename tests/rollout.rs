@@ -133,7 +133,7 @@ fn out_dir_writes_the_rollout_beside_the_rest_only_for_a_spec_that_has_one() {
 fn the_stack_sets_deploy_the_cloudformation_template_split_in_two() {
     let spec = fs::read_to_string(fixture("rollout").join("spec.yaml")).unwrap();
     let model = load(&spec);
-    let whole = cloudformation::template(&model).unwrap();
+    let whole = cloudformation::scoped_template(&model, Scope::Whole, None);
     let rollout = cloudformation::rollout::template(&model).unwrap();
     let body = |id: &str| -> Value {
         serde_json::from_str(

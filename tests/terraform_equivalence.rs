@@ -20,9 +20,17 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value};
-use ssm_profile::backend::{Output, RenderOptions, cloudformation};
+use ssm_profile::backend::{Output, RenderOptions};
 use ssm_profile::model::{Model, Part, RoleRef, Text};
 use ssm_profile::source::Source;
+
+/// CloudFormation's template of `model` as data, or its refusal, as `build` gives them.
+fn cfn_template(model: &Model) -> Result<Value, ssm_profile::backend::RenderError> {
+    let output = Output::by_golden("cloudformation.json").expect("a CloudFormation JSON output");
+    output
+        .render(model, RenderOptions::default())
+        .map(|t| serde_json::from_str(&t).expect("the template is JSON"))
+}
 
 const ACCOUNT: &str = "{ACCOUNT}";
 const REGION: &str = "{REGION}";
@@ -598,7 +606,7 @@ fn terraform_means_what_cloudformation_means() {
             }
             continue;
         }
-        match cloudformation::template(&model) {
+        match cfn_template(&model) {
             Ok(t) => {
                 compared_with_cfn += 1;
                 let cfn = cfn_meaning(&t);

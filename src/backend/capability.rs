@@ -41,60 +41,15 @@ pub struct Capabilities {
     /// Text in spec strings that the target (or the tool it hands its output to)
     /// would read as an instruction: see `interpreted`.
     pub interprets: Interprets,
+    /// What a refusal of interpreted text says before what the tool would do with
+    /// it, when the tool that interprets it is not this target itself ("the CDK
+    /// synthesizes CloudFormation, and "); empty otherwise.
+    pub interpreted_through: &'static str,
     /// The target's `--rollout` output: service-managed StackSets, which deploy the
     /// CloudFormation template in every account, so it expresses only what
     /// CloudFormation can, and a refusal names no other target.
     pub rollout: bool,
 }
-
-pub const CLOUDFORMATION: Capabilities = Capabilities {
-    target: "cloudformation",
-    subject: "CloudFormation",
-    managed_policies_on_existing_role: false,
-    managed_policy_arns_max: Some(limits::CFN_MANAGED_POLICY_ARNS_MAX),
-    one_template: true,
-    added_resources: 0,
-    service_setting_without_resource_type: false,
-    interprets: Interprets {
-        dynamic_references: true,
-        cdk_tokens: false,
-    },
-    rollout: false,
-};
-
-/// The CDK synthesizes CloudFormation, so it inherits CloudFormation's limits.
-pub const CDK: Capabilities = Capabilities {
-    target: "cdk",
-    subject: "the CDK synthesizes CloudFormation, which",
-    managed_policies_on_existing_role: false,
-    managed_policy_arns_max: Some(limits::CFN_MANAGED_POLICY_ARNS_MAX),
-    one_template: true,
-    added_resources: limits::CDK_ADDED_RESOURCES,
-    service_setting_without_resource_type: false,
-    interprets: Interprets {
-        dynamic_references: true,
-        cdk_tokens: true,
-    },
-    rollout: false,
-};
-
-pub const TERRAFORM: Capabilities = Capabilities {
-    target: "terraform",
-    subject: "Terraform",
-    managed_policies_on_existing_role: true,
-    managed_policy_arns_max: None,
-    one_template: false,
-    added_resources: 0,
-    service_setting_without_resource_type: true,
-    interprets: Interprets {
-        dynamic_references: false,
-        cdk_tokens: false,
-    },
-    rollout: false,
-};
-
-/// Every target, in the order a refusal looks for one that can.
-pub const ALL: &[Capabilities] = &[CLOUDFORMATION, CDK, TERRAFORM];
 
 /// The `--rollout` output of `target`: whatever the target, the StackSets deploy
 /// CloudFormation's template (the CDK's also reads CDK tokens in the code it holds).
@@ -102,36 +57,50 @@ pub const fn rollout(target: Capabilities) -> Capabilities {
     Capabilities {
         target: target.target,
         subject: "the rollout's StackSets deploy CloudFormation, which",
+        managed_policies_on_existing_role: false,
+        managed_policy_arns_max: Some(limits::CFN_MANAGED_POLICY_ARNS_MAX),
+        one_template: true,
+        added_resources: 0,
+        service_setting_without_resource_type: false,
         interprets: Interprets {
             dynamic_references: true,
             cdk_tokens: target.interprets.cdk_tokens,
         },
+        interpreted_through: target.interpreted_through,
         rollout: true,
-        ..CLOUDFORMATION
     }
 }
 
 impl Capabilities {
     /// `Ok` when this target can express every profile of `model`; else the refusal
     /// for the first profile it cannot.
-    pub fn check(&self, model: &Model) -> Result<(), RenderError> {
-        self.check_profiles(model)?;
-        self.check_template_quotas(model)
+    /// `every` is every target's, for a refusal that names one that can.
+    pub fn check(&self, model: &Model, every: &[&Capabilities]) -> Result<(), RenderError> {
+        self.check_profiles(model, every)?;
+        self.check_template_quotas(model, every)
     }
 
     /// `check` but for the quotas of one template, which `--out-dir` meets by
     /// writing several stacks (`stacks::split`).
-    pub fn check_profiles(&self, model: &Model) -> Result<(), RenderError> {
-        self.check_interpreted(model)?;
+    pub fn check_profiles(
+        &self,
+        model: &Model,
+        every: &[&Capabilities],
+    ) -> Result<(), RenderError> {
+        self.check_interpreted(model, every)?;
         model.profiles.iter().enumerate().try_for_each(|(i, p)| {
-            self.check_managed_policies(i, p)?;
-            self.check_managed_policy_arns(i, p)?;
-            self.check_service_setting(i, p)
+            self.check_managed_policies(i, p, every)?;
+            self.check_managed_policy_arns(i, p, every)?;
+            self.check_service_setting(i, p, every)
         })
     }
 
     /// The refusal is placed at the first profile that takes the stack over a quota.
-    fn check_template_quotas(&self, model: &Model) -> Result<(), RenderError> {
+    fn check_template_quotas(
+        &self,
+        model: &Model,
+        every: &[&Capabilities],
+    ) -> Result<(), RenderError> {
         if !self.one_template {
             return Ok(());
         }
@@ -144,7 +113,7 @@ impl Capabilities {
                 ("outputs", outputs, limits::CFN_OUTPUTS_MAX),
             ] {
                 if n > max {
-                    let other = ALL
+                    let other = every
                         .iter()
                         .filter(|_| !self.rollout)
                         .find(|c| !c.one_template)
@@ -176,19 +145,29 @@ impl Capabilities {
         Ok(())
     }
 
-    fn check_managed_policy_arns(&self, i: usize, p: &Profile) -> Result<(), RenderError> {
+    fn check_managed_policy_arns(
+        &self,
+        i: usize,
+        p: &Profile,
+        every: &[&Capabilities],
+    ) -> Result<(), RenderError> {
         let n = p.managed_policies.len();
         match self.managed_policy_arns_max {
             Some(max) if n > max => Err(self.refuse_at(format!("profiles[{i}].managed_policies"), format!(
                 "{} cannot attach more than {max} managed policies by ARN to one role (AWS::IAM::Role ManagedPolicyArns holds {max} at most, whatever the account's quota), and this profile attaches {n}; {}attach fewer by ARN",
                 self.subject,
-                self.instead(|c| c.managed_policy_arns_max.is_none_or(|m| m >= n)),
+                self.instead(every, |c| c.managed_policy_arns_max.is_none_or(|m| m >= n)),
             ))),
             _ => Ok(()),
         }
     }
 
-    fn check_service_setting(&self, i: usize, p: &Profile) -> Result<(), RenderError> {
+    fn check_service_setting(
+        &self,
+        i: usize,
+        p: &Profile,
+        every: &[&Capabilities],
+    ) -> Result<(), RenderError> {
         if p.service_setting.is_none() || self.service_setting_without_resource_type {
             return Ok(());
         }
@@ -204,13 +183,13 @@ impl Capabilities {
             self.subject,
             p.arn_partition,
             regions.join(", "),
-            self.instead(|c| c.service_setting_without_resource_type),
+            self.instead(every, |c| c.service_setting_without_resource_type),
         )))
     }
 
     /// No spec text may become an instruction to the deploy tool. The refusal
     /// begins with the spec field, so it is shown at that field.
-    fn check_interpreted(&self, model: &Model) -> Result<(), RenderError> {
+    fn check_interpreted(&self, model: &Model, every: &[&Capabilities]) -> Result<(), RenderError> {
         let Some(found) = interpreted::find(model, self.interprets) else {
             return Ok(());
         };
@@ -234,12 +213,13 @@ impl Capabilities {
                     .as_ref()
                     .map_or(String::new(), |e| format!("{e}: ")),
                 found.text,
-                if self.target == CDK.target && kind == interpreted::Kind::DynamicReference {
-                    "the CDK synthesizes CloudFormation, and "
+                if kind == interpreted::Kind::DynamicReference {
+                    self.interpreted_through
                 } else {
                     ""
                 },
-                ALL.iter()
+                every
+                    .iter()
                     .filter(|_| !self.rollout)
                     .find(|c| match kind {
                         interpreted::Kind::DynamicReference => !c.interprets.dynamic_references,
@@ -253,7 +233,12 @@ impl Capabilities {
         ))
     }
 
-    fn check_managed_policies(&self, i: usize, p: &Profile) -> Result<(), RenderError> {
+    fn check_managed_policies(
+        &self,
+        i: usize,
+        p: &Profile,
+        every: &[&Capabilities],
+    ) -> Result<(), RenderError> {
         let RoleRef::Existing { name } = &p.role else {
             return Ok(());
         };
@@ -265,7 +250,7 @@ impl Capabilities {
             "{} cannot attach managed policies ({}) to the existing role `{name}`, which the stack does not own; {}set `core: false` and attach them outside this stack",
             self.subject,
             arns.join(", "),
-            self.instead(|c| c.managed_policies_on_existing_role),
+            self.instead(every, |c| c.managed_policies_on_existing_role),
         )))
     }
 
@@ -280,8 +265,9 @@ impl Capabilities {
 
     /// `use `--target T`, which can, or ` for the first target `can` holds for;
     /// nothing for a rollout, which every target deploys with CloudFormation.
-    fn instead(&self, can: impl Fn(&Capabilities) -> bool) -> String {
-        ALL.iter()
+    fn instead(&self, every: &[&Capabilities], can: impl Fn(&Capabilities) -> bool) -> String {
+        every
+            .iter()
             .filter(|_| !self.rollout)
             .find(|c| can(c))
             .map(|c| format!("use `--target {}`, which can, or ", c.target))
@@ -292,6 +278,33 @@ impl Capabilities {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::backend::target::every_capability;
+
+    /// A target's capabilities, checked among every target's.
+    #[derive(Clone, Copy)]
+    struct Of(&'static Capabilities);
+
+    impl Of {
+        fn check(self, model: &Model) -> Result<(), RenderError> {
+            self.0.check(model, &every_capability())
+        }
+    }
+
+    impl std::ops::Deref for Of {
+        type Target = Capabilities;
+        fn deref(&self) -> &Capabilities {
+            self.0
+        }
+    }
+
+    static CLOUDFORMATION: Of = Of(&crate::backend::cloudformation::target::TARGET.capabilities);
+    static CDK: Of = Of(&crate::backend::cdk::target::TARGET.capabilities);
+    static TERRAFORM: Of = Of(&crate::backend::terraform::target::TARGET.capabilities);
+    static ALL: [Of; 3] = [
+        Of(&crate::backend::cloudformation::target::TARGET.capabilities),
+        Of(&crate::backend::cdk::target::TARGET.capabilities),
+        Of(&crate::backend::terraform::target::TARGET.capabilities),
+    ];
 
     fn existing_role_with_core() -> Model {
         let spec = "version: 1\nprofiles:\n  - name: p\n    existing_role: ops-role\n";
@@ -379,7 +392,11 @@ mod tests {
             include_str!("../../fixtures/session-manager/spec.yaml"),
         ] {
             let model = load(spec);
-            let t = crate::backend::cloudformation::template(&model).expect("renders");
+            let t = crate::backend::cloudformation::scoped_template(
+                &model,
+                crate::backend::cloudformation::Scope::Whole,
+                None,
+            );
             let resources: usize = model.profiles.iter().map(|p| stack_resource_count(p)).sum();
             let outputs: usize = model.profiles.iter().map(|p| stack_outputs(p).len()).sum();
             assert_eq!(t["Resources"].as_object().unwrap().len(), resources);

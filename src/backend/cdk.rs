@@ -25,13 +25,16 @@ pub mod layout;
 mod literal;
 mod rollout;
 mod suppressions;
+pub mod target;
+
+/// The target's name, as `--target` takes it.
+pub const NAME: &str = "cdk";
 
 use std::sync::LazyLock;
 
 use minijinja::Environment;
 
 use super::RenderError;
-use super::capability::CDK;
 use super::naming::{lower_camel_case, snake_case};
 use super::options::StackPart;
 use super::templating::{self, Templates};
@@ -99,7 +102,6 @@ pub fn render(
     app: bool,
     stack: Option<StackPart>,
 ) -> Result<String, RenderError> {
-    CDK.check(model)?;
     let context = context::module_context(model, language, app, stack);
     templating::render(environment(), language.template(), &context)
 }

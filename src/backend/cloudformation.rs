@@ -3,10 +3,13 @@
 use serde_json::{Map, Value, json};
 
 pub mod rollout;
+pub mod target;
+
+/// The target's name, as `--target` takes it.
+pub const NAME: &str = "cloudformation";
 pub mod yaml;
 
 use super::RenderError;
-use super::capability::CLOUDFORMATION;
 use super::describe::{self, Attribute, Resource};
 use super::document::{self, Spelling, object};
 use super::options::StackPart;
@@ -15,7 +18,6 @@ use crate::model::{Model, Part, Profile, RoleRef, Text};
 
 /// The template of `model`, or of one stack of several (`stack`), as JSON.
 pub fn json(model: &Model, stack: Option<StackPart>) -> Result<String, RenderError> {
-    CLOUDFORMATION.check(model)?;
     Ok(crate::text::pretty_json(&scoped_template(
         model,
         Scope::Whole,
@@ -24,15 +26,7 @@ pub fn json(model: &Model, stack: Option<StackPart>) -> Result<String, RenderErr
 }
 
 pub fn yaml(model: &Model, stack: Option<StackPart>) -> Result<String, RenderError> {
-    CLOUDFORMATION.check(model)?;
     Ok(yaml::to_yaml(&scoped_template(model, Scope::Whole, stack)))
-}
-
-/// The whole template as data, or why this target cannot express the model (for
-/// tests that compare what templates mean).
-pub fn template(model: &Model) -> Result<Value, RenderError> {
-    CLOUDFORMATION.check(model)?;
-    Ok(scoped_template(model, Scope::Whole, None))
 }
 
 /// Which resources of the model a template holds: all of them, or one of the two

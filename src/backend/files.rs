@@ -2,9 +2,8 @@
 //! they will be before any renders.
 
 use super::options::StackPart;
-use super::{
-    GeneratedFile, Output, Render, RenderError, RenderOptions, capability, header, stacks,
-};
+use super::target::every_capability;
+use super::{GeneratedFile, Output, Render, RenderError, RenderOptions, header, stacks};
 use crate::model::Model;
 
 impl Output {
@@ -41,7 +40,7 @@ impl Output {
             }
             return Ok(());
         }
-        let Render::Folder(render, _) = self.0.render else {
+        let Render::Folder(render, _) = self.def.render else {
             return sink(one(
                 String::new(),
                 self.generate(model, spec_name, options)?,
@@ -53,6 +52,7 @@ impl Output {
             flags: &flags,
             notes: &[],
         };
+        self.check(model)?;
         for f in render(model, options)? {
             let text = header::apply(f.comment, &header, f.text).map_err(RenderError::Internal)?;
             sink(one(f.path.to_string(), text))?;
@@ -78,7 +78,7 @@ impl Output {
         Ok(
             match (
                 self.stack_parts(model, spec_name, options, split)?,
-                self.0.render,
+                self.def.render,
             ) {
                 (Some(parts), _) => parts.iter().map(|p| file("", Some(p.n))).collect(),
                 (None, Render::Folder(_, paths)) => {
@@ -100,13 +100,11 @@ impl Output {
         options: RenderOptions,
         split: &'s stacks::SharedSplit,
     ) -> Result<Option<&'s [stacks::Stack]>, RenderError> {
-        if self.0.stacks.is_none() {
+        if self.def.stacks.is_none() {
             return Ok(None);
         }
-        let Some(target) = capability::ALL.iter().find(|c| c.target == self.0.target) else {
-            return Ok(None);
-        };
-        target.check_profiles(model)?;
+        let target = &self.target.capabilities;
+        target.check_profiles(model, &every_capability())?;
         let parts = split
             .get_or_init(|| stacks::split(model, spec_name, options))
             .as_ref()

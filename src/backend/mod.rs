@@ -1,8 +1,9 @@
 //! Backends turn the model into files as text. None of them writes to disk.
 //!
-//! `OUTPUTS` is the one table of every kind of output file: the command line, the
-//! generated-file header, the `--out-dir` tree and the golden files all read it.
-//! Adding an output is one row here and the render function it names.
+//! `target::TARGETS` lists every target, each one value that owns its outputs: the
+//! command line, the generated-file header, the `--out-dir` tree and the golden files
+//! all read their rows. Adding an output is one row in its target and the render
+//! function it names.
 
 pub mod capability;
 pub mod cdk;
@@ -18,6 +19,7 @@ pub use naming::{python_module, typescript_module};
 pub mod rollout;
 pub mod scanners;
 pub mod stacks;
+pub mod target;
 pub mod templating;
 pub mod terraform;
 
@@ -28,8 +30,9 @@ pub use crate::text::pretty_json;
 pub use error::RenderError;
 pub use header::CommentSyntax;
 
-mod outputs;
-pub use outputs::{FolderFile, OUTPUTS, OutputDef, Render, StackFiles};
+pub mod outputs;
+pub use outputs::{FolderFile, OutputDef, Render, StackFiles};
+use target::{TARGETS, Target};
 
 /// One file of an output as every command writes it, with its header.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,13 +44,17 @@ pub struct GeneratedFile {
     pub text: String,
 }
 
-/// A handle on one row of `OUTPUTS`; cheap to copy and compare.
+/// A handle on one output: a row of a target's outputs, with its target; cheap to
+/// copy and compare.
 #[derive(Clone, Copy)]
-pub struct Output(&'static OutputDef);
+pub struct Output {
+    target: &'static Target,
+    def: &'static OutputDef,
+}
 
 impl PartialEq for Output {
     fn eq(&self, other: &Output) -> bool {
-        std::ptr::eq(self.0, other.0)
+        std::ptr::eq(self.def, other.def)
     }
 }
 
@@ -55,7 +62,7 @@ impl Eq for Output {}
 
 impl std::fmt::Debug for Output {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.0.golden)
+        f.write_str(self.def.golden)
     }
 }
 
@@ -71,9 +78,6 @@ pub struct Selection<'a> {
     pub layout: Option<&'a str>,
 }
 
-/// The one target with a provider block to leave out (`build --no-provider-block`).
-pub const PROVIDER_BLOCK_TARGET: &str = "terraform";
-
 impl Output {
     /// Every output of the default layout (what `build --out-dir` writes when no
     /// `--layout` is given), in table order.
@@ -83,33 +87,40 @@ impl Output {
 
     /// Every output of one layout (`None`: the default), in table order.
     pub fn in_layout(layout: Option<&str>) -> impl Iterator<Item = Output> + '_ {
-        OUTPUTS
-            .iter()
-            .filter(move |d| d.layout == layout)
-            .map(Output)
+        Output::every().filter(move |o| o.def.layout == layout)
     }
 
     /// Every output of every layout, in table order: what the goldens hold.
     pub fn every() -> impl Iterator<Item = Output> {
-        OUTPUTS.iter().map(Output)
+        TARGETS
+            .iter()
+            .flat_map(|target| target.outputs.iter().map(move |def| Output { target, def }))
     }
 
     /// The output whose golden file is `golden` (`cloudformation.yaml`, ...).
     pub fn by_golden(golden: &str) -> Option<Output> {
-        Output::every().find(|o| o.0.golden == golden)
+        Output::every().find(|o| o.def.golden == golden)
     }
 
     /// Every target name, in table order.
     pub fn targets() -> Vec<&'static str> {
-        let mut names: Vec<&'static str> = OUTPUTS.iter().map(|d| d.target).collect();
-        names.dedup();
-        names
+        TARGETS.iter().map(|t| t.name()).collect()
+    }
+
+    /// The targets `build --no-provider-block` applies to.
+    pub fn provider_block_targets() -> Vec<&'static str> {
+        TARGETS
+            .iter()
+            .filter(|t| t.provider_block)
+            .map(|t| t.name())
+            .collect()
     }
 
     /// The values one column of the table takes for `target`, in table order.
     fn values(target: &str, column: fn(&OutputDef) -> Option<&'static str>) -> Vec<&'static str> {
         let mut values: Vec<&'static str> = Vec::new();
-        for d in OUTPUTS.iter().filter(|d| d.target == target) {
+        let rows = target::by_name(target).map_or(&[][..], |t| t.outputs);
+        for d in rows {
             if let Some(v) = column(d)
                 && !values.contains(&v)
             {
@@ -136,7 +147,7 @@ impl Output {
 
     fn column_values(column: fn(&OutputDef) -> Option<&'static str>) -> Vec<&'static str> {
         let mut values: Vec<&'static str> = Vec::new();
-        for v in OUTPUTS.iter().filter_map(column) {
+        for v in Output::every().filter_map(|o| column(o.def)) {
             if !values.contains(&v) {
                 values.push(v);
             }
@@ -156,8 +167,11 @@ impl Output {
         let formats = Output::values(s.target, |d| d.format);
         let languages = Output::values(s.target, |d| d.language);
         let layouts = Output::values(s.target, |d| d.layout);
-        let has_app = OUTPUTS.iter().any(|d| d.target == s.target && d.app);
-        let has_rollout = OUTPUTS.iter().any(|d| d.target == s.target && d.rollout);
+        let Some(target) = target::by_name(s.target) else {
+            return Err(format!("unknown target `{}`", s.target));
+        };
+        let has_app = target.outputs.iter().any(|d| d.app);
+        let has_rollout = target.outputs.iter().any(|d| d.rollout);
         let takes = || {
             let mut parts = Vec::new();
             if !formats.is_empty() {
@@ -175,7 +189,7 @@ impl Output {
             if !layouts.is_empty() {
                 parts.push(format!("`--layout {}`", layouts.join("|")));
             }
-            if s.target == PROVIDER_BLOCK_TARGET {
+            if target.provider_block {
                 parts.push("`--no-provider-block`".to_string());
             }
             format!("`--target {}` takes {}", s.target, parts.join(" and "))
@@ -204,11 +218,11 @@ impl Output {
         }
         Output::in_layout(s.layout)
             .find(|o| {
-                o.0.target == s.target
-                    && o.0.app == s.app
-                    && o.0.rollout == s.rollout
-                    && s.format.is_none_or(|f| o.0.format == Some(f))
-                    && s.language.is_none_or(|l| o.0.language == Some(l))
+                std::ptr::eq(o.target, target)
+                    && o.def.app == s.app
+                    && o.def.rollout == s.rollout
+                    && s.format.is_none_or(|f| o.def.format == Some(f))
+                    && s.language.is_none_or(|l| o.def.language == Some(l))
             })
             .ok_or_else(|| format!("no output matches those flags: {}", takes()))
     }
@@ -216,10 +230,11 @@ impl Output {
     /// The fewest `build` flags that select this output: `--target`, then `--format`
     /// and `--language` only where they differ from the target's default, and `--app`.
     pub fn flags(self) -> Vec<String> {
-        let d = self.0;
-        let mut flags = vec![format!("--target {}", d.target)];
+        let d = self.def;
+        let name = self.target.name();
+        let mut flags = vec![format!("--target {name}")];
         let default = |column: fn(&OutputDef) -> Option<&'static str>| {
-            Output::values(d.target, column).first().copied()
+            Output::values(name, column).first().copied()
         };
         if let Some(f) = d.format
             && default(|d| d.format) != Some(f)
@@ -245,52 +260,52 @@ impl Output {
 
     /// The `--layout` value that selects this output, if it is not of the default layout.
     pub fn layout(self) -> Option<&'static str> {
-        self.0.layout
+        self.def.layout
     }
 
     /// Whether this output is written for `model`: a rollout output only for a spec
     /// that has `rollout`; every other output always.
     pub fn applies(self, model: &Model) -> bool {
-        !self.0.rollout || model.rollout.is_some()
+        !self.def.rollout || model.rollout.is_some()
     }
 
     /// Whether this output is the rollout (`--rollout`).
     pub fn is_rollout(self) -> bool {
-        self.0.rollout
+        self.def.rollout
     }
 
     /// Whether a spec too large for one stack is written as several files of this
     /// output (each at most a CloudFormation template's 1 MB): an output that does
     /// not split grows with the spec (a fleet's Terraform is 28 MB).
     pub fn splits(self) -> bool {
-        self.0.stacks.is_some()
+        self.def.stacks.is_some()
     }
 
     /// Whether this output is a folder of files (`Render::Folder`) rather than one file.
     pub fn is_folder(self) -> bool {
-        matches!(self.0.render, Render::Folder(..))
+        matches!(self.def.render, Render::Folder(..))
     }
 
     /// The file name of this output's golden file beside a fixture's spec.
     pub fn golden_name(self) -> &'static str {
-        self.0.golden
+        self.def.golden
     }
 
     /// The target this output belongs to, as the command line names it.
     pub fn target(self) -> &'static str {
-        self.0.target
+        self.target.name()
     }
 
     /// Where `build --out-dir` writes this output for the spec whose file stem is
     /// `stem`, relative to the out dir, `/`-separated.
     pub fn out_dir_path(self, stem: &str) -> String {
-        Output::fill(self.0.out_dir, stem)
+        Output::fill(self.def.out_dir, stem)
     }
 
     /// Where `build --out-dir` writes `file` of this output for the spec whose file
     /// stem is `stem`: `out_dir_path`, a path inside its folder, or one stack's path.
     pub fn file_out_dir_path(self, stem: &str, file: &GeneratedFile) -> String {
-        match (file.stack, self.0.stacks) {
+        match (file.stack, self.def.stacks) {
             (Some(n), Some(s)) => Output::fill(s.out_dir, stem).replace("{n}", &n.to_string()),
             _ if file.inside.is_empty() => self.out_dir_path(stem),
             _ => format!("{}/{}", self.out_dir_path(stem), file.inside),
@@ -300,16 +315,16 @@ impl Output {
     /// The golden of `file` beside a fixture's spec, `/`-separated: `golden_name`, a
     /// path inside its folder, or one stack's golden.
     pub fn file_golden_path(self, file: &GeneratedFile) -> String {
-        match (file.stack, self.0.stacks) {
+        match (file.stack, self.def.stacks) {
             (Some(n), Some(s)) => s.golden.replace("{n}", &n.to_string()),
-            _ if file.inside.is_empty() => self.0.golden.to_string(),
-            _ => format!("{}/{}", self.0.golden, file.inside),
+            _ if file.inside.is_empty() => self.def.golden.to_string(),
+            _ => format!("{}/{}", self.def.golden, file.inside),
         }
     }
 
     /// Whether `name` is the golden of one stack of this output (any number from 1).
     pub fn is_stack_golden(self, name: &str) -> bool {
-        let Some(s) = self.0.stacks else {
+        let Some(s) = self.def.stacks else {
             return false;
         };
         let (before, after) = s.golden.split_once("{n}").expect("a {n} in the golden");
@@ -335,7 +350,7 @@ impl Output {
 
     /// How this output's language writes the generated-file header.
     pub fn comment_syntax(self) -> CommentSyntax {
-        self.0.comment
+        self.def.comment
     }
 
     /// The file as every command writes it: the generated-file header (naming
@@ -355,10 +370,10 @@ impl Output {
             flags: &flags,
             notes: &notes,
         };
-        let text = header::apply(self.0.comment, &header, self.render(model, options)?)
+        let text = header::apply(self.def.comment, &header, self.render(model, options)?)
             .map_err(RenderError::Internal)?;
-        if self.0.template_body {
-            check_template_body(self.0.target, &text, self.0.stacks.is_some())?;
+        if self.def.template_body {
+            check_template_body(self.target.name(), &text, self.def.stacks.is_some())?;
         }
         Ok(text)
     }
@@ -367,7 +382,7 @@ impl Output {
     /// a CloudFormation template over 51,200 bytes needs an S3 bucket to deploy.
     pub fn notes(self, text: &str) -> Vec<String> {
         let size = text.len();
-        if self.0.template_body && size > limits::CFN_TEMPLATE_BODY_INLINE_MAX {
+        if self.def.template_body && size > limits::CFN_TEMPLATE_BODY_INLINE_MAX {
             vec![format!(
                 "the CloudFormation template is {} bytes, over the {} bytes CloudFormation takes inline: deploy it with `aws cloudformation deploy --s3-bucket BUCKET ...` (the CLI uploads it there first)",
                 thousands(size),
@@ -430,30 +445,34 @@ impl Output {
             "resources, 200 outputs, 1 MB of template); each profile stays in its stack whatever".to_string(),
             "other profiles are added, removed or reordered. Deploy each stack that --out-dir writes.".to_string(),
         ];
-        let stack_id = cdk::STACK_ID;
-        match (self.0.target, self.0.app) {
-            ("cdk", false) => notes.push(format!(
-                "Put this construct in a stack of its own, as the app files do ({stack_id}-1 to {stack_id}-{of})."
-            )),
-            ("cdk", true) => notes.push(format!(
-                "This app synthesizes stack {stack_id}-{n} alone: deploy it with `cdk deploy --app`, and each other stack with its own app file."
-            )),
-            _ => notes.extend([
-                "Deploy it as a stack of its own (NAME: your name for this spec's stacks):".to_string(),
-                format!("  aws cloudformation deploy --stack-name NAME-{n} --template-file FILE --capabilities CAPABILITY_NAMED_IAM --s3-bucket BUCKET"),
-            ]),
+        if let Some(deploy) = self.target.stack_notes {
+            notes.extend(deploy(self.def, options::StackPart { n, of }));
         }
         notes
+    }
+
+    /// `Ok` when this output's target can express `model` (a rollout's, what its
+    /// StackSets deploy); else the refusal, naming a target that can.
+    fn check(self, model: &Model) -> Result<(), RenderError> {
+        let every = target::every_capability();
+        if self.def.rollout {
+            capability::rollout(self.target.capabilities).check(model, &every)
+        } else {
+            self.target.capabilities.check(model, &every)
+        }
     }
 
     /// Renders the model into one file. `Err(Refused)` says why this target cannot
     /// express a valid spec. A folder output renders through `generate_files`.
     pub fn render(self, model: &Model, options: RenderOptions) -> Result<String, RenderError> {
-        match self.0.render {
-            Render::File(render) => render(model, options),
+        match self.def.render {
+            Render::File(render) => {
+                self.check(model)?;
+                render(model, options)
+            }
             Render::Folder(..) => Err(RenderError::Internal(format!(
                 "{} is a folder of files; render it with generate_files",
-                self.0.golden
+                self.def.golden
             ))),
         }
     }

@@ -1,14 +1,41 @@
-//! The table of every output: one row per kind of output file. The command line, the
-//! generated-file header, the `--out-dir` tree, `check` and the golden files all read it.
+//! What a row of a target's outputs says: one kind of output file. The command line,
+//! the generated-file header, the `--out-dir` tree, `check` and the golden files all
+//! read the rows (`target::TARGETS`).
 
-use super::{CommentSyntax, RenderError, RenderOptions, cdk, cloudformation, terraform};
+use super::RenderError;
+use super::capability::Capabilities;
+use super::header::CommentSyntax;
+use super::options::{RenderOptions, StackPart};
 use crate::model::Model;
 
-/// One kind of output file: a row of `OUTPUTS`.
+/// One deploy tool and everything the program writes for it.
+#[derive(Debug)]
+pub struct Target {
+    /// What it can express of a valid model; `capabilities.target` is its name as
+    /// `--target` takes it.
+    pub capabilities: Capabilities,
+    /// Its outputs. The first row is what the target gives when no `--format` or
+    /// `--language` is given; rows are in the order goldens and `--out-dir` list them.
+    pub outputs: &'static [OutputDef],
+    /// The header lines of one stack of a spec written as several, after the lines
+    /// every target shares: how to deploy that stack. Required of a target with an
+    /// output that is split (`OutputDef::stacks`), `None` for one that never is.
+    pub stack_notes: Option<fn(&OutputDef, StackPart) -> Vec<String>>,
+    /// `build --no-provider-block` applies: the output pins its provider in a block
+    /// a caller's root configuration would hold instead.
+    pub provider_block: bool,
+}
+
+impl Target {
+    /// The name `--target` takes.
+    pub fn name(&self) -> &'static str {
+        self.capabilities.target
+    }
+}
+
+/// One kind of output file: a row of a target's `outputs` (`target::Target`).
 #[derive(Debug)]
 pub struct OutputDef {
-    /// The target it belongs to, as `--target` names it.
-    pub target: &'static str,
     /// The `--format` value that selects it, for targets that have formats.
     pub format: Option<&'static str>,
     /// The `--language` value that selects it, for targets that have languages.
@@ -41,6 +68,9 @@ pub struct OutputDef {
     /// output that is never split (Terraform has no such quota; a rollout's StackSet
     /// takes one template).
     pub stacks: Option<StackFiles>,
+    /// The checks of `scripts/conformance` that judge this output's goldens (by the
+    /// names it reports them under): an output no tool judges is not done.
+    pub judges: &'static [&'static str],
     pub render: Render,
 }
 
@@ -72,271 +102,3 @@ pub struct FolderFile {
     pub comment: CommentSyntax,
     pub text: String,
 }
-
-/// Every output. Within a target, the first row is what the target gives when no
-/// `--format` or `--language` is given, and rows are in the order golden files and
-/// `--out-dir` list them.
-pub static OUTPUTS: &[OutputDef] = &[
-    OutputDef {
-        target: "cloudformation",
-        format: Some("json"),
-        language: None,
-        app: false,
-        rollout: false,
-        layout: None,
-        golden: "cloudformation.json",
-        out_dir: "cloudformation/{stem}.template.json",
-        comment: CommentSyntax::None,
-        template_body: true,
-        stacks: Some(StackFiles {
-            golden: "cloudformation.stack-{n}.json",
-            out_dir: "cloudformation/{stem}.stack-{n}.template.json",
-        }),
-        render: Render::File(|m, o| cloudformation::json(m, o.stack)),
-    },
-    OutputDef {
-        target: "cloudformation",
-        format: Some("yaml"),
-        language: None,
-        app: false,
-        rollout: false,
-        layout: None,
-        golden: "cloudformation.yaml",
-        out_dir: "cloudformation/{stem}.template.yaml",
-        comment: CommentSyntax::Hash,
-        template_body: true,
-        stacks: Some(StackFiles {
-            golden: "cloudformation.stack-{n}.yaml",
-            out_dir: "cloudformation/{stem}.stack-{n}.template.yaml",
-        }),
-        render: Render::File(|m, o| cloudformation::yaml(m, o.stack)),
-    },
-    // The rollout: StackSets that deploy the template above to an organization.
-    OutputDef {
-        target: "cloudformation",
-        format: Some("json"),
-        language: None,
-        app: false,
-        rollout: true,
-        layout: None,
-        golden: "cloudformation-rollout.json",
-        out_dir: "cloudformation/{stem}.rollout.template.json",
-        comment: CommentSyntax::None,
-        template_body: true,
-        stacks: None,
-        render: Render::File(|m, _| cloudformation::rollout::json(m)),
-    },
-    OutputDef {
-        target: "cloudformation",
-        format: Some("yaml"),
-        language: None,
-        app: false,
-        rollout: true,
-        layout: None,
-        golden: "cloudformation-rollout.yaml",
-        out_dir: "cloudformation/{stem}.rollout.template.yaml",
-        comment: CommentSyntax::Hash,
-        template_body: true,
-        stacks: None,
-        render: Render::File(|m, _| cloudformation::rollout::yaml(m)),
-    },
-    OutputDef {
-        target: "cdk",
-        format: None,
-        language: Some("typescript"),
-        app: false,
-        rollout: false,
-        layout: None,
-        golden: "cdk.ts",
-        out_dir: "cdk/{ts_module}.ts",
-        comment: CommentSyntax::Slashes,
-        template_body: false,
-        stacks: Some(StackFiles {
-            golden: "cdk.stack-{n}.ts",
-            out_dir: "cdk/{ts_module}.stack-{n}.ts",
-        }),
-        render: Render::File(|m, o| cdk::render(m, cdk::Language::TypeScript, false, o.stack)),
-    },
-    OutputDef {
-        target: "cdk",
-        format: None,
-        language: Some("python"),
-        app: false,
-        rollout: false,
-        layout: None,
-        golden: "cdk.py",
-        out_dir: "cdk/{py_module}.py",
-        comment: CommentSyntax::Hash,
-        template_body: false,
-        stacks: Some(StackFiles {
-            golden: "cdk.stack-{n}.py",
-            out_dir: "cdk/{py_module}_stack_{n}.py",
-        }),
-        render: Render::File(|m, o| cdk::render(m, cdk::Language::Python, false, o.stack)),
-    },
-    OutputDef {
-        target: "cdk",
-        format: None,
-        language: Some("typescript"),
-        app: true,
-        rollout: false,
-        layout: None,
-        golden: "cdk-app.ts",
-        out_dir: "cdk/{ts_module}-app.ts",
-        comment: CommentSyntax::Slashes,
-        template_body: false,
-        stacks: Some(StackFiles {
-            golden: "cdk-app.stack-{n}.ts",
-            out_dir: "cdk/{ts_module}-app.stack-{n}.ts",
-        }),
-        render: Render::File(|m, o| cdk::render(m, cdk::Language::TypeScript, true, o.stack)),
-    },
-    OutputDef {
-        target: "cdk",
-        format: None,
-        language: Some("python"),
-        app: true,
-        rollout: false,
-        layout: None,
-        golden: "cdk-app.py",
-        out_dir: "cdk/{stem}-app.py",
-        comment: CommentSyntax::Hash,
-        template_body: false,
-        stacks: Some(StackFiles {
-            golden: "cdk-app.stack-{n}.py",
-            out_dir: "cdk/{stem}-app.stack-{n}.py",
-        }),
-        render: Render::File(|m, o| cdk::render(m, cdk::Language::Python, true, o.stack)),
-    },
-    OutputDef {
-        target: "cdk",
-        format: None,
-        language: Some("typescript"),
-        app: false,
-        rollout: true,
-        layout: None,
-        golden: "cdk-rollout.ts",
-        out_dir: "cdk/{ts_module}-rollout.ts",
-        comment: CommentSyntax::Slashes,
-        template_body: false,
-        stacks: None,
-        render: Render::File(|m, _| cdk::render_rollout(m, cdk::Language::TypeScript, false)),
-    },
-    OutputDef {
-        target: "cdk",
-        format: None,
-        language: Some("python"),
-        app: false,
-        rollout: true,
-        layout: None,
-        golden: "cdk-rollout.py",
-        out_dir: "cdk/{py_module}_rollout.py",
-        comment: CommentSyntax::Hash,
-        template_body: false,
-        stacks: None,
-        render: Render::File(|m, _| cdk::render_rollout(m, cdk::Language::Python, false)),
-    },
-    OutputDef {
-        target: "cdk",
-        format: None,
-        language: Some("typescript"),
-        app: true,
-        rollout: true,
-        layout: None,
-        golden: "cdk-rollout-app.ts",
-        out_dir: "cdk/{ts_module}-rollout-app.ts",
-        comment: CommentSyntax::Slashes,
-        template_body: false,
-        stacks: None,
-        render: Render::File(|m, _| cdk::render_rollout(m, cdk::Language::TypeScript, true)),
-    },
-    OutputDef {
-        target: "cdk",
-        format: None,
-        language: Some("python"),
-        app: true,
-        rollout: true,
-        layout: None,
-        golden: "cdk-rollout-app.py",
-        out_dir: "cdk/{stem}-rollout-app.py",
-        comment: CommentSyntax::Hash,
-        template_body: false,
-        stacks: None,
-        render: Render::File(|m, _| cdk::render_rollout(m, cdk::Language::Python, true)),
-    },
-    // Terraform loads every .tf and .tf.json of a folder: the two syntaxes of the
-    // same resources cannot share one.
-    OutputDef {
-        target: "terraform",
-        format: Some("hcl"),
-        language: None,
-        app: false,
-        rollout: false,
-        layout: None,
-        golden: "terraform.tf",
-        out_dir: "terraform/{stem}/main.tf",
-        comment: CommentSyntax::Hash,
-        template_body: false,
-        stacks: None,
-        render: Render::File(terraform::hcl),
-    },
-    OutputDef {
-        target: "terraform",
-        format: Some("json"),
-        language: None,
-        app: false,
-        rollout: false,
-        layout: None,
-        golden: "terraform.tf.json",
-        out_dir: "terraform-json/{stem}/main.tf.json",
-        comment: CommentSyntax::JsonCommentKey,
-        template_body: false,
-        stacks: None,
-        render: Render::File(terraform::json),
-    },
-    // The rollout is applied in the management account (or a delegated
-    // administrator): a folder of its own, apart from the per-account configuration.
-    OutputDef {
-        target: "terraform",
-        format: Some("hcl"),
-        language: None,
-        app: false,
-        rollout: true,
-        layout: None,
-        golden: "terraform-rollout.tf",
-        out_dir: "terraform/{stem}-rollout/main.tf",
-        comment: CommentSyntax::Hash,
-        template_body: false,
-        stacks: None,
-        render: Render::File(terraform::rollout_hcl),
-    },
-    OutputDef {
-        target: "terraform",
-        format: Some("json"),
-        language: None,
-        app: false,
-        rollout: true,
-        layout: None,
-        golden: "terraform-rollout.tf.json",
-        out_dir: "terraform-json/{stem}-rollout/main.tf.json",
-        comment: CommentSyntax::JsonCommentKey,
-        template_body: false,
-        stacks: None,
-        render: Render::File(terraform::rollout_json),
-    },
-    // The same configuration as a module users call: a folder per spec.
-    OutputDef {
-        target: "terraform",
-        format: Some("hcl"),
-        language: None,
-        app: false,
-        rollout: false,
-        layout: Some("module"),
-        golden: "terraform-module",
-        out_dir: "terraform-module/{stem}",
-        comment: CommentSyntax::Hash,
-        template_body: false,
-        stacks: None,
-        render: Render::Folder(terraform::module, terraform::module::paths),
-    },
-];

@@ -13,7 +13,6 @@
 use serde::Serialize;
 
 use super::RenderError;
-use super::capability::Capabilities;
 use super::cloudformation::{Scope, scoped_template};
 use crate::model::{CallAs, Model, Rollout};
 
@@ -54,19 +53,19 @@ pub struct StackSet {
     pub after: Option<&'static str>,
 }
 
-/// The rollout of `model` as StackSets, checked against what a StackSet deploys
+/// The rollout of `model` as StackSets, for `target` (as `--target` names it); the
+/// caller has checked the model against what a StackSet deploys
 /// (`capability::rollout` of the target). A model without `rollout` is an internal
-/// error: the output table writes rollout outputs only for specs that have one.
+/// error: a target writes rollout outputs only for specs that have one.
 pub fn stack_sets<'m>(
     model: &'m Model,
-    target: &Capabilities,
+    target: &'static str,
 ) -> Result<(&'m Rollout, Vec<StackSet>), RenderError> {
     let Some(rollout) = &model.rollout else {
         return Err(RenderError::Internal(
             "a rollout output rendered for a spec without `rollout`".into(),
         ));
     };
-    target.check(model)?;
     let first = model
         .profiles
         .first()
@@ -111,11 +110,11 @@ pub fn stack_sets<'m>(
 
 /// The template of `scope`, as the TemplateBody string; one over CloudFormation's
 /// inline limit is refused.
-fn body(model: &Model, scope: Scope, target: &Capabilities) -> Result<String, RenderError> {
+fn body(model: &Model, scope: Scope, target: &'static str) -> Result<String, RenderError> {
     let text = crate::text::compact_json(&scoped_template(model, scope, None));
     if text.len() > TEMPLATE_BODY_MAX {
         return Err(RenderError::Refused {
-            target: target.target,
+            target,
             at: None,
             message: format!(
                 "the rollout's {} template is {} bytes, over the {TEMPLATE_BODY_MAX} bytes CloudFormation takes inline as a StackSet's TemplateBody; split the profiles across specs (each rolled out by a StackSet of its own), or deploy the template from S3 (TemplateURL), which ssm-profile does not write",

@@ -337,7 +337,7 @@ fn body_bytes(model: &Model) -> (usize, usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::backend::capability::CLOUDFORMATION;
+    use crate::backend::cloudformation::target::TARGET;
 
     const QUOTA_SMALL: Cost = Cost {
         resources: 500,
@@ -507,7 +507,8 @@ mod tests {
             }]
         );
         let refused = split(&minimal(67, None), "s.yaml", o).expect_err("201 outputs");
-        let RenderError::Refused { at, message, .. } = refusal(refused, &CLOUDFORMATION) else {
+        let RenderError::Refused { at, message, .. } = refusal(refused, &TARGET.capabilities)
+        else {
             panic!("a refusal");
         };
         assert_eq!(at.as_deref(), Some("profiles"));

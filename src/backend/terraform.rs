@@ -29,12 +29,15 @@ mod expr;
 mod json;
 pub mod module;
 mod rollout;
+pub mod target;
+
+/// The target's name, as `--target` takes it.
+pub const NAME: &str = "terraform";
 
 use std::sync::LazyLock;
 
 use minijinja::Environment;
 
-use super::capability::TERRAFORM;
 use super::hcl::{hcl_comment, hcl_string};
 use super::templating::{self, Templates};
 use super::{FolderFile, RenderError, RenderOptions};
@@ -82,7 +85,6 @@ pub const AWS_PROVIDER_VERSION: &str = ">= 6.0";
 
 /// The configuration in HCL (`main.tf`).
 pub fn hcl(model: &Model, options: RenderOptions) -> Result<String, RenderError> {
-    TERRAFORM.check(model)?;
     // A profile at a time: the template's loop over the profiles carries nothing
     // from one to the next, so rendering it once for the head (no profile) and once
     // per profile (with the head's blocks switched off) gives the bytes of one
@@ -111,7 +113,6 @@ pub fn hcl(model: &Model, options: RenderOptions) -> Result<String, RenderError>
 
 /// The configuration in Terraform's JSON syntax (`main.tf.json`).
 pub fn json(model: &Model, options: RenderOptions) -> Result<String, RenderError> {
-    TERRAFORM.check(model)?;
     let capacity = match model.profiles.len() {
         0 | 1 => 0,
         count => {
@@ -150,7 +151,6 @@ pub fn rollout_json(model: &Model, options: RenderOptions) -> Result<String, Ren
 /// variables.tf, main.tf, outputs.tf, examples/basic/main.tf and README.md. A module
 /// never configures providers, so `options` changes nothing here.
 pub fn module(model: &Model, _options: RenderOptions) -> Result<Vec<FolderFile>, RenderError> {
-    TERRAFORM.check(model)?;
     module::folder::render(model)
 }
 

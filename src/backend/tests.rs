@@ -177,7 +177,7 @@ fn template_bodies_are_held_to_cloudformation_s_quotas() {
 fn out_dir_paths_and_goldens_are_distinct() {
     let all: Vec<Output> = Output::every().collect();
     for (i, o) in all.iter().enumerate() {
-        assert!(o.0.out_dir.contains("{"), "{o:?}");
+        assert!(o.def.out_dir.contains("{"), "{o:?}");
         for p in &all[..i] {
             assert_ne!(o.out_dir_path("x"), p.out_dir_path("x"));
             assert_ne!(o.golden_name(), p.golden_name());

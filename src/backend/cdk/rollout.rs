@@ -6,9 +6,9 @@
 use serde::Serialize;
 
 use super::Language;
+use crate::backend::RenderError;
 use crate::backend::naming::Unique;
 use crate::backend::rollout::{self as plan, ROLLOUT_DESCRIPTION, SERVICE_MANAGED};
-use crate::backend::{RenderError, capability};
 use crate::model::Model;
 
 /// The class the rollout outputs define, and the app's stack (apart from the
@@ -62,8 +62,7 @@ pub(super) fn context(
     language: Language,
     app: bool,
 ) -> Result<RolloutContext, RenderError> {
-    let target = capability::rollout(capability::CDK);
-    let (r, sets) = plan::stack_sets(model, &target)?;
+    let (r, sets) = plan::stack_sets(model, super::NAME)?;
     let mut names = Unique::new("");
     let members: Vec<(&'static str, String)> = sets
         .iter()

@@ -4,7 +4,6 @@
 use serde_json::{Map, Value, json};
 
 use crate::backend::RenderError;
-use crate::backend::capability::{self, CLOUDFORMATION};
 use crate::backend::rollout;
 use crate::model::Model;
 
@@ -20,7 +19,7 @@ pub fn yaml(model: &Model) -> Result<String, RenderError> {
 /// The rollout's template as data: an `AWS::CloudFormation::StackSet` per StackSet of
 /// `rollout::stack_sets`, each creating its stack instances (StackInstancesGroup).
 pub fn template(model: &Model) -> Result<Value, RenderError> {
-    let (r, sets) = rollout::stack_sets(model, &capability::rollout(CLOUDFORMATION))?;
+    let (r, sets) = rollout::stack_sets(model, super::NAME)?;
     let arn_format = rollout::stack_set_arn_format(r);
     let mut template = Map::new();
     template.insert("AWSTemplateFormatVersion".into(), json!("2010-09-09"));

@@ -14,7 +14,6 @@ use super::AWS_PROVIDER_SOURCE;
 use super::context::{Attr, Attrs};
 use super::expr::Expr;
 use super::json::{attrs_json, provider_block};
-use crate::backend::capability::{self, TERRAFORM};
 use crate::backend::naming::snake_case;
 use crate::backend::rollout::{self as plan, SERVICE_MANAGED};
 use crate::backend::{RenderError, RenderOptions};
@@ -69,7 +68,7 @@ pub struct InstanceCtx {
 
 impl RolloutCtx {
     pub fn new(model: &Model, options: RenderOptions) -> Result<RolloutCtx, RenderError> {
-        let (r, sets) = plan::stack_sets(model, &capability::rollout(TERRAFORM))?;
+        let (r, sets) = plan::stack_sets(model, super::NAME)?;
         let call_as = plan::call_as(r).map(|c| Attr::new("call_as", Expr::string(c)));
         let preferences = || Block {
             name: "operation_preferences",
