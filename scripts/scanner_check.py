@@ -158,11 +158,11 @@ def judge_guard(guard, cases, work):
             problems += [f"{name}: {m}" for m in reasons_missing(t)]
             failed = guard_failures(guard, t, work / f"guard-{re.sub(r'[^A-Za-z0-9]+', '-', case)}-{i}.json")
             seen |= failed
-            if case not in expected and case != "(negative) off" and failed:
+            if case not in expected and not suppressions_off(case_dir) and failed:
                 problems.append(f"{name}: unsuppressed: {', '.join(sorted(failed))}")
         if case in expected and seen != expected[case]:
             problems.append(f"expected exactly {sorted(expected[case])}, got {sorted(seen)}")
-        if case == "(negative) off" and not {
+        if suppressions_off(case_dir) and not {
             "CFN_NO_EXPLICIT_RESOURCE_NAMES",
             "IAM_POLICYDOCUMENT_NO_WILDCARD_RESOURCE",
         } <= seen:
@@ -208,14 +208,22 @@ def nag_outcome(outdir):
     return found, suppressed, bare
 
 
-def user_added(case_dir):
-    """The findings cdk-nag keeps by design: an AWS managed policy the spec lists itself."""
+def spec_of(case_dir):
     import yaml  # PyYAML: the hcl2 venv of scripts/install-tools (JSON is YAML too)
 
     spec_file = case_dir / "spec.yaml"
     if not spec_file.exists():
         spec_file = case_dir / "spec.json"
-    spec = yaml.safe_load(spec_file.read_text())
+    return yaml.safe_load(spec_file.read_text())
+
+
+def suppressions_off(case_dir):
+    return spec_of(case_dir).get("scanner_suppressions") is False
+
+
+def user_added(case_dir):
+    """The findings cdk-nag keeps by design: an AWS managed policy the spec lists itself."""
+    spec = spec_of(case_dir)
     found = set()
     for p in spec.get("profiles", []):
         for arn in (p.get("managed_policies") or {}).get("additional", []):
@@ -240,7 +248,10 @@ def judge_nag(tool, outcomes, case_dirs):
             found |= f
             suppressed |= s
             problems += [f"suppression without a reason citing a page: {b}" for b in bare]
-        if case == "(negative) off":
+        if suppressions_off(case_dirs[case]) and case != "(negative) off":
+            if not found or suppressed:
+                problems.append(f"scanner_suppressions: false should leave findings and no suppression; got {len(found)} findings, {len(suppressed)} suppressed")
+        elif case == "(negative) off":
             wanted = on_suppressed
             if not wanted or found != wanted or suppressed:
                 problems.append(
