@@ -8,14 +8,15 @@
 //! `explain_json` gives the same account as data, for tools that review grants.
 
 mod scanners;
+mod parameters;
 
 use std::fmt::Write;
 
 use serde_json::json;
 
 use crate::model::{
-    CallAs, ConditionEntry, Kind, Model, Part, Profile, RoleRef, Rollout, ServiceSetting, Text,
-    core_instance_profiles, has_core,
+    CallAs, ConditionEntry, Effect, Kind, Model, Part, Profile, RoleRef, Rollout, ServiceSetting,
+    Text, core_instance_profiles, has_core,
 };
 use crate::refdata::{self, Citation, limits};
 
@@ -264,9 +265,14 @@ fn profile(out: &mut Lines, p: &Profile, overriding: &[&Profile]) {
         let _ = writeln!(out, "  Policy {}{path}", c.name);
         for s in &c.statements {
             let _ = writeln!(out, "    {}: {}", s.sid, s.purpose);
-            let _ = writeln!(out, "      allows {}", s.actions.join(", "));
+            let (verb, on) = match s.effect {
+                Effect::Allow => ("allows", "on"),
+                Effect::Deny => ("denies", "on every resource but"),
+            };
+            let _ = writeln!(out, "      {verb} {}", s.actions.join(", "));
             for (i, r) in s.resources.iter().enumerate() {
-                let _ = writeln!(out, "      {} {r}", if i == 0 { "on" } else { "  " });
+                let lead = if i == 0 { on } else { "" };
+                let _ = writeln!(out, "      {lead:<width$} {r}", width = on.len());
                 if let Some(note) = p.resource_notes.iter().find(|n| &n.resource == r) {
                     let n = match sources.iter().position(|c| *c == note.source) {
                         Some(i) => i + 1,
@@ -287,6 +293,7 @@ fn profile(out: &mut Lines, p: &Profile, overriding: &[&Profile]) {
             let _ = writeln!(out, "    [{}] {}, {}, {}", i + 1, c.doc, c.url, date(c));
         }
     }
+    parameters::section(out, p);
 
     out.blank();
     let _ = writeln!(out, "  Instance profile");
@@ -453,8 +460,10 @@ fn profile_json(p: &Profile, overriding: &[&Profile]) -> serde_json::Value {
             "statements": c.statements.iter().map(|s| json!({
                 "sid": s.sid,
                 "purpose": s.purpose,
+                "effect": s.effect.as_str(),
                 "actions": s.actions,
-                "resources": s.resources,
+                "resources": if s.not_resource { &[][..] } else { &s.resources[..] },
+                "not_resources": if s.not_resource { &s.resources[..] } else { &[][..] },
             })).collect::<Vec<_>>(),
         })).collect::<Vec<_>>(),
         "resource_notes": p.resource_notes.iter().map(|n| json!({
@@ -478,6 +487,7 @@ fn profile_json(p: &Profile, overriding: &[&Profile]) -> serde_json::Value {
             "overridden_by_instance_profiles": overriding.iter().map(|o| &o.name).collect::<Vec<_>>(),
             "replaces_existing_role": true,
         })),
+        "parameter_store": parameters::json(p),
         "warnings": warnings(p),
     })
 }
@@ -573,27 +583,4 @@ fn duration(seconds: u32) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn durations_read_as_hours() {
-        assert_eq!(duration(3600), "1 hour");
-        assert_eq!(duration(7200), "2 hours");
-        assert_eq!(duration(5400), "1 hour 30 minutes");
-    }
-
-    #[test]
-    fn deploy_time_parts_are_named() {
-        let t = Text(vec![
-            Part::Literal("arn:aws:ssm:".into()),
-            Part::Region,
-            Part::Literal(":".into()),
-            Part::AccountId,
-        ]);
-        assert_eq!(
-            text(&t),
-            "arn:aws:ssm:<the deploying region>:<the deploying account>"
-        );
-    }
-}
+mod tests;

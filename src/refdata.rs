@@ -578,5 +578,8 @@ pub mod scanners;
 /// module derive their checks from.
 pub mod rules;
 
+/// Parameter Store: the read actions, names and what reads parameters on an instance.
+pub mod parameters;
+
 #[cfg(test)]
 mod tests;

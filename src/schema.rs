@@ -37,7 +37,7 @@ use crate::refdata::rules::{self, policy_arn_pattern as policy_arn};
 use crate::refdata::{self, Confirmed, limits};
 use crate::spec::{
     AgentBuckets, BucketSpec, HybridSpec, Kind, LoggingBucketSpec, ManagedPoliciesSpec,
-    PartitionName, ProfileSpec, RolloutSpec, S3Spec, SessionManagerSpec, Spec,
+    ParameterStoreSpec, PartitionName, ProfileSpec, RolloutSpec, S3Spec, SessionManagerSpec, Spec,
 };
 
 /// What a description says about a rule that the compiler checks and this schema
@@ -122,6 +122,7 @@ impl Root<'_> {
         self.policy_rules();
         self.bucket_rules();
         self.field::<HybridSpec>("account_id", json!({ "pattern": "^[0-9]{12}$" }));
+        self.field::<ParameterStoreSpec>("readable", parameter_names());
         self.rollout_rules();
     }
 
@@ -292,6 +293,21 @@ impl Root<'_> {
         self.field::<LoggingBucketSpec>("bucket", bucket_name);
         self.field::<LoggingBucketSpec>("prefix", key_prefix);
     }
+}
+
+/// `parameter_store.readable`: each entry a parameter name or a prefix with a
+/// trailing `*`, from `refdata::parameters::PARAMETER_NAME`.
+fn parameter_names() -> Value {
+    let rule = &crate::refdata::parameters::PARAMETER_NAME;
+    let mut item = rule.schema();
+    item["description"] = json!(format!(
+        "A parameter name ({}; a name with levels starts with /) or a name prefix with a trailing *; at most {} levels, never beginning with {} in any case, at most {} characters and the *. A * or ? elsewhere is refused: IAM would read it as a wildcard.",
+        rule.words,
+        rule.depth,
+        rule.reserved.join(" or "),
+        rule.max
+    ));
+    json!({ "items": item, "uniqueItems": true })
 }
 
 /// The schema of `field` among the properties of `def`.

@@ -217,6 +217,22 @@ pub struct ProfileSpec {
     /// only).
     #[serde(default)]
     pub hybrid: Option<HybridSpec>,
+    /// Narrows which parameters the instance may read (AmazonSSMManagedInstanceCore
+    /// allows every parameter of the account): an explicit Deny on every Parameter
+    /// Store read outside `readable`. Absent: Core's reads are left as they are.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parameter_store: Option<ParameterStoreSpec>,
+}
+
+/// Which Parameter Store parameters of the account the instance may read.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ParameterStoreSpec {
+    /// Parameter names (`/app/prod/db-url`, `region`) and name prefixes with a
+    /// trailing `*` (`/app/prod/*`) of the account that the instance may read; `[]`:
+    /// none. AWS's public parameters (`/aws/service/*`) and what the profile's own
+    /// features read (`AmazonCloudWatch-*` with `cloudwatch_agent`) stay readable.
+    pub readable: Vec<String>,
 }
 
 /// AWS managed policies, by the need they serve.

@@ -105,11 +105,27 @@ fn statement_grants(
 ) {
     assert_eq!(doc["Version"], "2012-10-17", "policy {name}");
     for s in doc["Statement"].as_array().expect("Statement list") {
-        assert_eq!(s["Effect"], "Allow", "policy {name}");
+        // An Allow on Resource, or the Deny on every resource but NotResource
+        // (parameter_store): the effect and the element are part of the grant.
+        let (effect, element) = match s["Effect"].as_str() {
+            Some("Allow") => ("", "Resource"),
+            Some("Deny") => ("deny ", "NotResource"),
+            other => panic!("policy {name}: effect {other:?}"),
+        };
+        assert!(
+            s.get(if element == "Resource" {
+                "NotResource"
+            } else {
+                "Resource"
+            })
+            .is_none(),
+            "policy {name}: an {element} statement holds the other element"
+        );
         let sid = s["Sid"].as_str().expect("every statement has a Sid");
         for a in strings(&s["Action"]) {
-            for r in strings(&s["Resource"]) {
-                out.insert((name.into(), path.into(), sid.into(), a.clone(), r));
+            for r in strings(&s[element]) {
+                let grant = format!("{effect}{a}");
+                out.insert((name.into(), path.into(), sid.into(), grant, r));
             }
         }
     }

@@ -59,16 +59,16 @@ pub fn trust_policy(trust: &TrustStatement, spelling: &impl Spelling) -> Value {
     ])
 }
 
-/// A custom policy's document: one Allow statement per model statement.
+/// A custom policy's document: one statement per model statement.
 pub fn policy_document(statements: &[Statement], spelling: &impl Spelling) -> Value {
     let statements: Vec<Value> = statements
         .iter()
         .map(|s| {
             object([
                 ("Sid", Value::String(spelling.literal(&s.sid))),
-                ("Effect", "Allow".into()),
+                ("Effect", s.effect.as_str().into()),
                 ("Action", one_or_many(&s.actions, spelling)),
-                ("Resource", one_or_many(&s.resources, spelling)),
+                (s.resource_element(), one_or_many(&s.resources, spelling)),
             ])
         })
         .collect();
@@ -94,7 +94,7 @@ fn one_or_many<S: AsRef<str>>(items: &[S], spelling: &impl Spelling) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Condition, Part};
+    use crate::model::{Condition, Effect, Part};
 
     /// Marks every literal and deploy-time part, to show where each is spelled.
     struct Marked;
@@ -153,6 +153,8 @@ mod tests {
     #[test]
     fn single_actions_and_resources_are_strings() {
         let statement = |actions: &[&str]| Statement {
+            effect: Effect::Allow,
+            not_resource: false,
             sid: "S".into(),
             actions: actions.iter().map(|s| s.to_string()).collect(),
             resources: vec!["*".into()],

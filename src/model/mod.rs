@@ -12,6 +12,7 @@
 mod dhmc;
 mod names;
 mod nfc;
+mod parameters;
 mod profile;
 mod rollout;
 mod rules;
@@ -30,6 +31,7 @@ use crate::spec::{self, PartitionName, Spec};
 
 pub use dhmc::{core_instance_profiles, has_core};
 pub use names::identifier_stem;
+pub use parameters::ParameterAccess;
 pub use rollout::{CallAs, Rollout};
 pub use size::policy_size;
 
@@ -136,6 +138,11 @@ pub struct Profile {
     /// `resource_notes`: it repeats resources the statements hold.
     #[serde(skip)]
     pub designed_wildcards: Vec<DesignedWildcard>,
+    /// What `parameter_store` leaves readable, for `explain`; `None` without it. Not
+    /// serialised: its names are in the policy's statements, and hold only
+    /// Parameter Store's name characters.
+    #[serde(skip)]
+    pub parameter_store: Option<ParameterAccess>,
     /// Things the user should know: unconfirmed facts, risky choices.
     pub warnings: Vec<String>,
 }
@@ -343,9 +350,14 @@ impl CustomPolicy {
     }
 }
 
-/// An Allow statement. Every statement says what it is for.
+/// A statement of a policy the compiler writes. Every statement says what it is for.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Statement {
+    pub effect: Effect,
+    /// The resources are IAM's `NotResource`: the statement applies to every
+    /// resource but these. Such a statement is never cut by resource (two Denies,
+    /// each with part of the list, would deny what the other exempts).
+    pub not_resource: bool,
     pub sid: String,
     pub actions: Vec<String>,
     /// Shared text: a fleet's profiles grant the same AWS-owned bucket ARNs, hundreds
@@ -354,6 +366,36 @@ pub struct Statement {
     pub resources: Vec<Arc<str>>,
     /// The case of the seed page (or the Session Manager need) this statement serves.
     pub purpose: String,
+}
+
+/// What a statement does to the requests it matches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Effect {
+    Allow,
+    /// Wins over every Allow of every policy of the role (and of a permissions
+    /// boundary), so a Deny narrows what AWS managed policies grant.
+    Deny,
+}
+
+impl Effect {
+    /// As IAM spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Effect::Allow => "Allow",
+            Effect::Deny => "Deny",
+        }
+    }
+}
+
+impl Statement {
+    /// The element that holds the resources, as IAM spells it.
+    pub fn resource_element(&self) -> &'static str {
+        if self.not_resource {
+            "NotResource"
+        } else {
+            "Resource"
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -392,9 +434,9 @@ fn policy_document(statements: &[Statement]) -> serde_json::Value {
         .map(|s| {
             serde_json::json!({
                 "Sid": s.sid,
-                "Effect": "Allow",
+                "Effect": s.effect.as_str(),
                 "Action": one_or_many(&s.actions),
-                "Resource": one_or_many(&s.resources),
+                s.resource_element(): one_or_many(&s.resources),
             })
         })
         .collect();

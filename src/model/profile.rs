@@ -5,6 +5,7 @@
 
 use super::dhmc;
 use super::names::profile_id;
+use super::parameters::parameter_store_policies;
 use super::rules::{
     check_attachment_count, check_description, check_iam_name, check_managed_policy_quota,
     check_path, check_policy_arn, check_policy_characters, check_session_duration, check_tags,
@@ -94,6 +95,15 @@ pub(super) fn build(p: &ProfileSpec, ctx: &Ctx) -> Result<Profile, RuleError> {
             Vec::new(),
         ));
     }
+    let mut parameter_store = None;
+    if let Some(ps) = &p.parameter_store {
+        let built =
+            parameter_store_policies(p, ps, &id, partition, &path, ctx, derives_valid_names(p));
+        if let Some((policies, access)) = ctx.recover(built, None) {
+            custom_policies.extend(policies);
+            parameter_store = Some(access);
+        }
+    }
     ctx.recover(check_policy_characters(ctx, &custom_policies), ());
     // An invalid quota is reported; the count is then checked against none.
     let quota = ctx.recover(
@@ -145,6 +155,7 @@ pub(super) fn build(p: &ProfileSpec, ctx: &Ctx) -> Result<Profile, RuleError> {
         tags,
         resource_notes,
         designed_wildcards,
+        parameter_store,
         warnings,
     })
 }

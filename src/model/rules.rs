@@ -484,7 +484,7 @@ pub(super) fn check_kms_key_arn(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Statement;
+    use crate::model::{Effect, Statement};
 
     #[test]
     fn no_policy_document_holds_a_character_iam_refuses() {
@@ -497,6 +497,8 @@ mod tests {
             id: "P".into(),
             path: None,
             statements: vec![Statement {
+                effect: Effect::Allow,
+                not_resource: false,
                 sid: "S".into(),
                 actions: vec!["s3:GetObject".into()],
                 resources: vec![resource.into()],

@@ -8,7 +8,7 @@ use super::statements::{
     SID_AGENT_BUCKETS, SID_OWN_OBJECTS, SID_SESSION_LOGS_DESCRIBE, SID_SESSION_LOGS_TO_CLOUDWATCH,
     SID_SESSION_LOGS_TO_S3,
 };
-use super::{CustomPolicy, DesignedWildcard, ResourceNote};
+use super::{CustomPolicy, DesignedWildcard, Effect, ResourceNote};
 use crate::refdata::scanners::{
     AGENT_BUCKET_OBJECTS, ByDesign, DESCRIBE_LOG_GROUPS, OWN_BUCKET_OBJECTS, SESSION_LOG_GROUPS,
     SESSION_LOG_OBJECTS,
@@ -26,7 +26,9 @@ pub(super) fn designed_wildcards(
     let log_groups = format!("arn:{partition}:logs:*:*:log-group:*");
     let mut out: Vec<DesignedWildcard> = Vec::new();
     let mut not_designed: Vec<&Arc<str>> = Vec::new();
-    for s in policies.iter().flat_map(|p| &p.statements) {
+    // A Deny, or an Allow of all but its `NotResource`, grants none of its resources.
+    let grants = |s: &&super::Statement| s.effect == Effect::Allow && !s.not_resource;
+    for s in policies.iter().flat_map(|p| &p.statements).filter(grants) {
         for r in &s.resources {
             if !has_wildcard(r) {
                 continue;
@@ -88,6 +90,8 @@ mod tests {
             id: "P".into(),
             path: None,
             statements: vec![Statement {
+                effect: Effect::Allow,
+                not_resource: false,
                 sid: sid.into(),
                 actions: vec!["s3:GetObject".into()],
                 resources: resources.iter().map(|r| Arc::from(*r)).collect(),

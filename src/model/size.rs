@@ -28,8 +28,13 @@ pub(super) fn document_size(statements: ListSize) -> usize {
 /// The document's keys and punctuation, as `policy_document` writes them.
 const DOCUMENT_FRAME: usize = r#"{"Version":,"Statement":}"#.len();
 
-/// A statement's keys, punctuation and fixed `Effect`, as `policy_document` writes them.
-const STATEMENT_FRAME: usize = r#"{"Sid":,"Effect":"Allow","Action":,"Resource":}"#.len();
+/// A statement's keys and punctuation, as `policy_document` writes them, without
+/// the effect's and the resource element's names (`frame`).
+const STATEMENT_FRAME: usize = r#"{"Sid":,"Effect":"","Action":,"":}"#.len();
+
+fn frame(s: &Statement) -> usize {
+    STATEMENT_FRAME + s.effect.as_str().len() + s.resource_element().len()
+}
 
 pub(super) fn statement_size(s: &Statement) -> usize {
     statement_size_with(s, values_size(&s.resources))
@@ -37,10 +42,7 @@ pub(super) fn statement_size(s: &Statement) -> usize {
 
 /// The size of statement `s` with resources of these sizes in place of its own.
 pub(super) fn statement_size_with(s: &Statement, resources: ListSize) -> usize {
-    STATEMENT_FRAME
-        + string_size(&s.sid)
-        + values_size(&s.actions).one_or_many()
-        + resources.one_or_many()
+    frame(s) + string_size(&s.sid) + values_size(&s.actions).one_or_many() + resources.one_or_many()
 }
 
 /// Actions or resources, each as a JSON string.
@@ -107,7 +109,7 @@ fn byte_size(b: u8) -> usize {
 
 #[cfg(test)]
 pub(super) mod tests {
-    use super::super::policy_document;
+    use super::super::{Effect, policy_document};
     use super::*;
 
     /// What `policy_size` stands for: the compact serialised document.
@@ -198,6 +200,8 @@ pub(super) mod tests {
         pub(in crate::model) fn statements(&mut self, most: usize) -> Vec<Statement> {
             (0..self.below(most))
                 .map(|_| Statement {
+                    effect: Effect::Allow,
+                    not_resource: false,
                     sid: self.string(),
                     actions: self.strings(),
                     resources: self.strings().into_iter().map(Into::into).collect(),

@@ -52,7 +52,9 @@ fn fit(statements: Vec<Statement>) -> Vec<Vec<Statement>> {
 
 /// A statement too large for one policy is cut into parts by resource.
 fn split_statement(mut s: Statement) -> Vec<Statement> {
-    if fits(ListSize::single(statement_size(&s))) {
+    // A NotResource list cut in two would deny what each part exempts: its builder
+    // refuses one too large for a policy.
+    if s.not_resource || fits(ListSize::single(statement_size(&s))) {
         return vec![s];
     }
     let mut resources = std::mem::take(&mut s.resources);
@@ -122,10 +124,12 @@ fn pack<T>(
 mod tests {
     use super::super::size::tests::Random;
     use super::*;
-    use crate::model::policy_size;
+    use crate::model::{Effect, policy_size};
 
     fn stmt(n: usize) -> Statement {
         Statement {
+            effect: Effect::Allow,
+            not_resource: false,
             sid: "S".into(),
             actions: vec!["s3:GetObject".into()],
             resources: (0..n)

@@ -8,7 +8,8 @@ use super::rules::{
     object_pattern,
 };
 use super::{
-    Condition, Ctx, Kind, ManagedPolicy, Part, ResourceNote, Statement, Text, TrustStatement,
+    Condition, Ctx, Effect, Kind, ManagedPolicy, Part, ResourceNote, Statement, Text,
+    TrustStatement,
 };
 use std::sync::Arc;
 
@@ -293,6 +294,8 @@ pub(super) fn s3_statements(
         let resources: Vec<Arc<str>> = agent.iter().map(|n| n.resource.clone()).collect();
         notes.extend(agent.iter().cloned());
         statements.push(Statement {
+            effect: Effect::Allow,
+            not_resource: false,
             sid: format!("{SID_AGENT_BUCKETS}{}", camel(region)),
             actions: vec!["s3:GetObject".into()],
             resources,
@@ -346,6 +349,8 @@ pub(super) fn s3_statements(
     }
     if !objects.is_empty() {
         statements.push(Statement {
+            effect: Effect::Allow,
+            not_resource: false,
             sid: SID_OWN_OBJECTS.into(),
             actions: vec!["s3:GetObject".into(), "s3:PutObject".into()],
             resources: shared(objects),
@@ -356,6 +361,8 @@ pub(super) fn s3_statements(
     }
     if !cross_account.is_empty() {
         statements.push(Statement {
+            effect: Effect::Allow,
+            not_resource: false,
             sid: format!("{SID_OWN_OBJECTS}CrossAccount"),
             actions: vec![
                 "s3:GetObject".into(),
@@ -368,6 +375,8 @@ pub(super) fn s3_statements(
     }
     if !encrypted.is_empty() {
         statements.push(Statement {
+            effect: Effect::Allow,
+            not_resource: false,
             sid: "OwnBucketEncryption".into(),
             actions: vec!["s3:GetEncryptionConfiguration".into()],
             resources: shared(encrypted),
@@ -391,6 +400,8 @@ pub(super) fn session_manager_statements(
     if let Some(key) = &sm.kms_key_arn {
         check_kms_key_arn(ctx, "session_manager.kms_key_arn", key, partition)?;
         statements.push(Statement {
+            effect: Effect::Allow,
+            not_resource: false,
             sid: "SessionEncryptionKey".into(),
             actions: vec!["kms:Decrypt".into()],
             resources: vec![key.as_str().into()],
@@ -414,6 +425,8 @@ pub(super) fn session_manager_statements(
             ));
         }
         statements.push(Statement {
+            effect: Effect::Allow,
+            not_resource: false,
             sid: SID_SESSION_LOGS_TO_S3.into(),
             actions,
             resources: vec![objects.into()],
@@ -421,6 +434,8 @@ pub(super) fn session_manager_statements(
         });
         if log.encrypted {
             statements.push(Statement {
+                effect: Effect::Allow,
+                not_resource: false,
                 sid: "SessionLogsBucketEncryption".into(),
                 actions: vec!["s3:GetEncryptionConfiguration".into()],
                 resources: vec![format!("arn:{}:s3:::{}", partition.arn_id, log.bucket).into()],
@@ -431,6 +446,8 @@ pub(super) fn session_manager_statements(
             Some(key) => {
                 check_kms_key_arn(ctx, &format!("{field}.kms_key_arn"), key, partition)?;
                 statements.push(Statement {
+                    effect: Effect::Allow,
+                    not_resource: false,
                     sid: "SessionLogsEncryptionKey".into(),
                     actions: vec!["kms:GenerateDataKey".into()],
                     resources: vec![key.as_str().into()],
@@ -448,12 +465,16 @@ pub(super) fn session_manager_statements(
         // DescribeLogGroups takes no resource narrower than `*`; the other three act
         // on log groups and streams, so they are limited to this partition's.
         statements.push(Statement {
+            effect: Effect::Allow,
+            not_resource: false,
             sid: SID_SESSION_LOGS_DESCRIBE.into(),
             actions: vec!["logs:DescribeLogGroups".into()],
             resources: vec!["*".into()],
             purpose: "Session Manager: find the log group for session logs".into(),
         });
         statements.push(Statement {
+            effect: Effect::Allow,
+            not_resource: false,
             sid: SID_SESSION_LOGS_TO_CLOUDWATCH.into(),
             actions: vec![
                 "logs:CreateLogStream".into(),

@@ -1,6 +1,6 @@
 //! Why a finding that IaC scanners (cdk-nag, AWS CloudFormation Guard, cfn_nag) make on
 //! a generated resource is the design AWS documents, with the AWS page that says so
-//! (docs/sources.md 9). The backends write these as the scanners' own suppressions
+//! (docs/sources.md 10). The backends write these as the scanners' own suppressions
 //! (`backend::scanners`), each narrowed to the resource or policy it is about.
 
 use super::{Citation, SEED_PAGE};
@@ -26,7 +26,7 @@ pub const SESSION_MANAGER_PAGE: Citation = Citation {
     date: "2026-11-28",
 };
 
-/// docs/sources.md 9: the Actions table lists no resource type for
+/// docs/sources.md 10: the Actions table lists no resource type for
 /// logs:DescribeLogGroups, and "if there is no value for this column, you must specify
 /// all resources ("*")".
 pub const LOGS_AUTHORIZATION_PAGE: Citation = Citation {

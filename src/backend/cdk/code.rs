@@ -8,7 +8,7 @@
 use super::Language;
 use super::layout::{self, ObjectCall};
 use super::literal::{comment, py_string, ts_key, ts_string};
-use crate::model::{Part, Statement, Text};
+use crate::model::{Effect, Part, Statement, Text};
 
 /// Spells code in one language.
 #[derive(Debug, Clone, Copy)]
@@ -157,9 +157,16 @@ fn typescript_statements(out: &mut String, call: &ObjectCall, statements: &[Stat
         line(out, &["  new iam.PolicyStatement({"]);
         for property in [
             layout::typescript_property(indent, "sid", &ts_string(&s.sid), ","),
-            format!("{pad}    effect: iam.Effect.ALLOW,"),
+            format!("{pad}    effect: iam.Effect.{},", effect(s)),
             brackets("actions: ", spelled(&s.actions, ts_string)),
-            brackets("resources: ", spelled(&s.resources, ts_string)),
+            brackets(
+                if s.not_resource {
+                    "notResources: "
+                } else {
+                    "resources: "
+                },
+                spelled(&s.resources, ts_string),
+            ),
         ] {
             out.push_str(&property);
             out.push('\n');
@@ -168,6 +175,14 @@ fn typescript_statements(out: &mut String, call: &ObjectCall, statements: &[Stat
     }
     out.push_str(pad);
     out.push_str("],");
+}
+
+/// The `iam.Effect` member of a statement's effect.
+fn effect(s: &Statement) -> &'static str {
+    match s.effect {
+        Effect::Allow => "ALLOW",
+        Effect::Deny => "DENY",
+    }
 }
 
 /// Each of `items` as a literal of the language `spell` escapes for.
@@ -183,7 +198,9 @@ fn python_statements(out: &mut String, statements: &[Statement]) {
             &comment(&s.purpose),
             "\n                iam.PolicyStatement(\n                    sid=",
             &py_string(&s.sid),
-            ",\n                    effect=iam.Effect.ALLOW,\n",
+            ",\n                    effect=iam.Effect.",
+            effect(s),
+            ",\n",
         ] {
             out.push_str(piece);
         }
@@ -200,7 +217,11 @@ fn python_statements(out: &mut String, statements: &[Statement]) {
         let resources = layout::one_a_line(
             20,
             4,
-            "resources=",
+            if s.not_resource {
+                "not_resources="
+            } else {
+                "resources="
+            },
             "[",
             &spelled(&s.resources, py_string),
             "]",
@@ -227,6 +248,8 @@ mod tests {
         let call = layout::typescript_object_call(4, "this.p = new iam.ManagedPolicy", &[], ";");
         for sample in UNSAFE_SAMPLES {
             let statement = Statement {
+                effect: Effect::Allow,
+                not_resource: false,
                 sid: sample.to_string(),
                 actions: vec![sample.to_string(), "s3:GetObject".into()],
                 resources: vec![(*sample).into(); 3],
