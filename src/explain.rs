@@ -7,8 +7,8 @@
 //! description cannot add lines, clear the screen or reorder what is shown.
 //! `explain_json` gives the same account as data, for tools that review grants.
 
-mod scanners;
 mod parameters;
+mod scanners;
 
 use std::fmt::Write;
 

@@ -33,6 +33,7 @@ pub use dhmc::{core_instance_profiles, has_core};
 pub use names::identifier_stem;
 pub use parameters::ParameterAccess;
 pub use rollout::{CallAs, Rollout};
+pub use scanners::DesignedWildcard;
 pub use size::policy_size;
 
 /// All profiles of one spec.
@@ -154,15 +155,6 @@ pub struct ResourceNote {
     /// shared with every other profile that grants it (see `Statement::resources`).
     pub resource: Arc<str>,
     pub purpose: &'static str,
-    pub source: &'static Citation,
-}
-
-/// A wildcard resource that AWS's pages grant so, and why.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DesignedWildcard {
-    /// The resource exactly as the statement grants it.
-    pub resource: Arc<str>,
-    pub fact: &'static str,
     pub source: &'static Citation,
 }
 

@@ -8,11 +8,21 @@ use super::statements::{
     SID_AGENT_BUCKETS, SID_OWN_OBJECTS, SID_SESSION_LOGS_DESCRIBE, SID_SESSION_LOGS_TO_CLOUDWATCH,
     SID_SESSION_LOGS_TO_S3,
 };
-use super::{CustomPolicy, DesignedWildcard, Effect, ResourceNote};
+use super::{CustomPolicy, Effect, ResourceNote};
+use crate::refdata::Citation;
 use crate::refdata::scanners::{
     AGENT_BUCKET_OBJECTS, ByDesign, DESCRIBE_LOG_GROUPS, OWN_BUCKET_OBJECTS, SESSION_LOG_GROUPS,
     SESSION_LOG_OBJECTS,
 };
+
+/// A wildcard resource that AWS's pages grant so, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DesignedWildcard {
+    /// The resource exactly as the statement grants it.
+    pub resource: Arc<str>,
+    pub fact: &'static str,
+    pub source: &'static Citation,
+}
 
 /// Every resource with a wildcard that the statements of `policies` grant by design,
 /// once, in the order they grant them; a resource that some statement grants other
