@@ -92,6 +92,7 @@ pub enum Command {
     /// updated, replaced, deleted or moved, and the hazards. Exit 1 when something
     /// is replaced, deleted or moved (--deny chooses which).
     Impact(impact::ImpactArgs),
+
     /// Print the JSON Schema of spec v1, for editors and pipelines.
     Schema,
     /// Write a commented starter spec (never overwrites).
@@ -128,6 +129,12 @@ pub struct BuildArgs {
     /// delegated administrator (every target; --out-dir writes it beside the rest).
     #[arg(long, conflicts_with = "out_dir")]
     pub rollout: bool,
+    /// Emit a file that takes over the resources of the spec's `adopt: true`
+    /// profiles, which exist already: `import-template` and `resources-to-import`
+    /// (cloudformation), `resource-mapping` (cdk), `import-blocks` (terraform);
+    /// --out-dir writes them beside the rest.
+    #[arg(long, value_parser = adoptions(), value_name = "FILE", conflicts_with = "out_dir")]
+    pub adoption: Option<String>,
     /// terraform only: leave out the `terraform { required_providers }` block, for
     /// use as a module (the root module pins the provider).
     #[arg(long, conflicts_with = "out_dir")]
@@ -247,6 +254,10 @@ fn layouts() -> PossibleValuesParser {
     PossibleValuesParser::new(Output::all_layouts())
 }
 
+fn adoptions() -> PossibleValuesParser {
+    PossibleValuesParser::new(Output::all_adoptions())
+}
+
 /// Runs the program and returns its exit code.
 pub fn run() -> i32 {
     let cli = match Cli::try_parse() {
@@ -300,6 +311,7 @@ fn dispatch(cli: Cli, r: &mut Reporter) -> Result<i32, Error> {
         Command::Check(args) => check(&args, &cli.global, r),
         Command::Explain(args) => explain(&args),
         Command::Impact(args) => impact::run(&args, &cli.global),
+
         Command::Schema => print(&crate::schema::schema_text()),
         Command::Init(args) => init(&args, r),
         Command::Completions(args) => print(&completions(args.shell)),
@@ -495,6 +507,7 @@ fn build(args: &BuildArgs, r: &mut Reporter) -> Result<i32, Error> {
         language: args.language.as_deref(),
         app: args.app,
         rollout: args.rollout,
+        adoption: args.adoption.as_deref(),
         layout: args.layout.as_deref(),
     })
     .map_err(Error::Usage)?;
@@ -519,10 +532,16 @@ fn build(args: &BuildArgs, r: &mut Reporter) -> Result<i32, Error> {
     let source = Source::read(spec)?;
     let model = load(&source)?;
     if !output.applies(&model) {
-        return Err(Error::Usage(format!(
-            "{}: `--rollout` writes the spec's `rollout`, and this spec has none (see docs/rollout.md)",
-            source.name
-        )));
+        return Err(Error::Usage(match output.adoption() {
+            Some(a) => format!(
+                "{}: `--adoption {a}` takes over the resources of the profiles with `adopt: true`, and this spec has none (see docs/workflow.md)",
+                source.name
+            ),
+            None => format!(
+                "{}: `--rollout` writes the spec's `rollout`, and this spec has none (see docs/rollout.md)",
+                source.name
+            ),
+        }));
     }
     let text = output
         .generate(&model, &source.name, options)

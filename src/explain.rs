@@ -7,6 +7,7 @@
 //! description cannot add lines, clear the screen or reorder what is shown.
 //! `explain_json` gives the same account as data, for tools that review grants.
 
+mod adoption;
 mod parameters;
 mod scanners;
 
@@ -334,6 +335,7 @@ fn profile(out: &mut Lines, p: &Profile, overriding: &[&Profile]) {
     if let Some(setting) = &p.service_setting {
         default_host_management(out, p, setting, overriding);
     }
+    adoption::section(out, p);
 
     let warnings = warnings(p);
     out.blank();
@@ -488,6 +490,7 @@ fn profile_json(p: &Profile, overriding: &[&Profile]) -> serde_json::Value {
             "replaces_existing_role": true,
         })),
         "parameter_store": parameters::json(p),
+        "adoption": adoption::json(p),
         "warnings": warnings(p),
     })
 }

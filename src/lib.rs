@@ -28,14 +28,18 @@ pub fn warnings(model: &model::Model, source: &source::Source) -> Vec<diag::Diag
         .rollout
         .iter()
         .flat_map(|r| r.warnings.iter().map(|(at, w)| (at.clone(), w)));
-    profiles
+    let found = profiles
         .chain(rollout)
-        .map(|(at, w)| {
-            let at = source.locate(diag::RuleError::new(at, w.clone()));
+        .map(|(at, w)| diag::RuleError::new(at, w.clone()))
+        .collect();
+    source
+        .locate_all(found)
+        .iter()
+        .map(|at| {
             diag::Diagnostic::from_spec_error(
                 diag::Severity::Warning,
                 diag::codes::SPEC_WARNING,
-                &at,
+                at,
             )
         })
         .collect()
@@ -58,7 +62,7 @@ pub fn load_all(source: &source::Source) -> Result<model::Model, Vec<SpecError>>
     // the file again, so the parsed spec goes first.
     drop(spec);
     built.map_err(|errors| {
-        let mut located: Vec<SpecError> = errors.into_iter().map(|e| source.locate(e)).collect();
+        let mut located = source.locate_all(errors);
         located.sort_by_key(|e| (e.location.line, e.location.column));
         located
     })

@@ -563,6 +563,9 @@ pub fn agent_buckets_confirmed(partition: PartitionName, region: &str) -> Confir
     Confirmed::Yes
 }
 
+/// Importing what exists (`adopt`) and reading the account's IAM dump (`drift`).
+pub mod adoption;
+
 /// IAM and S3 limits ([IAM] quotas, [BOTO] iam service-2.json, S3 naming rules).
 pub mod limits;
 pub mod replacement;

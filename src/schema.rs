@@ -118,10 +118,28 @@ impl Root<'_> {
                 "maxContains": 1,
             }),
         );
+        // Adoption imports into one configuration of one account: not into a
+        // rollout's StackSets, nor into a spec split over several stacks.
+        let no_adoption = json!({ "properties": { "profiles": { "items": {
+            "properties": { "adopt": { "const": false } }
+        } } } });
+        let top = self.top();
+        let mut all_of = top
+            .get("allOf")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
+        for field in ["rollout", "stacks"] {
+            all_of.push(json!({
+                "if": { "required": [field], "properties": { field: { "not": { "type": "null" } } } },
+                "then": no_adoption.clone(),
+            }));
+        }
+        top.insert("allOf".into(), Value::Array(all_of));
         self.profile_rules();
         self.policy_rules();
         self.bucket_rules();
-        self.field::<HybridSpec>("account_id", json!({ "pattern": "^[0-9]{12}$" }));
+        self.field::<HybridSpec>("account_id", rules::ACCOUNT_ID.schema());
         self.field::<ParameterStoreSpec>("readable", parameter_names());
         self.rollout_rules();
     }
@@ -195,13 +213,7 @@ impl Root<'_> {
             "permissions_boundary",
             json!({ "pattern": policy_arn(&any_partition()) }),
         );
-        self.field::<ProfileSpec>(
-            "max_session_duration",
-            json!({
-                "minimum": limits::SESSION_DURATION.start(),
-                "maximum": limits::SESSION_DURATION.end(),
-            }),
-        );
+        self.field::<ProfileSpec>("max_session_duration", rules::SESSION_DURATION.schema());
         self.field::<ProfileSpec>("tags", tags());
         let mut all_of = vec![
             // `hybrid` belongs to hybrid service roles only.
@@ -216,6 +228,12 @@ impl Root<'_> {
                     "existing_role": { "type": "null" },
                     "managed_policies": { "type": "object", "properties": { "core": { "type": "null" } } },
                 } },
+            }),
+            // Adoption takes over the role the spec creates; an existing role stays
+            // the account's.
+            json!({
+                "if": { "required": ["adopt"], "properties": { "adopt": { "const": true } } },
+                "then": { "properties": { "existing_role": { "type": "null" } } },
             }),
             // An existing role's own properties are not this spec's to set.
             json!({

@@ -182,6 +182,13 @@ pub struct ProfileSpec {
     /// this one. Its own properties are not the spec's to set.
     #[serde(default)]
     pub existing_role: Option<String>,
+    /// Take over the role, its custom policies and its instance profile, which exist
+    /// already under these names (made by hand, as the seed page does), instead of
+    /// creating them: Terraform `import` blocks, CloudFormation's import template and
+    /// resources to import with `Retain` policies, the CDK's resource mapping for
+    /// `cdk import`. Not with `existing_role`, `rollout` or `stacks`.
+    #[serde(default)]
+    pub adopt: bool,
     /// The ARN of a managed policy of the profile's partition.
     #[serde(default)]
     pub permissions_boundary: Option<String>,

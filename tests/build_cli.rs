@@ -5,6 +5,9 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
+mod support;
+use support::Scratch;
+
 fn bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_ssm-profile"))
 }
@@ -41,16 +44,6 @@ fn build_to_file(case: &str, output: &Path) -> Output {
         .arg(output)
         .output()
         .unwrap()
-}
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!(
-        "ssm-profile-build-cli-{}-{name}",
-        std::process::id()
-    ));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
 }
 
 #[test]
@@ -124,7 +117,8 @@ fn stdin_errors_name_stdin() {
 
 #[test]
 fn output_file_is_written_and_replaced() {
-    let dir = scratch("output");
+    let scratch = Scratch::new("output");
+    let dir = scratch.0.clone();
     let target = dir.join("ssm.template.json");
     std::fs::write(&target, "old").unwrap();
     let out = build_to_file("minimal", &target);
@@ -141,7 +135,8 @@ fn output_file_is_written_and_replaced() {
 
 #[test]
 fn a_bad_spec_leaves_the_output_file_alone() {
-    let dir = scratch("bad");
+    let scratch = Scratch::new("bad");
+    let dir = scratch.0.clone();
     let target = dir.join("ssm.template.json");
     std::fs::write(&target, "previous template").unwrap();
     let out = build_to_file("invalid/unknown-field", &target);
@@ -250,7 +245,8 @@ fn large_spec() -> String {
 
 #[test]
 fn a_template_over_51200_bytes_builds_with_a_warning_about_s3_bucket() {
-    let dir = scratch("large");
+    let scratch = Scratch::new("large");
+    let dir = scratch.0.clone();
     std::fs::write(dir.join("large.yaml"), large_spec()).unwrap();
     let out = run_in(
         &dir,

@@ -1,19 +1,15 @@
 //! What the program says, and how: `--message-format human|json|github` read back by
 //! their consumers (serde_json; a parser that follows GitHub's workflow-command
 //! rules), `--quiet`, `--deny-warnings`, `--color` with NO_COLOR and CLICOLOR_FORCE,
-//! the `-o` extension warning, `explain --format json`, spec text that tries to steer
-//! a terminal or a CI log (issue 10.12), and failed or closed standard streams
-//! (issue 10.9).
+//! the `-o` extension warning and `explain --format json`. Spec text that tries to
+//! steer a terminal, and failed or closed streams, are tests/terminal_safety.rs's.
 
 mod support;
 
 use std::fs;
-use std::path::Path;
 use std::process::Output as Run;
 
-use support::{Scratch, text};
-
-const BAD_SPEC: &str = "version: 1\nprofiles:\n  - name: x\n    partitoin: aws\n";
+use support::{BAD_SPEC, Scratch, text};
 
 // ---- 13.9 message formats ----------------------------------------------------------
 
@@ -549,168 +545,3 @@ fn explain_json_is_the_account_as_data() {
 }
 
 // ---- 10.12 spec text cannot steer a terminal or a log ------------------------------------
-
-fn has_raw_control(s: &str) -> bool {
-    s.chars().any(|c| {
-        (c.is_control() && c != '\n' && c != '\t')
-            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200b}' | '\u{2028}' | '\u{2029}')
-    })
-}
-
-#[test]
-fn errors_escape_what_the_spec_holds() {
-    let s = Scratch::new("escape");
-    s.write(
-        "evil.yaml",
-        "version: 1\nprofiles:\n  - name: x\n    tags:\n      \"k\\e[2J\\r\\n::error file=x::forged\\u202e\": v\n",
-    );
-    for format in ["human", "github"] {
-        let run = s.run(&[
-            "build",
-            "evil.yaml",
-            "--target",
-            "cloudformation",
-            "--message-format",
-            format,
-        ]);
-        assert_eq!(run.status.code(), Some(2));
-        let err = text(&run.stderr);
-        assert!(!has_raw_control(&err), "{format}: {err:?}");
-        assert!(
-            !err.lines().any(|l| l.starts_with("::error file=x")),
-            "{format}: a spec value forged a log line: {err}"
-        );
-        assert!(
-            err.contains(r"\u{1b}[2J\r\n::error file=x::forged\u{202e}"),
-            "{err}"
-        );
-    }
-    // A spec file name is the user's text too.
-    let name = "odd\u{1b}[31m\u{202e}.yaml";
-    s.write(name, BAD_SPEC);
-    let run = s.run(&["build", name, "--target", "cloudformation"]);
-    let err = text(&run.stderr);
-    assert!(!has_raw_control(&err), "{err:?}");
-    assert!(
-        err.starts_with(r"error: odd\u{1b}[31m\u{202e}.yaml:4:5:"),
-        "{err}"
-    );
-}
-
-#[test]
-fn explain_escapes_descriptions_and_tags() {
-    let s = Scratch::new("explain-escape");
-    s.write(
-        "spec.yaml",
-        "version: 1\nprofiles:\n  - name: x\n    description: \"line one\\r\\nline two\\ttab\"\n    tags:\n      owner: \"Zoë\"\n",
-    );
-    let run = s.run(&["explain", "spec.yaml"]);
-    assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
-    let out = text(&run.stdout);
-    assert!(!has_raw_control(&out) && !out.contains('\t'), "{out:?}");
-    assert!(
-        out.contains("    Description: line one\\r\\nline two\\ttab\n"),
-        "{out}"
-    );
-    assert!(out.contains("Tags: owner=Zoë"), "{out}");
-    // The JSON form keeps the spec's text exactly.
-    let run = s.run(&["explain", "spec.yaml", "--format", "json"]);
-    let v: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
-    assert_eq!(
-        v["profiles"][0]["role"]["description"],
-        "line one\r\nline two\ttab"
-    );
-}
-
-// ---- 10.9 standard streams -----------------------------------------------------------------
-
-fn has_dev_full() -> bool {
-    Path::new("/dev/full").exists()
-}
-
-#[test]
-fn a_failed_write_to_stderr_is_exit_2_not_a_panic() {
-    if !has_dev_full() {
-        use std::io::Write;
-        let _ = writeln!(
-            std::io::stderr(),
-            "SKIPPED stderr write failure: no /dev/full on this system"
-        );
-        return;
-    }
-    let s = Scratch::new("full");
-    s.spec("seed", "seed.yaml");
-    // A warning that cannot be written.
-    let run = s.run_redirected(
-        &["build", "seed.yaml", "--target", "cloudformation"],
-        "2>/dev/full",
-    );
-    assert_eq!(run.status.code(), Some(2), "{}", text(&run.stdout));
-    // An error that cannot be written.
-    s.write("bad.yaml", BAD_SPEC);
-    let run = s.run_redirected(&["build", "bad.yaml", "--target", "cdk"], "2>/dev/full");
-    assert_eq!(run.status.code(), Some(2));
-    // --out-dir wrote every file, then its summary line failed.
-    let run = s.run_redirected(&["build", "seed.yaml", "--out-dir", "gen"], "2>/dev/full");
-    assert_eq!(run.status.code(), Some(2));
-    assert!(s.path("gen/cloudformation/seed.template.json").is_file());
-    // A usage error clap prints.
-    let run = s.run_redirected(&["build", "--nonesuch"], "2>/dev/full");
-    assert_eq!(run.status.code(), Some(2));
-    // Standard output that fails.
-    let run = s.run_redirected(&["schema"], ">/dev/full");
-    assert_eq!(run.status.code(), Some(2));
-    assert!(
-        text(&run.stderr).starts_with("error: <stdout>: "),
-        "{}",
-        text(&run.stderr)
-    );
-}
-
-#[test]
-fn a_closed_stdout_is_an_error_not_a_silent_success() {
-    let s = Scratch::new("closed");
-    s.spec("minimal", "spec.yaml");
-    for args in [
-        vec!["build", "spec.yaml", "--target", "cloudformation"],
-        vec!["explain", "spec.yaml"],
-        vec!["schema"],
-        vec!["man"],
-        vec!["completions", "bash"],
-        vec!["--help"],
-    ] {
-        let run = s.run_redirected(&args, ">&-");
-        assert_eq!(
-            run.status.code(),
-            Some(2),
-            "{args:?}: {}",
-            text(&run.stderr)
-        );
-        if args[0] != "--help" {
-            assert!(
-                text(&run.stderr).contains("standard output is closed"),
-                "{args:?}: {}",
-                text(&run.stderr)
-            );
-        }
-    }
-    // `-o FILE` does not need stdout.
-    let run = s.run_redirected(
-        &[
-            "build",
-            "spec.yaml",
-            "--target",
-            "cloudformation",
-            "-o",
-            "t.json",
-        ],
-        ">&-",
-    );
-    assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
-    // A closed stderr is as a failing one when there is something to say.
-    s.spec("seed", "seed.yaml");
-    let run = s.run_redirected(&["build", "seed.yaml", "--target", "cdk"], "2>&-");
-    assert_eq!(run.status.code(), Some(2));
-    let run = s.run_redirected(&["build", "spec.yaml", "--target", "cdk"], "2>&-");
-    assert_eq!(run.status.code(), Some(0));
-}

@@ -77,8 +77,9 @@ fn check_golden(path: &Path, actual: &str) -> Result<(), Failed> {
     .into())
 }
 
-/// `<target>.error`, or `<target>-rollout.error` for a `--rollout` output: a target
-/// may accept a spec and refuse its rollout (which deploys CloudFormation).
+/// `<target>.error`, `<target>-rollout.error` for a `--rollout` output (a target may
+/// accept a spec and refuse its rollout, which deploys CloudFormation), or
+/// `<target>-adoption.error` for an `--adoption` file.
 fn target_error_file(dir: &Path, output: Output) -> PathBuf {
     dir.join(error_file_name(output))
 }
@@ -86,6 +87,8 @@ fn target_error_file(dir: &Path, output: Output) -> PathBuf {
 fn error_file_name(output: Output) -> String {
     if output.is_rollout() {
         format!("{}-rollout.error", output.target())
+    } else if output.adoption().is_some() {
+        format!("{}-adoption.error", output.target())
     } else {
         format!("{}.error", output.target())
     }
@@ -99,22 +102,6 @@ fn valid_case(dir: &Path, output: Output) -> Result<(), Failed> {
     let model = ssm_profile::load(&source).map_err(|e| format!("the spec is invalid:\n{e}"))?;
     let golden = dir.join(output.golden_name());
     let refusal = target_error_file(dir, output);
-    if !output.applies(&model) {
-        // A rollout output of a spec without `rollout`: nothing is written.
-        for stale in [&golden, &refusal] {
-            if stale.exists() {
-                if !updating() {
-                    return Err(format!(
-                        "{} exists, but the spec has no `rollout`",
-                        stale.display()
-                    )
-                    .into());
-                }
-                let _ = fs::remove_file(stale);
-            }
-        }
-        return Ok(());
-    }
     match output.generate_files(&model, &name, RenderOptions::default()) {
         Ok(files) => {
             for f in &files {
@@ -285,9 +272,39 @@ fn invalid_case(dir: &Path) -> Result<(), Failed> {
 /// default `--target cloudformation`.
 const INVALID_ARGS: &str = "args";
 
-/// Every file in a fixture folder is either its spec, a golden some output claims,
-/// or a documented extra; anything else is a stale golden.
+/// The outputs written for the spec in `dir` (a rollout's only for a spec with
+/// `rollout`): the trials compare those, and no other output may leave a golden.
+/// Every output when the spec does not load, so that each trial says so.
+fn applying(dir: &Path) -> Vec<Output> {
+    let model = spec_file(dir).and_then(|spec| {
+        let text = fs::read_to_string(&spec).ok()?;
+        let name = spec.file_name()?.to_string_lossy().to_string();
+        ssm_profile::load(&Source::new(name, text)).ok()
+    });
+    Output::every()
+        .filter(|o| model.as_ref().is_none_or(|m| o.applies(m)))
+        .collect()
+}
+
+/// Every file in a fixture folder is either its spec, a golden some output that
+/// applies to it claims, or a documented extra; anything else is a stale golden
+/// (`UPDATE_GOLDENS=1` removes those of an output that no longer applies).
 fn no_stray_files(dir: &Path) -> Result<(), Failed> {
+    let applying = applying(dir);
+    for o in Output::every().filter(|o| !applying.contains(o)) {
+        for stale in [dir.join(o.golden_name()), target_error_file(dir, o)] {
+            if stale.exists() {
+                if !updating() {
+                    return Err(format!(
+                        "{} exists, but its output does not apply to the spec (no `rollout`, or no `adopt: true`)",
+                        stale.display()
+                    )
+                    .into());
+                }
+                let _ = fs::remove_file(stale);
+            }
+        }
+    }
     let mut known: Vec<String> = vec![
         "spec.yaml".into(),
         "spec.json".into(),
@@ -319,7 +336,7 @@ fn main() {
     let invalid = case_dirs(&root.join("invalid"));
     for dir in valid {
         let case = dir.file_name().unwrap().to_string_lossy().to_string();
-        for output in Output::every() {
+        for output in applying(&dir) {
             let dir = dir.clone();
             trials.push(Trial::test(
                 format!("golden::{case}::{}", output.golden_name()),

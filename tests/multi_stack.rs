@@ -3,45 +3,14 @@
 //! layout (docs/workflow.md), and `check` follows the split both ways.
 
 use std::fs;
-use std::path::PathBuf;
-use std::process::{Command, Output as Run};
+use std::process::Output as Run;
 
 use serde_json::{Map, Value};
 use ssm_profile::backend::cloudformation::{self, Scope};
 use ssm_profile::source::Source;
 
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new(test: &str) -> Scratch {
-        let dir = std::env::temp_dir().join(format!(
-            "ssm-profile-test-{}-multi-stack-{test}",
-            std::process::id()
-        ));
-        let _ = fs::remove_dir_all(&dir);
-        fs::create_dir_all(&dir).unwrap();
-        Scratch(dir)
-    }
-
-    fn run(&self, args: &[&str]) -> Run {
-        Command::new(env!("CARGO_BIN_EXE_ssm-profile"))
-            .current_dir(&self.0)
-            .env("NO_COLOR", "1")
-            .args(args)
-            .output()
-            .unwrap()
-    }
-
-    fn read(&self, rel: &str) -> String {
-        fs::read_to_string(self.0.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.0);
-    }
-}
+mod support;
+use support::Scratch;
 
 /// `n` instance profiles: 2 resources and 3 outputs each.
 fn spec(n: usize) -> String {

@@ -10,6 +10,9 @@ use ssm_profile::backend::cloudformation::{self, Scope};
 use ssm_profile::backend::{Output, RenderError, RenderOptions};
 use ssm_profile::source::Source;
 
+mod support;
+use support::Scratch;
+
 fn fixture(case: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("fixtures")
@@ -22,14 +25,6 @@ fn run(dir: &Path, args: &[&str]) -> Run {
         .args(args)
         .output()
         .unwrap()
-}
-
-fn scratch(test: &str) -> PathBuf {
-    let dir =
-        std::env::temp_dir().join(format!("ssm-profile-rollout-{}-{test}", std::process::id()));
-    let _ = fs::remove_dir_all(&dir);
-    fs::create_dir_all(&dir).unwrap();
-    dir
 }
 
 fn load(spec: &str) -> ssm_profile::model::Model {
@@ -90,7 +85,8 @@ fn a_spec_without_rollout_has_none_to_build() {
 
 #[test]
 fn out_dir_writes_the_rollout_beside_the_rest_only_for_a_spec_that_has_one() {
-    let dir = scratch("out-dir");
+    let scratch = Scratch::new("out-dir");
+    let dir = scratch.0.clone();
     fs::copy(fixture("rollout").join("spec.yaml"), dir.join("org.yaml")).unwrap();
     fs::copy(fixture("seed").join("spec.yaml"), dir.join("seed.yaml")).unwrap();
     let out = run(
@@ -305,7 +301,8 @@ fn the_rollout_refuses_what_cloudformation_cannot_deploy() {
 /// are offered, the CDK is not.
 #[test]
 fn a_refusal_offers_only_targets_whose_every_output_accepts() {
-    let dir = scratch("refusal-targets");
+    let scratch = Scratch::new("refusal-targets");
+    let dir = scratch.0.clone();
     let mut big = String::from(
         "version: 1\nstacks: 4\nrollout:\n  organizational_units: [r-ab12]\n  iam_region: eu-central-1\nprofiles:\n",
     );

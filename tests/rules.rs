@@ -18,7 +18,10 @@ use ssm_profile::source::Source;
 /// Values at the boundaries of `rule`: each length limit and one past it, each
 /// edge character alone (padded to the minimum length).
 fn text_values(rule: &TextRule) -> Vec<String> {
-    let fill = ('A'..='z').find(|c| rule.class.allows(*c)).unwrap();
+    let fill = ('A'..='z')
+        .chain('0'..='9')
+        .find(|c| rule.class.allows(*c))
+        .unwrap();
     let padded = |first: char, len: usize| {
         let mut s = first.to_string();
         s.extend(std::iter::repeat_n(fill, len.saturating_sub(1)));
@@ -145,7 +148,35 @@ fn cases() -> Vec<(&'static str, Vec<(String, Value)>)> {
             "permissions_boundary",
             each(policy_arns(), &|v| json!({ "permissions_boundary": v })),
         ),
+        (
+            "hybrid.account_id",
+            each(text_values(&rules::ACCOUNT_ID), &hybrid_account),
+        ),
+        ("max_session_duration", session_durations()),
     ]
+}
+
+/// A hybrid service role whose `hybrid.account_id` is `v`.
+fn hybrid_account(v: &str) -> Value {
+    json!({
+        "kind": "hybrid-service-role",
+        "hybrid": { "account_id": v, "region": "eu-central-1" },
+    })
+}
+
+/// `max_session_duration` at each end of its range and one past it.
+fn session_durations() -> Vec<(String, Value)> {
+    let range = &rules::SESSION_DURATION.seconds;
+    [
+        0,
+        range.start() - 1,
+        *range.start(),
+        *range.end(),
+        range.end() + 1,
+    ]
+    .into_iter()
+    .map(|n| (n.to_string(), spec(json!({ "max_session_duration": n }))))
+    .collect()
 }
 
 /// What the schema may accept that the compiler refuses, by design: a tag
@@ -182,7 +213,7 @@ type SpecOf = fn(&str) -> Value;
 /// The compiler's verdict on each governed field is the rule's own.
 #[test]
 fn the_compiler_judges_each_field_by_its_rule() {
-    let fields: [(&str, &TextRule, SpecOf); 4] = [
+    let fields: [(&str, &TextRule, SpecOf); 5] = [
         ("existing_role", &rules::ROLE_NAME, |v| {
             spec(json!({ "existing_role": v, "managed_policies": { "core": false } }))
         }),
@@ -195,6 +226,9 @@ fn the_compiler_judges_each_field_by_its_rule() {
         ("tags value", &rules::TAG_VALUE, |v| {
             spec(json!({ "tags": { "k": v } }))
         }),
+        ("hybrid.account_id", &rules::ACCOUNT_ID, |v| {
+            spec(hybrid_account(v))
+        }),
     ];
     for (field, rule, make) in fields {
         for value in text_values(rule) {
@@ -206,6 +240,15 @@ fn the_compiler_judges_each_field_by_its_rule() {
                 compiled.err().map(|e| e.to_string())
             );
         }
+    }
+    for (value, spec) in session_durations() {
+        let compiled = ssm_profile::load(&Source::new("t.json", spec.to_string()));
+        let seconds: u32 = value.parse().unwrap();
+        assert_eq!(
+            compiled.is_ok(),
+            rules::SESSION_DURATION.allows(seconds),
+            "max_session_duration = {value}"
+        );
     }
     for value in path_values(&rules::PATH) {
         let compiled = ssm_profile::load(&Source::new(
@@ -265,6 +308,7 @@ fn python_reads_each_pattern_alike() {
         &rules::DESCRIPTION,
         &rules::TAG_KEY,
         &rules::TAG_VALUE,
+        &rules::ACCOUNT_ID,
     ];
     for rule in text {
         let pattern = rule.pattern();

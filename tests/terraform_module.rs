@@ -11,10 +11,12 @@
 use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use ssm_profile::backend::{Output, RenderOptions, Selection};
 use ssm_profile::source::Source;
+
+mod support;
+use support::Scratch;
 
 /// Block types both tools read, all there since Terraform 0.12/0.13.
 const BLOCKS: &[&str] = &[
@@ -286,43 +288,25 @@ fn the_module_declares_what_the_root_configuration_declares() {
     }
 }
 
+/// A scratch folder holding the seed spec as `seed.yaml`.
+fn scratch(name: &str) -> Scratch {
+    let s = Scratch::new(name);
+    s.spec("seed", "seed.yaml");
+    s
+}
+
+/// The binary's exit code, stdout and stderr, run in `s`.
+fn run(s: &Scratch, args: &[&str]) -> (Option<i32>, String, String) {
+    let out = s.run(args);
+    (
+        out.status.code(),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
 fn golden_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/seed")
-}
-
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new(name: &str) -> Scratch {
-        let dir = std::env::temp_dir().join(format!(
-            "ssm-profile-tfmodule-{name}-{}",
-            std::process::id()
-        ));
-        let _ = fs::remove_dir_all(&dir);
-        fs::create_dir_all(&dir).unwrap();
-        let seed = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/seed/spec.yaml");
-        fs::copy(seed, dir.join("seed.yaml")).unwrap();
-        Scratch(dir)
-    }
-
-    fn run(&self, args: &[&str]) -> (Option<i32>, String, String) {
-        let out = Command::new(env!("CARGO_BIN_EXE_ssm-profile"))
-            .current_dir(&self.0)
-            .args(args)
-            .output()
-            .unwrap();
-        (
-            out.status.code(),
-            String::from_utf8(out.stdout).unwrap(),
-            String::from_utf8(out.stderr).unwrap(),
-        )
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.0);
-    }
 }
 
 const CHECK: &[&str] = &[
@@ -337,15 +321,18 @@ const CHECK: &[&str] = &[
 
 #[test]
 fn build_and_check_write_and_judge_the_module_folder() {
-    let s = Scratch::new("cli");
-    let (code, out, err) = s.run(&[
-        "build",
-        "seed.yaml",
-        "--layout",
-        "module",
-        "--out-dir",
-        "gen",
-    ]);
+    let s = scratch("cli");
+    let (code, out, err) = run(
+        &s,
+        &[
+            "build",
+            "seed.yaml",
+            "--layout",
+            "module",
+            "--out-dir",
+            "gen",
+        ],
+    );
     assert_eq!(code, Some(0), "{err}");
     assert!(out.is_empty());
     let expected = module_files(&golden_dir()).unwrap();
@@ -361,7 +348,7 @@ fn build_and_check_write_and_judge_the_module_folder() {
     // The default tree is not written with the module layout.
     assert!(!s.0.join("gen/terraform").exists());
 
-    let (code, out, _) = s.run(CHECK);
+    let (code, out, _) = run(&s, CHECK);
     assert_eq!(code, Some(0), "{out}");
     assert_eq!(out, "6 generated files up to date\n");
 
@@ -375,7 +362,7 @@ fn build_and_check_write_and_judge_the_module_folder() {
         .unwrap()
         .replace("| `true` |", "| `false` |");
     fs::write(&readme, edited).unwrap();
-    let (code, out, _) = s.run(CHECK);
+    let (code, out, _) = run(&s, CHECK);
     assert_eq!(code, Some(1), "{out}");
     assert!(
         out.contains("drifted: gen/terraform-module/seed/README.md"),
@@ -389,31 +376,37 @@ fn build_and_check_write_and_judge_the_module_folder() {
 
 #[test]
 fn the_module_layout_needs_an_out_dir_and_the_terraform_target() {
-    let s = Scratch::new("usage");
-    let (code, out, err) = s.run(&[
-        "build",
-        "seed.yaml",
-        "--target",
-        "terraform",
-        "--layout",
-        "module",
-    ]);
+    let s = scratch("usage");
+    let (code, out, err) = run(
+        &s,
+        &[
+            "build",
+            "seed.yaml",
+            "--target",
+            "terraform",
+            "--layout",
+            "module",
+        ],
+    );
     assert_eq!(code, Some(2));
     assert!(out.is_empty());
     assert_eq!(
         err,
         "error: `--target terraform --layout module` writes a folder of files: give --out-dir DIR\n"
     );
-    let (code, _, err) = s.run(&[
-        "build",
-        "seed.yaml",
-        "--layout",
-        "module",
-        "--target",
-        "cdk",
-        "--out-dir",
-        "gen",
-    ]);
+    let (code, _, err) = run(
+        &s,
+        &[
+            "build",
+            "seed.yaml",
+            "--layout",
+            "module",
+            "--target",
+            "cdk",
+            "--out-dir",
+            "gen",
+        ],
+    );
     assert_eq!(code, Some(2));
     assert_eq!(
         err,

@@ -4,64 +4,17 @@
 
 use std::fs;
 use std::os::unix::fs::{PermissionsExt, symlink};
-use std::path::{Path, PathBuf};
 use std::process::{Command, Output as Run, Stdio};
 use std::time::{Duration, Instant};
 
-struct Scratch(tempfile::TempDir);
+mod support;
+use support::Scratch;
 
-impl Scratch {
-    fn new() -> Scratch {
-        let s = Scratch(tempfile::tempdir().unwrap());
-        s.spec("seed", "seed.yaml");
-        s
-    }
-
-    fn path(&self, rel: &str) -> PathBuf {
-        self.0.path().join(rel)
-    }
-
-    fn spec(&self, fixture: &str, rel: &str) {
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("fixtures")
-            .join(fixture);
-        let from = ["spec.yaml", "spec.json"]
-            .iter()
-            .map(|n| dir.join(n))
-            .find(|p| p.exists())
-            .unwrap();
-        fs::copy(from, self.path(rel)).unwrap();
-    }
-
-    fn command(&self, args: &[&str]) -> Command {
-        let mut c = Command::new(env!("CARGO_BIN_EXE_ssm-profile"));
-        c.current_dir(self.0.path()).env("NO_COLOR", "1").args(args);
-        c
-    }
-
-    fn run(&self, args: &[&str]) -> Run {
-        self.command(args).output().unwrap()
-    }
-
-    /// Every entry under `rel` (files, links, and folders with a trailing `/`).
-    fn entries(&self, rel: &str) -> Vec<String> {
-        fn walk(base: &Path, dir: &Path, out: &mut Vec<String>) {
-            for e in fs::read_dir(dir).unwrap() {
-                let e = e.unwrap();
-                let r = e.path().strip_prefix(base).unwrap().display().to_string();
-                if e.file_type().unwrap().is_dir() {
-                    out.push(format!("{r}/"));
-                    walk(base, &e.path(), out);
-                } else {
-                    out.push(r);
-                }
-            }
-        }
-        let mut out = Vec::new();
-        walk(&self.path(rel), &self.path(rel), &mut out);
-        out.sort();
-        out
-    }
+/// A scratch folder holding the seed spec as `seed.yaml`.
+fn scratch() -> Scratch {
+    let s = Scratch::new("tree-safety");
+    s.spec("seed", "seed.yaml");
+    s
 }
 
 fn text(b: &[u8]) -> String {
@@ -85,7 +38,7 @@ fn assert_no_leftovers(s: &Scratch, dir: &str) {
 // Item 4: two links to `.` used to make `check --exhaustive` walk forever.
 #[test]
 fn the_strays_walk_never_follows_symbolic_links() {
-    let s = Scratch::new();
+    let s = scratch();
     ok(&s.run(&["build", "seed.yaml", "--out-dir", "gen"]));
     symlink(".", s.path("gen/cdk/loop")).unwrap();
     symlink("..", s.path("gen/cdk/up")).unwrap();
@@ -109,7 +62,7 @@ fn the_strays_walk_never_follows_symbolic_links() {
 // Item 5: `x.yaml`'s app and `x-app.yaml`'s construct are both `cdk/x-app.ts`.
 #[test]
 fn colliding_output_paths_are_refused_before_anything_is_written() {
-    let s = Scratch::new();
+    let s = scratch();
     s.spec("minimal", "x.yaml");
     s.spec("minimal", "x-app.yaml");
     let run = s.run(&["build", "x.yaml", "x-app.yaml", "--out-dir", "gen"]);
@@ -132,7 +85,7 @@ fn colliding_output_paths_are_refused_before_anything_is_written() {
 // `check` names it until then.
 #[test]
 fn a_build_stopped_part_way_is_reported_and_finished_by_the_next() {
-    let s = Scratch::new();
+    let s = scratch();
     ok(&s.run(&["build", "seed.yaml", "--out-dir", "gen"]));
     let before = s.entries("gen");
     let spec = fs::read_to_string(s.path("seed.yaml")).unwrap();
@@ -180,7 +133,7 @@ fn a_build_stopped_part_way_is_reported_and_finished_by_the_next() {
 // spec it reads, and writes through a symbolic link to the file it names.
 #[test]
 fn dash_o_writes_through_non_regular_files_and_refuses_the_spec() {
-    let s = Scratch::new();
+    let s = scratch();
     let expected = s.run(&["build", "seed.yaml", "--target", "cloudformation"]);
     ok(&expected);
 
@@ -263,7 +216,7 @@ fn dash_o_writes_through_non_regular_files_and_refuses_the_spec() {
 // appending, which a rename would replace (losing what was there).
 #[test]
 fn dash_o_dev_stdout_writes_the_process_streams_through_a_pipe() {
-    let s = Scratch::new();
+    let s = scratch();
     let expected = s.run(&["build", "seed.yaml", "--target", "cloudformation"]);
     ok(&expected);
     let build = |o: &str| {
@@ -331,7 +284,7 @@ fn dash_o_dev_stdout_writes_the_process_streams_through_a_pipe() {
 // is up to date when it is not.
 #[test]
 fn check_calls_every_kind_of_drift_drift() {
-    let s = Scratch::new();
+    let s = scratch();
     ok(&s.run(&["build", "seed.yaml", "--out-dir", "gen"]));
     let check = || s.run(&["check", "seed.yaml", "--out-dir", "gen", "--exhaustive"]);
     ok(&check());
@@ -386,7 +339,7 @@ fn check_calls_every_kind_of_drift_drift() {
 // Item 15: concurrent builds into a fresh out dir all succeed.
 #[test]
 fn concurrent_builds_into_a_fresh_out_dir_all_succeed() {
-    let s = Scratch::new();
+    let s = scratch();
     let children: Vec<_> = (0..20)
         .map(|_| {
             s.command(&["build", "seed.yaml", "--out-dir", "fresh/gen"])
@@ -412,7 +365,7 @@ fn concurrent_builds_into_a_fresh_out_dir_all_succeed() {
 // Item 16: a symbolic link inside DIR never sends a write outside it.
 #[test]
 fn out_dir_refuses_a_symlinked_subfolder() {
-    let s = Scratch::new();
+    let s = scratch();
     fs::create_dir_all(s.path("gen")).unwrap();
     fs::create_dir_all(s.path("elsewhere")).unwrap();
     symlink("../elsewhere", s.path("gen/cdk")).unwrap();
@@ -434,7 +387,7 @@ fn out_dir_refuses_a_symlinked_subfolder() {
 // exactly as it was: no file changed, no temporary file, no journal, no folder made.
 #[test]
 fn a_failure_after_files_were_staged_leaves_the_tree_as_it_was() {
-    let s = Scratch::new();
+    let s = scratch();
     ok(&s.run(&["build", "seed.yaml", "--out-dir", "gen"]));
     let snapshot = |dir: &str| -> Vec<(String, Vec<u8>)> {
         s.entries(dir)

@@ -2,87 +2,15 @@
 //! explain, init, completions and the man page.
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output as Run};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use ssm_profile::backend::Output;
 
+mod support;
+use support::Scratch;
+
 // The specs of these tests have no `rollout`: its outputs are tests/rollout.rs's.
-
-/// A scratch directory under the system temp dir, removed when dropped.
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new(test: &str) -> Scratch {
-        static N: AtomicUsize = AtomicUsize::new(0);
-        let dir = std::env::temp_dir().join(format!(
-            "ssm-profile-test-{}-{}-{test}",
-            std::process::id(),
-            N.fetch_add(1, Ordering::SeqCst)
-        ));
-        let _ = fs::remove_dir_all(&dir);
-        fs::create_dir_all(&dir).unwrap();
-        Scratch(dir)
-    }
-
-    fn path(&self, rel: &str) -> PathBuf {
-        self.0.join(rel)
-    }
-
-    /// Copies a fixture's spec to `rel`.
-    fn spec(&self, fixture: &str, rel: &str) {
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("fixtures")
-            .join(fixture);
-        let from = ["spec.yaml", "spec.json"]
-            .iter()
-            .map(|n| dir.join(n))
-            .find(|p| p.exists())
-            .unwrap();
-        let to = self.path(rel);
-        fs::create_dir_all(to.parent().unwrap()).unwrap();
-        fs::copy(from, to).unwrap();
-    }
-
-    fn run(&self, args: &[&str]) -> Run {
-        Command::new(env!("CARGO_BIN_EXE_ssm-profile"))
-            .current_dir(&self.0)
-            .env_remove("NO_COLOR")
-            .args(args)
-            .output()
-            .unwrap()
-    }
-
-    /// Every file under `rel`, relative to it, sorted.
-    fn files(&self, rel: &str) -> Vec<String> {
-        fn walk(base: &Path, dir: &Path, out: &mut Vec<String>) {
-            for e in fs::read_dir(dir).unwrap() {
-                let p = e.unwrap().path();
-                if p.is_dir() {
-                    walk(base, &p, out);
-                } else {
-                    let r = p.strip_prefix(base).unwrap();
-                    out.push(r.to_string_lossy().replace('\\', "/"));
-                }
-            }
-        }
-        let mut out = Vec::new();
-        walk(&self.path(rel), &self.path(rel), &mut out);
-        out.sort();
-        out
-    }
-
-    fn read(&self, rel: &str) -> String {
-        fs::read_to_string(self.path(rel)).unwrap()
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.0);
-    }
-}
 
 fn text(bytes: &[u8]) -> String {
     String::from_utf8(bytes.to_vec()).unwrap()
@@ -119,7 +47,7 @@ fn build_out_dir_writes_the_documented_tree() {
         .iter()
         .flat_map(|stem| {
             Output::all()
-                .filter(|o| !o.is_rollout())
+                .filter(|o| !o.is_rollout() && o.adoption().is_none())
                 .map(move |o| o.out_dir_path(stem))
         })
         .collect();
@@ -134,7 +62,7 @@ fn build_out_dir_writes_the_documented_tree() {
 
     // Each file is byte for byte what the single-target command prints.
     for (stem, spec) in [("seed", "specs/seed.yaml"), ("app", "specs/app.json")] {
-        for o in Output::all().filter(|o| !o.is_rollout()) {
+        for o in Output::all().filter(|o| !o.is_rollout() && o.adoption().is_none()) {
             let flags = o.flags().join(" ");
             let mut args = vec!["build", spec];
             args.extend(flags.split(' '));
@@ -236,7 +164,9 @@ fn check_passes_on_a_fresh_tree_and_reports_drift_and_missing_files() {
 
     let clean = s.run(&["check", specs[0], specs[1], "--out-dir", "gen"]);
     assert_eq!(code(&clean), Some(0), "{}", text(&clean.stdout));
-    let n = 2 * Output::all().filter(|o| !o.is_rollout()).count();
+    let n = 2 * Output::all()
+        .filter(|o| !o.is_rollout() && o.adoption().is_none())
+        .count();
     assert_eq!(
         text(&clean.stdout),
         format!("{n} generated files up to date\n")
@@ -328,7 +258,9 @@ fn check_exhaustive_reports_files_no_spec_generates() {
     let strays: Vec<&str> = out.lines().filter(|l| l.starts_with("stray: ")).collect();
     assert_eq!(
         strays.len(),
-        Output::all().filter(|o| !o.is_rollout()).count(),
+        Output::all()
+            .filter(|o| !o.is_rollout() && o.adoption().is_none())
+            .count(),
         "{out}"
     );
     assert!(strays.iter().all(|l| l.contains("dev")), "{out}");
@@ -336,7 +268,9 @@ fn check_exhaustive_reports_files_no_spec_generates() {
     assert!(
         out.contains(&format!(
             "{} stray files",
-            Output::all().filter(|o| !o.is_rollout()).count()
+            Output::all()
+                .filter(|o| !o.is_rollout() && o.adoption().is_none())
+                .count()
         )),
         "{out}"
     );
@@ -394,7 +328,7 @@ fn a_failed_write_leaves_the_previous_files_as_they_were() {
     let spec = s.read("seed.yaml").replace("us-east-2", "eu-west-1");
     fs::write(s.path("seed.yaml"), spec).unwrap();
     let last = Output::all()
-        .filter(|o| !o.is_rollout())
+        .filter(|o| !o.is_rollout() && o.adoption().is_none())
         .last()
         .unwrap()
         .out_dir_path("seed");

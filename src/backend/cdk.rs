@@ -18,6 +18,7 @@
 //! `layout` places lines as the formatters would, `filters` hands both to the
 //! templates, and `code` uses both for what repeats per list item (statements).
 
+mod adopt;
 mod code;
 mod context;
 mod filters;

@@ -83,7 +83,9 @@ impl Spelling for CloudFormation {
     }
 }
 
-fn logical_ids(p: &Profile) -> (String, String) {
+/// The logical IDs of a profile's role and instance profile (its custom policies' are
+/// their `id`s).
+pub fn logical_ids(p: &Profile) -> (String, String) {
     (format!("{}Role", p.id), format!("{}InstanceProfile", p.id))
 }
 
@@ -136,7 +138,10 @@ fn profile_resources(
             props.insert("Tags".into(), Value::Array(tags));
         }
         let guard = scanners::guard_role(model, p);
-        resources.insert(role_id.clone(), resource("AWS::IAM::Role", &guard, props));
+        resources.insert(
+            role_id.clone(),
+            retained(p, resource("AWS::IAM::Role", &guard, props)),
+        );
     }
 
     for policy in &p.custom_policies {
@@ -153,7 +158,7 @@ fn profile_resources(
         let guard = scanners::guard_policy(model, p, policy);
         resources.insert(
             policy.id.clone(),
-            resource("AWS::IAM::ManagedPolicy", &guard, props),
+            retained(p, resource("AWS::IAM::ManagedPolicy", &guard, props)),
         );
     }
 
@@ -166,10 +171,13 @@ fn profile_resources(
         props.insert("Roles".into(), Value::Array(vec![role_value]));
         resources.insert(
             profile_id.clone(),
-            object([
-                ("Type", "AWS::IAM::InstanceProfile".into()),
-                ("Properties", Value::Object(props)),
-            ]),
+            retained(
+                p,
+                object([
+                    ("Type", "AWS::IAM::InstanceProfile".into()),
+                    ("Properties", Value::Object(props)),
+                ]),
+            ),
         );
     }
 
@@ -210,6 +218,29 @@ fn resource(kind: &str, guard: &[Guard], props: Map<String, Value>) -> Value {
     }
     resource.insert("Properties".into(), Value::Object(props));
     Value::Object(resource)
+}
+
+/// A CloudFormation resource of an adopted profile, kept when it leaves the stack
+/// or is replaced: CloudFormation imports a resource only with a `DeletionPolicy`,
+/// and one made by hand, which instances may be using, should outlive the stack.
+/// Other profiles' resources are returned as they are.
+fn retained(p: &Profile, resource: Value) -> Value {
+    let Value::Object(fields) = resource else {
+        return resource;
+    };
+    if !p.adopt {
+        return Value::Object(fields);
+    }
+    let mut out = Map::new();
+    for (key, value) in fields {
+        let after_type = key == "Type";
+        out.insert(key, value);
+        if after_type {
+            out.insert("DeletionPolicy".into(), json!("Retain"));
+            out.insert("UpdateReplacePolicy".into(), json!("Retain"));
+        }
+    }
+    Value::Object(out)
 }
 
 /// A profile's service setting. The value names the role by a literal name: in the

@@ -5,6 +5,7 @@
 //! all read their rows. Adding an output is one row in its target and the render
 //! function it names.
 
+pub mod adoption;
 pub mod capability;
 pub mod cdk;
 pub mod cloudformation;
@@ -75,6 +76,7 @@ pub struct Selection<'a> {
     pub language: Option<&'a str>,
     pub app: bool,
     pub rollout: bool,
+    pub adoption: Option<&'a str>,
     pub layout: Option<&'a str>,
 }
 
@@ -145,6 +147,11 @@ impl Output {
         Output::column_values(|d| d.layout)
     }
 
+    /// Every `--adoption` value of any target.
+    pub fn all_adoptions() -> Vec<&'static str> {
+        Output::column_values(|d| d.adoption)
+    }
+
     fn column_values(column: fn(&OutputDef) -> Option<&'static str>) -> Vec<&'static str> {
         let mut values: Vec<&'static str> = Vec::new();
         for v in Output::every().filter_map(|o| column(o.def)) {
@@ -167,6 +174,7 @@ impl Output {
         let formats = Output::values(s.target, |d| d.format);
         let languages = Output::values(s.target, |d| d.language);
         let layouts = Output::values(s.target, |d| d.layout);
+        let adoptions = Output::values(s.target, |d| d.adoption);
         let Some(target) = target::by_name(s.target) else {
             return Err(format!("unknown target `{}`", s.target));
         };
@@ -185,6 +193,9 @@ impl Output {
             }
             if has_rollout {
                 parts.push("`--rollout`".to_string());
+            }
+            if !adoptions.is_empty() {
+                parts.push(format!("`--adoption {}`", adoptions.join("|")));
             }
             if !layouts.is_empty() {
                 parts.push(format!("`--layout {}`", layouts.join("|")));
@@ -211,6 +222,11 @@ impl Output {
         if s.rollout && !has_rollout {
             return refuse("`--rollout`".to_string());
         }
+        if let Some(a) = s.adoption
+            && !adoptions.contains(&a)
+        {
+            return refuse(format!("`--adoption {a}`"));
+        }
         if let Some(l) = s.layout
             && !layouts.contains(&l)
         {
@@ -221,6 +237,7 @@ impl Output {
                 std::ptr::eq(o.target, target)
                     && o.def.app == s.app
                     && o.def.rollout == s.rollout
+                    && o.def.adoption == s.adoption
                     && s.format.is_none_or(|f| o.def.format == Some(f))
                     && s.language.is_none_or(|l| o.def.language == Some(l))
             })
@@ -252,6 +269,9 @@ impl Output {
         if d.rollout {
             flags.push("--rollout".to_string());
         }
+        if let Some(a) = d.adoption {
+            flags.push(format!("--adoption {a}"));
+        }
         if let Some(l) = d.layout {
             flags.push(format!("--layout {l}"));
         }
@@ -264,9 +284,16 @@ impl Output {
     }
 
     /// Whether this output is written for `model`: a rollout output only for a spec
-    /// that has `rollout`; every other output always.
+    /// that has `rollout`, an adoption output only for a spec with an `adopt: true`
+    /// profile; every other output always.
     pub fn applies(self, model: &Model) -> bool {
-        !self.def.rollout || model.rollout.is_some()
+        (!self.def.rollout || model.rollout.is_some())
+            && (self.def.adoption.is_none() || adoption::adopts(model))
+    }
+
+    /// The `--adoption` value that selects this output, if it is an adoption file.
+    pub fn adoption(self) -> Option<&'static str> {
+        self.def.adoption
     }
 
     /// Whether this output is the rollout (`--rollout`).

@@ -45,6 +45,10 @@ pub struct OutputDef {
     /// Selected by `--rollout`: the spec's `rollout` as service-managed StackSets
     /// (written only for a spec that has one; see `Output::applies`).
     pub rollout: bool,
+    /// The `--adoption` value that selects it: a file that takes over resources that
+    /// exist already (written only for a spec with an `adopt: true` profile; see
+    /// `Output::applies`).
+    pub adoption: Option<&'static str>,
     /// The `--layout` value that selects it; `None` for the default layout, which is
     /// what `build --out-dir` writes when no `--layout` is given.
     pub layout: Option<&'static str>,

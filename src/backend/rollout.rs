@@ -143,7 +143,6 @@ pub fn call_as(rollout: &Rollout) -> Option<&'static str> {
 /// (`refdata::stacksets::DELEGATED_ADMIN_PAGE`), so their ARNs carry its account ID,
 /// which the template cannot know.
 pub const MANAGEMENT_ACCOUNT_PARAMETER: &str = "ManagementAccountId";
-pub const MANAGEMENT_ACCOUNT_PATTERN: &str = "^[0-9]{12}$";
 pub const MANAGEMENT_ACCOUNT_DESCRIPTION: &str = "The 12-digit ID of the organization's management account, which owns every service-managed StackSet, those a delegated administrator creates included; the Default Host Management StackSet names the IAM StackSet by its ARN";
 
 /// The `Fn::Sub` format of a StackSet's ARN, `${StackSetId}` standing for the StackSet

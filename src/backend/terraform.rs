@@ -24,6 +24,7 @@
 //! the same configuration as a module folder (`--layout module`), its `main.tf` from
 //! the same template.
 
+pub mod adoption;
 pub(crate) mod context;
 mod expr;
 mod json;

@@ -7,6 +7,7 @@ fn select(target: &str, format: Option<&str>, language: Option<&str>, app: bool)
         language,
         app,
         rollout: false,
+        adoption: None,
         layout: None,
     }) {
         Ok(o) => o.golden_name().to_string(),
@@ -39,15 +40,15 @@ fn flags_pick_the_output_and_defaults_come_first() {
 fn flags_of_another_target_say_what_the_target_takes() {
     assert_eq!(
         select("terraform", Some("yaml"), None, false),
-        "error: `--format yaml` does not apply here: `--target terraform` takes `--format hcl|json` and `--rollout` and `--layout module` and `--no-provider-block`"
+        "error: `--format yaml` does not apply here: `--target terraform` takes `--format hcl|json` and `--rollout` and `--adoption import-blocks` and `--layout module` and `--no-provider-block`"
     );
     assert_eq!(
         select("cdk", Some("json"), None, false),
-        "error: `--format json` does not apply here: `--target cdk` takes `--language typescript|python` and `--app` and `--rollout`"
+        "error: `--format json` does not apply here: `--target cdk` takes `--language typescript|python` and `--app` and `--rollout` and `--adoption resource-mapping`"
     );
     assert_eq!(
         select("cloudformation", None, None, true),
-        "error: `--app` does not apply here: `--target cloudformation` takes `--format json|yaml` and `--rollout`"
+        "error: `--app` does not apply here: `--target cloudformation` takes `--format json|yaml` and `--rollout` and `--adoption import-template|resources-to-import`"
     );
 }
 
@@ -70,12 +71,57 @@ fn the_module_layout_is_a_terraform_folder() {
     assert!(!Output::all().any(|o| o == module));
     assert_eq!(
         pick("cdk", Some("module")).unwrap_err(),
-        "`--layout module` does not apply here: `--target cdk` takes `--language typescript|python` and `--app` and `--rollout`"
+        "`--layout module` does not apply here: `--target cdk` takes `--language typescript|python` and `--app` and `--rollout` and `--adoption resource-mapping`"
     );
     assert_eq!(
         pick("terraform", Some("json")).unwrap_err(),
-        "`--layout json` does not apply here: `--target terraform` takes `--format hcl|json` and `--rollout` and `--layout module` and `--no-provider-block`"
+        "`--layout json` does not apply here: `--target terraform` takes `--format hcl|json` and `--rollout` and `--adoption import-blocks` and `--layout module` and `--no-provider-block`"
     );
+}
+
+#[test]
+fn adoption_files_are_selected_per_target_and_refused_elsewhere() {
+    let pick = |target, format, adoption, layout| {
+        Output::select(Selection {
+            target,
+            format,
+            adoption: Some(adoption),
+            layout,
+            ..Selection::default()
+        })
+        .map(|o| o.golden_name())
+    };
+    assert_eq!(
+        pick("cloudformation", None, "import-template", None),
+        Ok("cloudformation-import.json")
+    );
+    assert_eq!(
+        pick("cloudformation", Some("yaml"), "import-template", None),
+        Ok("cloudformation-import.yaml")
+    );
+    assert_eq!(
+        pick("cloudformation", None, "resources-to-import", None),
+        Ok("cloudformation-resources-to-import.json")
+    );
+    assert_eq!(
+        pick("cdk", None, "resource-mapping", None),
+        Ok("cdk-resource-mapping.json")
+    );
+    assert_eq!(
+        pick("terraform", Some("json"), "import-blocks", None),
+        Ok("terraform-imports.tf.json")
+    );
+    assert_eq!(
+        pick("terraform", None, "import-blocks", Some("module")),
+        Ok("terraform-module-imports.tf")
+    );
+    let wrong = pick("terraform", None, "resource-mapping", None).unwrap_err();
+    assert!(
+        wrong.contains("`--adoption resource-mapping` does not apply here")
+            && wrong.contains("`--adoption import-blocks`"),
+        "{wrong}"
+    );
+    assert!(pick("cloudformation", Some("yaml"), "resources-to-import", None).is_err());
 }
 
 #[test]
@@ -93,6 +139,7 @@ fn every_output_is_selected_by_its_own_flags() {
             language: value("--language"),
             app: flags.iter().any(|f| f == "--app"),
             rollout: flags.iter().any(|f| f == "--rollout"),
+            adoption: value("--adoption"),
             layout: value("--layout"),
         });
         assert_eq!(found, Ok(o), "{flags:?}");

@@ -9,6 +9,7 @@
 //! `statements`, and fitting them into IAM's policy size quota (as `size` counts
 //! it) in `split`.
 
+mod adoption;
 mod dhmc;
 mod names;
 mod nfc;
@@ -121,6 +122,9 @@ pub struct Profile {
     /// The stack the spec pins this profile to (`stack`, from 1), checked against the
     /// spec's `stacks`; `None`: the one its name's hash chooses (`backend::stacks`).
     pub stack: Option<usize>,
+    /// The role, custom policies and instance profile exist already under these
+    /// names and are taken over (`adopt`), not created.
+    pub adopt: bool,
     pub custom_policies: Vec<CustomPolicy>,
     pub instance_profile: Option<InstanceProfile>,
     /// The account setting a Default Host Management profile sets to its role.
@@ -491,6 +495,7 @@ pub fn build_all(spec: &Spec, spec_name: &str) -> Result<Model, Vec<RuleError>> 
     errors.extend(names::check_unique_names(&built, spec));
     errors.extend(dhmc::check_one_setting(spec));
     errors.extend(check_stacks(spec));
+    errors.extend(adoption::check(spec));
     let mut profiles: Vec<Profile> = built.into_iter().map(|(_, p)| p).collect();
     let rollout = rollout::build(spec, &profiles, spec_name).unwrap_or_else(|found| {
         errors.extend(found);

@@ -60,6 +60,12 @@ pub(super) fn build(p: &ProfileSpec, ctx: &Ctx) -> Result<Profile, RuleError> {
         check_default_host_management(p, partition, ctx, &mut warnings);
     }
 
+    if p.adopt && p.existing_role.is_some() {
+        ctx.report(ctx.err(
+            "adopt",
+            "`adopt` takes over a role the spec creates, but `existing_role` leaves the role unmanaged: to bring a role made by hand under the spec, drop `existing_role` and give its name as `name`",
+        ));
+    }
     let role = ctx.recover(
         match &p.existing_role {
             Some(existing) => existing_role(p, existing, ctx),
@@ -149,6 +155,7 @@ pub(super) fn build(p: &ProfileSpec, ctx: &Ctx) -> Result<Profile, RuleError> {
         managed_policies,
         managed_policy_quota,
         stack: p.stack.map(|n| n as usize),
+        adopt: p.adopt,
         custom_policies,
         instance_profile,
         service_setting,

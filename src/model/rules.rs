@@ -70,20 +70,22 @@ pub(super) fn check_description(ctx: &Ctx, d: &str) -> Result<String, RuleError>
 }
 
 pub(super) fn check_session_duration(ctx: &Ctx, seconds: u32) -> Result<u32, RuleError> {
-    if limits::SESSION_DURATION.contains(&seconds) {
+    let rule = &rules::SESSION_DURATION;
+    if rule.allows(seconds) {
         Ok(seconds)
     } else {
         Err(ctx.err(
             "max_session_duration",
             format!(
-                "{seconds} seconds is outside IAM's range of 3600 to 43200 seconds (1 to 12 hours)"
+                "{seconds} seconds is outside IAM's range of {}",
+                rule.words()
             ),
         ))
     }
 }
 
 fn is_account_id(s: &str) -> bool {
-    s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit())
+    rules::ACCOUNT_ID.violation(s).is_none()
 }
 
 pub(super) fn check_account_id(ctx: &Ctx, field: &str, account: &str) -> Result<(), RuleError> {
@@ -92,7 +94,10 @@ pub(super) fn check_account_id(ctx: &Ctx, field: &str, account: &str) -> Result<
     } else {
         Err(ctx.err(
             field,
-            format!("`{account}` is not an AWS account ID (12 digits)"),
+            format!(
+                "`{account}` is not an AWS account ID ({})",
+                rules::ACCOUNT_ID.words
+            ),
         ))
     }
 }

@@ -1,7 +1,7 @@
 //! IAM and S3 limits ([IAM] quotas, [BOTO] iam service-2.json, S3 naming rules).
-//! The rules on names, paths, descriptions and tags are values in `refdata::rules`.
+//! The rules on names, paths, descriptions, tags, account IDs and session durations
+//! are values in `refdata::rules`.
 
-pub const SESSION_DURATION: std::ops::RangeInclusive<u32> = 3600..=43200;
 pub const TAGS_MAX: usize = 50;
 /// Managed policies one role can hold without a quota increase (docs/sources.md 7,
 /// [IAM] reference_iam-quotas.md).

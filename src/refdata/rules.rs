@@ -217,14 +217,33 @@ impl TextRule {
             .map(Violation::Char)
     }
 
-    /// The whole string as a portable pattern.
-    pub fn pattern(&self) -> String {
-        let repeat = if self.min() == 0 { '*' } else { '+' };
-        format!("^{}{repeat}$", self.class.portable())
+    /// How many of the class a pattern repeats: exactly the length when it has one
+    /// length (`{12}`), else any (`*`) or at least one (`+`), the bounds being the
+    /// schema's and the check's.
+    fn repeat(&self) -> String {
+        match (self.min(), self.max()) {
+            (min, max) if min == max => format!("{{{min}}}"),
+            (0, _) => "*".into(),
+            _ => "+".into(),
+        }
     }
 
-    /// The JSON Schema keywords of a string field under this rule.
+    /// The string as a portable pattern, without anchors, for patterns that hold it.
+    pub fn unanchored(&self) -> String {
+        format!("{}{}", self.class.portable(), self.repeat())
+    }
+
+    /// The whole string as a portable pattern.
+    pub fn pattern(&self) -> String {
+        format!("^{}$", self.unanchored())
+    }
+
+    /// The JSON Schema keywords of a string field under this rule (a rule of one
+    /// length says it in its pattern alone).
     pub fn schema(&self) -> Value {
+        if self.min() == self.max() {
+            return json!({ "pattern": self.pattern() });
+        }
         let mut rule = json!({ "maxLength": self.max(), "pattern": self.pattern() });
         if self.min() > 0 {
             rule["minLength"] = json!(self.min());
@@ -234,8 +253,35 @@ impl TextRule {
 
     /// The whole string as RE2, for Terraform's `regex`.
     pub fn re2_pattern(&self) -> String {
-        let repeat = if self.min() == 0 { '*' } else { '+' };
-        format!("^{}{repeat}$", self.class.re2())
+        format!("^{}{}$", self.class.re2(), self.repeat())
+    }
+}
+
+/// A rule on a whole number of seconds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SecondsRule {
+    pub seconds: RangeInclusive<u32>,
+    pub source: Citation,
+}
+
+impl SecondsRule {
+    pub fn allows(&self, seconds: u32) -> bool {
+        self.seconds.contains(&seconds)
+    }
+
+    /// The range in words, as messages say it: `3600 to 43200 seconds (1 to 12 hours)`.
+    pub fn words(&self) -> String {
+        let (min, max) = (*self.seconds.start(), *self.seconds.end());
+        format!(
+            "{min} to {max} seconds ({} to {} hours)",
+            min / 3600,
+            max / 3600
+        )
+    }
+
+    /// The JSON Schema keywords of an integer field under this rule.
+    pub fn schema(&self) -> Value {
+        json!({ "minimum": self.seconds.start(), "maximum": self.seconds.end() })
     }
 }
 
@@ -378,6 +424,29 @@ pub const TAG_VALUE: TextRule = TextRule {
     ..TAG_KEY
 };
 
+/// An AWS account ID: twelve digits, leading zeros included.
+pub const ACCOUNT_ID: TextRule = TextRule {
+    length: 12..=12,
+    class: Class(&[Chars::Range('0', '9')]),
+    words: "12 digits",
+    aws_pattern: r"\d{12}",
+    source: Citation {
+        doc: "AWS Organizations API Reference, DescribeAccount, AccountId",
+        url: "https://docs.aws.amazon.com/organizations/latest/APIReference/API_DescribeAccount.html",
+        date: "2026-12-07",
+    },
+};
+
+/// How long a role's sessions may last (`max_session_duration`): 1 to 12 hours.
+pub const SESSION_DURATION: SecondsRule = SecondsRule {
+    seconds: 3600..=43200,
+    source: Citation {
+        doc: "IAM API Reference, CreateRole, MaxSessionDuration",
+        url: "https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html",
+        date: IAM_API,
+    },
+};
+
 /// A managed policy ARN of the partitions `partitions` (one ARN id, or `(a|b)`):
 /// `arn:PARTITION:iam::(aws|ACCOUNT):policy/[PATH/]NAME`, the path's segments those
 /// of `PATH`, the name a policy name. The same text is a portable pattern and RE2.
@@ -385,7 +454,8 @@ pub const TAG_VALUE: TextRule = TextRule {
 pub fn policy_arn_pattern(partitions: &str) -> String {
     let name = &POLICY_NAME;
     format!(
-        r"^arn:{partitions}:iam::(aws|[0-9]{{12}}):policy/({}+/)*{}{{{},{}}}$",
+        r"^arn:{partitions}:iam::(aws|{}):policy/({}+/)*{}{{{},{}}}$",
+        ACCOUNT_ID.unanchored(),
         PATH.segment.portable(),
         name.class.portable(),
         name.min(),
@@ -401,6 +471,7 @@ pub const TEXT_RULES: &[(&str, TextRule)] = &[
     ("description", DESCRIPTION),
     ("tag key", TAG_KEY),
     ("tag value", TAG_VALUE),
+    ("account ID", ACCOUNT_ID),
 ];
 
 #[cfg(test)]

@@ -7,7 +7,8 @@ use std::collections::HashMap;
 use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
 use yaml_rust2::scanner::Marker;
 
-use super::{MAX_DEPTH, MAX_SPEC_BYTES, PathIndex, Walker};
+use super::index::{PathIndex, Walker};
+use super::{MAX_DEPTH, MAX_SPEC_BYTES};
 
 /// The fields spec v1 declares as integers: only their decimal form is accepted.
 const INTEGER_FIELDS: &[&str] = &["version", "max_session_duration"];
@@ -65,11 +66,9 @@ pub(super) struct Refusal {
 pub(super) fn yaml_prescan(text: &str) -> Option<Refusal> {
     let mut expansion = Expansion::new(text.len());
     let mut parser = Parser::new_from_str(text);
-    let mut index = PathIndex::default();
-    let mut walker = Walker {
-        index: &mut index,
-        stack: Vec::new(),
-    };
+    // Only the paths are needed here, for the refusals' messages.
+    let mut index = PathIndex::recording_nothing();
+    let mut walker = Walker::new(&mut index);
     loop {
         let (event, mark) = match parser.next_token() {
             Ok(next) => next,
@@ -97,8 +96,8 @@ pub(super) fn yaml_prescan(text: &str) -> Option<Refusal> {
             Event::StreamEnd => return None,
             Event::MappingStart(_, tag) | Event::SequenceStart(_, tag) => {
                 let path = walker.peek_value_path();
-                if walker.stack.len() + 1 > MAX_DEPTH {
-                    return refuse(walker.outer_path(), too_deep(walker.stack.len() + 1));
+                if walker.depth() + 1 > MAX_DEPTH {
+                    return refuse(walker.outer_path(), too_deep(walker.depth() + 1));
                 }
                 if let Some(tag) = tag {
                     return refuse(path, tag_message(tag));

@@ -69,10 +69,12 @@ pub fn tree(
         .filter(|o| targets.is_empty() || targets.contains(&o.target()))
         .collect();
     if let (Some(layout), []) = (layout, outputs.as_slice()) {
-        let takes: Vec<&str> = Output::every()
-            .filter(|o| o.layout() == Some(layout))
-            .map(|o| o.target())
-            .collect();
+        let mut takes: Vec<&str> = Vec::new();
+        for o in Output::every().filter(|o| o.layout() == Some(layout)) {
+            if !takes.contains(&o.target()) {
+                takes.push(o.target());
+            }
+        }
         return Err(Error::Usage(format!(
             "`--layout {layout}` applies only to --target {}",
             takes.join(", --target ")

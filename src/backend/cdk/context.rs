@@ -34,7 +34,8 @@ pub(super) struct ModuleContext {
     /// Literal of `SsmProfileStack`, or `SsmProfileStack-N` for one stack of several.
     stack_id: String,
     /// `.stack-N` for one stack of several, as the app's name under `--out-dir` ends
-    /// (`cdk/NAME-app.stack-N.py`, backend::OUTPUTS), for the app's run comment.
+    /// (`cdk/NAME-app.stack-N.py`, the CDK's rows in `cdk/target.rs`), for the app's
+    /// run comment.
     app_file_stack: String,
     /// TypeScript: the `description` line; Python: the literal.
     stack_description: String,
@@ -55,6 +56,8 @@ pub(super) struct ModuleContext {
     /// Some resource carries cdk-nag's suppressions (TypeScript: the module defines
     /// the function that writes them).
     uses_cdk_nag: bool,
+    /// Some profile is adopted (`CfnResource`, `RemovalPolicy`).
+    adopts: bool,
     profiles: Vec<ProfileContext>,
 }
 
@@ -70,6 +73,9 @@ struct ProfileContext {
     service_setting: Option<ServiceSettingContext>,
     /// The app's stack outputs, named as the CloudFormation target names them.
     outputs: Vec<OutputContext>,
+    /// An adopted profile: the lines that retain each of its resources and give it
+    /// the logical ID the resource mapping names (`adoption::imports`).
+    adopt: Vec<String>,
 }
 
 #[derive(Debug, Default, Serialize)]
@@ -261,12 +267,15 @@ pub(super) fn module_context(
         uses_tags: profiles.iter().any(|p| !p.role.tags.is_empty()),
         uses_ssm: profiles.iter().any(|p| p.service_setting.is_some()),
         creates_roles: profiles.iter().any(|p| p.role.created),
-        uses_cast: profiles
-            .iter()
-            .any(|p| p.role.created || p.policies.iter().any(|c| !c.suppression.is_empty())),
+        uses_cast: profiles.iter().any(|p| {
+            p.role.created
+                || !p.adopt.is_empty()
+                || p.policies.iter().any(|c| !c.suppression.is_empty())
+        }),
         uses_cdk_nag: profiles.iter().any(|p| {
             !p.role.suppression.is_empty() || p.policies.iter().any(|c| !c.suppression.is_empty())
         }),
+        adopts: profiles.iter().any(|p| !p.adopt.is_empty()),
         profiles,
     }
 }
@@ -545,7 +554,16 @@ fn profile_context(
             }
         })
         .collect();
+    let adopt = if p.adopt {
+        let mut members = vec![role.member.clone()];
+        members.extend(policies.iter().map(|c| c.member.clone()));
+        members.extend(instance_profile.iter().map(|c| c.member.clone()));
+        super::adopt::lines(spell, &members, p)
+    } else {
+        Vec::new()
+    };
     ProfileContext {
+        adopt,
         name: comment(&p.name),
         annotations: match spell.0 {
             Language::TypeScript => Vec::new(),

@@ -10,6 +10,7 @@ use crate::backend::RenderError;
 use crate::backend::naming::Unique;
 use crate::backend::rollout::{self as plan, ROLLOUT_DESCRIPTION, SERVICE_MANAGED};
 use crate::model::Model;
+use crate::refdata::rules;
 
 /// The class the rollout outputs define, and the app's stack (apart from the
 /// profiles' `SsmProfileStack`: one app may hold both).
@@ -34,7 +35,7 @@ pub(super) struct RolloutContext {
     stack_set_arn_format: String,
     /// `ManagementAccountId`'s (name, pattern, description), for a delegated
     /// administrator whose StackSets name each other by ARN.
-    management_account: Option<[&'static str; 3]>,
+    management_account: Option<[String; 3]>,
     /// The delegated administrator's region rule: (logical ID, regions, description).
     region_rule: Option<(&'static str, Vec<&'static str>, String)>,
     /// Whether the code calls `Fn` (the rule, or an ARN for AutoDeployment.DependsOn).
@@ -74,11 +75,13 @@ pub(super) fn context(
             .find(|(i, _)| *i == id)
             .map(|(_, m)| m.clone())
     };
-    let management_account = plan::needs_management_account(r, &sets).then_some([
-        plan::MANAGEMENT_ACCOUNT_PARAMETER,
-        plan::MANAGEMENT_ACCOUNT_PATTERN,
-        plan::MANAGEMENT_ACCOUNT_DESCRIPTION,
-    ]);
+    let management_account = plan::needs_management_account(r, &sets).then(|| {
+        [
+            plan::MANAGEMENT_ACCOUNT_PARAMETER.to_string(),
+            rules::ACCOUNT_ID.pattern(),
+            plan::MANAGEMENT_ACCOUNT_DESCRIPTION.to_string(),
+        ]
+    });
     let stack_sets: Vec<StackSetContext> = sets
         .iter()
         .map(|s| (plan::auto_deployment_after(r, s), s.clone()))

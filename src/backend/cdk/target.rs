@@ -1,6 +1,7 @@
 //! The AWS CDK as a target: it synthesizes CloudFormation, so it inherits
 //! CloudFormation's limits; its outputs; and how one stack of several is deployed.
 
+use crate::backend::adoption;
 use crate::backend::capability::Capabilities;
 use crate::backend::cdk;
 use crate::backend::header::CommentSyntax;
@@ -32,6 +33,7 @@ pub static TARGET: Target = Target {
             language: Some("typescript"),
             app: false,
             rollout: false,
+            adoption: None,
             layout: None,
             golden: "cdk.ts",
             out_dir: "cdk/{ts_module}.ts",
@@ -49,6 +51,7 @@ pub static TARGET: Target = Target {
             language: Some("python"),
             app: false,
             rollout: false,
+            adoption: None,
             layout: None,
             golden: "cdk.py",
             out_dir: "cdk/{py_module}.py",
@@ -66,6 +69,7 @@ pub static TARGET: Target = Target {
             language: Some("typescript"),
             app: true,
             rollout: false,
+            adoption: None,
             layout: None,
             golden: "cdk-app.ts",
             out_dir: "cdk/{ts_module}-app.ts",
@@ -83,6 +87,7 @@ pub static TARGET: Target = Target {
             language: Some("python"),
             app: true,
             rollout: false,
+            adoption: None,
             layout: None,
             golden: "cdk-app.py",
             out_dir: "cdk/{stem}-app.py",
@@ -100,6 +105,7 @@ pub static TARGET: Target = Target {
             language: Some("typescript"),
             app: false,
             rollout: true,
+            adoption: None,
             layout: None,
             golden: "cdk-rollout.ts",
             out_dir: "cdk/{ts_module}-rollout.ts",
@@ -114,6 +120,7 @@ pub static TARGET: Target = Target {
             language: Some("python"),
             app: false,
             rollout: true,
+            adoption: None,
             layout: None,
             golden: "cdk-rollout.py",
             out_dir: "cdk/{py_module}_rollout.py",
@@ -128,6 +135,7 @@ pub static TARGET: Target = Target {
             language: Some("typescript"),
             app: true,
             rollout: true,
+            adoption: None,
             layout: None,
             golden: "cdk-rollout-app.ts",
             out_dir: "cdk/{ts_module}-rollout-app.ts",
@@ -142,6 +150,7 @@ pub static TARGET: Target = Target {
             language: Some("python"),
             app: true,
             rollout: true,
+            adoption: None,
             layout: None,
             golden: "cdk-rollout-app.py",
             out_dir: "cdk/{stem}-rollout-app.py",
@@ -150,6 +159,22 @@ pub static TARGET: Target = Target {
             stacks: None,
             judges: &["cdk-py", "python-style"],
             render: Render::File(|m, _| cdk::render_rollout(m, cdk::Language::Python, true)),
+        },
+        // Adoption: the resource mapping `cdk import --resource-mapping FILE` reads.
+        OutputDef {
+            format: None,
+            language: None,
+            app: false,
+            rollout: false,
+            adoption: Some("resource-mapping"),
+            layout: None,
+            golden: "cdk-resource-mapping.json",
+            out_dir: "cdk/{stem}.resource-mapping.json",
+            comment: CommentSyntax::None,
+            template_body: false,
+            stacks: None,
+            judges: &["adoption"],
+            render: Render::File(|m, _| adoption::cdk::resource_mapping(m)),
         },
     ],
     stack_notes: Some(stack_notes),

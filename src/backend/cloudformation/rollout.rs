@@ -6,6 +6,7 @@ use serde_json::{Map, Value, json};
 use crate::backend::RenderError;
 use crate::backend::rollout;
 use crate::model::Model;
+use crate::refdata::rules;
 
 /// The rollout (`build --rollout`): a template of service-managed StackSets.
 pub fn json(model: &Model) -> Result<String, RenderError> {
@@ -29,7 +30,7 @@ pub fn template(model: &Model) -> Result<Value, RenderError> {
             "Parameters".into(),
             json!({ rollout::MANAGEMENT_ACCOUNT_PARAMETER: {
                 "Type": "String",
-                "AllowedPattern": rollout::MANAGEMENT_ACCOUNT_PATTERN,
+                "AllowedPattern": rules::ACCOUNT_ID.pattern(),
                 "Description": rollout::MANAGEMENT_ACCOUNT_DESCRIPTION,
             } }),
         );

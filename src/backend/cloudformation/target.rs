@@ -1,6 +1,7 @@
 //! CloudFormation as a target: what it can express, its outputs, and how one stack
 //! of several is deployed.
 
+use crate::backend::adoption;
 use crate::backend::capability::Capabilities;
 use crate::backend::cloudformation;
 use crate::backend::header::CommentSyntax;
@@ -32,6 +33,7 @@ pub static TARGET: Target = Target {
             language: None,
             app: false,
             rollout: false,
+            adoption: None,
             layout: None,
             golden: "cloudformation.json",
             out_dir: "cloudformation/{stem}.template.json",
@@ -56,6 +58,7 @@ pub static TARGET: Target = Target {
             language: None,
             app: false,
             rollout: false,
+            adoption: None,
             layout: None,
             golden: "cloudformation.yaml",
             out_dir: "cloudformation/{stem}.template.yaml",
@@ -74,6 +77,7 @@ pub static TARGET: Target = Target {
             language: None,
             app: false,
             rollout: true,
+            adoption: None,
             layout: None,
             golden: "cloudformation-rollout.json",
             out_dir: "cloudformation/{stem}.rollout.template.json",
@@ -88,6 +92,7 @@ pub static TARGET: Target = Target {
             language: None,
             app: false,
             rollout: true,
+            adoption: None,
             layout: None,
             golden: "cloudformation-rollout.yaml",
             out_dir: "cloudformation/{stem}.rollout.template.yaml",
@@ -96,6 +101,53 @@ pub static TARGET: Target = Target {
             stacks: None,
             judges: &["cfn-lint", "cfn-yaml-json"],
             render: Render::File(|m, _| cloudformation::rollout::yaml(m)),
+        },
+        // Adoption (`adopt: true`): an IMPORT change set of the import template and
+        // the resources to import, then an update to the template above.
+        OutputDef {
+            format: Some("json"),
+            language: None,
+            app: false,
+            rollout: false,
+            adoption: Some("import-template"),
+            layout: None,
+            golden: "cloudformation-import.json",
+            out_dir: "cloudformation/{stem}.import.template.json",
+            comment: CommentSyntax::None,
+            template_body: true,
+            stacks: None,
+            judges: &["adoption"],
+            render: Render::File(|m, _| adoption::cloudformation::import_template_json(m)),
+        },
+        OutputDef {
+            format: Some("yaml"),
+            language: None,
+            app: false,
+            rollout: false,
+            adoption: Some("import-template"),
+            layout: None,
+            golden: "cloudformation-import.yaml",
+            out_dir: "cloudformation/{stem}.import.template.yaml",
+            comment: CommentSyntax::Hash,
+            template_body: true,
+            stacks: None,
+            judges: &["adoption"],
+            render: Render::File(|m, _| adoption::cloudformation::import_template_yaml(m)),
+        },
+        OutputDef {
+            format: Some("json"),
+            language: None,
+            app: false,
+            rollout: false,
+            adoption: Some("resources-to-import"),
+            layout: None,
+            golden: "cloudformation-resources-to-import.json",
+            out_dir: "cloudformation/{stem}.resources-to-import.json",
+            comment: CommentSyntax::None,
+            template_body: false,
+            stacks: None,
+            judges: &["adoption"],
+            render: Render::File(|m, _| adoption::cloudformation::resources_to_import(m)),
         },
     ],
     stack_notes: Some(stack_notes),

@@ -83,6 +83,7 @@ fn an_incomplete_target_is_caught() {
             language: None,
             app: false,
             rollout: false,
+            adoption: None,
             layout: None,
             golden: "terraform.tf",
             out_dir: "terraform/{stem}/main.tf",

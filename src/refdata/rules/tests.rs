@@ -8,6 +8,10 @@ use super::*;
 /// ranges. Nothing here shares code with `Class`, so a mistake in a rule's value
 /// (a range starting at U+00A0 instead of U+00A1) shows as a disagreement.
 fn aws_allows(pattern: &str, c: char) -> bool {
+    // `\d{12}` (an account ID): a digit, in the ASCII sense of AWS's Java patterns.
+    if pattern.starts_with(r"\d") {
+        return c.is_ascii_digit();
+    }
     let open = pattern.find('[').expect("a bracket expression");
     let close = pattern.rfind(']').expect("a closing bracket");
     let body: Vec<char> = pattern[open + 1..close].chars().collect();
@@ -106,7 +110,10 @@ fn aws_allows(pattern: &str, c: char) -> bool {
 
 /// The first character a rule allows, to pad a value to a length.
 fn filler(rule: &TextRule) -> char {
-    ('A'..='z').find(|c| rule.class.allows(*c)).unwrap()
+    ('A'..='z')
+        .chain('0'..='9')
+        .find(|c| rule.class.allows(*c))
+        .unwrap()
 }
 
 #[test]
