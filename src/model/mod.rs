@@ -137,10 +137,8 @@ pub struct Profile {
     /// model's only serialiser) to find, and was half of what that check serialised.
     #[serde(skip)]
     pub resource_notes: Vec<ResourceNote>,
-    /// The wildcards of the custom policies that AWS's pages grant so, each with its
-    /// fact and page (`scanners::designed_wildcards`); a wildcard not here is not the
-    /// design, and a scanner's finding on it stays. Not serialised, like
-    /// `resource_notes`: it repeats resources the statements hold.
+    /// The custom policies' wildcards that AWS's pages grant so, with fact and page
+    /// (`scanners::designed_wildcards`); not serialised: it repeats the statements.
     #[serde(skip)]
     pub designed_wildcards: Vec<DesignedWildcard>,
     /// What `parameter_store` leaves readable, for `explain`; `None` without it. Not
@@ -321,8 +319,7 @@ impl Text {
 #[derive(Debug, Clone, Serialize)]
 pub struct ManagedPolicy {
     pub arn: String,
-    /// The AWS fact that makes attaching it the design (a policy the spec selects by a
-    /// switch); `None` for one the spec lists itself, which scanners may flag.
+    /// Why attaching it is AWS's design; `None` for one the spec lists itself.
     #[serde(skip)]
     pub by_design: Option<&'static crate::refdata::scanners::ByDesign>,
     /// Why it is attached, in words for `explain` and comments.
