@@ -92,6 +92,9 @@ pub enum Command {
     /// updated, replaced, deleted or moved, and the hazards. Exit 1 when something
     /// is replaced, deleted or moved (--deny chooses which).
     Impact(impact::ImpactArgs),
+    /// Show what the first deploy of a spec would change on the IAM resources that
+    /// exist, read offline from `aws iam get-account-authorization-details`.
+    Drift(drift::DriftArgs),
 
     /// Print the JSON Schema of spec v1, for editors and pipelines.
     Schema,
@@ -311,6 +314,7 @@ fn dispatch(cli: Cli, r: &mut Reporter) -> Result<i32, Error> {
         Command::Check(args) => check(&args, &cli.global, r),
         Command::Explain(args) => explain(&args),
         Command::Impact(args) => impact::run(&args, &cli.global),
+        Command::Drift(args) => drift::run(&args, &cli.global),
 
         Command::Schema => print(&crate::schema::schema_text()),
         Command::Init(args) => init(&args, r),
@@ -575,6 +579,7 @@ fn build(args: &BuildArgs, r: &mut Reporter) -> Result<i32, Error> {
     Ok(EXIT_OK)
 }
 
+pub mod drift;
 pub mod impact;
 mod manual;
 use manual::{completions, man, subcommand_names};

@@ -318,6 +318,10 @@ pub mod codes {
     /// `impact`: a change that costs something at deploy (an instance loses its
     /// credentials, a StackSet is replaced in every account, a permission is lost).
     pub const IMPACT_HAZARD: &str = "impact-hazard";
+    /// `drift`: the first deploy would change, create or fail on a live resource.
+    pub const DRIFT_CHANGE: &str = "drift-change";
+    /// `drift`: what the account's IAM dump cannot tell.
+    pub const DRIFT_UNKNOWN: &str = "drift-unknown";
     /// How many warnings past `MAX_WARNINGS` were counted but not printed.
     pub const MORE_WARNINGS: &str = "more-warnings";
 }

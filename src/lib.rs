@@ -5,6 +5,7 @@ pub mod atomic;
 pub mod backend;
 pub mod cli;
 pub mod diag;
+pub mod drift;
 pub mod explain;
 pub mod impact;
 pub mod model;

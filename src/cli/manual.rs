@@ -74,6 +74,7 @@ pub(super) fn subcommand_names() -> Vec<&'static str> {
         "check",
         "explain",
         "impact",
+        "drift",
         "schema",
         "init",
         "completions",
