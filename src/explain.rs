@@ -9,6 +9,7 @@
 
 mod adoption;
 mod parameters;
+mod scanners;
 
 use std::fmt::Write;
 
@@ -33,6 +34,7 @@ pub fn explain(model: &Model, spec_name: &str) -> String {
     for p in &model.profiles {
         out.blank();
         profile(&mut out, p, &overriding);
+        scanners::text(&mut out, model, p);
     }
     if let Some(r) = &model.rollout {
         out.blank();
@@ -379,7 +381,7 @@ pub fn explain_json(model: &Model, spec_name: &str) -> serde_json::Value {
     let profiles: Vec<serde_json::Value> = model
         .profiles
         .iter()
-        .map(|p| profile_json(p, &overriding))
+        .map(|p| scanners::with_json(profile_json(p, &overriding), model, p))
         .collect();
     json!({
         "format_version": 1,

@@ -574,6 +574,9 @@ pub mod replacement;
 /// administrators, opt-in regions, deployment ordering.
 pub mod stacksets;
 
+/// Why a scanner's finding on a generated resource is the design AWS documents.
+pub mod scanners;
+
 /// The IAM text rules, each one value the compiler, the schema and the Terraform
 /// module derive their checks from.
 pub mod rules;

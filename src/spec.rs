@@ -31,6 +31,12 @@ pub struct Spec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1, max = STACKS_MAX))]
     pub stacks: Option<u32>,
+    /// Write, on each generated resource that a scanner (cdk-nag, AWS CloudFormation
+    /// Guard, cfn_nag) flags by design, that scanner's suppression, narrowed to the
+    /// policy or resource it is about and with the AWS page that makes it the design.
+    /// `false` leaves them out, for teams that keep their own.
+    #[serde(default = "yes")]
+    pub scanner_suppressions: bool,
     /// One or more profiles: each is a role with its policies.
     pub profiles: Vec<ProfileSpec>,
 }

@@ -25,6 +25,7 @@ mod filters;
 pub mod layout;
 mod literal;
 mod rollout;
+mod suppressions;
 pub mod target;
 
 /// The target's name, as `--target` takes it.

@@ -13,6 +13,7 @@ use super::RenderError;
 use super::describe::{self, Attribute, Resource};
 use super::document::{self, Spelling, object};
 use super::options::StackPart;
+use super::scanners::{self, Guard};
 use crate::model::{Model, Part, Profile, RoleRef, Text};
 
 /// The template of `model`, or of one stack of several (`stack`), as JSON.
@@ -47,7 +48,7 @@ pub fn scoped_template(model: &Model, scope: Scope, stack: Option<StackPart>) ->
     let mut outputs = Map::new();
     for p in &model.profiles {
         if scope != Scope::Settings {
-            profile_resources(p, &mut resources, &mut outputs);
+            profile_resources(model, p, &mut resources, &mut outputs);
         }
         if scope != Scope::Iam {
             setting_resource(p, scope, &mut resources);
@@ -94,6 +95,7 @@ pub fn setting_logical_id(p: &Profile) -> String {
 }
 
 fn profile_resources(
+    model: &Model,
     p: &Profile,
     resources: &mut Map<String, Value>,
     outputs: &mut Map<String, Value>,
@@ -135,15 +137,10 @@ fn profile_resources(
                 .collect();
             props.insert("Tags".into(), Value::Array(tags));
         }
+        let guard = scanners::guard_role(model, p);
         resources.insert(
             role_id.clone(),
-            retained(
-                p,
-                object([
-                    ("Type", "AWS::IAM::Role".into()),
-                    ("Properties", Value::Object(props)),
-                ]),
-            ),
+            retained(p, resource("AWS::IAM::Role", &guard, props)),
         );
     }
 
@@ -158,15 +155,10 @@ fn profile_resources(
             document::policy_document(&policy.statements, &CloudFormation),
         );
         props.insert("Roles".into(), Value::Array(vec![role_value.clone()]));
+        let guard = scanners::guard_policy(model, p, policy);
         resources.insert(
             policy.id.clone(),
-            retained(
-                p,
-                object([
-                    ("Type", "AWS::IAM::ManagedPolicy".into()),
-                    ("Properties", Value::Object(props)),
-                ]),
-            ),
+            retained(p, resource("AWS::IAM::ManagedPolicy", &guard, props)),
         );
     }
 
@@ -203,6 +195,29 @@ fn profile_resources(
             object([("Description", o.description.into()), ("Value", value)]),
         );
     }
+}
+
+/// A resource of `kind`, with the `Metadata` that suppresses the Guard rules (and their
+/// cfn_nag twins, which carry the reasons) it breaks by design.
+fn resource(kind: &str, guard: &[Guard], props: Map<String, Value>) -> Value {
+    let mut resource = Map::new();
+    resource.insert("Type".into(), json!(kind));
+    if !guard.is_empty() {
+        let rules: Vec<&str> = guard.iter().map(|g| g.rule).collect();
+        let reasons: Vec<Value> = guard
+            .iter()
+            .map(|g| json!({ "id": g.cfn_nag, "reason": g.reason }))
+            .collect();
+        resource.insert(
+            "Metadata".into(),
+            json!({
+                "guard": { "SuppressedRules": rules },
+                "cfn_nag": { "rules_to_suppress": reasons },
+            }),
+        );
+    }
+    resource.insert("Properties".into(), Value::Object(props));
+    Value::Object(resource)
 }
 
 /// A CloudFormation resource of an adopted profile, kept when it leaves the stack

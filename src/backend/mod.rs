@@ -18,6 +18,7 @@ pub mod interpreted;
 pub mod naming;
 pub use naming::{python_module, typescript_module};
 pub mod rollout;
+pub mod scanners;
 pub mod stacks;
 pub mod target;
 pub mod templating;

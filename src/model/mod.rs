@@ -17,6 +17,7 @@ mod parameters;
 mod profile;
 mod rollout;
 mod rules;
+mod scanners;
 mod size;
 mod split;
 mod statements;
@@ -33,6 +34,7 @@ pub use dhmc::{core_instance_profiles, has_core};
 pub use names::identifier_stem;
 pub use parameters::ParameterAccess;
 pub use rollout::{CallAs, Rollout};
+pub use scanners::DesignedWildcard;
 pub use size::policy_size;
 
 /// All profiles of one spec.
@@ -52,6 +54,9 @@ pub struct Model {
     /// leaves it empty; a stack's model starts from its whole's).
     #[serde(skip)]
     pub openings: OnceLock<Openings>,
+    /// Write each scanner's suppression of the findings that are by design (the spec's
+    /// `scanner_suppressions`, default on; `backend::scanners`).
+    pub scanner_suppressions: bool,
 }
 
 /// Whether any string of a model holds each of the openings of text a deploy tool
@@ -81,6 +86,7 @@ impl Model {
             rollout,
             stacks: 1,
             openings: OnceLock::new(),
+            scanner_suppressions: true,
         }
     }
 
@@ -131,6 +137,10 @@ pub struct Profile {
     /// model's only serialiser) to find, and was half of what that check serialised.
     #[serde(skip)]
     pub resource_notes: Vec<ResourceNote>,
+    /// The custom policies' wildcards that AWS's pages grant so, with fact and page
+    /// (`scanners::designed_wildcards`); not serialised: it repeats the statements.
+    #[serde(skip)]
+    pub designed_wildcards: Vec<DesignedWildcard>,
     /// What `parameter_store` leaves readable, for `explain`; `None` without it. Not
     /// serialised: its names are in the policy's statements, and hold only
     /// Parameter Store's name characters.
@@ -309,6 +319,9 @@ impl Text {
 #[derive(Debug, Clone, Serialize)]
 pub struct ManagedPolicy {
     pub arn: String,
+    /// Why attaching it is AWS's design; `None` for one the spec lists itself.
+    #[serde(skip)]
+    pub by_design: Option<&'static crate::refdata::scanners::ByDesign>,
     /// Why it is attached, in words for `explain` and comments.
     pub reason: String,
 }
@@ -491,6 +504,7 @@ pub fn build_all(spec: &Spec, spec_name: &str) -> Result<Model, Vec<RuleError>> 
     dhmc::warn_of_precedence(&mut profiles);
     let mut model = Model::new(profiles.into_iter().map(Arc::new).collect(), rollout);
     model.stacks = spec.stacks.map_or(1, |n| n as usize);
+    model.scanner_suppressions = spec.scanner_suppressions;
     Ok(model)
 }
 

@@ -143,6 +143,8 @@ pub(super) fn build(p: &ProfileSpec, ctx: &Ctx) -> Result<Profile, RuleError> {
         _ => None,
     };
 
+    let designed_wildcards =
+        super::scanners::designed_wildcards(&custom_policies, &resource_notes, partition.arn_id);
     Ok(Profile {
         name: p.name.clone(),
         id,
@@ -159,6 +161,7 @@ pub(super) fn build(p: &ProfileSpec, ctx: &Ctx) -> Result<Profile, RuleError> {
         service_setting,
         tags,
         resource_notes,
+        designed_wildcards,
         parameter_store,
         warnings,
     })

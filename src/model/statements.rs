@@ -14,8 +14,16 @@ use super::{
 use std::sync::Arc;
 
 use crate::diag::RuleError;
-use crate::refdata::{self, Confirmed, Partition};
+use crate::refdata::{self, Confirmed, Partition, scanners};
 use crate::spec::{AgentBuckets, PartitionName, ProfileSpec, SessionManagerSpec};
+
+/// The Sids (or, for a statement per region or cut into parts, their start) of the
+/// statements whose wildcards AWS's pages grant so (`scanners::designed_wildcards`).
+pub(super) const SID_AGENT_BUCKETS: &str = "SsmAgentBuckets";
+pub(super) const SID_OWN_OBJECTS: &str = "OwnBucketObjects";
+pub(super) const SID_SESSION_LOGS_TO_S3: &str = "SessionLogsToS3";
+pub(super) const SID_SESSION_LOGS_DESCRIBE: &str = "SessionLogsDescribe";
+pub(super) const SID_SESSION_LOGS_TO_CLOUDWATCH: &str = "SessionLogsToCloudWatch";
 
 /// The single statement of a created role's trust policy: who may assume the role.
 pub(super) fn trust_statement(
@@ -127,11 +135,13 @@ pub(super) fn managed_policies(
     if Kind::from(p.kind) == Kind::DefaultHostManagement {
         out.push(ManagedPolicy {
             arn: aws(refdata::dhmc::POLICY),
+            by_design: Some(&scanners::DHMC_POLICY),
             reason: "Default Host Management: what SSM Agent needs to register and take commands on the instances Systems Manager manages with this role".into(),
         });
     } else if mp.core.unwrap_or(true) {
         out.push(ManagedPolicy {
             arn: aws(refdata::CORE_POLICY),
+            by_design: Some(&scanners::CORE_POLICY),
             reason: "Systems Manager core functionality: required for SSM Agent to register and take commands".into(),
         });
     } else {
@@ -143,6 +153,7 @@ pub(super) fn managed_policies(
     if mp.directory_service {
         out.push(ManagedPolicy {
             arn: aws(refdata::DIRECTORY_SERVICE_POLICY),
+            by_design: Some(&scanners::DIRECTORY_SERVICE_POLICY),
             reason:
                 "joins Windows Server instances to an AWS Directory Service (Microsoft AD) domain"
                     .into(),
@@ -151,12 +162,14 @@ pub(super) fn managed_policies(
     if mp.cloudwatch_agent {
         out.push(ManagedPolicy {
             arn: aws(refdata::CLOUDWATCH_AGENT_POLICY),
+            by_design: Some(&scanners::CLOUDWATCH_AGENT_POLICY),
             reason: "lets the CloudWatch agent write metrics and logs".into(),
         });
     }
     if mp.patch_association {
         out.push(ManagedPolicy {
             arn: aws(refdata::PATCH_ASSOCIATION_POLICY),
+            by_design: Some(&scanners::PATCH_ASSOCIATION_POLICY),
             reason: "patch baseline reads for Patch Manager associations (what Quick Setup adds)"
                 .into(),
         });
@@ -170,8 +183,10 @@ pub(super) fn managed_policies(
                 format!("`{arn}` is already attached; a role holds each policy once"),
             ));
         }
+        // The spec's own choice: a scanner's finding on it stays (issue 27).
         out.push(ManagedPolicy {
             arn,
+            by_design: None,
             reason: "listed under managed_policies.additional".into(),
         });
     }
@@ -281,7 +296,7 @@ pub(super) fn s3_statements(
         statements.push(Statement {
             effect: Effect::Allow,
             not_resource: false,
-            sid: format!("SsmAgentBuckets{}", camel(region)),
+            sid: format!("{SID_AGENT_BUCKETS}{}", camel(region)),
             actions: vec!["s3:GetObject".into()],
             resources,
             purpose: format!(
@@ -336,7 +351,7 @@ pub(super) fn s3_statements(
         statements.push(Statement {
             effect: Effect::Allow,
             not_resource: false,
-            sid: "OwnBucketObjects".into(),
+            sid: SID_OWN_OBJECTS.into(),
             actions: vec!["s3:GetObject".into(), "s3:PutObject".into()],
             resources: shared(objects),
             purpose:
@@ -348,7 +363,7 @@ pub(super) fn s3_statements(
         statements.push(Statement {
             effect: Effect::Allow,
             not_resource: false,
-            sid: "OwnBucketObjectsCrossAccount".into(),
+            sid: format!("{SID_OWN_OBJECTS}CrossAccount"),
             actions: vec![
                 "s3:GetObject".into(),
                 "s3:PutObject".into(),
@@ -412,7 +427,7 @@ pub(super) fn session_manager_statements(
         statements.push(Statement {
             effect: Effect::Allow,
             not_resource: false,
-            sid: "SessionLogsToS3".into(),
+            sid: SID_SESSION_LOGS_TO_S3.into(),
             actions,
             resources: vec![objects.into()],
             purpose: "Session Manager: write session logs to the S3 bucket".into(),
@@ -452,7 +467,7 @@ pub(super) fn session_manager_statements(
         statements.push(Statement {
             effect: Effect::Allow,
             not_resource: false,
-            sid: "SessionLogsDescribe".into(),
+            sid: SID_SESSION_LOGS_DESCRIBE.into(),
             actions: vec!["logs:DescribeLogGroups".into()],
             resources: vec!["*".into()],
             purpose: "Session Manager: find the log group for session logs".into(),
@@ -460,7 +475,7 @@ pub(super) fn session_manager_statements(
         statements.push(Statement {
             effect: Effect::Allow,
             not_resource: false,
-            sid: "SessionLogsToCloudWatch".into(),
+            sid: SID_SESSION_LOGS_TO_CLOUDWATCH.into(),
             actions: vec![
                 "logs:CreateLogStream".into(),
                 "logs:DescribeLogStreams".into(),

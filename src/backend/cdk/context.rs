@@ -13,11 +13,13 @@ use serde::Serialize;
 use super::code::Spell;
 use super::layout::{ObjectCall, python_annotation};
 use super::literal::comment;
+use super::suppressions;
 use super::{CLASS_NAME, Language, STACK_ID};
 use crate::backend::cloudformation::setting_logical_id;
 use crate::backend::describe::{self, Resource};
 use crate::backend::naming::Unique;
 use crate::backend::options::StackPart;
+use crate::backend::scanners;
 use crate::model::{Model, Profile, RoleRef};
 
 #[derive(Debug, Serialize)]
@@ -49,6 +51,11 @@ pub(super) struct ModuleContext {
     /// Some profile sets an SSM service setting (`aws_ssm`).
     uses_ssm: bool,
     creates_roles: bool,
+    /// Python: some line reads a construct's CloudFormation resource with `cast`.
+    uses_cast: bool,
+    /// Some resource carries cdk-nag's suppressions (TypeScript: the module defines
+    /// the function that writes them).
+    uses_cdk_nag: bool,
     /// Some profile is adopted (`CfnResource`, `RemovalPolicy`).
     adopts: bool,
     profiles: Vec<ProfileContext>,
@@ -97,6 +104,8 @@ struct RoleContext {
     tags: Vec<String>,
     /// An existing role: the line(s) that import it.
     import: String,
+    /// The lines of its scanner suppressions (`suppressions::lines`), or "".
+    suppression: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -132,6 +141,8 @@ struct PolicyContext {
     roles: String,
     /// The `statements` property's lines.
     statements: String,
+    /// The lines of its scanner suppressions (`suppressions::lines`), or "".
+    suppression: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -206,7 +217,7 @@ pub(super) fn module_context(
     let profiles: Vec<ProfileContext> = model
         .profiles
         .iter()
-        .map(|p| profile_context(p, spell, &mut members))
+        .map(|p| profile_context(model, p, spell, &mut members))
         .collect();
     let partitions: BTreeSet<&'static str> =
         model.profiles.iter().map(|p| p.arn_partition).collect();
@@ -256,12 +267,25 @@ pub(super) fn module_context(
         uses_tags: profiles.iter().any(|p| !p.role.tags.is_empty()),
         uses_ssm: profiles.iter().any(|p| p.service_setting.is_some()),
         creates_roles: profiles.iter().any(|p| p.role.created),
+        uses_cast: profiles.iter().any(|p| {
+            p.role.created
+                || !p.adopt.is_empty()
+                || p.policies.iter().any(|c| !c.suppression.is_empty())
+        }),
+        uses_cdk_nag: profiles.iter().any(|p| {
+            !p.role.suppression.is_empty() || p.policies.iter().any(|c| !c.suppression.is_empty())
+        }),
         adopts: profiles.iter().any(|p| !p.adopt.is_empty()),
         profiles,
     }
 }
 
-fn profile_context(p: &Profile, spell: Spell, members: &mut Members) -> ProfileContext {
+fn profile_context(
+    model: &Model,
+    p: &Profile,
+    spell: Spell,
+    members: &mut Members,
+) -> ProfileContext {
     let role_id = format!("{}Role", p.id);
     let member = members.name(&role_id);
     let (this, self_) = (format!("this.{member}"), format!("self.{member}"));
@@ -414,7 +438,18 @@ fn profile_context(p: &Profile, spell: Spell, members: &mut Members) -> ProfileC
             }
         }
     };
-    let role = RoleContext { member, ..role };
+    let suppression = suppressions::lines(
+        spell,
+        &member,
+        "CfnRole",
+        "cfn_role",
+        &scanners::cdk_nag_role(model, p),
+    );
+    let role = RoleContext {
+        member,
+        suppression,
+        ..role
+    };
     let role_type = if role.created {
         "iam.Role"
     } else {
@@ -444,6 +479,13 @@ fn profile_context(p: &Profile, spell: Spell, members: &mut Members) -> ProfileC
                     }
                 },
                 statements: spell.statements(c, &cp.statements),
+                suppression: suppressions::lines(
+                    spell,
+                    &member,
+                    "CfnManagedPolicy",
+                    "cfn_policy",
+                    &scanners::cdk_nag_policy(model, p, cp),
+                ),
                 call,
                 member,
             }

@@ -1,0 +1,128 @@
+//! cdk-nag's suppressions (`backend::scanners`) as CDK code: the `cdk_nag` metadata
+//! cdk-nag 2.x reads from the CloudFormation resource, written with aws-cdk-lib's own
+//! `addMetadata`, so the generated code does not depend on cdk-nag. Every string goes
+//! through the language's escaper (`Spell::string`); the lines are laid out as
+//! prettier and ruff format write them, expanded with trailing commas, which both
+//! keep as written.
+
+use super::code::Spell;
+use super::layout::{self, ObjectCall};
+use super::literal::comment;
+use crate::backend::scanners::CdkNag;
+use crate::text::push_spaces;
+
+/// The TypeScript module's function that writes the metadata (construct.ts.j2).
+const TS_FUNCTION: &str = "suppressCdkNag";
+
+/// The comment above each suppression.
+const NOTE: &str = "cdk-nag: the findings here are AWS's design (AWS's page in each reason); the spec's scanner_suppressions: false leaves this out";
+
+/// The lines that suppress `rules` on the CloudFormation resource of `member`, a
+/// construct whose default child is a `cfn_class` (`CfnRole`), or "" for none.
+/// Python reads the child into `variable` first, as the trust statement's Sid does;
+/// TypeScript calls the module's function.
+pub(super) fn lines(
+    spell: Spell,
+    member: &str,
+    cfn_class: &str,
+    variable: &str,
+    rules: &[CdkNag],
+) -> String {
+    if rules.is_empty() {
+        return String::new();
+    }
+    if spell.ts() {
+        typescript(spell, member, rules)
+    } else {
+        python(spell, member, cfn_class, variable, rules)
+    }
+}
+
+fn typescript(spell: Spell, member: &str, rules: &[CdkNag]) -> String {
+    // A function of the module (construct.ts.j2) reads the resource: a cast of a long
+    // member, inline, is a layout prettier writes in a way of its own.
+    let call: ObjectCall =
+        layout::typescript_object_call(4, TS_FUNCTION, &[format!("this.{member}")], ";");
+    let i = call.indent;
+    let mut out = format!("    // {}\n{}\n", comment(NOTE), call.open);
+    push_spaces(&mut out, i);
+    out.push_str("rules_to_suppress: [\n");
+    for r in rules {
+        push_spaces(&mut out, i + 2);
+        out.push_str("{\n");
+        out.push_str(&layout::typescript_property(
+            i + 4,
+            "id",
+            &spell.string(r.id),
+            ",",
+        ));
+        out.push('\n');
+        out.push_str(&layout::typescript_property(
+            i + 4,
+            "reason",
+            &spell.string(&r.reason),
+            ",",
+        ));
+        out.push('\n');
+        let items: Vec<String> = r.applies_to.iter().map(|a| spell.string(a)).collect();
+        out.push_str(&layout::typescript_brackets(
+            i + 4,
+            "applies_to: ",
+            "[",
+            &items,
+            "]",
+            ",",
+        ));
+        out.push('\n');
+        push_spaces(&mut out, i + 2);
+        out.push_str("},\n");
+    }
+    push_spaces(&mut out, i);
+    out.push_str("],\n");
+    out.push_str(&call.close);
+    out
+}
+
+fn python(spell: Spell, member: &str, cfn_class: &str, variable: &str, rules: &[CdkNag]) -> String {
+    let mut out = format!("        # {}\n", comment(NOTE));
+    out.push_str(&spell.call(
+        (0, ""),
+        (8, ""),
+        &format!("{variable} = cast"),
+        &[
+            format!("iam.{cfn_class}"),
+            format!("self.{member}.node.default_child"),
+        ],
+    ));
+    out.push_str(&format!("\n        {variable}.add_metadata(\n"));
+    out.push_str(&format!("            {},\n", spell.string("cdk_nag")));
+    out.push_str("            {\n");
+    out.push_str(&format!(
+        "                {}: [\n",
+        spell.string("rules_to_suppress")
+    ));
+    for r in rules {
+        out.push_str("                    {\n");
+        for (key, value) in [("id", r.id), ("reason", r.reason.as_str())] {
+            out.push_str(&format!(
+                "                        {}: {},\n",
+                spell.string(key),
+                spell.string(value)
+            ));
+        }
+        let items: Vec<String> = r.applies_to.iter().map(|a| spell.string(a)).collect();
+        out.push_str(&layout::python_brackets(
+            24,
+            &format!("{}: ", spell.string("applies_to")),
+            "[",
+            &items,
+            "]",
+            ",",
+        ));
+        out.push_str("\n                    },\n");
+    }
+    out.push_str("                ],\n");
+    out.push_str("            },\n");
+    out.push_str("        )");
+    out
+}

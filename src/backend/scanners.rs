@@ -1,0 +1,141 @@
+//! The scanners platform teams gate IaC on, and the suppressions each target writes for
+//! the findings that are AWS's documented design (issue 27): cdk-nag's AwsSolutions
+//! pack on the CDK, AWS CloudFormation Guard's registry rules (and cfn_nag, whose rule
+//! IDs those rules accept as the same suppression) on CloudFormation. Each is narrowed
+//! to the resource or policy it is about, with the AWS fact and page behind it: a
+//! wildcard or managed policy the spec adds itself is not suppressed, and is reported.
+//! The spec's `scanner_suppressions: false` leaves them all out.
+//!
+//! Terraform needs none: checkov, the scanner teams run on it, passes every fixture
+//! with no `#checkov:skip` (tests/scanners.rs).
+
+use crate::model::{CustomPolicy, Model, Profile, RoleRef};
+
+/// cdk-nag AwsSolutions: "The IAM user, role, or group uses AWS managed policies."
+pub const CDK_NAG_MANAGED_POLICY: &str = "AwsSolutions-IAM4";
+/// cdk-nag AwsSolutions: "The IAM entity contains wildcard permissions ..."
+pub const CDK_NAG_WILDCARD: &str = "AwsSolutions-IAM5";
+/// Guard (aws-guard-rules-registry): a role or policy with a name of its own; the rule
+/// accepts cfn_nag's W28 as the same suppression.
+pub const GUARD_EXPLICIT_NAME: &str = "CFN_NO_EXPLICIT_RESOURCE_NAMES";
+pub const CFN_NAG_EXPLICIT_NAME: &str = "W28";
+/// Guard: an Allow statement on `*`; the rule accepts cfn_nag's W13 (a managed policy's
+/// `*`) as the same suppression.
+pub const GUARD_WILDCARD: &str = "IAM_POLICYDOCUMENT_NO_WILDCARD_RESOURCE";
+pub const CFN_NAG_WILDCARD: &str = "W13";
+
+/// One rule of cdk-nag suppressed on a resource: for the findings `applies_to` names
+/// (cdk-nag's finding IDs) and nothing else.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CdkNag {
+    pub id: &'static str,
+    pub reason: String,
+    pub applies_to: Vec<String>,
+}
+
+/// One Guard rule suppressed on a CloudFormation resource (Guard's suppressions carry
+/// no reason, so cfn_nag's, for the same finding, carries it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Guard {
+    pub rule: &'static str,
+    pub cfn_nag: &'static str,
+    pub reason: String,
+}
+
+/// cdk-nag's suppressions on a profile's created role: AwsSolutions-IAM4 for each AWS
+/// managed policy the spec selects by a switch, by its finding ID.
+pub fn cdk_nag_role(model: &Model, p: &Profile) -> Vec<CdkNag> {
+    if !model.scanner_suppressions || !matches!(p.role, RoleRef::Create(_)) {
+        return Vec::new();
+    }
+    let aws = format!("arn:{}:iam::aws:policy/", p.arn_partition);
+    let mut out: Vec<CdkNag> = Vec::new();
+    for m in &p.managed_policies {
+        let (Some(by), Some(name)) = (m.by_design, m.arn.strip_prefix(&aws)) else {
+            continue;
+        };
+        // The CDK attaches an AWS managed policy by name, in the stack's partition.
+        let finding = format!("Policy::arn:<AWS::Partition>:iam::aws:policy/{name}");
+        push(&mut out, CDK_NAG_MANAGED_POLICY, by.reason(), finding);
+    }
+    out
+}
+
+/// cdk-nag's suppressions on a custom policy: AwsSolutions-IAM5 for each wildcard
+/// resource it grants by design, by its finding ID.
+pub fn cdk_nag_policy(model: &Model, p: &Profile, policy: &CustomPolicy) -> Vec<CdkNag> {
+    if !model.scanner_suppressions {
+        return Vec::new();
+    }
+    let mut out: Vec<CdkNag> = Vec::new();
+    for r in policy.statements.iter().flat_map(|s| &s.resources) {
+        if let Some(d) = p.designed_wildcards.iter().find(|d| d.resource == *r) {
+            let reason = crate::refdata::scanners::ByDesign {
+                fact: d.fact,
+                source: d.source,
+            }
+            .reason();
+            let finding = format!("Resource::{r}");
+            if !out.iter().any(|s| s.applies_to.contains(&finding)) {
+                push(&mut out, CDK_NAG_WILDCARD, reason, finding);
+            }
+        }
+    }
+    out
+}
+
+/// Adds `finding` to the suppression of rule `id` with this reason, or starts one.
+fn push(out: &mut Vec<CdkNag>, id: &'static str, reason: String, finding: String) {
+    match out.iter_mut().find(|s| s.id == id && s.reason == reason) {
+        Some(s) => s.applies_to.push(finding),
+        None => out.push(CdkNag {
+            id,
+            reason,
+            applies_to: vec![finding],
+        }),
+    }
+}
+
+/// Guard's (and cfn_nag's) suppressions on a profile's created role: its name.
+pub fn guard_role(model: &Model, p: &Profile) -> Vec<Guard> {
+    if !model.scanner_suppressions || !matches!(p.role, RoleRef::Create(_)) {
+        return Vec::new();
+    }
+    vec![named()]
+}
+
+/// Guard's (and cfn_nag's) suppressions on a custom policy: its name, and `*` when
+/// every statement of it on `*` is the design (Guard suppresses a rule for the whole
+/// resource, so one other `*` keeps the finding).
+pub fn guard_policy(model: &Model, p: &Profile, policy: &CustomPolicy) -> Vec<Guard> {
+    if !model.scanner_suppressions {
+        return Vec::new();
+    }
+    let mut out = vec![named()];
+    let star = policy
+        .statements
+        .iter()
+        .flat_map(|s| &s.resources)
+        .any(|r| &**r == "*");
+    let designed = p.designed_wildcards.iter().find(|d| &*d.resource == "*");
+    if let (true, Some(d)) = (star, designed) {
+        out.push(Guard {
+            rule: GUARD_WILDCARD,
+            cfn_nag: CFN_NAG_WILDCARD,
+            reason: crate::refdata::scanners::ByDesign {
+                fact: d.fact,
+                source: d.source,
+            }
+            .reason(),
+        });
+    }
+    out
+}
+
+fn named() -> Guard {
+    Guard {
+        rule: GUARD_EXPLICIT_NAME,
+        cfn_nag: CFN_NAG_EXPLICIT_NAME,
+        reason: crate::refdata::scanners::NAMED.reason(),
+    }
+}

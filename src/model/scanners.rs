@@ -1,0 +1,170 @@
+//! Which wildcards of the policies ssm-profile writes are the design AWS documents
+//! (issue 27): scanners that flag wildcards are told why for these, and for nothing
+//! else, so a wildcard that anything but AWS's pages put there is still reported.
+
+use std::sync::Arc;
+
+use super::statements::{
+    SID_AGENT_BUCKETS, SID_OWN_OBJECTS, SID_SESSION_LOGS_DESCRIBE, SID_SESSION_LOGS_TO_CLOUDWATCH,
+    SID_SESSION_LOGS_TO_S3,
+};
+use super::{CustomPolicy, Effect, ResourceNote};
+use crate::refdata::Citation;
+use crate::refdata::scanners::{
+    AGENT_BUCKET_OBJECTS, ByDesign, DESCRIBE_LOG_GROUPS, OWN_BUCKET_OBJECTS, SESSION_LOG_GROUPS,
+    SESSION_LOG_OBJECTS,
+};
+
+/// A wildcard resource that AWS's pages grant so, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DesignedWildcard {
+    /// The resource exactly as the statement grants it.
+    pub resource: Arc<str>,
+    pub fact: &'static str,
+    pub source: &'static Citation,
+}
+
+/// Every resource with a wildcard that the statements of `policies` grant by design,
+/// once, in the order they grant them; a resource that some statement grants other
+/// than by design is left out (a scanner reports a resource, not a statement).
+/// `notes` holds the AWS-owned buckets, each with its own page.
+pub(super) fn designed_wildcards(
+    policies: &[CustomPolicy],
+    notes: &[ResourceNote],
+    partition: &str,
+) -> Vec<DesignedWildcard> {
+    let log_groups = format!("arn:{partition}:logs:*:*:log-group:*");
+    let mut out: Vec<DesignedWildcard> = Vec::new();
+    let mut not_designed: Vec<&Arc<str>> = Vec::new();
+    // A Deny, or an Allow of all but its `NotResource`, grants none of its resources.
+    let grants = |s: &&super::Statement| s.effect == Effect::Allow && !s.not_resource;
+    for s in policies.iter().flat_map(|p| &p.statements).filter(grants) {
+        for r in &s.resources {
+            if !has_wildcard(r) {
+                continue;
+            }
+            let by = |b: &ByDesign| Some((b.fact, b.source));
+            let why = if s.sid.starts_with(SID_AGENT_BUCKETS) {
+                notes
+                    .iter()
+                    .find(|n| n.resource == *r && only_objects(r))
+                    .map(|n| (AGENT_BUCKET_OBJECTS, n.source))
+            } else if s.sid.starts_with(SID_OWN_OBJECTS) && only_objects(r) {
+                by(&OWN_BUCKET_OBJECTS)
+            } else if s.sid.starts_with(SID_SESSION_LOGS_TO_S3) && only_objects(r) {
+                by(&SESSION_LOG_OBJECTS)
+            } else if s.sid.starts_with(SID_SESSION_LOGS_DESCRIBE) && &**r == "*" {
+                by(&DESCRIBE_LOG_GROUPS)
+            } else if s.sid.starts_with(SID_SESSION_LOGS_TO_CLOUDWATCH) && **r == *log_groups {
+                by(&SESSION_LOG_GROUPS)
+            } else {
+                None
+            };
+            match why {
+                Some(_) if out.iter().any(|d| d.resource == *r) => {}
+                Some((fact, source)) => out.push(DesignedWildcard {
+                    resource: Arc::clone(r),
+                    fact,
+                    source,
+                }),
+                None => not_designed.push(r),
+            }
+        }
+    }
+    out.retain(|d| !not_designed.contains(&&d.resource));
+    out
+}
+
+/// IAM's wildcards in a resource: `*` and `?`.
+pub fn has_wildcard(resource: &str) -> bool {
+    resource.contains(['*', '?'])
+}
+
+/// An object ARN whose one wildcard is the trailing `/*` that stands for the objects:
+/// the bucket and prefix before it are literal.
+fn only_objects(resource: &str) -> bool {
+    resource
+        .strip_suffix("/*")
+        .is_some_and(|head| !has_wildcard(head))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Statement;
+    use crate::refdata::SEED_PAGE;
+
+    fn policy(sid: &str, resources: &[&str]) -> CustomPolicy {
+        CustomPolicy {
+            name: "P".into(),
+            id: "P".into(),
+            path: None,
+            statements: vec![Statement {
+                effect: Effect::Allow,
+                not_resource: false,
+                sid: sid.into(),
+                actions: vec!["s3:GetObject".into()],
+                resources: resources.iter().map(|r| Arc::from(*r)).collect(),
+                purpose: String::new(),
+            }],
+        }
+    }
+
+    fn designed(sid: &str, resources: &[&str]) -> Vec<String> {
+        let notes: Vec<ResourceNote> = resources
+            .iter()
+            .map(|r| ResourceNote {
+                resource: Arc::from(*r),
+                purpose: "",
+                source: &SEED_PAGE,
+            })
+            .collect();
+        designed_wildcards(&[policy(sid, resources)], &notes, "aws")
+            .into_iter()
+            .map(|d| d.resource.to_string())
+            .collect()
+    }
+
+    #[test]
+    fn only_the_objects_wildcard_of_a_named_bucket_is_the_design() {
+        assert_eq!(
+            designed("OwnBucketObjects", &["arn:aws:s3:::b/*"]),
+            ["arn:aws:s3:::b/*"]
+        );
+        assert_eq!(
+            designed("OwnBucketObjectsCrossAccount", &["arn:aws:s3:::b/logs/*"]),
+            ["arn:aws:s3:::b/logs/*"]
+        );
+        // A wildcard anywhere else is nobody's design: the finding stays.
+        for r in [
+            "arn:aws:s3:::b/*/*",
+            "arn:aws:s3:::b*/*",
+            "arn:aws:s3:::b/x?/*",
+            "*",
+        ] {
+            assert!(designed("OwnBucketObjects", &[r]).is_empty(), "{r}");
+        }
+        // A literal resource needs no suppression.
+        assert!(designed("OwnBucketEncryption", &["arn:aws:s3:::b"]).is_empty());
+    }
+
+    #[test]
+    fn logs_wildcards_are_the_design_only_in_their_statements() {
+        assert_eq!(designed("SessionLogsDescribe", &["*"]), ["*"]);
+        assert_eq!(
+            designed("SessionLogsToCloudWatch", &["arn:aws:logs:*:*:log-group:*"]),
+            ["arn:aws:logs:*:*:log-group:*"]
+        );
+        assert!(designed("SessionLogsToCloudWatch", &["*"]).is_empty());
+        assert!(designed("SessionEncryptionKey", &["*"]).is_empty());
+        assert!(designed("SomethingElse", &["arn:aws:s3:::b/*"]).is_empty());
+    }
+
+    #[test]
+    fn a_resource_granted_also_other_than_by_design_is_not_the_design() {
+        let mut p = policy("SessionLogsDescribe", &["*"]);
+        p.statements
+            .push(policy("SessionEncryptionKey", &["*"]).statements.remove(0));
+        assert!(designed_wildcards(&[p], &[], "aws").is_empty());
+    }
+}

@@ -1,0 +1,233 @@
+//! The scanners platform teams run (issue 27): what the generated code suppresses is
+//! AWS's design and nothing else, each suppression has its reason, the spec's
+//! `scanner_suppressions: false` leaves them all out, and Terraform needs none. The
+//! scanners themselves judge every fixture in scripts/scanner_check.py.
+
+use std::fs;
+use std::path::Path;
+
+use serde_json::Value;
+use ssm_profile::backend::scanners::{self, CDK_NAG_MANAGED_POLICY, GUARD_WILDCARD};
+use ssm_profile::backend::{Output, RenderOptions};
+use ssm_profile::model::Model;
+use ssm_profile::source::Source;
+
+fn load(yaml: &str) -> Model {
+    ssm_profile::load(&Source::new("spec.yaml", yaml.to_string())).expect("a valid spec")
+}
+
+fn render(model: &Model, golden: &str) -> String {
+    Output::by_golden(golden)
+        .unwrap()
+        .render(model, RenderOptions::default())
+        .unwrap()
+}
+
+const SESSIONS: &str = "version: 1
+profiles:
+  - name: seed
+    managed_policies:
+      directory_service: true
+      cloudwatch_agent: true
+      additional:
+        - arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess
+        - arn:aws:iam::111122223333:policy/team-policy
+    s3:
+      vpc_endpoint_regions: [us-east-2]
+      buckets:
+        - name: my-bucket-name
+          prefix: scripts
+    session_manager:
+      cloudwatch_logging: true
+";
+
+/// A managed policy the spec lists itself keeps cdk-nag's finding: only those its
+/// switches select, which AWS's pages name, are suppressed.
+#[test]
+fn only_the_managed_policies_aws_names_are_suppressed() {
+    let model = load(SESSIONS);
+    let p = &model.profiles[0];
+    let nag = scanners::cdk_nag_role(&model, p);
+    let findings: Vec<&str> = nag
+        .iter()
+        .flat_map(|s| s.applies_to.iter().map(String::as_str))
+        .collect();
+    assert_eq!(
+        findings,
+        [
+            "Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonSSMManagedInstanceCore",
+            "Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonSSMDirectoryServiceAccess",
+            "Policy::arn:<AWS::Partition>:iam::aws:policy/CloudWatchAgentServerPolicy",
+        ]
+    );
+    assert!(nag.iter().all(|s| s.id == CDK_NAG_MANAGED_POLICY));
+    for code in [render(&model, "cdk.ts"), render(&model, "cdk.py")] {
+        assert!(code.contains("AmazonSSMManagedInstanceCore"));
+        assert!(!code.contains("policy/AmazonS3ReadOnlyAccess'"), "{code}");
+        assert!(!code.contains("policy/AmazonS3ReadOnlyAccess\""), "{code}");
+    }
+}
+
+/// Each wildcard is suppressed by its exact finding, so a new one is still reported;
+/// Guard, which suppresses a rule for a whole resource, only where the policy's `*` is
+/// DescribeLogGroups'.
+#[test]
+fn wildcards_are_suppressed_by_their_exact_finding() {
+    let model = load(SESSIONS);
+    let p = &model.profiles[0];
+    let [s3, sessions] = &p.custom_policies[..] else {
+        panic!("two policies: {:?}", p.custom_policies);
+    };
+    let applies = |policy| -> Vec<String> {
+        scanners::cdk_nag_policy(&model, p, policy)
+            .into_iter()
+            .flat_map(|s| s.applies_to)
+            .collect()
+    };
+    assert_eq!(
+        applies(s3),
+        [
+            "Resource::arn:aws:s3:::aws-ssm-us-east-2/*",
+            "Resource::arn:aws:s3:::aws-windows-downloads-us-east-2/*",
+            "Resource::arn:aws:s3:::amazon-ssm-us-east-2/*",
+            "Resource::arn:aws:s3:::patch-baseline-snapshot-us-east-2/*",
+            "Resource::arn:aws:s3:::amazon-ssm-packages-us-east-2/*",
+            "Resource::arn:aws:s3:::us-east-2-birdwatcher-prod/*",
+            "Resource::arn:aws:s3:::aws-ssm-document-attachments-us-east-2/*",
+            "Resource::arn:aws:s3:::aws-patch-manager-us-east-2-552881074/*",
+            "Resource::arn:aws:s3:::aws-patchmanager-macos-us-east-2-552881074/*",
+            "Resource::arn:aws:s3:::my-bucket-name/scripts/*",
+        ]
+    );
+    assert_eq!(
+        applies(sessions),
+        ["Resource::*", "Resource::arn:aws:logs:*:*:log-group:*"]
+    );
+    let guard = |policy| -> Vec<&str> {
+        scanners::guard_policy(&model, p, policy)
+            .iter()
+            .map(|g| g.rule)
+            .collect()
+    };
+    assert!(!guard(s3).contains(&GUARD_WILDCARD));
+    assert!(guard(sessions).contains(&GUARD_WILDCARD));
+    for reason in scanners::cdk_nag_policy(&model, p, sessions)
+        .iter()
+        .map(|s| &s.reason)
+    {
+        assert!(reason.contains("https://docs.aws.amazon.com/"), "{reason}");
+    }
+}
+
+/// `scanner_suppressions: false` leaves every suppression out of every target.
+#[test]
+fn the_spec_can_leave_every_suppression_out() {
+    let on = load(SESSIONS);
+    let off = load(&SESSIONS.replace("version: 1\n", "version: 1\nscanner_suppressions: false\n"));
+    for golden in [
+        "cloudformation.json",
+        "cloudformation.yaml",
+        "cdk.ts",
+        "cdk.py",
+    ] {
+        let with = render(&on, golden);
+        let without = render(&off, golden);
+        for marker in ["cdk_nag", "SuppressedRules", "rules_to_suppress"] {
+            assert!(!without.contains(marker), "{golden}: {marker}");
+        }
+        assert!(
+            ["cdk_nag", "SuppressedRules"]
+                .iter()
+                .any(|m| with.contains(m)),
+            "{golden}"
+        );
+    }
+    let explained = ssm_profile::explain::explain(&off, "spec.yaml");
+    assert!(explained.contains("none: the spec sets `scanner_suppressions: false`"));
+}
+
+/// `explain` lists each suppression with its reason.
+#[test]
+fn explain_lists_each_suppression_and_why() {
+    let text = ssm_profile::explain::explain(&load(SESSIONS), "spec.yaml");
+    assert!(text.contains("CloudFormation: Guard CFN_NO_EXPLICIT_RESOURCE_NAMES, cfn_nag W28"));
+    assert!(text.contains(
+        "CDK: cdk-nag AwsSolutions-IAM5 on Resource::*\n        why: logs:DescribeLogGroups takes no resource-level permission"
+    ));
+    let json = ssm_profile::explain::explain_json(&load(SESSIONS), "spec.yaml");
+    let sessions = &json["profiles"][0]["scanner_suppressions"][2];
+    assert_eq!(sessions["name"], "seedSessionManagerPolicy");
+    assert_eq!(sessions["guard"][1]["rule"], GUARD_WILDCARD);
+}
+
+fn fixtures() -> Vec<std::path::PathBuf> {
+    let mut dirs: Vec<_> = fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|d| d.join("spec.yaml").exists() || d.join("spec.json").exists())
+        .collect();
+    dirs.sort();
+    dirs
+}
+
+fn files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+    for e in fs::read_dir(dir).unwrap() {
+        let path = e.unwrap().path();
+        if path.is_dir() {
+            files(&path, out);
+        } else {
+            out.push(path);
+        }
+    }
+}
+
+/// checkov passes the Terraform of every fixture (scripts/conformance) with no skip:
+/// the Terraform target needs no suppression, and writes none.
+#[test]
+fn terraform_needs_no_checkov_skip() {
+    let mut n = 0;
+    for dir in fixtures() {
+        let mut all = Vec::new();
+        files(&dir, &mut all);
+        for f in all.iter().filter(|f| {
+            let name = f.to_string_lossy();
+            name.contains("terraform") && (name.ends_with(".tf") || name.ends_with(".json"))
+        }) {
+            n += 1;
+            let text = fs::read_to_string(f).unwrap();
+            assert!(!text.contains("checkov:skip"), "{}", f.display());
+        }
+    }
+    assert!(n > 60, "only {n} Terraform files");
+}
+
+/// Every Guard suppression of every fixture's CloudFormation has cfn_nag's entry for
+/// the same finding, whose reason cites AWS's page.
+#[test]
+fn every_guard_suppression_has_its_reason() {
+    let mut n = 0;
+    for dir in fixtures() {
+        for f in fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()) {
+            let name = f.file_name().unwrap().to_string_lossy().to_string();
+            if !(name.starts_with("cloudformation.") && name.ends_with(".json")) {
+                continue;
+            }
+            let t: Value = serde_json::from_str(&fs::read_to_string(&f).unwrap()).unwrap();
+            for (id, r) in t["Resources"].as_object().unwrap() {
+                let Some(rules) = r["Metadata"]["guard"]["SuppressedRules"].as_array() else {
+                    continue;
+                };
+                let reasons = r["Metadata"]["cfn_nag"]["rules_to_suppress"]
+                    .as_array()
+                    .unwrap();
+                assert_eq!(rules.len(), reasons.len(), "{name} {id}");
+                for reason in reasons {
+                    n += 1;
+                    let text = reason["reason"].as_str().unwrap();
+                    assert!(text.contains("https://"), "{} {id}: {text}", dir.display());
+                }
+            }
+        }
+    }
+    assert!(n > 50, "only {n} suppressions");
+}
