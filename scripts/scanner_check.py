@@ -3,8 +3,8 @@
 
 - guard: AWS CloudFormation Guard (pinned, scripts/install-tools) with the rules of
   aws-guard-rules-registry (github.com/aws-cloudformation/aws-guard-rules-registry at
-  7f7340c: rules/aws/iam/ and cfn_no_explicit_resource_names.guard, unchanged, in the
-  folder $GUARD_RULES names; without it Guard fails as not run) on every
+  7f7340c: rules/aws/iam/ and cfn_no_explicit_resource_names.guard, unchanged, in
+  scripts/guard-rules, or the folder $GUARD_RULES names) on every
   CloudFormation template (cloudformation*.json: stacks of a split spec, and each
   StackSet's TemplateBody of a rollout, taken out to a file, since Guard cannot read
   inside the string). The cfn_nag suppressions are removed first, so that Guard's own
@@ -33,7 +33,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-RULES = os.environ.get("GUARD_RULES", "")
+# The registry's rules as pinned in scripts/guard-rules (or another copy, GUARD_RULES).
+RULES = os.environ.get("GUARD_RULES") or str(Path(__file__).resolve().parent / "guard-rules")
 # The Guard rules accept cfn_nag's suppression of the same finding (the rule files say
 # which ID); ours writes both, and cfn_nag's carries the reason.
 GUARD_TWIN = {
