@@ -10,6 +10,20 @@ identified by the primaryIdentifier of its type's CloudFormation resource schema
 cfn-lint ships them), which is what an IMPORT change set and `cdk import` take; every
 `to` of terraform-imports.tf.json is a `to` of terraform-imports.tf.
 
+live ENDPOINT SSM_PROFILE SPEC: the round trip on the local AWS API (moto server at
+ENDPOINT, started with MOTO_IAM_LOAD_MANAGED_POLICIES=true so AWS managed policies can
+be attached). It makes the AWS setup page's resources as its console steps do, without
+the compiler: the role SSMInstanceProfile trusted by EC2, the customer managed policy
+SSMInstanceProfileS3Policy, the three AWS managed policies the seed attaches, and the
+instance profile of the same name holding the role. It dumps
+`get-account-authorization-details` (Role, LocalManagedPolicy; pages merged as the AWS
+CLI merges them) and runs `ssm-profile drift SPEC --live DUMP --message-format json`:
+- the policy written as the spec's statements (each grant once): no change found;
+- each planted difference is found, and only it: an extra managed policy attached, a
+  tag on the role, and the page's own policy document (which grants s3:PutObject and
+  the others on the bucket itself, where the spec grants them on its objects).
+Cases are named live/<what>.
+
 Prints PASS<TAB>case or FAIL<TAB>case<TAB>why, one line per case (scripts/conformance
 records them as the check `adoption`).
 """
@@ -20,6 +34,7 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 
 
 def schemas(cfnlint):
@@ -79,7 +94,79 @@ def static(cfnlint, terraform, fix, cases):
         print(f"FAIL\t{case}\t{'; '.join(why)}" if why else f"PASS\t{case}")
 
 
+EC2_TRUST = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
+REGION_BUCKETS = ["aws-ssm-{r}", "aws-windows-downloads-{r}", "amazon-ssm-{r}", "amazon-ssm-packages-{r}", "{r}-birdwatcher-prod", "patch-baseline-snapshot-{r}"]
+AGENT = {"Effect": "Allow", "Action": "s3:GetObject", "Resource": [f"arn:aws:s3:::{b.format(r='us-east-2')}/*" for b in REGION_BUCKETS]}
+# The setup page's policy, as written there (Task 1, step 3), for us-east-2.
+PAGE_POLICY = {"Version": "2012-10-17", "Statement": [AGENT, {"Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject", "s3:PutObjectAcl", "s3:GetEncryptionConfiguration"], "Resource": ["arn:aws:s3:::my-bucket-name/*", "arn:aws:s3:::my-bucket-name"]}]}
+# The same grants as the spec makes them: object actions on objects, the bucket's
+# encryption setting on the bucket.
+SPEC_POLICY = {"Version": "2012-10-17", "Statement": [AGENT, {"Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject", "s3:PutObjectAcl"], "Resource": "arn:aws:s3:::my-bucket-name/*"}, {"Effect": "Allow", "Action": "s3:GetEncryptionConfiguration", "Resource": "arn:aws:s3:::my-bucket-name"}]}
+MANAGED = ["AmazonSSMManagedInstanceCore", "AmazonSSMDirectoryServiceAccess", "CloudWatchAgentServerPolicy"]
+
+
+def live(endpoint, ssm_profile, spec):
+    import boto3  # moto's venv has it
+
+    def fresh():
+        # moto server's reset endpoint: each case starts from an empty account.
+        import urllib.request
+        urllib.request.urlopen(urllib.request.Request(f"{endpoint}/moto-api/reset", method="POST")).read()
+        return boto3.client("iam", endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id="testing", aws_secret_access_key="testing")
+
+    def console(iam, document):
+        iam.create_role(RoleName="SSMInstanceProfile", AssumeRolePolicyDocument=json.dumps(EC2_TRUST), Description="Allows EC2 instances to call AWS services on your behalf.")
+        arn = iam.create_policy(PolicyName="SSMInstanceProfileS3Policy", PolicyDocument=json.dumps(document))["Policy"]["Arn"]
+        for name in MANAGED:
+            iam.attach_role_policy(RoleName="SSMInstanceProfile", PolicyArn=f"arn:aws:iam::aws:policy/{name}")
+        iam.attach_role_policy(RoleName="SSMInstanceProfile", PolicyArn=arn)
+        iam.create_instance_profile(InstanceProfileName="SSMInstanceProfile")
+        iam.add_role_to_instance_profile(InstanceProfileName="SSMInstanceProfile", RoleName="SSMInstanceProfile")
+
+    def drift(iam):
+        merged = {}
+        for page in iam.get_paginator("get_account_authorization_details").paginate(Filter=["Role", "LocalManagedPolicy"]):
+            for key, value in page.items():
+                if isinstance(value, list):
+                    merged.setdefault(key, []).extend(value)
+        with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
+            json.dump(merged, f, default=str)
+        run = subprocess.run([ssm_profile, "--message-format", "json", "drift", spec, "--live", f.name], capture_output=True, text=True)
+        os.unlink(f.name)
+        found = [json.loads(l) for l in run.stdout.splitlines() if l.strip()]
+        return run.returncode, [x for x in found if x.get("kind") != "not-compared"], run.stderr
+
+    plants = {
+        "as-the-spec": (SPEC_POLICY, None, 0, []),
+        "extra-managed-policy": (SPEC_POLICY, lambda iam: iam.attach_role_policy(RoleName="SSMInstanceProfile", PolicyArn="arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"), 1, ["AmazonS3ReadOnlyAccess"]),
+        "tag": (SPEC_POLICY, lambda iam: iam.tag_role(RoleName="SSMInstanceProfile", Tags=[{"Key": "owner", "Value": "console"}]), 1, ["owner"]),
+        "page-policy": (PAGE_POLICY, None, 1, ["s3:PutObject"]),
+    }
+    for case, (document, plant, code, words) in plants.items():
+        iam = fresh()
+        console(iam, document)
+        if plant:
+            plant(iam)
+        got, findings, stderr = drift(iam)
+        text = json.dumps(findings)
+        why = []
+        if got != code:
+            why.append(f"exit {got}, expected {code}: {stderr.strip()[:300]}")
+        if code == 0 and findings:
+            why.append(f"changes found: {text[:300]}")
+        if code == 1 and len(findings) != 1:
+            why.append(f"{len(findings)} changes found, expected the planted one: {text[:400]}")
+        why += [f"{w!r} not named" for w in words if w.lower() not in text.lower()]
+        print(f"FAIL\tlive/{case}\t{'; '.join(why)}" if why else f"PASS\tlive/{case}")
+
+
 if __name__ == "__main__":
+    if len(sys.argv) == 5 and sys.argv[1] == "live":
+        try:
+            live(sys.argv[2], sys.argv[3], sys.argv[4])
+        except Exception as e:  # moto down, boto3 missing: a failure, never a silent pass
+            print(f"FAIL\tlive/(all)\t{type(e).__name__}: {str(e)[:300]}")
+        sys.exit(0)
     if len(sys.argv) >= 5 and sys.argv[1] == "static":
         static(sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5:])
     else:
