@@ -100,6 +100,8 @@ def templates_of(case_dir, work):
     out = []
     for f in sorted(case_dir.glob("cloudformation*.json")):
         t = json.loads(f.read_text())
+        if not isinstance(t, dict) or "Resources" not in t:
+            continue  # the adoption's resources-to-import list is no template
         stack_sets = {
             k: r
             for k, r in t.get("Resources", {}).items()

@@ -120,8 +120,10 @@ impl Root<'_> {
         );
         // Adoption imports into one configuration of one account: not into a
         // rollout's StackSets, nor into a spec split over several stacks.
-        let no_adoption = json!({ "properties": { "profiles": { "items": {
-            "properties": { "adopt": { "const": false } }
+        // `type` beside `items` and `properties`: ajv's strict mode refuses either
+        // without it.
+        let no_adoption = json!({ "properties": { "profiles": { "type": "array", "items": {
+            "type": "object", "properties": { "adopt": { "const": false } }
         } } } });
         let top = self.top();
         let mut all_of = top
