@@ -59,3 +59,19 @@ fn an_alias_counts_as_its_anchor_written_out_with_the_aliases_inside_it() {
     let short: String = yaml.lines().take(12).map(|l| format!("{l}\n")).collect();
     assert!(yaml_prescan(&short).is_none());
 }
+
+#[test]
+fn yaml_written_as_json_is_read_as_json() {
+    let text = "{\"version\": 1,\n \"profiles\": [{\"name\": \"a\", \"bogus\": 1}]}";
+    let as_yaml = Source::new("spec.yaml", text);
+    assert!(as_yaml.is_json());
+    let (yaml, json) = (
+        as_yaml.parse().unwrap_err(),
+        Source::new("spec.json", text).parse().unwrap_err(),
+    );
+    assert_eq!((yaml.location, &yaml.path), (json.location, &json.path));
+    assert_eq!(yaml.location.line, 2);
+    // Block YAML, and flow YAML that is not JSON, stay YAML.
+    assert!(!Source::new("spec.yaml", "version: 1\n").is_json());
+    assert!(!Source::new("spec.yaml", "{version: 1}").is_json());
+}
