@@ -94,13 +94,15 @@ impl Source {
         }
     }
 
-    /// A `.json` file, JSON on standard input, or YAML written as JSON: YAML reads
+    /// A `.json` file, standard input that starts with `{` (so that broken JSON gets
+    /// serde_json's message), or YAML written as JSON: YAML reads
     /// JSON as JSON does, and serde_json reads it in a fraction of the time and memory
     /// (yaml-rust2 queues every token of a flow collection until it closes: a
     /// one-line megabyte was 42 MB of tokens, twice, in the prescan and the index).
     fn is_json(&self) -> bool {
         *self.json.get_or_init(|| {
             self.name.ends_with(".json")
+                || (self.name == "<stdin>" && self.text.trim_start().starts_with('{'))
                 || (self.text.trim_start().starts_with(['{', '['])
                     && serde_json::from_str::<serde::de::IgnoredAny>(&self.text).is_ok())
         })

@@ -74,4 +74,6 @@ fn yaml_written_as_json_is_read_as_json() {
     // Block YAML, and flow YAML that is not JSON, stay YAML.
     assert!(!Source::new("spec.yaml", "version: 1\n").is_json());
     assert!(!Source::new("spec.yaml", "{version: 1}").is_json());
+    // Broken JSON on standard input still gets serde_json's message.
+    assert!(Source::new("<stdin>", "{\"version\": 1,").is_json());
 }
