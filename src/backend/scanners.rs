@@ -9,7 +9,9 @@
 //! Terraform needs none: checkov, the scanner teams run on it, passes every fixture
 //! with no `#checkov:skip` (tests/scanners.rs).
 
-use crate::model::{CustomPolicy, Model, Profile, RoleRef};
+use std::collections::{HashMap, HashSet};
+
+use crate::model::{CustomPolicy, DesignedWildcard, Model, Profile, RoleRef};
 
 /// cdk-nag AwsSolutions: "The IAM user, role, or group uses AWS managed policies."
 pub const CDK_NAG_MANAGED_POLICY: &str = "AwsSolutions-IAM4";
@@ -67,17 +69,43 @@ pub fn cdk_nag_policy(model: &Model, p: &Profile, policy: &CustomPolicy) -> Vec<
     if !model.scanner_suppressions {
         return Vec::new();
     }
+    // A fleet's profile grants hundreds of designed wildcards (nine agent buckets per
+    // VPC-endpoint region): searching the list for each resource, writing its reason
+    // and searching every finding so far made this a quarter of a fleet's build.
+    let mut designed: HashMap<&str, &DesignedWildcard> = HashMap::new();
+    for d in &p.designed_wildcards {
+        designed.entry(&d.resource).or_insert(d);
+    }
+    // The suppression (in `out`) of each (fact, page) met so far.
+    let mut entries: Vec<(&DesignedWildcard, usize)> = Vec::new();
+    let mut found: HashSet<&str> = HashSet::new();
     let mut out: Vec<CdkNag> = Vec::new();
     for r in policy.statements.iter().flat_map(|s| &s.resources) {
-        if let Some(d) = p.designed_wildcards.iter().find(|d| d.resource == *r) {
-            let reason = crate::refdata::scanners::ByDesign {
-                fact: d.fact,
-                source: d.source,
-            }
-            .reason();
-            let finding = format!("Resource::{r}");
-            if !out.iter().any(|s| s.applies_to.contains(&finding)) {
-                push(&mut out, CDK_NAG_WILDCARD, reason, finding);
+        let Some(d) = designed.get(&**r) else {
+            continue;
+        };
+        // One finding per resource, whichever suppression holds it.
+        if !found.insert(r) {
+            continue;
+        }
+        let finding = format!("Resource::{r}");
+        let same = |(k, _): &&(&DesignedWildcard, usize)| {
+            k.fact == d.fact && std::ptr::eq(k.source, d.source)
+        };
+        match entries.iter().find(same) {
+            Some((_, i)) => out[*i].applies_to.push(finding),
+            None => {
+                let reason = crate::refdata::scanners::ByDesign {
+                    fact: d.fact,
+                    source: d.source,
+                }
+                .reason();
+                push(&mut out, CDK_NAG_WILDCARD, reason.clone(), finding);
+                let i = out
+                    .iter()
+                    .position(|s| s.reason == reason)
+                    .expect("the suppression just pushed");
+                entries.push((d, i));
             }
         }
     }
