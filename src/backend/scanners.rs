@@ -9,7 +9,7 @@
 //! Terraform needs none: checkov, the scanner teams run on it, passes every fixture
 //! with no `#checkov:skip` (tests/scanners.rs).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use crate::model::{CustomPolicy, DesignedWildcard, Model, Profile, RoleRef};
 
@@ -72,22 +72,24 @@ pub fn cdk_nag_policy(model: &Model, p: &Profile, policy: &CustomPolicy) -> Vec<
     // A fleet's profile grants hundreds of designed wildcards (nine agent buckets per
     // VPC-endpoint region): searching the list for each resource, writing its reason
     // and searching every finding so far made this a quarter of a fleet's build.
-    let mut designed: HashMap<&str, &DesignedWildcard> = HashMap::new();
-    for d in &p.designed_wildcards {
-        designed.entry(&d.resource).or_insert(d);
+    let mut designed: HashMap<&str, usize> = HashMap::with_capacity(p.designed_wildcards.len());
+    for (i, d) in p.designed_wildcards.iter().enumerate() {
+        designed.entry(&d.resource).or_insert(i);
     }
     // The suppression (in `out`) of each (fact, page) met so far.
     let mut entries: Vec<(&DesignedWildcard, usize)> = Vec::new();
-    let mut found: HashSet<&str> = HashSet::new();
+    // Which designed wildcards have their finding already.
+    let mut found = vec![false; p.designed_wildcards.len()];
     let mut out: Vec<CdkNag> = Vec::new();
     for r in policy.statements.iter().flat_map(|s| &s.resources) {
-        let Some(d) = designed.get(&**r) else {
+        let Some(&at) = designed.get(&**r) else {
             continue;
         };
         // One finding per resource, whichever suppression holds it.
-        if !found.insert(r) {
+        if std::mem::replace(&mut found[at], true) {
             continue;
         }
+        let d = &p.designed_wildcards[at];
         let finding = format!("Resource::{r}");
         let same = |(k, _): &&(&DesignedWildcard, usize)| {
             k.fact == d.fact && std::ptr::eq(k.source, d.source)
