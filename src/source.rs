@@ -14,6 +14,7 @@ use crate::spec::Spec;
 
 mod index;
 mod prescan;
+mod shown;
 use index::PathIndex;
 use prescan::{json_too_deep, too_deep, yaml_prescan};
 
@@ -212,16 +213,28 @@ impl Source {
         self.error_at(&e.path, e.message)
     }
 
-    /// Places many errors (or warnings) at once. Unless the whole index is already
-    /// built, this indexes only their paths: a megabyte of profiles with an error each
-    /// is 200,000 fields, and indexing them all was 20 MB (issue 20).
-    pub fn locate_all(&self, errors: Vec<RuleError>) -> Vec<SpecError> {
+    /// Places many errors (or warnings) at once. Only the first `shown` in file order
+    /// (line, then column) are printed, the rest counted, so unless the whole
+    /// index is already built, only the errors that can be among them are placed
+    /// exactly, the rest at their list item (`shown::exact`): a megabyte of profiles
+    /// with an error each is 200,000 fields, and indexing them all was 20 MB, and the
+    /// 34,000 errors' own paths more (issue 20). A counted error still sorts after
+    /// the first `shown`: its item starts after the `shown` errors inside the items
+    /// before it.
+    pub fn locate_all(&self, errors: Vec<RuleError>, shown: usize) -> Vec<SpecError> {
         let partial;
         let index = match self.index.get() {
             Some(index) => index,
             None => {
-                let paths = errors.iter().map(|e| e.path.as_str());
-                partial = PathIndex::build_for(&self.text, self.is_json(), paths);
+                let exact = shown::exact(errors.iter().map(|e| e.path.as_str()), shown);
+                let wanted = errors.iter().zip(exact).map(|(e, exact)| {
+                    if exact {
+                        e.path.as_str()
+                    } else {
+                        shown::item_of(&e.path)
+                    }
+                });
+                partial = PathIndex::build_for(&self.text, self.is_json(), wanted);
                 &partial
             }
         };
