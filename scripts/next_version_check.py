@@ -57,7 +57,7 @@ def build(ssm_profile, spec, where):
     where.mkdir(parents=True)
     shutil.copy(spec, where / "spec.yaml")
     p = subprocess.run([ssm_profile, "build", "spec.yaml", "--out-dir", "out", "--quiet"], cwd=where,
-                       capture_output=True, text=True)
+                       capture_output=True, text=True, check=False)
     if p.returncode != 0:
         raise RuntimeError(f"build {spec.name}: exit {p.returncode}: {p.stderr.strip()[:300]}")
     stacks, rollout = {}, None
