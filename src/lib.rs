@@ -18,12 +18,12 @@ pub mod workflow;
 
 pub use diag::{Error, SpecError};
 
-/// The model's warnings, each placed at its profile (or rollout field) in the spec.
+/// The model's warnings, each placed at the field it is about in the spec.
 pub fn warnings(model: &model::Model, source: &source::Source) -> Vec<diag::Diagnostic> {
     let profiles = model.profiles.iter().enumerate().flat_map(|(i, p)| {
         p.warnings
             .iter()
-            .map(move |w| (format!("profiles[{i}]"), w))
+            .map(move |w| (w.path(&format!("profiles[{i}]")), &w.message))
     });
     let rollout = model
         .rollout

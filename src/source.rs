@@ -135,9 +135,11 @@ impl Source {
                 };
                 // serde_json reports where it stopped reading, after the field; the
                 // field's own position is where the user looks.
-                let location = self.index().exact(path).unwrap_or(reported);
                 let path = if path == "." { "" } else { path };
                 let message = strip_position(&inner.to_string(), reported);
+                let location = (self.repeated_key(path, &message))
+                    .or_else(|| self.index().exact(path))
+                    .unwrap_or(reported);
                 self.error(location, path, message)
             };
             let mut de = serde_json::Deserializer::from_str(&self.text);
@@ -165,9 +167,29 @@ impl Source {
                     .unwrap_or(Location { line: 1, column: 1 });
                 let full = strip_position(&e.to_string(), location);
                 let (path, message) = split_path(&full);
+                let location = self.repeated_key(path, message).unwrap_or(location);
                 self.error(location, path, message.to_string())
             })
         }
+    }
+
+    /// Where the key a duplicate-key error is about is written the second time: the
+    /// parsers point at the mapping (YAML) or past the key (JSON), and the user looks
+    /// for the repeated line. The messages are serde's (`duplicate field `name``) and
+    /// `spec::unique_map`'s (`tag `team` is given twice`).
+    fn repeated_key(&self, path: &str, message: &str) -> Option<Location> {
+        let key = match message.strip_prefix("duplicate field `") {
+            Some(rest) => rest.strip_suffix('`')?,
+            None => message
+                .strip_prefix("tag `")?
+                .strip_suffix(crate::spec::GIVEN_TWICE)?,
+        };
+        let full = if path.is_empty() {
+            key.to_string()
+        } else {
+            format!("{path}.{key}")
+        };
+        self.index().repeat(&full)
     }
 
     /// An error about the field at `path` (as `profiles[0].s3.buckets[1].name`),
@@ -184,6 +206,10 @@ impl Source {
 
     /// Places a rule error found by the model at its field in this file.
     pub fn locate(&self, e: RuleError) -> SpecError {
+        if e.at_key {
+            let location = self.index().locate_key(&e.path);
+            return self.error(location, &e.path, e.message);
+        }
         self.error_at(&e.path, e.message)
     }
 
@@ -214,7 +240,14 @@ impl Source {
         };
         errors
             .into_iter()
-            .map(|e| self.error(index.locate(&e.path), &e.path, e.message))
+            .map(|e| {
+                let at = if e.at_key {
+                    index.locate_key(&e.path)
+                } else {
+                    index.locate(&e.path)
+                };
+                self.error(at, &e.path, e.message)
+            })
             .collect()
     }
 

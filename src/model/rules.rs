@@ -215,32 +215,39 @@ pub(super) fn check_tags(
         let violation = rules::TAG_KEY.violation(key);
         if let Some(Violation::Length(klen)) = violation {
             let (min, max) = (rules::TAG_KEY.min(), rules::TAG_KEY.max());
-            return Err(ctx.err(
-                &field,
-                format!("tag key `{key}` is {klen} characters; IAM allows {min} to {max}"),
-            ));
+            return Err(ctx
+                .err(
+                    &field,
+                    format!("tag key `{key}` is {klen} characters; IAM allows {min} to {max}"),
+                )
+                .about_key());
         }
         if key.to_ascii_lowercase().starts_with("aws:") {
-            return Err(ctx.err(
-                &field,
-                format!("tag key `{key}` begins with `aws:`, which AWS reserves"),
-            ));
+            return Err(ctx
+                .err(
+                    &field,
+                    format!("tag key `{key}` begins with `aws:`, which AWS reserves"),
+                )
+                .about_key());
         }
         if let Some(Violation::Char(c)) = violation {
-            return Err(ctx.err(
-                &field,
-                format!(
-                    "tag key `{key}` contains {}; {}",
-                    char_name(c),
-                    rules::TAG_KEY.words
-                ),
-            ));
+            return Err(ctx
+                .err(
+                    &field,
+                    format!(
+                        "tag key `{key}` contains {}; {}",
+                        char_name(c),
+                        rules::TAG_KEY.words
+                    ),
+                )
+                .about_key());
         }
         if let Some(first) = folded.insert(key.to_lowercase(), key) {
             return Err(ctx.err(
                 &field,
                 format!("tag keys `{first}` and `{key}` differ only in case; IAM tag keys on a role are not case sensitive, so they would be one key"),
-            ));
+            )
+            .about_key());
         }
         match rules::TAG_VALUE.violation(value) {
             None => {}
