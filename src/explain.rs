@@ -355,7 +355,7 @@ fn warnings(p: &Profile) -> Vec<String> {
     let attached = p.managed_policies.len() + p.custom_policies.len();
     let quota = p.managed_policy_quota;
     let max = *limits::MANAGED_POLICY_QUOTA.end();
-    let mut warnings = p.warnings.clone();
+    let mut warnings: Vec<String> = p.warnings.iter().map(|w| w.message.clone()).collect();
     if let RoleRef::Existing { name } = &p.role {
         warnings.push(format!(
             "the policies that {name} holds already count towards the same limit of {quota} managed policies per role"

@@ -135,24 +135,32 @@ pub fn impact(old: Option<&Model>, new: &Model, spec_name: &str) -> Result<Impac
                 "{}: {what} moves from {from} to {}: deployed one after the other, the first deletes it before the second creates it (instances lose it in between), or the second fails with \"already exists\"",
                 r.target, r.container
             ),
-            Change::Replaced(props, _) | Change::Updated(props)
-                if r.kind == "AWS::CloudFormation::StackSet"
-                    && matches!(item.change, Change::Replaced(..)) =>
-            {
-                format!(
-                    "{}: StackSet {what} is replaced ({} cannot change in place): its stack instances, the roles and instance profiles, are deleted and created again in every account of the organization",
-                    r.target,
-                    props.join(", ")
-                )
-            }
-            Change::Deleted
-                if r.kind.contains("StackSet") || r.kind == "aws_cloudformation_stack_set" =>
-            {
-                format!(
-                    "{}: StackSet {what} is deleted, and with it its stacks in every account",
-                    r.target
-                )
-            }
+            Change::Replaced(props, _) if is_stack_set(&r.kind) => format!(
+                "{}: StackSet {what} is replaced ({} cannot change in place): its stack instances, and the resources in them, are deleted and created again in every account of the organization",
+                r.target,
+                props.join(", ")
+            ),
+            Change::Deleted if is_stack_set(&r.kind) => format!(
+                "{}: StackSet {what} is deleted, and with it its stacks in every account",
+                r.target
+            ),
+            // Terraform destroys a replaced resource before it creates the new one, and
+            // an instance without retain_stack deletes its stacks.
+            Change::Replaced(props, _) if r.kind == STACK_SET_INSTANCE => format!(
+                "{}: {} (the stacks of StackSet `{}` in {}) is replaced ({} cannot change in place): its stacks, and the resources in them, are deleted in every account of its OUs before they are created again",
+                r.target,
+                r.key,
+                text_of(r, "stack_set_name"),
+                text_of(r, "stack_set_instance_region"),
+                props.join(", ")
+            ),
+            Change::Deleted if r.kind == STACK_SET_INSTANCE => format!(
+                "{}: {} (the stacks of StackSet `{}` in {}) is deleted, and with it its stacks in every account of its OUs",
+                r.target,
+                r.key,
+                text_of(r, "stack_set_name"),
+                text_of(r, "stack_set_instance_region")
+            ),
             Change::Replaced(props, _) if is_instance_profile(&r.kind) => format!(
                 "{}: instance profile {what} is replaced ({} cannot change in place): running instances keep an association to the deleted one and lose their credentials until they are associated again",
                 r.target,
@@ -172,6 +180,20 @@ pub fn impact(old: Option<&Model>, new: &Model, spec_name: &str) -> Result<Impac
     }
     hazards.extend(lost_permissions(old, new));
     Ok(Impact { items, hazards })
+}
+
+const STACK_SET_INSTANCE: &str = "aws_cloudformation_stack_set_instance";
+
+fn is_stack_set(kind: &str) -> bool {
+    kind == "AWS::CloudFormation::StackSet" || kind == "aws_cloudformation_stack_set"
+}
+
+/// A string property of `r`, or `?` (said, never invented).
+fn text_of<'a>(r: &'a Resource, property: &str) -> &'a str {
+    r.properties
+        .get(property)
+        .and_then(Value::as_str)
+        .unwrap_or("?")
 }
 
 fn is_instance_profile(kind: &str) -> bool {
@@ -366,10 +388,33 @@ fn terraform_resources(
     out: &mut Vec<Resource>,
 ) -> Result<(), RenderError> {
     let t = parse(text)?;
+    // A StackSet instance names its StackSet by reference; the reference's text never
+    // changes, its value (a ForceNew attribute of the instance) does when the
+    // StackSet is renamed: compare the value.
+    let set_names: BTreeMap<String, String> = t["resource"]["aws_cloudformation_stack_set"]
+        .as_object()
+        .into_iter()
+        .flatten()
+        .filter_map(|(address, attrs)| {
+            let name = attrs["name"].as_str()?;
+            Some((
+                format!("${{aws_cloudformation_stack_set.{address}.name}}"),
+                name.to_string(),
+            ))
+        })
+        .collect();
     for (kind, by_name) in t["resource"].as_object().into_iter().flatten() {
         for (address, attrs) in by_name.as_object().into_iter().flatten() {
             let mut properties = attrs.as_object().cloned().unwrap_or_default();
             properties.remove("//");
+            if kind == STACK_SET_INSTANCE
+                && let Some(name) = properties
+                    .get("stack_set_name")
+                    .and_then(Value::as_str)
+                    .and_then(|reference| set_names.get(reference))
+            {
+                properties.insert("stack_set_name".into(), Value::String(name.clone()));
+            }
             let name = properties
                 .get("name")
                 .and_then(Value::as_str)

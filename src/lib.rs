@@ -18,12 +18,12 @@ pub mod workflow;
 
 pub use diag::{Error, SpecError};
 
-/// The model's warnings, each placed at its profile (or rollout field) in the spec.
+/// The model's warnings, each placed at the field it is about in the spec.
 pub fn warnings(model: &model::Model, source: &source::Source) -> Vec<diag::Diagnostic> {
     let profiles = model.profiles.iter().enumerate().flat_map(|(i, p)| {
         p.warnings
             .iter()
-            .map(move |w| (format!("profiles[{i}]"), w))
+            .map(move |w| (w.path(&format!("profiles[{i}]")), &w.message))
     });
     let rollout = model
         .rollout
@@ -34,7 +34,7 @@ pub fn warnings(model: &model::Model, source: &source::Source) -> Vec<diag::Diag
         .map(|(at, w)| diag::RuleError::new(at, w.clone()))
         .collect();
     source
-        .locate_all(found)
+        .locate_all(found, diag::MAX_WARNINGS)
         .iter()
         .map(|at| {
             diag::Diagnostic::from_spec_error(
@@ -63,7 +63,7 @@ pub fn load_all(source: &source::Source) -> Result<model::Model, Vec<SpecError>>
     // the file again, so the parsed spec goes first.
     drop(spec);
     built.map_err(|errors| {
-        let mut located = source.locate_all(errors);
+        let mut located = source.locate_all(errors, diag::MAX_ERRORS);
         located.sort_by_key(|e| (e.location.line, e.location.column));
         located
     })

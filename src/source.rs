@@ -14,6 +14,7 @@ use crate::spec::Spec;
 
 mod index;
 mod prescan;
+mod shown;
 use index::PathIndex;
 use prescan::{json_too_deep, too_deep, yaml_prescan};
 
@@ -134,9 +135,11 @@ impl Source {
                 };
                 // serde_json reports where it stopped reading, after the field; the
                 // field's own position is where the user looks.
-                let location = self.index().exact(path).unwrap_or(reported);
                 let path = if path == "." { "" } else { path };
                 let message = strip_position(&inner.to_string(), reported);
+                let location = (self.repeated_key(path, &message))
+                    .or_else(|| self.index().exact(path))
+                    .unwrap_or(reported);
                 self.error(location, path, message)
             };
             let mut de = serde_json::Deserializer::from_str(&self.text);
@@ -164,9 +167,29 @@ impl Source {
                     .unwrap_or(Location { line: 1, column: 1 });
                 let full = strip_position(&e.to_string(), location);
                 let (path, message) = split_path(&full);
+                let location = self.repeated_key(path, message).unwrap_or(location);
                 self.error(location, path, message.to_string())
             })
         }
+    }
+
+    /// Where the key a duplicate-key error is about is written the second time: the
+    /// parsers point at the mapping (YAML) or past the key (JSON), and the user looks
+    /// for the repeated line. The messages are serde's (`duplicate field `name``) and
+    /// `spec::unique_map`'s (`tag `team` is given twice`).
+    fn repeated_key(&self, path: &str, message: &str) -> Option<Location> {
+        let key = match message.strip_prefix("duplicate field `") {
+            Some(rest) => rest.strip_suffix('`')?,
+            None => message
+                .strip_prefix("tag `")?
+                .strip_suffix(crate::spec::GIVEN_TWICE)?,
+        };
+        let full = if path.is_empty() {
+            key.to_string()
+        } else {
+            format!("{path}.{key}")
+        };
+        self.index().repeat(&full)
     }
 
     /// An error about the field at `path` (as `profiles[0].s3.buckets[1].name`),
@@ -183,25 +206,48 @@ impl Source {
 
     /// Places a rule error found by the model at its field in this file.
     pub fn locate(&self, e: RuleError) -> SpecError {
+        if e.at_key {
+            let location = self.index().locate_key(&e.path);
+            return self.error(location, &e.path, e.message);
+        }
         self.error_at(&e.path, e.message)
     }
 
-    /// Places many errors (or warnings) at once. Unless the whole index is already
-    /// built, this indexes only their paths: a megabyte of profiles with an error each
-    /// is 200,000 fields, and indexing them all was 20 MB (issue 20).
-    pub fn locate_all(&self, errors: Vec<RuleError>) -> Vec<SpecError> {
+    /// Places many errors (or warnings) at once. Only the first `shown` in file order
+    /// (line, then column) are printed, the rest counted, so unless the whole
+    /// index is already built, only the errors that can be among them are placed
+    /// exactly, the rest at their list item (`shown::exact`): a megabyte of profiles
+    /// with an error each is 200,000 fields, and indexing them all was 20 MB, and the
+    /// 34,000 errors' own paths more (issue 20). A counted error still sorts after
+    /// the first `shown`: its item starts after the `shown` errors inside the items
+    /// before it.
+    pub fn locate_all(&self, errors: Vec<RuleError>, shown: usize) -> Vec<SpecError> {
         let partial;
         let index = match self.index.get() {
             Some(index) => index,
             None => {
-                let paths = errors.iter().map(|e| e.path.as_str());
-                partial = PathIndex::build_for(&self.text, self.is_json(), paths);
+                let exact = shown::exact(errors.iter().map(|e| e.path.as_str()), shown);
+                let wanted = errors.iter().zip(exact).map(|(e, exact)| {
+                    if exact {
+                        e.path.as_str()
+                    } else {
+                        shown::item_of(&e.path)
+                    }
+                });
+                partial = PathIndex::build_for(&self.text, self.is_json(), wanted);
                 &partial
             }
         };
         errors
             .into_iter()
-            .map(|e| self.error(index.locate(&e.path), &e.path, e.message))
+            .map(|e| {
+                let at = if e.at_key {
+                    index.locate_key(&e.path)
+                } else {
+                    index.locate(&e.path)
+                };
+                self.error(at, &e.path, e.message)
+            })
             .collect()
     }
 

@@ -354,6 +354,10 @@ pub struct HybridSpec {
     pub region: Option<String>,
 }
 
+/// How a tag given twice is refused, after `tag `KEY`; `source` shows the error at
+/// the repeated key.
+pub const GIVEN_TWICE: &str = "` is given twice";
+
 /// Both YAML and JSON readers keep the last of two equal keys when filling a map;
 /// a tag written twice is almost always a mistake, so it is an error here.
 fn unique_map<'de, D>(deserializer: D) -> Result<BTreeMap<String, String>, D::Error>
@@ -377,7 +381,7 @@ where
                 let value = value.unwrap_or_default();
                 if out.contains_key(&key) {
                     return Err(serde::de::Error::custom(format_args!(
-                        "tag `{key}` is given twice"
+                        "tag `{key}{GIVEN_TWICE}"
                     )));
                 }
                 out.insert(key, value);

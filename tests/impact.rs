@@ -53,6 +53,8 @@ const CASES: &[(&str, i32)] = &[
     ("lose-permissions", 1),
     ("rollout-rename", 1),
     ("shard-count", 1),
+    ("add-ou", 1),
+    ("rollout-retain", 1),
 ];
 
 #[test]
@@ -94,6 +96,17 @@ fn each_hazard_is_reported_where_the_spec_causes_it() {
     assert!(removed.contains("hazard: old.yaml:8:11: profiles[1].name: cloudformation: instance profile AWS::IAM::InstanceProfile `batch` is deleted"), "{removed}");
     let renamed = human("rollout-rename");
     assert!(renamed.contains("StackSet AWS::CloudFormation::StackSet `platform-ssm` is replaced (StackSetName cannot change in place)"), "{renamed}");
+    // Terraform replaces a StackSet instance whose OUs or StackSet name change, and a
+    // StackSet whose auto_deployment changes (the provider's ForceNew attributes);
+    // CloudFormation updates both in place.
+    let ou = human("add-ou");
+    assert!(ou.contains("hazard: new.yaml:2:1: rollout: terraform: aws_cloudformation_stack_set_instance.iam_us_east_1 (the stacks of StackSet `ssm-profile-new` in us-east-1) is replaced (deployment_targets cannot change in place)"), "{ou}");
+    assert!(ou.contains("rollout stack: updated AWS::CloudFormation::StackSet IamStackSet `ssm-profile-new`: StackInstancesGroup change in place"), "{ou}");
+    let retain = human("rollout-retain");
+    assert!(retain.contains("hazard: new.yaml:2:1: rollout: terraform: StackSet aws_cloudformation_stack_set `ssm-profile-new` is replaced (auto_deployment cannot change in place)"), "{retain}");
+    assert!(retain.contains("rollout stack: updated AWS::CloudFormation::StackSet IamStackSet `ssm-profile-new`: AutoDeployment change in place"), "{retain}");
+    assert!(renamed.contains("replaced aws_cloudformation_stack_set_instance aws_cloudformation_stack_set_instance.iam_us_east_1: stack_set_name cannot change in place"), "{renamed}");
+    assert!(renamed.contains("terraform: StackSet aws_cloudformation_stack_set `platform-ssm` is replaced (name cannot change in place)"), "{renamed}");
     let lost = human("lose-permissions");
     assert!(lost.contains("profile `web` loses the managed policy arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy"), "{lost}");
     assert!(

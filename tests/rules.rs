@@ -81,6 +81,57 @@ fn policy_arns() -> Vec<String> {
     out
 }
 
+/// Bucket names at the boundaries of `rules::BUCKET_NAME`: each length limit and one
+/// past it, each edge of its classes inside and at either end, and each forbidden
+/// form (adjacent dots, an IP address, each reserved prefix and suffix).
+fn bucket_names() -> Vec<String> {
+    let rule = &rules::BUCKET_NAME;
+    let mut out: Vec<String> = [rule.min() - 1, rule.min(), rule.max(), rule.max() + 1]
+        .iter()
+        .map(|&n| "a".repeat(n))
+        .collect();
+    for c in rule.class.edges() {
+        out.push(format!("a{c}a"));
+    }
+    for c in rule.ends.edges() {
+        out.push(format!("{c}aa"));
+        out.push(format!("aa{c}"));
+    }
+    out.extend(rule.never.iter().map(|s| format!("a{s}a")));
+    out.extend(["1.2.3.4", "1.2.3.45a", "1.2.3.4.5", "1234.1.1.1", "1.2.3"].map(String::from));
+    out.extend(rule.reserved_prefixes.iter().map(|p| format!("{p}aa")));
+    out.extend(rule.reserved_prefixes.iter().map(|p| format!("a{p}aa")));
+    out.extend(rule.reserved_suffixes.iter().map(|s| format!("aa{s}")));
+    out.extend(rule.reserved_suffixes.iter().map(|s| format!("aa{s}a")));
+    out
+}
+
+/// KMS key ARNs around `rules::KMS_KEY_ARN` in partition aws: each part wrong in
+/// turn, and each edge of the key ID's class.
+fn kms_key_arns() -> Vec<String> {
+    let arn = |partition: &str, region: &str, account: &str, resource: &str| {
+        format!("arn:{partition}:kms:{region}:{account}:{resource}")
+    };
+    let mut out = vec![
+        arn("aws", "us-east-1", "111122223333", "key/1234abcd-12ab"),
+        arn("aws-cn", "us-east-1", "111122223333", "key/k"),
+        arn("aws", "us-east-9", "111122223333", "key/k"),
+        arn("aws", "us-east-1", "11112222333", "key/k"),
+        arn("aws", "us-east-1", "111122223333", "alias/k"),
+        arn("aws", "us-east-1", "111122223333", "key/"),
+        "arn:aws:kms:us-east-1:111122223333".to_string(),
+    ];
+    for c in rules::KMS_KEY_ARN.key_id.edges() {
+        out.push(arn(
+            "aws",
+            "us-east-1",
+            "111122223333",
+            &format!("key/a{c}"),
+        ));
+    }
+    out
+}
+
 /// One profile with `fields` set, as the data both the compiler and the schema read.
 fn spec(fields: Value) -> Value {
     let mut profile = json!({ "name": "P" });
@@ -154,6 +205,20 @@ fn cases() -> Vec<(&'static str, Vec<(String, Value)>)> {
             each(text_values(&rules::ACCOUNT_ID), &hybrid_account),
         ),
         ("max_session_duration", session_durations()),
+        (
+            "s3.buckets name",
+            each(
+                bucket_names(),
+                &|v| json!({ "s3": { "buckets": [{ "name": v }] } }),
+            ),
+        ),
+        (
+            "session_manager.kms_key_arn",
+            each(
+                kms_key_arns(),
+                &|v| json!({ "session_manager": { "kms_key_arn": v } }),
+            ),
+        ),
     ]
 }
 

@@ -22,6 +22,7 @@ mod scanners;
 mod size;
 mod split;
 mod statements;
+mod warning;
 
 use std::sync::{Arc, OnceLock};
 
@@ -38,6 +39,7 @@ pub use resource::{ACCOUNT_ID_CHARS, DEPLOYING_ACCOUNT, Resource};
 pub use rollout::{CallAs, Rollout};
 pub use scanners::DesignedWildcard;
 pub use size::policy_size;
+pub use warning::Warning;
 
 /// All profiles of one spec.
 #[derive(Debug, Clone, Serialize)]
@@ -92,8 +94,7 @@ impl Model {
         }
     }
 
-    /// Every profile's warnings as the commands print them:
-    /// `SPEC: profile `NAME`: WARNING`, in spec order.
+    /// Every profile's warnings as printed: `SPEC: profile `NAME`: WARNING`, in order.
     pub fn warning_lines(&self, spec_name: &str) -> Vec<String> {
         self.profiles
             .iter()
@@ -149,7 +150,7 @@ pub struct Profile {
     #[serde(skip)]
     pub parameter_store: Option<ParameterAccess>,
     /// Things the user should know: unconfirmed facts, risky choices.
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Warning>,
 }
 
 /// Why a resource of a statement is granted, and where AWS documents it.

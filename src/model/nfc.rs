@@ -27,13 +27,14 @@ pub(super) fn check_tags_nfc(ctx: &Ctx, tags: &BTreeMap<String, String>) -> Resu
                 } else {
                     format!("the value of tag `{key}`, `{value}` ({}),", escaped(value))
                 };
-                return Err(ctx.err(
+                let e = ctx.err(
                     &format!("tags.{key}"),
                     format!(
                         "{subject} is not in Unicode normalization form C: Terraform normalizes every string to NFC, which makes it `{nfc}` ({}), while CloudFormation and IAM keep it as written; write it as `{nfc}`",
                         escaped(&nfc)
                     ),
-                ));
+                );
+                return Err(if what == "tag key" { e.about_key() } else { e });
             }
         }
     }

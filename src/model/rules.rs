@@ -215,32 +215,39 @@ pub(super) fn check_tags(
         let violation = rules::TAG_KEY.violation(key);
         if let Some(Violation::Length(klen)) = violation {
             let (min, max) = (rules::TAG_KEY.min(), rules::TAG_KEY.max());
-            return Err(ctx.err(
-                &field,
-                format!("tag key `{key}` is {klen} characters; IAM allows {min} to {max}"),
-            ));
+            return Err(ctx
+                .err(
+                    &field,
+                    format!("tag key `{key}` is {klen} characters; IAM allows {min} to {max}"),
+                )
+                .about_key());
         }
         if key.to_ascii_lowercase().starts_with("aws:") {
-            return Err(ctx.err(
-                &field,
-                format!("tag key `{key}` begins with `aws:`, which AWS reserves"),
-            ));
+            return Err(ctx
+                .err(
+                    &field,
+                    format!("tag key `{key}` begins with `aws:`, which AWS reserves"),
+                )
+                .about_key());
         }
         if let Some(Violation::Char(c)) = violation {
-            return Err(ctx.err(
-                &field,
-                format!(
-                    "tag key `{key}` contains {}; {}",
-                    char_name(c),
-                    rules::TAG_KEY.words
-                ),
-            ));
+            return Err(ctx
+                .err(
+                    &field,
+                    format!(
+                        "tag key `{key}` contains {}; {}",
+                        char_name(c),
+                        rules::TAG_KEY.words
+                    ),
+                )
+                .about_key());
         }
         if let Some(first) = folded.insert(key.to_lowercase(), key) {
             return Err(ctx.err(
                 &field,
                 format!("tag keys `{first}` and `{key}` differ only in case; IAM tag keys on a role are not case sensitive, so they would be one key"),
-            ));
+            )
+            .about_key());
         }
         match rules::TAG_VALUE.violation(value) {
             None => {}
@@ -313,51 +320,13 @@ pub(super) fn check_region(
 }
 
 pub(super) fn check_bucket_name(ctx: &Ctx, field: &str, name: &str) -> Result<(), RuleError> {
-    let fail = |why: &str| {
-        Err(ctx.err(
+    match rules::BUCKET_NAME.violation(name) {
+        Some(why) => Err(ctx.err(
             field,
             format!("`{name}` is not a valid S3 bucket name: {why}"),
-        ))
-    };
-    if !limits::BUCKET_NAME.contains(&name.len()) {
-        return fail("it must be 3 to 63 characters long");
+        )),
+        None => Ok(()),
     }
-    if let Some(c) = name
-        .chars()
-        .find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '.' || *c == '-'))
-    {
-        return fail(&format!(
-            "{c:?} is not allowed (lowercase letters, digits, `.` and `-` only)"
-        ));
-    }
-    let alnum = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
-    if !alnum(name.chars().next()) || !alnum(name.chars().last()) {
-        return fail("it must begin and end with a letter or digit");
-    }
-    if name.contains("..") {
-        return fail("it must not contain `..`");
-    }
-    let parts: Vec<&str> = name.split('.').collect();
-    if parts.len() == 4
-        && parts
-            .iter()
-            .all(|p| !p.is_empty() && p.len() <= 3 && p.bytes().all(|b| b.is_ascii_digit()))
-    {
-        return fail("it must not look like an IP address");
-    }
-    if let Some(p) = limits::BUCKET_PREFIXES_RESERVED
-        .iter()
-        .find(|p| name.starts_with(**p))
-    {
-        return fail(&format!("the prefix `{p}` is reserved"));
-    }
-    if let Some(s) = limits::BUCKET_SUFFIXES_RESERVED
-        .iter()
-        .find(|s| name.ends_with(**s))
-    {
-        return fail(&format!("the suffix `{s}` is reserved"));
-    }
-    Ok(())
 }
 
 /// `BUCKET/*` or `BUCKET/PREFIX/*`. The prefix may not hold IAM wildcards or policy
@@ -447,43 +416,17 @@ pub(super) fn check_policy_arn(
     Ok(arn.to_string())
 }
 
-/// `arn:PARTITION:kms:REGION:ACCOUNT:key/ID`: a policy grants the use of a key
-/// (kms:Decrypt, kms:GenerateDataKey) on its key ARN, so alias ARNs are refused.
+/// A KMS key ARN of the profile's partition (`rules::KMS_KEY_ARN`).
 pub(super) fn check_kms_key_arn(
     ctx: &Ctx,
     field: &str,
     arn: &str,
     partition: Partition,
 ) -> Result<(), RuleError> {
-    let parts: Vec<&str> = arn.splitn(6, ':').collect();
-    let fail = |why: String| Err(ctx.err(field, format!("`{arn}` is not a KMS key ARN: {why}")));
-    if parts.len() != 6 || parts[0] != "arn" || parts[2] != "kms" {
-        return fail("expected `arn:PARTITION:kms:REGION:ACCOUNT:key/KEY-ID`".into());
+    match rules::KMS_KEY_ARN.violation(arn, partition.arn_id, partition.regions) {
+        Some(why) => Err(ctx.err(field, format!("`{arn}` is not a KMS key ARN: {why}"))),
+        None => Ok(()),
     }
-    if parts[1] != partition.arn_id {
-        return fail(format!(
-            "its partition `{}` is not the profile's partition `{}`",
-            parts[1], partition.arn_id
-        ));
-    }
-    if !partition.regions.contains(&parts[3]) {
-        return fail(format!(
-            "`{}` is not a region of partition {}",
-            parts[3], partition.arn_id
-        ));
-    }
-    if !is_account_id(parts[4]) {
-        return fail(format!("`{}` is not a 12-digit account ID", parts[4]));
-    }
-    let Some(id) = parts[5].strip_prefix("key/") else {
-        return fail(
-            "the resource must be `key/KEY-ID` (a policy grants the use of a key on its key ARN, not on an alias ARN)".into(),
-        );
-    };
-    if id.is_empty() || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
-        return fail(format!("`{id}` is not a key ID"));
-    }
-    Ok(())
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@ use super::rules::{
 };
 use super::{
     Condition, Ctx, Effect, Kind, ManagedPolicy, Part, Resource, ResourceNote, Statement, Text,
-    TrustStatement,
+    TrustStatement, Warning,
 };
 
 use crate::diag::RuleError;
@@ -29,7 +29,7 @@ pub(super) fn trust_statement(
     p: &ProfileSpec,
     partition: Partition,
     ctx: &Ctx,
-    warnings: &mut Vec<String>,
+    warnings: &mut Vec<Warning>,
 ) -> Result<TrustStatement, RuleError> {
     match Kind::from(p.kind) {
         Kind::InstanceProfile => Ok(ec2_trust(p.partition, warnings)),
@@ -48,10 +48,10 @@ fn default_host_management_trust() -> TrustStatement {
     )
 }
 
-fn ec2_trust(partition: PartitionName, warnings: &mut Vec<String>) -> TrustStatement {
+fn ec2_trust(partition: PartitionName, warnings: &mut Vec<Warning>) -> TrustStatement {
     let (service, confirmed) = refdata::ec2_principal(partition);
     if let Confirmed::No(why) = confirmed {
-        warnings.push(why.to_string());
+        warnings.push(Warning::new("partition", why));
     }
     TrustStatement::new("AllowEc2ToAssumeRole", service.to_string(), Vec::new())
 }
@@ -63,7 +63,7 @@ fn hybrid_trust(
     p: &ProfileSpec,
     partition: Partition,
     ctx: &Ctx,
-    warnings: &mut Vec<String>,
+    warnings: &mut Vec<Warning>,
 ) -> Result<TrustStatement, RuleError> {
     let hybrid = p.hybrid.as_ref();
     let account = match hybrid.and_then(|h| h.account_id.as_ref()) {
@@ -82,7 +82,7 @@ fn hybrid_trust(
     };
     // AWS documents ssm.amazonaws.com in aws and aws-cn (refdata cites both pages).
     if let Confirmed::No(why) = refdata::ssm_principal_confirmed(p.partition) {
-        warnings.push(why.to_string());
+        warnings.push(Warning::new("partition", why));
     }
     let source_arn = Text(vec![
         Part::Literal(format!("arn:{}:ssm:", partition.arn_id)),
@@ -126,27 +126,34 @@ pub(super) fn managed_policies(
     p: &ProfileSpec,
     partition: Partition,
     ctx: &Ctx,
-    warnings: &mut Vec<String>,
+    warnings: &mut Vec<Warning>,
 ) -> Result<Vec<ManagedPolicy>, RuleError> {
     let mp = &p.managed_policies;
     let aws = |name: &str| format!("arn:{}:iam::aws:policy/{name}", partition.arn_id);
     let mut out = Vec::new();
+    // The field that selects each policy of `out`, where its warning points.
+    let mut fields = Vec::new();
     if Kind::from(p.kind) == Kind::DefaultHostManagement {
         out.push(ManagedPolicy {
             arn: aws(refdata::dhmc::POLICY),
             by_design: Some(&scanners::DHMC_POLICY),
             reason: "Default Host Management: what SSM Agent needs to register and take commands on the instances Systems Manager manages with this role".into(),
         });
+        fields.push("kind".to_string());
     } else if mp.core.unwrap_or(true) {
         out.push(ManagedPolicy {
             arn: aws(refdata::CORE_POLICY),
             by_design: Some(&scanners::CORE_POLICY),
             reason: "Systems Manager core functionality: required for SSM Agent to register and take commands".into(),
         });
+        fields.push("managed_policies.core".to_string());
     } else {
-        warnings.push(format!(
-            "`core: false`: {} is not attached, so SSM Agent cannot register with Systems Manager unless another policy grants the same permissions",
-            refdata::CORE_POLICY
+        warnings.push(Warning::new(
+            "managed_policies.core",
+            format!(
+                "`core: false`: {} is not attached, so SSM Agent cannot register with Systems Manager unless another policy grants the same permissions",
+                refdata::CORE_POLICY
+            ),
         ));
     }
     if mp.directory_service {
@@ -157,6 +164,7 @@ pub(super) fn managed_policies(
                 "joins Windows Server instances to an AWS Directory Service (Microsoft AD) domain"
                     .into(),
         });
+        fields.push("managed_policies.directory_service".to_string());
     }
     if mp.cloudwatch_agent {
         out.push(ManagedPolicy {
@@ -164,6 +172,7 @@ pub(super) fn managed_policies(
             by_design: Some(&scanners::CLOUDWATCH_AGENT_POLICY),
             reason: "lets the CloudWatch agent write metrics and logs".into(),
         });
+        fields.push("managed_policies.cloudwatch_agent".to_string());
     }
     if mp.patch_association {
         out.push(ManagedPolicy {
@@ -172,6 +181,7 @@ pub(super) fn managed_policies(
             reason: "patch baseline reads for Patch Manager associations (what Quick Setup adds)"
                 .into(),
         });
+        fields.push("managed_policies.patch_association".to_string());
     }
     for (i, arn) in mp.additional.iter().enumerate() {
         let field = format!("managed_policies.additional[{i}]");
@@ -188,10 +198,11 @@ pub(super) fn managed_policies(
             by_design: None,
             reason: "listed under managed_policies.additional".into(),
         });
+        fields.push(field);
     }
     // An AWS managed policy exists per partition; outside aws, few are documented.
     let aws_managed = format!("arn:{}:iam::aws:policy/", partition.arn_id);
-    for m in &out {
+    for (m, field) in out.iter().zip(&fields) {
         if let Some(path_and_name) = m.arn.strip_prefix(&aws_managed) {
             let name = path_and_name.rsplit('/').next().unwrap_or(path_and_name);
             // The DHMC policy is in the warning the DHMC check gives (`refdata::dhmc`).
@@ -199,9 +210,12 @@ pub(super) fn managed_policies(
                 continue;
             }
             if let Confirmed::No(why) = refdata::aws_managed_policy_confirmed(p.partition, name) {
-                warnings.push(format!(
-                    "AWS managed policy {name} in partition {}: {why}",
-                    partition.arn_id
+                warnings.push(Warning::new(
+                    field,
+                    format!(
+                        "AWS managed policy {name} in partition {}: {why}",
+                        partition.arn_id
+                    ),
                 ));
             }
         }
@@ -256,7 +270,7 @@ pub(super) fn s3_statements(
     p: &ProfileSpec,
     partition: Partition,
     ctx: &Ctx,
-    warnings: &mut Vec<String>,
+    warnings: &mut Vec<Warning>,
     notes: &mut Vec<ResourceNote>,
 ) -> Result<Vec<Statement>, RuleError> {
     let s3 = p.s3.as_ref().expect("called only with an s3 section");
@@ -284,8 +298,9 @@ pub(super) fn s3_statements(
                     ));
                     continue;
                 }
-                AgentBuckets::Seed => warnings.push(format!(
-                    "{why} ({region}); AWS's original six-bucket list is used as its setup guide writes it, unverified"
+                AgentBuckets::Seed => warnings.push(Warning::new(
+                    &field,
+                    format!("{why} ({region}); AWS's original six-bucket list is used as its setup guide writes it, unverified"),
                 )),
             }
         }
@@ -340,9 +355,12 @@ pub(super) fn s3_statements(
             encrypted.push(bucket_arn);
         }
         if b.cross_account {
-            warnings.push(format!(
-                "bucket `{}` has cross_account: s3:PutObjectAcl only takes effect when the bucket's S3 Object Ownership allows ACLs; new buckets disable ACLs by default",
-                b.name
+            warnings.push(Warning::new(
+                format!("{field}.cross_account"),
+                format!(
+                    "bucket `{}` has cross_account: s3:PutObjectAcl only takes effect when the bucket's S3 Object Ownership allows ACLs; new buckets disable ACLs by default",
+                    b.name
+                ),
             ));
         }
     }
@@ -390,7 +408,7 @@ pub(super) fn session_manager_statements(
     sm: &SessionManagerSpec,
     partition: Partition,
     ctx: &Ctx,
-    warnings: &mut Vec<String>,
+    warnings: &mut Vec<Warning>,
 ) -> Result<Vec<Statement>, RuleError> {
     let mut statements = Vec::new();
     // docs/sources.md 5 (correction, 2026-11-28): the instance needs only kms:Decrypt on
@@ -418,9 +436,12 @@ pub(super) fn session_manager_statements(
         let mut actions = vec!["s3:PutObject".to_string()];
         if log.cross_account {
             actions.push("s3:PutObjectAcl".into());
-            warnings.push(format!(
-                "session log bucket `{}` has cross_account: s3:PutObjectAcl only takes effect when the bucket's S3 Object Ownership allows ACLs",
-                log.bucket
+            warnings.push(Warning::new(
+                "session_manager.s3_logging.cross_account",
+                format!(
+                    "session log bucket `{}` has cross_account: s3:PutObjectAcl only takes effect when the bucket's S3 Object Ownership allows ACLs",
+                    log.bucket
+                ),
             ));
         }
         statements.push(Statement {
@@ -453,9 +474,12 @@ pub(super) fn session_manager_statements(
                     purpose: "Session Manager: generate data keys to write session logs to the log bucket, which SSE-KMS encrypts with this key".into(),
                 });
             }
-            None if log.encrypted => warnings.push(format!(
-                "session log bucket `{}` is encrypted but `s3_logging.kms_key_arn` is not set: if the bucket uses SSE-KMS, the instance needs kms:GenerateDataKey on its key to write session logs, so name the key there (SSE-S3 needs nothing more)",
-                log.bucket
+            None if log.encrypted => warnings.push(Warning::new(
+                "session_manager.s3_logging.encrypted",
+                format!(
+                    "session log bucket `{}` is encrypted but `s3_logging.kms_key_arn` is not set: if the bucket uses SSE-KMS, the instance needs kms:GenerateDataKey on its key to write session logs, so name the key there (SSE-S3 needs nothing more)",
+                    log.bucket
+                ),
             )),
             None => {}
         }
@@ -501,7 +525,9 @@ mod tests {
     pub(crate) fn warnings(profile: &str) -> Vec<String> {
         let spec = format!("version: 1\nprofiles:\n  - name: p\n{profile}");
         let model = crate::load(&Source::new("spec.yaml", spec)).expect("a valid spec");
-        model.profiles[0].warnings.clone()
+        (model.profiles[0].warnings.iter())
+            .map(|w| w.message.clone())
+            .collect()
     }
 
     #[test]
