@@ -260,7 +260,7 @@ fn grants(p: &Profile) -> BTreeMap<(String, String), String> {
         for s in &c.statements {
             for a in &s.actions {
                 for r in &s.resources {
-                    out.entry((a.clone(), r.to_string()))
+                    out.entry((a.clone(), r.in_words().into_owned()))
                         .or_insert_with(|| s.purpose.clone());
                 }
             }
