@@ -176,6 +176,9 @@ pub struct RuleError {
     /// The field path, e.g. `profiles[0].s3.buckets[1].name`; empty for the whole file.
     pub path: String,
     pub message: String,
+    /// The error is about the key at `path` (a tag's key, a field's name), not its
+    /// value, so it is shown at the key.
+    pub at_key: bool,
 }
 
 impl RuleError {
@@ -183,7 +186,14 @@ impl RuleError {
         RuleError {
             path: path.into(),
             message: message.into(),
+            at_key: false,
         }
+    }
+
+    /// The same error, about the key at its path rather than the value.
+    pub fn about_key(mut self) -> RuleError {
+        self.at_key = true;
+        self
     }
 }
 

@@ -5,17 +5,22 @@
 //! it, `refdata::replacement`), deleted, or moved between stacks or StackSets; then
 //! the hazards that follow, and the permissions each profile loses.
 
+mod cdk;
+mod instances;
 mod report;
 
 use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
 
+use crate::backend::cdk::{CLASS_NAME, ROLLOUT_CLASS_NAME};
 use crate::backend::{Output, RenderError, RenderOptions};
 use crate::model::{Model, Profile};
 use crate::refdata::replacement::{self, Replacement};
 
 pub use report::{Format, render};
+
+use self::cdk::CdkStack;
 
 /// One deployed resource as a target's files declare it.
 #[derive(Debug, Clone, PartialEq)]
@@ -33,6 +38,9 @@ pub struct Resource {
     pub properties: Map<String, Value>,
     /// The profile it belongs to (by its name), when one does.
     pub profile: Option<String>,
+    /// Its construct path in the CDK app that deploys the same stack, when it has
+    /// one (`impact::cdk`).
+    pub cdk: Option<String>,
 }
 
 /// What deploying the new spec does to one resource.
@@ -104,6 +112,7 @@ pub fn impact(old: Option<&Model>, new: &Model, spec_name: &str) -> Result<Impac
     let old = old.unwrap_or(&empty);
     let after = inventory(new, spec_name)?;
     let mut items = diff(&before, &after);
+    items.extend(instances::lost(&before, &after));
     items.sort_by_key(|i| i.resource.target != "cloudformation");
     let mut hazards = Vec::new();
     let index = |m: &Model, name: &Option<String>| {
@@ -135,24 +144,39 @@ pub fn impact(old: Option<&Model>, new: &Model, spec_name: &str) -> Result<Impac
                 "{}: {what} moves from {from} to {}: deployed one after the other, the first deletes it before the second creates it (instances lose it in between), or the second fails with \"already exists\"",
                 r.target, r.container
             ),
-            Change::Replaced(props, _) | Change::Updated(props)
-                if r.kind == "AWS::CloudFormation::StackSet"
-                    && matches!(item.change, Change::Replaced(..)) =>
-            {
-                format!(
-                    "{}: StackSet {what} is replaced ({} cannot change in place): its stack instances, the roles and instance profiles, are deleted and created again in every account of the organization",
-                    r.target,
-                    props.join(", ")
-                )
-            }
-            Change::Deleted
-                if r.kind.contains("StackSet") || r.kind == "aws_cloudformation_stack_set" =>
-            {
-                format!(
-                    "{}: StackSet {what} is deleted, and with it its stacks in every account",
-                    r.target
-                )
-            }
+            Change::Replaced(props, _) if is_stack_set(&r.kind) => format!(
+                "{}: StackSet {what} is replaced ({} cannot change in place): its stack instances, and the resources in them, are deleted and created again in every account of the organization",
+                r.target,
+                props.join(", ")
+            ),
+            Change::Deleted if is_stack_set(&r.kind) => format!(
+                "{}: StackSet {what} is deleted, and with it its stacks in every account",
+                r.target
+            ),
+            Change::Deleted if r.kind == instances::LOST_INSTANCES => format!(
+                "{}: StackSet `{}` no longer targets {}: CloudFormation deletes its stack instances there, and the resources in them, in every account of that OU ({})",
+                r.target,
+                r.name.as_deref().unwrap_or("?"),
+                r.key.split_once(' ').map_or("?", |(_, t)| t),
+                replacement::REMOVED_STACK_INSTANCES
+            ),
+            // Terraform destroys a replaced resource before it creates the new one, and
+            // an instance without retain_stack deletes its stacks.
+            Change::Replaced(props, _) if r.kind == STACK_SET_INSTANCE => format!(
+                "{}: {} (the stacks of StackSet `{}` in {}) is replaced ({} cannot change in place): its stacks, and the resources in them, are deleted in every account of its OUs before they are created again",
+                r.target,
+                r.key,
+                text_of(r, "stack_set_name"),
+                text_of(r, "stack_set_instance_region"),
+                props.join(", ")
+            ),
+            Change::Deleted if r.kind == STACK_SET_INSTANCE => format!(
+                "{}: {} (the stacks of StackSet `{}` in {}) is deleted, and with it its stacks in every account of its OUs",
+                r.target,
+                r.key,
+                text_of(r, "stack_set_name"),
+                text_of(r, "stack_set_instance_region")
+            ),
             Change::Replaced(props, _) if is_instance_profile(&r.kind) => format!(
                 "{}: instance profile {what} is replaced ({} cannot change in place): running instances keep an association to the deleted one and lose their credentials until they are associated again",
                 r.target,
@@ -172,6 +196,20 @@ pub fn impact(old: Option<&Model>, new: &Model, spec_name: &str) -> Result<Impac
     }
     hazards.extend(lost_permissions(old, new));
     Ok(Impact { items, hazards })
+}
+
+const STACK_SET_INSTANCE: &str = "aws_cloudformation_stack_set_instance";
+
+fn is_stack_set(kind: &str) -> bool {
+    kind == "AWS::CloudFormation::StackSet" || kind == "aws_cloudformation_stack_set"
+}
+
+/// A string property of `r`, or `?` (said, never invented).
+fn text_of<'a>(r: &'a Resource, property: &str) -> &'a str {
+    r.properties
+        .get(property)
+        .and_then(Value::as_str)
+        .unwrap_or("?")
 }
 
 fn is_instance_profile(kind: &str) -> bool {
@@ -222,7 +260,7 @@ fn grants(p: &Profile) -> BTreeMap<(String, String), String> {
         for s in &c.statements {
             for a in &s.actions {
                 for r in &s.resources {
-                    out.entry((a.clone(), r.to_string()))
+                    out.entry((a.clone(), r.in_words().into_owned()))
                         .or_insert_with(|| s.purpose.clone());
                 }
             }
@@ -245,16 +283,38 @@ pub fn inventory(model: &Model, spec_name: &str) -> Result<Vec<Resource>, Render
             .ok_or_else(|| RenderError::Internal(format!("no output {golden}")))?
             .generate_files(model, spec_name, RenderOptions::default())
     };
+    // The CDK app of each stack, by its stack number; none when the CDK refuses the spec.
+    let cdk_apps = |golden: &str, class: &str| -> Result<BTreeMap<_, _>, RenderError> {
+        match files(golden) {
+            Ok(apps) => Ok(apps
+                .into_iter()
+                .filter_map(|f| Some((f.stack, CdkStack::read(&f.text, class)?)))
+                .collect()),
+            Err(RenderError::Refused { .. }) => Ok(BTreeMap::new()),
+            Err(e) => Err(e),
+        }
+    };
+    let name_in_cdk = |out: &mut Vec<Resource>, from: usize, app: Option<&CdkStack>| {
+        for r in &mut out[from..] {
+            r.cdk = app.and_then(|a| a.path(&r.key));
+        }
+    };
+    let apps = cdk_apps("cdk-app.ts", CLASS_NAME)?;
     for f in files("cloudformation.json")? {
         let container = match f.stack {
             Some(n) => format!("stack {stem}.stack-{n}"),
             None => format!("stack {stem}"),
         };
+        let from = out.len();
         template_resources(&f.text, "cloudformation", &container, &owner, &mut out)?;
+        name_in_cdk(&mut out, from, apps.get(&f.stack));
     }
     if model.rollout.is_some() {
+        let apps = cdk_apps("cdk-rollout-app.ts", ROLLOUT_CLASS_NAME)?;
         for f in files("cloudformation-rollout.json")? {
+            let from = out.len();
             template_resources(&f.text, "cloudformation", "rollout stack", &owner, &mut out)?;
+            name_in_cdk(&mut out, from, apps.get(&f.stack));
         }
         // Each StackSet's own template: the resources of every account.
         let sets: Vec<(String, String)> = out
@@ -354,6 +414,7 @@ fn template_resources(
             name,
             properties,
             profile: owner.of(key),
+            cdk: None,
         });
     }
     Ok(())
@@ -366,10 +427,33 @@ fn terraform_resources(
     out: &mut Vec<Resource>,
 ) -> Result<(), RenderError> {
     let t = parse(text)?;
+    // A StackSet instance names its StackSet by reference; the reference's text never
+    // changes, its value (a ForceNew attribute of the instance) does when the
+    // StackSet is renamed: compare the value.
+    let set_names: BTreeMap<String, String> = t["resource"]["aws_cloudformation_stack_set"]
+        .as_object()
+        .into_iter()
+        .flatten()
+        .filter_map(|(address, attrs)| {
+            let name = attrs["name"].as_str()?;
+            Some((
+                format!("${{aws_cloudformation_stack_set.{address}.name}}"),
+                name.to_string(),
+            ))
+        })
+        .collect();
     for (kind, by_name) in t["resource"].as_object().into_iter().flatten() {
         for (address, attrs) in by_name.as_object().into_iter().flatten() {
             let mut properties = attrs.as_object().cloned().unwrap_or_default();
             properties.remove("//");
+            if kind == STACK_SET_INSTANCE
+                && let Some(name) = properties
+                    .get("stack_set_name")
+                    .and_then(Value::as_str)
+                    .and_then(|reference| set_names.get(reference))
+            {
+                properties.insert("stack_set_name".into(), Value::String(name.clone()));
+            }
             let name = properties
                 .get("name")
                 .and_then(Value::as_str)
@@ -382,6 +466,7 @@ fn terraform_resources(
                 name,
                 properties,
                 profile: owner.of(address),
+                cdk: None,
             });
         }
     }

@@ -399,19 +399,7 @@ fn tags() -> Value {
 }
 
 fn bucket_name() -> Value {
-    json!({
-        "type": "string",
-        "description": "An S3 bucket name: lowercase letters, digits, `.` and `-`, beginning and ending with a letter or digit; not an IP address, no reserved prefix or suffix.",
-        "minLength": limits::BUCKET_NAME.start(),
-        "maxLength": limits::BUCKET_NAME.end(),
-        "pattern": "^[a-z0-9][a-z0-9.-]*[a-z0-9]$",
-        "allOf": [
-            { "not": { "type": "string", "pattern": r"\.\." } },
-            { "not": { "type": "string", "pattern": r"^[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}$" } },
-            { "not": { "type": "string", "pattern": format!("^({})", alternatives(limits::BUCKET_PREFIXES_RESERVED)) } },
-            { "not": { "type": "string", "pattern": format!("({})$", alternatives(limits::BUCKET_SUFFIXES_RESERVED)) } },
-        ],
-    })
+    rules::BUCKET_NAME.schema()
 }
 
 /// An optional key prefix: null is no prefix.
@@ -448,10 +436,7 @@ fn partition_rule(p: PartitionName) -> Value {
     } else {
         json!({ "type": "array", "items": { "enum": confirmed } })
     };
-    let kms_key = format!(
-        "^arn:{id}:kms:({}):[0-9]{{12}}:key/[A-Za-z0-9-]+$",
-        alternatives(regions)
-    );
+    let kms_key = rules::KMS_KEY_ARN.pattern(&id, regions);
     // Each subschema restates its field's type: ajv's strict mode asks for it.
     json!({
         "if": selected,
@@ -483,28 +468,6 @@ fn nullable(values: &[&str]) -> Vec<Value> {
     std::iter::once(Value::Null)
         .chain(values.iter().map(|v| json!(v)))
         .collect()
-}
-
-fn regex_escape(s: &str) -> String {
-    s.chars()
-        .flat_map(|c| {
-            // Only syntax characters: ECMA-262's unicode mode, which editors use,
-            // rejects escapes such as `\-` outside a character class.
-            if "\\.+*?()|[]{}^$/".contains(c) {
-                vec!['\\', c]
-            } else {
-                vec![c]
-            }
-        })
-        .collect()
-}
-
-fn alternatives(items: &[&str]) -> String {
-    items
-        .iter()
-        .map(|s| regex_escape(s))
-        .collect::<Vec<_>>()
-        .join("|")
 }
 
 /// Keywords in the order the schema prints them: what a value is, then the
@@ -577,11 +540,6 @@ mod tests {
         assert_eq!(partitions().len(), 4);
         assert_eq!(id(PartitionName::AwsUsGov), "aws-us-gov");
         assert!(any_partition().contains("|aws-eusc"));
-    }
-
-    #[test]
-    fn regex_metacharacters_are_escaped() {
-        assert_eq!(alternatives(&[".mrap", "--x-s3"]), r"\.mrap|--x-s3");
     }
 
     #[test]

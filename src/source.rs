@@ -14,8 +14,22 @@ use crate::spec::Spec;
 
 mod index;
 mod prescan;
+mod shown;
+mod unknown;
 use index::PathIndex;
 use prescan::{json_too_deep, too_deep, yaml_prescan};
+
+/// A spec read without the fields its types do not have, and those fields: each is
+/// an error at its key, reported with the rules' errors of the rest of the spec
+/// (`crate::load_all`), as `deny_unknown_fields` once refused the first alone.
+#[derive(Debug)]
+pub struct Parsed {
+    pub spec: Spec,
+    /// In file order.
+    pub unknown: Vec<SpecError>,
+    /// The path of the mapping that holds each (`profiles[0].s3`).
+    pub holders: Vec<String>,
+}
 
 /// A spec file's name (as the user gave it) and text.
 #[derive(Debug, Clone)]
@@ -108,13 +122,57 @@ impl Source {
         })
     }
 
-    /// Deserialises the spec's shape; unknown fields, wrong types and syntax errors
-    /// come back located, in the user's words (`SpecError::in_user_words`).
+    /// Deserialises the spec's shape: the first error (in file order), an unknown
+    /// field included (`parse_all` gives every one).
     pub fn parse(&self) -> Result<Spec, SpecError> {
-        self.parse_shapes().map_err(SpecError::in_user_words)
+        let parsed = self
+            .parse_all()
+            .map_err(|mut errors| errors.swap_remove(0))?;
+        match parsed.unknown.into_iter().next() {
+            Some(first) => Err(first),
+            None => Ok(parsed.spec),
+        }
     }
 
-    fn parse_shapes(&self) -> Result<Spec, SpecError> {
+    /// Deserialises the spec's shape, reading on past each unknown field (`Parsed`).
+    /// `Err` is a syntax or type error, where the parsers stop, with the unknown
+    /// fields before it; errors come back located, in the user's words
+    /// (`SpecError::in_user_words`), in file order, never empty.
+    pub fn parse_all(&self) -> Result<Parsed, Vec<SpecError>> {
+        let mut fields = Vec::new();
+        let result = self.parse_shapes(&mut fields);
+        let mut unknown: Vec<SpecError> = (fields.iter())
+            .map(|field| {
+                let path = field.path();
+                let location = self.index().locate_key(&path);
+                self.error(location, &path, field.message()).in_user_words()
+            })
+            .collect();
+        let by_place = |e: &SpecError| (e.location.line, e.location.column);
+        match result {
+            Ok(spec) => {
+                unknown.sort_by_key(by_place);
+                let holders = fields.into_iter().map(|f| f.parent).collect();
+                Ok(Parsed {
+                    spec,
+                    unknown,
+                    holders,
+                })
+            }
+            Err(e) => {
+                let e = e.in_user_words();
+                if !misspells_the_missing_field(&e, &fields) {
+                    unknown.push(e);
+                }
+                unknown.sort_by_key(by_place);
+                Err(unknown)
+            }
+        }
+    }
+
+    /// `unknown`: each key the spec types do not have, as it is read.
+    fn parse_shapes(&self, unknown: &mut Vec<unknown::Field>) -> Result<Spec, SpecError> {
+        let mut note = |path: serde_ignored::Path| unknown.push(unknown::Field::of(&path));
         if self.text.len() > MAX_SPEC_BYTES {
             return Err(too_large(&self.name));
         }
@@ -134,13 +192,16 @@ impl Source {
                 };
                 // serde_json reports where it stopped reading, after the field; the
                 // field's own position is where the user looks.
-                let location = self.index().exact(path).unwrap_or(reported);
                 let path = if path == "." { "" } else { path };
                 let message = strip_position(&inner.to_string(), reported);
+                let location = (self.repeated_key(path, &message))
+                    .or_else(|| self.index().exact(path))
+                    .unwrap_or(reported);
                 self.error(location, path, message)
             };
             let mut de = serde_json::Deserializer::from_str(&self.text);
-            let spec: Spec = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+            let reading = serde_ignored::Deserializer::new(&mut de, &mut note);
+            let spec: Spec = serde_path_to_error::deserialize(reading).map_err(|e| {
                 let path = e.path().to_string();
                 json_error(&path, e.into_inner())
             })?;
@@ -154,7 +215,8 @@ impl Source {
                 };
                 return Err(self.error(location, &refusal.path, refusal.message));
             }
-            serde_yaml::from_str::<Spec>(&self.text).map_err(|e| {
+            let de = serde_yaml::Deserializer::from_str(&self.text);
+            serde_ignored::deserialize::<_, _, Spec>(de, note).map_err(|e| {
                 let location = e
                     .location()
                     .map(|l| Location {
@@ -164,9 +226,29 @@ impl Source {
                     .unwrap_or(Location { line: 1, column: 1 });
                 let full = strip_position(&e.to_string(), location);
                 let (path, message) = split_path(&full);
+                let location = self.repeated_key(path, message).unwrap_or(location);
                 self.error(location, path, message.to_string())
             })
         }
+    }
+
+    /// Where the key a duplicate-key error is about is written the second time: the
+    /// parsers point at the mapping (YAML) or past the key (JSON), and the user looks
+    /// for the repeated line. The messages are serde's (`duplicate field `name``) and
+    /// `spec::unique_map`'s (`tag `team` is given twice`).
+    fn repeated_key(&self, path: &str, message: &str) -> Option<Location> {
+        let key = match message.strip_prefix("duplicate field `") {
+            Some(rest) => rest.strip_suffix('`')?,
+            None => message
+                .strip_prefix("tag `")?
+                .strip_suffix(crate::spec::GIVEN_TWICE)?,
+        };
+        let full = if path.is_empty() {
+            key.to_string()
+        } else {
+            format!("{path}.{key}")
+        };
+        self.index().repeat(&full)
     }
 
     /// An error about the field at `path` (as `profiles[0].s3.buckets[1].name`),
@@ -183,25 +265,48 @@ impl Source {
 
     /// Places a rule error found by the model at its field in this file.
     pub fn locate(&self, e: RuleError) -> SpecError {
+        if e.at_key {
+            let location = self.index().locate_key(&e.path);
+            return self.error(location, &e.path, e.message);
+        }
         self.error_at(&e.path, e.message)
     }
 
-    /// Places many errors (or warnings) at once. Unless the whole index is already
-    /// built, this indexes only their paths: a megabyte of profiles with an error each
-    /// is 200,000 fields, and indexing them all was 20 MB (issue 20).
-    pub fn locate_all(&self, errors: Vec<RuleError>) -> Vec<SpecError> {
+    /// Places many errors (or warnings) at once. Only the first `shown` in file order
+    /// (line, then column) are printed, the rest counted, so unless the whole
+    /// index is already built, only the errors that can be among them are placed
+    /// exactly, the rest at their list item (`shown::exact`): a megabyte of profiles
+    /// with an error each is 200,000 fields, and indexing them all was 20 MB, and the
+    /// 34,000 errors' own paths more (issue 20). A counted error still sorts after
+    /// the first `shown`: its item starts after the `shown` errors inside the items
+    /// before it.
+    pub fn locate_all(&self, errors: Vec<RuleError>, shown: usize) -> Vec<SpecError> {
         let partial;
         let index = match self.index.get() {
             Some(index) => index,
             None => {
-                let paths = errors.iter().map(|e| e.path.as_str());
-                partial = PathIndex::build_for(&self.text, self.is_json(), paths);
+                let exact = shown::exact(errors.iter().map(|e| e.path.as_str()), shown);
+                let wanted = errors.iter().zip(exact).map(|(e, exact)| {
+                    if exact {
+                        e.path.as_str()
+                    } else {
+                        shown::item_of(&e.path)
+                    }
+                });
+                partial = PathIndex::build_for(&self.text, self.is_json(), wanted);
                 &partial
             }
         };
         errors
             .into_iter()
-            .map(|e| self.error(index.locate(&e.path), &e.path, e.message))
+            .map(|e| {
+                let at = if e.at_key {
+                    index.locate_key(&e.path)
+                } else {
+                    index.locate(&e.path)
+                };
+                self.error(at, &e.path, e.message)
+            })
             .collect()
     }
 
@@ -214,6 +319,18 @@ impl Source {
             source_line: Some(Excerpt::new(self.text.clone(), location.line)),
         }
     }
+}
+
+/// Whether `e` is serde's `missing field `name`` for a field that an unknown key of
+/// the same mapping misspells (`nmae`): that key's "did you mean" says it, once.
+fn misspells_the_missing_field(e: &SpecError, unknown: &[unknown::Field]) -> bool {
+    let Some(missing) =
+        (e.message.strip_prefix("missing field `")).and_then(|rest| rest.strip_suffix('`'))
+    else {
+        return false;
+    };
+    (unknown.iter())
+        .any(|f| f.parent == e.path && crate::diag::suggest(&f.key, &[missing]).is_some())
 }
 
 /// The largest spec read, in bytes (1 MiB). Real specs are a few kilobytes; the cap

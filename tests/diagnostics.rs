@@ -35,7 +35,7 @@ fn json_diagnostics_are_one_object_per_line() {
     assert_eq!(d["file"], "bad.yaml");
     assert_eq!(d["line"], 4);
     assert_eq!(d["column"], 5);
-    assert_eq!(d["path"], "profiles[0]");
+    assert_eq!(d["path"], "profiles[0].partitoin");
     assert_eq!(
         d["message"],
         "unknown field `partitoin`; did you mean `partition`?"
@@ -56,8 +56,8 @@ fn json_diagnostics_are_one_object_per_line() {
     assert_eq!(lines.len(), 1, "{}", text(&run.stderr));
     assert_eq!(lines[0]["severity"], "warning");
     assert_eq!(lines[0]["code"], "spec-warning");
-    assert_eq!(lines[0]["path"], "profiles[0]");
-    assert_eq!(lines[0]["line"], 5);
+    assert_eq!(lines[0]["path"], "profiles[0].s3.buckets[0].cross_account");
+    assert_eq!(lines[0]["line"], 15);
 }
 
 /// A mistyped flag is a parse error in clap, before the program knows its options:
@@ -167,7 +167,7 @@ fn github_annotations_parse_as_the_runner_reads_them() {
     assert_eq!(property(&c, "col"), Some("5"));
     assert_eq!(
         c.message,
-        "profiles[0]: unknown field `partitoin`; did you mean `partition`?"
+        "profiles[0].partitoin: unknown field `partitoin`; did you mean `partition`?"
     );
 
     s.spec("seed", "seed.yaml");
@@ -359,7 +359,7 @@ fn deny_warnings_fails_before_anything_is_written() {
     assert_eq!(run.status.code(), Some(2));
     assert!(run.stdout.is_empty());
     let err = text(&run.stderr);
-    assert!(err.starts_with("warning: seed.yaml:5:5:"), "{err}");
+    assert!(err.starts_with("warning: seed.yaml:15:26:"), "{err}");
     assert!(
         err.contains("error: 1 warning denied by --deny-warnings; nothing was written"),
         "{err}"

@@ -282,3 +282,61 @@ fn a_cdk_stack_keeps_room_for_the_metadata_resource_the_cdk_adds() {
     assert_eq!(held.iter().sum::<usize>(), 500);
     assert!(held.iter().all(|&r| r <= 499), "{held:?}");
 }
+
+/// Issue 21: a move the user asks for (another `stacks` count, or a profile pinned
+/// with `stack:`) moves CloudFormation resources between stacks, but no Terraform
+/// address: Terraform's configuration is never split, so its files, and with them
+/// every address, are the same bytes whatever the stacks. A Terraform `moved` block
+/// is therefore never needed (a renamed profile changes its IAM names too, which are
+/// `ForceNew`: `moved` could not keep the resource).
+#[test]
+fn a_change_of_stacks_moves_no_terraform_address() {
+    let s = Scratch::new("tf-stacks");
+    let variants = [
+        ("two", stacks_spec(70, Some(2))),
+        ("three", stacks_spec(70, Some(3))),
+        (
+            "pinned",
+            stacks_spec(70, Some(3))
+                .replace("  - name: node-7\n", "  - name: node-7\n    stack: 1\n"),
+        ),
+    ];
+    let mut trees = Vec::new();
+    for (dir, spec) in &variants {
+        fs::create_dir_all(s.0.join(dir)).unwrap();
+        fs::write(s.0.join(dir).join("prod.yaml"), spec).unwrap();
+        for (out_dir, layout) in [("gen", None), ("module", Some("module"))] {
+            let mut args = vec!["build", "prod.yaml", "--out-dir", out_dir];
+            if let Some(l) = layout {
+                args.extend(["--target", "terraform", "--layout", l]);
+            }
+            let built = s.run_in(dir, &args);
+            assert_eq!(built.status.code(), Some(0), "{dir}: {}", out(&built));
+        }
+        let read = |rel: &str| -> Vec<(String, String)> {
+            let base = format!("{dir}/{rel}");
+            s.files(&base)
+                .into_iter()
+                .map(|f| (f.clone(), s.read(&format!("{base}/{f}"))))
+                .collect()
+        };
+        let cfn = s.files(&format!("{dir}/gen/cloudformation"));
+        let tf = [
+            read("gen/terraform"),
+            read("gen/terraform-json"),
+            read("module"),
+        ];
+        assert!(
+            tf[0]
+                .iter()
+                .any(|(_, t)| t.contains("resource \"aws_iam_role\" \"node7\""))
+        );
+        trees.push((cfn, tf));
+    }
+    // The CloudFormation stacks do change (the move is real there)...
+    assert_ne!(trees[0].0, trees[1].0);
+    // ...and Terraform's files do not.
+    for (i, (_, tf)) in trees.iter().enumerate().skip(1) {
+        assert_eq!(&trees[0].1, tf, "{}", variants[i].0);
+    }
+}

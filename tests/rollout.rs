@@ -382,7 +382,7 @@ fn me_west_1_and_sa_west_1_are_regions_whose_buckets_only_seed_lists() {
             model.profiles[0]
                 .warnings
                 .iter()
-                .any(|w| w.contains(&format!("({region})"))),
+                .any(|w| w.message.contains(&format!("({region})"))),
             "{:?}",
             model.profiles[0].warnings
         );

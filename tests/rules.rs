@@ -12,6 +12,7 @@ use std::process::{Command, Stdio};
 use serde_json::{Value, json};
 use ssm_profile::backend::hcl::hcl_string;
 use ssm_profile::backend::terraform::module::Inputs;
+use ssm_profile::refdata::parameters::PARAMETER_NAME;
 use ssm_profile::refdata::rules::{self, Class, PathRule, TextRule};
 use ssm_profile::source::Source;
 
@@ -76,6 +77,57 @@ fn policy_arns() -> Vec<String> {
     for c in rules::IAM_NAME_CHARS.edges() {
         out.push(format!("arn:aws:iam::aws:policy/P{c}"));
         out.push(format!("arn:aws:iam::aws:policy/a{c}b/P"));
+    }
+    out
+}
+
+/// Bucket names at the boundaries of `rules::BUCKET_NAME`: each length limit and one
+/// past it, each edge of its classes inside and at either end, and each forbidden
+/// form (adjacent dots, an IP address, each reserved prefix and suffix).
+fn bucket_names() -> Vec<String> {
+    let rule = &rules::BUCKET_NAME;
+    let mut out: Vec<String> = [rule.min() - 1, rule.min(), rule.max(), rule.max() + 1]
+        .iter()
+        .map(|&n| "a".repeat(n))
+        .collect();
+    for c in rule.class.edges() {
+        out.push(format!("a{c}a"));
+    }
+    for c in rule.ends.edges() {
+        out.push(format!("{c}aa"));
+        out.push(format!("aa{c}"));
+    }
+    out.extend(rule.never.iter().map(|s| format!("a{s}a")));
+    out.extend(["1.2.3.4", "1.2.3.45a", "1.2.3.4.5", "1234.1.1.1", "1.2.3"].map(String::from));
+    out.extend(rule.reserved_prefixes.iter().map(|p| format!("{p}aa")));
+    out.extend(rule.reserved_prefixes.iter().map(|p| format!("a{p}aa")));
+    out.extend(rule.reserved_suffixes.iter().map(|s| format!("aa{s}")));
+    out.extend(rule.reserved_suffixes.iter().map(|s| format!("aa{s}a")));
+    out
+}
+
+/// KMS key ARNs around `rules::KMS_KEY_ARN` in partition aws: each part wrong in
+/// turn, and each edge of the key ID's class.
+fn kms_key_arns() -> Vec<String> {
+    let arn = |partition: &str, region: &str, account: &str, resource: &str| {
+        format!("arn:{partition}:kms:{region}:{account}:{resource}")
+    };
+    let mut out = vec![
+        arn("aws", "us-east-1", "111122223333", "key/1234abcd-12ab"),
+        arn("aws-cn", "us-east-1", "111122223333", "key/k"),
+        arn("aws", "us-east-9", "111122223333", "key/k"),
+        arn("aws", "us-east-1", "11112222333", "key/k"),
+        arn("aws", "us-east-1", "111122223333", "alias/k"),
+        arn("aws", "us-east-1", "111122223333", "key/"),
+        "arn:aws:kms:us-east-1:111122223333".to_string(),
+    ];
+    for c in rules::KMS_KEY_ARN.key_id.edges() {
+        out.push(arn(
+            "aws",
+            "us-east-1",
+            "111122223333",
+            &format!("key/a{c}"),
+        ));
     }
     out
 }
@@ -153,6 +205,20 @@ fn cases() -> Vec<(&'static str, Vec<(String, Value)>)> {
             each(text_values(&rules::ACCOUNT_ID), &hybrid_account),
         ),
         ("max_session_duration", session_durations()),
+        (
+            "s3.buckets name",
+            each(
+                bucket_names(),
+                &|v| json!({ "s3": { "buckets": [{ "name": v }] } }),
+            ),
+        ),
+        (
+            "session_manager.kms_key_arn",
+            each(
+                kms_key_arns(),
+                &|v| json!({ "session_manager": { "kms_key_arn": v } }),
+            ),
+        ),
     ]
 }
 
@@ -342,6 +408,30 @@ fn python_reads_each_pattern_alike() {
     assert!(differ.is_empty(), "{}", differ.join("\n"));
 }
 
+/// `readable` entries at the edges of Parameter Store's name rule: its length, its
+/// depth, its characters, its reserved prefixes and where a `*` may stand.
+fn parameter_names() -> Vec<String> {
+    let rule = &PARAMETER_NAME;
+    let mut out: Vec<String> = [
+        "a", "/a", "a*", "/a/*", "/a/b*", "/a/", "/", "*", "/*", "a/b", "/a//b", "/a/*/b", "a?",
+        "/a b", "/a$b", "/aws/x", "/AwS", "ssm-x", "/SSMx", "/awsx", "/x/aws", "/a-b_c.d",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    let long = "a".repeat(rule.max);
+    out.extend([long.clone(), format!("{long}a"), format!("{long}*")]);
+    out.push(format!("/{}", "a".repeat(rule.max - 1)));
+    for depth in [rule.depth, rule.depth + 1] {
+        out.push("/a".repeat(depth));
+        out.push(format!("{}/*", "/a".repeat(depth - 1)));
+    }
+    for c in rule.segment.edges() {
+        out.push(format!("/x{c}"));
+    }
+    out
+}
+
 /// The Terraform module's validations, as it writes them, accept exactly what the
 /// rules allow (`terraform console`, where terraform is installed; conformance
 /// runs the module through `terraform validate` too).
@@ -353,7 +443,7 @@ fn terraform_validations_judge_each_value_by_its_rule() {
     }
     let model = ssm_profile::load(&Source::new(
         "t.yaml",
-        "version: 1\nprofiles:\n  - name: P\n    tags: {k: v}\n",
+        "version: 1\nprofiles:\n  - name: P\n    tags: {k: v}\n    parameter_store:\n      readable: []\n",
     ))
     .unwrap();
     let inputs = Inputs::new(&model);
@@ -403,6 +493,14 @@ fn terraform_validations_judge_each_value_by_its_rule() {
         checks.push((
             arns.replace("var.additional_policy_arns", &list),
             arn_ok(&v),
+        ));
+    }
+    let readable = &conditions("readable")[0];
+    for v in parameter_names() {
+        let list = format!("[{}]", hcl_string(&v));
+        checks.push((
+            readable.replace("var.readable", &list),
+            PARAMETER_NAME.violation(&v).is_none(),
         ));
     }
     let expression = format!(

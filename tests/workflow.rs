@@ -37,7 +37,7 @@ fn build_out_dir_writes_the_documented_tree() {
     // The seed's cross-account bucket warning reaches the user.
     assert!(
         text(&run.stderr).contains(
-            "warning: specs/seed.yaml:5:5: profiles[0]: bucket `my-bucket-name` has cross_account"
+            "warning: specs/seed.yaml:15:26: profiles[0].s3.buckets[0].cross_account: bucket `my-bucket-name` has cross_account"
         ),
         "{}",
         text(&run.stderr)

@@ -81,8 +81,9 @@ pub fn cdk_nag_policy(model: &Model, p: &Profile, policy: &CustomPolicy) -> Vec<
     // Which designed wildcards have their finding already.
     let mut found = vec![false; p.designed_wildcards.len()];
     let mut out: Vec<CdkNag> = Vec::new();
-    for r in policy.statements.iter().flat_map(|s| &s.resources) {
-        let Some(&at) = designed.get(&**r) else {
+    let literals = policy.statements.iter().flat_map(|s| &s.resources);
+    for r in literals.filter_map(|r| r.literal()) {
+        let Some(&at) = designed.get(r) else {
             continue;
         };
         // One finding per resource, whichever suppression holds it.
@@ -146,7 +147,7 @@ pub fn guard_policy(model: &Model, p: &Profile, policy: &CustomPolicy) -> Vec<Gu
         .statements
         .iter()
         .flat_map(|s| &s.resources)
-        .any(|r| &**r == "*");
+        .any(|r| r.literal() == Some("*"));
     let designed = p.designed_wildcards.iter().find(|d| &*d.resource == "*");
     if let (true, Some(d)) = (star, designed) {
         out.push(Guard {

@@ -2,7 +2,7 @@
 //! setting that names the DHMC role, one per account and region, and the precedence
 //! of instance profiles over it.
 
-use super::{Kind, Part, Profile, RoleRef, ServiceSetting, Text};
+use super::{Kind, Part, Profile, RoleRef, ServiceSetting, Text, Warning};
 use crate::diag::RuleError;
 use crate::refdata::{self, Partition};
 use crate::spec::Spec;
@@ -130,48 +130,42 @@ fn precedence(p: &Profile) -> Precedence {
     }
 }
 
-/// A spec that holds both kinds: the DHMC profile warns, naming the instance
-/// profiles that take precedence over it, and those that may.
+/// A spec that holds both kinds: each instance profile that takes precedence over
+/// DHMC, or may, warns at its own entry (the one to change), naming the DHMC profile.
 pub(super) fn warn_of_precedence(profiles: &mut [Profile]) {
-    let named = |which: Precedence| -> Vec<String> {
-        profiles
-            .iter()
-            .filter(|p| precedence(p) == which)
-            .map(|p| format!("`{}`", p.name))
-            .collect()
+    let Some(dhmc) = profiles
+        .iter()
+        .find(|p| p.kind == Kind::DefaultHostManagement && matches!(p.role, RoleRef::Create(_)))
+        .map(|p| p.name.clone())
+    else {
+        return;
     };
-    let (does, may) = (named(Precedence::Does), named(Precedence::May));
-    let plural = |names: &[String]| if names.len() == 1 { "" } else { "s" };
-    let mut warnings = Vec::new();
-    if !does.is_empty() {
-        let (them, grant) = if does.len() == 1 {
-            ("it", "grants")
-        } else {
-            ("them", "grant")
-        };
-        warnings.push(format!(
-            "instance profile{} {} {grant} {PRECEDENCE_ACTION} ({} or a statement of the spec): an instance launched with {them} uses that instance profile for Systems Manager, not Default Host Management (an instance profile that grants {PRECEDENCE_ACTION} takes precedence over DHMC)",
-            plural(&does),
-            does.join(", "),
-            refdata::CORE_POLICY,
-        ));
-    }
-    if !may.is_empty() {
-        let (them, grant) = if may.len() == 1 {
-            ("it", "grants")
-        } else {
-            ("them", "grant")
-        };
-        warnings.push(format!(
-            "instance profile{} {} may grant {PRECEDENCE_ACTION} through policies the compiler cannot read (managed policies named by ARN, or an existing role's own): if {them} {grant} it, an instance launched with {them} uses that instance profile for Systems Manager, not Default Host Management (an instance profile that grants {PRECEDENCE_ACTION} takes precedence over DHMC)",
-            plural(&may),
-            may.join(", "),
-        ));
-    }
+    let takes = format!(
+        "uses this instance profile for Systems Manager, not the Default Host Management of profile `{dhmc}` (an instance profile that grants {PRECEDENCE_ACTION} takes precedence over DHMC)"
+    );
     for p in profiles.iter_mut() {
-        if p.kind == Kind::DefaultHostManagement && matches!(p.role, RoleRef::Create(_)) {
-            p.warnings.extend(warnings.iter().cloned());
-        }
+        let warning = match precedence(p) {
+            Precedence::Does => Warning::new(
+                "",
+                format!(
+                    "instance profile `{}` grants {PRECEDENCE_ACTION} ({} or a statement of the spec): an instance launched with it {takes}",
+                    p.name,
+                    refdata::CORE_POLICY,
+                ),
+            ),
+            Precedence::May => Warning::new(
+                match p.role {
+                    RoleRef::Existing { .. } => "existing_role",
+                    RoleRef::Create(_) => "managed_policies.additional",
+                },
+                format!(
+                    "instance profile `{}` may grant {PRECEDENCE_ACTION} through policies the compiler cannot read (managed policies named by ARN, or an existing role's own): if it does, an instance launched with it {takes}",
+                    p.name,
+                ),
+            ),
+            Precedence::No => continue,
+        };
+        p.warnings.push(warning);
     }
 }
 
@@ -223,13 +217,27 @@ mod tests {
             .map(|p| p.name.as_str())
             .collect();
         assert_eq!(names, ["A", "C"]);
-        let warnings = &model.profiles[0].warnings;
-        assert_eq!(warnings.len(), 1, "{warnings:?}");
-        assert!(
-            warnings[0]
-                .starts_with("instance profiles `A`, `C` grant ssm:UpdateInstanceInformation"),
-            "{warnings:?}"
-        );
+        // Each warns at its own entry, and the DHMC profile has nothing to change.
+        let warned = |i: usize| -> Vec<&str> {
+            let w = &model.profiles[i].warnings;
+            w.iter().map(|w| w.message.as_str()).collect()
+        };
+        assert!(warned(0).is_empty(), "{:?}", warned(0));
+        for (i, name) in [(1, "A"), (4, "C")] {
+            let w = &model.profiles[i].warnings;
+            assert_eq!(w.len(), 1, "{w:?}");
+            assert_eq!(w[0].field, "");
+            assert!(
+                w[0].message.starts_with(&format!(
+                    "instance profile `{name}` grants ssm:UpdateInstanceInformation"
+                )) && w[0]
+                    .message
+                    .contains("Default Host Management of profile `D`"),
+                "{w:?}"
+            );
+        }
+        assert!(warned(2).len() == 1 && warned(2)[0].starts_with("`core: false`"));
+        assert!(warned(3).is_empty());
         assert!(
             model.profiles[1..]
                 .iter()
@@ -242,18 +250,35 @@ mod tests {
         let model = load(
             "  - name: D\n    kind: default-host-management\n  - name: Core\n  - name: Extra\n    managed_policies:\n      core: false\n      additional: [arn:aws:iam::123456789012:policy/Fleet]\n  - name: Known\n    managed_policies: {core: false, cloudwatch_agent: true}\n  - name: Theirs\n    existing_role: TheirRole\n    managed_policies: {core: false}\n",
         );
-        let warnings = &model.profiles[0].warnings;
-        assert_eq!(warnings.len(), 2, "{warnings:?}");
+        assert!(model.profiles[0].warnings.is_empty());
+        let precedence = |i: usize| -> Vec<(String, String)> {
+            (model.profiles[i].warnings.iter())
+                .filter(|w| w.message.contains("ssm:UpdateInstanceInformation"))
+                .map(|w| (w.field.clone(), w.message.clone()))
+                .collect()
+        };
+        let core = precedence(1);
+        assert_eq!(core.len(), 1, "{core:?}");
         assert!(
-            warnings[0].starts_with("instance profile `Core` grants ssm:UpdateInstanceInformation"),
-            "{warnings:?}"
+            core[0]
+                .1
+                .starts_with("instance profile `Core` grants ssm:UpdateInstanceInformation")
         );
-        assert!(
-            warnings[1].starts_with(
-                "instance profiles `Extra`, `Theirs` may grant ssm:UpdateInstanceInformation"
-            ),
-            "{warnings:?}"
-        );
+        for (i, name, field) in [
+            (2, "Extra", "managed_policies.additional"),
+            (4, "Theirs", "existing_role"),
+        ] {
+            let w = precedence(i);
+            assert_eq!(w.len(), 1, "{w:?}");
+            assert_eq!(w[0].0, field);
+            assert!(
+                w[0].1.starts_with(&format!(
+                    "instance profile `{name}` may grant ssm:UpdateInstanceInformation"
+                )),
+                "{w:?}"
+            );
+        }
+        assert!(precedence(3).is_empty());
     }
 
     #[test]

@@ -15,12 +15,14 @@ mod names;
 mod nfc;
 mod parameters;
 mod profile;
+mod resource;
 mod rollout;
 mod rules;
 mod scanners;
 mod size;
 mod split;
 mod statements;
+mod warning;
 
 use std::sync::{Arc, OnceLock};
 
@@ -32,10 +34,12 @@ use crate::spec::{self, PartitionName, Spec};
 
 pub use dhmc::{core_instance_profiles, has_core};
 pub use names::identifier_stem;
-pub use parameters::ParameterAccess;
+pub use parameters::{ParameterAccess, SID_PATH_READS, SID_VALUE_READS};
+pub use resource::{ACCOUNT_ID_CHARS, DEPLOYING_ACCOUNT, Resource};
 pub use rollout::{CallAs, Rollout};
 pub use scanners::DesignedWildcard;
 pub use size::policy_size;
+pub use warning::Warning;
 
 /// All profiles of one spec.
 #[derive(Debug, Clone, Serialize)]
@@ -90,8 +94,7 @@ impl Model {
         }
     }
 
-    /// Every profile's warnings as the commands print them:
-    /// `SPEC: profile `NAME`: WARNING`, in spec order.
+    /// Every profile's warnings as printed: `SPEC: profile `NAME`: WARNING`, in order.
     pub fn warning_lines(&self, spec_name: &str) -> Vec<String> {
         self.profiles
             .iter()
@@ -147,7 +150,7 @@ pub struct Profile {
     #[serde(skip)]
     pub parameter_store: Option<ParameterAccess>,
     /// Things the user should know: unconfirmed facts, risky choices.
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Warning>,
 }
 
 /// Why a resource of a statement is granted, and where AWS documents it.
@@ -337,9 +340,9 @@ pub struct CustomPolicy {
 }
 
 impl CustomPolicy {
-    /// The policy document as IAM reads it.
-    pub fn document(&self) -> serde_json::Value {
-        policy_document(&self.statements)
+    /// The policy document as IAM reads it in `account`.
+    pub fn document(&self, account: &str) -> serde_json::Value {
+        size::policy_document(&self.statements, account)
     }
 }
 
@@ -356,7 +359,7 @@ pub struct Statement {
     /// Shared text: a fleet's profiles grant the same AWS-owned bucket ARNs, hundreds
     /// each, and one copy of each ARN (built once per region, `statements`) keeps a
     /// 1,000-profile model tens of megabytes smaller.
-    pub resources: Vec<Arc<str>>,
+    pub resources: Vec<Resource>,
     /// The case of the seed page (or the Session Manager need) this statement serves.
     pub purpose: String,
 }
@@ -418,31 +421,6 @@ pub struct Tag {
 }
 
 pub const POLICY_VERSION: &str = "2012-10-17";
-
-/// `size::policy_size` counts this document without building it; the two change
-/// together.
-fn policy_document(statements: &[Statement]) -> serde_json::Value {
-    let statements: Vec<serde_json::Value> = statements
-        .iter()
-        .map(|s| {
-            serde_json::json!({
-                "Sid": s.sid,
-                "Effect": s.effect.as_str(),
-                "Action": one_or_many(&s.actions),
-                s.resource_element(): one_or_many(&s.resources),
-            })
-        })
-        .collect();
-    serde_json::json!({ "Version": POLICY_VERSION, "Statement": statements })
-}
-
-/// IAM accepts a string or a list; a single value reads better as a string.
-fn one_or_many<S: AsRef<str>>(items: &[S]) -> serde_json::Value {
-    match items {
-        [one] => serde_json::Value::String(one.as_ref().to_string()),
-        _ => items.iter().map(|i| i.as_ref()).collect(),
-    }
-}
 
 /// Builds the model from a parsed spec, checking every rule; the first error (in the
 /// order the rules are checked) comes back. See `build_all`.

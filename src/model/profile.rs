@@ -14,7 +14,9 @@ use super::split::split_policy;
 use super::statements::{
     managed_policies, s3_statements, session_manager_statements, trust_statement,
 };
-use super::{Ctx, CustomPolicy, InstanceProfile, Kind, Profile, ResourceNote, Role, RoleRef};
+use super::{
+    Ctx, CustomPolicy, InstanceProfile, Kind, Profile, ResourceNote, Role, RoleRef, Warning,
+};
 use crate::diag::RuleError;
 use crate::refdata::{self, Confirmed, Partition, limits, rules};
 use crate::spec::{ProfileSpec, SessionManagerSpec};
@@ -45,10 +47,7 @@ pub(super) fn build(p: &ProfileSpec, ctx: &Ctx) -> Result<Profile, RuleError> {
         (_, path) => path,
     };
     let mut warnings = Vec::new();
-    let tags = ctx.recover(
-        super::nfc::check_tags_nfc(ctx, &p.tags).and_then(|()| check_tags(ctx, &p.tags)),
-        Vec::new(),
-    );
+    let tags = check_tags(ctx, &p.tags);
 
     if kind != Kind::HybridServiceRole && p.hybrid.is_some() {
         ctx.report(ctx.err(
@@ -195,7 +194,7 @@ fn check_default_host_management(
     p: &ProfileSpec,
     partition: Partition,
     ctx: &Ctx,
-    warnings: &mut Vec<String>,
+    warnings: &mut Vec<Warning>,
 ) {
     if p.existing_role.is_some() {
         ctx.report(ctx.err(
@@ -214,7 +213,7 @@ fn check_default_host_management(
         ));
     }
     if let Confirmed::No(why) = refdata::dhmc::confirmed(partition.name) {
-        warnings.push(why.to_string());
+        warnings.push(Warning::new("partition", why));
     }
 }
 
@@ -223,7 +222,7 @@ fn created_role(
     partition: Partition,
     path: &Option<String>,
     ctx: &Ctx,
-    warnings: &mut Vec<String>,
+    warnings: &mut Vec<Warning>,
 ) -> Result<Role, RuleError> {
     Ok(Role {
         name: p.name.clone(),
@@ -266,7 +265,7 @@ fn s3_policies(
     partition: Partition,
     path: &Option<String>,
     ctx: &Ctx,
-    warnings: &mut Vec<String>,
+    warnings: &mut Vec<Warning>,
     notes: &mut Vec<ResourceNote>,
 ) -> Result<Vec<CustomPolicy>, RuleError> {
     // A name the user wrote is checked at its field; one derived from the profile's
@@ -313,10 +312,12 @@ fn session_manager_policies(
     partition: Partition,
     path: &Option<String>,
     ctx: &Ctx,
-    warnings: &mut Vec<String>,
+    warnings: &mut Vec<Warning>,
 ) -> Result<Vec<CustomPolicy>, RuleError> {
+    let before = ctx.error_count();
     let statements = session_manager_statements(sm, partition, ctx, warnings)?;
-    if statements.is_empty() {
+    // A key or log bucket already refused is why nothing is granted.
+    if statements.is_empty() && ctx.error_count() == before {
         return Err(ctx.err(
             "session_manager",
             "`session_manager` grants nothing: set `kms_key_arn`, `s3_logging` or `cloudwatch_logging`, or leave it out",

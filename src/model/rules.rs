@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{Ctx, CustomPolicy, Tag};
+use super::{Ctx, CustomPolicy, Tag, nfc};
 use crate::diag::RuleError;
 use crate::refdata::rules::{self, TextRule, Violation};
 use crate::refdata::{Partition, limits};
@@ -171,7 +171,7 @@ pub(super) fn check_policy_characters(
         for s in &policy.statements {
             let strings = std::iter::once(s.sid.as_str())
                 .chain(s.actions.iter().map(String::as_str))
-                .chain(s.resources.iter().map(|r| &**r));
+                .chain(s.resources.iter().flat_map(|r| r.literal_parts()));
             for text in strings {
                 if let Some(c) = text.chars().find(|c| !limits::policy_document_char(*c)) {
                     return Err(ctx.err(
@@ -193,13 +193,11 @@ pub(super) fn check_policy_characters(
 /// Tags by IAM's rules (docs/sources.md 7): at most 50; keys of 1 to 128 and values of
 /// at most 256 characters (`rules::TAG_KEY`, `rules::TAG_VALUE`); no `aws:` prefix; and no two keys
 /// that differ only in case, since IAM's tag keys on a role are not case sensitive
-/// (IAM User Guide, tagging, "Case sensitivity").
-pub(super) fn check_tags(
-    ctx: &Ctx,
-    tags: &BTreeMap<String, String>,
-) -> Result<Vec<Tag>, RuleError> {
+/// (IAM User Guide, tagging, "Case sensitivity"); in Unicode NFC (`nfc`). Each key
+/// and value is checked apart and every error reported; the valid tags come back.
+pub(super) fn check_tags(ctx: &Ctx, tags: &BTreeMap<String, String>) -> Vec<Tag> {
     if tags.len() > limits::TAGS_MAX {
-        return Err(ctx.err(
+        ctx.report(ctx.err(
             "tags",
             format!(
                 "{} tags given; IAM allows at most {}",
@@ -212,64 +210,83 @@ pub(super) fn check_tags(
     let mut folded: BTreeMap<String, &str> = BTreeMap::new();
     for (key, value) in tags {
         let field = format!("tags.{key}");
-        let violation = rules::TAG_KEY.violation(key);
-        if let Some(Violation::Length(klen)) = violation {
-            let (min, max) = (rules::TAG_KEY.min(), rules::TAG_KEY.max());
-            return Err(ctx.err(
-                &field,
-                format!("tag key `{key}` is {klen} characters; IAM allows {min} to {max}"),
-            ));
+        let key_ok = ctx.recover(
+            nfc::check_tag_nfc(ctx, key, None)
+                .and_then(|()| check_tag_key(ctx, &field, key, &mut folded))
+                .map(|()| true),
+            false,
+        );
+        let value_ok = ctx.recover(
+            nfc::check_tag_nfc(ctx, key, Some(value))
+                .and_then(|()| check_tag_value(ctx, &field, key, value))
+                .map(|()| true),
+            false,
+        );
+        if key_ok && value_ok {
+            out.push(Tag {
+                key: key.clone(),
+                value: value.clone(),
+            });
         }
-        if key.to_ascii_lowercase().starts_with("aws:") {
-            return Err(ctx.err(
-                &field,
-                format!("tag key `{key}` begins with `aws:`, which AWS reserves"),
-            ));
-        }
-        if let Some(Violation::Char(c)) = violation {
-            return Err(ctx.err(
-                &field,
-                format!(
-                    "tag key `{key}` contains {}; {}",
-                    char_name(c),
-                    rules::TAG_KEY.words
-                ),
-            ));
-        }
-        if let Some(first) = folded.insert(key.to_lowercase(), key) {
-            return Err(ctx.err(
-                &field,
-                format!("tag keys `{first}` and `{key}` differ only in case; IAM tag keys on a role are not case sensitive, so they would be one key"),
-            ));
-        }
-        match rules::TAG_VALUE.violation(value) {
-            None => {}
-            Some(Violation::Length(vlen)) => {
-                return Err(ctx.err(
-                    &field,
-                    format!(
-                        "the value of tag `{key}` is {vlen} characters; IAM allows {}",
-                        rules::TAG_VALUE.max()
-                    ),
-                ));
-            }
-            Some(Violation::Char(c)) => {
-                return Err(ctx.err(
-                    &field,
-                    format!(
-                        "the value of tag `{key}` contains {}; {}",
-                        char_name(c),
-                        rules::TAG_VALUE.words
-                    ),
-                ));
-            }
-        }
-        out.push(Tag {
-            key: key.clone(),
-            value: value.clone(),
-        });
     }
-    Ok(out)
+    out
+}
+
+/// A tag key's rules, shown at the key: `folded` holds the keys before it, lowercased.
+fn check_tag_key<'a>(
+    ctx: &Ctx,
+    field: &str,
+    key: &'a str,
+    folded: &mut BTreeMap<String, &'a str>,
+) -> Result<(), RuleError> {
+    let violation = rules::TAG_KEY.violation(key);
+    let fail = |message: String| Err(ctx.err(field, message).about_key());
+    if let Some(Violation::Length(klen)) = violation {
+        let (min, max) = (rules::TAG_KEY.min(), rules::TAG_KEY.max());
+        return fail(format!(
+            "tag key `{key}` is {klen} characters; IAM allows {min} to {max}"
+        ));
+    }
+    if key.to_ascii_lowercase().starts_with("aws:") {
+        return fail(format!(
+            "tag key `{key}` begins with `aws:`, which AWS reserves"
+        ));
+    }
+    if let Some(Violation::Char(c)) = violation {
+        return fail(format!(
+            "tag key `{key}` contains {}; {}",
+            char_name(c),
+            rules::TAG_KEY.words
+        ));
+    }
+    if let Some(first) = folded.insert(key.to_lowercase(), key) {
+        return fail(format!(
+            "tag keys `{first}` and `{key}` differ only in case; IAM tag keys on a role are not case sensitive, so they would be one key"
+        ));
+    }
+    Ok(())
+}
+
+/// A tag value's rules, shown at the value.
+fn check_tag_value(ctx: &Ctx, field: &str, key: &str, value: &str) -> Result<(), RuleError> {
+    match rules::TAG_VALUE.violation(value) {
+        None => Ok(()),
+        Some(Violation::Length(vlen)) => Err(ctx.err(
+            field,
+            format!(
+                "the value of tag `{key}` is {vlen} characters; IAM allows {}",
+                rules::TAG_VALUE.max()
+            ),
+        )),
+        Some(Violation::Char(c)) => Err(ctx.err(
+            field,
+            format!(
+                "the value of tag `{key}` contains {}; {}",
+                char_name(c),
+                rules::TAG_VALUE.words
+            ),
+        )),
+    }
 }
 
 /// A character as an error message names it: `U+093F `ि` (general category Mc)`;
@@ -313,51 +330,13 @@ pub(super) fn check_region(
 }
 
 pub(super) fn check_bucket_name(ctx: &Ctx, field: &str, name: &str) -> Result<(), RuleError> {
-    let fail = |why: &str| {
-        Err(ctx.err(
+    match rules::BUCKET_NAME.violation(name) {
+        Some(why) => Err(ctx.err(
             field,
             format!("`{name}` is not a valid S3 bucket name: {why}"),
-        ))
-    };
-    if !limits::BUCKET_NAME.contains(&name.len()) {
-        return fail("it must be 3 to 63 characters long");
+        )),
+        None => Ok(()),
     }
-    if let Some(c) = name
-        .chars()
-        .find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '.' || *c == '-'))
-    {
-        return fail(&format!(
-            "{c:?} is not allowed (lowercase letters, digits, `.` and `-` only)"
-        ));
-    }
-    let alnum = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
-    if !alnum(name.chars().next()) || !alnum(name.chars().last()) {
-        return fail("it must begin and end with a letter or digit");
-    }
-    if name.contains("..") {
-        return fail("it must not contain `..`");
-    }
-    let parts: Vec<&str> = name.split('.').collect();
-    if parts.len() == 4
-        && parts
-            .iter()
-            .all(|p| !p.is_empty() && p.len() <= 3 && p.bytes().all(|b| b.is_ascii_digit()))
-    {
-        return fail("it must not look like an IP address");
-    }
-    if let Some(p) = limits::BUCKET_PREFIXES_RESERVED
-        .iter()
-        .find(|p| name.starts_with(**p))
-    {
-        return fail(&format!("the prefix `{p}` is reserved"));
-    }
-    if let Some(s) = limits::BUCKET_SUFFIXES_RESERVED
-        .iter()
-        .find(|s| name.ends_with(**s))
-    {
-        return fail(&format!("the suffix `{s}` is reserved"));
-    }
-    Ok(())
 }
 
 /// `BUCKET/*` or `BUCKET/PREFIX/*`. The prefix may not hold IAM wildcards or policy
@@ -447,43 +426,17 @@ pub(super) fn check_policy_arn(
     Ok(arn.to_string())
 }
 
-/// `arn:PARTITION:kms:REGION:ACCOUNT:key/ID`: a policy grants the use of a key
-/// (kms:Decrypt, kms:GenerateDataKey) on its key ARN, so alias ARNs are refused.
+/// A KMS key ARN of the profile's partition (`rules::KMS_KEY_ARN`).
 pub(super) fn check_kms_key_arn(
     ctx: &Ctx,
     field: &str,
     arn: &str,
     partition: Partition,
 ) -> Result<(), RuleError> {
-    let parts: Vec<&str> = arn.splitn(6, ':').collect();
-    let fail = |why: String| Err(ctx.err(field, format!("`{arn}` is not a KMS key ARN: {why}")));
-    if parts.len() != 6 || parts[0] != "arn" || parts[2] != "kms" {
-        return fail("expected `arn:PARTITION:kms:REGION:ACCOUNT:key/KEY-ID`".into());
+    match rules::KMS_KEY_ARN.violation(arn, partition.arn_id, partition.regions) {
+        Some(why) => Err(ctx.err(field, format!("`{arn}` is not a KMS key ARN: {why}"))),
+        None => Ok(()),
     }
-    if parts[1] != partition.arn_id {
-        return fail(format!(
-            "its partition `{}` is not the profile's partition `{}`",
-            parts[1], partition.arn_id
-        ));
-    }
-    if !partition.regions.contains(&parts[3]) {
-        return fail(format!(
-            "`{}` is not a region of partition {}",
-            parts[3], partition.arn_id
-        ));
-    }
-    if !is_account_id(parts[4]) {
-        return fail(format!("`{}` is not a 12-digit account ID", parts[4]));
-    }
-    let Some(id) = parts[5].strip_prefix("key/") else {
-        return fail(
-            "the resource must be `key/KEY-ID` (a policy grants the use of a key on its key ARN, not on an alias ARN)".into(),
-        );
-    };
-    if id.is_empty() || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
-        return fail(format!("`{id}` is not a key ID"));
-    }
-    Ok(())
 }
 
 #[cfg(test)]

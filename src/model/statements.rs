@@ -8,10 +8,9 @@ use super::rules::{
     object_pattern,
 };
 use super::{
-    Condition, Ctx, Effect, Kind, ManagedPolicy, Part, ResourceNote, Statement, Text,
-    TrustStatement,
+    Condition, Ctx, Effect, Kind, ManagedPolicy, Part, Resource, ResourceNote, Statement, Text,
+    TrustStatement, Warning,
 };
-use std::sync::Arc;
 
 use crate::diag::RuleError;
 use crate::refdata::{self, Confirmed, Partition, scanners};
@@ -30,7 +29,7 @@ pub(super) fn trust_statement(
     p: &ProfileSpec,
     partition: Partition,
     ctx: &Ctx,
-    warnings: &mut Vec<String>,
+    warnings: &mut Vec<Warning>,
 ) -> Result<TrustStatement, RuleError> {
     match Kind::from(p.kind) {
         Kind::InstanceProfile => Ok(ec2_trust(p.partition, warnings)),
@@ -49,10 +48,10 @@ fn default_host_management_trust() -> TrustStatement {
     )
 }
 
-fn ec2_trust(partition: PartitionName, warnings: &mut Vec<String>) -> TrustStatement {
+fn ec2_trust(partition: PartitionName, warnings: &mut Vec<Warning>) -> TrustStatement {
     let (service, confirmed) = refdata::ec2_principal(partition);
     if let Confirmed::No(why) = confirmed {
-        warnings.push(why.to_string());
+        warnings.push(Warning::new("partition", why));
     }
     TrustStatement::new("AllowEc2ToAssumeRole", service.to_string(), Vec::new())
 }
@@ -64,7 +63,7 @@ fn hybrid_trust(
     p: &ProfileSpec,
     partition: Partition,
     ctx: &Ctx,
-    warnings: &mut Vec<String>,
+    warnings: &mut Vec<Warning>,
 ) -> Result<TrustStatement, RuleError> {
     let hybrid = p.hybrid.as_ref();
     let account = match hybrid.and_then(|h| h.account_id.as_ref()) {
@@ -83,7 +82,7 @@ fn hybrid_trust(
     };
     // AWS documents ssm.amazonaws.com in aws and aws-cn (refdata cites both pages).
     if let Confirmed::No(why) = refdata::ssm_principal_confirmed(p.partition) {
-        warnings.push(why.to_string());
+        warnings.push(Warning::new("partition", why));
     }
     let source_arn = Text(vec![
         Part::Literal(format!("arn:{}:ssm:", partition.arn_id)),
@@ -127,27 +126,34 @@ pub(super) fn managed_policies(
     p: &ProfileSpec,
     partition: Partition,
     ctx: &Ctx,
-    warnings: &mut Vec<String>,
+    warnings: &mut Vec<Warning>,
 ) -> Result<Vec<ManagedPolicy>, RuleError> {
     let mp = &p.managed_policies;
     let aws = |name: &str| format!("arn:{}:iam::aws:policy/{name}", partition.arn_id);
     let mut out = Vec::new();
+    // The field that selects each policy of `out`, where its warning points.
+    let mut fields = Vec::new();
     if Kind::from(p.kind) == Kind::DefaultHostManagement {
         out.push(ManagedPolicy {
             arn: aws(refdata::dhmc::POLICY),
             by_design: Some(&scanners::DHMC_POLICY),
             reason: "Default Host Management: what SSM Agent needs to register and take commands on the instances Systems Manager manages with this role".into(),
         });
+        fields.push("kind".to_string());
     } else if mp.core.unwrap_or(true) {
         out.push(ManagedPolicy {
             arn: aws(refdata::CORE_POLICY),
             by_design: Some(&scanners::CORE_POLICY),
             reason: "Systems Manager core functionality: required for SSM Agent to register and take commands".into(),
         });
+        fields.push("managed_policies.core".to_string());
     } else {
-        warnings.push(format!(
-            "`core: false`: {} is not attached, so SSM Agent cannot register with Systems Manager unless another policy grants the same permissions",
-            refdata::CORE_POLICY
+        warnings.push(Warning::new(
+            "managed_policies.core",
+            format!(
+                "`core: false`: {} is not attached, so SSM Agent cannot register with Systems Manager unless another policy grants the same permissions",
+                refdata::CORE_POLICY
+            ),
         ));
     }
     if mp.directory_service {
@@ -158,6 +164,7 @@ pub(super) fn managed_policies(
                 "joins Windows Server instances to an AWS Directory Service (Microsoft AD) domain"
                     .into(),
         });
+        fields.push("managed_policies.directory_service".to_string());
     }
     if mp.cloudwatch_agent {
         out.push(ManagedPolicy {
@@ -165,6 +172,7 @@ pub(super) fn managed_policies(
             by_design: Some(&scanners::CLOUDWATCH_AGENT_POLICY),
             reason: "lets the CloudWatch agent write metrics and logs".into(),
         });
+        fields.push("managed_policies.cloudwatch_agent".to_string());
     }
     if mp.patch_association {
         out.push(ManagedPolicy {
@@ -173,6 +181,7 @@ pub(super) fn managed_policies(
             reason: "patch baseline reads for Patch Manager associations (what Quick Setup adds)"
                 .into(),
         });
+        fields.push("managed_policies.patch_association".to_string());
     }
     for (i, arn) in mp.additional.iter().enumerate() {
         let field = format!("managed_policies.additional[{i}]");
@@ -189,10 +198,11 @@ pub(super) fn managed_policies(
             by_design: None,
             reason: "listed under managed_policies.additional".into(),
         });
+        fields.push(field);
     }
     // An AWS managed policy exists per partition; outside aws, few are documented.
     let aws_managed = format!("arn:{}:iam::aws:policy/", partition.arn_id);
-    for m in &out {
+    for (m, field) in out.iter().zip(&fields) {
         if let Some(path_and_name) = m.arn.strip_prefix(&aws_managed) {
             let name = path_and_name.rsplit('/').next().unwrap_or(path_and_name);
             // The DHMC policy is in the warning the DHMC check gives (`refdata::dhmc`).
@@ -200,9 +210,12 @@ pub(super) fn managed_policies(
                 continue;
             }
             if let Confirmed::No(why) = refdata::aws_managed_policy_confirmed(p.partition, name) {
-                warnings.push(format!(
-                    "AWS managed policy {name} in partition {}: {why}",
-                    partition.arn_id
+                warnings.push(Warning::new(
+                    field,
+                    format!(
+                        "AWS managed policy {name} in partition {}: {why}",
+                        partition.arn_id
+                    ),
                 ));
             }
         }
@@ -257,7 +270,7 @@ pub(super) fn s3_statements(
     p: &ProfileSpec,
     partition: Partition,
     ctx: &Ctx,
-    warnings: &mut Vec<String>,
+    warnings: &mut Vec<Warning>,
     notes: &mut Vec<ResourceNote>,
 ) -> Result<Vec<Statement>, RuleError> {
     let s3 = p.s3.as_ref().expect("called only with an s3 section");
@@ -285,13 +298,14 @@ pub(super) fn s3_statements(
                     ));
                     continue;
                 }
-                AgentBuckets::Seed => warnings.push(format!(
-                    "{why} ({region}); AWS's original six-bucket list is used as its setup guide writes it, unverified"
+                AgentBuckets::Seed => warnings.push(Warning::new(
+                    &field,
+                    format!("{why} ({region}); AWS's original six-bucket list is used as its setup guide writes it, unverified"),
                 )),
             }
         }
         let agent = agent_bucket_notes(partition, region, s3.agent_buckets);
-        let resources: Vec<Arc<str>> = agent.iter().map(|n| n.resource.clone()).collect();
+        let resources: Vec<Resource> = agent.iter().map(|n| n.resource.clone().into()).collect();
         notes.extend(agent.iter().cloned());
         statements.push(Statement {
             effect: Effect::Allow,
@@ -312,14 +326,14 @@ pub(super) fn s3_statements(
     let mut encrypted = Vec::new();
     for (i, b) in s3.buckets.iter().enumerate() {
         let field = format!("s3.buckets[{i}]");
-        if let Err(e) = check_bucket_name(ctx, &format!("{field}.name"), &b.name) {
-            ctx.report(e);
-            continue;
-        }
-        let objects_arn = match object_pattern(ctx, &field, &b.name, b.prefix.as_deref()) {
-            Ok(pattern) => arn(&pattern),
-            Err(e) => {
-                ctx.report(e);
+        // The name and the prefix are checked apart, so both are reported.
+        let name = check_bucket_name(ctx, &format!("{field}.name"), &b.name);
+        let pattern = object_pattern(ctx, &field, &b.name, b.prefix.as_deref());
+        let objects_arn = match (name, pattern) {
+            (Ok(()), Ok(pattern)) => arn(&pattern),
+            (name, pattern) => {
+                name.err().into_iter().for_each(|e| ctx.report(e));
+                pattern.err().into_iter().for_each(|e| ctx.report(e));
                 continue;
             }
         };
@@ -341,9 +355,12 @@ pub(super) fn s3_statements(
             encrypted.push(bucket_arn);
         }
         if b.cross_account {
-            warnings.push(format!(
-                "bucket `{}` has cross_account: s3:PutObjectAcl only takes effect when the bucket's S3 Object Ownership allows ACLs; new buckets disable ACLs by default",
-                b.name
+            warnings.push(Warning::new(
+                format!("{field}.cross_account"),
+                format!(
+                    "bucket `{}` has cross_account: s3:PutObjectAcl only takes effect when the bucket's S3 Object Ownership allows ACLs; new buckets disable ACLs by default",
+                    b.name
+                ),
             ));
         }
     }
@@ -391,14 +408,19 @@ pub(super) fn session_manager_statements(
     sm: &SessionManagerSpec,
     partition: Partition,
     ctx: &Ctx,
-    warnings: &mut Vec<String>,
+    warnings: &mut Vec<Warning>,
 ) -> Result<Vec<Statement>, RuleError> {
     let mut statements = Vec::new();
     // docs/sources.md 5 (correction, 2026-11-28): the instance needs only kms:Decrypt on
     // the session key; kms:GenerateDataKey is for writing logs to an SSE-KMS
     // destination, so it goes on the log bucket's key (below), not on this one.
-    if let Some(key) = &sm.kms_key_arn {
-        check_kms_key_arn(ctx, "session_manager.kms_key_arn", key, partition)?;
+    let key = (sm.kms_key_arn.as_ref()).filter(|key| {
+        ctx.recover(
+            check_kms_key_arn(ctx, "session_manager.kms_key_arn", key, partition).map(|_| true),
+            false,
+        )
+    });
+    if let Some(key) = key {
         statements.push(Statement {
             effect: Effect::Allow,
             not_resource: false,
@@ -408,20 +430,35 @@ pub(super) fn session_manager_statements(
             purpose: "Session Manager: decrypt session data with the session KMS key".into(),
         });
     }
-    if let Some(log) = &sm.s3_logging {
+    // The log bucket's name, prefix and key are checked apart, so each is reported.
+    let log = sm.s3_logging.as_ref().and_then(|log| {
         let field = "session_manager.s3_logging";
-        check_bucket_name(ctx, &format!("{field}.bucket"), &log.bucket)?;
-        let objects = format!(
-            "arn:{}:s3:::{}",
-            partition.arn_id,
-            object_pattern(ctx, field, &log.bucket, log.prefix.as_deref())?
-        );
+        let name = check_bucket_name(ctx, &format!("{field}.bucket"), &log.bucket);
+        let pattern = object_pattern(ctx, field, &log.bucket, log.prefix.as_deref());
+        let key = (log.kms_key_arn.as_ref())
+            .map(|key| check_kms_key_arn(ctx, &format!("{field}.kms_key_arn"), key, partition))
+            .transpose();
+        match (name, pattern, key) {
+            (Ok(()), Ok(pattern), Ok(_)) => Some((log, pattern)),
+            (name, pattern, key) => {
+                name.err().into_iter().for_each(|e| ctx.report(e));
+                pattern.err().into_iter().for_each(|e| ctx.report(e));
+                key.err().into_iter().for_each(|e| ctx.report(e));
+                None
+            }
+        }
+    });
+    if let Some((log, pattern)) = log {
+        let objects = format!("arn:{}:s3:::{pattern}", partition.arn_id);
         let mut actions = vec!["s3:PutObject".to_string()];
         if log.cross_account {
             actions.push("s3:PutObjectAcl".into());
-            warnings.push(format!(
-                "session log bucket `{}` has cross_account: s3:PutObjectAcl only takes effect when the bucket's S3 Object Ownership allows ACLs",
-                log.bucket
+            warnings.push(Warning::new(
+                "session_manager.s3_logging.cross_account",
+                format!(
+                    "session log bucket `{}` has cross_account: s3:PutObjectAcl only takes effect when the bucket's S3 Object Ownership allows ACLs",
+                    log.bucket
+                ),
             ));
         }
         statements.push(Statement {
@@ -444,7 +481,6 @@ pub(super) fn session_manager_statements(
         }
         match &log.kms_key_arn {
             Some(key) => {
-                check_kms_key_arn(ctx, &format!("{field}.kms_key_arn"), key, partition)?;
                 statements.push(Statement {
                     effect: Effect::Allow,
                     not_resource: false,
@@ -454,9 +490,12 @@ pub(super) fn session_manager_statements(
                     purpose: "Session Manager: generate data keys to write session logs to the log bucket, which SSE-KMS encrypts with this key".into(),
                 });
             }
-            None if log.encrypted => warnings.push(format!(
-                "session log bucket `{}` is encrypted but `s3_logging.kms_key_arn` is not set: if the bucket uses SSE-KMS, the instance needs kms:GenerateDataKey on its key to write session logs, so name the key there (SSE-S3 needs nothing more)",
-                log.bucket
+            None if log.encrypted => warnings.push(Warning::new(
+                "session_manager.s3_logging.encrypted",
+                format!(
+                    "session log bucket `{}` is encrypted but `s3_logging.kms_key_arn` is not set: if the bucket uses SSE-KMS, the instance needs kms:GenerateDataKey on its key to write session logs, so name the key there (SSE-S3 needs nothing more)",
+                    log.bucket
+                ),
             )),
             None => {}
         }
@@ -489,79 +528,9 @@ pub(super) fn session_manager_statements(
 }
 
 /// A statement's resources as the model holds them (`Statement::resources`).
-fn shared(resources: Vec<String>) -> Vec<Arc<str>> {
-    resources.into_iter().map(Arc::from).collect()
+fn shared(resources: Vec<String>) -> Vec<Resource> {
+    resources.into_iter().map(Resource::from).collect()
 }
 
 #[cfg(test)]
-mod tests {
-    use crate::source::Source;
-
-    /// The warnings of a one-profile spec whose profile is `profile` (YAML lines
-    /// below `- name: p`).
-    pub(crate) fn warnings(profile: &str) -> Vec<String> {
-        let spec = format!("version: 1\nprofiles:\n  - name: p\n{profile}");
-        let model = crate::load(&Source::new("spec.yaml", spec)).expect("a valid spec");
-        model.profiles[0].warnings.clone()
-    }
-
-    #[test]
-    fn aws_managed_policies_outside_aws_warn_unless_documented() {
-        let policies = |partition: &str| {
-            warnings(&format!(
-                "    partition: {partition}\n    managed_policies:\n      cloudwatch_agent: true\n      additional: [arn:{partition}:iam::aws:policy/service-role/AmazonSSMAutomationRole, arn:{partition}:iam::111122223333:policy/Mine]\n"
-            ))
-        };
-        let about = |w: &[String], policy: &str| {
-            w.iter()
-                .any(|w| w.starts_with(&format!("AWS managed policy {policy} in partition ")))
-        };
-        let aws = policies("aws");
-        assert!(
-            !aws.iter().any(|w| w.starts_with("AWS managed policy")),
-            "{aws:?}"
-        );
-        let cn = policies("aws-cn");
-        assert!(!about(&cn, "AmazonSSMManagedInstanceCore"), "{cn:?}");
-        assert!(about(&cn, "CloudWatchAgentServerPolicy"), "{cn:?}");
-        assert!(about(&cn, "AmazonSSMAutomationRole"), "{cn:?}");
-        assert!(
-            !about(&cn, "Mine"),
-            "a customer policy is the user's: {cn:?}"
-        );
-        for partition in ["aws-us-gov", "aws-eusc"] {
-            let w = policies(partition);
-            assert!(about(&w, "AmazonSSMManagedInstanceCore"), "{w:?}");
-            assert!(w.iter().any(|w| w == &format!("AWS managed policy CloudWatchAgentServerPolicy in partition {partition}: no AWS source confirms that it exists in this partition (AWS Managed Policy Reference, https://docs.aws.amazon.com/aws-managed-policy/latest/reference/, as of 2026-12-06, documents the aws partition); if it does not, the attachment fails at deploy with NoSuchEntity")), "{w:?}");
-        }
-    }
-
-    #[test]
-    fn the_dhmc_policy_is_warned_about_once() {
-        let w = warnings("    kind: default-host-management\n    partition: aws-us-gov\n");
-        let about = w
-            .iter()
-            .filter(|w| w.contains(crate::refdata::dhmc::POLICY))
-            .count();
-        assert_eq!(about, 1, "{w:?}");
-    }
-
-    #[test]
-    fn the_hybrid_principal_is_documented_in_aws_and_aws_cn_only() {
-        let hybrid = |partition: &str| {
-            warnings(&format!(
-                "    kind: hybrid-service-role\n    partition: {partition}\n"
-            ))
-        };
-        assert_eq!(hybrid("aws"), Vec::<String>::new());
-        assert_eq!(hybrid("aws-cn"), Vec::<String>::new());
-        for partition in ["aws-us-gov", "aws-eusc"] {
-            let w = hybrid(partition);
-            assert!(
-                w.iter().any(|w| w.contains("ssm.amazonaws.com")
-                    && w.ends_with(&format!("no source confirms another name in {partition}"))),
-                "{w:?}"
-            );
-        }
-    }
-}
+mod tests;

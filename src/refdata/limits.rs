@@ -45,9 +45,6 @@ pub const CFN_TEMPLATE_BODY_MAX: usize = 1_000_000;
 /// `--s3-bucket`): 51,200 bytes.
 pub const CFN_TEMPLATE_BODY_INLINE_MAX: usize = 51_200;
 pub const TRUST_POLICY_MAX: usize = 2048;
-pub const BUCKET_NAME: std::ops::RangeInclusive<usize> = 3..=63;
-pub const BUCKET_PREFIXES_RESERVED: &[&str] = &["xn--", "sthree-", "amzn-s3-demo-"];
-pub const BUCKET_SUFFIXES_RESERVED: &[&str] = &["-s3alias", "--ol-s3", ".mrap", "--x-s3"];
 /// A StackSet's name: an ASCII letter, then ASCII letters, digits and hyphens, at
 /// most 128 characters (AWS CloudFormation API Reference, CreateStackSet,
 /// `StackSetName`: "A stack name can contain only alphanumeric characters

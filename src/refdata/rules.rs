@@ -463,6 +463,30 @@ pub fn policy_arn_pattern(partitions: &str) -> String {
     )
 }
 
+/// `s` as a pattern that matches it literally. Only syntax characters are escaped:
+/// ECMA-262's unicode mode, which editors use, rejects escapes such as `\-` outside
+/// a character class.
+pub fn regex_escape(s: &str) -> String {
+    s.chars()
+        .flat_map(|c| {
+            if "\\.+*?()|[]{}^$/".contains(c) {
+                vec!['\\', c]
+            } else {
+                vec![c]
+            }
+        })
+        .collect()
+}
+
+/// A pattern that matches any one of `items` literally: `a|b\.c`.
+pub fn alternatives(items: &[&str]) -> String {
+    items
+        .iter()
+        .map(|s| regex_escape(s))
+        .collect::<Vec<_>>()
+        .join("|")
+}
+
 /// Every rule, named, for the tests that derive boundary values from each.
 pub const TEXT_RULES: &[(&str, TextRule)] = &[
     ("role name", ROLE_NAME),
@@ -473,6 +497,9 @@ pub const TEXT_RULES: &[(&str, TextRule)] = &[
     ("tag value", TAG_VALUE),
     ("account ID", ACCOUNT_ID),
 ];
+
+mod s3;
+pub use s3::{BUCKET_NAME, BucketNameRule, KMS_KEY_ARN, KmsKeyArnRule};
 
 #[cfg(test)]
 mod tests;

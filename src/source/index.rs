@@ -48,6 +48,9 @@ pub(super) struct PathIndex {
     /// Where the first scalar inside a container is: the position of a list item
     /// that has no key of its own.
     containers: HashMap<String, Pos>,
+    /// Where a key is written the second time in its mapping: a duplicate is shown
+    /// where it repeats, which is where the parsers stop (both keep the first).
+    repeats: HashMap<String, Pos>,
     /// When set, the only paths recorded: the paths some errors are about and every
     /// path around them (where `locate` falls back to). A spec of 34,000 profiles with
     /// an error each indexes those, not its 200,000 fields.
@@ -118,6 +121,20 @@ impl PathIndex {
     pub(super) fn exact(&self, path: &str) -> Option<Location> {
         let at = self.values.get(path).or_else(|| self.keys.get(path))?;
         Some(at.location())
+    }
+
+    /// Where the key of `path` is written (a tag's key, a field's name), or, for a
+    /// path the file has no key for, where `locate` places it.
+    pub(super) fn locate_key(&self, path: &str) -> Location {
+        match self.keys.get(path) {
+            Some(at) => at.location(),
+            None => self.locate(path),
+        }
+    }
+
+    /// Where the key of `path` is written a second time in its mapping, if it is.
+    pub(super) fn repeat(&self, path: &str) -> Option<Location> {
+        self.repeats.get(path).map(|at| at.location())
     }
 
     pub(super) fn locate(&self, path: &str) -> Location {
@@ -247,7 +264,12 @@ impl<'a> Walker<'a> {
                 {
                     let full = join(path, &value);
                     if self.index.wants(&full) {
-                        PathIndex::record(&mut self.index.keys, full, at);
+                        let seen = if self.index.keys.contains_key(&full) {
+                            &mut self.index.repeats
+                        } else {
+                            &mut self.index.keys
+                        };
+                        PathIndex::record(seen, full, at);
                     }
                     *key = Some(value);
                     return;

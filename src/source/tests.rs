@@ -77,3 +77,55 @@ fn yaml_written_as_json_is_read_as_json() {
     // Broken JSON on standard input still gets serde_json's message.
     assert!(Source::new("<stdin>", "{\"version\": 1,").is_json());
 }
+
+/// Only the errors that can be printed are placed exactly (issue 20); the printed
+/// ones must be where placing every error exactly puts them, in both readers and
+/// with a top-level field written after the profiles.
+#[test]
+fn the_errors_a_run_prints_are_placed_as_if_every_error_were() {
+    let profiles = |n: usize| -> Vec<String> {
+        (0..n)
+            .map(|i| format!("{{name: p{i}, tags: {{aws:x: v, aws:y: v}}, path: bad}}"))
+            .collect()
+    };
+    let yaml = format!("profiles: [{}]\nversion: 2\n", profiles(40).join(",\n  "));
+    let json = format!(
+        "{{\"profiles\": [{}], \"version\": 2}}",
+        (0..40)
+            .map(|i| format!(
+                "{{\"name\": \"p{i}\", \"tags\": {{\"aws:x\": \"v\", \"aws:y\": \"v\"}}, \"path\": \"bad\"}}"
+            ))
+            .collect::<Vec<_>>()
+            .join(",\n  ")
+    );
+    for (name, text) in [("s.yaml", yaml), ("s.json", json)] {
+        // The model's order is not the file's: each profile's errors, reversed.
+        let mut errors = vec![RuleError::new("version", "v")];
+        for i in 0..40 {
+            for field in ["path", "tags.aws:y", "tags.aws:x"] {
+                errors.push(RuleError::new(format!("profiles[{i}].{field}"), "m"));
+            }
+        }
+        let placed = Source::new(name, text.clone()).locate_all(errors.clone(), 50);
+        let exact = Source::new(name, text);
+        let mut every: Vec<SpecError> = errors.into_iter().map(|e| exact.locate(e)).collect();
+        let order = |e: &SpecError| (e.location.line, e.location.column);
+        let mut placed = placed;
+        placed.sort_by_key(order);
+        every.sort_by_key(order);
+        assert_eq!(placed.len(), every.len());
+        let first = |v: &[SpecError]| -> Vec<(String, usize, usize)> {
+            v.iter()
+                .take(50)
+                .map(|e| (e.path.clone(), e.location.line, e.location.column))
+                .collect()
+        };
+        assert_eq!(first(&placed), first(&every), "{name}");
+        // And the rest is counted at its profile, not dropped.
+        let last = placed.last().expect("placed");
+        assert_eq!(
+            last.path, "version",
+            "{name}: the top-level field comes last"
+        );
+    }
+}

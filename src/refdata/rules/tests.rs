@@ -262,3 +262,8 @@ fn every_rule_names_its_aws_page() {
         assert!(!source.doc.is_empty() && source.date.len() == 10);
     }
 }
+
+#[test]
+fn regex_metacharacters_are_escaped() {
+    assert_eq!(alternatives(&[".mrap", "--x-s3"]), r"\.mrap|--x-s3");
+}
