@@ -128,6 +128,8 @@ pub struct Profile {
     /// The role, custom policies and instance profile exist already under these
     /// names and are taken over (`adopt`), not created.
     pub adopt: bool,
+    /// The account the spec says the profiles are deployed in (`account_id`).
+    pub account_id: Option<String>,
     pub custom_policies: Vec<CustomPolicy>,
     pub instance_profile: Option<InstanceProfile>,
     /// The account setting a Default Host Management profile sets to its role.
@@ -461,7 +463,13 @@ pub fn build_all(spec: &Spec, spec_name: &str) -> Result<Model, Vec<RuleError>> 
         let result = profile::build(p, &ctx);
         let mut found = ctx.errors.into_inner();
         match result {
-            Ok(profile) if found.is_empty() => built.push((i, profile)),
+            Ok(profile) if found.is_empty() => built.push((
+                i,
+                Profile {
+                    account_id: spec.account_id.clone(),
+                    ..profile
+                },
+            )),
             Ok(_) => {}
             Err(e) => found.push(e),
         }

@@ -84,7 +84,7 @@ pub(super) fn check_session_duration(ctx: &Ctx, seconds: u32) -> Result<u32, Rul
     }
 }
 
-fn is_account_id(s: &str) -> bool {
+pub(super) fn is_account_id(s: &str) -> bool {
     rules::ACCOUNT_ID.violation(s).is_none()
 }
 
