@@ -5,17 +5,21 @@
 //! it, `refdata::replacement`), deleted, or moved between stacks or StackSets; then
 //! the hazards that follow, and the permissions each profile loses.
 
+mod cdk;
 mod report;
 
 use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
 
+use crate::backend::cdk::{CLASS_NAME, ROLLOUT_CLASS_NAME};
 use crate::backend::{Output, RenderError, RenderOptions};
 use crate::model::{Model, Profile};
 use crate::refdata::replacement::{self, Replacement};
 
 pub use report::{Format, render};
+
+use self::cdk::CdkStack;
 
 /// One deployed resource as a target's files declare it.
 #[derive(Debug, Clone, PartialEq)]
@@ -33,6 +37,9 @@ pub struct Resource {
     pub properties: Map<String, Value>,
     /// The profile it belongs to (by its name), when one does.
     pub profile: Option<String>,
+    /// Its construct path in the CDK app that deploys the same stack, when it has
+    /// one (`impact::cdk`).
+    pub cdk: Option<String>,
 }
 
 /// What deploying the new spec does to one resource.
@@ -267,16 +274,38 @@ pub fn inventory(model: &Model, spec_name: &str) -> Result<Vec<Resource>, Render
             .ok_or_else(|| RenderError::Internal(format!("no output {golden}")))?
             .generate_files(model, spec_name, RenderOptions::default())
     };
+    // The CDK app of each stack, by its stack number; none when the CDK refuses the spec.
+    let cdk_apps = |golden: &str, class: &str| -> Result<BTreeMap<_, _>, RenderError> {
+        match files(golden) {
+            Ok(apps) => Ok(apps
+                .into_iter()
+                .filter_map(|f| Some((f.stack, CdkStack::read(&f.text, class)?)))
+                .collect()),
+            Err(RenderError::Refused { .. }) => Ok(BTreeMap::new()),
+            Err(e) => Err(e),
+        }
+    };
+    let name_in_cdk = |out: &mut Vec<Resource>, from: usize, app: Option<&CdkStack>| {
+        for r in &mut out[from..] {
+            r.cdk = app.and_then(|a| a.path(&r.key));
+        }
+    };
+    let apps = cdk_apps("cdk-app.ts", CLASS_NAME)?;
     for f in files("cloudformation.json")? {
         let container = match f.stack {
             Some(n) => format!("stack {stem}.stack-{n}"),
             None => format!("stack {stem}"),
         };
+        let from = out.len();
         template_resources(&f.text, "cloudformation", &container, &owner, &mut out)?;
+        name_in_cdk(&mut out, from, apps.get(&f.stack));
     }
     if model.rollout.is_some() {
+        let apps = cdk_apps("cdk-rollout-app.ts", ROLLOUT_CLASS_NAME)?;
         for f in files("cloudformation-rollout.json")? {
+            let from = out.len();
             template_resources(&f.text, "cloudformation", "rollout stack", &owner, &mut out)?;
+            name_in_cdk(&mut out, from, apps.get(&f.stack));
         }
         // Each StackSet's own template: the resources of every account.
         let sets: Vec<(String, String)> = out
@@ -376,6 +405,7 @@ fn template_resources(
             name,
             properties,
             profile: owner.of(key),
+            cdk: None,
         });
     }
     Ok(())
@@ -427,6 +457,7 @@ fn terraform_resources(
                 name,
                 properties,
                 profile: owner.of(address),
+                cdk: None,
             });
         }
     }

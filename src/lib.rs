@@ -53,20 +53,33 @@ pub fn load(source: &source::Source) -> Result<model::Model, SpecError> {
     model::build(&spec, &source.name).map_err(|e| source.locate(e))
 }
 
-/// Reads and validates a spec, with every error the rules find, in file order
-/// (line, then column). A spec that does not parse has one error: the parsers stop
-/// at the first.
+/// Reads and validates a spec, with every error, in file order (line, then column):
+/// each unknown field, and every error the rules find in the rest of the spec read
+/// without them. A syntax or type error stops the parsers: then it is the last,
+/// after the unknown fields before it.
 pub fn load_all(source: &source::Source) -> Result<model::Model, Vec<SpecError>> {
-    let spec = source.parse().map_err(|e| vec![e])?;
+    let source::Parsed { spec, unknown } = source.parse_all()?;
     let built = model::build_all(&spec, &source.name);
     // A megabyte of profiles is tens of megabytes parsed; placing the errors reads
     // the file again, so the parsed spec goes first.
     drop(spec);
-    built.map_err(|errors| {
-        let mut located = source.locate_all(errors, diag::MAX_ERRORS);
-        located.sort_by_key(|e| (e.location.line, e.location.column));
-        located
-    })
+    let mut errors = match built {
+        Ok(model) if unknown.is_empty() => return Ok(model),
+        Ok(_) => Vec::new(),
+        Err(errors) => source.locate_all(errors, diag::MAX_ERRORS),
+    };
+    // An error about the mapping that holds an unknown field (`s3` grants nothing)
+    // is that field's, misspelt: its own error says what to write.
+    errors.retain(|e| {
+        !(unknown.iter()).any(|u| {
+            u.path
+                .rsplit_once('.')
+                .is_some_and(|(parent, _)| parent == e.path)
+        })
+    });
+    errors.extend(unknown);
+    errors.sort_by_key(|e| (e.location.line, e.location.column));
+    Err(errors)
 }
 
 /// The error every command reports for a spec a target refused: the one place a

@@ -15,8 +15,19 @@ use crate::spec::Spec;
 mod index;
 mod prescan;
 mod shown;
+mod unknown;
 use index::PathIndex;
 use prescan::{json_too_deep, too_deep, yaml_prescan};
+
+/// A spec read without the fields its types do not have, and those fields: each is
+/// an error at its key, reported with the rules' errors of the rest of the spec
+/// (`crate::load_all`), as `deny_unknown_fields` once refused the first alone.
+#[derive(Debug)]
+pub struct Parsed {
+    pub spec: Spec,
+    /// In file order.
+    pub unknown: Vec<SpecError>,
+}
 
 /// A spec file's name (as the user gave it) and text.
 #[derive(Debug, Clone)]
@@ -109,13 +120,52 @@ impl Source {
         })
     }
 
-    /// Deserialises the spec's shape; unknown fields, wrong types and syntax errors
-    /// come back located, in the user's words (`SpecError::in_user_words`).
+    /// Deserialises the spec's shape: the first error (in file order), an unknown
+    /// field included (`parse_all` gives every one).
     pub fn parse(&self) -> Result<Spec, SpecError> {
-        self.parse_shapes().map_err(SpecError::in_user_words)
+        let parsed = self
+            .parse_all()
+            .map_err(|mut errors| errors.swap_remove(0))?;
+        match parsed.unknown.into_iter().next() {
+            Some(first) => Err(first),
+            None => Ok(parsed.spec),
+        }
     }
 
-    fn parse_shapes(&self) -> Result<Spec, SpecError> {
+    /// Deserialises the spec's shape, reading on past each unknown field (`Parsed`).
+    /// `Err` is a syntax or type error, where the parsers stop, with the unknown
+    /// fields before it; errors come back located, in the user's words
+    /// (`SpecError::in_user_words`), in file order, never empty.
+    pub fn parse_all(&self) -> Result<Parsed, Vec<SpecError>> {
+        let mut paths = Vec::new();
+        let result = self.parse_shapes(&mut paths);
+        let mut unknown: Vec<SpecError> = (paths.iter())
+            .map(|path| {
+                let location = self.index().locate_key(path);
+                self.error(location, path, unknown::message(path))
+                    .in_user_words()
+            })
+            .collect();
+        let by_place = |e: &SpecError| (e.location.line, e.location.column);
+        match result {
+            Ok(spec) => {
+                unknown.sort_by_key(by_place);
+                Ok(Parsed { spec, unknown })
+            }
+            Err(e) => {
+                let e = e.in_user_words();
+                if !misspells_the_missing_field(&e, &paths) {
+                    unknown.push(e);
+                }
+                unknown.sort_by_key(by_place);
+                Err(unknown)
+            }
+        }
+    }
+
+    /// `unknown`: the path of each key the spec types do not have, as it is read.
+    fn parse_shapes(&self, unknown: &mut Vec<String>) -> Result<Spec, SpecError> {
+        let mut note = |path: serde_ignored::Path| unknown.push(unknown::field_path(&path));
         if self.text.len() > MAX_SPEC_BYTES {
             return Err(too_large(&self.name));
         }
@@ -143,7 +193,8 @@ impl Source {
                 self.error(location, path, message)
             };
             let mut de = serde_json::Deserializer::from_str(&self.text);
-            let spec: Spec = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+            let reading = serde_ignored::Deserializer::new(&mut de, &mut note);
+            let spec: Spec = serde_path_to_error::deserialize(reading).map_err(|e| {
                 let path = e.path().to_string();
                 json_error(&path, e.into_inner())
             })?;
@@ -157,7 +208,8 @@ impl Source {
                 };
                 return Err(self.error(location, &refusal.path, refusal.message));
             }
-            serde_yaml::from_str::<Spec>(&self.text).map_err(|e| {
+            let de = serde_yaml::Deserializer::from_str(&self.text);
+            serde_ignored::deserialize::<_, _, Spec>(de, note).map_err(|e| {
                 let location = e
                     .location()
                     .map(|l| Location {
@@ -260,6 +312,20 @@ impl Source {
             source_line: Some(Excerpt::new(self.text.clone(), location.line)),
         }
     }
+}
+
+/// Whether `e` is serde's `missing field `name`` for a field that an unknown key of
+/// the same mapping misspells (`nmae`): that key's "did you mean" says it, once.
+fn misspells_the_missing_field(e: &SpecError, unknown: &[String]) -> bool {
+    let Some(missing) =
+        (e.message.strip_prefix("missing field `")).and_then(|rest| rest.strip_suffix('`'))
+    else {
+        return false;
+    };
+    unknown.iter().any(|path| {
+        let (parent, key) = path.rsplit_once('.').unwrap_or(("", path));
+        parent == e.path && crate::diag::suggest(key, &[missing]).is_some()
+    })
 }
 
 /// The largest spec read, in bytes (1 MiB). Real specs are a few kilobytes; the cap

@@ -4,6 +4,11 @@
 //! The JSON Schema of the spec (`ssm-profile schema`) is derived from these types:
 //! their fields, defaults and serde attributes give its shape and their doc comments
 //! its descriptions; `schema` adds the rules, from `refdata`.
+//!
+//! A field the types do not have is an error, every one of them: the types take
+//! `#[schemars(deny_unknown_fields)]` (the schema's `additionalProperties: false`)
+//! rather than serde's, which stops at the first, and `source` reads the spec
+//! through `serde_ignored` and refuses each key it reports (`source::Parsed`).
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -14,7 +19,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 
 /// A spec file.
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[schemars(deny_unknown_fields)]
 pub struct Spec {
     /// The spec version; only 1 exists.
     pub version: u32,
@@ -50,7 +55,7 @@ pub const STACKS_MAX: u32 = 100;
 /// account). The IAM resources go to `iam_region` only (IAM is global); the Default
 /// Host Management setting, which is regional, to every region of `regions`.
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[schemars(deny_unknown_fields)]
 pub struct RolloutSpec {
     /// The IAM StackSet's name; the Default Host Management setting's StackSet is this
     /// name and `-dhmc-setting`. A letter, then letters, digits and hyphens, at most 115
@@ -161,7 +166,7 @@ pub enum AgentBuckets {
 /// One profile: an IAM role with its policies and, for `instance-profile`, the
 /// instance profile that holds it.
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[schemars(deny_unknown_fields)]
 pub struct ProfileSpec {
     /// The role name and the instance profile name.
     pub name: String,
@@ -233,7 +238,7 @@ pub struct ProfileSpec {
 
 /// Which Parameter Store parameters of the account the instance may read.
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[schemars(deny_unknown_fields)]
 pub struct ParameterStoreSpec {
     /// Parameter names (`/app/prod/db-url`, `region`) and name prefixes with a
     /// trailing `*` (`/app/prod/*`) of the account that the instance may read; `[]`:
@@ -244,7 +249,7 @@ pub struct ParameterStoreSpec {
 
 /// AWS managed policies, by the need they serve.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[schemars(deny_unknown_fields)]
 pub struct ManagedPoliciesSpec {
     /// AmazonSSMManagedInstanceCore: required by Systems Manager; false only with a
     /// warning. Not with `kind: default-host-management`, whose role gets
@@ -271,7 +276,7 @@ pub struct ManagedPoliciesSpec {
 
 /// The custom S3 policy: the seed page's two cases.
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[schemars(deny_unknown_fields)]
 pub struct S3Spec {
     /// The policy name; default: the profile's name + `S3Policy`.
     #[serde(default)]
@@ -290,7 +295,7 @@ pub struct S3Spec {
 
 /// A bucket of your own that instances read and write.
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[schemars(deny_unknown_fields)]
 pub struct BucketSpec {
     /// The bucket name.
     pub name: String,
@@ -307,7 +312,7 @@ pub struct BucketSpec {
 
 /// Session Manager's extras: encryption and session logs.
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[schemars(deny_unknown_fields)]
 pub struct SessionManagerSpec {
     /// kms:Decrypt on this key (session encryption):
     /// `arn:PARTITION:kms:REGION:ACCOUNT:key/KEY-ID`, not an alias.
@@ -323,7 +328,7 @@ pub struct SessionManagerSpec {
 
 /// The bucket that Session Manager writes session logs to.
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[schemars(deny_unknown_fields)]
 pub struct LoggingBucketSpec {
     /// The bucket name.
     pub bucket: String,
@@ -344,7 +349,7 @@ pub struct LoggingBucketSpec {
 
 /// The trust conditions of a hybrid service role: whose Systems Manager may assume it.
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[schemars(deny_unknown_fields)]
 pub struct HybridSpec {
     /// The account of `aws:SourceAccount`; default: the deploying account.
     #[serde(default)]

@@ -110,7 +110,7 @@ fn stdin_errors_name_stdin() {
     assert!(out.stdout.is_empty());
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(
-        err.starts_with("error: <stdin>:3:5: profiles[0]: unknown field `nme`"),
+        err.starts_with("error: <stdin>:3:5: profiles[0].nme: unknown field `nme`"),
         "{err}"
     );
 }

@@ -35,7 +35,7 @@ fn json_diagnostics_are_one_object_per_line() {
     assert_eq!(d["file"], "bad.yaml");
     assert_eq!(d["line"], 4);
     assert_eq!(d["column"], 5);
-    assert_eq!(d["path"], "profiles[0]");
+    assert_eq!(d["path"], "profiles[0].partitoin");
     assert_eq!(
         d["message"],
         "unknown field `partitoin`; did you mean `partition`?"
@@ -167,7 +167,7 @@ fn github_annotations_parse_as_the_runner_reads_them() {
     assert_eq!(property(&c, "col"), Some("5"));
     assert_eq!(
         c.message,
-        "profiles[0]: unknown field `partitoin`; did you mean `partition`?"
+        "profiles[0].partitoin: unknown field `partitoin`; did you mean `partition`?"
     );
 
     s.spec("seed", "seed.yaml");

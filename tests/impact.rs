@@ -101,10 +101,10 @@ fn each_hazard_is_reported_where_the_spec_causes_it() {
     // CloudFormation updates both in place.
     let ou = human("add-ou");
     assert!(ou.contains("hazard: new.yaml:2:1: rollout: terraform: aws_cloudformation_stack_set_instance.iam_us_east_1 (the stacks of StackSet `ssm-profile-new` in us-east-1) is replaced (deployment_targets cannot change in place)"), "{ou}");
-    assert!(ou.contains("rollout stack: updated AWS::CloudFormation::StackSet IamStackSet `ssm-profile-new`: StackInstancesGroup change in place"), "{ou}");
+    assert!(ou.contains("rollout stack: updated AWS::CloudFormation::StackSet IamStackSet `ssm-profile-new` (CDK SsmProfileRolloutStack/SsmProfilesRollout/IamStackSet): StackInstancesGroup change in place"), "{ou}");
     let retain = human("rollout-retain");
     assert!(retain.contains("hazard: new.yaml:2:1: rollout: terraform: StackSet aws_cloudformation_stack_set `ssm-profile-new` is replaced (auto_deployment cannot change in place)"), "{retain}");
-    assert!(retain.contains("rollout stack: updated AWS::CloudFormation::StackSet IamStackSet `ssm-profile-new`: AutoDeployment change in place"), "{retain}");
+    assert!(retain.contains("rollout stack: updated AWS::CloudFormation::StackSet IamStackSet `ssm-profile-new` (CDK SsmProfileRolloutStack/SsmProfilesRollout/IamStackSet): AutoDeployment change in place"), "{retain}");
     assert!(renamed.contains("replaced aws_cloudformation_stack_set_instance aws_cloudformation_stack_set_instance.iam_us_east_1: stack_set_name cannot change in place"), "{renamed}");
     assert!(renamed.contains("terraform: StackSet aws_cloudformation_stack_set `platform-ssm` is replaced (name cannot change in place)"), "{renamed}");
     let lost = human("lose-permissions");
@@ -204,4 +204,74 @@ fn bad_input_is_exit_2_with_nothing_on_stdout() {
         stderr.contains("old.yaml:2:1: profiles: at least one profile is required"),
         "{stderr}"
     );
+}
+
+/// Issue 21: a CDK user knows a resource by its construct path, not by the logical
+/// ID of cloudformation.json (the CDK synthesizes its own from the path). Every
+/// resource `impact` reports in a stack the CDK app deploys names its construct path,
+/// and that path is the app's: its stack, the construct holding the profiles, and a
+/// construct of that ID in the generated app.
+#[test]
+fn every_stack_resource_names_its_cdk_construct_path() {
+    let mut checked = 0;
+    for entry in fs::read_dir(root().join("fixtures")).unwrap() {
+        let dir = entry.unwrap().path();
+        let spec = dir.join("spec.yaml");
+        if !spec.is_file() || dir.join("cdk.error").exists() {
+            continue;
+        }
+        let source =
+            ssm_profile::source::Source::new("spec.yaml", fs::read_to_string(&spec).unwrap());
+        let Ok(model) = ssm_profile::load(&source) else {
+            continue;
+        };
+        let Ok(resources) = ssm_profile::impact::inventory(&model, "spec.yaml") else {
+            continue;
+        };
+        for r in resources.iter().filter(|r| r.target == "cloudformation") {
+            let in_app = r.container.starts_with("stack ") || r.container == "rollout stack";
+            let Some(path) = &r.cdk else {
+                assert!(
+                    !in_app,
+                    "{}: {} {} has no CDK path",
+                    dir.display(),
+                    r.container,
+                    r.key
+                );
+                continue;
+            };
+            assert!(
+                in_app,
+                "{}: {} {} in a StackSet has a CDK path",
+                dir.display(),
+                r.container,
+                r.key
+            );
+            let (app, stack) = if r.container == "rollout stack" {
+                (
+                    "cdk-rollout-app.ts",
+                    "SsmProfileRolloutStack/SsmProfilesRollout/",
+                )
+            } else if let Some(n) = r.container.rsplit_once(".stack-").map(|(_, n)| n) {
+                let app = format!("cdk-app.stack-{n}.ts");
+                let text = fs::read_to_string(dir.join(&app)).unwrap();
+                assert!(text.contains(&format!("new Stack(app, 'SsmProfileStack-{n}'")));
+                assert_eq!(path, &format!("SsmProfileStack-{n}/SsmProfiles/{}", r.key));
+                checked += 1;
+                continue;
+            } else {
+                ("cdk-app.ts", "SsmProfileStack/SsmProfiles/")
+            };
+            assert_eq!(path, &format!("{stack}{}", r.key), "{}", dir.display());
+            let text = fs::read_to_string(dir.join(app)).unwrap();
+            assert!(
+                text.contains(&format!("'{}'", r.key)),
+                "{}: {app} lacks {}",
+                dir.display(),
+                r.key
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 200, "{checked}");
 }

@@ -25,6 +25,8 @@ mod filters;
 pub mod layout;
 mod literal;
 mod rollout;
+
+pub use rollout::CLASS_NAME as ROLLOUT_CLASS_NAME;
 mod suppressions;
 pub mod target;
 
@@ -69,7 +71,7 @@ pub const TEMPLATES: Templates = &[
 ];
 
 /// The class every output defines; the app instantiates it in a stack of this name.
-const CLASS_NAME: &str = "SsmProfiles";
+pub const CLASS_NAME: &str = "SsmProfiles";
 pub const STACK_ID: &str = "SsmProfileStack";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -65,8 +65,13 @@ fn line(item: &Item) -> String {
         ),
         Change::Moved(from) => format!(": from {from}"),
     };
+    let cdk = r
+        .cdk
+        .as_ref()
+        .map(|p| format!(" (CDK {p})"))
+        .unwrap_or_default();
     format!(
-        "{}: {} {} {}{name}{why}",
+        "{}: {} {} {}{name}{cdk}{why}",
         r.container,
         item.change.word(),
         r.kind,
@@ -90,6 +95,7 @@ fn item_json(item: &Item) -> String {
         "type": r.kind,
         "name": r.name,
         "profile": r.profile,
+        "cdk": r.cdk,
         "properties": properties,
         "source": source,
         "from": from,

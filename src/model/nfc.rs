@@ -9,36 +9,31 @@
 //! names, paths and ARNs are ASCII, and descriptions and policy text Latin-1, which
 //! is NFC character by character and composes with nothing (the test below).
 
-use std::collections::BTreeMap;
-
 use unicode_normalization::{UnicodeNormalization, is_nfc};
 
 use super::Ctx;
 use crate::diag::RuleError;
 
-/// `Err` for the first tag key or value that NFC would change, naming its NFC form.
-pub(super) fn check_tags_nfc(ctx: &Ctx, tags: &BTreeMap<String, String>) -> Result<(), RuleError> {
-    for (key, value) in tags {
-        for (what, text) in [("tag key", key), ("value of tag", value)] {
-            if !is_nfc(text) {
-                let nfc: String = text.nfc().collect();
-                let subject = if what == "tag key" {
-                    format!("tag key `{key}` ({})", escaped(key))
-                } else {
-                    format!("the value of tag `{key}`, `{value}` ({}),", escaped(value))
-                };
-                let e = ctx.err(
-                    &format!("tags.{key}"),
-                    format!(
-                        "{subject} is not in Unicode normalization form C: Terraform normalizes every string to NFC, which makes it `{nfc}` ({}), while CloudFormation and IAM keep it as written; write it as `{nfc}`",
-                        escaped(&nfc)
-                    ),
-                );
-                return Err(if what == "tag key" { e.about_key() } else { e });
-            }
-        }
+/// `Err` when NFC would change the key of tag `key` (`value` `None`) or its value,
+/// naming the NFC form; a key's error is shown at the key.
+pub(super) fn check_tag_nfc(ctx: &Ctx, key: &str, value: Option<&str>) -> Result<(), RuleError> {
+    let text = value.unwrap_or(key);
+    if is_nfc(text) {
+        return Ok(());
     }
-    Ok(())
+    let nfc: String = text.nfc().collect();
+    let subject = match value {
+        None => format!("tag key `{key}` ({})", escaped(key)),
+        Some(value) => format!("the value of tag `{key}`, `{value}` ({}),", escaped(value)),
+    };
+    let e = ctx.err(
+        &format!("tags.{key}"),
+        format!(
+            "{subject} is not in Unicode normalization form C: Terraform normalizes every string to NFC, which makes it `{nfc}` ({}), while CloudFormation and IAM keep it as written; write it as `{nfc}`",
+            escaped(&nfc)
+        ),
+    );
+    Err(if value.is_none() { e.about_key() } else { e })
 }
 
 /// The non-ASCII characters of `s` as `\u{...}` escapes, so a message tells apart

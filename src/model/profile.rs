@@ -47,10 +47,7 @@ pub(super) fn build(p: &ProfileSpec, ctx: &Ctx) -> Result<Profile, RuleError> {
         (_, path) => path,
     };
     let mut warnings = Vec::new();
-    let tags = ctx.recover(
-        super::nfc::check_tags_nfc(ctx, &p.tags).and_then(|()| check_tags(ctx, &p.tags)),
-        Vec::new(),
-    );
+    let tags = check_tags(ctx, &p.tags);
 
     if kind != Kind::HybridServiceRole && p.hybrid.is_some() {
         ctx.report(ctx.err(
@@ -317,8 +314,10 @@ fn session_manager_policies(
     ctx: &Ctx,
     warnings: &mut Vec<Warning>,
 ) -> Result<Vec<CustomPolicy>, RuleError> {
+    let before = ctx.error_count();
     let statements = session_manager_statements(sm, partition, ctx, warnings)?;
-    if statements.is_empty() {
+    // A key or log bucket already refused is why nothing is granted.
+    if statements.is_empty() && ctx.error_count() == before {
         return Err(ctx.err(
             "session_manager",
             "`session_manager` grants nothing: set `kms_key_arn`, `s3_logging` or `cloudwatch_logging`, or leave it out",

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{Ctx, CustomPolicy, Tag};
+use super::{Ctx, CustomPolicy, Tag, nfc};
 use crate::diag::RuleError;
 use crate::refdata::rules::{self, TextRule, Violation};
 use crate::refdata::{Partition, limits};
@@ -193,13 +193,11 @@ pub(super) fn check_policy_characters(
 /// Tags by IAM's rules (docs/sources.md 7): at most 50; keys of 1 to 128 and values of
 /// at most 256 characters (`rules::TAG_KEY`, `rules::TAG_VALUE`); no `aws:` prefix; and no two keys
 /// that differ only in case, since IAM's tag keys on a role are not case sensitive
-/// (IAM User Guide, tagging, "Case sensitivity").
-pub(super) fn check_tags(
-    ctx: &Ctx,
-    tags: &BTreeMap<String, String>,
-) -> Result<Vec<Tag>, RuleError> {
+/// (IAM User Guide, tagging, "Case sensitivity"); in Unicode NFC (`nfc`). Each key
+/// and value is checked apart and every error reported; the valid tags come back.
+pub(super) fn check_tags(ctx: &Ctx, tags: &BTreeMap<String, String>) -> Vec<Tag> {
     if tags.len() > limits::TAGS_MAX {
-        return Err(ctx.err(
+        ctx.report(ctx.err(
             "tags",
             format!(
                 "{} tags given; IAM allows at most {}",
@@ -212,71 +210,83 @@ pub(super) fn check_tags(
     let mut folded: BTreeMap<String, &str> = BTreeMap::new();
     for (key, value) in tags {
         let field = format!("tags.{key}");
-        let violation = rules::TAG_KEY.violation(key);
-        if let Some(Violation::Length(klen)) = violation {
-            let (min, max) = (rules::TAG_KEY.min(), rules::TAG_KEY.max());
-            return Err(ctx
-                .err(
-                    &field,
-                    format!("tag key `{key}` is {klen} characters; IAM allows {min} to {max}"),
-                )
-                .about_key());
+        let key_ok = ctx.recover(
+            nfc::check_tag_nfc(ctx, key, None)
+                .and_then(|()| check_tag_key(ctx, &field, key, &mut folded))
+                .map(|()| true),
+            false,
+        );
+        let value_ok = ctx.recover(
+            nfc::check_tag_nfc(ctx, key, Some(value))
+                .and_then(|()| check_tag_value(ctx, &field, key, value))
+                .map(|()| true),
+            false,
+        );
+        if key_ok && value_ok {
+            out.push(Tag {
+                key: key.clone(),
+                value: value.clone(),
+            });
         }
-        if key.to_ascii_lowercase().starts_with("aws:") {
-            return Err(ctx
-                .err(
-                    &field,
-                    format!("tag key `{key}` begins with `aws:`, which AWS reserves"),
-                )
-                .about_key());
-        }
-        if let Some(Violation::Char(c)) = violation {
-            return Err(ctx
-                .err(
-                    &field,
-                    format!(
-                        "tag key `{key}` contains {}; {}",
-                        char_name(c),
-                        rules::TAG_KEY.words
-                    ),
-                )
-                .about_key());
-        }
-        if let Some(first) = folded.insert(key.to_lowercase(), key) {
-            return Err(ctx.err(
-                &field,
-                format!("tag keys `{first}` and `{key}` differ only in case; IAM tag keys on a role are not case sensitive, so they would be one key"),
-            )
-            .about_key());
-        }
-        match rules::TAG_VALUE.violation(value) {
-            None => {}
-            Some(Violation::Length(vlen)) => {
-                return Err(ctx.err(
-                    &field,
-                    format!(
-                        "the value of tag `{key}` is {vlen} characters; IAM allows {}",
-                        rules::TAG_VALUE.max()
-                    ),
-                ));
-            }
-            Some(Violation::Char(c)) => {
-                return Err(ctx.err(
-                    &field,
-                    format!(
-                        "the value of tag `{key}` contains {}; {}",
-                        char_name(c),
-                        rules::TAG_VALUE.words
-                    ),
-                ));
-            }
-        }
-        out.push(Tag {
-            key: key.clone(),
-            value: value.clone(),
-        });
     }
-    Ok(out)
+    out
+}
+
+/// A tag key's rules, shown at the key: `folded` holds the keys before it, lowercased.
+fn check_tag_key<'a>(
+    ctx: &Ctx,
+    field: &str,
+    key: &'a str,
+    folded: &mut BTreeMap<String, &'a str>,
+) -> Result<(), RuleError> {
+    let violation = rules::TAG_KEY.violation(key);
+    let fail = |message: String| Err(ctx.err(field, message).about_key());
+    if let Some(Violation::Length(klen)) = violation {
+        let (min, max) = (rules::TAG_KEY.min(), rules::TAG_KEY.max());
+        return fail(format!(
+            "tag key `{key}` is {klen} characters; IAM allows {min} to {max}"
+        ));
+    }
+    if key.to_ascii_lowercase().starts_with("aws:") {
+        return fail(format!(
+            "tag key `{key}` begins with `aws:`, which AWS reserves"
+        ));
+    }
+    if let Some(Violation::Char(c)) = violation {
+        return fail(format!(
+            "tag key `{key}` contains {}; {}",
+            char_name(c),
+            rules::TAG_KEY.words
+        ));
+    }
+    if let Some(first) = folded.insert(key.to_lowercase(), key) {
+        return fail(format!(
+            "tag keys `{first}` and `{key}` differ only in case; IAM tag keys on a role are not case sensitive, so they would be one key"
+        ));
+    }
+    Ok(())
+}
+
+/// A tag value's rules, shown at the value.
+fn check_tag_value(ctx: &Ctx, field: &str, key: &str, value: &str) -> Result<(), RuleError> {
+    match rules::TAG_VALUE.violation(value) {
+        None => Ok(()),
+        Some(Violation::Length(vlen)) => Err(ctx.err(
+            field,
+            format!(
+                "the value of tag `{key}` is {vlen} characters; IAM allows {}",
+                rules::TAG_VALUE.max()
+            ),
+        )),
+        Some(Violation::Char(c)) => Err(ctx.err(
+            field,
+            format!(
+                "the value of tag `{key}` contains {}; {}",
+                char_name(c),
+                rules::TAG_VALUE.words
+            ),
+        )),
+    }
 }
 
 /// A character as an error message names it: `U+093F `ि` (general category Mc)`;

@@ -327,14 +327,14 @@ pub(super) fn s3_statements(
     let mut encrypted = Vec::new();
     for (i, b) in s3.buckets.iter().enumerate() {
         let field = format!("s3.buckets[{i}]");
-        if let Err(e) = check_bucket_name(ctx, &format!("{field}.name"), &b.name) {
-            ctx.report(e);
-            continue;
-        }
-        let objects_arn = match object_pattern(ctx, &field, &b.name, b.prefix.as_deref()) {
-            Ok(pattern) => arn(&pattern),
-            Err(e) => {
-                ctx.report(e);
+        // The name and the prefix are checked apart, so both are reported.
+        let name = check_bucket_name(ctx, &format!("{field}.name"), &b.name);
+        let pattern = object_pattern(ctx, &field, &b.name, b.prefix.as_deref());
+        let objects_arn = match (name, pattern) {
+            (Ok(()), Ok(pattern)) => arn(&pattern),
+            (name, pattern) => {
+                name.err().into_iter().for_each(|e| ctx.report(e));
+                pattern.err().into_iter().for_each(|e| ctx.report(e));
                 continue;
             }
         };
@@ -415,8 +415,13 @@ pub(super) fn session_manager_statements(
     // docs/sources.md 5 (correction, 2026-11-28): the instance needs only kms:Decrypt on
     // the session key; kms:GenerateDataKey is for writing logs to an SSE-KMS
     // destination, so it goes on the log bucket's key (below), not on this one.
-    if let Some(key) = &sm.kms_key_arn {
-        check_kms_key_arn(ctx, "session_manager.kms_key_arn", key, partition)?;
+    let key = (sm.kms_key_arn.as_ref()).filter(|key| {
+        ctx.recover(
+            check_kms_key_arn(ctx, "session_manager.kms_key_arn", key, partition).map(|_| true),
+            false,
+        )
+    });
+    if let Some(key) = key {
         statements.push(Statement {
             effect: Effect::Allow,
             not_resource: false,
@@ -426,14 +431,26 @@ pub(super) fn session_manager_statements(
             purpose: "Session Manager: decrypt session data with the session KMS key".into(),
         });
     }
-    if let Some(log) = &sm.s3_logging {
+    // The log bucket's name, prefix and key are checked apart, so each is reported.
+    let log = sm.s3_logging.as_ref().and_then(|log| {
         let field = "session_manager.s3_logging";
-        check_bucket_name(ctx, &format!("{field}.bucket"), &log.bucket)?;
-        let objects = format!(
-            "arn:{}:s3:::{}",
-            partition.arn_id,
-            object_pattern(ctx, field, &log.bucket, log.prefix.as_deref())?
-        );
+        let name = check_bucket_name(ctx, &format!("{field}.bucket"), &log.bucket);
+        let pattern = object_pattern(ctx, field, &log.bucket, log.prefix.as_deref());
+        let key = (log.kms_key_arn.as_ref())
+            .map(|key| check_kms_key_arn(ctx, &format!("{field}.kms_key_arn"), key, partition))
+            .transpose();
+        match (name, pattern, key) {
+            (Ok(()), Ok(pattern), Ok(_)) => Some((log, pattern)),
+            (name, pattern, key) => {
+                name.err().into_iter().for_each(|e| ctx.report(e));
+                pattern.err().into_iter().for_each(|e| ctx.report(e));
+                key.err().into_iter().for_each(|e| ctx.report(e));
+                None
+            }
+        }
+    });
+    if let Some((log, pattern)) = log {
+        let objects = format!("arn:{}:s3:::{pattern}", partition.arn_id);
         let mut actions = vec!["s3:PutObject".to_string()];
         if log.cross_account {
             actions.push("s3:PutObjectAcl".into());
@@ -465,7 +482,6 @@ pub(super) fn session_manager_statements(
         }
         match &log.kms_key_arn {
             Some(key) => {
-                check_kms_key_arn(ctx, &format!("{field}.kms_key_arn"), key, partition)?;
                 statements.push(Statement {
                     effect: Effect::Allow,
                     not_resource: false,
@@ -518,76 +534,4 @@ fn shared(resources: Vec<String>) -> Vec<Arc<str>> {
 }
 
 #[cfg(test)]
-mod tests {
-    use crate::source::Source;
-
-    /// The warnings of a one-profile spec whose profile is `profile` (YAML lines
-    /// below `- name: p`).
-    pub(crate) fn warnings(profile: &str) -> Vec<String> {
-        let spec = format!("version: 1\nprofiles:\n  - name: p\n{profile}");
-        let model = crate::load(&Source::new("spec.yaml", spec)).expect("a valid spec");
-        (model.profiles[0].warnings.iter())
-            .map(|w| w.message.clone())
-            .collect()
-    }
-
-    #[test]
-    fn aws_managed_policies_outside_aws_warn_unless_documented() {
-        let policies = |partition: &str| {
-            warnings(&format!(
-                "    partition: {partition}\n    managed_policies:\n      cloudwatch_agent: true\n      additional: [arn:{partition}:iam::aws:policy/service-role/AmazonSSMAutomationRole, arn:{partition}:iam::111122223333:policy/Mine]\n"
-            ))
-        };
-        let about = |w: &[String], policy: &str| {
-            w.iter()
-                .any(|w| w.starts_with(&format!("AWS managed policy {policy} in partition ")))
-        };
-        let aws = policies("aws");
-        assert!(
-            !aws.iter().any(|w| w.starts_with("AWS managed policy")),
-            "{aws:?}"
-        );
-        let cn = policies("aws-cn");
-        assert!(!about(&cn, "AmazonSSMManagedInstanceCore"), "{cn:?}");
-        assert!(about(&cn, "CloudWatchAgentServerPolicy"), "{cn:?}");
-        assert!(about(&cn, "AmazonSSMAutomationRole"), "{cn:?}");
-        assert!(
-            !about(&cn, "Mine"),
-            "a customer policy is the user's: {cn:?}"
-        );
-        for partition in ["aws-us-gov", "aws-eusc"] {
-            let w = policies(partition);
-            assert!(about(&w, "AmazonSSMManagedInstanceCore"), "{w:?}");
-            assert!(w.iter().any(|w| w == &format!("AWS managed policy CloudWatchAgentServerPolicy in partition {partition}: no AWS source confirms that it exists in this partition (AWS Managed Policy Reference, https://docs.aws.amazon.com/aws-managed-policy/latest/reference/, as of 2026-12-06, documents the aws partition); if it does not, the attachment fails at deploy with NoSuchEntity")), "{w:?}");
-        }
-    }
-
-    #[test]
-    fn the_dhmc_policy_is_warned_about_once() {
-        let w = warnings("    kind: default-host-management\n    partition: aws-us-gov\n");
-        let about = w
-            .iter()
-            .filter(|w| w.contains(crate::refdata::dhmc::POLICY))
-            .count();
-        assert_eq!(about, 1, "{w:?}");
-    }
-
-    #[test]
-    fn the_hybrid_principal_is_documented_in_aws_and_aws_cn_only() {
-        let hybrid = |partition: &str| {
-            warnings(&format!(
-                "    kind: hybrid-service-role\n    partition: {partition}\n"
-            ))
-        };
-        assert_eq!(hybrid("aws"), Vec::<String>::new());
-        assert_eq!(hybrid("aws-cn"), Vec::<String>::new());
-        for partition in ["aws-us-gov", "aws-eusc"] {
-            let w = hybrid(partition);
-            assert!(
-                w.iter().any(|w| w.contains("ssm.amazonaws.com")
-                    && w.ends_with(&format!("no source confirms another name in {partition}"))),
-                "{w:?}"
-            );
-        }
-    }
-}
+mod tests;
