@@ -84,6 +84,11 @@ def static(cfnlint, terraform, fix, cases):
                 why.append(f"{lid}: identified by {keys}, the schema's primaryIdentifier is {ids[rtype]}")
             if mapping.get(lid) != item["ResourceIdentifier"]:
                 why.append(f"{lid}: the CDK's resource mapping says {mapping.get(lid)}")
+        account = re.search(r'^account_id: "?(\d{12})"?$', open(os.path.join(d, "spec.yaml")).read(), re.M)
+        for item in items:
+            arn = item["ResourceIdentifier"].get("PolicyArn")
+            if arn is not None and not (account and re.fullmatch(rf"arn:[a-z-]+:iam::{account[1]}:policy/\S+", arn)):
+                why.append(f"{item['LogicalResourceId']}: PolicyArn {arn} is not a policy of the spec's account_id")
         if sorted(mapping) != sorted(i["LogicalResourceId"] for i in items):
             why.append("the CDK's resource mapping and the resources to import name other resources")
         hcl = open(os.path.join(d, "terraform-imports.tf")).read()
@@ -150,6 +155,25 @@ def live(endpoint, ssm_profile, spec):
         got, findings, stderr = drift(iam)
         text = json.dumps(findings)
         why = []
+        if case == "as-the-spec":
+            # The import files as written (no edit): every identifier names what the
+            # console made, the policy's ARN as IAM gives it in this account.
+            folder = os.path.dirname(os.path.abspath(spec))
+            for f in ("cloudformation-resources-to-import.json", "cdk-resource-mapping.json"):
+                data = json.load(open(os.path.join(folder, f)))
+                identifiers = [i["ResourceIdentifier"] for i in data] if isinstance(data, list) else list(data.values())
+                for ident in identifiers:
+                    try:
+                        if "RoleName" in ident:
+                            iam.get_role(RoleName=ident["RoleName"])
+                        elif "PolicyArn" in ident:
+                            iam.get_policy(PolicyArn=ident["PolicyArn"])
+                        elif "InstanceProfileName" in ident:
+                            iam.get_instance_profile(InstanceProfileName=ident["InstanceProfileName"])
+                        else:
+                            why.append(f"{f}: an identifier this judge does not know: {ident}")
+                    except Exception as e:  # NoSuchEntity: the file names nothing that exists
+                        why.append(f"{f}: {ident} does not name a resource the console made: {type(e).__name__}")
         if got != code:
             why.append(f"exit {got}, expected {code}: {stderr.strip()[:300]}")
         if code == 0 and findings:

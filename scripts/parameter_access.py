@@ -21,10 +21,13 @@ issue states it (not from the compiler): a name is readable when it is an entry
 `*`; `/aws/service/*` (AWS's public parameters, no account) is readable; with
 `cloudwatch_agent`, `AmazonCloudWatch-*` is readable. GetParametersByPath on a path is
 allowed only when every name below it is readable by a prefix (the path and a `/`
-begin with the prefix), or below `/aws/service`. The names are matched in any account
-(docs/spec.md: the deploying account is not known when the policy is written; another
-account's parameter still needs its owner's share, which identity policies do not
-decide). Without `parameter_store`, every parameter Core allows is readable.
+begin with the prefix), or below `/aws/service`. The names are parameters of the
+account the role is deployed in (the issue: "parameter ARNs of this account, any
+region"): the same name in another account, shared with this one or not, is denied.
+The generated files name that account at deploy time (`${AWS::AccountId}`, the caller
+identity, the stack's account), which iam_meaning.py reduces to `${ACCOUNT}`; the
+evaluator puts the role's account there and reads no other policy variable. Without
+`parameter_store`, every parameter Core allows is readable.
 
 Two sets of policies are judged: the role as generated (Core allows GetParameter and
 GetParameters only, so GetParameterHistory and GetParametersByPath are denied for
@@ -85,6 +88,8 @@ def glob(pattern: str, text: str, case: bool = True) -> bool:
 
 
 def substitute(resource: str, account: str) -> str:
+    """The resource in the role's `account`: iam_meaning's deploying account is it."""
+    resource = resource.replace(im.ACCOUNT, account)
     if "${" in resource:
         raise ValueError(f"a policy variable this evaluator does not read: {resource}")
     return resource
@@ -144,6 +149,8 @@ class Intent:
             return True
         if account == "":
             return resource.startswith(PUBLIC + "/")
+        if account != ACCOUNT:
+            return False
         if self.cloudwatch and resource.startswith("AmazonCloudWatch-"):
             return True
         return any(resource.startswith(e[:-1]) if e.endswith("*") else resource == e for e in self.entries)
@@ -154,6 +161,8 @@ class Intent:
             return True
         if account == "":
             return resource == PUBLIC or resource.startswith(PUBLIC + "/")
+        if account != ACCOUNT:
+            return False
         return any(e.endswith("*") and (resource + "/").startswith(e[:-1]) for e in self.entries)
 
 
@@ -295,7 +304,7 @@ def self_test() -> int:
             print(f"self-test: {action} on {request} should be {'allowed' if want else 'denied'}", file=sys.stderr)
             failed += 1
     # Deny statements written by hand for `readable` below pass; each flaw is found.
-    mine = "arn:aws:ssm:*:*:parameter/"
+    mine = f"arn:aws:ssm:*:{im.ACCOUNT}:parameter/"
     good_value = [mine + "app/prod/*", mine + "region", mine + "build-*", "arn:aws:ssm:*::parameter/aws/service/*"]
     good_path = [mine + "app/prod", mine + "app/prod/*", mine + "build-*", "arn:aws:ssm:*::parameter/aws/service",
                  "arn:aws:ssm:*::parameter/aws/service/*"]
@@ -308,8 +317,10 @@ def self_test() -> int:
         ("as meant", denies(good_value, good_path), True),
         ("an exact name readable by path", denies(good_value, good_path + [mine + "region"]), False),
         ("a parent path readable", denies(good_value, good_path + [mine + "app"]), False),
-        ("one region", denies([v.replace(":*:*:", ":us-east-1:*:") for v in good_value], good_path), False),
-        ("one account", denies([v.replace(":*:*:", f":*:{ACCOUNT}:") for v in good_value], good_path), False),
+        ("one region", denies([v.replace(":*:$", ":us-east-1:$") for v in good_value], good_path), False),
+        ("any account", denies([v.replace(im.ACCOUNT, "*") for v in good_value], good_path), False),
+        ("any account by path", denies(good_value, [v.replace(im.ACCOUNT, "*") for v in good_path]), False),
+        ("another account", denies([v.replace(im.ACCOUNT, OTHER_ACCOUNT) for v in good_value], good_path), False),
         ("no public parameters", denies(good_value[:-1], good_path), False),
         ("a prefix without its path", denies(good_value, good_path[1:]), False),
         ("a leading slash kept", denies([mine + "/region"] + good_value[:1] + good_value[2:], good_path), False),
@@ -322,7 +333,8 @@ def self_test() -> int:
     for (resource, account, by_path), want in [
         (("app/prod/x", ACCOUNT, False), True), (("app/prod", ACCOUNT, False), False),
         (("region", ACCOUNT, False), True), (("region/x", ACCOUNT, False), False),
-        (("build-7", ACCOUNT, False), True), (("app/prod/x", OTHER_ACCOUNT, False), True),
+        (("build-7", ACCOUNT, False), True), (("app/prod/x", OTHER_ACCOUNT, False), False),
+        (("app/prod", OTHER_ACCOUNT, True), False),
         (("app/other", OTHER_ACCOUNT, False), False),
         (("aws/service/x", "", False), True),
         (("app/prod", ACCOUNT, True), True), (("app", ACCOUNT, True), False), (("region", ACCOUNT, True), False),

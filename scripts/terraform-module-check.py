@@ -178,6 +178,7 @@ def check_case(terraform: str, case_dir: Path):
             "permissions_boundary": f"arn:{partition}:iam::111122223333:policy/boundaries/Boundary",
             "tags": {"Environment": "prod", "équipe": "données ops", "a:b/c=d+e-f@g_h.i": "x"},
             "additional_policy_arns": [f"arn:{partition}:iam::111122223333:policy/extra/Extra"],
+            "readable": ["/app/prod/*", "region", "build-*", "/a/b/c/d/e/f/g/h/i/j/k/l/m/n/o"],
         }
         p = plan("good", {k: v for k, v in good.items() if k in declared})
         if p.returncode != 0:
@@ -190,6 +191,8 @@ def check_case(terraform: str, case_dir: Path):
                 "permissions_boundary": "arn:aws:s3:::a-bucket",
                 "tags": {"aws:reserved": "x"},
                 "additional_policy_arns": ["not-an-arn"],
+                # a wildcard IAM would read inside the name
+                "readable": ["/app/*/db"],
             },
             {
                 "name_prefix": "x" * 129,
@@ -197,12 +200,19 @@ def check_case(terraform: str, case_dir: Path):
                 "permissions_boundary": f"arn:{partition}:iam::12345:policy/Short",
                 "tags": {f"k{i}": "v" for i in range(51)},
                 "additional_policy_arns": [f"arn:{partition}:iam::111122223333:policy/P{i}" for i in range(11)],
+                # a name Parameter Store reserves
+                "readable": ["/AWS/x"],
             },
             {
                 "tags": {"k": "bad<value>"},
                 # an ARN the spec attaches already, its HCL template escapes undone
                 **({"additional_policy_arns": [unescape(json.loads(spec_arns[0]))]} if spec_arns else {}),
+                # one parameter twice
+                "readable": ["license", "/license"],
             },
+            # too many for the Deny's one policy; sixteen levels
+            {"readable": [f"/team-{i:02}/{'x' * 100}/*" for i in range(30)]},
+            {"readable": ["/a/b/c/d/e/f/g/h/i/j/k/l/m/n/o/p"]},
         ]
         for i, bad in enumerate(bad_sets):
             bad = {k: v for k, v in bad.items() if k in declared}

@@ -16,8 +16,8 @@ use std::fmt::Write;
 use serde_json::json;
 
 use crate::model::{
-    CallAs, ConditionEntry, Effect, Kind, Model, Part, Profile, RoleRef, Rollout, ServiceSetting,
-    Text, core_instance_profiles, has_core,
+    CallAs, ConditionEntry, DEPLOYING_ACCOUNT, Effect, Kind, Model, Part, Profile, Resource,
+    ResourceNote, RoleRef, Rollout, ServiceSetting, Text, core_instance_profiles, has_core,
 };
 use crate::refdata::{self, Citation, limits};
 
@@ -273,8 +273,10 @@ fn profile(out: &mut Lines, p: &Profile, overriding: &[&Profile]) {
             let _ = writeln!(out, "      {verb} {}", s.actions.join(", "));
             for (i, r) in s.resources.iter().enumerate() {
                 let lead = if i == 0 { on } else { "" };
-                let _ = writeln!(out, "      {lead:<width$} {r}", width = on.len());
-                if let Some(note) = p.resource_notes.iter().find(|n| &n.resource == r) {
+                let shown = r.in_words();
+                let _ = writeln!(out, "      {lead:<width$} {shown}", width = on.len());
+                let noted = |n: &&ResourceNote| r.literal() == Some(&*n.resource);
+                if let Some(note) = p.resource_notes.iter().find(noted) {
                     let n = match sources.iter().position(|c| *c == note.source) {
                         Some(i) => i + 1,
                         None => {
@@ -464,8 +466,8 @@ fn profile_json(p: &Profile, overriding: &[&Profile]) -> serde_json::Value {
                 "purpose": s.purpose,
                 "effect": s.effect.as_str(),
                 "actions": s.actions,
-                "resources": if s.not_resource { &[][..] } else { &s.resources[..] },
-                "not_resources": if s.not_resource { &s.resources[..] } else { &[][..] },
+                "resources": if s.not_resource { Vec::new() } else { in_words(&s.resources) },
+                "not_resources": if s.not_resource { in_words(&s.resources) } else { Vec::new() },
             })).collect::<Vec<_>>(),
         })).collect::<Vec<_>>(),
         "resource_notes": p.resource_notes.iter().map(|n| json!({
@@ -555,12 +557,20 @@ fn condition(operator: &str, c: &ConditionEntry) -> String {
     format!("{} {verb} {} ({operator})", c.key, text(&c.value))
 }
 
+/// Resources with the deploying account named in words.
+fn in_words(resources: &[Resource]) -> Vec<String> {
+    resources
+        .iter()
+        .map(|r| r.in_words().into_owned())
+        .collect()
+}
+
 /// A model text with its deploy-time parts named in words.
 fn text(t: &Text) -> String {
     t.0.iter()
         .map(|p| match p {
             Part::Literal(s) => s.clone(),
-            Part::AccountId => "<the deploying account>".into(),
+            Part::AccountId => DEPLOYING_ACCOUNT.into(),
             Part::Region => "<the deploying region>".into(),
         })
         .collect()

@@ -6,6 +6,7 @@
 //! the hazards that follow, and the permissions each profile loses.
 
 mod cdk;
+mod instances;
 mod report;
 
 use std::collections::BTreeMap;
@@ -111,6 +112,7 @@ pub fn impact(old: Option<&Model>, new: &Model, spec_name: &str) -> Result<Impac
     let old = old.unwrap_or(&empty);
     let after = inventory(new, spec_name)?;
     let mut items = diff(&before, &after);
+    items.extend(instances::lost(&before, &after));
     items.sort_by_key(|i| i.resource.target != "cloudformation");
     let mut hazards = Vec::new();
     let index = |m: &Model, name: &Option<String>| {
@@ -150,6 +152,13 @@ pub fn impact(old: Option<&Model>, new: &Model, spec_name: &str) -> Result<Impac
             Change::Deleted if is_stack_set(&r.kind) => format!(
                 "{}: StackSet {what} is deleted, and with it its stacks in every account",
                 r.target
+            ),
+            Change::Deleted if r.kind == instances::LOST_INSTANCES => format!(
+                "{}: StackSet `{}` no longer targets {}: CloudFormation deletes its stack instances there, and the resources in them, in every account of that OU ({})",
+                r.target,
+                r.name.as_deref().unwrap_or("?"),
+                r.key.split_once(' ').map_or("?", |(_, t)| t),
+                replacement::REMOVED_STACK_INSTANCES
             ),
             // Terraform destroys a replaced resource before it creates the new one, and
             // an instance without retain_stack deletes its stacks.
@@ -251,7 +260,7 @@ fn grants(p: &Profile) -> BTreeMap<(String, String), String> {
         for s in &c.statements {
             for a in &s.actions {
                 for r in &s.resources {
-                    out.entry((a.clone(), r.to_string()))
+                    out.entry((a.clone(), r.in_words().into_owned()))
                         .or_insert_with(|| s.purpose.clone());
                 }
             }

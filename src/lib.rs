@@ -58,7 +58,11 @@ pub fn load(source: &source::Source) -> Result<model::Model, SpecError> {
 /// without them. A syntax or type error stops the parsers: then it is the last,
 /// after the unknown fields before it.
 pub fn load_all(source: &source::Source) -> Result<model::Model, Vec<SpecError>> {
-    let source::Parsed { spec, unknown } = source.parse_all()?;
+    let source::Parsed {
+        spec,
+        unknown,
+        holders,
+    } = source.parse_all()?;
     let built = model::build_all(&spec, &source.name);
     // A megabyte of profiles is tens of megabytes parsed; placing the errors reads
     // the file again, so the parsed spec goes first.
@@ -70,13 +74,7 @@ pub fn load_all(source: &source::Source) -> Result<model::Model, Vec<SpecError>>
     };
     // An error about the mapping that holds an unknown field (`s3` grants nothing)
     // is that field's, misspelt: its own error says what to write.
-    errors.retain(|e| {
-        !(unknown.iter()).any(|u| {
-            u.path
-                .rsplit_once('.')
-                .is_some_and(|(parent, _)| parent == e.path)
-        })
-    });
+    errors.retain(|e| e.path.is_empty() || !holders.contains(&e.path));
     errors.extend(unknown);
     errors.sort_by_key(|e| (e.location.line, e.location.column));
     Err(errors)

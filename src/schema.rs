@@ -137,11 +137,22 @@ impl Root<'_> {
                 "then": no_adoption.clone(),
             }));
         }
+        // Adoption names each customer managed policy by its ARN, in `account_id`.
+        all_of.push(json!({
+            "if": { "properties": { "profiles": { "type": "array", "contains": {
+                "type": "object", "required": ["adopt"], "properties": { "adopt": { "const": true } }
+            } } } },
+            "then": { "required": ["account_id"], "properties": { "account_id": { "type": "string" } } },
+        }));
         top.insert("allOf".into(), Value::Array(all_of));
         self.profile_rules();
         self.policy_rules();
         self.bucket_rules();
         self.field::<HybridSpec>("account_id", rules::ACCOUNT_ID.schema());
+        constrain(
+            property(self.top(), "account_id"),
+            rules::ACCOUNT_ID.schema(),
+        );
         self.field::<ParameterStoreSpec>("readable", parameter_names());
         self.rollout_rules();
     }

@@ -27,6 +27,8 @@ pub struct Parsed {
     pub spec: Spec,
     /// In file order.
     pub unknown: Vec<SpecError>,
+    /// The path of the mapping that holds each (`profiles[0].s3`).
+    pub holders: Vec<String>,
 }
 
 /// A spec file's name (as the user gave it) and text.
@@ -137,24 +139,29 @@ impl Source {
     /// fields before it; errors come back located, in the user's words
     /// (`SpecError::in_user_words`), in file order, never empty.
     pub fn parse_all(&self) -> Result<Parsed, Vec<SpecError>> {
-        let mut paths = Vec::new();
-        let result = self.parse_shapes(&mut paths);
-        let mut unknown: Vec<SpecError> = (paths.iter())
-            .map(|path| {
-                let location = self.index().locate_key(path);
-                self.error(location, path, unknown::message(path))
-                    .in_user_words()
+        let mut fields = Vec::new();
+        let result = self.parse_shapes(&mut fields);
+        let mut unknown: Vec<SpecError> = (fields.iter())
+            .map(|field| {
+                let path = field.path();
+                let location = self.index().locate_key(&path);
+                self.error(location, &path, field.message()).in_user_words()
             })
             .collect();
         let by_place = |e: &SpecError| (e.location.line, e.location.column);
         match result {
             Ok(spec) => {
                 unknown.sort_by_key(by_place);
-                Ok(Parsed { spec, unknown })
+                let holders = fields.into_iter().map(|f| f.parent).collect();
+                Ok(Parsed {
+                    spec,
+                    unknown,
+                    holders,
+                })
             }
             Err(e) => {
                 let e = e.in_user_words();
-                if !misspells_the_missing_field(&e, &paths) {
+                if !misspells_the_missing_field(&e, &fields) {
                     unknown.push(e);
                 }
                 unknown.sort_by_key(by_place);
@@ -163,9 +170,9 @@ impl Source {
         }
     }
 
-    /// `unknown`: the path of each key the spec types do not have, as it is read.
-    fn parse_shapes(&self, unknown: &mut Vec<String>) -> Result<Spec, SpecError> {
-        let mut note = |path: serde_ignored::Path| unknown.push(unknown::field_path(&path));
+    /// `unknown`: each key the spec types do not have, as it is read.
+    fn parse_shapes(&self, unknown: &mut Vec<unknown::Field>) -> Result<Spec, SpecError> {
+        let mut note = |path: serde_ignored::Path| unknown.push(unknown::Field::of(&path));
         if self.text.len() > MAX_SPEC_BYTES {
             return Err(too_large(&self.name));
         }
@@ -316,16 +323,14 @@ impl Source {
 
 /// Whether `e` is serde's `missing field `name`` for a field that an unknown key of
 /// the same mapping misspells (`nmae`): that key's "did you mean" says it, once.
-fn misspells_the_missing_field(e: &SpecError, unknown: &[String]) -> bool {
+fn misspells_the_missing_field(e: &SpecError, unknown: &[unknown::Field]) -> bool {
     let Some(missing) =
         (e.message.strip_prefix("missing field `")).and_then(|rest| rest.strip_suffix('`'))
     else {
         return false;
     };
-    unknown.iter().any(|path| {
-        let (parent, key) = path.rsplit_once('.').unwrap_or(("", path));
-        parent == e.path && crate::diag::suggest(key, &[missing]).is_some()
-    })
+    (unknown.iter())
+        .any(|f| f.parent == e.path && crate::diag::suggest(&f.key, &[missing]).is_some())
 }
 
 /// The largest spec read, in bytes (1 MiB). Real specs are a few kilobytes; the cap

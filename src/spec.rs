@@ -42,6 +42,12 @@ pub struct Spec {
     /// `false` leaves them out, for teams that keep their own.
     #[serde(default = "yes")]
     pub scanner_suppressions: bool,
+    /// The 12-digit ID of the account the profiles are deployed in, as a quoted
+    /// string. Required with `adopt`: CloudFormation and the CDK import a customer
+    /// managed policy by its ARN, which holds the account, so their import files
+    /// name it from here (Terraform reads it at plan time). Absent: not needed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account_id: Option<String>,
     /// One or more profiles: each is a role with its policies.
     pub profiles: Vec<ProfileSpec>,
 }

@@ -55,6 +55,8 @@ const CASES: &[(&str, i32)] = &[
     ("shard-count", 1),
     ("add-ou", 1),
     ("rollout-retain", 1),
+    ("remove-ou", 1),
+    ("remove-region", 1),
 ];
 
 #[test]
@@ -102,6 +104,11 @@ fn each_hazard_is_reported_where_the_spec_causes_it() {
     let ou = human("add-ou");
     assert!(ou.contains("hazard: new.yaml:2:1: rollout: terraform: aws_cloudformation_stack_set_instance.iam_us_east_1 (the stacks of StackSet `ssm-profile-new` in us-east-1) is replaced (deployment_targets cannot change in place)"), "{ou}");
     assert!(ou.contains("rollout stack: updated AWS::CloudFormation::StackSet IamStackSet `ssm-profile-new` (CDK SsmProfileRolloutStack/SsmProfilesRollout/IamStackSet): StackInstancesGroup change in place"), "{ou}");
+    // Removing an OU: CloudFormation keeps the StackSet but deletes its stacks in the
+    // OU's accounts; a deletion, not only an update.
+    let removed_ou = human("remove-ou");
+    assert!(removed_ou.contains("rollout stack: deleted AWS::CloudFormation::StackSet stack instances IamStackSet OU ou-abcd-33334444 in us-east-1 `ssm-profile-new`"), "{removed_ou}");
+    assert!(removed_ou.contains("hazard: new.yaml:2:1: rollout: cloudformation: StackSet `ssm-profile-new` no longer targets OU ou-abcd-33334444 in us-east-1: CloudFormation deletes its stack instances there"), "{removed_ou}");
     let retain = human("rollout-retain");
     assert!(retain.contains("hazard: new.yaml:2:1: rollout: terraform: StackSet aws_cloudformation_stack_set `ssm-profile-new` is replaced (auto_deployment cannot change in place)"), "{retain}");
     assert!(retain.contains("rollout stack: updated AWS::CloudFormation::StackSet IamStackSet `ssm-profile-new` (CDK SsmProfileRolloutStack/SsmProfilesRollout/IamStackSet): AutoDeployment change in place"), "{retain}");

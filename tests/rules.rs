@@ -12,6 +12,7 @@ use std::process::{Command, Stdio};
 use serde_json::{Value, json};
 use ssm_profile::backend::hcl::hcl_string;
 use ssm_profile::backend::terraform::module::Inputs;
+use ssm_profile::refdata::parameters::PARAMETER_NAME;
 use ssm_profile::refdata::rules::{self, Class, PathRule, TextRule};
 use ssm_profile::source::Source;
 
@@ -407,6 +408,30 @@ fn python_reads_each_pattern_alike() {
     assert!(differ.is_empty(), "{}", differ.join("\n"));
 }
 
+/// `readable` entries at the edges of Parameter Store's name rule: its length, its
+/// depth, its characters, its reserved prefixes and where a `*` may stand.
+fn parameter_names() -> Vec<String> {
+    let rule = &PARAMETER_NAME;
+    let mut out: Vec<String> = [
+        "a", "/a", "a*", "/a/*", "/a/b*", "/a/", "/", "*", "/*", "a/b", "/a//b", "/a/*/b", "a?",
+        "/a b", "/a$b", "/aws/x", "/AwS", "ssm-x", "/SSMx", "/awsx", "/x/aws", "/a-b_c.d",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    let long = "a".repeat(rule.max);
+    out.extend([long.clone(), format!("{long}a"), format!("{long}*")]);
+    out.push(format!("/{}", "a".repeat(rule.max - 1)));
+    for depth in [rule.depth, rule.depth + 1] {
+        out.push("/a".repeat(depth));
+        out.push(format!("{}/*", "/a".repeat(depth - 1)));
+    }
+    for c in rule.segment.edges() {
+        out.push(format!("/x{c}"));
+    }
+    out
+}
+
 /// The Terraform module's validations, as it writes them, accept exactly what the
 /// rules allow (`terraform console`, where terraform is installed; conformance
 /// runs the module through `terraform validate` too).
@@ -418,7 +443,7 @@ fn terraform_validations_judge_each_value_by_its_rule() {
     }
     let model = ssm_profile::load(&Source::new(
         "t.yaml",
-        "version: 1\nprofiles:\n  - name: P\n    tags: {k: v}\n",
+        "version: 1\nprofiles:\n  - name: P\n    tags: {k: v}\n    parameter_store:\n      readable: []\n",
     ))
     .unwrap();
     let inputs = Inputs::new(&model);
@@ -468,6 +493,14 @@ fn terraform_validations_judge_each_value_by_its_rule() {
         checks.push((
             arns.replace("var.additional_policy_arns", &list),
             arn_ok(&v),
+        ));
+    }
+    let readable = &conditions("readable")[0];
+    for v in parameter_names() {
+        let list = format!("[{}]", hcl_string(&v));
+        checks.push((
+            readable.replace("var.readable", &list),
+            PARAMETER_NAME.violation(&v).is_none(),
         ));
     }
     let expression = format!(

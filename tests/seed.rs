@@ -65,7 +65,7 @@ fn seed_case_grants_exactly_the_seed_policy() {
     let profile = &model.profiles[0];
     let mut actual = BTreeSet::new();
     for policy in &profile.custom_policies {
-        actual.extend(grants_of_document(&policy.document()));
+        actual.extend(grants_of_document(&policy.document("123456789012")));
     }
     assert_eq!(actual, expected);
 }

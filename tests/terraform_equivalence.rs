@@ -82,7 +82,7 @@ fn model_meaning(model: &Model) -> Meaning {
         }
         for c in &p.custom_policies {
             let path = c.path.clone().unwrap_or_default();
-            statement_grants(&c.document(), &c.name, &path, &mut m.policy_grants);
+            statement_grants(&c.document(ACCOUNT), &c.name, &path, &mut m.policy_grants);
             m.attachments
                 .insert((role_name.clone(), format!("custom:{}", c.name)));
         }

@@ -37,6 +37,11 @@ const FUNCTIONS: &[&str] = &[
     "alltrue",
     "can",
     "coalesce",
+    // concat, distinct, flatten: 0.12; trimprefix, trimsuffix: 0.12.17; sum: 0.13
+    // (the `readable` input of a spec with `parameter_store`).
+    "concat",
+    "distinct",
+    "flatten",
     "jsonencode",
     "keys",
     "length",
@@ -47,6 +52,9 @@ const FUNCTIONS: &[&str] = &[
     "setintersection",
     "setunion",
     "substr",
+    "sum",
+    "trimprefix",
+    "trimsuffix",
     "try",
     "values",
     // type constraints

@@ -11,7 +11,6 @@ pub mod cloudformation;
 use super::RenderError;
 use super::cloudformation::logical_ids;
 use crate::model::{CustomPolicy, Model, Profile, RoleRef};
-use crate::refdata::adoption::ACCOUNT_PLACEHOLDER;
 
 /// Whether any profile of `model` is adopted: the adoption outputs are written only
 /// then (`Output::applies`).
@@ -45,8 +44,8 @@ pub struct Import {
 }
 
 /// The resources of an adopted profile, in the template's order: the role, the
-/// custom policies, the instance profile. A policy is imported by its ARN, whose
-/// account no spec names: `ACCOUNT_PLACEHOLDER` stands for it.
+/// custom policies, the instance profile. A policy is imported by its ARN, in the
+/// spec's `account_id`, which the model requires with `adopt`.
 pub fn imports(p: &Profile) -> Vec<Import> {
     let (role_id, profile_id) = logical_ids(p);
     let mut out = Vec::new();
@@ -63,7 +62,7 @@ pub fn imports(p: &Profile) -> Vec<Import> {
             resource_type: "AWS::IAM::ManagedPolicy",
             logical_id: policy.id.clone(),
             identifier_key: "PolicyArn",
-            identifier: policy_arn(p, policy, ACCOUNT_PLACEHOLDER),
+            identifier: policy_arn(p, policy, p.account_id.as_deref().unwrap_or_default()),
         });
     }
     if let Some(ip) = &p.instance_profile {

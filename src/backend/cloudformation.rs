@@ -299,4 +299,21 @@ mod tests {
         assert_eq!(escape_sub("a${b}"), "a${!b}");
         assert_eq!(escape_sub("$ {x} $"), "$ {x} $");
     }
+
+    /// A parameter ARN of the deploying account is an `Fn::Sub`: its literal parts
+    /// (which `readable`'s name rule keeps free of `$`, `{` and `}` already) cannot
+    /// start a substitution of their own.
+    #[test]
+    fn an_arn_of_the_account_substitutes_the_account_alone() {
+        let r = crate::model::Resource::in_account("arn:aws:ssm:*:", ":parameter/app/*");
+        assert_eq!(
+            text(&r.text()),
+            json!({ "Fn::Sub": "arn:aws:ssm:*:${AWS::AccountId}:parameter/app/*" })
+        );
+        let r = crate::model::Resource::in_account("arn:${x}:", ":${AWS::Region}");
+        assert_eq!(
+            text(&r.text()),
+            json!({ "Fn::Sub": "arn:${!x}:${AWS::AccountId}:${!AWS::Region}" })
+        );
+    }
 }

@@ -6,7 +6,7 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::model::{POLICY_VERSION, Statement, Text, TrustStatement};
+use crate::model::{POLICY_VERSION, Resource, Statement, Text, TrustStatement};
 
 /// How a target writes the strings of a policy document.
 pub trait Spelling {
@@ -68,7 +68,7 @@ pub fn policy_document(statements: &[Statement], spelling: &impl Spelling) -> Va
                 ("Sid", Value::String(spelling.literal(&s.sid))),
                 ("Effect", s.effect.as_str().into()),
                 ("Action", one_or_many(&s.actions, spelling)),
-                (s.resource_element(), one_or_many(&s.resources, spelling)),
+                (s.resource_element(), resources(&s.resources, spelling)),
             ])
         })
         .collect();
@@ -88,6 +88,19 @@ fn one_or_many<S: AsRef<str>>(items: &[S], spelling: &impl Spelling) -> Value {
                 .map(|s| Value::String(spelling.literal(s.as_ref())))
                 .collect(),
         ),
+    }
+}
+
+/// Resources as `one_or_many` writes strings; an ARN of the deploying account is a
+/// text the target spells (`Fn::Sub`, an interpolated data source).
+fn resources(items: &[Resource], spelling: &impl Spelling) -> Value {
+    let one = |r: &Resource| match r.literal() {
+        Some(s) => Value::String(spelling.literal(s)),
+        None => spelling.text(&r.text()),
+    };
+    match items {
+        [r] => one(r),
+        _ => Value::Array(items.iter().map(one).collect()),
     }
 }
 

@@ -68,8 +68,9 @@ pub fn cdk_nag_policy(model: &Model, p: &Profile, policy: &CustomPolicy) -> Vec<
         return Vec::new();
     }
     let mut out: Vec<CdkNag> = Vec::new();
-    for r in policy.statements.iter().flat_map(|s| &s.resources) {
-        if let Some(d) = p.designed_wildcards.iter().find(|d| d.resource == *r) {
+    let literals = policy.statements.iter().flat_map(|s| &s.resources);
+    for r in literals.filter_map(|r| r.literal()) {
+        if let Some(d) = p.designed_wildcards.iter().find(|d| &*d.resource == r) {
             let reason = crate::refdata::scanners::ByDesign {
                 fact: d.fact,
                 source: d.source,
@@ -116,7 +117,7 @@ pub fn guard_policy(model: &Model, p: &Profile, policy: &CustomPolicy) -> Vec<Gu
         .statements
         .iter()
         .flat_map(|s| &s.resources)
-        .any(|r| &**r == "*");
+        .any(|r| r.literal() == Some("*"));
     let designed = p.designed_wildcards.iter().find(|d| &*d.resource == "*");
     if let (true, Some(d)) = (star, designed) {
         out.push(Guard {

@@ -1,23 +1,34 @@
 //! What a profile may read from Parameter Store, for `explain`: the readable names
-//! and paths, what stays denied, what reads parameters on the instance (with AWS's
+//! and paths, what stays denied, what reads parameters on the machine (with AWS's
 //! pages), or, without `parameter_store`, a one-line note that Core reads them all.
 
 use std::fmt::Write;
 
 use serde_json::{Value, json};
 
-use super::{Lines, date};
-use crate::model::{ParameterAccess, Profile, has_core};
+use super::{Lines, date, in_words};
+use crate::model::{Kind, ParameterAccess, Profile, has_core};
 use crate::refdata::parameters::{
     self as facts, DOCUMENT_REFERENCES, PUBLIC_PAGE, Reader, SCRIPTS,
 };
 use crate::refdata::{CORE_POLICY, Citation};
 
 /// The note for a profile with Core and without `parameter_store`.
-fn note() -> String {
+fn note(p: &Profile) -> String {
     format!(
-        "Note: {CORE_POLICY} lets the instance read every parameter of the account (SecureStrings under the default aws/ssm key included); `parameter_store: {{ readable: [...] }}` narrows it."
+        "Note: {CORE_POLICY} lets the {} read every parameter of the account (SecureStrings under the default aws/ssm key included); `parameter_store: {{ readable: [...] }}` narrows it.",
+        machine(p)
     )
+}
+
+/// What the role's credentials are used on: a hybrid service role's by the servers
+/// and VMs registered through a hybrid activation, which are managed nodes but not
+/// EC2 instances; every other kind's by EC2 instances.
+fn machine(p: &Profile) -> &'static str {
+    match p.kind {
+        Kind::HybridServiceRole => "managed node",
+        Kind::InstanceProfile | Kind::DefaultHostManagement => "instance",
+    }
 }
 
 /// What reads parameters on an instance of this profile: its features, then SSM
@@ -33,7 +44,7 @@ pub(super) fn section(out: &mut Lines, p: &Profile) {
         if has_core(p) {
             out.blank();
             let _ = writeln!(out, "  Parameter Store");
-            let _ = writeln!(out, "    {}", note());
+            let _ = writeln!(out, "    {}", note(p));
         }
         return;
     };
@@ -48,9 +59,11 @@ pub(super) fn section(out: &mut Lines, p: &Profile) {
     out.blank();
     let _ = writeln!(out, "  Parameter Store (parameter_store)");
     let names = cite(&facts::NAMES_PAGE);
+    let machine = machine(p);
     let _ = writeln!(
         out,
-        "    The instance may read these parameters (any region), and no other [{names}]:"
+        "    The {machine} may read these parameters of {} (any region), and no other [{names}]:",
+        facts::THIS_ACCOUNT
     );
     if access.readable.is_empty() {
         let _ = writeln!(out, "      none (readable: [])");
@@ -85,9 +98,9 @@ pub(super) fn section(out: &mut Lines, p: &Profile) {
     let sharing = cite(&facts::SHARING_PAGE);
     let _ = writeln!(
         out,
-        "    The names are matched in any account (the account is not known when the policy is written): another account's parameter is readable only when its owner shares it with this one and its name is listed [{sharing}]."
+        "    Another account's parameter stays denied, even one its owner shares with this account: each name is exempt as a parameter of this account only [{sharing}]."
     );
-    let _ = writeln!(out, "    What reads parameters on the instance:");
+    let _ = writeln!(out, "    What reads parameters on the {machine}:");
     for reader in readers(access) {
         let n = cite(&reader.source);
         let _ = writeln!(out, "      - {} [{n}]", reader.what);
@@ -115,7 +128,7 @@ fn meaning(entry: &str) -> String {
 
 pub(super) fn json(p: &Profile) -> Value {
     let Some(access) = &p.parameter_store else {
-        return json!({ "narrowed": false, "note": has_core(p).then(note) });
+        return json!({ "narrowed": false, "note": has_core(p).then(|| note(p)) });
     };
     let reader = |r: &Reader| json!({ "what": r.what, "names": r.names, "source": r.source });
     json!({
@@ -123,9 +136,10 @@ pub(super) fn json(p: &Profile) -> Value {
         "readable": access.readable,
         "features": access.features.iter().map(|r| reader(r)).collect::<Vec<_>>(),
         "value_reads": facts::VALUE_READS,
-        "value_reads_exempt": access.value_reads_exempt,
+        "value_reads_exempt": in_words(&access.value_reads_exempt),
         "path_read": facts::PATH_READ,
-        "path_reads_exempt": access.path_reads_exempt,
+        "path_reads_exempt": in_words(&access.path_reads_exempt),
+        "machine": machine(p),
         "readers_on_instance": readers(access).into_iter().map(reader).collect::<Vec<_>>(),
     })
 }

@@ -15,6 +15,7 @@ mod names;
 mod nfc;
 mod parameters;
 mod profile;
+mod resource;
 mod rollout;
 mod rules;
 mod scanners;
@@ -33,7 +34,8 @@ use crate::spec::{self, PartitionName, Spec};
 
 pub use dhmc::{core_instance_profiles, has_core};
 pub use names::identifier_stem;
-pub use parameters::ParameterAccess;
+pub use parameters::{ParameterAccess, SID_PATH_READS, SID_VALUE_READS};
+pub use resource::{ACCOUNT_ID_CHARS, DEPLOYING_ACCOUNT, Resource};
 pub use rollout::{CallAs, Rollout};
 pub use scanners::DesignedWildcard;
 pub use size::policy_size;
@@ -126,6 +128,8 @@ pub struct Profile {
     /// The role, custom policies and instance profile exist already under these
     /// names and are taken over (`adopt`), not created.
     pub adopt: bool,
+    /// The account the spec says the profiles are deployed in (`account_id`).
+    pub account_id: Option<String>,
     pub custom_policies: Vec<CustomPolicy>,
     pub instance_profile: Option<InstanceProfile>,
     /// The account setting a Default Host Management profile sets to its role.
@@ -338,9 +342,9 @@ pub struct CustomPolicy {
 }
 
 impl CustomPolicy {
-    /// The policy document as IAM reads it.
-    pub fn document(&self) -> serde_json::Value {
-        policy_document(&self.statements)
+    /// The policy document as IAM reads it in `account`.
+    pub fn document(&self, account: &str) -> serde_json::Value {
+        size::policy_document(&self.statements, account)
     }
 }
 
@@ -357,7 +361,7 @@ pub struct Statement {
     /// Shared text: a fleet's profiles grant the same AWS-owned bucket ARNs, hundreds
     /// each, and one copy of each ARN (built once per region, `statements`) keeps a
     /// 1,000-profile model tens of megabytes smaller.
-    pub resources: Vec<Arc<str>>,
+    pub resources: Vec<Resource>,
     /// The case of the seed page (or the Session Manager need) this statement serves.
     pub purpose: String,
 }
@@ -420,31 +424,6 @@ pub struct Tag {
 
 pub const POLICY_VERSION: &str = "2012-10-17";
 
-/// `size::policy_size` counts this document without building it; the two change
-/// together.
-fn policy_document(statements: &[Statement]) -> serde_json::Value {
-    let statements: Vec<serde_json::Value> = statements
-        .iter()
-        .map(|s| {
-            serde_json::json!({
-                "Sid": s.sid,
-                "Effect": s.effect.as_str(),
-                "Action": one_or_many(&s.actions),
-                s.resource_element(): one_or_many(&s.resources),
-            })
-        })
-        .collect();
-    serde_json::json!({ "Version": POLICY_VERSION, "Statement": statements })
-}
-
-/// IAM accepts a string or a list; a single value reads better as a string.
-fn one_or_many<S: AsRef<str>>(items: &[S]) -> serde_json::Value {
-    match items {
-        [one] => serde_json::Value::String(one.as_ref().to_string()),
-        _ => items.iter().map(|i| i.as_ref()).collect(),
-    }
-}
-
 /// Builds the model from a parsed spec, checking every rule; the first error (in the
 /// order the rules are checked) comes back. See `build_all`.
 pub fn build(spec: &Spec, spec_name: &str) -> Result<Model, RuleError> {
@@ -484,7 +463,13 @@ pub fn build_all(spec: &Spec, spec_name: &str) -> Result<Model, Vec<RuleError>> 
         let result = profile::build(p, &ctx);
         let mut found = ctx.errors.into_inner();
         match result {
-            Ok(profile) if found.is_empty() => built.push((i, profile)),
+            Ok(profile) if found.is_empty() => built.push((
+                i,
+                Profile {
+                    account_id: spec.account_id.clone(),
+                    ..profile
+                },
+            )),
             Ok(_) => {}
             Err(e) => found.push(e),
         }

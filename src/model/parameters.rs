@@ -8,10 +8,8 @@
 //! below it, so it has its own Deny: a path is exempt only at or below a readable
 //! prefix, never because an exact name is readable.
 
-use std::collections::BTreeSet;
-
 use super::split::split_policy;
-use super::{Ctx, CustomPolicy, Effect, Statement};
+use super::{Ctx, CustomPolicy, Effect, Resource, Statement};
 use crate::diag::RuleError;
 use crate::refdata::parameters::{
     self as facts, CLOUDWATCH_AGENT, NameViolation, PARAMETER_NAME, ParameterNameRule, Reader,
@@ -27,9 +25,21 @@ pub struct ParameterAccess {
     /// The profile's features that read parameters of their own, exempted with them.
     pub features: Vec<&'static Reader>,
     /// The NotResource of the value reads and of the by-path reads, as written.
-    pub value_reads_exempt: Vec<String>,
-    pub path_reads_exempt: Vec<String>,
+    pub value_reads_exempt: Vec<Resource>,
+    pub path_reads_exempt: Vec<Resource>,
+    /// What each list holds whatever `readable` holds (AWS's public parameters, the
+    /// features'), after the entries' own: the Terraform module builds the lists
+    /// from its `readable` input and these.
+    pub value_reads_fixed: Vec<Resource>,
+    pub path_reads_fixed: Vec<Resource>,
+    /// An entry's ARN before the account: `arn:PARTITION:ssm:*:`.
+    pub arn_before_account: String,
 }
+
+/// The statements' `Sid`s, by which the Terraform module finds the lists its
+/// `readable` input replaces.
+pub const SID_VALUE_READS: &str = "DenyParameterReadsOutsideReadable";
+pub const SID_PATH_READS: &str = "DenyParameterPathReadsOutsideReadable";
 
 /// The Deny policy `<name>ParameterStorePolicy`, and what it leaves readable;
 /// `None` when an entry was refused (each is reported at its index).
@@ -49,14 +59,11 @@ pub(super) fn parameter_store_policies(
     if p.managed_policies.cloudwatch_agent {
         features.push(&CLOUDWATCH_AGENT);
     }
-    let arn = |account: &str, resource: &str| {
-        format!(
-            "arn:{}:ssm:*:{account}:parameter/{resource}",
-            partition.arn_id
-        )
-    };
-    let listed = |resource: &str| arn(facts::ANY_ACCOUNT, resource);
-    let public = |resource: &str| arn("", resource);
+    // The listed names are parameters of this account (`facts::THIS_ACCOUNT`), in
+    // any region; AWS's public parameters are in no account.
+    let before = format!("arn:{}:ssm:*:", partition.arn_id);
+    let listed = |resource: &str| Resource::in_account(&before, &format!(":parameter/{resource}"));
+    let public = |resource: &str| Resource::from(format!("{before}:parameter/{resource}"));
 
     let mut value_reads = Vec::new();
     let mut path_reads = Vec::new();
@@ -74,23 +81,24 @@ pub(super) fn parameter_store_policies(
         }
     }
     let public_path = facts::PUBLIC_PATH;
-    value_reads.push(public(&format!("{public_path}/*")));
-    path_reads.push(public(public_path));
-    path_reads.push(public(&format!("{public_path}/*")));
+    let mut value_reads_fixed = vec![public(&format!("{public_path}/*"))];
+    let path_reads_fixed = vec![public(public_path), public(&format!("{public_path}/*"))];
     for reader in &features {
-        value_reads.extend(reader.names.iter().map(|n| listed(n)));
+        value_reads_fixed.extend(reader.names.iter().map(|n| listed(n)));
     }
+    value_reads.extend(value_reads_fixed.iter().cloned());
+    path_reads.extend(path_reads_fixed.iter().cloned());
     let (value_reads, path_reads) = (unique(value_reads), unique(path_reads));
 
     let statements = vec![
         deny(
-            "DenyParameterReadsOutsideReadable",
+            SID_VALUE_READS,
             facts::VALUE_READS,
             &value_reads,
             "Parameter Store: AmazonSSMManagedInstanceCore allows reading every parameter of the account; deny reading any but the readable ones, AWS's public parameters and those the profile's features read",
         ),
         deny(
-            "DenyParameterPathReadsOutsideReadable",
+            SID_PATH_READS,
             &[facts::PATH_READ],
             &path_reads,
             "Parameter Store: GetParametersByPath returns every parameter below the path asked for; deny it on any path but those at or below a readable prefix and AWS's public path",
@@ -135,27 +143,36 @@ pub(super) fn parameter_store_policies(
             features,
             value_reads_exempt: value_reads,
             path_reads_exempt: path_reads,
+            value_reads_fixed,
+            path_reads_fixed,
+            arn_before_account: before,
         },
     )))
 }
 
-fn deny(sid: &str, actions: &[&str], resources: &[String], purpose: &str) -> Statement {
+fn deny(sid: &str, actions: &[&str], resources: &[Resource], purpose: &str) -> Statement {
     Statement {
         effect: Effect::Deny,
         not_resource: true,
         sid: sid.into(),
         actions: actions.iter().map(|a| a.to_string()).collect(),
-        resources: resources.iter().map(|r| r.as_str().into()).collect(),
+        resources: resources.to_vec(),
         purpose: purpose.into(),
     }
 }
 
 /// In the order first given, each once.
-fn unique(items: Vec<String>) -> Vec<String> {
-    let mut seen = BTreeSet::new();
+fn unique(items: Vec<Resource>) -> Vec<Resource> {
+    let mut seen = Vec::new();
     items
         .into_iter()
-        .filter(|i| seen.insert(i.clone()))
+        .filter(|i| {
+            let new = !seen.contains(i);
+            if new {
+                seen.push(i.clone());
+            }
+            new
+        })
         .collect()
 }
 

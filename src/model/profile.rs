@@ -155,6 +155,7 @@ pub(super) fn build(p: &ProfileSpec, ctx: &Ctx) -> Result<Profile, RuleError> {
         managed_policy_quota,
         stack: p.stack.map(|n| n as usize),
         adopt: p.adopt,
+        account_id: None,
         custom_policies,
         instance_profile,
         service_setting,

@@ -84,7 +84,7 @@ pub(super) fn check_session_duration(ctx: &Ctx, seconds: u32) -> Result<u32, Rul
     }
 }
 
-fn is_account_id(s: &str) -> bool {
+pub(super) fn is_account_id(s: &str) -> bool {
     rules::ACCOUNT_ID.violation(s).is_none()
 }
 
@@ -171,7 +171,7 @@ pub(super) fn check_policy_characters(
         for s in &policy.statements {
             let strings = std::iter::once(s.sid.as_str())
                 .chain(s.actions.iter().map(String::as_str))
-                .chain(s.resources.iter().map(|r| &**r));
+                .chain(s.resources.iter().flat_map(|r| r.literal_parts()));
             for text in strings {
                 if let Some(c) = text.chars().find(|c| !limits::policy_document_char(*c)) {
                     return Err(ctx.err(

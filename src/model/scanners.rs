@@ -8,7 +8,7 @@ use super::statements::{
     SID_AGENT_BUCKETS, SID_OWN_OBJECTS, SID_SESSION_LOGS_DESCRIBE, SID_SESSION_LOGS_TO_CLOUDWATCH,
     SID_SESSION_LOGS_TO_S3,
 };
-use super::{CustomPolicy, Effect, ResourceNote};
+use super::{CustomPolicy, Effect, Resource, ResourceNote};
 use crate::refdata::Citation;
 use crate::refdata::scanners::{
     AGENT_BUCKET_OBJECTS, ByDesign, DESCRIBE_LOG_GROUPS, OWN_BUCKET_OBJECTS, SESSION_LOG_GROUPS,
@@ -40,6 +40,8 @@ pub(super) fn designed_wildcards(
     let grants = |s: &&super::Statement| s.effect == Effect::Allow && !s.not_resource;
     for s in policies.iter().flat_map(|p| &p.statements).filter(grants) {
         for r in &s.resources {
+            // Designed wildcards are AWS's own ARNs, all of them known when written.
+            let Resource::Literal(r) = r else { continue };
             if !has_wildcard(r) {
                 continue;
             }
@@ -104,7 +106,7 @@ mod tests {
                 not_resource: false,
                 sid: sid.into(),
                 actions: vec!["s3:GetObject".into()],
-                resources: resources.iter().map(|r| Arc::from(*r)).collect(),
+                resources: resources.iter().map(|r| Resource::from(*r)).collect(),
                 purpose: String::new(),
             }],
         }

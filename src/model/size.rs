@@ -2,7 +2,8 @@
 //! statements rather than by serialising the document, so that splitting can keep
 //! a running size as it adds statements and resources.
 
-use super::{POLICY_VERSION, Statement};
+use super::resource::ACCOUNT_ID_CHARS;
+use super::{POLICY_VERSION, Resource, Statement};
 
 /// The size IAM counts against the 6,144-character quota: the characters of the
 /// document `CustomPolicy::document` serialises compactly. IAM does not count white
@@ -37,7 +38,7 @@ fn frame(s: &Statement) -> usize {
 }
 
 pub(super) fn statement_size(s: &Statement) -> usize {
-    statement_size_with(s, values_size(&s.resources))
+    statement_size_with(s, resources_size(&s.resources))
 }
 
 /// The size of statement `s` with resources of these sizes in place of its own.
@@ -45,12 +46,55 @@ pub(super) fn statement_size_with(s: &Statement, resources: ListSize) -> usize {
     frame(s) + string_size(&s.sid) + values_size(&s.actions).one_or_many() + resources.one_or_many()
 }
 
-/// Actions or resources, each as a JSON string.
+/// Actions, each as a JSON string.
 fn values_size<S: AsRef<str>>(values: &[S]) -> ListSize {
     values
         .iter()
         .map(|v| string_size(v.as_ref()))
         .fold(ListSize::default(), ListSize::with)
+}
+
+/// Resources, each as the JSON string IAM reads once deployed.
+fn resources_size(resources: &[Resource]) -> ListSize {
+    resources
+        .iter()
+        .map(resource_size)
+        .fold(ListSize::default(), ListSize::with)
+}
+
+/// A resource as IAM reads it: an account is its 12 digits.
+pub(super) fn resource_size(r: &Resource) -> usize {
+    match r {
+        Resource::Literal(s) => string_size(s),
+        Resource::InAccount { before, after } => {
+            string_size(before) + string_size(after) - 2 + ACCOUNT_ID_CHARS
+        }
+    }
+}
+
+/// `size::policy_size` counts this document without building it; the two change
+/// together.
+pub(super) fn policy_document(statements: &[Statement], account: &str) -> serde_json::Value {
+    let statements: Vec<serde_json::Value> = statements
+        .iter()
+        .map(|s| {
+            serde_json::json!({
+                "Sid": s.sid,
+                "Effect": s.effect.as_str(),
+                "Action": one_or_many(&s.actions),
+                s.resource_element(): one_or_many(&s.resources.iter().map(|r| r.spelled(account)).collect::<Vec<_>>()),
+            })
+        })
+        .collect();
+    serde_json::json!({ "Version": POLICY_VERSION, "Statement": statements })
+}
+
+/// IAM accepts a string or a list; a single value reads better as a string.
+fn one_or_many<S: AsRef<str>>(items: &[S]) -> serde_json::Value {
+    match items {
+        [one] => serde_json::Value::String(one.as_ref().to_string()),
+        _ => items.iter().map(|i| i.as_ref()).collect(),
+    }
 }
 
 /// The items of a JSON list being filled, and the sum of their sizes.
@@ -109,12 +153,15 @@ fn byte_size(b: u8) -> usize {
 
 #[cfg(test)]
 pub(super) mod tests {
-    use super::super::{Effect, policy_document};
+    use super::super::Effect;
     use super::*;
 
     /// What `policy_size` stands for: the compact serialised document.
     fn serialised_size(statements: &[Statement]) -> usize {
-        policy_document(statements).to_string().chars().count()
+        policy_document(statements, "123456789012")
+            .to_string()
+            .chars()
+            .count()
     }
 
     #[test]
@@ -204,7 +251,14 @@ pub(super) mod tests {
                     not_resource: false,
                     sid: self.string(),
                     actions: self.strings(),
-                    resources: self.strings().into_iter().map(Into::into).collect(),
+                    resources: self
+                        .strings()
+                        .into_iter()
+                        .map(|r| match self.below(3) {
+                            0 => Resource::in_account(&r, &self.string()),
+                            _ => r.into(),
+                        })
+                        .collect(),
                     purpose: self.string(),
                 })
                 .collect()

@@ -2,7 +2,7 @@
 //! target splits the same way.
 
 use super::rules::check_iam_name;
-use super::size::{ListSize, document_size, statement_size, statement_size_with, string_size};
+use super::size::{ListSize, document_size, resource_size, statement_size, statement_size_with};
 use super::{Ctx, CustomPolicy, Statement};
 use crate::diag::RuleError;
 use crate::refdata::{limits, rules};
@@ -58,7 +58,7 @@ fn split_statement(mut s: Statement) -> Vec<Statement> {
         return vec![s];
     }
     let mut resources = std::mem::take(&mut s.resources);
-    let sizes: Vec<usize> = resources.iter().map(|r| string_size(r)).collect();
+    let sizes: Vec<usize> = resources.iter().map(resource_size).collect();
     // Parts after the first carry a `PartN` suffix on their Sid, so every part is
     // sized as if it had the longest suffix the split can give; when the split needs
     // more parts than that suffix allowed for, it is done again with a longer one.

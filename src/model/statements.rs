@@ -8,10 +8,9 @@ use super::rules::{
     object_pattern,
 };
 use super::{
-    Condition, Ctx, Effect, Kind, ManagedPolicy, Part, ResourceNote, Statement, Text,
+    Condition, Ctx, Effect, Kind, ManagedPolicy, Part, Resource, ResourceNote, Statement, Text,
     TrustStatement, Warning,
 };
-use std::sync::Arc;
 
 use crate::diag::RuleError;
 use crate::refdata::{self, Confirmed, Partition, scanners};
@@ -306,7 +305,7 @@ pub(super) fn s3_statements(
             }
         }
         let agent = agent_bucket_notes(partition, region, s3.agent_buckets);
-        let resources: Vec<Arc<str>> = agent.iter().map(|n| n.resource.clone()).collect();
+        let resources: Vec<Resource> = agent.iter().map(|n| n.resource.clone().into()).collect();
         notes.extend(agent.iter().cloned());
         statements.push(Statement {
             effect: Effect::Allow,
@@ -529,8 +528,8 @@ pub(super) fn session_manager_statements(
 }
 
 /// A statement's resources as the model holds them (`Statement::resources`).
-fn shared(resources: Vec<String>) -> Vec<Arc<str>> {
-    resources.into_iter().map(Arc::from).collect()
+fn shared(resources: Vec<String>) -> Vec<Resource> {
+    resources.into_iter().map(Resource::from).collect()
 }
 
 #[cfg(test)]

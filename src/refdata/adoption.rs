@@ -60,8 +60,3 @@ pub const ACCOUNT_AUTHORIZATION_DETAILS: Citation = Citation {
     url: "https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetAccountAuthorizationDetails.html",
     date: "2026-12-07",
 };
-
-/// The placeholder the import files hold for the account: a customer managed
-/// policy is imported by its ARN, which names the account, and no spec names it.
-/// `<` and `>` are in no IAM name or path, so replacing it touches nothing else.
-pub const ACCOUNT_PLACEHOLDER: &str = "<ACCOUNT_ID>";

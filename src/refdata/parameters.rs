@@ -76,13 +76,15 @@ pub const SHARING_PAGE: Citation = Citation {
     date: READ,
 };
 
-/// The account field of the readable ARNs. The account a template is deployed to is
-/// not known when it is written, and the policy variable `${aws:PrincipalAccount}`
-/// there is refused by cfn-lint (E3510: an ARN's account is 12 digits, `*`, `aws` or
-/// empty) and parliament; so the listed names are matched in any account. Another
-/// account's parameter is readable only when its owner shares it (`SHARING_PAGE`)
-/// and its name is listed; `readable: []` leaves none of any account.
-pub const ANY_ACCOUNT: &str = "*";
+/// The account field of the readable ARNs: the account the policy is deployed into,
+/// which each target spells at deploy time (`${AWS::AccountId}` in CloudFormation,
+/// `aws_caller_identity` in Terraform, the stack's account in the CDK), so
+/// `readable` names parameters of this account, as a name without an ARN does in
+/// Parameter Store. Another account's parameter is read by its full ARN once its
+/// owner shares it (`SHARING_PAGE`); its ARN is not exempt, so the Deny keeps the
+/// instance from reading it. (The policy variable `${aws:PrincipalAccount}` would
+/// say the same, but cfn-lint refuses it in an ARN, E3510, and so does parliament.)
+pub const THIS_ACCOUNT: &str = "the account the policy is deployed into";
 
 /// Something on the instance that reads parameters with the instance's credentials.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -110,9 +112,11 @@ pub const CLOUDWATCH_AGENT: Reader = Reader {
 
 /// SSM Agent resolves `{{ssm:NAME}}` in the Command documents it runs (Run Command,
 /// State Manager associations, Maintenance Window tasks) by calling GetParameters
-/// with the instance's credentials (amazon-ssm-agent, agent/parameterstore).
+/// with the machine's credentials (amazon-ssm-agent, agent/parameterstore): an
+/// instance profile's, or a hybrid-activated node's service role's. The words name
+/// neither, as `explain` says which machine they are about.
 pub const DOCUMENT_REFERENCES: Reader = Reader {
-    what: "SSM Agent resolves {{ssm:NAME}} in the Command documents and commands it runs (Run Command, State Manager, Maintenance Windows) with ssm:GetParameters as the instance: a reference to a parameter outside `readable` fails on this instance",
+    what: "SSM Agent resolves {{ssm:NAME}} in the Command documents and commands it runs (Run Command, State Manager, Maintenance Windows) with ssm:GetParameters, with the role's credentials: a reference to a parameter outside `readable` fails there",
     names: &[],
     source: Citation {
         doc: "AWS Systems Manager User Guide, \"Working with parameters using Run Command commands\"; amazon-ssm-agent agent/parameterstore/parameterstore.go (GetParameters for {{ssm:NAME}})",
@@ -121,10 +125,10 @@ pub const DOCUMENT_REFERENCES: Reader = Reader {
     },
 };
 
-/// Scripts on the instance (the AWS CLI, SDKs, `Get-SSMParameterValue`) read with the
-/// instance's credentials like any other caller.
+/// Scripts on the machine (the AWS CLI, SDKs, `Get-SSMParameterValue`) read with its
+/// role's credentials like any other caller.
 pub const SCRIPTS: Reader = Reader {
-    what: "scripts and applications on the instance (the AWS CLI, SDKs, Get-SSMParameterValue in AWS-RunPowerShellScript) read with the instance's credentials",
+    what: "scripts and applications there (the AWS CLI, SDKs, Get-SSMParameterValue in AWS-RunPowerShellScript) read with the role's credentials",
     names: &[],
     source: Citation {
         doc: "AWS Systems Manager User Guide, \"Working with parameters using Run Command commands\"",

@@ -112,6 +112,16 @@ pub const TERRAFORM: &[Replacement] = &[
     },
 ];
 
+/// What updating an AWS::CloudFormation::StackSet does to the (OU, region) pairs its
+/// `StackInstancesGroup` no longer lists: its resource handler calls
+/// DeleteStackInstances for them without `RetainStacks`, so the stacks, and what
+/// they deployed, are deleted in every account of the OU (the StackSet resource
+/// provider, https://github.com/aws-cloudformation/aws-cloudformation-resource-providers-cloudformation,
+/// aws-cloudformation-stackset/.../translator/RequestTranslator.java
+/// `deleteStackInstancesRequest` at 1ccd9c21, read 2026-12-07).
+pub const REMOVED_STACK_INSTANCES: &str =
+    "aws-cloudformation-stackset RequestTranslator.deleteStackInstancesRequest, no RetainStacks";
+
 /// The replacement facts of `kind` in `table`, if it has them.
 pub fn of(table: &'static [Replacement], kind: &str) -> Option<&'static Replacement> {
     table.iter().find(|r| r.kind == kind)

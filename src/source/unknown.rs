@@ -13,40 +13,68 @@ use serde_json::Value;
 
 use crate::spec::Spec;
 
-/// The spec's field path of a key `serde_ignored` reports: `profiles[0].partitoin`.
-pub(super) fn field_path(path: &Path) -> String {
-    match path {
-        Path::Root => String::new(),
-        Path::Seq { parent, index } => format!("{}[{index}]", field_path(parent)),
-        Path::Map { parent, key } => {
-            let parent = field_path(parent);
-            if parent.is_empty() {
-                key.clone()
-            } else {
-                format!("{parent}.{key}")
-            }
+/// An unknown field: the path of the mapping that holds it (`profiles[0]`) and its
+/// key (`partitoin`), apart, since a key may hold a `.`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Field {
+    pub parent: String,
+    pub key: String,
+}
+
+impl Field {
+    /// The key `serde_ignored` reports at `path` (always a mapping's: the spec types
+    /// have no tuples).
+    pub(super) fn of(path: &Path) -> Field {
+        match path {
+            Path::Map { parent, key } => Field {
+                parent: field_path(parent),
+                key: key.clone(),
+            },
+            other => Field {
+                parent: field_path(other),
+                key: String::new(),
+            },
         }
-        Path::Some { parent }
-        | Path::NewtypeStruct { parent }
-        | Path::NewtypeVariant { parent } => field_path(parent),
+    }
+
+    /// The field's path: `profiles[0].partitoin`.
+    pub(super) fn path(&self) -> String {
+        join(&self.parent, &self.key)
+    }
+
+    /// The error for it, worded as serde words it (`unknown field `x`, expected one
+    /// of `a`, `b``), so that `SpecError::in_user_words` gives it the "did you mean"
+    /// of every other unknown name.
+    pub(super) fn message(&self) -> String {
+        let key = &self.key;
+        let names = fields_at(&self.parent);
+        let quoted: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+        match quoted.as_slice() {
+            [] => format!("unknown field `{key}`, there are no fields"),
+            [one] => format!("unknown field `{key}`, expected {one}"),
+            [a, b] => format!("unknown field `{key}`, expected {a} or {b}"),
+            all => format!("unknown field `{key}`, expected one of {}", all.join(", ")),
+        }
     }
 }
 
-/// The error for the unknown field at `path`, worded as serde words it (`unknown
-/// field `x`, expected one of `a`, `b``), so that `SpecError::in_user_words` gives
-/// it the "did you mean" of every other unknown name.
-pub(super) fn message(path: &str) -> String {
-    let (parent, key) = match path.rfind('.') {
-        Some(dot) => (&path[..dot], &path[dot + 1..]),
-        None => ("", path),
-    };
-    let names = fields_at(parent);
-    let quoted: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
-    match quoted.as_slice() {
-        [] => format!("unknown field `{key}`, there are no fields"),
-        [one] => format!("unknown field `{key}`, expected {one}"),
-        [a, b] => format!("unknown field `{key}`, expected {a} or {b}"),
-        all => format!("unknown field `{key}`, expected one of {}", all.join(", ")),
+fn join(parent: &str, key: &str) -> String {
+    if parent.is_empty() {
+        key.to_string()
+    } else {
+        format!("{parent}.{key}")
+    }
+}
+
+/// The spec's field path of a node `serde_ignored` reports: `profiles[0].s3`.
+fn field_path(path: &Path) -> String {
+    match path {
+        Path::Root => String::new(),
+        Path::Seq { parent, index } => format!("{}[{index}]", field_path(parent)),
+        Path::Map { parent, key } => join(&field_path(parent), key),
+        Path::Some { parent }
+        | Path::NewtypeStruct { parent }
+        | Path::NewtypeVariant { parent } => field_path(parent),
     }
 }
 
@@ -117,12 +145,22 @@ mod tests {
 
     #[test]
     fn messages_are_worded_as_serde_words_them() {
+        let field = |parent: &str, key: &str| Field {
+            parent: parent.into(),
+            key: key.into(),
+        };
         assert_eq!(
-            message("profiles[0].hybrid.acount_id"),
+            field("profiles[0].hybrid", "acount_id").message(),
             "unknown field `acount_id`, expected `account_id` or `region`"
         );
         assert!(
-            message("verson").starts_with("unknown field `verson`, expected one of `version`, ")
+            field("", "verson")
+                .message()
+                .starts_with("unknown field `verson`, expected one of `version`, ")
         );
+        // A key with a dot is one key of its mapping.
+        let dotted = field("profiles[0]", "a.b");
+        assert_eq!(dotted.path(), "profiles[0].a.b");
+        assert!(dotted.message().contains("expected one of `name`, "));
     }
 }

@@ -60,6 +60,9 @@ pub fn strings(v: &Value) -> Vec<String> {
     match v {
         Value::String(s) => vec![s.clone()],
         Value::Array(a) => a.iter().flat_map(strings).collect(),
+        // A CloudFormation string built at deploy time (a parameter ARN of the
+        // deploying account is an `Fn::Sub`).
+        Value::Object(_) => vec![cfn_value(v)],
         other => panic!("expected a string or a list of strings, got {other}"),
     }
 }

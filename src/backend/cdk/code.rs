@@ -8,7 +8,7 @@
 use super::Language;
 use super::layout::{self, ObjectCall};
 use super::literal::{comment, py_string, ts_key, ts_string};
-use crate::model::{Effect, Part, Statement, Text};
+use crate::model::{Effect, Part, Resource, Statement, Text};
 
 /// Spells code in one language.
 #[derive(Debug, Clone, Copy)]
@@ -29,15 +29,11 @@ impl Spell {
 
     /// A `Text`: literal parts and the stack's account or region, joined with `+`.
     pub fn text(self, t: &Text) -> String {
-        let parts: Vec<String> =
-            t.0.iter()
-                .map(|part| match part {
-                    Part::Literal(s) => self.string(s),
-                    Part::AccountId => "stack.account".to_string(),
-                    Part::Region => "stack.region".to_string(),
-                })
-                .collect();
-        parts.join(" + ")
+        let string = match self.0 {
+            Language::TypeScript => ts_string,
+            Language::Python => py_string,
+        };
+        operands(t, string).join(" + ")
     }
 
     /// A string property: in TypeScript the whole `key: 'value',` line at `indent`,
@@ -159,13 +155,15 @@ fn typescript_statements(out: &mut String, call: &ObjectCall, statements: &[Stat
             layout::typescript_property(indent, "sid", &ts_string(&s.sid), ","),
             format!("{pad}    effect: iam.Effect.{},", effect(s)),
             brackets("actions: ", spelled(&s.actions, ts_string)),
-            brackets(
+            layout::typescript_concatenations(
+                indent,
                 if s.not_resource {
                     "notResources: "
                 } else {
                     "resources: "
                 },
-                spelled(&s.resources, ts_string),
+                &resource_operands(&s.resources, ts_string),
+                ",",
             ),
         ] {
             out.push_str(&property);
@@ -188,6 +186,30 @@ fn effect(s: &Statement) -> &'static str {
 /// Each of `items` as a literal of the language `spell` escapes for.
 fn spelled<S: AsRef<str>>(items: &[S], spell: fn(&str) -> String) -> Vec<String> {
     items.iter().map(|i| spell(i.as_ref())).collect()
+}
+
+/// The operands of a text's concatenation: its literal parts through `string` (the
+/// language's escaper), its deploy-time parts as the stack's account or region.
+fn operands(t: &Text, string: fn(&str) -> String) -> Vec<String> {
+    t.0.iter()
+        .map(|part| match part {
+            Part::Literal(s) => string(s),
+            Part::AccountId => "stack.account".to_string(),
+            Part::Region => "stack.region".to_string(),
+        })
+        .collect()
+}
+
+/// Each resource as the operands of a concatenation: a literal alone, an ARN of the
+/// deploying account with the stack's account between its parts.
+fn resource_operands(items: &[Resource], string: fn(&str) -> String) -> Vec<Vec<String>> {
+    items
+        .iter()
+        .map(|r| match r.literal() {
+            Some(s) => vec![string(s)],
+            None => operands(&r.text(), string),
+        })
+        .collect()
 }
 
 fn python_statements(out: &mut String, statements: &[Statement]) {
@@ -214,17 +236,14 @@ fn python_statements(out: &mut String, statements: &[Statement]) {
         );
         // One a line even when they would fit on one: ruff format keeps the magic
         // trailing comma's layout, and the goldens have always had it.
-        let resources = layout::one_a_line(
+        let resources = layout::python_concatenations(
             20,
-            4,
             if s.not_resource {
                 "not_resources="
             } else {
                 "resources="
             },
-            "[",
-            &spelled(&s.resources, py_string),
-            "]",
+            &resource_operands(&s.resources, py_string),
             ",",
         );
         for property in [actions, resources] {

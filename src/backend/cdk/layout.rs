@@ -226,6 +226,62 @@ pub fn python_annotation(indent: usize, name: &str, annotation: &str) -> String 
     )
 }
 
+/// A list of concatenations (each item its operands, already spelled; a literal is
+/// one operand) at `indent`, as prettier lays it out: `typescript_brackets` of the
+/// items written `a + b`; when the list goes one item a line, an item too long for
+/// its line breaks after each `+`, the operands after the first indented once more.
+pub fn typescript_concatenations(
+    indent: usize,
+    head: &str,
+    items: &[Vec<String>],
+    tail: &str,
+) -> String {
+    let flat: Vec<String> = items.iter().map(|ops| ops.join(" + ")).collect();
+    let laid = typescript_brackets(indent, head, "[", &flat, "]", tail);
+    if !laid.contains('\n') {
+        return laid;
+    }
+    let inner = indent + 2;
+    let broken = format!(" +\n{}", pad(inner + 2));
+    let items: Vec<String> = items
+        .iter()
+        .zip(flat)
+        .map(|(ops, flat)| {
+            if fits(inner, &flat, TYPESCRIPT_WIDTH - 1) {
+                flat
+            } else {
+                ops.join(&broken)
+            }
+        })
+        .collect();
+    one_a_line(indent, 2, head, "[", &items, "]", tail)
+}
+
+/// A list of concatenations one item a line at `indent` (the goldens' layout, see
+/// `one_a_line`), as ruff format lays it out: an item too long for its line breaks
+/// before each `+`, every operand at the item's column.
+pub fn python_concatenations(
+    indent: usize,
+    head: &str,
+    items: &[Vec<String>],
+    tail: &str,
+) -> String {
+    let inner = indent + 4;
+    let broken = format!("\n{}+ ", pad(inner));
+    let items: Vec<String> = items
+        .iter()
+        .map(|ops| {
+            let flat = ops.join(" + ");
+            if fits(inner, &flat, PYTHON_WIDTH - 1) {
+                flat
+            } else {
+                ops.join(&broken)
+            }
+        })
+        .collect();
+    one_a_line(indent, 4, head, "[", &items, "]", tail)
+}
+
 /// One item a line, `step` columns in from the brackets, each with a trailing comma.
 pub fn one_a_line(
     indent: usize,

@@ -155,6 +155,9 @@ pub struct PolicyCtx<'m> {
     pub attrs: Attrs,
     /// The model's own, as the trust statement.
     pub statements: &'m [Statement],
+    /// Each statement's resources as HCL (an ARN of the deploying account
+    /// interpolates the caller identity), in the statements' order.
+    pub resources: Vec<Vec<String>>,
     /// Name of the JSON local holding the policy document.
     pub document_local: String,
     pub tags: Option<Tags>,
@@ -289,7 +292,8 @@ impl<'m> Context<'m> {
             provider_source: AWS_PROVIDER_SOURCE,
             provider_version: AWS_PROVIDER_VERSION,
             policy_version: POLICY_VERSION,
-            uses_account_id: deploy_time_parts().any(|p| *p == Part::AccountId),
+            uses_account_id: deploy_time_parts().any(|p| *p == Part::AccountId)
+                || model.profiles.iter().any(|p| names_the_account(p)),
             uses_region: deploy_time_parts().any(|p| *p == Part::Region),
             profiles: Vec::new(),
         }
@@ -400,6 +404,17 @@ fn profile_ctx<'m>(
                 c.path.as_deref(),
             ))),
             statements: &c.statements,
+            resources: c
+                .statements
+                .iter()
+                .map(|s| match layout {
+                    Layout::Module(inputs) => match inputs.not_resource(index, p, s) {
+                        Some(list) => vec![list],
+                        None => hcl_resources(s),
+                    },
+                    Layout::Root => hcl_resources(s),
+                })
+                .collect(),
             document_local: format!("{policy_address}_document"),
             tags: tags.clone(),
         });
@@ -486,6 +501,26 @@ fn profile_ctx<'m>(
         service_setting,
         outputs,
     }
+}
+
+/// Whether a statement of the profile names the deploying account (`Resource`).
+fn names_the_account(p: &Profile) -> bool {
+    let statements = p.custom_policies.iter().flat_map(|c| &c.statements);
+    statements
+        .flat_map(|s| &s.resources)
+        .any(|r| r.literal().is_none())
+}
+
+/// A statement's resources as HCL: literals through the one HCL escaper, an ARN of
+/// the deploying account interpolating the caller identity.
+fn hcl_resources(s: &Statement) -> Vec<String> {
+    s.resources
+        .iter()
+        .map(|r| match r.literal() {
+            Some(l) => hcl_string(l),
+            None => Expr::text(&r.text()).to_hcl(),
+        })
+        .collect()
 }
 
 /// `name` and, when the spec gives one, `path`: how every IAM resource opens.

@@ -19,7 +19,7 @@ use serde_json::{Value, json};
 
 use super::expr::Expr;
 use crate::backend::hcl::hcl_string;
-use crate::model::{Model, Profile, RoleRef};
+use crate::model::{Model, Profile, RoleRef, Statement};
 use crate::refdata::limits;
 use crate::refdata::rules::{self, policy_arn_pattern};
 
@@ -59,6 +59,16 @@ impl Variable {
     pub fn default_hcl(&self) -> String {
         match &self.default {
             Value::String(s) => hcl_string(s),
+            Value::Array(items) => {
+                let items: Vec<String> = items
+                    .iter()
+                    .map(|i| match i {
+                        Value::String(s) => hcl_string(s),
+                        other => other.to_string(),
+                    })
+                    .collect();
+                format!("[{}]", items.join(", "))
+            }
             other => other.to_string(),
         }
     }
@@ -84,6 +94,8 @@ pub struct Inputs {
     paths: Vec<Expr>,
     /// Per profile: its role's `permissions_boundary`.
     boundaries: Vec<Expr>,
+    /// Per profile with `parameter_store`: its `readable` entries as HCL.
+    readable: Vec<Option<String>>,
     pub variables: Vec<Variable>,
 }
 
@@ -440,11 +452,22 @@ impl Inputs {
             validations,
         });
 
+        let (readable_input, readable) = readable::input(model);
+        variables.extend(readable_input);
+
         Inputs {
             paths,
             boundaries,
+            readable,
             variables,
         }
+    }
+
+    /// The `NotResource` of statement `s` of profile `index` as HCL, when it is one
+    /// of the Parameter Store Denies, which read the `readable` input.
+    pub fn not_resource(&self, index: usize, p: &Profile, s: &Statement) -> Option<String> {
+        let list = self.readable.get(index)?.as_deref()?;
+        readable::not_resource(p.parameter_store.as_ref()?, s, list)
     }
 
     /// The `count` of every resource.
@@ -483,6 +506,7 @@ impl Inputs {
 
 pub mod docs;
 pub mod folder;
+pub mod readable;
 
 #[cfg(test)]
 mod tests;

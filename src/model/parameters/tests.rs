@@ -35,7 +35,12 @@ fn exempt(model: &Model) -> (Vec<String>, Vec<String>) {
         ]
     );
     assert_eq!(path.actions, ["ssm:GetParametersByPath"]);
-    let strings = |s: &crate::model::Statement| s.resources.iter().map(|r| r.to_string()).collect();
+    let strings = |s: &crate::model::Statement| {
+        s.resources
+            .iter()
+            .map(|r| r.spelled("ACCOUNT").into_owned())
+            .collect()
+    };
     (strings(value), strings(path))
 }
 
@@ -48,18 +53,18 @@ fn an_exact_name_is_never_readable_by_path_and_a_prefix_is_from_its_path_down() 
     assert_eq!(
         value,
         [
-            "arn:aws:ssm:*:*:parameter/app/prod/*",
-            "arn:aws:ssm:*:*:parameter/common/region",
-            "arn:aws:ssm:*:*:parameter/build-*",
+            "arn:aws:ssm:*:ACCOUNT:parameter/app/prod/*",
+            "arn:aws:ssm:*:ACCOUNT:parameter/common/region",
+            "arn:aws:ssm:*:ACCOUNT:parameter/build-*",
             "arn:aws:ssm:*::parameter/aws/service/*",
         ]
     );
     assert_eq!(
         path,
         [
-            "arn:aws:ssm:*:*:parameter/app/prod",
-            "arn:aws:ssm:*:*:parameter/app/prod/*",
-            "arn:aws:ssm:*:*:parameter/build-*",
+            "arn:aws:ssm:*:ACCOUNT:parameter/app/prod",
+            "arn:aws:ssm:*:ACCOUNT:parameter/app/prod/*",
+            "arn:aws:ssm:*:ACCOUNT:parameter/build-*",
             "arn:aws:ssm:*::parameter/aws/service",
             "arn:aws:ssm:*::parameter/aws/service/*",
         ]
@@ -85,7 +90,7 @@ fn the_cloudwatch_agent_keeps_its_configuration_readable_by_name_only() {
         "[]",
         "    managed_policies:\n      cloudwatch_agent: true\n",
     ));
-    assert!(value.contains(&"arn:aws:ssm:*:*:parameter/AmazonCloudWatch-*".to_string()));
+    assert!(value.contains(&"arn:aws:ssm:*:ACCOUNT:parameter/AmazonCloudWatch-*".to_string()));
     assert!(
         !path.iter().any(|p| p.contains("AmazonCloudWatch")),
         "{path:?}"
@@ -119,4 +124,18 @@ fn a_deny_too_large_for_one_policy_is_refused_rather_than_cut() {
         .collect();
     let model = readable(&format!("[{}]", fits.join(", ")), "");
     assert_eq!(model.profiles[0].custom_policies.len(), 1);
+}
+
+/// The names reach the policy inside an ARN that CloudFormation reads with
+/// `Fn::Sub` and Terraform as a template: none may hold what either would
+/// substitute (the name rule allows letters, digits, `_.-` and `/` only).
+#[test]
+fn a_name_that_would_substitute_never_reaches_an_arn() {
+    for entry in ["/a${AWS::AccountId}", "/a$${b}", "/a%{b}", "/a{{b}}"] {
+        let e = load(&format!(
+            "    parameter_store:\n      readable: [\"{entry}\"]\n"
+        ))
+        .unwrap_err();
+        assert!(e.contains("readable[0]") && e.contains("contains"), "{e}");
+    }
 }
