@@ -159,6 +159,7 @@ mod check;
 pub use check::{CheckReport, FileState, check, strays};
 mod paths;
 pub use paths::{PlannedFile, same_file, spec_stem};
+mod schedule;
 mod tree;
 pub use tree::{Tree, tree};
 mod write;

@@ -24,19 +24,8 @@ impl Output {
             text,
         };
         if let Some(parts) = self.stack_parts(model, spec_name, options, split)? {
-            let of = model.stacks;
             for part in parts {
-                let options = RenderOptions {
-                    stack: Some(StackPart { n: part.n, of }),
-                    ..options
-                };
-                let text =
-                    self.generate(&stacks::part(model, &part.profiles), spec_name, options)?;
-                sink(GeneratedFile {
-                    inside: String::new(),
-                    stack: Some(part.n),
-                    text,
-                })?;
+                sink(self.generate_stack(model, spec_name, options, part)?)?;
             }
             return Ok(());
         }
@@ -58,6 +47,31 @@ impl Output {
             sink(one(f.path.to_string(), text))?;
         }
         Ok(())
+    }
+
+    /// The file of one stack (`stack_parts`) of this output: what
+    /// `generate_files_into` gives for it, rendered on its own so that the stacks of
+    /// one output can render on several threads.
+    pub fn generate_stack(
+        self,
+        model: &Model,
+        spec_name: &str,
+        options: RenderOptions,
+        part: &stacks::Stack,
+    ) -> Result<GeneratedFile, RenderError> {
+        let options = RenderOptions {
+            stack: Some(StackPart {
+                n: part.n,
+                of: model.stacks,
+            }),
+            ..options
+        };
+        let text = self.generate(&stacks::part(model, &part.profiles), spec_name, options)?;
+        Ok(GeneratedFile {
+            inside: String::new(),
+            stack: Some(part.n),
+            text,
+        })
     }
 
     /// The files `generate_files_into` gives, in its order, without their text and
@@ -93,7 +107,7 @@ impl Output {
     /// more than one (`stacks`; the stacks that hold no profile are left out): the
     /// target's refusals of the whole spec (but the quotas) first, at the whole spec's
     /// profile indices, then the split (`stacks::split`, measured once per `split`).
-    fn stack_parts<'s>(
+    pub fn stack_parts<'s>(
         self,
         model: &Model,
         spec_name: &str,

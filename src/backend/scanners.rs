@@ -9,7 +9,9 @@
 //! Terraform needs none: checkov, the scanner teams run on it, passes every fixture
 //! with no `#checkov:skip` (tests/scanners.rs).
 
-use crate::model::{CustomPolicy, Model, Profile, RoleRef};
+use std::collections::HashMap;
+
+use crate::model::{CustomPolicy, DesignedWildcard, Model, Profile, RoleRef};
 
 /// cdk-nag AwsSolutions: "The IAM user, role, or group uses AWS managed policies."
 pub const CDK_NAG_MANAGED_POLICY: &str = "AwsSolutions-IAM4";
@@ -67,18 +69,46 @@ pub fn cdk_nag_policy(model: &Model, p: &Profile, policy: &CustomPolicy) -> Vec<
     if !model.scanner_suppressions {
         return Vec::new();
     }
+    // A fleet's profile grants hundreds of designed wildcards (nine agent buckets per
+    // VPC-endpoint region): searching the list for each resource, writing its reason
+    // and searching every finding so far made this a quarter of a fleet's build.
+    let mut designed: HashMap<&str, usize> = HashMap::with_capacity(p.designed_wildcards.len());
+    for (i, d) in p.designed_wildcards.iter().enumerate() {
+        designed.entry(&d.resource).or_insert(i);
+    }
+    // The suppression (in `out`) of each (fact, page) met so far.
+    let mut entries: Vec<(&DesignedWildcard, usize)> = Vec::new();
+    // Which designed wildcards have their finding already.
+    let mut found = vec![false; p.designed_wildcards.len()];
     let mut out: Vec<CdkNag> = Vec::new();
     let literals = policy.statements.iter().flat_map(|s| &s.resources);
     for r in literals.filter_map(|r| r.literal()) {
-        if let Some(d) = p.designed_wildcards.iter().find(|d| &*d.resource == r) {
-            let reason = crate::refdata::scanners::ByDesign {
-                fact: d.fact,
-                source: d.source,
-            }
-            .reason();
-            let finding = format!("Resource::{r}");
-            if !out.iter().any(|s| s.applies_to.contains(&finding)) {
-                push(&mut out, CDK_NAG_WILDCARD, reason, finding);
+        let Some(&at) = designed.get(r) else {
+            continue;
+        };
+        // One finding per resource, whichever suppression holds it.
+        if std::mem::replace(&mut found[at], true) {
+            continue;
+        }
+        let d = &p.designed_wildcards[at];
+        let finding = format!("Resource::{r}");
+        let same = |(k, _): &&(&DesignedWildcard, usize)| {
+            k.fact == d.fact && std::ptr::eq(k.source, d.source)
+        };
+        match entries.iter().find(same) {
+            Some((_, i)) => out[*i].applies_to.push(finding),
+            None => {
+                let reason = crate::refdata::scanners::ByDesign {
+                    fact: d.fact,
+                    source: d.source,
+                }
+                .reason();
+                push(&mut out, CDK_NAG_WILDCARD, reason.clone(), finding);
+                let i = out
+                    .iter()
+                    .position(|s| s.reason == reason)
+                    .expect("the suppression just pushed");
+                entries.push((d, i));
             }
         }
     }

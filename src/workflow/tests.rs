@@ -94,3 +94,46 @@ fn files_are_handed_over_before_a_later_spec_fails() {
     assert!(stage(&mut tree, Durability::default(), &mut |_| {}).is_err());
     assert!(!out.exists());
 }
+
+/// The stacks of an output render on several threads, and each is handed over in
+/// plan order with the bytes `generate_files` gives when rendering alone.
+#[test]
+fn stacks_rendered_in_parallel_are_handed_over_in_plan_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("fleet.yaml");
+    let mut text = String::from("version: 1\nstacks: 3\nprofiles:\n");
+    for i in 0..12 {
+        text.push_str(&format!(
+            "  - name: Fleet{i}\n    s3:\n      vpc_endpoint_regions: [eu-west-1, us-east-1]\n"
+        ));
+    }
+    std::fs::write(&spec, &text).unwrap();
+    let name = spec.display().to_string();
+    let mut tree = tree(
+        std::slice::from_ref(&name),
+        &dir.path().join("gen"),
+        &[],
+        None,
+    )
+    .unwrap();
+    let mut handed = Vec::new();
+    tree.render(&mut |file, text| {
+        handed.push((file.relative.clone(), text));
+        Ok(())
+    })
+    .expect("renders");
+    let planned: Vec<&String> = tree.files.iter().map(|f| &f.relative).collect();
+    assert_eq!(handed.iter().map(|(p, _)| p).collect::<Vec<_>>(), planned);
+    let model = crate::load(&Source::new(name.clone(), text)).unwrap();
+    let alone: Vec<(String, String)> = Output::all()
+        .filter(|o| o.applies(&model))
+        .flat_map(|o| {
+            o.generate_files(&model, &name, RenderOptions::default())
+                .unwrap()
+                .into_iter()
+                .map(move |f| (o.file_out_dir_path("fleet", &f), f.text))
+        })
+        .collect();
+    assert!(alone.iter().filter(|(p, _)| p.contains("stack-3")).count() >= 2);
+    assert_eq!(handed, alone);
+}

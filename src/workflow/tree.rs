@@ -4,15 +4,11 @@
 //! compared and dropped. A fleet's 221 MB of files were once all held until the last
 //! had rendered.
 
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
-use std::sync::{Condvar, Mutex};
-
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use super::paths::{PlannedFile, same_file, spec_stem};
-use crate::backend::GeneratedFile;
+use super::schedule::render_outputs;
 use crate::backend::stacks::SharedSplit;
 use crate::backend::{Output, RenderError, RenderOptions};
 use crate::diag::{Diagnostic, Error, codes};
@@ -162,12 +158,6 @@ pub fn tree(
     Ok(tree)
 }
 
-/// A message from the thread rendering one output to the one taking its files.
-enum Message {
-    File(GeneratedFile),
-    Done(Result<(), RenderError>),
-}
-
 impl Tree {
     /// Whether the tree will fail whatever renders: nothing is handed over then.
     pub fn doomed(&self) -> bool {
@@ -203,7 +193,7 @@ impl Tree {
                 &model,
                 &job.source.name,
                 &job.split,
-                |i, file, done| {
+                &mut |i, file, done| {
                     if let Some(result) = done {
                         let planned = job.counts.as_ref().and_then(|c| c.get(i)).copied();
                         if result.is_err() {
@@ -305,191 +295,6 @@ fn spec_result(
         message: format!("{message}{hint}"),
     };
     Err(crate::render_error(source, refusal))
-}
-
-/// Renders every output on up to as many threads as the machine has cores (this
-/// one among them), while this thread hands their files to `take` in the outputs'
-/// order: `take(i, Some(file),
-/// None)` for each file of output `i`, then `take(i, None, Some(&result))`. Returns
-/// every output's result, in order; an error of `take` stops everything.
-///
-/// Each output has a channel of two files: a thread that renders ahead of the
-/// output being taken waits once they are full, so memory holds a few files per
-/// thread. An output that does not split into stacks (`Output::splits`:
-/// Terraform, 26 and 28 MB for a fleet of 1,000 profiles) starts only once every such
-/// output before it has been taken, so no two of them are in memory at once. Threads
-/// take the outputs in order, this thread drains them in order, and a thread waits
-/// only for outputs before its own, so the output this thread waits for is always
-/// being rendered (no deadlock). The files' order, and so the bytes of everything,
-/// does not depend on which thread finishes first.
-fn render_outputs(
-    outputs: &[Output],
-    model: &Model,
-    spec_name: &str,
-    split: &SharedSplit,
-    mut take: impl FnMut(
-        usize,
-        Option<GeneratedFile>,
-        Option<&Result<(), RenderError>>,
-    ) -> Result<(), Error>,
-) -> Result<Vec<Result<(), RenderError>>, Error> {
-    // This thread renders too (an output no other thread has started when its turn
-    // comes): one thread fewer to start, and no hand-over between threads for the
-    // files it renders itself, which a small spec's build would notice.
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .saturating_sub(1)
-        .min(outputs.len());
-    let (senders, receivers): (Vec<_>, Vec<_>) = outputs
-        .iter()
-        .map(|_| {
-            // Two files: rarely a wait on each side, and at most one file of an
-            // output that does not split (the next does not start before it is taken).
-            let (tx, rx) = sync_channel::<Message>(2);
-            (Mutex::new(Some(tx)), rx)
-        })
-        .unzip();
-    let next = AtomicUsize::new(0);
-    let stop = AtomicBool::new(false);
-    // How many outputs this thread has taken whole (all of them once it stops).
-    let taken = (Mutex::new(0usize), Condvar::new());
-    let work = || {
-        loop {
-            let i = next.fetch_add(1, Ordering::Relaxed);
-            let Some(output) = outputs.get(i) else {
-                return;
-            };
-            // Owned by this call: dropped when it ends, even by a panic, so the
-            // taking thread never waits on an output nobody renders.
-            let Some(tx) = senders[i].lock().unwrap_or_else(|p| p.into_inner()).take() else {
-                continue;
-            };
-            if !output.splits() {
-                let before = outputs[..i].iter().rposition(|o| !o.splits());
-                let need = before.map_or(0, |j| j + 1);
-                let (count, changed) = &taken;
-                let mut count = count.lock().unwrap_or_else(|p| p.into_inner());
-                while *count < need {
-                    count = changed.wait(count).unwrap_or_else(|p| p.into_inner());
-                }
-            }
-            if stop.load(Ordering::Relaxed) {
-                continue;
-            }
-            let result = render_one(*output, model, spec_name, split, &tx);
-            let _ = tx.send(Message::Done(result));
-        }
-    };
-    std::thread::scope(|scope| {
-        for _ in 0..threads {
-            std::thread::Builder::new()
-                // As much stack as the main thread: templates and serialisers recurse.
-                .stack_size(8 << 20)
-                .spawn_scoped(scope, work)
-                .expect("a thread to render on");
-        }
-        let progress = |n: usize| {
-            let (count, changed) = &taken;
-            *count.lock().unwrap_or_else(|p| p.into_inner()) = n;
-            changed.notify_all();
-        };
-        let inline = |i: usize, take: &mut Take| {
-            // Claimed only when no thread has started it, so every output before it
-            // has been taken: nothing to wait for.
-            if next
-                .compare_exchange(i, i + 1, Ordering::Relaxed, Ordering::Relaxed)
-                .is_err()
-            {
-                return None;
-            }
-            let mut failed = None;
-            let result = outputs[i].generate_files_into(
-                model,
-                spec_name,
-                RenderOptions::default(),
-                split,
-                &mut |f| {
-                    take(i, Some(f), None).map_err(|e| {
-                        failed = Some(e);
-                        RenderError::Internal("the build stopped".into())
-                    })
-                },
-            );
-            Some(failed.map_or(Ok(result), Err))
-        };
-        let results = take_in_order(&receivers, &mut take, &progress, &inline);
-        if results.is_err() {
-            stop.store(true, Ordering::Relaxed);
-            progress(usize::MAX);
-            // Senders waiting on a channel fail once the receivers are gone.
-            drop(receivers);
-        }
-        results
-    })
-}
-
-fn render_one(
-    output: Output,
-    model: &Model,
-    spec_name: &str,
-    split: &SharedSplit,
-    tx: &SyncSender<Message>,
-) -> Result<(), RenderError> {
-    output.generate_files_into(
-        model,
-        spec_name,
-        RenderOptions::default(),
-        split,
-        &mut |f| {
-            tx.send(Message::File(f))
-                .map_err(|_| RenderError::Internal("the build stopped".into()))
-        },
-    )
-}
-
-/// What `render_outputs` hands a file (or an output's result) to.
-type Take<'a> = dyn FnMut(usize, Option<GeneratedFile>, Option<&Result<(), RenderError>>) -> Result<(), Error>
-    + 'a;
-
-/// An output this thread rendered itself: its result, or the error of `Take`.
-type Inline = Result<Result<(), RenderError>, Error>;
-
-fn take_in_order(
-    receivers: &[Receiver<Message>],
-    take: &mut Take,
-    progress: &dyn Fn(usize),
-    inline: &dyn Fn(usize, &mut Take) -> Option<Inline>,
-) -> Result<Vec<Result<(), RenderError>>, Error> {
-    let mut results = Vec::with_capacity(receivers.len());
-    for (i, rx) in receivers.iter().enumerate() {
-        if i > 0 {
-            progress(i);
-        }
-        if let Some(result) = inline(i, take) {
-            let result = result?;
-            take(i, None, Some(&result))?;
-            results.push(result);
-            continue;
-        }
-        loop {
-            match rx.recv() {
-                Ok(Message::File(file)) => take(i, Some(file), None)?,
-                Ok(Message::Done(result)) => {
-                    take(i, None, Some(&result))?;
-                    results.push(result);
-                    break;
-                }
-                // The rendering thread panicked; the scope's join reports it.
-                Err(_) => {
-                    let lost = Err(RenderError::Internal("a rendering thread stopped".into()));
-                    take(i, None, Some(&lost))?;
-                    results.push(lost);
-                    break;
-                }
-            }
-        }
-    }
-    Ok(results)
 }
 
 /// Two planned files at one path (`x.yaml`'s app and `x-app.yaml`'s construct are
