@@ -216,6 +216,10 @@ def check_case(terraform: str, case_dir: Path):
         ]
         for i, bad in enumerate(bad_sets):
             bad = {k: v for k, v in bad.items() if k in declared}
+            if not bad:
+                # Only inputs this module does not have (`readable` without a
+                # parameter_store): nothing to refuse.
+                continue
             p = plan(f"bad{i}", bad)
             refused = set(re.findall(r'variable "([a-z_]+)" \{', p.stderr))
             if p.returncode == 0 or refused != set(bad):

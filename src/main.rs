@@ -21,9 +21,12 @@ const _: () = assert!(libmimalloc_sys::mi_option_use_numa_nodes == MI_OPTION_PUR
 fn main() {
     // SAFETY: sets one of mimalloc's options (an integer it reads when it purges),
     // before any other thread exists.
-    #[allow(unsafe_code)]
-    unsafe {
-        libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, PURGE_DELAY_MS);
+    // A delay set in the environment wins, as it does for any mimalloc program.
+    if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
+        #[allow(unsafe_code)]
+        unsafe {
+            libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, PURGE_DELAY_MS);
+        }
     }
     std::process::exit(ssm_profile::cli::run());
 }
