@@ -11,6 +11,9 @@ use ssm_profile::backend::scanners::{self, CDK_NAG_MANAGED_POLICY, GUARD_WILDCAR
 use ssm_profile::backend::{Output, RenderOptions};
 use ssm_profile::model::Model;
 use ssm_profile::source::Source;
+use support::Scratch;
+
+mod support;
 
 fn load(yaml: &str) -> Model {
     ssm_profile::load(&Source::new("spec.yaml", yaml.to_string())).expect("a valid spec")
@@ -230,4 +233,25 @@ fn every_guard_suppression_has_its_reason() {
         }
     }
     assert!(n > 50, "only {n} suppressions");
+}
+
+/// A spec split into stacks renders each stack from a model of its part: the part
+/// must keep `scanner_suppressions: false` (it was reset to the default, so every
+/// stack file of such a spec carried the suppressions its spec left out).
+#[test]
+fn a_split_spec_leaves_the_suppressions_out_of_every_stack() {
+    let scratch = Scratch::new("scanners-split");
+    let spec = "version: 1\nscanner_suppressions: false\nstacks: 2\nprofiles:\n  - name: a\n  - name: b\n  - name: c\n";
+    scratch.write("spec.yaml", spec);
+    let run = scratch.run(&["build", "spec.yaml", "--out-dir", "out"]);
+    assert!(run.status.success(), "{}", support::text(&run.stderr));
+    let files = scratch.files("out");
+    let stacks: Vec<&String> = files.iter().filter(|f| f.contains("stack-2")).collect();
+    assert!(!stacks.is_empty(), "no second stack in {files:?}");
+    for file in &files {
+        let text = scratch.read(&format!("out/{file}"));
+        for marker in ["cdk_nag", "SuppressedRules", "rules_to_suppress"] {
+            assert!(!text.contains(marker), "{file}: {marker}");
+        }
+    }
 }

@@ -298,10 +298,12 @@ pub fn refusal(e: SplitError, target: &Capabilities) -> RenderError {
 
 /// The profiles `indices` of `model`, as a model of their own: one stack of a split.
 pub fn part(model: &Model, indices: &[usize]) -> Model {
-    let part = Model::new(
+    let mut part = Model::new(
         indices.iter().map(|i| model.profiles[*i].clone()).collect(),
         None,
     );
+    // What the spec says about the whole holds for each part.
+    part.scanner_suppressions = model.scanner_suppressions;
     // Some of the whole's strings hold at most the openings all of them hold.
     let _ = part.openings.set(super::interpreted::openings(model));
     part
