@@ -9,6 +9,7 @@
 
 mod adoption;
 mod parameters;
+mod role;
 mod scanners;
 
 use std::fmt::Write;
@@ -159,79 +160,20 @@ fn profile(out: &mut Lines, p: &Profile, overriding: &[&Profile]) {
         p.name, p.arn_partition
     );
 
-    out.blank();
-    let _ = writeln!(out, "  Who may assume the role");
-    match &p.role {
-        RoleRef::Create(role) => {
-            let path = role
-                .path
-                .as_deref()
-                .map(|p| format!(" at path {p}"))
-                .unwrap_or_default();
-            let _ = writeln!(out, "    This spec creates the role {}{path}.", role.name);
-            let who = match p.kind {
-                Kind::InstanceProfile => format!(
-                    "The EC2 service ({}) may assume it, for instances launched with the instance profile below.",
-                    role.trust.service
-                ),
-                Kind::HybridServiceRole => format!(
-                    "Systems Manager ({}) may assume it, for servers and VMs registered through a hybrid activation.",
-                    role.trust.service
-                ),
-                Kind::DefaultHostManagement => format!(
-                    "Systems Manager ({}) may assume it, for the EC2 instances of the account that no instance profile manages (Default Host Management).",
-                    role.trust.service
-                ),
-            };
-            let _ = writeln!(out, "    {who}");
-            for (operator, c) in role.trust.each_condition() {
-                let _ = writeln!(out, "    Only when {}.", condition(operator, c));
-            }
-            if !role.trust.conditions.is_empty() {
-                let _ = writeln!(
-                    out,
-                    "    These conditions keep other accounts from having Systems Manager act through this role (the confused-deputy problem)."
-                );
-            }
-            if let Some(d) = &role.description {
-                let _ = writeln!(out, "    Description: {d}");
-            }
-            if let Some(b) = &role.permissions_boundary {
-                let _ = writeln!(
-                    out,
-                    "    Permissions boundary: {b}; the role can never do more than it allows, whatever its policies grant."
-                );
-            }
-            if let Some(s) = role.max_session_duration {
-                let _ = writeln!(
-                    out,
-                    "    Sessions last at most {s} seconds ({}).",
-                    duration(s)
-                );
-            }
-        }
-        RoleRef::Existing { name } => {
-            let _ = writeln!(
-                out,
-                "    The role {name} exists already; this spec neither creates it nor changes who may assume it."
-            );
-            if p.kind == Kind::InstanceProfile {
-                let _ = writeln!(
-                    out,
-                    "    For the instance profile to work, its trust policy must allow the EC2 service to assume it."
-                );
-            }
-        }
+    role::who_may_assume(out, p);
+    managed_policies(out, p);
+    custom_policies(out, p);
+    parameters::section(out, p);
+    role::instance_profile(out, p);
+    if let Some(setting) = &p.service_setting {
+        default_host_management(out, p, setting, overriding);
     }
-    if !p.tags.is_empty() {
-        let tags: Vec<String> = p
-            .tags
-            .iter()
-            .map(|t| format!("{}={}", t.key, t.value))
-            .collect();
-        let _ = writeln!(out, "    Tags: {}", tags.join(", "));
-    }
+    adoption::section(out, p);
+    warnings_section(out, p);
+}
 
+/// The managed policies attached by ARN, each with why, and the custom ones by name.
+fn managed_policies(out: &mut Lines, p: &Profile) {
     let attached = p.managed_policies.len() + p.custom_policies.len();
     let quota = p.managed_policy_quota;
     out.blank();
@@ -253,8 +195,11 @@ fn profile(out: &mut Lines, p: &Profile, overriding: &[&Profile]) {
     for c in &p.custom_policies {
         let _ = writeln!(out, "    {} (written by ssm-profile, below)", c.name);
     }
+}
 
-    // The dated AWS pages that say what granted buckets are for, numbered as first used.
+/// Each policy ssm-profile writes, statement by statement, and the dated AWS pages
+/// that say what granted buckets are for, numbered as first used.
+fn custom_policies(out: &mut Lines, p: &Profile) {
     let mut sources: Vec<&Citation> = Vec::new();
     for c in &p.custom_policies {
         let path = c
@@ -296,49 +241,10 @@ fn profile(out: &mut Lines, p: &Profile, overriding: &[&Profile]) {
             let _ = writeln!(out, "    [{}] {}, {}, {}", i + 1, c.doc, c.url, date(c));
         }
     }
-    parameters::section(out, p);
+}
 
-    out.blank();
-    let _ = writeln!(out, "  Instance profile");
-    match &p.instance_profile {
-        Some(ip) => {
-            let path = ip
-                .path
-                .as_deref()
-                .map(|p| format!(" at path {p}"))
-                .unwrap_or_default();
-            let _ = writeln!(
-                out,
-                "    {}{path} holds the role {}; launch EC2 instances with it.",
-                ip.name,
-                p.role.name()
-            );
-            if has_core(p) {
-                let _ = writeln!(
-                    out,
-                    "    It grants {}, so on its instances it takes precedence over Default Host Management Configuration wherever the account has it.",
-                    refdata::CORE_POLICY
-                );
-            }
-        }
-        None if p.kind == Kind::DefaultHostManagement => {
-            let _ = writeln!(
-                out,
-                "    None: with Default Host Management, EC2 instances need no instance profile for Systems Manager."
-            );
-        }
-        None => {
-            let _ = writeln!(
-                out,
-                "    None: a hybrid service role is named when you create a hybrid activation."
-            );
-        }
-    }
-    if let Some(setting) = &p.service_setting {
-        default_host_management(out, p, setting, overriding);
-    }
-    adoption::section(out, p);
-
+/// The profile's warnings, or none.
+fn warnings_section(out: &mut Lines, p: &Profile) {
     let warnings = warnings(p);
     out.blank();
     let _ = writeln!(out, "  Warnings");
