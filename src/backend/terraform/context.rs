@@ -4,16 +4,17 @@
 
 use serde::Serialize;
 
-use super::addresses::{input_attachment, managed_attachment};
 use super::expr::Expr;
 use super::module::Inputs;
 use super::{AWS_PROVIDER_SOURCE, AWS_PROVIDER_VERSION};
 use crate::backend::RenderOptions;
-use crate::backend::describe::{self, Attribute, Resource};
 use crate::backend::hcl::hcl_string;
-use crate::backend::naming::{Unique, snake_case};
+use crate::backend::naming::Unique;
 use crate::model::Kind;
 use crate::model::{Model, POLICY_VERSION, Part, Profile, RoleRef, Statement, TrustStatement};
+use profile::profile_ctx;
+
+mod profile;
 
 /// One `key = value` argument on a single line.
 #[derive(Debug, Clone, Serialize)]
@@ -314,193 +315,6 @@ pub fn profiles<'m>(model: &'m Model, layout: Layout<'m>) -> impl Iterator<Item 
         .iter()
         .enumerate()
         .map(move |(i, p)| profile_ctx(i, p, &mut names, layout))
-}
-
-fn profile_ctx<'m>(
-    index: usize,
-    p: &'m Profile,
-    names: &mut Names,
-    layout: Layout,
-) -> ProfileCtx<'m> {
-    let address = names.profiles.claim(&snake_case(&p.id));
-    // A root configuration writes the spec's tags on every resource; a module reads
-    // them from one local (or the input alone) so the `tags` input merges over them.
-    let (tags, tags_attr, tags_local) = match layout {
-        Layout::Root => (tags_of(p), None, None),
-        Layout::Module(_) => {
-            let local = tags_of(p).map(|tags| TagsLocal {
-                name: format!("{address}_tags"),
-                tags,
-            });
-            let value = match &local {
-                Some(l) => format!("local.{}", l.name),
-                None => "var.tags".to_string(),
-            };
-            (None, Some(Attr::new("tags", Expr::reference(value))), local)
-        }
-    };
-    let with_tags = |mut items: Vec<Attr>| {
-        items.extend(tags_attr.clone());
-        items
-    };
-    let (role, existing_role, role_name) = match &p.role {
-        RoleRef::Create(r) => {
-            let mut items = layout.name_and_path(index, &r.name, r.path.as_deref());
-            if let Some(d) = &r.description {
-                items.push(Attr::new("description", Expr::string(d)));
-            }
-            match layout {
-                Layout::Root => {
-                    if let Some(b) = &r.permissions_boundary {
-                        items.push(Attr::new("permissions_boundary", Expr::string(b)));
-                    }
-                }
-                Layout::Module(inputs) => {
-                    items.push(Attr::new("permissions_boundary", inputs.boundary(index)))
-                }
-            }
-            if let Some(s) = r.max_session_duration {
-                items.push(Attr::new("max_session_duration", Expr::Number(s)));
-            }
-            let items = with_tags(items);
-            let role = RoleCtx {
-                address: address.clone(),
-                attrs: Attrs::new(items),
-                trust: trust_ctx(p.kind, &r.trust),
-                trust_local: format!("{address}_trust_policy"),
-                tags: tags.clone(),
-            };
-            let name = layout.instance("aws_iam_role", &address, "name");
-            (Some(role), None, name)
-        }
-        RoleRef::Existing { name } => (None, Some(name.clone()), Expr::string(name)),
-    };
-    let attach = |address: String, reason: String, policy_arn: Expr| AttachmentCtx {
-        address,
-        reason,
-        count: None,
-        attrs: Attrs::new(vec![
-            Attr::new("role", role_name.clone()),
-            Attr::new("policy_arn", policy_arn),
-        ]),
-    };
-
-    let mut attachments = Vec::new();
-    for m in &p.managed_policies {
-        let address = names
-            .attachments
-            .claim(&managed_attachment(&address, &m.arn));
-        attachments.push(attach(address, m.reason.clone(), Expr::string(&m.arn)));
-    }
-
-    let mut policies = Vec::new();
-    for c in &p.custom_policies {
-        let policy_address = names.policies.claim(&snake_case(&c.id));
-        policies.push(PolicyCtx {
-            address: policy_address.clone(),
-            attrs: Attrs::new(with_tags(layout.name_and_path(
-                index,
-                &c.name,
-                c.path.as_deref(),
-            ))),
-            statements: &c.statements,
-            resources: c
-                .statements
-                .iter()
-                .map(|s| match layout {
-                    Layout::Module(inputs) => match inputs.not_resource(index, p, s) {
-                        Some(list) => vec![list],
-                        None => hcl_resources(s),
-                    },
-                    Layout::Root => hcl_resources(s),
-                })
-                .collect(),
-            document_local: format!("{policy_address}_document"),
-            tags: tags.clone(),
-        });
-        attachments.push(attach(
-            names.attachments.claim(&policy_address),
-            format!("the policy {} written above", c.name),
-            layout.instance("aws_iam_policy", &policy_address, "arn"),
-        ));
-    }
-    let additional = match layout {
-        Layout::Root => None,
-        Layout::Module(inputs) => {
-            let mut a = attach(
-                names.attachments.claim(&input_attachment(&address)),
-                "the policies of the additional_policy_arns input".to_string(),
-                inputs.additional_arn(),
-            );
-            a.count = Some(inputs.additional_count());
-            Some(a)
-        }
-    };
-
-    let instance_profile = p.instance_profile.as_ref().map(|ip| {
-        let mut items = layout.name_and_path(index, &ip.name, ip.path.as_deref());
-        items.push(Attr::new("role", role_name.clone()));
-        let items = with_tags(items);
-        InstanceProfileCtx {
-            address: address.clone(),
-            attrs: Attrs::new(items),
-            tags: tags.clone(),
-        }
-    });
-
-    let service_setting = p.service_setting.as_ref().map(|s| ServiceSettingCtx {
-        address: address.clone(),
-        purpose: "Default Host Management: the account setting, in this region, that names the role above",
-        attrs: Attrs::new(vec![
-            Attr::new("setting_id", Expr::text(&s.arn)),
-            Attr::new(
-                "setting_value",
-                layout.setting_value(index, &s.role, &s.value),
-            ),
-        ]),
-        depends_on: format!("aws_iam_role.{address}"),
-    });
-
-    let outputs = describe::stack_outputs(p)
-        .into_iter()
-        .map(|o| {
-            let resource = match o.resource {
-                Resource::Role => "aws_iam_role",
-                Resource::InstanceProfile => "aws_iam_instance_profile",
-            };
-            let attribute = match o.attribute {
-                Attribute::Arn => "arn",
-                Attribute::Name => "name",
-            };
-            OutputCtx {
-                name: names
-                    .outputs
-                    .claim(&format!("{address}_{}", snake_case(o.suffix()))),
-                attrs: Attrs::new(vec![
-                    Attr::new("description", Expr::string(&o.description)),
-                    Attr::new("value", layout.output(resource, &address, attribute)),
-                ]),
-            }
-        })
-        .collect();
-
-    ProfileCtx {
-        name: p.name.clone(),
-        kind: match p.kind {
-            Kind::InstanceProfile => "instance profile",
-            Kind::HybridServiceRole => "hybrid service role",
-            Kind::DefaultHostManagement => "Default Host Management role and setting",
-        },
-        tags_local,
-        additional,
-        role,
-        existing_role,
-        policies,
-        attachments,
-        instance_profile,
-        service_setting,
-        outputs,
-    }
 }
 
 /// Whether a statement of the profile names the deploying account (`Resource`).
