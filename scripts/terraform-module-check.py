@@ -108,6 +108,23 @@ def tfvars(values: dict) -> str:
     return json.dumps(values)
 
 
+def policy_meaning(text: str) -> str:
+    """A policy document with each one-element Action, NotAction, Resource or
+    NotResource list written as its element: IAM reads "X" and ["X"] alike (IAM JSON
+    policy element reference), and the module builds a list from its `readable`
+    input where the root writes the model's single ARN as a string."""
+    try:
+        doc = json.loads(text)
+    except (TypeError, ValueError):
+        return text
+    statements = doc.get("Statement") if isinstance(doc, dict) else None
+    for st in statements if isinstance(statements, list) else []:
+        for key in ("Action", "NotAction", "Resource", "NotResource"):
+            if isinstance(st.get(key), list) and len(st[key]) == 1:
+                st[key] = st[key][0]
+    return json.dumps(doc, sort_keys=True)
+
+
 def normalise(entry):
     """A module resource or output as the root output would write it."""
     if not isinstance(entry, dict):
@@ -115,6 +132,9 @@ def normalise(entry):
     out = {}
     for k, v in entry.items():
         if k == "count" or v is None:
+            continue
+        if k == "policy" and isinstance(v, str):
+            out[k] = policy_meaning(v)
             continue
         if k == "path" and v == "/":
             continue
