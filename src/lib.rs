@@ -70,11 +70,14 @@ pub fn load_all(source: &source::Source) -> Result<model::Model, Vec<SpecError>>
     let mut errors = match built {
         Ok(model) if unknown.is_empty() => return Ok(model),
         Ok(_) => Vec::new(),
-        Err(errors) => source.locate_all(errors, diag::MAX_ERRORS),
+        Err(mut errors) => {
+            // An error about the mapping that holds an unknown field (`s3` grants
+            // nothing) is that field's, misspelt: its own error says what to write.
+            // Dropped before placing, so the errors placed exactly are those printed.
+            errors.retain(|e| e.path.is_empty() || !holders.contains(&e.path));
+            source.locate_all(errors, diag::MAX_ERRORS)
+        }
     };
-    // An error about the mapping that holds an unknown field (`s3` grants nothing)
-    // is that field's, misspelt: its own error says what to write.
-    errors.retain(|e| e.path.is_empty() || !holders.contains(&e.path));
     errors.extend(unknown);
     errors.sort_by_key(|e| (e.location.line, e.location.column));
     Err(errors)
