@@ -139,6 +139,78 @@ mod tests {
         }
     }
 
+    fn ctx() -> Ctx {
+        Ctx {
+            at: "profiles[0]".into(),
+            errors: Default::default(),
+        }
+    }
+
+    fn names(policies: &[CustomPolicy]) -> Vec<(&str, &str)> {
+        policies
+            .iter()
+            .map(|p| (p.name.as_str(), p.id.as_str()))
+            .collect()
+    }
+
+    #[test]
+    fn the_first_part_keeps_the_plain_name_and_every_resource_is_kept() {
+        let policies = split_policy(
+            &ctx(),
+            "s3.policy_name",
+            "Pol",
+            "PolId",
+            None,
+            vec![stmt(400)],
+        )
+        .expect("short names");
+        assert!(
+            policies.len() >= 2,
+            "400 resources are more than one policy"
+        );
+        assert_eq!(
+            names(&policies)[..2],
+            [("Pol", "PolId"), ("Pol-2", "PolId2")]
+        );
+        let kept: usize = policies
+            .iter()
+            .flat_map(|p| &p.statements)
+            .map(|s| s.resources.len())
+            .sum();
+        assert_eq!(kept, 400);
+    }
+
+    #[test]
+    fn only_the_names_the_split_makes_are_checked_here() {
+        let max = rules::POLICY_NAME.max();
+        // The first part's name is the caller's to check (and report once).
+        let long = "p".repeat(max + 1);
+        let one = split_policy(&ctx(), "s3.policy_name", &long, "Id", None, vec![stmt(1)]);
+        assert_eq!(one.expect("not checked again").len(), 1);
+        // A later part's suffix takes a name at the limit over it.
+        let at_limit = "p".repeat(max - 1);
+        let split = split_policy(
+            &ctx(),
+            "s3.policy_name",
+            &at_limit,
+            "Id",
+            None,
+            vec![stmt(400)],
+        );
+        let error = split.expect_err("`-2` makes it one too long");
+        assert_eq!(error.path, "profiles[0].s3.policy_name", "{error:?}");
+    }
+
+    #[test]
+    fn a_resource_larger_than_a_policy_is_a_part_of_its_own_never_an_empty_one() {
+        let mut s = stmt(1);
+        s.resources =
+            vec![format!("arn:aws:s3:::b/{}", "k".repeat(limits::POLICY_DOCUMENT_MAX)).into()];
+        let parts = split_statement(s);
+        assert_eq!(parts.len(), 1, "{parts:?}");
+        assert_eq!(parts[0].resources.len(), 1);
+    }
+
     #[test]
     fn parts_stay_within_the_quota_with_their_part_suffix() {
         // Regression: parts used to be sized with the statement's own Sid, so one
