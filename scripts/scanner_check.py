@@ -14,6 +14,11 @@
   (`Aspects.of(app).add(new AwsSolutionsChecks())`) to an app that holds each fixture's
   CDK construct (cdk.ts / cdk.py, each stack's, and the rollout's), in TypeScript and
   in Python: no unsuppressed finding, and every suppression's reason cites a page.
+- cdk-nag-3-ts, cdk-nag-3-py: cdk-nag 3.x (pinned), a Validations plugin
+  (`Validations.of(app).addPlugins(new AwsSolutionsChecks(app))`), on the same apps:
+  it reads the acknowledgments the generated code writes beside the cdk_nag metadata,
+  and reports no suppression, so its violations (validation-report.json) must be
+  exactly what 2.x leaves unsuppressed.
 
 Negative cases, built with the compiler from specs written here: a spec whose
 `managed_policies.additional` adds AWS managed policies keeps their findings in both
@@ -236,10 +241,24 @@ def user_added(case_dir):
     return found
 
 
-def judge_nag(tool, outcomes, case_dirs):
-    on_suppressed = set()
-    for outdir in outcomes.get("(negative) on", []):
-        on_suppressed |= nag_outcome(outdir)[1]
+def nag3_outcome(outdir):
+    """cdk-nag 3.x: (violations, nothing, nothing): acknowledged findings are not reported."""
+    found = set()
+    for report_json in outdir.glob("*validation-report.json"):
+        for plugin in json.loads(report_json.read_text()).get("pluginReports", []):
+            for v in plugin.get("violations", []):
+                if v["ruleName"].startswith("AwsSolutions-"):
+                    found.add(v["ruleName"])
+    return found, set(), []
+
+
+def judge_nag(tool, outcomes, case_dirs, outcome=nag_outcome, on_suppressed=None):
+    """Returns what 2.x suppressed in the `(negative) on` case (which 3.x, reporting no
+    suppression, must report exactly in the `(negative) off` case)."""
+    if on_suppressed is None:
+        on_suppressed = set()
+        for outdir in outcomes.get("(negative) on", []):
+            on_suppressed |= outcome(outdir)[1]
     for case, outdirs in outcomes.items():
         problems = []
         found, suppressed = set(), set()
@@ -247,7 +266,7 @@ def judge_nag(tool, outcomes, case_dirs):
             if not list(outdir.glob("*.template.json")):
                 problems.append(f"{outdir.name}: not synthesized (see the log)")
                 continue
-            f, s, bare = nag_outcome(outdir)
+            f, s, bare = outcome(outdir)
             found |= f
             suppressed |= s
             problems += [f"suppression without a reason citing a page: {b}" for b in bare]
@@ -273,10 +292,22 @@ def judge_nag(tool, outcomes, case_dirs):
             details(*(f"{case}: {p}" for p in problems))
         else:
             report(True, tool, case)
+    return on_suppressed
 
 
-def ts_outcomes(tools, cases, work, env):
-    ts = work / "ts"
+# How a platform team adds each major version of cdk-nag to an app, in each language.
+NAG_TS = {
+    2: "Aspects.of(app).add(new AwsSolutionsChecks({ reports: true }));",
+    3: "Validations.of(app).addPlugins(new AwsSolutionsChecks(app));",
+}
+NAG_PY = {
+    2: "Aspects.of(app).add(AwsSolutionsChecks(reports=True))",
+    3: "Validations.of(app).add_plugins(AwsSolutionsChecks(app))",
+}
+
+
+def ts_outcomes(tools, cases, work, env, major=2):
+    ts = work / f"ts{major}"
     (ts / "src").mkdir(parents=True)
     os.symlink(tools / "npm" / "node_modules", ts / "node_modules")
     keys = {}
@@ -305,7 +336,7 @@ def ts_outcomes(tools, cases, work, env):
     )
     (ts / "run.js").write_text(
         """const path = require('path');
-const { App, Aspects, Stack } = require('aws-cdk-lib');
+const { App, Aspects, Stack, Validations } = require('aws-cdk-lib');
 const { AwsSolutionsChecks } = require('cdk-nag');
 const [outRoot, ...keys] = process.argv.slice(2);
 for (const k of keys) {
@@ -314,21 +345,22 @@ for (const k of keys) {
     const Construct = m.SsmProfiles || m.SsmProfilesRollout;
     const app = new App({ outdir: path.join(outRoot, k) });
     new Construct(new Stack(app, 'S'), 'P');
-    Aspects.of(app).add(new AwsSolutionsChecks({ reports: true }));
+    NAG;
     app.synth();
   } catch (e) {
     console.error(`${k}: ${e.stack}`);
   }
 }
-"""
+""".replace("NAG;", NAG_TS[major])
     )
     subprocess.run([str(ts / "node_modules" / ".bin" / "tsc"), "-p", str(ts)], env=env, check=False, stdout=sys.stderr)
-    subprocess.run(["node", str(ts / "run.js"), str(work / "out-ts"), *keys], env=env, check=False, stdout=sys.stderr)
-    return group(keys, work / "out-ts")
+    out = work / f"out-ts{major}"
+    subprocess.run(["node", str(ts / "run.js"), str(out), *keys], env=env, check=False, stdout=sys.stderr)
+    return group(keys, out)
 
 
-def py_outcomes(tools, cases, work, env):
-    py = work / "py"
+def py_outcomes(tools, cases, work, env, major=2):
+    py = work / f"py{major}"
     py.mkdir()
     keys = {}
     for case, case_dir in cases:
@@ -338,7 +370,7 @@ def py_outcomes(tools, cases, work, env):
             keys[key] = (case, m.stem)
     (py / "run.py").write_text(
         """import os, runpy, sys, traceback
-from aws_cdk import App, Aspects, Stack
+from aws_cdk import App, Aspects, Stack, Validations
 from cdk_nag import AwsSolutionsChecks
 here = os.path.dirname(os.path.abspath(__file__))
 out_root, keys = sys.argv[1], sys.argv[2:]
@@ -348,15 +380,17 @@ for k in keys:
         construct = m.get("SsmProfiles") or m.get("SsmProfilesRollout")
         app = App(outdir=os.path.join(out_root, k))
         construct(Stack(app, "S"), "P")
-        Aspects.of(app).add(AwsSolutionsChecks(reports=True))
+        NAG
         app.synth()
     except Exception:
         print(f"{k}: {traceback.format_exc()}", file=sys.stderr)
-"""
+""".replace("NAG", NAG_PY[major])
     )
-    python = tools / "venv" / "cdk-nag-python" / "bin" / "python"
-    subprocess.run([str(python), str(py / "run.py"), str(work / "out-py"), *keys], env=env, check=False, stdout=sys.stderr)
-    return group(keys, work / "out-py")
+    venv = "cdk-nag-python" if major == 2 else f"cdk-nag-{major}-python"
+    python = tools / "venv" / venv / "bin" / "python"
+    out = work / f"out-py{major}"
+    subprocess.run([str(python), str(py / "run.py"), str(out), *keys], env=env, check=False, stdout=sys.stderr)
+    return group(keys, out)
 
 
 def group(keys, out_root):
@@ -391,10 +425,13 @@ def main():
     env["PATH"] = f"{tools / 'node' / 'package' / 'bin'}:{env['PATH']}"
     # cdk-nag is installed without its peers: it takes aws-cdk-lib from .tools/npm.
     env["NODE_PATH"] = f"{tools / 'npm' / 'node_modules'}:{tools / 'cdk-nag' / 'node_modules'}"
+    env3 = dict(env, NODE_PATH=f"{tools / 'npm' / 'node_modules'}:{tools / 'cdk-nag-3' / 'node_modules'}")
     judge_guard(str(tools / "cfn-guard" / "bin" / "cfn-guard"), cases, work)
     case_dirs = dict(cases)
-    judge_nag("cdk-nag-ts", ts_outcomes(tools, cases, work, env), case_dirs)
-    judge_nag("cdk-nag-py", py_outcomes(tools, cases, work, env), case_dirs)
+    on_ts = judge_nag("cdk-nag-ts", ts_outcomes(tools, cases, work, env), case_dirs)
+    on_py = judge_nag("cdk-nag-py", py_outcomes(tools, cases, work, env), case_dirs)
+    judge_nag("cdk-nag-3-ts", ts_outcomes(tools, cases, work, env3, 3), case_dirs, nag3_outcome, on_ts)
+    judge_nag("cdk-nag-3-py", py_outcomes(tools, cases, work, env, 3), case_dirs, nag3_outcome, on_py)
     return 0 if all(results) else 1
 
 

@@ -174,7 +174,7 @@ fn profile(out: &mut Lines, p: &Profile, overriding: &[&Profile]) {
 
 /// The managed policies attached by ARN, each with why, and the custom ones by name.
 fn managed_policies(out: &mut Lines, p: &Profile) {
-    let attached = p.managed_policies.len() + p.custom_policies.len();
+    let attached = p.attached_policies();
     let quota = p.managed_policy_quota;
     out.blank();
     let _ = writeln!(
@@ -258,7 +258,7 @@ fn warnings_section(out: &mut Lines, p: &Profile) {
 
 /// The profile's warnings, and what explain adds about the managed-policy limit.
 fn warnings(p: &Profile) -> Vec<String> {
-    let attached = p.managed_policies.len() + p.custom_policies.len();
+    let attached = p.attached_policies();
     let quota = p.managed_policy_quota;
     let max = *limits::MANAGED_POLICY_QUOTA.end();
     let mut warnings: Vec<String> = p.warnings.iter().map(|w| w.message.clone()).collect();

@@ -391,3 +391,55 @@ fn me_west_1_and_sa_west_1_are_regions_whose_buckets_only_seed_lists() {
         assert!(e.to_string().contains("agent_buckets: seed"), "{e}");
     }
 }
+
+/// Terraform's rollout keeps CloudFormation's two rules (issue 22 items 2 and 5), which
+/// no conformance judge compares across the targets (the CDK's synth is compared with
+/// the CloudFormation rollout): the setting's auto-deployments wait for the IAM
+/// StackSet (`depends_on_stack_sets`, provider 6.40.0), and a delegated administrator's
+/// StackSets refuse a provider region AWS does not list, before any StackSet operation.
+#[test]
+fn terraform_orders_auto_deployments_and_checks_the_delegated_administrators_region() {
+    let spec = fs::read_to_string(fixture("rollout").join("spec.yaml")).unwrap();
+    let model = load(&spec);
+    let json = Output::by_golden("terraform-rollout.tf.json")
+        .unwrap()
+        .render(&model, RenderOptions::default())
+        .unwrap();
+    let tf: Value = serde_json::from_str(&json).unwrap();
+    let sets = &tf["resource"]["aws_cloudformation_stack_set"];
+    assert_eq!(
+        sets["dhmc_setting"]["auto_deployment"]["depends_on_stack_sets"],
+        serde_json::json!(["${aws_cloudformation_stack_set.iam.arn}"])
+    );
+    assert_eq!(
+        sets["iam"]["auto_deployment"]["depends_on_stack_sets"],
+        Value::Null
+    );
+    assert_eq!(
+        tf["terraform"]["required_providers"]["aws"]["version"],
+        ">= 6.40.0"
+    );
+    let regions = ssm_profile::refdata::stacksets::delegated_admin_regions(
+        ssm_profile::spec::PartitionName::Aws,
+    );
+    for set in ["iam", "dhmc_setting"] {
+        let condition = sets[set]["lifecycle"]["precondition"][0]["condition"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{set}: no precondition"));
+        assert!(
+            condition.ends_with(", data.aws_region.current.region)}"),
+            "{condition}"
+        );
+        for r in &regions {
+            assert!(condition.contains(&format!("\"{r}\"")), "{set}: {r}");
+        }
+        assert!(!condition.contains("us-gov-west-1"), "{condition}");
+    }
+    // Without a delegated administrator there is no region to hold it to.
+    let own = load(&spec.replace("call_as: delegated-admin", "call_as: self"));
+    let json = Output::by_golden("terraform-rollout.tf.json")
+        .unwrap()
+        .render(&own, RenderOptions::default())
+        .unwrap();
+    assert!(!json.contains("precondition"), "{json}");
+}

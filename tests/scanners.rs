@@ -122,6 +122,50 @@ fn wildcards_are_suppressed_by_their_exact_finding() {
     }
 }
 
+/// cdk-nag 3.x reads acknowledgments (aws-cdk-lib's `Validations` metadata on the
+/// construct tree), not the `cdk_nag` metadata 2.x reads: each suppression the CDK code
+/// writes is written as both, in TypeScript by the one function that writes the
+/// metadata, in Python by a call after each `cdk_nag` metadata (scripts/scanner_check.py
+/// runs both majors on every fixture).
+#[test]
+fn cdk_nag_3_reads_every_suppression_as_an_acknowledgment() {
+    let model = load(SESSIONS);
+    let ts = render(&model, "cdk.ts");
+    let calls = ts.matches("suppressCdkNag(this.").count();
+    assert_eq!(calls, 3, "{ts}");
+    let function = &ts[ts.find("function suppressCdkNag(").expect("the function")..];
+    assert!(
+        function.contains("resource.addMetadata('cdk_nag', metadata);"),
+        "{function}"
+    );
+    assert!(
+        function.contains("acknowledged[`${rule.id}[${finding}]`] = rule.reason;"),
+        "{function}"
+    );
+    assert!(
+        function.contains("resource.node.addMetadata('aws:cdk:acknowledged-rules', acknowledged);"),
+        "{function}"
+    );
+    let py = render(&model, "cdk.py");
+    let metadata = py
+        .matches(".add_metadata(\n            \"cdk_nag\",")
+        .count();
+    let acknowledged = py.matches("\n        _acknowledge_cdk_nag(cfn_").count();
+    assert_eq!((metadata, acknowledged), (3, 3), "{py}");
+    assert!(
+        py.contains("resource.node.add_metadata(\"aws:cdk:acknowledged-rules\", acknowledged)")
+    );
+    assert!(py.contains("acknowledged[f\"{rule['id']}[{finding}]\"] = rule[\"reason\"]"));
+    // Without suppressions, neither the functions nor their calls.
+    let off = load(&SESSIONS.replace("version: 1\n", "version: 1\nscanner_suppressions: false\n"));
+    for golden in ["cdk.ts", "cdk.py"] {
+        let code = render(&off, golden);
+        for marker in ["acknowledged-rules", "_acknowledge_cdk_nag", "CfnResource"] {
+            assert!(!code.contains(marker), "{golden}: {marker}");
+        }
+    }
+}
+
 /// `scanner_suppressions: false` leaves every suppression out of every target.
 #[test]
 fn the_spec_can_leave_every_suppression_out() {

@@ -50,10 +50,9 @@ pub fn cdk_nag_role(model: &Model, p: &Profile) -> Vec<CdkNag> {
     if !model.scanner_suppressions || !matches!(p.role, RoleRef::Create(_)) {
         return Vec::new();
     }
-    let aws = format!("arn:{}:iam::aws:policy/", p.arn_partition);
     let mut out: Vec<CdkNag> = Vec::new();
     for m in &p.managed_policies {
-        let (Some(by), Some(name)) = (m.by_design, m.arn.strip_prefix(&aws)) else {
+        let (Some(by), Some(name)) = (m.by_design, p.aws_managed_name(m)) else {
             continue;
         };
         // The CDK attaches an AWS managed policy by name, in the stack's partition.

@@ -10,6 +10,7 @@
 //! it) in `split`.
 
 mod adoption;
+mod created;
 mod dhmc;
 mod names;
 mod nfc;

@@ -137,3 +137,39 @@ fn stacks_rendered_in_parallel_are_handed_over_in_plan_order() {
     assert!(alone.iter().filter(|(p, _)| p.contains("stack-3")).count() >= 2);
     assert_eq!(handed, alone);
 }
+
+/// `same_bytes` reads the file a block at a time: equal only when every byte and the
+/// length match, wherever the first difference is (a file of several blocks too).
+#[test]
+fn same_bytes_compares_every_block_and_the_length() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("f");
+    let same = |on_disk: &[u8], expected: &[u8]| {
+        std::fs::write(&path, on_disk).unwrap();
+        write::same_bytes(&path, expected)
+    };
+    let big: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
+    assert!(same(&big, &big));
+    assert!(same(b"", b""));
+    assert!(same(b"x", b"x"));
+    let mut changed = big.clone();
+    *changed.last_mut().unwrap() ^= 1;
+    assert!(
+        !same(&changed, &big),
+        "the last byte of the last block differs"
+    );
+    changed = big.clone();
+    changed[70_000] ^= 1;
+    assert!(!same(&changed, &big), "a byte of the second block differs");
+    assert!(
+        !same(&big[..big.len() - 1], &big),
+        "the file is one byte short"
+    );
+    assert!(
+        !same(&big, &big[..big.len() - 1]),
+        "the file is one byte long"
+    );
+    assert!(!same(b"", b"x"));
+    assert!(!same(b"x", b""));
+    assert!(!write::same_bytes(&dir.path().join("missing"), b""));
+}

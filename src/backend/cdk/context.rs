@@ -16,11 +16,13 @@ use super::literal::comment;
 use super::suppressions;
 use super::{CLASS_NAME, Language, STACK_ID};
 use crate::backend::cloudformation::setting_logical_id;
-use crate::backend::describe::{self, Resource};
+use crate::backend::describe;
 use crate::backend::naming::Unique;
 use crate::backend::options::StackPart;
 use crate::backend::scanners;
-use crate::model::{Model, Profile, RoleRef};
+use crate::model::{Model, Profile};
+use resources::{InstanceProfileContext, OutputContext, PolicyContext, ServiceSettingContext};
+use role::RoleContext;
 
 #[derive(Debug, Serialize)]
 pub(super) struct ModuleContext {
@@ -76,111 +78,6 @@ struct ProfileContext {
     /// An adopted profile: the lines that retain each of its resources and give it
     /// the logical ID the resource mapping names (`adoption::imports`).
     adopt: Vec<String>,
-}
-
-#[derive(Debug, Default, Serialize)]
-struct RoleContext {
-    member: String,
-    /// The construct creates the role; otherwise it imports it by name (`import`).
-    created: bool,
-    /// TypeScript: `this.member = new iam.Role(this, id, {`.
-    call: Option<ObjectCall>,
-    /// Literal.
-    construct_id: String,
-    /// TypeScript: property lines; Python: literals.
-    name: String,
-    path: Option<String>,
-    description: Option<String>,
-    /// Literal.
-    principal: String,
-    conditions: Vec<ConditionContext>,
-    managed_policies: Vec<ManagedPolicyContext>,
-    /// Line(s).
-    permissions_boundary: Option<String>,
-    max_session_duration: Option<u32>,
-    /// The lines that name the trust statement (`iam.Role` writes it without a Sid).
-    trust_sid: String,
-    /// One `Tags.of(role).add(key, value)` line(s) a tag.
-    tags: Vec<String>,
-    /// An existing role: the line(s) that import it.
-    import: String,
-    /// The lines of its scanner suppressions (`suppressions::lines`), or "".
-    suppression: String,
-}
-
-#[derive(Debug, Serialize)]
-struct ConditionContext {
-    /// Python: `source_arn = ...` (for `aws:SourceArn`) for each value that joins
-    /// literal text with `stack.account` / `stack.region`, as the concatenation would
-    /// not fit in the condition dict.
-    assignments: Vec<String>,
-    /// `operator: { key: value, ... }` line(s): one operator, all its keys.
-    line: String,
-}
-
-#[derive(Debug, Serialize)]
-struct ManagedPolicyContext {
-    /// Comment.
-    reason: String,
-    /// `fromAwsManagedPolicyName(NAME)` for an AWS managed policy (the stack's
-    /// partition), else `fromManagedPolicyArn(this, id, arn)`: line(s).
-    line: String,
-}
-
-#[derive(Debug, Serialize)]
-struct PolicyContext {
-    member: String,
-    /// Literal.
-    construct_id: String,
-    /// TypeScript: `this.member = new iam.ManagedPolicy(this, id, {`.
-    call: Option<ObjectCall>,
-    /// TypeScript: property lines; Python: literals.
-    name: String,
-    path: Option<String>,
-    /// `roles: [this.role]` line(s).
-    roles: String,
-    /// The `statements` property's lines.
-    statements: String,
-    /// The lines of its scanner suppressions (`suppressions::lines`), or "".
-    suppression: String,
-}
-
-#[derive(Debug, Serialize)]
-struct InstanceProfileContext {
-    member: String,
-    /// Literal.
-    construct_id: String,
-    call: Option<ObjectCall>,
-    /// TypeScript: property lines; Python: literals.
-    name: String,
-    path: Option<String>,
-}
-
-/// `new ssm.CfnServiceSetting(this, construct_id, { settingId, settingValue })`, with
-/// a dependency on the role it names.
-#[derive(Debug, Serialize)]
-struct ServiceSettingContext {
-    member: String,
-    /// Literal.
-    construct_id: String,
-    call: Option<ObjectCall>,
-    /// TypeScript: property lines; Python: literals.
-    setting_id: String,
-    value: String,
-    /// `member.node.addDependency(role)` line(s).
-    dependency: String,
-}
-
-/// `new CfnOutput(stack, id, { description, value: profiles.member.attribute })`.
-#[derive(Debug, Serialize)]
-struct OutputContext {
-    call: Option<ObjectCall>,
-    /// Literal.
-    id: String,
-    /// TypeScript: the property line; Python: the literal.
-    description: String,
-    member: String,
-    attribute: String,
 }
 
 /// Hands out member names in one language: ids are unique, but two ids that differ
@@ -288,156 +185,6 @@ fn profile_context(
 ) -> ProfileContext {
     let role_id = format!("{}Role", p.id);
     let member = members.name(&role_id);
-    let (this, self_) = (format!("this.{member}"), format!("self.{member}"));
-    let role = match &p.role {
-        RoleRef::Create(r) => {
-            let call = spell.object_call(4, &format!("{this} = new iam.Role"), ["this", &role_id]);
-            let c = call.as_ref();
-            let aws_prefix = format!("arn:{}:iam::aws:policy/", p.arn_partition);
-            RoleContext {
-                created: true,
-                construct_id: spell.string(&role_id),
-                name: spell.property(c, "roleName", &r.name),
-                path: path(spell, c, &r.path),
-                description: r
-                    .description
-                    .as_ref()
-                    .map(|d| spell.property(c, "description", d)),
-                principal: spell.string(&r.trust.service),
-                conditions: r
-                    .trust
-                    .conditions
-                    .iter()
-                    .map(|group| {
-                        let mut assignments = Vec::new();
-                        let entries: Vec<(&str, String)> = group
-                            .entries
-                            .iter()
-                            .map(|e| {
-                                let value = spell.text(&e.value);
-                                if spell.ts() || e.value.0.len() <= 1 {
-                                    return (e.key, value);
-                                }
-                                let variable = Language::Python
-                                    .member(e.key.rsplit(':').next().unwrap_or(e.key));
-                                assignments.push(format!("{variable} = {value}"));
-                                (e.key, variable)
-                            })
-                            .collect();
-                        ConditionContext {
-                            line: spell.condition(c, group.operator, &entries),
-                            assignments,
-                        }
-                    })
-                    .collect(),
-                managed_policies: p
-                    .managed_policies
-                    .iter()
-                    .enumerate()
-                    .map(|(i, m)| {
-                        let indent = (c.map_or(0, |c| c.indent + 2), ",");
-                        let line = match m.arn.strip_prefix(&aws_prefix) {
-                            Some(name) => spell.call(
-                                indent,
-                                (16, ","),
-                                if spell.ts() {
-                                    "iam.ManagedPolicy.fromAwsManagedPolicyName"
-                                } else {
-                                    "iam.ManagedPolicy.from_aws_managed_policy_name"
-                                },
-                                &[spell.string(name)],
-                            ),
-                            None => {
-                                let id = format!("{}ManagedPolicyArn{}", p.id, i + 1);
-                                let (head, scope) = if spell.ts() {
-                                    ("iam.ManagedPolicy.fromManagedPolicyArn", "this")
-                                } else {
-                                    ("iam.ManagedPolicy.from_managed_policy_arn", "self")
-                                };
-                                let args = [scope.into(), spell.string(&id), spell.string(&m.arn)];
-                                spell.call(indent, (16, ","), head, &args)
-                            }
-                        };
-                        ManagedPolicyContext {
-                            reason: comment(&m.reason),
-                            line,
-                        }
-                    })
-                    .collect(),
-                permissions_boundary: r.permissions_boundary.as_ref().map(|arn| {
-                    let id = spell.string(&format!("{}PermissionsBoundary", p.id));
-                    let (head, scope) = if spell.ts() {
-                        (
-                            "permissionsBoundary: iam.ManagedPolicy.fromManagedPolicyArn",
-                            "this",
-                        )
-                    } else {
-                        (
-                            "permissions_boundary=iam.ManagedPolicy.from_managed_policy_arn",
-                            "self",
-                        )
-                    };
-                    let ts = (c.map_or(0, |c| c.indent), ",");
-                    spell.call(ts, (12, ","), head, &[scope.into(), id, spell.string(arn)])
-                }),
-                max_session_duration: r.max_session_duration,
-                trust_sid: match spell.0 {
-                    Language::TypeScript => spell.call(
-                        (4, ";"),
-                        (0, ""),
-                        &format!("({this}.node.defaultChild as iam.CfnRole).addPropertyOverride"),
-                        &[
-                            "'AssumeRolePolicyDocument.Statement.0.Sid'".into(),
-                            spell.string(r.trust.sid),
-                        ],
-                    ),
-                    Language::Python => [
-                        spell.call(
-                            (0, ""),
-                            (8, ""),
-                            "cfn_role = cast",
-                            &["iam.CfnRole".into(), format!("{self_}.node.default_child")],
-                        ),
-                        spell.call(
-                            (0, ""),
-                            (8, ""),
-                            "cfn_role.add_property_override",
-                            &[
-                                "\"AssumeRolePolicyDocument.Statement.0.Sid\"".into(),
-                                spell.string(r.trust.sid),
-                            ],
-                        ),
-                    ]
-                    .join("\n"),
-                },
-                tags: p
-                    .tags
-                    .iter()
-                    .map(|t| {
-                        let head = match spell.0 {
-                            Language::TypeScript => format!("Tags.of({this}).add"),
-                            Language::Python => format!("Tags.of({self_}).add"),
-                        };
-                        let args = [spell.string(&t.key), spell.string(&t.value)];
-                        spell.call((4, ";"), (8, ""), &head, &args)
-                    })
-                    .collect(),
-                call,
-                ..RoleContext::default()
-            }
-        }
-        RoleRef::Existing { name } => {
-            let (head, scope) = match spell.0 {
-                Language::TypeScript => (format!("{this} = iam.Role.fromRoleName"), "this"),
-                Language::Python => (format!("{self_} = iam.Role.from_role_name"), "self"),
-            };
-            let args = [scope.into(), spell.string(&role_id), spell.string(name)];
-            RoleContext {
-                import: spell.call((4, ";"), (8, ""), &head, &args),
-                ..RoleContext::default()
-            }
-        }
-    };
     let suppression = suppressions::lines(
         spell,
         &member,
@@ -445,16 +192,14 @@ fn profile_context(
         "cfn_role",
         &scanners::cdk_nag_role(model, p),
     );
-    let role = RoleContext {
-        member,
-        suppression,
-        ..role
-    };
+    let mut role = role::role(p, spell, &role_id, member);
+    role.suppression = suppression;
     let role_type = if role.created {
         "iam.Role"
     } else {
         "iam.IRole"
     };
+    // Members are claimed in the order the constructs are written.
     let mut annotations = vec![(role.member.clone(), role_type)];
     let policies: Vec<PolicyContext> = p
         .custom_policies
@@ -462,98 +207,27 @@ fn profile_context(
         .map(|cp| {
             let member = members.name(&cp.id);
             annotations.push((member.clone(), "iam.ManagedPolicy"));
-            let head = format!("this.{member} = new iam.ManagedPolicy");
-            let call = spell.object_call(4, &head, ["this", &cp.id]);
-            let c = call.as_ref();
-            let ts = (c.map_or(0, |c| c.indent), ",");
-            PolicyContext {
-                construct_id: spell.string(&cp.id),
-                name: spell.property(c, "managedPolicyName", &cp.name),
-                path: path(spell, c, &cp.path),
-                roles: match spell.0 {
-                    Language::TypeScript => {
-                        spell.brackets(ts, (0, ""), "roles: ", "[]", std::slice::from_ref(&this))
-                    }
-                    Language::Python => {
-                        spell.brackets(ts, (12, ","), "roles=", "[]", std::slice::from_ref(&self_))
-                    }
-                },
-                statements: spell.statements(c, &cp.statements),
-                suppression: suppressions::lines(
-                    spell,
-                    &member,
-                    "CfnManagedPolicy",
-                    "cfn_policy",
-                    &scanners::cdk_nag_policy(model, p, cp),
-                ),
-                call,
-                member,
-            }
+            resources::policy(model, p, cp, spell, &role.member, member)
         })
         .collect();
-    let instance_profile = p.instance_profile.as_ref().map(|ip| {
+    let instance_profile = p.instance_profile.as_ref().and_then(|_| {
         let construct_id = format!("{}InstanceProfile", p.id);
         let member = members.name(&construct_id);
         annotations.push((member.clone(), "iam.InstanceProfile"));
-        let head = format!("this.{member} = new iam.InstanceProfile");
-        let call = spell.object_call(4, &head, ["this", &construct_id]);
-        let c = call.as_ref();
-        InstanceProfileContext {
-            construct_id: spell.string(&construct_id),
-            name: spell.property(c, "instanceProfileName", &ip.name),
-            path: path(spell, c, &ip.path),
-            call,
-            member,
-        }
+        resources::instance_profile(p, spell, &construct_id, member)
     });
     let service_setting = p.service_setting.as_ref().map(|s| {
-        let construct_id = setting_logical_id(p);
-        let member = members.name(&construct_id);
+        let member = members.name(&setting_logical_id(p));
         annotations.push((member.clone(), "ssm.CfnServiceSetting"));
-        let head = format!("this.{member} = new ssm.CfnServiceSetting");
-        let call = spell.object_call(4, &head, ["this", &construct_id]);
-        let c = call.as_ref();
-        let dependency = match spell.0 {
-            Language::TypeScript => {
-                let head = format!("this.{member}.node.addDependency");
-                spell.call((4, ";"), (0, ""), &head, std::slice::from_ref(&this))
-            }
-            Language::Python => {
-                let head = format!("self.{member}.node.add_dependency");
-                spell.call((0, ""), (8, ""), &head, std::slice::from_ref(&self_))
-            }
-        };
-        ServiceSettingContext {
-            construct_id: spell.string(&construct_id),
-            setting_id: spell.property(c, "settingId", s.id),
-            value: spell.property(c, "settingValue", &s.value),
-            dependency,
-            call,
-            member,
-        }
+        resources::service_setting(p, s, spell, &role.member, member)
     });
-    let outputs = describe::stack_outputs(p)
-        .into_iter()
-        .map(|o| {
-            let id = format!("{}{}", p.id, o.suffix());
-            let call = spell.object_call(0, "new CfnOutput", ["stack", &id]);
-            OutputContext {
-                id: spell.string(&id),
-                description: spell.property(call.as_ref(), "description", &o.description),
-                call,
-                member: match o.resource {
-                    Resource::Role => role.member.clone(),
-                    Resource::InstanceProfile => instance_profile
-                        .as_ref()
-                        .map(|ip| ip.member.clone())
-                        .expect("instance profile outputs only for an instance profile"),
-                },
-                // The CDK names these attributes after the output: `roleArn`,
-                // `instanceProfileName`, `instance_profile_arn`, ...
-                attribute: members.language.member(o.suffix()),
-            }
-        })
-        .collect();
+    let outputs = resources::outputs(
+        p,
+        spell,
+        members,
+        &role.member,
+        instance_profile.as_ref().map(|ip| ip.member.as_str()),
+    );
     let adopt = if p.adopt {
         let mut members = vec![role.member.clone()];
         members.extend(policies.iter().map(|c| c.member.clone()));
@@ -579,6 +253,9 @@ fn profile_context(
         outputs,
     }
 }
+
+mod resources;
+mod role;
 
 #[cfg(test)]
 mod tests {

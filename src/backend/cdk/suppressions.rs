@@ -1,6 +1,8 @@
 //! cdk-nag's suppressions (`backend::scanners`) as CDK code: the `cdk_nag` metadata
 //! cdk-nag 2.x reads from the CloudFormation resource, written with aws-cdk-lib's own
-//! `addMetadata`, so the generated code does not depend on cdk-nag. Every string goes
+//! `addMetadata`, and the same findings as the acknowledgments cdk-nag 3.x reads
+//! (construct-tree metadata under aws-cdk-lib's `Validations` key, written by the
+//! module's function), so the generated code does not depend on cdk-nag. Every string goes
 //! through the language's escaper (`Spell::string`); the lines are laid out as
 //! prettier and ruff format write them, expanded with trailing commas, which both
 //! keep as written.
@@ -13,6 +15,10 @@ use crate::text::push_spaces;
 
 /// The TypeScript module's function that writes the metadata (construct.ts.j2).
 const TS_FUNCTION: &str = "suppressCdkNag";
+
+/// The Python module's function that writes cdk-nag 3.x's acknowledgments of the
+/// `cdk_nag` metadata (construct.py.j2).
+const PY_ACKNOWLEDGE: &str = "_acknowledge_cdk_nag";
 
 /// The comment above each suppression.
 const NOTE: &str = "cdk-nag: the findings here are AWS's design (AWS's page in each reason); the spec's scanner_suppressions: false leaves this out";
@@ -123,6 +129,8 @@ fn python(spell: Spell, member: &str, cfn_class: &str, variable: &str, rules: &[
     }
     out.push_str("                ],\n");
     out.push_str("            },\n");
-    out.push_str("        )");
+    out.push_str("        )\n");
+    // cdk-nag 3.x reads the same findings as acknowledgments (construct.py.j2).
+    out.push_str(&format!("        {PY_ACKNOWLEDGE}({variable})"));
     out
 }
