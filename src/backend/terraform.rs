@@ -92,7 +92,12 @@ pub fn json(model: &Model, options: RenderOptions) -> Result<String, RenderError
             estimate(Context::new(&first, options).json_text().len(), count)
         }
     };
-    Ok(Context::new(model, options).json_text_in(String::with_capacity(capacity)))
+    // A profile's context at a time, as `hcl` does.
+    let head = Context::head(model, options, Layout::Root);
+    Ok(head.json_text_in(
+        String::with_capacity(capacity),
+        context::profiles(model, Layout::Root),
+    ))
 }
 
 /// Room for `count` profiles of `first` bytes each, and some more: a fleet's file
