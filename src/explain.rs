@@ -418,7 +418,13 @@ fn default_host_management(
         "    The account setting {} becomes {}, in the region the template is deployed to; every region has its own setting (`rollout` sets it in several).",
         setting.id, setting.value
     );
-    let _ = writeln!(out, "    {}", refdata::dhmc::REPLACES_EXISTING);
+    let _ = writeln!(
+        out,
+        "    {} ({}): {}.",
+        refdata::dhmc::REPLACES_EXISTING,
+        refdata::dhmc::UPDATE_SERVICE_SETTING_PAGE.cite(),
+        refdata::dhmc::CHECK_FIRST
+    );
     let _ = writeln!(
         out,
         "    Systems Manager then manages every EC2 instance there that meets the prerequisites: IMDSv2 (instance metadata service version 2), and SSM Agent {} or later.",

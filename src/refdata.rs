@@ -171,8 +171,19 @@ pub mod dhmc {
     /// UpdateServiceSetting, which overwrites the value, while the newer
     /// `AWS::SSM::DefaultHostManagementConfiguration` (RegisterDefaultHostManagementConfiguration)
     /// fails when DHMC is already on. ssm-profile keeps ServiceSetting while cfn-lint
-    /// 1.58.0's schemas (2026-10-20) lack the newer type.
-    pub const REPLACES_EXISTING: &str = "Deploying it (AWS::SSM::ServiceSetting, or Terraform's aws_ssm_service_setting) replaces any Default Host Management role the account already names in that region, without asking: check first with `aws ssm get-service-setting --setting-id /ssm/managed-instance/default-ec2-instance-management-role`.";
+    /// 1.58.0's schemas (2026-10-20) lack the newer type. UpdateServiceSetting's page:
+    /// "you can overwrite the default value if you have the ssm:UpdateServiceSetting
+    /// permission for the setting", `/ssm/managed-instance/default-ec2-instance-management-role`
+    /// among the setting IDs.
+    pub const UPDATE_SERVICE_SETTING_PAGE: super::Citation = super::Citation {
+        doc: "UpdateServiceSetting - AWS Systems Manager",
+        url: "https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_UpdateServiceSetting.html",
+        date: "2026-12-07",
+    };
+    /// What [`UPDATE_SERVICE_SETTING_PAGE`] means for a DHMC role already set.
+    pub const REPLACES_EXISTING: &str = "Deploying it (AWS::SSM::ServiceSetting, or Terraform's aws_ssm_service_setting) replaces any Default Host Management role the account already names in that region, without asking";
+    /// How to see the role an account names before deploying over it.
+    pub const CHECK_FIRST: &str = "check first with `aws ssm get-service-setting --setting-id /ssm/managed-instance/default-ec2-instance-management-role`";
     /// Regions whose CloudFormation registry has no `AWS::SSM::ServiceSetting`: the
     /// cfn-lint region schemas (providers/<region>.json, schema_date
     /// 2026-10-20T22:11:15Z) of every other region of aws, aws-eusc list the type.

@@ -40,7 +40,7 @@ use minijinja::Environment;
 use super::RenderError;
 use super::naming::{lower_camel_case, snake_case};
 use super::options::StackPart;
-use super::templating::{self, Templates};
+use super::templating;
 use crate::model::Model;
 
 pub use literal::{comment, py_string, ts_key, ts_string};
@@ -49,26 +49,6 @@ pub const TYPESCRIPT_TEMPLATE: &str = "cdk/construct.ts.j2";
 pub const PYTHON_TEMPLATE: &str = "cdk/construct.py.j2";
 pub const TYPESCRIPT_ROLLOUT_TEMPLATE: &str = "cdk/rollout.ts.j2";
 pub const PYTHON_ROLLOUT_TEMPLATE: &str = "cdk/rollout.py.j2";
-
-/// Every template of this backend, embedded in the binary.
-pub const TEMPLATES: Templates = &[
-    (
-        TYPESCRIPT_TEMPLATE,
-        include_str!("../../templates/cdk/construct.ts.j2"),
-    ),
-    (
-        PYTHON_TEMPLATE,
-        include_str!("../../templates/cdk/construct.py.j2"),
-    ),
-    (
-        TYPESCRIPT_ROLLOUT_TEMPLATE,
-        include_str!("../../templates/cdk/rollout.ts.j2"),
-    ),
-    (
-        PYTHON_ROLLOUT_TEMPLATE,
-        include_str!("../../templates/cdk/rollout.py.j2"),
-    ),
-];
 
 /// The class every output defines; the app instantiates it in a stack of this name.
 pub const CLASS_NAME: &str = "SsmProfiles";
@@ -123,7 +103,7 @@ pub fn render_rollout(model: &Model, language: Language, app: bool) -> Result<St
 /// This backend's environment, built (and its templates compiled) once per process.
 pub(crate) fn environment() -> &'static Environment<'static> {
     static ENVIRONMENT: LazyLock<Environment<'static>> =
-        LazyLock::new(|| templating::environment(TEMPLATES, filters::add_filters));
+        LazyLock::new(|| templating::environment(filters::add_filters));
     &ENVIRONMENT
 }
 

@@ -41,45 +41,13 @@ use std::sync::LazyLock;
 use minijinja::Environment;
 
 use super::hcl::{hcl_comment, hcl_string};
-use super::templating::{self, Templates};
+use super::templating;
 use super::{FolderFile, RenderError, RenderOptions};
 use crate::model::Model;
 use context::{Context, Layout};
 
 pub const TEMPLATE_NAME: &str = "terraform/main.tf.j2";
 pub const ROLLOUT_TEMPLATE_NAME: &str = "terraform/rollout.tf.j2";
-
-/// Every template of this backend, embedded in the binary.
-pub const TEMPLATES: Templates = &[
-    (
-        TEMPLATE_NAME,
-        include_str!("../../templates/terraform/main.tf.j2"),
-    ),
-    (
-        ROLLOUT_TEMPLATE_NAME,
-        include_str!("../../templates/terraform/rollout.tf.j2"),
-    ),
-    (
-        "terraform/versions.tf.j2",
-        include_str!("../../templates/terraform/versions.tf.j2"),
-    ),
-    (
-        "terraform/variables.tf.j2",
-        include_str!("../../templates/terraform/variables.tf.j2"),
-    ),
-    (
-        "terraform/outputs.tf.j2",
-        include_str!("../../templates/terraform/outputs.tf.j2"),
-    ),
-    (
-        "terraform/example.tf.j2",
-        include_str!("../../templates/terraform/example.tf.j2"),
-    ),
-    (
-        "terraform/README.md.j2",
-        include_str!("../../templates/terraform/README.md.j2"),
-    ),
-];
 
 pub const AWS_PROVIDER_SOURCE: &str = "hashicorp/aws";
 /// 6.0 renamed `data.aws_region`'s `name` to `region`, which this output reads.
@@ -124,7 +92,12 @@ pub fn json(model: &Model, options: RenderOptions) -> Result<String, RenderError
             estimate(Context::new(&first, options).json_text().len(), count)
         }
     };
-    Ok(Context::new(model, options).json_text_in(String::with_capacity(capacity)))
+    // A profile's context at a time, as `hcl` does.
+    let head = Context::head(model, options, Layout::Root);
+    Ok(head.json_text_in(
+        String::with_capacity(capacity),
+        context::profiles(model, Layout::Root),
+    ))
 }
 
 /// Room for `count` profiles of `first` bytes each, and some more: a fleet's file
@@ -161,7 +134,7 @@ pub fn module(model: &Model, _options: RenderOptions) -> Result<Vec<FolderFile>,
 /// This backend's environment, built (and its templates compiled) once per process.
 pub(crate) fn environment() -> &'static Environment<'static> {
     static ENVIRONMENT: LazyLock<Environment<'static>> =
-        LazyLock::new(|| templating::environment(TEMPLATES, add_filters));
+        LazyLock::new(|| templating::environment(add_filters));
     &ENVIRONMENT
 }
 

@@ -2,6 +2,7 @@
 //! (issue 27): scanners that flag wildcards are told why for these, and for nothing
 //! else, so a wildcard that anything but AWS's pages put there is still reported.
 
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use super::statements::{
@@ -34,8 +35,15 @@ pub(super) fn designed_wildcards(
     partition: &str,
 ) -> Vec<DesignedWildcard> {
     let log_groups = format!("arn:{partition}:logs:*:*:log-group:*");
+    // A fleet's profile grants ~260 agent-bucket wildcards, each with its note:
+    // searching the notes and the list so far for each one made this quadratic.
+    let mut note_of: HashMap<&str, &ResourceNote> = HashMap::with_capacity(notes.len());
+    for n in notes {
+        note_of.entry(&n.resource).or_insert(n);
+    }
     let mut out: Vec<DesignedWildcard> = Vec::new();
-    let mut not_designed: Vec<&Arc<str>> = Vec::new();
+    let mut seen: HashSet<&str> = HashSet::new();
+    let mut not_designed: HashSet<&str> = HashSet::new();
     // A Deny, or an Allow of all but its `NotResource`, grants none of its resources.
     let grants = |s: &&super::Statement| s.effect == Effect::Allow && !s.not_resource;
     for s in policies.iter().flat_map(|p| &p.statements).filter(grants) {
@@ -47,9 +55,9 @@ pub(super) fn designed_wildcards(
             }
             let by = |b: &ByDesign| Some((b.fact, b.source));
             let why = if s.sid.starts_with(SID_AGENT_BUCKETS) {
-                notes
-                    .iter()
-                    .find(|n| n.resource == *r && only_objects(r))
+                note_of
+                    .get(&**r)
+                    .filter(|_| only_objects(r))
                     .map(|n| (AGENT_BUCKET_OBJECTS, n.source))
             } else if s.sid.starts_with(SID_OWN_OBJECTS) && only_objects(r) {
                 by(&OWN_BUCKET_OBJECTS)
@@ -63,17 +71,21 @@ pub(super) fn designed_wildcards(
                 None
             };
             match why {
-                Some(_) if out.iter().any(|d| d.resource == *r) => {}
+                Some(_) if !seen.insert(r) => {}
                 Some((fact, source)) => out.push(DesignedWildcard {
                     resource: Arc::clone(r),
                     fact,
                     source,
                 }),
-                None => not_designed.push(r),
+                None => {
+                    not_designed.insert(r);
+                }
             }
         }
     }
-    out.retain(|d| !not_designed.contains(&&d.resource));
+    if !not_designed.is_empty() {
+        out.retain(|d| !not_designed.contains(&*d.resource));
+    }
     out
 }
 

@@ -81,10 +81,17 @@ pub(super) fn render_outputs(
         }
     }
     let units = units.as_slice();
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .saturating_sub(1)
-        .min(units.len());
+    // One profile renders in about a millisecond: a second thread (its stack, its
+    // allocator's own pages, the hand-over) cost the seed more than it saved, and
+    // on a busy machine it waits for a core (BENCHMARKS.md, issue 26).
+    let threads = if model.profiles.len() <= 1 {
+        0
+    } else {
+        std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .saturating_sub(1)
+            .min(units.len())
+    };
     let (senders, receivers): (Vec<_>, Vec<_>) = units
         .iter()
         .map(|_| {

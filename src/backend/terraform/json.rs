@@ -4,7 +4,7 @@
 
 use serde_json::{Map, Value, json};
 
-use super::context::{Attrs, Context, Tags};
+use super::context::{Attrs, Context, ProfileCtx, Tags};
 use super::expr::Expr;
 use crate::backend::document::{self, Spelling};
 use crate::backend::hcl::tf_json_string;
@@ -24,16 +24,23 @@ impl Spelling for TerraformJson {
     }
 }
 
-impl Context<'_> {
+impl<'m> Context<'m> {
     /// The same configuration in Terraform's JSON syntax, as `text::pretty_json` would
     /// write the whole document, written a resource at a time: a fleet's document
     /// as one `serde_json::Value` tree was several times its 28 MB of text.
     pub fn json_text(&self) -> String {
-        self.json_text_in(String::new())
+        self.json_text_in(String::new(), self.profiles.iter().cloned())
     }
 
-    /// `json_text`, written into `out` (empty, with room reserved).
-    pub fn json_text_in(&self, mut out: String) -> String {
+    /// `json_text` of this head (its own profiles left aside) and `profiles`, written
+    /// into `out` (empty, with room reserved). Each profile's context is dropped once
+    /// its entries are written: a fleet's contexts, held whole, spelled every
+    /// resource of every statement in HCL too and were the peak of a build.
+    pub fn json_text_in(
+        &self,
+        mut out: String,
+        profiles: impl Iterator<Item = ProfileCtx<'m>>,
+    ) -> String {
         let mut root = JsonObject::open(&mut out, 0);
         if self.provider_block {
             root.value("terraform", &provider_block(super::AWS_PROVIDER_VERSION));
@@ -48,96 +55,122 @@ impl Context<'_> {
             }
             data.close();
         }
-        let profiles = &self.profiles;
-        if profiles
-            .iter()
-            .any(|p| p.role.is_some() || !p.policies.is_empty())
-        {
-            let mut locals = root.object("locals");
-            for p in profiles {
-                if let Some(r) = &p.role {
-                    let trust = document::trust_policy(r.trust.statement, &TerraformJson);
-                    locals.value(&r.trust_local, &trust);
-                }
-                for policy in &p.policies {
-                    let doc = document::policy_document(policy.statements, &TerraformJson);
-                    locals.value(&policy.document_local, &doc);
-                }
+        // The locals come first and are most of the document: they go to `out`
+        // itself, opened at the first; each other section is gathered on its own
+        // and written after them, in the order of a whole `Context`.
+        let mut locals = false;
+        let mut sections: [Entries; RESOURCE_TYPES.len()] =
+            std::array::from_fn(|_| Entries::new(3));
+        let mut outputs = Entries::new(2);
+        for p in profiles {
+            if let Some(r) = &p.role {
+                let trust = document::trust_policy(r.trust.statement, &TerraformJson);
+                root.local(&mut locals, &r.trust_local, &trust);
             }
-            locals.close();
+            for policy in &p.policies {
+                let doc = document::policy_document(policy.statements, &TerraformJson);
+                root.local(&mut locals, &policy.document_local, &doc);
+            }
+            write_resources(&p, &mut sections);
+            for o in &p.outputs {
+                outputs.value(&o.name, &Value::Object(attrs_json(&o.attrs)));
+            }
+        }
+        if locals {
+            root.nested(false).close();
         }
         let mut resources = root.object("resource");
-        resources.each("aws_iam_role", profiles.iter().flat_map(|p| &p.role), |r| {
-            let mut body = attrs_json(&r.attrs);
-            body.insert(
-                "assume_role_policy".into(),
-                json!(format!("${{jsonencode(local.{})}}", r.trust_local)),
-            );
-            insert_tags(&mut body, &r.tags);
-            (&r.address, body)
-        });
-        resources.each(
-            "aws_iam_policy",
-            profiles.iter().flat_map(|p| &p.policies),
-            |policy| {
-                let mut body = Map::new();
-                let purposes: Vec<String> = policy
-                    .statements
-                    .iter()
-                    .map(|s| format!("{}: {}", s.sid, s.purpose))
-                    .collect();
-                body.insert("//".into(), json!(purposes.join("; ")));
-                body.extend(attrs_json(&policy.attrs));
-                body.insert(
-                    "policy".into(),
-                    json!(format!("${{jsonencode(local.{})}}", policy.document_local)),
-                );
-                insert_tags(&mut body, &policy.tags);
-                (&policy.address, body)
-            },
-        );
-        resources.each(
-            "aws_iam_role_policy_attachment",
-            profiles.iter().flat_map(|p| &p.attachments),
-            |a| {
-                let mut body = Map::new();
-                body.insert("//".into(), json!(a.reason));
-                body.extend(attrs_json(&a.attrs));
-                (&a.address, body)
-            },
-        );
-        resources.each(
-            "aws_iam_instance_profile",
-            profiles.iter().flat_map(|p| &p.instance_profile),
-            |ip| {
-                let mut body = attrs_json(&ip.attrs);
-                insert_tags(&mut body, &ip.tags);
-                (&ip.address, body)
-            },
-        );
-        resources.each(
-            "aws_ssm_service_setting",
-            profiles.iter().flat_map(|p| &p.service_setting),
-            |ss| {
-                let mut body = Map::new();
-                body.insert("//".into(), json!(ss.purpose));
-                body.extend(attrs_json(&ss.attrs));
-                body.insert("depends_on".into(), json!([ss.depends_on]));
-                (&ss.address, body)
-            },
-        );
-        resources.close();
-        let mut outputs = profiles.iter().flat_map(|p| &p.outputs).peekable();
-        if outputs.peek().is_some() {
-            let mut object = root.object("output");
-            for o in outputs {
-                object.value(&o.name, &Value::Object(attrs_json(&o.attrs)));
-            }
-            object.close();
+        for (kind, entries) in RESOURCE_TYPES.iter().zip(&sections) {
+            resources.entries(kind, entries);
         }
+        resources.close();
+        root.entries("output", &outputs);
         root.close();
         out.push('\n');
         out
+    }
+}
+
+/// The resource types of the configuration, in the order the document lists them.
+const RESOURCE_TYPES: [&str; 5] = [
+    "aws_iam_role",
+    "aws_iam_policy",
+    "aws_iam_role_policy_attachment",
+    "aws_iam_instance_profile",
+    "aws_ssm_service_setting",
+];
+
+/// A profile's resources, each added to its type's entries (`RESOURCE_TYPES`' order).
+fn write_resources(p: &ProfileCtx, sections: &mut [Entries; RESOURCE_TYPES.len()]) {
+    let [roles, policies, attachments, instance_profiles, settings] = sections;
+    if let Some(r) = &p.role {
+        let mut body = attrs_json(&r.attrs);
+        body.insert(
+            "assume_role_policy".into(),
+            json!(format!("${{jsonencode(local.{})}}", r.trust_local)),
+        );
+        insert_tags(&mut body, &r.tags);
+        roles.value(&r.address, &Value::Object(body));
+    }
+    for policy in &p.policies {
+        let mut body = Map::new();
+        let purposes: Vec<String> = policy
+            .statements
+            .iter()
+            .map(|s| format!("{}: {}", s.sid, s.purpose))
+            .collect();
+        body.insert("//".into(), json!(purposes.join("; ")));
+        body.extend(attrs_json(&policy.attrs));
+        body.insert(
+            "policy".into(),
+            json!(format!("${{jsonencode(local.{})}}", policy.document_local)),
+        );
+        insert_tags(&mut body, &policy.tags);
+        policies.value(&policy.address, &Value::Object(body));
+    }
+    for a in &p.attachments {
+        let mut body = Map::new();
+        body.insert("//".into(), json!(a.reason));
+        body.extend(attrs_json(&a.attrs));
+        attachments.value(&a.address, &Value::Object(body));
+    }
+    if let Some(ip) = &p.instance_profile {
+        let mut body = attrs_json(&ip.attrs);
+        insert_tags(&mut body, &ip.tags);
+        instance_profiles.value(&ip.address, &Value::Object(body));
+    }
+    if let Some(ss) = &p.service_setting {
+        let mut body = Map::new();
+        body.insert("//".into(), json!(ss.purpose));
+        body.extend(attrs_json(&ss.attrs));
+        body.insert("depends_on".into(), json!([ss.depends_on]));
+        settings.value(&ss.address, &Value::Object(body));
+    }
+}
+
+/// The entries of an object at `depth - 1` gathered apart from the document (as
+/// `JsonObject` writes them, without the braces), to be written into it later.
+struct Entries {
+    text: String,
+    depth: usize,
+}
+
+impl Entries {
+    fn new(depth: usize) -> Entries {
+        Entries {
+            text: String::new(),
+            depth,
+        }
+    }
+
+    fn value(&mut self, key: &str, value: &Value) {
+        let empty = self.text.is_empty();
+        JsonObject {
+            out: &mut self.text,
+            depth: self.depth - 1,
+            empty,
+        }
+        .value(key, value);
     }
 }
 
@@ -183,24 +216,41 @@ impl<'a> JsonObject<'a> {
         JsonObject::open(self.out, self.depth + 1)
     }
 
-    /// `key`: an object of one entry per item (address, body), left out when there
-    /// is no item.
-    fn each<'i, T: 'i>(
-        &mut self,
-        key: &str,
-        items: impl Iterator<Item = &'i T>,
-        entry: impl Fn(&'i T) -> (&'i String, Map<String, Value>),
-    ) {
-        let mut items = items.peekable();
-        if items.peek().is_none() {
+    /// An entry of the `locals` object, opened (`opened`) at the first: it stays
+    /// the last entry of this object until closed (`nested(false).close()`).
+    fn local(&mut self, opened: &mut bool, key: &str, value: &Value) {
+        let first = !*opened;
+        if first {
+            self.key("locals");
+            self.out.push('{');
+            *opened = true;
+        }
+        self.nested(first).value(key, value);
+    }
+
+    /// The object this one's last entry opened.
+    fn nested(&mut self, empty: bool) -> JsonObject<'_> {
+        JsonObject {
+            out: self.out,
+            depth: self.depth + 1,
+            empty,
+        }
+    }
+
+    /// `key`: an object holding `entries` (written at this object's depth + 2), left
+    /// out when there is none.
+    fn entries(&mut self, key: &str, entries: &Entries) {
+        if entries.text.is_empty() {
             return;
         }
-        let mut object = self.object(key);
-        for item in items {
-            let (address, body) = entry(item);
-            object.value(address, &Value::Object(body));
+        debug_assert_eq!(entries.depth, self.depth + 2);
+        let object = self.object(key);
+        object.out.push_str(&entries.text);
+        JsonObject {
+            empty: false,
+            ..object
         }
-        object.close();
+        .close();
     }
 
     fn close(self) {
