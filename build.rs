@@ -25,7 +25,6 @@ fn main() {
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-changed=src/backend/templating/syntax.rs");
     println!("cargo:rerun-if-changed=templates");
-    link_without_pie();
     let root = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets it"));
     let templates = root.join("templates");
     let mut files = Vec::new();
@@ -149,18 +148,5 @@ fn value_code(name: &str, value: &Value) -> String {
         _ => panic!(
             "{name}: constant {value:?} cannot be precompiled by build.rs (an inline `if` needs an `else`)"
         ),
-    }
-}
-
-/// Links the program as a position-dependent executable on Linux with glibc: the
-/// dynamic loader then applies 150 relocations at start instead of 6,500 (~85 K
-/// instructions and ~25 copy-on-write page faults of the seed's run over an unchanged
-/// tree, BENCHMARKS.md). The code is still compiled position-independent; what is
-/// given up is the randomised load address of the program's own image (the
-/// libraries' and the stack's stay randomised).
-fn link_without_pie() {
-    let var = |name: &str| std::env::var(name).unwrap_or_default();
-    if var("CARGO_CFG_TARGET_OS") == "linux" && var("CARGO_CFG_TARGET_ENV") == "gnu" {
-        println!("cargo:rustc-link-arg-bins=-no-pie");
     }
 }

@@ -22,12 +22,43 @@ pub use report::{Format, render};
 
 use self::cdk::CdkStack;
 
+/// The engine that deploys a target's files, and so decides what a change does:
+/// the CDK deploys through CloudFormation, the same stacks and resources.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Engine {
+    CloudFormation,
+    Terraform,
+}
+
+impl Engine {
+    /// As the report prints it (human and JSON).
+    pub fn name(self) -> &'static str {
+        match self {
+            Engine::CloudFormation => "cloudformation",
+            Engine::Terraform => "terraform",
+        }
+    }
+
+    /// The properties whose change makes this engine replace a resource.
+    fn replacements(self) -> &'static [Replacement] {
+        match self {
+            Engine::CloudFormation => replacement::CLOUDFORMATION,
+            Engine::Terraform => replacement::TERRAFORM,
+        }
+    }
+}
+
+impl std::fmt::Display for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
 /// One deployed resource as a target's files declare it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Resource {
-    /// `cloudformation` (which the CDK deploys too: the same stacks and resources)
-    /// or `terraform`.
-    pub target: &'static str,
+    /// The engine that deploys it.
+    pub target: Engine,
     /// The stack, StackSet or configuration that holds it.
     pub container: String,
     /// Logical ID or resource address.
@@ -113,7 +144,7 @@ pub fn impact(old: Option<&Model>, new: &Model, spec_name: &str) -> Result<Impac
     let after = inventory(new, spec_name)?;
     let mut items = diff(&before, &after);
     items.extend(instances::lost(&before, &after));
-    items.sort_by_key(|i| i.resource.target != "cloudformation");
+    items.sort_by_key(|i| i.resource.target);
     let mut hazards = Vec::new();
     let index = |m: &Model, name: &Option<String>| {
         name.as_ref()
@@ -306,14 +337,26 @@ pub fn inventory(model: &Model, spec_name: &str) -> Result<Vec<Resource>, Render
             None => format!("stack {stem}"),
         };
         let from = out.len();
-        template_resources(&f.text, "cloudformation", &container, &owner, &mut out)?;
+        template_resources(
+            &f.text,
+            Engine::CloudFormation,
+            &container,
+            &owner,
+            &mut out,
+        )?;
         name_in_cdk(&mut out, from, apps.get(&f.stack));
     }
     if model.rollout.is_some() {
         let apps = cdk_apps("cdk-rollout-app.ts", ROLLOUT_CLASS_NAME)?;
         for f in files("cloudformation-rollout.json")? {
             let from = out.len();
-            template_resources(&f.text, "cloudformation", "rollout stack", &owner, &mut out)?;
+            template_resources(
+                &f.text,
+                Engine::CloudFormation,
+                "rollout stack",
+                &owner,
+                &mut out,
+            )?;
             name_in_cdk(&mut out, from, apps.get(&f.stack));
         }
         // Each StackSet's own template: the resources of every account.
@@ -330,7 +373,7 @@ pub fn inventory(model: &Model, spec_name: &str) -> Result<Vec<Resource>, Render
         for (name, body) in sets {
             template_resources(
                 &body,
-                "cloudformation",
+                Engine::CloudFormation,
                 &format!("StackSet {name}"),
                 &owner,
                 &mut out,
@@ -389,7 +432,7 @@ fn parse(text: &str) -> Result<Value, RenderError> {
 
 fn template_resources(
     text: &str,
-    target: &'static str,
+    target: Engine,
     container: &str,
     owner: &Owners,
     out: &mut Vec<Resource>,
@@ -459,7 +502,7 @@ fn terraform_resources(
                 .and_then(Value::as_str)
                 .map(str::to_string);
             out.push(Resource {
-                target: "terraform",
+                target: Engine::Terraform,
                 container: container.to_string(),
                 key: format!("{kind}.{address}"),
                 kind: kind.clone(),
@@ -481,7 +524,7 @@ pub fn diff(before: &[Resource], after: &[Resource]) -> Vec<Item> {
     let old: BTreeMap<_, &Resource> = before.iter().map(|r| (place(r), r)).collect();
     let new: BTreeMap<_, &Resource> = after.iter().map(|r| (place(r), r)).collect();
     let mut items = Vec::new();
-    let mut moved_from: BTreeMap<(&str, String, String), String> = BTreeMap::new();
+    let mut moved_from: BTreeMap<(Engine, String, String), String> = BTreeMap::new();
     for r in before.iter().filter(|r| !new.contains_key(&place(r))) {
         if let Some(name) = &r.name
             && after.iter().any(|a| {
@@ -539,12 +582,7 @@ fn changed(was: &Resource, now: &Resource) -> Option<Change> {
     if differ.is_empty() && was.kind == now.kind {
         return None;
     }
-    let table: &'static [Replacement] = if now.target == "terraform" {
-        replacement::TERRAFORM
-    } else {
-        replacement::CLOUDFORMATION
-    };
-    match replacement::of(table, &now.kind) {
+    match replacement::of(now.target.replacements(), &now.kind) {
         Some(facts) => {
             let forcing: Vec<String> = differ
                 .iter()

@@ -235,7 +235,10 @@ fn every_stack_resource_names_its_cdk_construct_path() {
         let Ok(resources) = ssm_profile::impact::inventory(&model, "spec.yaml") else {
             continue;
         };
-        for r in resources.iter().filter(|r| r.target == "cloudformation") {
+        for r in resources
+            .iter()
+            .filter(|r| r.target == ssm_profile::impact::Engine::CloudFormation)
+        {
             let in_app = r.container.starts_with("stack ") || r.container == "rollout stack";
             let Some(path) = &r.cdk else {
                 assert!(

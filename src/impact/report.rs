@@ -16,11 +16,11 @@ pub type Format = MessageFormat;
 pub fn render(impact: &Impact, old: &Source, new: &Source, format: Format) -> String {
     let mut out = String::new();
     if format == MessageFormat::Human {
-        let mut target = "";
+        let mut target = None;
         for item in &impact.items {
-            if item.resource.target != target {
-                target = item.resource.target;
-                out.push_str(&format!("{target}:\n"));
+            if target != Some(item.resource.target) {
+                target = Some(item.resource.target);
+                out.push_str(&format!("{}:\n", item.resource.target));
             }
             out.push_str(&format!("  {}\n", terminal_safe(&line(item))));
         }
@@ -89,7 +89,7 @@ fn item_json(item: &Item) -> String {
     };
     let value = serde_json::json!({
         "change": item.change.word(),
-        "target": r.target,
+        "target": r.target.name(),
         "container": r.container,
         "key": r.key,
         "type": r.kind,
