@@ -267,3 +267,31 @@ fn every_rule_names_its_aws_page() {
 fn regex_metacharacters_are_escaped() {
     assert_eq!(alternatives(&[".mrap", "--x-s3"]), r"\.mrap|--x-s3");
 }
+
+/// A range is written as its two characters only when both are alphanumeric: any
+/// other end (`]`, `\`, `^`, `-`) would change the bracket expression's meaning, so
+/// the range is written by code point, in every dialect.
+#[test]
+fn a_range_with_an_end_that_is_not_alphanumeric_is_written_by_code_point() {
+    for (class, written) in [
+        (Class(&[Chars::Range('0', ']')]), r"[\x30-\x5d]"),
+        (Class(&[Chars::Range('!', 'z')]), r"[\x21-\x7a]"),
+        (Class(&[Chars::Range('a', 'z')]), "[a-z]"),
+    ] {
+        assert_eq!(class.portable(), written, "{class:?}");
+        assert_eq!(class.re2(), written, "{class:?}");
+    }
+}
+
+/// The boundary tests judge the characters either side of each edge: the one
+/// before a range and the one after it, each with the edge itself.
+#[test]
+fn the_edges_of_a_range_are_its_ends_and_their_neighbours() {
+    let edges = Class(&[Chars::Range('b', 'y')]).edges();
+    for c in ['a', 'b', 'c', 'x', 'y', 'z'] {
+        assert!(edges.contains(&c), "{c:?} missing from {edges:?}");
+    }
+    // The first code point has no neighbour before it.
+    let edges = Class(&[Chars::Range('\0', '\u{1f}')]).edges();
+    assert!(edges.contains(&'\0') && edges.contains(&'\u{1}') && edges.contains(&' '));
+}
