@@ -55,11 +55,23 @@ impl Profile {
     /// partition (`service-role/AmazonSSMAutomationRole`), which a target may attach
     /// by name in the deploying partition; `None` for a customer's.
     pub fn aws_managed_name<'a>(&self, m: &'a ManagedPolicy) -> Option<&'a str> {
-        m.arn
-            .strip_prefix("arn:")?
-            .strip_prefix(self.arn_partition)?
-            .strip_prefix(":iam::aws:policy/")
+        aws_managed_path_and_name(self.arn_partition, &m.arn)
     }
+}
+
+/// The ARN of the AWS managed policy `path_and_name` in `partition`
+/// (`arn:aws:iam::aws:policy/service-role/AmazonSSMAutomationRole`): the one place
+/// the model writes that shape.
+pub(crate) fn aws_managed_arn(partition: &str, path_and_name: &str) -> String {
+    format!("arn:{partition}:iam::aws:policy/{path_and_name}")
+}
+
+/// The path and name of `arn` when it is an AWS managed policy of `partition`, the
+/// inverse of [`aws_managed_arn`]; `None` for a customer's or another partition's.
+pub(crate) fn aws_managed_path_and_name<'a>(partition: &str, arn: &'a str) -> Option<&'a str> {
+    arn.strip_prefix("arn:")?
+        .strip_prefix(partition)?
+        .strip_prefix(":iam::aws:policy/")
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 //! setting that names the DHMC role, one per account and region, and the precedence
 //! of instance profiles over it.
 
+use super::created::aws_managed_arn;
 use super::{Kind, Part, Profile, RoleRef, ServiceSetting, Text, Warning};
 use crate::diag::RuleError;
 use crate::refdata::{self, Partition};
@@ -60,11 +61,7 @@ pub fn core_instance_profiles<P: AsRef<Profile>>(profiles: &[P]) -> Vec<&Profile
 
 /// Whether the profile's role holds AmazonSSMManagedInstanceCore.
 pub fn has_core(p: &Profile) -> bool {
-    let core = format!(
-        "arn:{}:iam::aws:policy/{}",
-        p.arn_partition,
-        refdata::CORE_POLICY
-    );
+    let core = aws_managed_arn(p.arn_partition, refdata::CORE_POLICY);
     p.managed_policies.iter().any(|m| m.arn == core)
 }
 
@@ -120,7 +117,7 @@ fn precedence(p: &Profile) -> Precedence {
         refdata::PATCH_ASSOCIATION_POLICY,
     ]
     .iter()
-    .map(|n| format!("arn:{}:iam::aws:policy/{n}", p.arn_partition))
+    .map(|n| aws_managed_arn(p.arn_partition, n))
     .collect();
     let unseen = p.managed_policies.iter().any(|m| !known.contains(&m.arn));
     if unseen || matches!(p.role, RoleRef::Existing { .. }) {

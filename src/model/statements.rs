@@ -2,6 +2,7 @@
 //! statements of the policies ssm-profile writes, each with the reason or purpose
 //! `explain` words.
 
+use super::created::{aws_managed_arn, aws_managed_path_and_name};
 use super::names::camel;
 use super::rules::{
     check_account_id, check_bucket_name, check_kms_key_arn, check_policy_arn, check_region,
@@ -129,7 +130,7 @@ pub(super) fn managed_policies(
     warnings: &mut Vec<Warning>,
 ) -> Result<Vec<ManagedPolicy>, RuleError> {
     let mp = &p.managed_policies;
-    let aws = |name: &str| format!("arn:{}:iam::aws:policy/{name}", partition.arn_id);
+    let aws = |name: &str| aws_managed_arn(partition.arn_id, name);
     let mut out = Vec::new();
     // The field that selects each policy of `out`, where its warning points.
     let mut fields = Vec::new();
@@ -201,9 +202,8 @@ pub(super) fn managed_policies(
         fields.push(field);
     }
     // An AWS managed policy exists per partition; outside aws, few are documented.
-    let aws_managed = format!("arn:{}:iam::aws:policy/", partition.arn_id);
     for (m, field) in out.iter().zip(&fields) {
-        if let Some(path_and_name) = m.arn.strip_prefix(&aws_managed) {
+        if let Some(path_and_name) = aws_managed_path_and_name(partition.arn_id, &m.arn) {
             let name = path_and_name.rsplit('/').next().unwrap_or(path_and_name);
             // The DHMC policy is in the warning the DHMC check gives (`refdata::dhmc`).
             if name == refdata::dhmc::POLICY {
