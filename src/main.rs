@@ -28,7 +28,26 @@ fn main() {
             libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, PURGE_DELAY_MS);
         }
     }
-    std::process::exit(ssm_profile::cli::run());
+    let code = ssm_profile::cli::run();
+    exit_without_collecting(code)
+}
+
+/// Ends the process as `std::process::exit` does, minus the C library's exit handlers:
+/// mimalloc's is a full collection that hands every freed page back to the system
+/// (38 `madvise` calls for the seed), work the kernel does anyway when the process
+/// ends. stdout is the one buffer Rust's own exit would flush; stderr is unbuffered.
+fn exit_without_collecting(code: i32) -> ! {
+    use std::io::Write as _;
+    let _ = std::io::stdout().lock().flush();
+    unsafe extern "C" {
+        fn _exit(status: std::ffi::c_int) -> !;
+    }
+    // SAFETY: `_exit` takes any status and does not return; nothing after this
+    // point needs running (no destructors are pending on this thread's stack).
+    #[allow(unsafe_code)]
+    unsafe {
+        _exit(code)
+    }
 }
 
 /// Rust's runtime reopens a closed stdout or stderr on /dev/null before `main`, which

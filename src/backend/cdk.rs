@@ -45,8 +45,15 @@ use crate::model::Model;
 
 pub use literal::{comment, py_string, ts_key, ts_string};
 
+/// The construct, the same text in the module and the app.
 pub const TYPESCRIPT_TEMPLATE: &str = "cdk/construct.ts.j2";
 pub const PYTHON_TEMPLATE: &str = "cdk/construct.py.j2";
+/// What comes before the construct: what the file is, its imports.
+pub const TYPESCRIPT_OPENING_TEMPLATE: &str = "cdk/opening.ts.j2";
+pub const PYTHON_OPENING_TEMPLATE: &str = "cdk/opening.py.j2";
+/// The app's closing, after the construct.
+pub const TYPESCRIPT_APP_TEMPLATE: &str = "cdk/app.ts.j2";
+pub const PYTHON_APP_TEMPLATE: &str = "cdk/app.py.j2";
 pub const TYPESCRIPT_ROLLOUT_TEMPLATE: &str = "cdk/rollout.ts.j2";
 pub const PYTHON_ROLLOUT_TEMPLATE: &str = "cdk/rollout.py.j2";
 
@@ -61,10 +68,19 @@ pub enum Language {
 }
 
 impl Language {
-    fn template(self) -> &'static str {
+    /// The templates of the construct, the opening and the app's closing.
+    fn templates(self) -> [&'static str; 3] {
         match self {
-            Language::TypeScript => TYPESCRIPT_TEMPLATE,
-            Language::Python => PYTHON_TEMPLATE,
+            Language::TypeScript => [
+                TYPESCRIPT_TEMPLATE,
+                TYPESCRIPT_OPENING_TEMPLATE,
+                TYPESCRIPT_APP_TEMPLATE,
+            ],
+            Language::Python => [
+                PYTHON_TEMPLATE,
+                PYTHON_OPENING_TEMPLATE,
+                PYTHON_APP_TEMPLATE,
+            ],
         }
     }
 
@@ -85,8 +101,72 @@ pub fn render(
     app: bool,
     stack: Option<StackPart>,
 ) -> Result<String, RenderError> {
-    let context = context::module_context(model, language, app, stack);
-    templating::render(environment(), language.template(), &context)
+    Rendered::new(model, language, app, stack)?.file(app)
+}
+
+/// The construct module and the runnable app in `language`, as `render` gives each:
+/// the app holds the module's construct, spelled and rendered once for both (it was
+/// half of the CDK's work, and the CDK most of a fleet's).
+pub fn render_module_and_app(
+    model: &Model,
+    language: Language,
+    stack: Option<StackPart>,
+) -> Result<[String; 2], RenderError> {
+    let rendered = Rendered::new(model, language, true, stack)?;
+    Ok([rendered.file(false)?, rendered.file(true)?])
+}
+
+/// Room left in a file's buffer for the generated-file header, which goes in front
+/// of the text in place (`header::apply`) instead of into a second buffer.
+const HEADER_ROOM: usize = 2 << 10;
+
+/// One stack's construct rendered, with what its files put around it.
+struct Rendered {
+    language: Language,
+    construct: String,
+    opening: context::OpeningContext,
+    app: Option<context::AppContext>,
+}
+
+impl Rendered {
+    fn new(
+        model: &Model,
+        language: Language,
+        app: bool,
+        stack: Option<StackPart>,
+    ) -> Result<Rendered, RenderError> {
+        let contexts = context::module_context(model, language, app, stack);
+        let [construct, ..] = language.templates();
+        Ok(Rendered {
+            language,
+            construct: templating::render(environment(), construct, &contexts.construct)?,
+            opening: contexts.opening,
+            app: contexts.app,
+        })
+    }
+
+    /// The module (or, with `app`, the app): the opening, the construct and the app's
+    /// closing, in one buffer with room for the header.
+    fn file(&self, app: bool) -> Result<String, RenderError> {
+        let [_, opening, closing] = self.language.templates();
+        let opening = templating::render(environment(), opening, &self.opening.with_app(app))?;
+        let closing = match (app, &self.app) {
+            (false, _) => String::new(),
+            (true, Some(context)) => templating::render(environment(), closing, context)?,
+            (true, None) => {
+                return Err(RenderError::Internal(
+                    "the CDK app was rendered without its context".into(),
+                ));
+            }
+        };
+        let mut text = String::with_capacity(
+            HEADER_ROOM + opening.len() + self.construct.len() + closing.len(),
+        );
+        text.push_str(&opening);
+        text.push_str(&self.construct);
+        text.push_str(&closing);
+        Ok(text)
+    }
 }
 
 /// The rollout (`--rollout`): a construct of CfnStackSets (or, with `app`, a

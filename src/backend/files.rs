@@ -4,6 +4,9 @@
 use super::options::StackPart;
 use super::target::every_capability;
 use super::{GeneratedFile, Output, Render, RenderError, RenderOptions, header, stacks};
+
+/// How two rows rendered together are rendered (`outputs::Together::render`).
+pub type TogetherRender = fn(&Model, RenderOptions) -> Result<[String; 2], RenderError>;
 use crate::model::Model;
 
 impl Output {
@@ -72,6 +75,65 @@ impl Output {
             stack: Some(part.n),
             text,
         })
+    }
+
+    /// The row rendered together with this one (`Target::together`: this row first),
+    /// and how.
+    pub fn together(self) -> Option<(Output, TogetherRender)> {
+        let t = self
+            .target
+            .together
+            .iter()
+            .find(|t| t.rows[0] == self.def.golden)?;
+        let def = self.target.outputs.iter().find(|d| d.golden == t.rows[1])?;
+        Some((
+            Output {
+                target: self.target,
+                def,
+            },
+            t.render,
+        ))
+    }
+
+    /// The files of this output and of `second` (`together`) for one stack (`None`:
+    /// the whole spec, one file each), rendered together: each exactly what
+    /// `generate_stack` (or `generate_files_into` of a spec in one stack) gives.
+    pub fn generate_together(
+        self,
+        second: Output,
+        model: &Model,
+        spec_name: &str,
+        options: RenderOptions,
+        part: Option<&stacks::Stack>,
+    ) -> Result<[GeneratedFile; 2], RenderError> {
+        let Some((_, render)) = self.together().filter(|(o, _)| *o == second) else {
+            return Err(RenderError::Internal(format!(
+                "{self:?} is not rendered together with {second:?}"
+            )));
+        };
+        let part_model;
+        let (model, options) = match part {
+            Some(part) => {
+                part_model = stacks::part(model, &part.profiles);
+                let stack = Some(StackPart {
+                    n: part.n,
+                    of: model.stacks,
+                });
+                (&part_model, RenderOptions { stack, ..options })
+            }
+            None => (model, options),
+        };
+        self.check(model)?;
+        second.check(model)?;
+        let [first_text, second_text] = render(model, options)?;
+        let file = |output: Output, text| -> Result<GeneratedFile, RenderError> {
+            Ok(GeneratedFile {
+                inside: String::new(),
+                stack: part.map(|p| p.n),
+                text: output.finish(spec_name, options, text)?,
+            })
+        };
+        Ok([file(self, first_text)?, file(second, second_text)?])
     }
 
     /// The files `generate_files_into` gives, in its order, without their text and

@@ -390,6 +390,16 @@ impl Output {
         spec_name: &str,
         options: RenderOptions,
     ) -> Result<String, RenderError> {
+        self.finish(spec_name, options, self.render(model, options)?)
+    }
+
+    /// `generate` of a text rendered already (`Target::together`).
+    fn finish(
+        self,
+        spec_name: &str,
+        options: RenderOptions,
+        body: String,
+    ) -> Result<String, RenderError> {
         let flags = self.header_flags(options);
         let notes = self.stack_notes(options);
         let header = header::Header {
@@ -397,8 +407,7 @@ impl Output {
             flags: &flags,
             notes: &notes,
         };
-        let text = header::apply(self.def.comment, &header, self.render(model, options)?)
-            .map_err(RenderError::Internal)?;
+        let text = header::apply(self.def.comment, &header, body).map_err(RenderError::Internal)?;
         if self.def.template_body {
             check_template_body(self.target.name(), &text, self.def.stacks.is_some())?;
         }

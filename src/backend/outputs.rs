@@ -24,6 +24,20 @@ pub struct Target {
     /// `build --no-provider-block` applies: the output pins its provider in a block
     /// a caller's root configuration would hold instead.
     pub provider_block: bool,
+    /// Rows whose files are rendered together (`Together`), when a tree holds both.
+    pub together: &'static [Together],
+}
+
+/// Two rows of a target whose files `--out-dir` and `check` render together, one
+/// stack (or the whole spec) at a time, because they share most of their work (the
+/// CDK's module and app of one language hold the same construct). `render` gives
+/// the two rows' texts, before their headers, each exactly as the row's own render
+/// function gives it.
+#[derive(Debug)]
+pub struct Together {
+    /// The two rows, by golden name (`OutputDef::golden`), in table order.
+    pub rows: [&'static str; 2],
+    pub render: fn(&Model, RenderOptions) -> Result<[String; 2], RenderError>,
 }
 
 impl Target {

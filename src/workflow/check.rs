@@ -286,6 +286,16 @@ pub fn check(
         report.files.push((file.clone(), state));
         Ok(())
     })?;
+    // Reported in plan order, whichever order the files rendered in.
+    let order: std::collections::HashMap<&str, usize> = tree
+        .files
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (f.relative.as_str(), i))
+        .collect();
+    report
+        .files
+        .sort_by_key(|(f, _)| order.get(f.relative.as_str()).copied());
     Ok((report, warnings))
 }
 

@@ -1,9 +1,11 @@
-//! Rendering one spec's outputs on every core while the files are taken in plan
-//! order. The unit of work is one stack of an output that splits (one file each: a
-//! fleet of 1,000 profiles is 34 stacks per CloudFormation and CDK output) or a whole
-//! output otherwise. When the units were whole outputs, the thread taking the files
-//! waited for the output being rendered while the other core had nothing it could
-//! start without holding a whole output in memory.
+//! Rendering one spec's outputs on every core while the files are taken in the
+//! units' order. The unit of work is one stack of an output that splits (one file
+//! each: a fleet of 1,000 profiles is 40 stacks per CloudFormation and CDK output) or
+//! a whole output otherwise; two outputs rendered together (`Target::together`: the
+//! CDK's module and app of one language) are one unit per stack, of a file of each.
+//! When the units were whole outputs, the thread taking the files waited for the
+//! output being rendered while the other core had nothing it could start without
+//! holding a whole output in memory.
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender, TryRecvError, sync_channel};
@@ -25,29 +27,46 @@ enum Unit<'s> {
     Whole(usize),
     /// The file of one stack of output `i`.
     Stack(usize, &'s Stack),
+    /// The files of outputs `i` and `j` rendered together: of one stack, or (`None`)
+    /// of the spec in one stack.
+    Together(usize, usize, Option<&'s Stack>),
 }
 
 impl Unit<'_> {
-    fn output(self) -> usize {
+    /// The outputs whose files it gives.
+    fn outputs(self) -> impl Iterator<Item = usize> {
         match self {
-            Unit::Whole(i) | Unit::Stack(i, _) => i,
+            Unit::Whole(i) | Unit::Stack(i, _) => [Some(i), None],
+            Unit::Together(i, j, _) => [Some(i), Some(j)],
         }
+        .into_iter()
+        .flatten()
+    }
+
+    /// One stack's files (at most 1 MB of template each), which the taking thread
+    /// may render ahead and keep.
+    fn is_stack(self) -> bool {
+        matches!(self, Unit::Stack(..) | Unit::Together(_, _, Some(_)))
     }
 }
 
 /// A message from the thread rendering one unit to the one taking its files.
 enum Message {
-    File(GeneratedFile),
+    /// A file of output `.0`.
+    File(usize, GeneratedFile),
+    /// The unit's result, for each of its outputs.
     Done(Result<(), RenderError>),
 }
 
 /// What `render_outputs` hands a file (or an output's result) to: `take(i,
-/// Some(file), None)` for each file of output `i`, then `take(i, None, Some(&result))`.
+/// Some(file), None)` for each file of output `i`, in the output's order, then
+/// `take(i, None, Some(&result))`. The files of two outputs rendered together
+/// interleave (a stack of the one, the same stack of the other).
 pub(super) type Take<'a> = dyn FnMut(usize, Option<GeneratedFile>, Option<&Result<(), RenderError>>) -> Result<(), Error>
     + 'a;
 
 /// Renders every output on up to as many threads as the machine has cores (this
-/// one among them), while this thread hands their files to `take` in the outputs'
+/// one among them), while this thread hands their files to `take` in the units'
 /// order. Returns every output's result, in order; an error of `take` stops
 /// everything. An output's first error is its result, and its files after it are
 /// not taken (as when an output rendered whole).
@@ -70,17 +89,15 @@ pub(super) fn render_outputs(
     take: &mut Take,
 ) -> Result<Vec<Result<(), RenderError>>, Error> {
     let options = RenderOptions::default();
-    let mut units = Vec::new();
-    for (i, output) in outputs.iter().enumerate() {
-        match output.stack_parts(model, spec_name, options, split) {
-            Ok(Some(parts)) if !parts.is_empty() => {
-                units.extend(parts.iter().map(|p| Unit::Stack(i, p)));
-            }
-            // A refusal is reported by rendering the output whole.
-            _ => units.push(Unit::Whole(i)),
+    let units = units(outputs, model, spec_name, options, split);
+    let units = units.as_slice();
+    // The unit that gives each output's last file.
+    let mut last = vec![0; outputs.len()];
+    for (u, unit) in units.iter().enumerate() {
+        for o in unit.outputs() {
+            last[o] = u;
         }
     }
-    let units = units.as_slice();
     // One profile renders in about a millisecond: a second thread (its stack, its
     // allocator's own pages, the hand-over) cost the seed more than it saved, and
     // on a busy machine it waits for a core (BENCHMARKS.md, issue 26).
@@ -103,11 +120,19 @@ pub(super) fn render_outputs(
     let stop = AtomicBool::new(false);
     // How many units this thread has taken whole (all of them once it stops).
     let taken = (Mutex::new(0usize), Condvar::new());
-    let render = |unit: Unit, sink: &mut dyn FnMut(GeneratedFile) -> Result<(), RenderError>| {
-        let output = outputs[unit.output()];
-        match unit {
-            Unit::Whole(_) => output.generate_files_into(model, spec_name, options, split, sink),
-            Unit::Stack(_, part) => sink(output.generate_stack(model, spec_name, options, part)?),
+    let render = |unit: Unit, sink: &mut Sink| match unit {
+        Unit::Whole(i) => {
+            outputs[i].generate_files_into(model, spec_name, options, split, &mut |f| sink(i, f))
+        }
+        Unit::Stack(i, part) => sink(
+            i,
+            outputs[i].generate_stack(model, spec_name, options, part)?,
+        ),
+        Unit::Together(i, j, part) => {
+            let [first, second] =
+                outputs[i].generate_together(outputs[j], model, spec_name, options, part)?;
+            sink(i, first)?;
+            sink(j, second)
         }
     };
     // The units before `j` that must have been taken before `j` starts.
@@ -148,7 +173,7 @@ pub(super) fn render_outputs(
             if stop.load(Ordering::Relaxed) {
                 continue;
             }
-            let result = render(unit, &mut |f| send(&tx, f));
+            let result = render(unit, &mut |o, f| send(&tx, o, f));
             let _ = tx.send(Message::Done(result));
         }
     };
@@ -162,6 +187,7 @@ pub(super) fn render_outputs(
         }
         let taker = Taker {
             units,
+            last: &last,
             receivers: &receivers,
             next: &next,
             taken: &taken,
@@ -181,18 +207,63 @@ pub(super) fn render_outputs(
     })
 }
 
-fn send(tx: &SyncSender<Message>, file: GeneratedFile) -> Result<(), RenderError> {
-    tx.send(Message::File(file))
+/// Which units render together, in the outputs' order: each stack of a splitting
+/// output, each stack of two outputs rendered together, or an output whole.
+fn units<'s>(
+    outputs: &[Output],
+    model: &Model,
+    spec_name: &str,
+    options: RenderOptions,
+    split: &'s SharedSplit,
+) -> Vec<Unit<'s>> {
+    let parts: Vec<_> = outputs
+        .iter()
+        .map(|o| o.stack_parts(model, spec_name, options, split))
+        .collect();
+    // Outputs rendered with one before them.
+    let mut taken = vec![false; outputs.len()];
+    let mut units = Vec::new();
+    for i in 0..outputs.len() {
+        if taken[i] {
+            continue;
+        }
+        let second = outputs[i].together().and_then(|(second, _)| {
+            (i + 1..outputs.len()).find(|&j| outputs[j] == second && !taken[j])
+        });
+        match (&parts[i], second.map(|j| (j, &parts[j]))) {
+            (Ok(None), Some((j, Ok(None)))) => {
+                taken[j] = true;
+                units.push(Unit::Together(i, j, None));
+            }
+            (Ok(Some(stacks)), Some((j, Ok(Some(_))))) if !stacks.is_empty() => {
+                taken[j] = true;
+                units.extend(stacks.iter().map(|p| Unit::Together(i, j, Some(p))));
+            }
+            (Ok(Some(stacks)), _) if !stacks.is_empty() => {
+                units.extend(stacks.iter().map(|p| Unit::Stack(i, p)));
+            }
+            // A refusal is reported by rendering the output whole.
+            _ => units.push(Unit::Whole(i)),
+        }
+    }
+    units
+}
+
+fn send(tx: &SyncSender<Message>, output: usize, file: GeneratedFile) -> Result<(), RenderError> {
+    tx.send(Message::File(output, file))
         .map_err(|_| RenderError::Internal("the build stopped".into()))
 }
 
-type Render<'a> = dyn Fn(Unit, &mut dyn FnMut(GeneratedFile) -> Result<(), RenderError>) -> Result<(), RenderError>
-    + Sync
-    + 'a;
+/// Where a unit's files go as they render: each with its output.
+type Sink<'a> = dyn FnMut(usize, GeneratedFile) -> Result<(), RenderError> + 'a;
+
+type Render<'a> = dyn Fn(Unit, &mut Sink) -> Result<(), RenderError> + Sync + 'a;
 
 /// The thread taking the units' files in order (and rendering some itself).
 struct Taker<'a, 's> {
     units: &'a [Unit<'s>],
+    /// The unit that gives each output's last file.
+    last: &'a [usize],
     receivers: &'a [Receiver<Message>],
     next: &'a AtomicUsize,
     taken: &'a (Mutex<usize>, Condvar),
@@ -218,18 +289,18 @@ impl Taker<'_, '_> {
     /// may start, and keeps its file. Returns whether it rendered one.
     fn render_ahead(&self, i: usize, ahead: &mut [Option<StackResult>]) -> bool {
         let j = self.next.load(Ordering::Relaxed);
-        let Some(Unit::Stack(..)) = self.units.get(j) else {
+        if !self.units.get(j).is_some_and(|u| u.is_stack()) {
             return false;
-        };
+        }
         if (self.need)(j) > i || !self.claim(j) {
             return false;
         }
-        let mut file = None;
-        let result = (self.render)(self.units[j], &mut |f| {
-            file = Some(f);
+        let mut files = Vec::new();
+        let result = (self.render)(self.units[j], &mut |o, f| {
+            files.push((o, f));
             Ok(())
         });
-        ahead[j] = Some(result.map(|()| file));
+        ahead[j] = Some(result.map(|()| files));
         true
     }
 
@@ -239,28 +310,31 @@ impl Taker<'_, '_> {
         take: &mut Take,
     ) -> Result<Vec<Result<(), RenderError>>, Error> {
         let mut results: Vec<Option<Result<(), RenderError>>> = vec![None; outputs];
+        // After an output's first error, its files are not taken.
+        let mut failed = vec![false; outputs];
         let mut ahead: Vec<Option<StackResult>> = (0..self.units.len()).map(|_| None).collect();
         for (i, &unit) in self.units.iter().enumerate() {
             if i > 0 {
                 self.progress(i);
             }
-            let o = unit.output();
-            let last = self.units.get(i + 1).is_none_or(|u| u.output() != o);
-            // After an output's first error, its files are not taken.
-            let failed = matches!(results[o], Some(Err(_)));
-            let mut give = |file: Option<GeneratedFile>| match file {
-                Some(f) if !failed => take(o, Some(f), None),
+            let mut give = |o: usize, file: Option<GeneratedFile>| match file {
+                Some(f) if !failed[o] => take(o, Some(f), None),
                 _ => Ok(()),
             };
             let result = if let Some(done) = ahead[i].take() {
                 match done {
-                    Ok(file) => give(file).map(|()| Ok(()))?,
+                    Ok(files) => {
+                        for (o, f) in files {
+                            give(o, Some(f))?;
+                        }
+                        Ok(())
+                    }
                     Err(e) => Err(e),
                 }
             } else if self.claim(i) {
                 let mut stopped = None;
-                let result = (self.render)(unit, &mut |f| {
-                    give(Some(f)).map_err(|e| {
+                let result = (self.render)(unit, &mut |o, f| {
+                    give(o, Some(f)).map_err(|e| {
                         stopped = Some(e);
                         RenderError::Internal("the build stopped".into())
                     })
@@ -272,13 +346,16 @@ impl Taker<'_, '_> {
             } else {
                 self.receive(i, ahead.as_mut_slice(), &mut give)?
             };
-            if !failed {
-                results[o] = Some(result);
-            }
-            if last {
-                let result = results[o].take().unwrap_or(Ok(()));
-                take(o, None, Some(&result))?;
-                results[o] = Some(result);
+            for o in unit.outputs() {
+                if !failed[o] {
+                    failed[o] = result.is_err();
+                    results[o] = Some(result.clone());
+                }
+                if self.last[o] == i {
+                    let result = results[o].take().unwrap_or(Ok(()));
+                    take(o, None, Some(&result))?;
+                    results[o] = Some(result);
+                }
             }
         }
         Ok(results.into_iter().map(|r| r.unwrap_or(Ok(()))).collect())
@@ -290,7 +367,7 @@ impl Taker<'_, '_> {
         &self,
         i: usize,
         ahead: &mut [Option<StackResult>],
-        give: &mut dyn FnMut(Option<GeneratedFile>) -> Result<(), Error>,
+        give: &mut dyn FnMut(usize, Option<GeneratedFile>) -> Result<(), Error>,
     ) -> Result<Result<(), RenderError>, Error> {
         let rx = &self.receivers[i];
         loop {
@@ -301,7 +378,7 @@ impl Taker<'_, '_> {
                 Err(TryRecvError::Disconnected) => Err(()),
             };
             match message {
-                Ok(Message::File(file)) => give(Some(file))?,
+                Ok(Message::File(o, file)) => give(o, Some(file))?,
                 Ok(Message::Done(result)) => return Ok(result),
                 // The rendering thread panicked; the scope's join reports it.
                 Err(()) => {
@@ -314,5 +391,5 @@ impl Taker<'_, '_> {
     }
 }
 
-/// A stack rendered ahead: its file, or its error.
-type StackResult = Result<Option<GeneratedFile>, RenderError>;
+/// A stack rendered ahead: its files with their outputs, or its error.
+type StackResult = Result<Vec<(usize, GeneratedFile)>, RenderError>;

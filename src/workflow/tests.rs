@@ -80,11 +80,18 @@ fn files_are_handed_over_before_a_later_spec_fails() {
     };
     assert!(error.to_string().contains("200 outputs"), "{error}");
     // Every file of the seed, then the later spec's CloudFormation stacks.
-    assert!(handed.iter().any(|f| f.contains("seed")), "{handed:?}");
-    assert!(handed.iter().any(|f| f.contains("later")), "{handed:?}");
+    let seed: Vec<String> = tree
+        .files
+        .iter()
+        .map(|f| f.relative.clone())
+        .filter(|f| f.contains("seed"))
+        .collect();
+    assert!(handed.len() > seed.len(), "{handed:?}");
+    let (seed_handed, later) = handed.split_at(seed.len());
+    assert_eq!(in_plan_order(&tree, seed_handed), seed);
     assert_eq!(
-        handed,
-        tree.files[..handed.len()]
+        in_plan_order(&tree, later),
+        tree.files[seed.len()..seed.len() + later.len()]
             .iter()
             .map(|f| f.relative.clone())
             .collect::<Vec<_>>()
@@ -95,10 +102,47 @@ fn files_are_handed_over_before_a_later_spec_fails() {
     assert!(!out.exists());
 }
 
-/// The stacks of an output render on several threads, and each is handed over in
-/// plan order with the bytes `generate_files` gives when rendering alone.
+/// `paths` sorted in the tree's plan order.
+fn in_plan_order(tree: &Tree, paths: &[String]) -> Vec<String> {
+    let mut sorted = paths.to_vec();
+    sorted.sort_by_key(|p| tree.files.iter().position(|f| &f.relative == p));
+    sorted
+}
+
+/// Files as (path relative to the out dir, text).
+type Files = Vec<(String, String)>;
+
+/// Every file of `spec`'s tree as it is handed over, and what `generate_files`
+/// gives for each output rendering alone, in plan order.
+fn tree_and_alone(spec: &Path, stem: &str) -> (Tree, Files, Files) {
+    let name = spec.display().to_string();
+    let out = spec.parent().unwrap().join("gen");
+    let mut tree = tree(std::slice::from_ref(&name), &out, &[], None).unwrap();
+    let mut handed = Vec::new();
+    tree.render(&mut |file, text| {
+        handed.push((file.relative.clone(), text));
+        Ok(())
+    })
+    .unwrap_or_else(|e| panic!("{name}: {e}"));
+    let model = crate::load(&Source::read(&name).unwrap()).unwrap();
+    let alone: Files = Output::all()
+        .filter(|o| o.applies(&model))
+        .flat_map(|o| {
+            o.generate_files(&model, &name, RenderOptions::default())
+                .unwrap()
+                .into_iter()
+                .map(move |f| (o.file_out_dir_path(stem, &f), f.text))
+        })
+        .collect();
+    (tree, handed, alone)
+}
+
+/// The stacks of an output render on several threads, and each is handed over with
+/// the bytes `generate_files` gives when rendering alone: each output's in plan
+/// order, and the CDK's module and app of one language (rendered together, the
+/// construct once for both) a stack of each in turn.
 #[test]
-fn stacks_rendered_in_parallel_are_handed_over_in_plan_order() {
+fn stacks_rendered_in_parallel_are_handed_over_as_rendered_alone() {
     let dir = tempfile::tempdir().unwrap();
     let spec = dir.path().join("fleet.yaml");
     let mut text = String::from("version: 1\nstacks: 3\nprofiles:\n");
@@ -108,34 +152,81 @@ fn stacks_rendered_in_parallel_are_handed_over_in_plan_order() {
         ));
     }
     std::fs::write(&spec, &text).unwrap();
-    let name = spec.display().to_string();
-    let mut tree = tree(
-        std::slice::from_ref(&name),
-        &dir.path().join("gen"),
-        &[],
-        None,
-    )
-    .unwrap();
-    let mut handed = Vec::new();
-    tree.render(&mut |file, text| {
-        handed.push((file.relative.clone(), text));
-        Ok(())
-    })
-    .expect("renders");
-    let planned: Vec<&String> = tree.files.iter().map(|f| &f.relative).collect();
-    assert_eq!(handed.iter().map(|(p, _)| p).collect::<Vec<_>>(), planned);
-    let model = crate::load(&Source::new(name.clone(), text)).unwrap();
-    let alone: Vec<(String, String)> = Output::all()
-        .filter(|o| o.applies(&model))
-        .flat_map(|o| {
-            o.generate_files(&model, &name, RenderOptions::default())
-                .unwrap()
-                .into_iter()
-                .map(move |f| (o.file_out_dir_path("fleet", &f), f.text))
-        })
-        .collect();
+    let (tree, handed, alone) = tree_and_alone(&spec, "fleet");
+    let paths: Vec<String> = handed.iter().map(|(p, _)| p.clone()).collect();
+    let planned: Vec<String> = tree.files.iter().map(|f| f.relative.clone()).collect();
+    assert_eq!(in_plan_order(&tree, &paths), planned);
+    assert_eq!(
+        alone.iter().map(|(p, _)| p).collect::<Vec<_>>(),
+        planned.iter().collect::<Vec<_>>()
+    );
     assert!(alone.iter().filter(|(p, _)| p.contains("stack-3")).count() >= 2);
-    assert_eq!(handed, alone);
+    for n in 1..=3 {
+        for (module, app) in [
+            (
+                format!("cdk/fleet.stack-{n}.ts"),
+                format!("cdk/fleet-app.stack-{n}.ts"),
+            ),
+            (
+                format!("cdk/fleet_stack_{n}.py"),
+                format!("cdk/fleet-app.stack-{n}.py"),
+            ),
+        ] {
+            let at = paths.iter().position(|p| *p == module).unwrap();
+            assert_eq!(paths[at + 1], app, "{paths:#?}");
+        }
+    }
+    let mut handed = handed;
+    handed.sort_by_key(|(p, _)| planned.iter().position(|f| f == p));
+    for ((path, text), (alone_path, alone_text)) in handed.iter().zip(&alone) {
+        assert_eq!(path, alone_path);
+        assert!(
+            text == alone_text,
+            "{path} differs from the file rendered alone"
+        );
+    }
+}
+
+/// Every fixture's `--out-dir` tree holds each file exactly as `generate_files`
+/// gives it rendering its output alone (as the goldens hold them), though two
+/// outputs render together there (`Target::together`).
+#[test]
+fn every_fixture_tree_is_its_outputs_rendered_alone() {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    let mut seen = 0;
+    for entry in std::fs::read_dir(&fixtures).unwrap() {
+        let case = entry.unwrap().path();
+        let Some(spec) = ["spec.yaml", "spec.json"]
+            .iter()
+            .map(|s| case.join(s))
+            .find(|s| s.is_file())
+        else {
+            continue;
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let copy = dir.path().join(spec.file_name().unwrap());
+        std::fs::copy(&spec, &copy).unwrap();
+        let text = std::fs::read_to_string(&copy).unwrap();
+        let Ok(model) = crate::load(&Source::new(copy.display().to_string(), text)) else {
+            continue;
+        };
+        // A spec some target refuses builds no tree.
+        if Output::all().filter(|o| o.applies(&model)).any(|o| {
+            o.generate_files(&model, "spec.yaml", RenderOptions::default())
+                .is_err()
+        }) {
+            continue;
+        }
+        let (tree, mut handed, alone) = tree_and_alone(&copy, "spec");
+        handed.sort_by_key(|(p, _)| tree.files.iter().position(|f| &f.relative == p));
+        assert_eq!(handed.len(), alone.len(), "{}", case.display());
+        for ((path, text), (alone_path, alone_text)) in handed.iter().zip(&alone) {
+            assert_eq!(path, alone_path, "{}", case.display());
+            assert!(text == alone_text, "{}: {path} differs", case.display());
+        }
+        seen += 1;
+    }
+    assert!(seen >= 30, "only {seen} fixtures built a tree");
 }
 
 /// `same_bytes` reads the file a block at a time: equal only when every byte and the

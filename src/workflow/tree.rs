@@ -1,7 +1,8 @@
 //! The tree `build --out-dir` and `check` work on: every spec loaded and every file's
 //! path known (and checked for collisions) before the first file renders; then each
-//! file rendered and handed over one at a time, in plan order, to be staged or
-//! compared and dropped. A fleet's 221 MB of files were once all held until the last
+//! file rendered and handed over one at a time, as it renders (each output's files in
+//! plan order; two outputs rendered together interleave), to be staged or compared
+//! and dropped. A fleet's 221 MB of files were once all held until the last
 //! had rendered.
 
 use std::collections::BTreeMap;
@@ -164,8 +165,10 @@ impl Tree {
         self.pending.is_some() || self.refused
     }
 
-    /// Renders every file and hands it to `take` in plan order (`self.files`), then
-    /// returns the specs' warnings (in spec order). Any error stops it; a spec's
+    /// Renders every file and hands it to `take` (spec by spec; each output's files in
+    /// plan order, `self.files`, but the files of two outputs rendered together
+    /// interleave: `Target::together`), then returns the specs' warnings (in spec
+    /// order). Any error stops it; a spec's
     /// error is the one `plan` always reported (the first refusal in table order,
     /// naming the targets that accept the spec).
     pub fn render(
@@ -184,7 +187,14 @@ impl Tree {
             // Once an output of the spec fails, the build fails: its later files
             // are rendered (for the refusal's list of accepting targets) but not taken.
             let mut failed = dry;
-            let mut taken = 0;
+            // Each output's files taken so far, and where its first is in the plan.
+            let mut taken = vec![0; job.outputs.len()];
+            let first: Vec<usize> = job
+                .counts
+                .iter()
+                .flatten()
+                .scan(next, |at, n| Some(std::mem::replace(at, *at + n)))
+                .collect();
             let files = &self.files;
             let stem = &job.stem;
             let outputs = &job.outputs;
@@ -198,16 +208,16 @@ impl Tree {
                         let planned = job.counts.as_ref().and_then(|c| c.get(i)).copied();
                         if result.is_err() {
                             failed = true;
-                        } else if !failed && planned != Some(taken) {
+                        } else if !failed && planned != Some(taken[i]) {
                             failed = true;
                             return Err(crate::render_error(
                                 &job.source,
                                 RenderError::Internal(format!(
-                                    "{outputs:?}[{i}] rendered {taken} files, {planned:?} planned"
+                                    "{outputs:?}[{i}] rendered {} files, {planned:?} planned",
+                                    taken[i]
                                 )),
                             ));
                         }
-                        taken = 0;
                         return Ok(());
                     }
                     let Some(file) = file else { return Ok(()) };
@@ -215,14 +225,16 @@ impl Tree {
                         return Ok(());
                     }
                     let relative = outputs[i].file_out_dir_path(stem, &file);
-                    let Some(planned) = files.get(next).filter(|p| p.relative == relative) else {
+                    let at = first.get(i).map(|f| f + taken[i]);
+                    let Some(planned) = at.and_then(|at| files.get(at)).filter(|p| {
+                        p.relative == relative && taken[i] < job.counts.as_ref().map_or(0, |c| c[i])
+                    }) else {
                         return Err(crate::render_error(
                             &job.source,
                             RenderError::Internal(format!("{relative} was not planned there")),
                         ));
                     };
-                    next += 1;
-                    taken += 1;
+                    taken[i] += 1;
                     notes.extend(outputs[i].notes(&file.text).into_iter().map(|n| {
                         Diagnostic::warning(codes::TEMPLATE_SIZE, n)
                             .in_file(planned.path.display().to_string())
@@ -230,6 +242,7 @@ impl Tree {
                     take(planned, file.text)
                 },
             )?;
+            next += job.counts.iter().flatten().sum::<usize>();
             spec_result(&job.source, outputs, results)?;
             warnings.extend(crate::warnings(&model, &job.source));
             warnings.extend(notes);

@@ -24,23 +24,11 @@ use crate::model::{Model, Profile};
 use resources::{InstanceProfileContext, OutputContext, PolicyContext, ServiceSettingContext};
 use role::RoleContext;
 
+/// The construct: the text the module and the app share (construct.ts.j2,
+/// construct.py.j2).
 #[derive(Debug, Serialize)]
 pub(super) struct ModuleContext {
-    /// Also define an App and a Stack and synthesize.
-    app: bool,
     class_name: &'static str,
-    /// The class name's literal: the construct's id in the app.
-    class_id: String,
-    /// TypeScript: the app's `const stack = new Stack(app, id, {` call.
-    stack_call: Option<ObjectCall>,
-    /// Literal of `SsmProfileStack`, or `SsmProfileStack-N` for one stack of several.
-    stack_id: String,
-    /// `.stack-N` for one stack of several, as the app's name under `--out-dir` ends
-    /// (`cdk/NAME-app.stack-N.py`, the CDK's rows in `cdk/target.rs`), for the app's
-    /// run comment.
-    app_file_stack: String,
-    /// TypeScript: the `description` line; Python: the literal.
-    stack_description: String,
     /// Literal of the one partition whose literal ARNs the model holds; `None` when
     /// profiles differ, and no single stack can deploy them all.
     partition: Option<String>,
@@ -48,19 +36,67 @@ pub(super) struct ModuleContext {
     partition_note: String,
     /// TypeScript: the `throw new Error(...)` line(s); Python: the message's literal.
     partition_error: String,
+    /// Some resource carries cdk-nag's suppressions (TypeScript: the module defines
+    /// the function that writes them).
+    uses_cdk_nag: bool,
+    profiles: Vec<ProfileContext>,
+}
+
+/// The file's opening: what it is and its imports (opening.ts.j2, opening.py.j2).
+#[derive(Debug, Clone, Serialize)]
+pub(super) struct OpeningContext {
+    /// Also define an App and a Stack and synthesize.
+    app: bool,
+    /// `.stack-N` for one stack of several, as the app's name under `--out-dir` ends
+    /// (`cdk/NAME-app.stack-N.py`, the CDK's rows in `cdk/target.rs`), for the app's
+    /// run comment.
+    app_file_stack: String,
+    /// The construct's `partition`: imported only when it is known.
+    partition: Option<String>,
     uses_duration: bool,
     uses_tags: bool,
     /// Some profile sets an SSM service setting (`aws_ssm`).
     uses_ssm: bool,
-    creates_roles: bool,
     /// Python: some line reads a construct's CloudFormation resource with `cast`.
     uses_cast: bool,
-    /// Some resource carries cdk-nag's suppressions (TypeScript: the module defines
-    /// the function that writes them).
     uses_cdk_nag: bool,
     /// Some profile is adopted (`CfnResource`, `RemovalPolicy`).
     adopts: bool,
-    profiles: Vec<ProfileContext>,
+}
+
+impl OpeningContext {
+    /// The opening of the module (`app` false) or of the app.
+    pub(super) fn with_app(&self, app: bool) -> OpeningContext {
+        OpeningContext {
+            app,
+            ..self.clone()
+        }
+    }
+}
+
+/// The runnable app's closing: its stack, the construct in it and the stack's
+/// outputs (app.ts.j2, app.py.j2).
+#[derive(Debug, Serialize)]
+pub(super) struct AppContext {
+    class_name: &'static str,
+    /// The class name's literal: the construct's id in the app.
+    class_id: String,
+    /// TypeScript: the app's `const stack = new Stack(app, id, {` call.
+    stack_call: Option<ObjectCall>,
+    /// Literal of `SsmProfileStack`, or `SsmProfileStack-N` for one stack of several.
+    stack_id: String,
+    /// TypeScript: the `description` line; Python: the literal.
+    stack_description: String,
+    /// Every profile's stack outputs, named as the CloudFormation target names them.
+    outputs: Vec<OutputContext>,
+}
+
+/// What the CDK templates need for one stack in one language: the construct, the
+/// opening (its `app` set per file) and, when asked for, the app's closing.
+pub(super) struct Contexts {
+    pub(super) construct: ModuleContext,
+    pub(super) opening: OpeningContext,
+    pub(super) app: Option<AppContext>,
 }
 
 #[derive(Debug, Serialize)]
@@ -73,7 +109,8 @@ struct ProfileContext {
     policies: Vec<PolicyContext>,
     instance_profile: Option<InstanceProfileContext>,
     service_setting: Option<ServiceSettingContext>,
-    /// The app's stack outputs, named as the CloudFormation target names them.
+    /// The app's stack outputs (moved to `AppContext`; empty without the app).
+    #[serde(skip)]
     outputs: Vec<OutputContext>,
     /// An adopted profile: the lines that retain each of its resources and give it
     /// the logical ID the resource mapping names (`adoption::imports`).
@@ -100,21 +137,23 @@ fn path(spell: Spell, call: Option<&ObjectCall>, path: &Option<String>) -> Optio
         .map(|p| spell.property(call, "path", p))
 }
 
+/// The contexts of one stack (`None`: the whole spec) in `language`; `app`: with
+/// the app's closing.
 pub(super) fn module_context(
     model: &Model,
     language: Language,
     app: bool,
     stack: Option<StackPart>,
-) -> ModuleContext {
+) -> Contexts {
     let spell = Spell(language);
     let mut members = Members {
         language,
         names: Unique::new(""),
     };
-    let profiles: Vec<ProfileContext> = model
+    let mut profiles: Vec<ProfileContext> = model
         .profiles
         .iter()
-        .map(|p| profile_context(model, p, spell, &mut members))
+        .map(|p| profile_context(model, p, spell, &mut members, app))
         .collect();
     let partitions: BTreeSet<&'static str> =
         model.profiles.iter().map(|p| p.arn_partition).collect();
@@ -127,23 +166,50 @@ pub(super) fn module_context(
         "{CLASS_NAME} was generated for partition {}, but this stack is in a region of partition ",
         listed.join(", ")
     ));
-    let stack_id = match stack {
-        Some(s) => format!("{STACK_ID}-{}", s.n),
-        None => STACK_ID.to_string(),
-    };
-    let stack_call = spell.object_call(0, "const stack = new Stack", ["app", &stack_id]);
-    ModuleContext {
-        app,
-        class_name: CLASS_NAME,
-        class_id: spell.string(CLASS_NAME),
-        stack_id: spell.string(&stack_id),
+    let app = app.then(|| {
+        let stack_id = match stack {
+            Some(s) => format!("{STACK_ID}-{}", s.n),
+            None => STACK_ID.to_string(),
+        };
+        let stack_call = spell.object_call(0, "const stack = new Stack", ["app", &stack_id]);
+        AppContext {
+            class_name: CLASS_NAME,
+            class_id: spell.string(CLASS_NAME),
+            stack_id: spell.string(&stack_id),
+            stack_description: spell.property(
+                stack_call.as_ref(),
+                "description",
+                &describe::part_description(model, stack),
+            ),
+            stack_call,
+            outputs: profiles
+                .iter_mut()
+                .flat_map(|p| std::mem::take(&mut p.outputs))
+                .collect(),
+        }
+    });
+    let uses_cdk_nag = profiles.iter().any(|p| {
+        !p.role.suppression.is_empty() || p.policies.iter().any(|c| !c.suppression.is_empty())
+    });
+    let opening = OpeningContext {
+        app: false,
         app_file_stack: stack.map(|s| format!(".stack-{}", s.n)).unwrap_or_default(),
-        stack_description: spell.property(
-            stack_call.as_ref(),
-            "description",
-            &describe::part_description(model, stack),
-        ),
-        stack_call,
+        partition: partition.clone(),
+        uses_duration: profiles
+            .iter()
+            .any(|p| p.role.max_session_duration.is_some()),
+        uses_tags: profiles.iter().any(|p| !p.role.tags.is_empty()),
+        uses_ssm: profiles.iter().any(|p| p.service_setting.is_some()),
+        uses_cast: profiles.iter().any(|p| {
+            p.role.created
+                || !p.adopt.is_empty()
+                || p.policies.iter().any(|c| !c.suppression.is_empty())
+        }),
+        uses_cdk_nag,
+        adopts: profiles.iter().any(|p| !p.adopt.is_empty()),
+    };
+    let construct = ModuleContext {
+        class_name: CLASS_NAME,
         partition,
         partition_note: comment(&format!(
             "partition {}: policies hold its literal ARNs; AWS managed policies follow the stack's partition",
@@ -158,22 +224,13 @@ pub(super) fn module_context(
             ),
             Language::Python => message,
         },
-        uses_duration: profiles
-            .iter()
-            .any(|p| p.role.max_session_duration.is_some()),
-        uses_tags: profiles.iter().any(|p| !p.role.tags.is_empty()),
-        uses_ssm: profiles.iter().any(|p| p.service_setting.is_some()),
-        creates_roles: profiles.iter().any(|p| p.role.created),
-        uses_cast: profiles.iter().any(|p| {
-            p.role.created
-                || !p.adopt.is_empty()
-                || p.policies.iter().any(|c| !c.suppression.is_empty())
-        }),
-        uses_cdk_nag: profiles.iter().any(|p| {
-            !p.role.suppression.is_empty() || p.policies.iter().any(|c| !c.suppression.is_empty())
-        }),
-        adopts: profiles.iter().any(|p| !p.adopt.is_empty()),
+        uses_cdk_nag,
         profiles,
+    };
+    Contexts {
+        construct,
+        opening,
+        app,
     }
 }
 
@@ -182,6 +239,7 @@ fn profile_context(
     p: &Profile,
     spell: Spell,
     members: &mut Members,
+    app: bool,
 ) -> ProfileContext {
     let role_id = format!("{}Role", p.id);
     let member = members.name(&role_id);
@@ -221,13 +279,17 @@ fn profile_context(
         annotations.push((member.clone(), "ssm.CfnServiceSetting"));
         resources::service_setting(p, s, spell, &role.member, member)
     });
-    let outputs = resources::outputs(
-        p,
-        spell,
-        members,
-        &role.member,
-        instance_profile.as_ref().map(|ip| ip.member.as_str()),
-    );
+    let outputs = if app {
+        resources::outputs(
+            p,
+            spell,
+            members,
+            &role.member,
+            instance_profile.as_ref().map(|ip| ip.member.as_str()),
+        )
+    } else {
+        Vec::new()
+    };
     let adopt = if p.adopt {
         let mut members = vec![role.member.clone()];
         members.extend(policies.iter().map(|c| c.member.clone()));

@@ -8,7 +8,7 @@ use crate::backend::header::CommentSyntax;
 use crate::backend::interpreted::Interprets;
 use crate::backend::options::StackPart;
 use crate::backend::outputs::Target;
-use crate::backend::outputs::{OutputDef, Render, StackFiles};
+use crate::backend::outputs::{OutputDef, Render, StackFiles, Together};
 use crate::refdata::limits;
 
 pub static TARGET: Target = Target {
@@ -179,6 +179,17 @@ pub static TARGET: Target = Target {
     ],
     stack_notes: Some(stack_notes),
     provider_block: false,
+    // The app holds its module's construct: spelled and rendered once for both.
+    together: &[
+        Together {
+            rows: ["cdk.ts", "cdk-app.ts"],
+            render: |m, o| cdk::render_module_and_app(m, cdk::Language::TypeScript, o.stack),
+        },
+        Together {
+            rows: ["cdk.py", "cdk-app.py"],
+            render: |m, o| cdk::render_module_and_app(m, cdk::Language::Python, o.stack),
+        },
+    ],
 };
 
 fn stack_notes(output: &OutputDef, StackPart { n, of }: StackPart) -> Vec<String> {

@@ -152,6 +152,7 @@ pub static TARGET: Target = Target {
     ],
     stack_notes: Some(stack_notes),
     provider_block: false,
+    together: &[],
 };
 
 fn stack_notes(_: &OutputDef, StackPart { n, .. }: StackPart) -> Vec<String> {

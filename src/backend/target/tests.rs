@@ -57,6 +57,22 @@ fn problems(target: &Target) -> Vec<String> {
             }
         }
     }
+    for t in target.together {
+        let row = |golden: &str| target.outputs.iter().position(|d| d.golden == golden);
+        let fits = match (row(t.rows[0]), row(t.rows[1])) {
+            (Some(i), Some(j)) => {
+                let (a, b) = (&target.outputs[i], &target.outputs[j]);
+                i < j && a.stacks.is_some() == b.stacks.is_some() && a.layout == b.layout
+            }
+            _ => false,
+        };
+        if !fits {
+            out.push(format!(
+                "{name}: the rows rendered together {:?} are not two of its rows in table order, of one layout, both split into stacks or neither",
+                t.rows
+            ));
+        }
+    }
     out
 }
 
@@ -99,11 +115,16 @@ fn an_incomplete_target_is_caught() {
         outputs: &SPLIT,
         stack_notes: None,
         provider_block: true,
+        together: &[crate::backend::outputs::Together {
+            rows: ["terraform.tf", "terraform.tf.json"],
+            render: |_, _| Ok([String::new(), String::new()]),
+        }],
     };
     let found = problems(&incomplete);
-    assert_eq!(found.len(), 2, "{found:#?}");
+    assert_eq!(found.len(), 3, "{found:#?}");
     assert!(found[0].contains("no check `no-such-check`"), "{found:#?}");
     assert!(found[1].contains("stack_notes"), "{found:#?}");
+    assert!(found[2].contains("rendered together"), "{found:#?}");
     let empty = Target {
         outputs: &[],
         ..incomplete

@@ -46,6 +46,10 @@ fn every_template_the_backends_name_is_compiled() {
     for name in [
         cdk::TYPESCRIPT_TEMPLATE,
         cdk::PYTHON_TEMPLATE,
+        cdk::TYPESCRIPT_OPENING_TEMPLATE,
+        cdk::PYTHON_OPENING_TEMPLATE,
+        cdk::TYPESCRIPT_APP_TEMPLATE,
+        cdk::PYTHON_APP_TEMPLATE,
         cdk::TYPESCRIPT_ROLLOUT_TEMPLATE,
         cdk::PYTHON_ROLLOUT_TEMPLATE,
         terraform::TEMPLATE_NAME,

@@ -162,4 +162,5 @@ pub static TARGET: Target = Target {
     ],
     stack_notes: None,
     provider_block: true,
+    together: &[],
 };
