@@ -16,7 +16,7 @@ struct TerraformJson;
 
 impl Spelling for TerraformJson {
     fn literal(&self, s: &str) -> String {
-        tf_json_string(s)
+        tf_json_string(s).into_owned()
     }
 
     fn text(&self, t: &Text) -> Value {
@@ -289,7 +289,12 @@ fn insert_tags(body: &mut Map<String, Value>, tags: &Option<Tags>) {
         let map: Map<String, Value> = tags
             .items
             .iter()
-            .map(|t| (tf_json_string(&t.key), json!(tf_json_string(&t.value))))
+            .map(|t| {
+                (
+                    tf_json_string(&t.key).into_owned(),
+                    Value::String(tf_json_string(&t.value).into_owned()),
+                )
+            })
             .collect();
         body.insert("tags".into(), Value::Object(map));
     }
