@@ -272,4 +272,30 @@ mod tests {
         assert_eq!(comment_text("a\nb\r\u{2028}c"), "a b  c");
         assert_eq!(comment_text("case 1, VPC endpoint"), "case 1, VPC endpoint");
     }
+
+    /// A document inside another's string (a StackSet's TemplateBody): one line,
+    /// line feeds in its strings escaped, and every unsafe character too.
+    #[test]
+    fn compact_json_is_one_line_with_every_unsafe_character_escaped() {
+        let value = serde_json::json!({ "Body": { "k": ["a\nb", "rtl\u{202e}"] }, "n": 1 });
+        assert_eq!(
+            compact_json(&value),
+            r#"{"Body":{"k":["a\nb","rtl\u202e"]},"n":1}"#
+        );
+    }
+
+    /// DEL is ASCII: text whose only unsafe character is DEL takes the ASCII
+    /// path and is escaped there too.
+    #[test]
+    fn del_in_otherwise_ascii_json_is_escaped() {
+        assert_eq!(json_string("del\u{7f}"), r#""del\u007f""#);
+        assert_eq!(
+            compact_json(&serde_json::json!(["\u{7f}"])),
+            r#"["\u007f"]"#
+        );
+        assert_eq!(
+            pretty_json(&serde_json::json!({ "k": "\u{7f}" })),
+            "{\n  \"k\": \"\\u007f\"\n}\n"
+        );
+    }
 }

@@ -288,4 +288,19 @@ mod tests {
             assert!(!hcl_comment(sample).chars().any(is_unsafe_in_code));
         }
     }
+
+    /// The test that lets a string through unchanged sees every `{` and every CR,
+    /// wherever they stand and however many there are.
+    #[test]
+    fn no_opener_or_lone_carriage_return_is_let_through_unchanged() {
+        for (raw, expected) in [
+            ("\r", "${\"\\r\"}"),
+            ("${a}${b}", "$${a}$${b}"),
+            ("${a}\r\n", "$${a}\r\n"),
+            ("{\r", "{${\"\\r\"}"),
+            ("{{", "{{"),
+        ] {
+            assert_eq!(tf_json_string(raw), expected, "{raw:?}");
+        }
+    }
 }
