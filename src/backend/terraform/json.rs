@@ -15,8 +15,8 @@ use crate::model::Text;
 struct TerraformJson;
 
 impl Spelling for TerraformJson {
-    fn literal(&self, s: &str) -> String {
-        tf_json_string(s).into_owned()
+    fn literal<'s>(&self, s: &'s str) -> std::borrow::Cow<'s, str> {
+        tf_json_string(s)
     }
 
     fn text(&self, t: &Text) -> Value {
