@@ -63,7 +63,19 @@ pub fn push_spaces(out: &mut String, n: usize) {
 /// Whether every character of `s` is printable ASCII: then no escaper has anything
 /// to escape but its own quotes and backslashes.
 pub fn is_printable_ascii(s: &str) -> bool {
-    s.bytes().all(|b| (b' '..=b'~').contains(&b))
+    is_printable_ascii_without(s, [])
+}
+
+/// Whether every character of `s` is printable ASCII and none is one of `specials`:
+/// the test an escaper's fast path makes on every string it is given. The loop has
+/// no early exit, so the compiler checks many bytes per instruction (a fleet's
+/// outputs put tens of megabytes of ARNs through such a test; a byte at a time was
+/// several percent of their instructions).
+#[inline]
+pub fn is_printable_ascii_without<const N: usize>(s: &str, specials: [u8; N]) -> bool {
+    s.bytes().fold(true, |plain, b| {
+        plain & (b' '..=b'~').contains(&b) & specials.iter().all(|&x| x != b)
+    })
 }
 
 /// The test table every escaper is run against: together the strings hold every
@@ -162,6 +174,27 @@ pub fn comment_text(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn printable_ascii_without_specials_by_the_rule() {
+        let by_the_rule = |s: &str, specials: &[u8]| {
+            s.chars()
+                .all(|c| (' '..='~').contains(&c) && !specials.contains(&(c as u8)))
+        };
+        let mut samples: Vec<String> = UNSAFE_SAMPLES.iter().map(|s| s.to_string()).collect();
+        for b in 0..=255u8 {
+            samples.push(format!("arn:aws:s3:::bucket-{}/*", char::from(b)));
+        }
+        samples.extend(["", "plain", "a\"b", "a\\b", "{", "x{y", "\u{7f}", "é"].map(String::from));
+        for s in &samples {
+            assert_eq!(is_printable_ascii(s), by_the_rule(s, &[]), "{s:?}");
+            assert_eq!(
+                is_printable_ascii_without(s, [b'"', b'\\', b'{']),
+                by_the_rule(s, b"\"\\{"),
+                "{s:?}"
+            );
+        }
+    }
 
     #[test]
     fn spaces_are_exact_past_the_prepared_run() {

@@ -5,7 +5,9 @@
 //! JSON strings are templates too, so `tf_json_string` applies the same template
 //! escapes and leaves quoting to serde_json.
 
-use crate::text::{comment_text, is_unsafe_in_code};
+use std::borrow::Cow;
+
+use crate::text::{comment_text, is_printable_ascii_without, is_unsafe_in_code};
 
 /// A string as an HCL quoted literal that Terraform decodes back to exactly `s`.
 ///
@@ -20,18 +22,20 @@ use crate::text::{comment_text, is_unsafe_in_code};
 /// - Every other character, Latin-1 letters included, is kept as UTF-8 so that
 ///   a reviewer reads what IAM will store.
 pub fn hcl_string(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
+    let body = escape_template_literal(s);
+    let mut out = String::with_capacity(body.len() + 2);
     out.push('"');
-    out.push_str(&escape_template_literal(s));
+    out.push_str(&body);
     out.push('"');
     out
 }
 
 /// The body of a quoted HCL string (without the quotes): the one escaping routine
-/// behind `hcl_string` and the literal segments of interpolated strings.
-pub fn escape_template_literal(s: &str) -> String {
-    if crate::text::is_printable_ascii(s) && !s.contains(['"', '\\', '{']) {
-        return s.to_string();
+/// behind `hcl_string` and the literal segments of interpolated strings. Text with
+/// nothing to escape (nearly every ARN) is returned as it is, not copied.
+pub fn escape_template_literal(s: &str) -> Cow<'_, str> {
+    if is_printable_ascii_without(s, [b'"', b'\\', b'{']) {
+        return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len());
     let mut chars = s.chars().peekable();
@@ -50,7 +54,7 @@ pub fn escape_template_literal(s: &str) -> String {
             c => out.push(c),
         }
     }
-    out
+    Cow::Owned(out)
 }
 
 /// A literal string inside Terraform JSON, where every string is a template: the
@@ -61,10 +65,13 @@ pub fn escape_template_literal(s: &str) -> String {
 /// Terraform's template scanner stops undoing `$${` and `%%{` (it reads the JSON
 /// `"\r$$${a}"` as `\r$$${a}`, where HCL's `"\r$$${a}"` is `\r$${a}`), so the
 /// two syntaxes would disagree about the spec's text.
-pub fn tf_json_string(s: &str) -> String {
+pub fn tf_json_string(s: &str) -> Cow<'_, str> {
     // Nothing to escape without a `{`, nor a lone CR to spell (see below).
-    if !s.contains(['{', '\r']) {
-        return s.to_string();
+    if !s
+        .bytes()
+        .fold(false, |found, b| found | (b == b'{') | (b == b'\r'))
+    {
+        return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len());
     let mut chars = s.chars().peekable();
@@ -82,7 +89,7 @@ pub fn tf_json_string(s: &str) -> String {
         }
         out.push(c);
     }
-    out
+    Cow::Owned(out)
 }
 
 /// Text for a `#` comment: kept on one line whatever it holds. Comments carry

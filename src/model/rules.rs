@@ -440,47 +440,4 @@ pub(super) fn check_kms_key_arn(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::model::{Effect, Statement};
-
-    #[test]
-    fn no_policy_document_holds_a_character_iam_refuses() {
-        let ctx = Ctx {
-            at: "profiles[0]".into(),
-            errors: Default::default(),
-        };
-        let policy = |resource: &str| CustomPolicy {
-            name: "P".into(),
-            id: "P".into(),
-            path: None,
-            statements: vec![Statement {
-                effect: Effect::Allow,
-                not_resource: false,
-                sid: "S".into(),
-                actions: vec!["s3:GetObject".into()],
-                resources: vec![resource.into()],
-                purpose: String::new(),
-            }],
-        };
-        assert_eq!(
-            check_policy_characters(&ctx, &[policy("arn:aws:s3:::b/café\t/*")]),
-            Ok(())
-        );
-        let err = check_policy_characters(&ctx, &[policy("arn:aws:s3:::b/ログ/*")]).unwrap_err();
-        assert_eq!(err.path, "profiles[0]");
-        assert!(
-            err.message.starts_with(
-                "statement S of policy P would hold U+30ED `ロ` (general category Lo)"
-            ),
-            "{}",
-            err.message
-        );
-    }
-
-    #[test]
-    fn characters_are_named_by_code_point_and_category() {
-        assert_eq!(char_name('ि'), "U+093F `ि` (general category Mc)");
-        assert_eq!(char_name('\u{7}'), "U+0007 (a control character)");
-    }
-}
+mod tests;

@@ -1,6 +1,8 @@
 //! Argument values: a number, or a string that may interpolate references, spelled
 //! as HCL or as Terraform JSON, every literal part through that syntax's escaper.
 
+use std::borrow::Cow;
+
 use serde_json::{Value, json};
 
 use crate::backend::hcl::{escape_template_literal, hcl_string, tf_json_string};
@@ -83,13 +85,16 @@ impl Expr {
             Expr::Number(value) => json!(value),
             Expr::Bool(value) => json!(value),
             Expr::List(items) => Value::Array(items.iter().map(Expr::to_json).collect()),
-            Expr::Template(segments) => json!(interpolated(segments, tf_json_string)),
+            Expr::Template(segments) => match segments.as_slice() {
+                [Segment::Literal(s)] => Value::String(tf_json_string(s).into_owned()),
+                _ => Value::String(interpolated(segments, tf_json_string)),
+            },
         }
     }
 }
 
 /// The segments as a template body: literals through `escape`, references as `${r}`.
-fn interpolated(segments: &[Segment], escape: fn(&str) -> String) -> String {
+fn interpolated(segments: &[Segment], escape: fn(&str) -> Cow<'_, str>) -> String {
     let mut out = String::new();
     for s in segments {
         match s {

@@ -15,7 +15,7 @@ use crate::model::Text;
 struct TerraformJson;
 
 impl Spelling for TerraformJson {
-    fn literal(&self, s: &str) -> String {
+    fn literal<'s>(&self, s: &'s str) -> std::borrow::Cow<'s, str> {
         tf_json_string(s)
     }
 
@@ -289,7 +289,12 @@ fn insert_tags(body: &mut Map<String, Value>, tags: &Option<Tags>) {
         let map: Map<String, Value> = tags
             .items
             .iter()
-            .map(|t| (tf_json_string(&t.key), json!(tf_json_string(&t.value))))
+            .map(|t| {
+                (
+                    tf_json_string(&t.key).into_owned(),
+                    Value::String(tf_json_string(&t.value).into_owned()),
+                )
+            })
             .collect();
         body.insert("tags".into(), Value::Object(map));
     }
