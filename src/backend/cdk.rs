@@ -139,7 +139,12 @@ impl Rendered {
         let [construct, ..] = language.templates();
         Ok(Rendered {
             language,
-            construct: templating::render(environment(), construct, &contexts.construct)?,
+            construct: templating::render_sized(
+                environment(),
+                construct,
+                &contexts.construct,
+                contexts.construct.text_estimate(),
+            )?,
             opening: contexts.opening,
             app: contexts.app,
         })

@@ -57,11 +57,22 @@ pub fn render(
     name: &str,
     context: &impl Serialize,
 ) -> Result<String, RenderError> {
+    render_sized(env, name, context, 0)
+}
+
+/// `render` into a buffer of `capacity` bytes to begin with: a text of a megabyte
+/// grown from nothing is copied twenty times over into ever fresh pages.
+pub fn render_sized(
+    env: &Environment<'static>,
+    name: &str,
+    context: &impl Serialize,
+    capacity: usize,
+) -> Result<String, RenderError> {
     static NO_BLOCKS: BTreeMap<&str, Instructions<'static>> = BTreeMap::new();
     let fail =
         |e: &dyn std::fmt::Display| RenderError::Internal(format!("rendering {name}: {e:#}"));
     let instructions = instructions(name).ok_or_else(|| fail(&"no such template"))?;
-    let mut text = String::new();
+    let mut text = String::with_capacity(capacity);
     machinery::eval(
         env,
         instructions,
