@@ -115,6 +115,8 @@ pub struct PrettyJson {
     first: bool,
     /// A key was written and its value is next.
     after_key: bool,
+    /// The depth the written value stands at (`nested`).
+    base: usize,
 }
 
 impl PrettyJson {
@@ -130,6 +132,22 @@ impl PrettyJson {
         self.out
     }
 
+    /// A value written at the end of `out`, where it stands `depth` levels deep in a
+    /// document (after its key), laid out as `text::pretty_json` lays out the whole
+    /// document there; `into_inner` gives `out` back, with no trailing newline.
+    pub fn nested(out: String, depth: usize) -> PrettyJson {
+        PrettyJson {
+            out,
+            depth,
+            base: depth,
+            ..PrettyJson::default()
+        }
+    }
+
+    pub fn into_inner(self) -> String {
+        self.out
+    }
+
     /// Before an entry of the open map or list: its separator and indentation.
     fn separate(&mut self) {
         self.out.push_str(if std::mem::take(&mut self.first) {
@@ -141,7 +159,7 @@ impl PrettyJson {
     }
 
     fn before_value(&mut self) {
-        if !std::mem::take(&mut self.after_key) && self.depth > 0 {
+        if !std::mem::take(&mut self.after_key) && self.depth > self.base {
             self.separate();
         }
     }
@@ -319,6 +337,18 @@ mod tests {
             let mut e = PrettyJson::default();
             replay(&value, &mut e);
             assert_eq!(e.finish(), crate::text::pretty_json(&value), "{value}");
+        }
+    }
+
+    #[test]
+    fn a_nested_value_is_laid_out_as_in_the_whole_document() {
+        for part in samples() {
+            let whole = json!({ "x": { "y": part.clone() } });
+            let mut e = PrettyJson::nested(String::from("{\n  \"x\": {\n    \"y\": "), 2);
+            replay(&part, &mut e);
+            let mut text = e.into_inner();
+            text.push_str("\n  }\n}\n");
+            assert_eq!(text, crate::text::pretty_json(&whole), "{part}");
         }
     }
 
