@@ -57,32 +57,33 @@ pub fn render(
     name: &str,
     context: &impl Serialize,
 ) -> Result<String, RenderError> {
-    render_sized(env, name, context, 0)
+    let mut text = String::new();
+    render_into(&mut text, env, name, context)?;
+    Ok(text)
 }
 
-/// `render` into a buffer of `capacity` bytes to begin with: a text of a megabyte
-/// grown from nothing is copied twenty times over into ever fresh pages.
-pub fn render_sized(
+/// `render`, appended to `text`: a buffer sized beforehand is not grown through
+/// twenty reallocations into ever fresh pages for a text of a megabyte.
+pub fn render_into(
+    text: &mut String,
     env: &Environment<'static>,
     name: &str,
     context: &impl Serialize,
-    capacity: usize,
-) -> Result<String, RenderError> {
+) -> Result<(), RenderError> {
     static NO_BLOCKS: BTreeMap<&str, Instructions<'static>> = BTreeMap::new();
     let fail =
         |e: &dyn std::fmt::Display| RenderError::Internal(format!("rendering {name}: {e:#}"));
     let instructions = instructions(name).ok_or_else(|| fail(&"no such template"))?;
-    let mut text = String::with_capacity(capacity);
     machinery::eval(
         env,
         instructions,
         Value::from(Serde(context)),
         &NO_BLOCKS,
-        &mut machinery::make_string_output(&mut text),
+        &mut machinery::make_string_output(text),
         AutoEscape::None,
     )
     .map_err(|e| fail(&e))?;
-    Ok(text)
+    Ok(())
 }
 
 #[cfg(test)]

@@ -86,6 +86,13 @@ impl ModuleContext {
     }
 }
 
+impl AppContext {
+    /// About how long the app's closing will be: the stack and an output a few lines.
+    pub(super) fn text_estimate(&self) -> usize {
+        (1 << 10) + 256 * self.outputs.len()
+    }
+}
+
 impl OpeningContext {
     /// The opening of the module (`app` false) or of the app.
     pub(super) fn with_app(&self, app: bool) -> OpeningContext {
