@@ -67,8 +67,8 @@ struct Resolved<'a> {
 }
 
 impl Spelling for Resolved<'_> {
-    fn literal(&self, s: &str) -> String {
-        s.to_string()
+    fn literal<'s>(&self, s: &'s str) -> std::borrow::Cow<'s, str> {
+        std::borrow::Cow::Borrowed(s)
     }
 
     fn text(&self, t: &Text) -> Value {

@@ -103,26 +103,6 @@ pub fn pretty_json(value: &serde_json::Value) -> String {
     text
 }
 
-/// `value` as `pretty_json` lays it out when it stands `depth` levels deep in a
-/// document (every line after its first indented by two more spaces a level), with
-/// no trailing newline, appended to `out`: a large document is written a part at a
-/// time, each part's `Value` dropped before the next is built, and its bytes are
-/// those `pretty_json` gives for the whole. Strings never hold a raw line feed
-/// (serde_json escapes it), so every line feed of the text is layout.
-pub fn pretty_json_nested(value: &serde_json::Value, depth: usize, out: &mut String) {
-    let text = serde_json::to_string_pretty(value).expect("JSON values always serialise");
-    let text = json_escape(text);
-    let mut lines = text.split('\n');
-    out.push_str(lines.next().unwrap_or_default());
-    for line in lines {
-        out.push('\n');
-        for _ in 0..depth {
-            out.push_str("  ");
-        }
-        out.push_str(line);
-    }
-}
-
 /// Serialises data as JSON on one line, with no trailing newline and every unsafe
 /// character in a string escaped: a document embedded in a string of another
 /// document (a StackSet's TemplateBody).
@@ -251,16 +231,6 @@ mod tests {
         );
         let back: serde_json::Value = serde_json::from_str(&text).unwrap();
         assert_eq!(back, value);
-    }
-
-    #[test]
-    fn a_nested_part_is_laid_out_as_in_the_whole_document() {
-        let part = serde_json::json!({ "a": [1, { "b": "c\u{202e}" }], "e": {}, "f": [] });
-        let whole = serde_json::json!({ "x": { "y": part.clone() } });
-        let mut text = String::from("{\n  \"x\": {\n    \"y\": ");
-        pretty_json_nested(&part, 2, &mut text);
-        text.push_str("\n  }\n}\n");
-        assert_eq!(text, pretty_json(&whole));
     }
 
     #[test]

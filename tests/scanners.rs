@@ -122,6 +122,28 @@ fn wildcards_are_suppressed_by_their_exact_finding() {
     }
 }
 
+/// The CDK spells every policy of a profile from `cdk_nag_policies`, which indexes
+/// the profile's designed wildcards once: each policy's suppressions are exactly
+/// `cdk_nag_policy`'s, and none without `scanner_suppressions`.
+#[test]
+fn a_profiles_policies_are_suppressed_as_each_alone() {
+    let model = load(SESSIONS);
+    let p = &model.profiles[0];
+    let alone: Vec<_> = p
+        .custom_policies
+        .iter()
+        .map(|c| scanners::cdk_nag_policy(&model, p, c))
+        .collect();
+    assert_eq!(alone.len(), 2);
+    assert!(alone.iter().all(|nag| !nag.is_empty()));
+    assert_eq!(scanners::cdk_nag_policies(&model, p), alone);
+    let off = load(&SESSIONS.replace("profiles:", "scanner_suppressions: false\nprofiles:"));
+    assert_eq!(
+        scanners::cdk_nag_policies(&off, &off.profiles[0]),
+        vec![Vec::new(); 2]
+    );
+}
+
 /// cdk-nag 3.x reads acknowledgments (aws-cdk-lib's `Validations` metadata on the
 /// construct tree), not the `cdk_nag` metadata 2.x reads: each suppression the CDK code
 /// writes is written as both, in TypeScript by the one function that writes the

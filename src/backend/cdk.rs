@@ -94,14 +94,30 @@ impl Language {
     }
 }
 
-/// Renders the construct module (or, with `app`, the runnable app) in `language`.
+/// Renders the construct module (or, with `app`, the runnable app) in `language`:
+/// the file's opening, the construct and the app's closing, into one buffer.
 pub fn render(
     model: &Model,
     language: Language,
     app: bool,
     stack: Option<StackPart>,
 ) -> Result<String, RenderError> {
-    Rendered::new(model, language, app, stack)?.file(app)
+    let contexts = context::module_context(model, language, app, stack);
+    let [construct, opening, closing] = language.templates();
+    let env = environment();
+    let closing_context = contexts.app.as_ref().filter(|_| app);
+    let mut text = String::with_capacity(
+        HEADER_ROOM
+            + OPENING_ROOM
+            + contexts.construct.text_estimate()
+            + closing_context.map_or(0, |c| c.text_estimate()),
+    );
+    templating::render_into(&mut text, env, opening, &contexts.opening.with_app(app))?;
+    templating::render_into(&mut text, env, construct, &contexts.construct)?;
+    if let Some(context) = closing_context {
+        templating::render_into(&mut text, env, closing, context)?;
+    }
+    Ok(text)
 }
 
 /// The construct module and the runnable app in `language`, as `render` gives each:
@@ -112,62 +128,35 @@ pub fn render_module_and_app(
     language: Language,
     stack: Option<StackPart>,
 ) -> Result<[String; 2], RenderError> {
-    let rendered = Rendered::new(model, language, true, stack)?;
-    Ok([rendered.file(false)?, rendered.file(true)?])
+    let contexts = context::module_context(model, language, true, stack);
+    let [construct, opening, closing] = language.templates();
+    let env = environment();
+    let Some(app_context) = &contexts.app else {
+        return Err(RenderError::Internal(
+            "the CDK app's context was not built".into(),
+        ));
+    };
+    let mut module =
+        String::with_capacity(HEADER_ROOM + OPENING_ROOM + contexts.construct.text_estimate());
+    templating::render_into(&mut module, env, opening, &contexts.opening.with_app(false))?;
+    let at = module.len();
+    templating::render_into(&mut module, env, construct, &contexts.construct)?;
+    let opening = templating::render(env, opening, &contexts.opening.with_app(true))?;
+    let closing = templating::render(env, closing, app_context)?;
+    let mut app =
+        String::with_capacity(HEADER_ROOM + opening.len() + module.len() - at + closing.len());
+    app.push_str(&opening);
+    app.push_str(&module[at..]);
+    app.push_str(&closing);
+    Ok([module, app])
 }
 
 /// Room left in a file's buffer for the generated-file header, which goes in front
 /// of the text in place (`header::apply`) instead of into a second buffer.
 const HEADER_ROOM: usize = 2 << 10;
 
-/// One stack's construct rendered, with what its files put around it.
-struct Rendered {
-    language: Language,
-    construct: String,
-    opening: context::OpeningContext,
-    app: Option<context::AppContext>,
-}
-
-impl Rendered {
-    fn new(
-        model: &Model,
-        language: Language,
-        app: bool,
-        stack: Option<StackPart>,
-    ) -> Result<Rendered, RenderError> {
-        let contexts = context::module_context(model, language, app, stack);
-        let [construct, ..] = language.templates();
-        Ok(Rendered {
-            language,
-            construct: templating::render(environment(), construct, &contexts.construct)?,
-            opening: contexts.opening,
-            app: contexts.app,
-        })
-    }
-
-    /// The module (or, with `app`, the app): the opening, the construct and the app's
-    /// closing, in one buffer with room for the header.
-    fn file(&self, app: bool) -> Result<String, RenderError> {
-        let [_, opening, closing] = self.language.templates();
-        let opening = templating::render(environment(), opening, &self.opening.with_app(app))?;
-        let closing = match (app, &self.app) {
-            (false, _) => String::new(),
-            (true, Some(context)) => templating::render(environment(), closing, context)?,
-            (true, None) => {
-                return Err(RenderError::Internal(
-                    "the CDK app was rendered without its context".into(),
-                ));
-            }
-        };
-        let mut text = String::with_capacity(
-            HEADER_ROOM + opening.len() + self.construct.len() + closing.len(),
-        );
-        text.push_str(&opening);
-        text.push_str(&self.construct);
-        text.push_str(&closing);
-        Ok(text)
-    }
-}
+/// Room for a file's opening (the app's comment and the imports).
+const OPENING_ROOM: usize = 1 << 10;
 
 /// The rollout (`--rollout`): a construct of CfnStackSets (or, with `app`, a
 /// runnable app) in `language`.

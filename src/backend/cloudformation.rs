@@ -1,6 +1,9 @@
-//! CloudFormation: the template is built as data, then serialised as JSON or YAML.
+//! CloudFormation: the template is written as it is built (`emit::Emit`), as JSON,
+//! as YAML, or as data for the outputs that embed it or change it.
 
-use serde_json::{Map, Value, json};
+use std::borrow::Cow;
+
+use serde_json::{Number, Value};
 
 pub mod rollout;
 pub mod target;
@@ -11,22 +14,37 @@ pub mod yaml;
 
 use super::RenderError;
 use super::describe::{self, Attribute, Resource};
-use super::document::{self, Spelling, object};
+use super::document::{self, Spelling};
+use super::emit::{Data, Emit, Intrinsic, PrettyJson, entry};
 use super::options::StackPart;
 use super::scanners::{self, Guard};
 use crate::model::{Model, Part, Profile, RoleRef, Text};
 
 /// The template of `model`, or of one stack of several (`stack`), as JSON.
 pub fn json(model: &Model, stack: Option<StackPart>) -> Result<String, RenderError> {
-    Ok(crate::text::pretty_json(&scoped_template(
-        model,
-        Scope::Whole,
-        stack,
-    )))
+    let mut out = PrettyJson::with_capacity(capacity(model));
+    write_template(model, Scope::Whole, stack, &mut out);
+    Ok(out.finish())
 }
 
 pub fn yaml(model: &Model, stack: Option<StackPart>) -> Result<String, RenderError> {
-    Ok(yaml::to_yaml(&scoped_template(model, Scope::Whole, stack)))
+    let mut out = yaml::Yaml::with_capacity(capacity(model));
+    write_template(model, Scope::Whole, stack, &mut out);
+    Ok(out.finish())
+}
+
+/// Room for a template of `model` in either syntax: a fleet's profile is ~26 KB, and
+/// a buffer grown by doubling copied each stack's text several times.
+fn capacity(model: &Model) -> usize {
+    let resources: usize = model
+        .profiles
+        .iter()
+        .map(|p| {
+            let statements = p.custom_policies.iter().flat_map(|c| &c.statements);
+            statements.map(|s| s.resources.len() + 4).sum::<usize>() + 8
+        })
+        .sum();
+    4_096 + resources * 96
 }
 
 /// Which resources of the model a template holds: all of them, or one of the two
@@ -44,29 +62,41 @@ pub enum Scope {
 /// The template of `scope` as data (for one stack of several, `stack` says which in
 /// its description). The caller has checked that CloudFormation can express the model.
 pub fn scoped_template(model: &Model, scope: Scope, stack: Option<StackPart>) -> Value {
-    let mut resources = Map::new();
-    let mut outputs = Map::new();
+    let mut data = Data::default();
+    write_template(model, scope, stack, &mut data);
+    data.finish()
+}
+
+/// The template of `scope` (`scoped_template`), written to `e`.
+pub fn write_template<E: Emit>(model: &Model, scope: Scope, stack: Option<StackPart>, e: &mut E) {
+    let description = match scope {
+        Scope::Whole => Cow::Owned(describe::part_description(model, stack)),
+        Scope::Iam => Cow::Borrowed(describe::STACK_DESCRIPTION),
+        Scope::Settings => Cow::Borrowed(describe::SETTINGS_DESCRIPTION),
+    };
+    e.begin_map();
+    entry(e, "AWSTemplateFormatVersion", "2010-09-09");
+    entry(e, "Description", &description);
+    e.key("Resources");
+    e.begin_map();
     for p in &model.profiles {
         if scope != Scope::Settings {
-            profile_resources(model, p, &mut resources, &mut outputs);
+            profile_resources(model, p, e);
         }
         if scope != Scope::Iam {
-            setting_resource(p, scope, &mut resources);
+            setting_resource(p, scope, e);
         }
     }
-    let description = match scope {
-        Scope::Whole => describe::part_description(model, stack),
-        Scope::Iam => describe::STACK_DESCRIPTION.to_string(),
-        Scope::Settings => describe::SETTINGS_DESCRIPTION.to_string(),
-    };
-    let mut template = Map::new();
-    template.insert("AWSTemplateFormatVersion".into(), json!("2010-09-09"));
-    template.insert("Description".into(), json!(description));
-    template.insert("Resources".into(), Value::Object(resources));
+    e.end_map();
     if scope != Scope::Settings {
-        template.insert("Outputs".into(), Value::Object(outputs));
+        e.key("Outputs");
+        e.begin_map();
+        for p in &model.profiles {
+            profile_outputs(p, e);
+        }
+        e.end_map();
     }
-    Value::Object(template)
+    e.end_map();
 }
 
 /// CloudFormation writes literals as they are, and deploy-time values with `Ref` or
@@ -74,12 +104,16 @@ pub fn scoped_template(model: &Model, scope: Scope, stack: Option<StackPart>) ->
 struct CloudFormation;
 
 impl Spelling for CloudFormation {
-    fn literal(&self, s: &str) -> String {
-        s.to_string()
+    fn literal<'s>(&self, s: &'s str) -> Cow<'s, str> {
+        Cow::Borrowed(s)
     }
 
     fn text(&self, t: &Text) -> Value {
         text(t)
+    }
+
+    fn emit_text<E: Emit>(&self, t: &Text, e: &mut E) {
+        write_text(t, e);
     }
 }
 
@@ -94,184 +128,193 @@ pub fn setting_logical_id(p: &Profile) -> String {
     format!("{}ServiceSetting", p.id)
 }
 
-fn profile_resources(
-    model: &Model,
-    p: &Profile,
-    resources: &mut Map<String, Value>,
-    outputs: &mut Map<String, Value>,
-) {
+/// A resource's `Roles`: the role the profile creates, by `Ref`, or the one it names.
+fn roles<E: Emit>(p: &Profile, role_id: &str, e: &mut E) {
+    e.key("Roles");
+    e.begin_list();
+    match &p.role {
+        RoleRef::Create(_) => e.intrinsic(Intrinsic::Ref(role_id)),
+        RoleRef::Existing { name } => e.string(name),
+    }
+    e.end_list();
+}
+
+fn profile_resources<E: Emit>(model: &Model, p: &Profile, e: &mut E) {
     let (role_id, profile_id) = logical_ids(p);
-    let role_value = match &p.role {
-        RoleRef::Create(_) => json!({ "Ref": role_id }),
-        RoleRef::Existing { name } => Value::String(name.clone()),
-    };
 
     if let RoleRef::Create(role) = &p.role {
-        let mut props = Map::new();
-        props.insert("RoleName".into(), json!(role.name));
+        e.key(&role_id);
+        open_resource(p, "AWS::IAM::Role", &scanners::guard_role(model, p), e);
+        entry(e, "RoleName", &role.name);
         if let Some(d) = &role.description {
-            props.insert("Description".into(), json!(d));
+            entry(e, "Description", d);
         }
         if let Some(path) = &role.path {
-            props.insert("Path".into(), json!(path));
+            entry(e, "Path", path);
         }
-        props.insert(
-            "AssumeRolePolicyDocument".into(),
-            document::trust_policy(&role.trust, &CloudFormation),
-        );
+        e.key("AssumeRolePolicyDocument");
+        document::write_trust_policy(&role.trust, &CloudFormation, e);
         if !p.managed_policies.is_empty() {
-            let arns: Vec<&str> = p.managed_policies.iter().map(|m| m.arn.as_str()).collect();
-            props.insert("ManagedPolicyArns".into(), json!(arns));
+            e.key("ManagedPolicyArns");
+            e.begin_list();
+            for m in &p.managed_policies {
+                e.string(m.arn.as_str());
+            }
+            e.end_list();
         }
         if let Some(b) = &role.permissions_boundary {
-            props.insert("PermissionsBoundary".into(), json!(b));
+            entry(e, "PermissionsBoundary", b);
         }
         if let Some(s) = role.max_session_duration {
-            props.insert("MaxSessionDuration".into(), json!(s));
+            e.key("MaxSessionDuration");
+            e.number(&Number::from(s));
         }
         if !p.tags.is_empty() {
-            let tags: Vec<Value> = p
-                .tags
-                .iter()
-                .map(|t| json!({ "Key": t.key, "Value": t.value }))
-                .collect();
-            props.insert("Tags".into(), Value::Array(tags));
+            e.key("Tags");
+            e.begin_list();
+            for t in &p.tags {
+                e.begin_map();
+                entry(e, "Key", &t.key);
+                entry(e, "Value", &t.value);
+                e.end_map();
+            }
+            e.end_list();
         }
-        let guard = scanners::guard_role(model, p);
-        resources.insert(
-            role_id.clone(),
-            retained(p, resource("AWS::IAM::Role", &guard, props)),
-        );
+        close_resource(e);
     }
 
     for policy in &p.custom_policies {
-        let mut props = Map::new();
-        props.insert("ManagedPolicyName".into(), json!(policy.name));
-        if let Some(path) = &policy.path {
-            props.insert("Path".into(), json!(path));
-        }
-        props.insert(
-            "PolicyDocument".into(),
-            document::policy_document(&policy.statements, &CloudFormation),
-        );
-        props.insert("Roles".into(), Value::Array(vec![role_value.clone()]));
+        e.key(&policy.id);
         let guard = scanners::guard_policy(model, p, policy);
-        resources.insert(
-            policy.id.clone(),
-            retained(p, resource("AWS::IAM::ManagedPolicy", &guard, props)),
-        );
+        open_resource(p, "AWS::IAM::ManagedPolicy", &guard, e);
+        entry(e, "ManagedPolicyName", &policy.name);
+        if let Some(path) = &policy.path {
+            entry(e, "Path", path);
+        }
+        e.key("PolicyDocument");
+        document::write_policy_document(&policy.statements, &CloudFormation, e);
+        roles(p, &role_id, e);
+        close_resource(e);
     }
 
     if let Some(ip) = &p.instance_profile {
-        let mut props = Map::new();
-        props.insert("InstanceProfileName".into(), json!(ip.name));
+        e.key(&profile_id);
+        open_resource(p, "AWS::IAM::InstanceProfile", &[], e);
+        entry(e, "InstanceProfileName", &ip.name);
         if let Some(path) = &ip.path {
-            props.insert("Path".into(), json!(path));
+            entry(e, "Path", path);
         }
-        props.insert("Roles".into(), Value::Array(vec![role_value]));
-        resources.insert(
-            profile_id.clone(),
-            retained(
-                p,
-                object([
-                    ("Type", "AWS::IAM::InstanceProfile".into()),
-                    ("Properties", Value::Object(props)),
-                ]),
-            ),
-        );
+        roles(p, &role_id, e);
+        close_resource(e);
     }
+}
 
+/// A profile's outputs: each resource's ARN or name.
+fn profile_outputs<E: Emit>(p: &Profile, e: &mut E) {
+    let (role_id, profile_id) = logical_ids(p);
     for o in describe::stack_outputs(p) {
         let resource = match o.resource {
             Resource::Role => &role_id,
             Resource::InstanceProfile => &profile_id,
         };
-        let value = match o.attribute {
-            Attribute::Arn => json!({ "Fn::GetAtt": [resource, "Arn"] }),
-            Attribute::Name => json!({ "Ref": resource }),
-        };
-        outputs.insert(
-            format!("{}{}", p.id, o.suffix()),
-            object([("Description", o.description.into()), ("Value", value)]),
-        );
-    }
-}
-
-/// A resource of `kind`, with the `Metadata` that suppresses the Guard rules (and their
-/// cfn_nag twins, which carry the reasons) it breaks by design.
-fn resource(kind: &str, guard: &[Guard], props: Map<String, Value>) -> Value {
-    let mut resource = Map::new();
-    resource.insert("Type".into(), json!(kind));
-    if !guard.is_empty() {
-        let rules: Vec<&str> = guard.iter().map(|g| g.rule).collect();
-        let reasons: Vec<Value> = guard
-            .iter()
-            .map(|g| json!({ "id": g.cfn_nag, "reason": g.reason }))
-            .collect();
-        resource.insert(
-            "Metadata".into(),
-            json!({
-                "guard": { "SuppressedRules": rules },
-                "cfn_nag": { "rules_to_suppress": reasons },
-            }),
-        );
-    }
-    resource.insert("Properties".into(), Value::Object(props));
-    Value::Object(resource)
-}
-
-/// A CloudFormation resource of an adopted profile, kept when it leaves the stack
-/// or is replaced: CloudFormation imports a resource only with a `DeletionPolicy`,
-/// and one made by hand, which instances may be using, should outlive the stack.
-/// Other profiles' resources are returned as they are.
-fn retained(p: &Profile, resource: Value) -> Value {
-    let Value::Object(fields) = resource else {
-        return resource;
-    };
-    if !p.adopt {
-        return Value::Object(fields);
-    }
-    let mut out = Map::new();
-    for (key, value) in fields {
-        let after_type = key == "Type";
-        out.insert(key, value);
-        if after_type {
-            out.insert("DeletionPolicy".into(), json!("Retain"));
-            out.insert("UpdateReplacePolicy".into(), json!("Retain"));
+        e.key(&format!("{}{}", p.id, o.suffix()));
+        e.begin_map();
+        entry(e, "Description", &o.description);
+        e.key("Value");
+        match o.attribute {
+            Attribute::Arn => e.intrinsic(Intrinsic::GetAtt(&[resource, "Arn"])),
+            Attribute::Name => e.intrinsic(Intrinsic::Ref(resource)),
         }
+        e.end_map();
     }
-    Value::Object(out)
+}
+
+/// Opens a resource of `kind` up to its `Properties`' first entry: an adopted
+/// profile's resources are kept when they leave the stack or are replaced
+/// (CloudFormation imports a resource only with a `DeletionPolicy`, and one made by
+/// hand, which instances may be using, should outlive the stack), and the
+/// `Metadata` suppresses the Guard rules (and their cfn_nag twins, which carry the
+/// reasons) it breaks by design. `close_resource` closes it.
+fn open_resource<E: Emit>(p: &Profile, kind: &str, guard: &[Guard], e: &mut E) {
+    e.begin_map();
+    entry(e, "Type", kind);
+    if p.adopt {
+        entry(e, "DeletionPolicy", "Retain");
+        entry(e, "UpdateReplacePolicy", "Retain");
+    }
+    if !guard.is_empty() {
+        e.key("Metadata");
+        e.begin_map();
+        e.key("guard");
+        e.begin_map();
+        e.key("SuppressedRules");
+        e.begin_list();
+        for g in guard {
+            e.string(g.rule);
+        }
+        e.end_list();
+        e.end_map();
+        e.key("cfn_nag");
+        e.begin_map();
+        e.key("rules_to_suppress");
+        e.begin_list();
+        for g in guard {
+            e.begin_map();
+            entry(e, "id", g.cfn_nag);
+            entry(e, "reason", &g.reason);
+            e.end_map();
+        }
+        e.end_list();
+        e.end_map();
+        e.end_map();
+    }
+    e.key("Properties");
+    e.begin_map();
+}
+
+fn close_resource<E: Emit>(e: &mut E) {
+    e.end_map();
+    e.end_map();
 }
 
 /// A profile's service setting. The value names the role by a literal name: in the
 /// whole template, DependsOn orders the two.
-fn setting_resource(p: &Profile, scope: Scope, resources: &mut Map<String, Value>) {
+fn setting_resource<E: Emit>(p: &Profile, scope: Scope, e: &mut E) {
     let Some(setting) = &p.service_setting else {
         return;
     };
-    let mut resource = Map::new();
-    resource.insert("Type".into(), json!("AWS::SSM::ServiceSetting"));
+    e.key(&setting_logical_id(p));
+    e.begin_map();
+    entry(e, "Type", "AWS::SSM::ServiceSetting");
     if scope == Scope::Whole {
-        resource.insert("DependsOn".into(), json!(logical_ids(p).0));
+        entry(e, "DependsOn", &logical_ids(p).0);
     }
-    resource.insert(
-        "Properties".into(),
-        json!({ "SettingId": setting.id, "SettingValue": setting.value }),
-    );
-    resources.insert(setting_logical_id(p), Value::Object(resource));
+    e.key("Properties");
+    e.begin_map();
+    entry(e, "SettingId", setting.id);
+    entry(e, "SettingValue", &setting.value);
+    e.end_map();
+    e.end_map();
+}
+
+/// A model text as CloudFormation data (`write_text`).
+fn text(t: &Text) -> Value {
+    let mut data = Data::default();
+    write_text(t, &mut data);
+    data.finish()
 }
 
 /// A model text as CloudFormation: a plain string when fully known, `Ref` for a lone
 /// pseudo parameter, `Fn::Sub` otherwise (with literal `${` escaped as `${!`).
-fn text(t: &Text) -> Value {
+fn write_text<E: Emit>(t: &Text, e: &mut E) {
     if let Some(s) = t.literal() {
-        return json!(s);
+        return e.string(s);
     }
     if let [Part::AccountId] = t.0.as_slice() {
-        return json!({ "Ref": "AWS::AccountId" });
+        return e.intrinsic(Intrinsic::Ref("AWS::AccountId"));
     }
     if let [Part::Region] = t.0.as_slice() {
-        return json!({ "Ref": "AWS::Region" });
+        return e.intrinsic(Intrinsic::Ref("AWS::Region"));
     }
     let mut sub = String::new();
     for part in &t.0 {
@@ -281,7 +324,7 @@ fn text(t: &Text) -> Value {
             Part::Region => sub.push_str("${AWS::Region}"),
         }
     }
-    json!({ "Fn::Sub": sub })
+    e.intrinsic(Intrinsic::Sub(&sub));
 }
 
 /// Literal text inside `Fn::Sub`: `${` would start a substitution, `${!` writes it.
@@ -292,6 +335,7 @@ pub fn escape_sub(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn sub_escapes_only_substitution_openers() {

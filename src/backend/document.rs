@@ -4,16 +4,23 @@
 //! with `Ref` / `Fn::Sub`; Terraform JSON escapes template openers and interpolates
 //! data sources.
 
-use serde_json::{Map, Value, json};
+use std::borrow::Cow;
 
+use serde_json::Value;
+
+use super::emit::{Data, Emit, entry, replay};
 use crate::model::{POLICY_VERSION, Resource, Statement, Text, TrustStatement};
 
 /// How a target writes the strings of a policy document.
 pub trait Spelling {
     /// A string known when the file is written (also used for object keys).
-    fn literal(&self, s: &str) -> String;
+    fn literal<'s>(&self, s: &'s str) -> Cow<'s, str>;
     /// A string that may hold values known only at deploy time.
     fn text(&self, t: &Text) -> Value;
+    /// `text`, written to `e`.
+    fn emit_text<E: Emit>(&self, t: &Text, e: &mut E) {
+        replay(&self.text(t), e);
+    }
 }
 
 /// A JSON object of `entries`, in order, each value moved in. `json!` takes a
@@ -28,79 +35,107 @@ pub fn object<const N: usize>(entries: [(&str, Value); N]) -> Value {
     )
 }
 
-/// A role's trust policy: its one statement, with the model's condition groups.
+/// A role's trust policy as data (`write_trust_policy`).
 pub fn trust_policy(trust: &TrustStatement, spelling: &impl Spelling) -> Value {
-    let mut statement = Map::new();
-    statement.insert("Sid".into(), json!(spelling.literal(trust.sid)));
-    statement.insert("Effect".into(), json!("Allow"));
-    statement.insert(
-        "Principal".into(),
-        json!({ "Service": spelling.literal(&trust.service) }),
-    );
-    statement.insert("Action".into(), json!("sts:AssumeRole"));
+    let mut data = Data::default();
+    write_trust_policy(trust, spelling, &mut data);
+    data.finish()
+}
+
+/// A custom policy's document as data (`write_policy_document`).
+pub fn policy_document(statements: &[Statement], spelling: &impl Spelling) -> Value {
+    let mut data = Data::default();
+    write_policy_document(statements, spelling, &mut data);
+    data.finish()
+}
+
+/// A role's trust policy: its one statement, with the model's condition groups.
+pub fn write_trust_policy<E: Emit>(trust: &TrustStatement, spelling: &impl Spelling, e: &mut E) {
+    e.begin_map();
+    entry(e, "Version", POLICY_VERSION);
+    e.key("Statement");
+    e.begin_list();
+    e.begin_map();
+    entry(e, "Sid", &spelling.literal(trust.sid));
+    entry(e, "Effect", "Allow");
+    e.key("Principal");
+    e.begin_map();
+    entry(e, "Service", &spelling.literal(&trust.service));
+    e.end_map();
+    entry(e, "Action", "sts:AssumeRole");
     if !trust.conditions.is_empty() {
-        let condition: Map<String, Value> = trust
-            .conditions
-            .iter()
-            .map(|g| {
-                let entries: Map<String, Value> = g
-                    .entries
-                    .iter()
-                    .map(|e| (spelling.literal(e.key), spelling.text(&e.value)))
-                    .collect();
-                (spelling.literal(g.operator), Value::Object(entries))
-            })
-            .collect();
-        statement.insert("Condition".into(), Value::Object(condition));
+        e.key("Condition");
+        e.begin_map();
+        for g in &trust.conditions {
+            e.key(&spelling.literal(g.operator));
+            e.begin_map();
+            for condition in &g.entries {
+                e.key(&spelling.literal(condition.key));
+                spelling.emit_text(&condition.value, e);
+            }
+            e.end_map();
+        }
+        e.end_map();
     }
-    object([
-        ("Version", POLICY_VERSION.into()),
-        ("Statement", Value::Array(vec![Value::Object(statement)])),
-    ])
+    e.end_map();
+    e.end_list();
+    e.end_map();
 }
 
 /// A custom policy's document: one statement per model statement.
-pub fn policy_document(statements: &[Statement], spelling: &impl Spelling) -> Value {
-    let statements: Vec<Value> = statements
-        .iter()
-        .map(|s| {
-            object([
-                ("Sid", Value::String(spelling.literal(&s.sid))),
-                ("Effect", s.effect.as_str().into()),
-                ("Action", one_or_many(&s.actions, spelling)),
-                (s.resource_element(), resources(&s.resources, spelling)),
-            ])
-        })
-        .collect();
-    object([
-        ("Version", POLICY_VERSION.into()),
-        ("Statement", Value::Array(statements)),
-    ])
+pub fn write_policy_document<E: Emit>(
+    statements: &[Statement],
+    spelling: &impl Spelling,
+    e: &mut E,
+) {
+    e.begin_map();
+    entry(e, "Version", POLICY_VERSION);
+    e.key("Statement");
+    e.begin_list();
+    for s in statements {
+        e.begin_map();
+        entry(e, "Sid", &spelling.literal(&s.sid));
+        entry(e, "Effect", s.effect.as_str());
+        e.key("Action");
+        one_or_many(&s.actions, spelling, e);
+        e.key(s.resource_element());
+        resources(&s.resources, spelling, e);
+        e.end_map();
+    }
+    e.end_list();
+    e.end_map();
 }
 
 /// IAM accepts a string or a list; a single value reads better as a string.
-fn one_or_many<S: AsRef<str>>(items: &[S], spelling: &impl Spelling) -> Value {
+fn one_or_many<S: AsRef<str>, E: Emit>(items: &[S], spelling: &impl Spelling, e: &mut E) {
     match items {
-        [one] => Value::String(spelling.literal(one.as_ref())),
-        _ => Value::Array(
-            items
-                .iter()
-                .map(|s| Value::String(spelling.literal(s.as_ref())))
-                .collect(),
-        ),
+        [one] => e.string(&spelling.literal(one.as_ref())),
+        _ => {
+            e.begin_list();
+            for item in items {
+                e.string(&spelling.literal(item.as_ref()));
+            }
+            e.end_list();
+        }
     }
 }
 
 /// Resources as `one_or_many` writes strings; an ARN of the deploying account is a
 /// text the target spells (`Fn::Sub`, an interpolated data source).
-fn resources(items: &[Resource], spelling: &impl Spelling) -> Value {
-    let one = |r: &Resource| match r.literal() {
-        Some(s) => Value::String(spelling.literal(s)),
-        None => spelling.text(&r.text()),
+fn resources<E: Emit>(items: &[Resource], spelling: &impl Spelling, e: &mut E) {
+    let one = |r: &Resource, e: &mut E| match r.literal() {
+        Some(s) => e.string(&spelling.literal(s)),
+        None => spelling.emit_text(&r.text(), e),
     };
     match items {
-        [r] => one(r),
-        _ => Value::Array(items.iter().map(one).collect()),
+        [r] => one(r, e),
+        _ => {
+            e.begin_list();
+            for r in items {
+                one(r, e);
+            }
+            e.end_list();
+        }
     }
 }
 
@@ -108,13 +143,14 @@ fn resources(items: &[Resource], spelling: &impl Spelling) -> Value {
 mod tests {
     use super::*;
     use crate::model::{Condition, Effect, Part};
+    use serde_json::json;
 
     /// Marks every literal and deploy-time part, to show where each is spelled.
     struct Marked;
 
     impl Spelling for Marked {
-        fn literal(&self, s: &str) -> String {
-            format!("<{s}>")
+        fn literal<'s>(&self, s: &'s str) -> Cow<'s, str> {
+            Cow::Owned(format!("<{s}>"))
         }
         fn text(&self, t: &Text) -> Value {
             json!(format!("text of {} parts", t.0.len()))

@@ -11,6 +11,7 @@ pub mod cdk;
 pub mod cloudformation;
 pub mod describe;
 pub mod document;
+pub mod emit;
 mod error;
 pub mod hcl;
 pub mod header;

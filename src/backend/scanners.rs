@@ -68,51 +68,91 @@ pub fn cdk_nag_policy(model: &Model, p: &Profile, policy: &CustomPolicy) -> Vec<
     if !model.scanner_suppressions {
         return Vec::new();
     }
-    // A fleet's profile grants hundreds of designed wildcards (nine agent buckets per
-    // VPC-endpoint region): searching the list for each resource, writing its reason
-    // and searching every finding so far made this a quarter of a fleet's build.
-    let mut designed: HashMap<&str, usize> = HashMap::with_capacity(p.designed_wildcards.len());
-    for (i, d) in p.designed_wildcards.iter().enumerate() {
-        designed.entry(&d.resource).or_insert(i);
+    Designed::of(p).policy(policy)
+}
+
+/// `cdk_nag_policy` of each of the profile's custom policies, in order: its designed
+/// wildcards indexed once for all of them (a fleet profile's ~260, once per policy,
+/// were most of this function's work).
+pub fn cdk_nag_policies(model: &Model, p: &Profile) -> Vec<Vec<CdkNag>> {
+    if !model.scanner_suppressions {
+        return vec![Vec::new(); p.custom_policies.len()];
     }
-    // The suppression (in `out`) of each (fact, page) met so far.
-    let mut entries: Vec<(&DesignedWildcard, usize)> = Vec::new();
-    // Which designed wildcards have their finding already.
-    let mut found = vec![false; p.designed_wildcards.len()];
-    let mut out: Vec<CdkNag> = Vec::new();
-    let literals = policy.statements.iter().flat_map(|s| &s.resources);
-    for r in literals.filter_map(|r| r.literal()) {
-        let Some(&at) = designed.get(r) else {
-            continue;
-        };
-        // One finding per resource, whichever suppression holds it.
-        if std::mem::replace(&mut found[at], true) {
-            continue;
+    let designed = Designed::of(p);
+    p.custom_policies
+        .iter()
+        .map(|c| designed.policy(c))
+        .collect()
+}
+
+/// A profile's designed wildcards (`Profile::designed_wildcards`), by resource.
+struct Designed<'p> {
+    wildcards: &'p [DesignedWildcard],
+    /// The first of `wildcards` with each resource.
+    by_resource: HashMap<&'p str, usize>,
+}
+
+impl<'p> Designed<'p> {
+    fn of(p: &'p Profile) -> Designed<'p> {
+        // A fleet's profile grants hundreds of designed wildcards (nine agent buckets
+        // per VPC-endpoint region): searching the list for each resource, writing its
+        // reason and searching every finding so far made this a quarter of a fleet's
+        // build.
+        let mut by_resource = HashMap::with_capacity(p.designed_wildcards.len());
+        for (i, d) in p.designed_wildcards.iter().enumerate() {
+            by_resource.entry(&*d.resource).or_insert(i);
         }
-        let d = &p.designed_wildcards[at];
-        let finding = format!("Resource::{r}");
-        let same = |(k, _): &&(&DesignedWildcard, usize)| {
-            k.fact == d.fact && std::ptr::eq(k.source, d.source)
-        };
-        match entries.iter().find(same) {
-            Some((_, i)) => out[*i].applies_to.push(finding),
-            None => {
-                let reason = crate::refdata::scanners::ByDesign {
-                    fact: d.fact,
-                    source: d.source,
+        Designed {
+            wildcards: &p.designed_wildcards,
+            by_resource,
+        }
+    }
+
+    fn policy(&self, policy: &CustomPolicy) -> Vec<CdkNag> {
+        // The suppression (in `out`) of each (fact, page) met so far.
+        let mut entries: Vec<(&DesignedWildcard, usize)> = Vec::new();
+        // Which designed wildcards have their finding already.
+        let mut found = vec![false; self.wildcards.len()];
+        let mut out: Vec<CdkNag> = Vec::new();
+        let literals = policy.statements.iter().flat_map(|s| &s.resources);
+        for r in literals.filter_map(|r| r.literal()) {
+            let Some(&at) = self.by_resource.get(r) else {
+                continue;
+            };
+            // One finding per resource, whichever suppression holds it.
+            if std::mem::replace(&mut found[at], true) {
+                continue;
+            }
+            let d = &self.wildcards[at];
+            let mut finding = String::with_capacity(FINDING.len() + r.len());
+            finding.push_str(FINDING);
+            finding.push_str(r);
+            let same = |(k, _): &&(&DesignedWildcard, usize)| {
+                k.fact == d.fact && std::ptr::eq(k.source, d.source)
+            };
+            match entries.iter().find(same) {
+                Some((_, i)) => out[*i].applies_to.push(finding),
+                None => {
+                    let reason = crate::refdata::scanners::ByDesign {
+                        fact: d.fact,
+                        source: d.source,
+                    }
+                    .reason();
+                    push(&mut out, CDK_NAG_WILDCARD, reason.clone(), finding);
+                    let i = out
+                        .iter()
+                        .position(|s| s.reason == reason)
+                        .expect("the suppression just pushed");
+                    entries.push((d, i));
                 }
-                .reason();
-                push(&mut out, CDK_NAG_WILDCARD, reason.clone(), finding);
-                let i = out
-                    .iter()
-                    .position(|s| s.reason == reason)
-                    .expect("the suppression just pushed");
-                entries.push((d, i));
             }
         }
+        out
     }
-    out
 }
+
+/// cdk-nag's finding ID of a resource is this and the resource.
+const FINDING: &str = "Resource::";
 
 /// Adds `finding` to the suppression of rule `id` with this reason, or starts one.
 fn push(out: &mut Vec<CdkNag>, id: &'static str, reason: String, finding: String) {

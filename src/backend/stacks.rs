@@ -10,8 +10,10 @@
 //! since all of them follow `split`.
 
 use super::capability::Capabilities;
+use super::cloudformation::yaml::Yaml;
 use super::cloudformation::{self, Scope};
 use super::describe::{stack_outputs, stack_resource_count};
+use super::emit::PrettyJson;
 use super::{CommentSyntax, Output, RenderError, RenderOptions, header, thousands};
 use crate::model::Model;
 use crate::refdata::limits;
@@ -329,11 +331,11 @@ fn template_bytes(model: &Model, spec_name: &str, options: RenderOptions) -> usi
 
 /// The bytes of `model`'s CloudFormation template as JSON and as YAML, without a header.
 fn body_bytes(model: &Model) -> (usize, usize) {
-    let t = cloudformation::scoped_template(model, Scope::Whole, None);
-    (
-        crate::text::pretty_json(&t).len(),
-        cloudformation::yaml::to_yaml(&t).len(),
-    )
+    let mut json = PrettyJson::default();
+    cloudformation::write_template(model, Scope::Whole, None, &mut json);
+    let mut yaml = Yaml::default();
+    cloudformation::write_template(model, Scope::Whole, None, &mut yaml);
+    (json.finish().len(), yaml.finish().len())
 }
 
 #[cfg(test)]

@@ -57,21 +57,33 @@ pub fn render(
     name: &str,
     context: &impl Serialize,
 ) -> Result<String, RenderError> {
+    let mut text = String::new();
+    render_into(&mut text, env, name, context)?;
+    Ok(text)
+}
+
+/// `render`, appended to `text`: a buffer sized beforehand is not grown through
+/// twenty reallocations into ever fresh pages for a text of a megabyte.
+pub fn render_into(
+    text: &mut String,
+    env: &Environment<'static>,
+    name: &str,
+    context: &impl Serialize,
+) -> Result<(), RenderError> {
     static NO_BLOCKS: BTreeMap<&str, Instructions<'static>> = BTreeMap::new();
     let fail =
         |e: &dyn std::fmt::Display| RenderError::Internal(format!("rendering {name}: {e:#}"));
     let instructions = instructions(name).ok_or_else(|| fail(&"no such template"))?;
-    let mut text = String::new();
     machinery::eval(
         env,
         instructions,
         Value::from(Serde(context)),
         &NO_BLOCKS,
-        &mut machinery::make_string_output(&mut text),
+        &mut machinery::make_string_output(text),
         AutoEscape::None,
     )
     .map_err(|e| fail(&e))?;
-    Ok(text)
+    Ok(())
 }
 
 #[cfg(test)]

@@ -173,6 +173,10 @@ pub(super) fn check_policy_characters(
                 .chain(s.actions.iter().map(String::as_str))
                 .chain(s.resources.iter().flat_map(|r| r.literal_parts()));
             for text in strings {
+                // Printable ASCII (every ARN and action of a fleet) is within the range.
+                if crate::text::is_printable_ascii(text) {
+                    continue;
+                }
                 if let Some(c) = text.chars().find(|c| !limits::policy_document_char(*c)) {
                     return Err(ctx.err(
                         "",

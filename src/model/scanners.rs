@@ -98,12 +98,10 @@ pub(super) fn designed_wildcards(
 
 /// IAM's wildcards in a resource: `*` and `?`.
 pub fn has_wildcard(resource: &str) -> bool {
-    // Every byte is looked at, with no early exit (wildcards end most ARNs): the
-    // compiler checks many at a time, where a search for either character went one
-    // character at a time.
-    resource
-        .bytes()
-        .fold(false, |found, b| found | (b == b'*') | (b == b'?'))
+    // A byte search a word at a time (`memchr`), where a search for either character
+    // went one character at a time: every ARN of a fleet is looked at twice.
+    let bytes = resource.as_bytes();
+    bytes.contains(&b'*') || bytes.contains(&b'?')
 }
 
 /// An object ARN whose one wildcard is the trailing `/*` that stands for the objects:

@@ -162,7 +162,7 @@ fn typescript_statements(out: &mut String, call: &ObjectCall, statements: &[Stat
                 } else {
                     "resources: "
                 },
-                &resource_operands(&s.resources, ts_string),
+                resource_operands(&s.resources, ts_string),
                 ",",
             ),
         ] {
@@ -243,7 +243,7 @@ fn python_statements(out: &mut String, statements: &[Statement]) {
             } else {
                 "resources="
             },
-            &resource_operands(&s.resources, py_string),
+            resource_operands(&s.resources, py_string),
             ",",
         );
         for property in [actions, resources] {

@@ -64,6 +64,35 @@ pub(super) struct OpeningContext {
     adopts: bool,
 }
 
+impl ModuleContext {
+    /// About how long the construct's text will be: its policies' statements and
+    /// cdk-nag's suppressions, the bulk of a large spec's, and a profile's other lines.
+    pub(super) fn text_estimate(&self) -> usize {
+        const CLASS: usize = 4 << 10;
+        const PROFILE: usize = 4 << 10;
+        CLASS
+            + self
+                .profiles
+                .iter()
+                .map(|p| {
+                    PROFILE
+                        + p.role.suppression.len()
+                        + p.policies
+                            .iter()
+                            .map(|c| c.statements.len() + c.suppression.len())
+                            .sum::<usize>()
+                })
+                .sum::<usize>()
+    }
+}
+
+impl AppContext {
+    /// About how long the app's closing will be: the stack and an output a few lines.
+    pub(super) fn text_estimate(&self) -> usize {
+        (1 << 10) + 256 * self.outputs.len()
+    }
+}
+
 impl OpeningContext {
     /// The opening of the module (`app` false) or of the app.
     pub(super) fn with_app(&self, app: bool) -> OpeningContext {
@@ -259,13 +288,15 @@ fn profile_context(
     };
     // Members are claimed in the order the constructs are written.
     let mut annotations = vec![(role.member.clone(), role_type)];
+    let nag = scanners::cdk_nag_policies(model, p);
     let policies: Vec<PolicyContext> = p
         .custom_policies
         .iter()
-        .map(|cp| {
+        .zip(&nag)
+        .map(|(cp, nag)| {
             let member = members.name(&cp.id);
             annotations.push((member.clone(), "iam.ManagedPolicy"));
-            resources::policy(model, p, cp, spell, &role.member, member)
+            resources::policy(cp, nag, spell, &role.member, member)
         })
         .collect();
     let instance_profile = p.instance_profile.as_ref().and_then(|_| {

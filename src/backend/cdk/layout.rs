@@ -233,28 +233,35 @@ pub fn python_annotation(indent: usize, name: &str, annotation: &str) -> String 
 pub fn typescript_concatenations(
     indent: usize,
     head: &str,
-    items: &[Vec<String>],
+    items: Vec<Vec<String>>,
     tail: &str,
 ) -> String {
-    let flat: Vec<String> = items.iter().map(|ops| ops.join(" + ")).collect();
+    let (flat, operands): (Vec<String>, Vec<Option<Vec<String>>>) =
+        items.into_iter().map(flattened).unzip();
     let laid = typescript_brackets(indent, head, "[", &flat, "]", tail);
     if !laid.contains('\n') {
         return laid;
     }
     let inner = indent + 2;
     let broken = format!(" +\n{}", pad(inner + 2));
-    let items: Vec<String> = items
-        .iter()
-        .zip(flat)
-        .map(|(ops, flat)| {
-            if fits(inner, &flat, TYPESCRIPT_WIDTH - 1) {
-                flat
-            } else {
-                ops.join(&broken)
-            }
+    let items: Vec<String> = flat
+        .into_iter()
+        .zip(operands)
+        .map(|(flat, operands)| match operands {
+            Some(ops) if !fits(inner, &flat, TYPESCRIPT_WIDTH - 1) => ops.join(&broken),
+            _ => flat,
         })
         .collect();
     one_a_line(indent, 2, head, "[", &items, "]", tail)
+}
+
+/// A concatenation written `a + b`, with its operands when there are several: a
+/// literal alone (nearly every resource of a large spec) is moved, not copied.
+fn flattened(mut operands: Vec<String>) -> (String, Option<Vec<String>>) {
+    match operands.len() {
+        1 => (operands.pop().unwrap_or_default(), None),
+        _ => (operands.join(" + "), Some(operands)),
+    }
 }
 
 /// A list of concatenations one item a line at `indent` (the goldens' layout, see
@@ -263,20 +270,16 @@ pub fn typescript_concatenations(
 pub fn python_concatenations(
     indent: usize,
     head: &str,
-    items: &[Vec<String>],
+    items: Vec<Vec<String>>,
     tail: &str,
 ) -> String {
     let inner = indent + 4;
     let broken = format!("\n{}+ ", pad(inner));
     let items: Vec<String> = items
-        .iter()
-        .map(|ops| {
-            let flat = ops.join(" + ");
-            if fits(inner, &flat, PYTHON_WIDTH - 1) {
-                flat
-            } else {
-                ops.join(&broken)
-            }
+        .into_iter()
+        .map(|ops| match flattened(ops) {
+            (flat, Some(ops)) if !fits(inner, &flat, PYTHON_WIDTH - 1) => ops.join(&broken),
+            (flat, _) => flat,
         })
         .collect();
     one_a_line(indent, 4, head, "[", &items, "]", tail)

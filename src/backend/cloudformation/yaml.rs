@@ -5,22 +5,198 @@
 
 use std::borrow::Cow;
 
-use serde_json::Value;
+use serde_json::{Number, Value};
 
+use crate::backend::emit::{Emit, Intrinsic, replay};
 use crate::text::push_spaces;
 
 /// The template as YAML, LF endings and one trailing newline. Written in one pass
 /// into one buffer.
 pub fn to_yaml(template: &Value) -> String {
-    let mut out = String::new();
-    match template {
-        Value::Object(map) if !map.is_empty() => write_mapping(&mut out, map, 0, false),
-        other => {
-            write_inline(&mut out, other);
-            out.push('\n');
+    let mut out = Yaml::default();
+    replay(template, &mut out);
+    out.finish()
+}
+
+/// An open map or list of the YAML being written.
+#[derive(Debug)]
+struct Block {
+    /// The indentation of its entries' lines.
+    indent: usize,
+    /// Its first entry goes on the line already begun (after a list item's dash).
+    continues_line: bool,
+    /// No entry written yet.
+    first: bool,
+    list: bool,
+    /// Written before its first entry (after the key it is the value of).
+    opening: &'static str,
+    /// Written if it ends with no entry: the empty collection, inline.
+    empty: &'static str,
+}
+
+/// CloudFormation YAML, written as the template is built (`emit::Emit`): a map or a
+/// list is a block, each entry on its own line (`key: value`, `- item`), an empty
+/// one inline (`{}`, `[]`); intrinsics in their short forms; strings `yaml_string`.
+#[derive(Debug, Default)]
+pub struct Yaml {
+    out: String,
+    open: Vec<Block>,
+}
+
+impl Yaml {
+    pub fn with_capacity(bytes: usize) -> Yaml {
+        Yaml {
+            out: String::with_capacity(bytes),
+            open: Vec::new(),
         }
     }
-    out
+
+    pub fn finish(self) -> String {
+        self.out
+    }
+
+    /// Starts an entry line of the innermost block: its opening before the first
+    /// entry, then the indentation, unless the entry continues a line.
+    fn entry_line(&mut self) {
+        if let Some(block) = self.open.last_mut() {
+            let first = std::mem::take(&mut block.first);
+            if first {
+                self.out.push_str(block.opening);
+            }
+            if !(first && block.continues_line) {
+                push_spaces(&mut self.out, block.indent);
+            }
+        }
+    }
+
+    /// Before a value on one line: a list item's dash, or the `: ` after a key.
+    fn before_inline(&mut self) {
+        match self.open.last().map(|block| block.list) {
+            Some(true) => {
+                self.entry_line();
+                self.out.push_str("- ");
+            }
+            Some(false) => self.out.push_str(": "),
+            None => {}
+        }
+    }
+
+    /// A value written on one line.
+    fn inline(&mut self, text: &str) {
+        self.before_inline();
+        self.out.push_str(text);
+        self.out.push('\n');
+    }
+
+    fn begin(&mut self, list: bool) {
+        let (empty_inline, empty_after_key) = if list {
+            ("[]\n", ": []\n")
+        } else {
+            ("{}\n", ": {}\n")
+        };
+        let block = match self.open.last() {
+            None => Block {
+                indent: 0,
+                continues_line: false,
+                first: true,
+                list,
+                opening: "",
+                empty: empty_inline,
+            },
+            Some(parent) if parent.list => {
+                let indent = parent.indent + 2;
+                self.entry_line();
+                self.out.push_str("- ");
+                // The first line of a nested block shares the line with its dash.
+                Block {
+                    indent,
+                    continues_line: true,
+                    first: true,
+                    list,
+                    opening: "",
+                    empty: empty_inline,
+                }
+            }
+            Some(parent) => Block {
+                indent: parent.indent + 2,
+                continues_line: false,
+                first: true,
+                list,
+                opening: ":\n",
+                empty: empty_after_key,
+            },
+        };
+        self.open.push(block);
+    }
+
+    fn end(&mut self) {
+        if let Some(block) = self.open.pop()
+            && block.first
+        {
+            self.out.push_str(block.empty);
+        }
+    }
+}
+
+impl Emit for Yaml {
+    fn begin_map(&mut self) {
+        self.begin(false);
+    }
+
+    fn key(&mut self, key: &str) {
+        self.entry_line();
+        push_yaml_string(&mut self.out, key);
+    }
+
+    fn end_map(&mut self) {
+        self.end();
+    }
+
+    fn begin_list(&mut self) {
+        self.begin(true);
+    }
+
+    fn end_list(&mut self) {
+        self.end();
+    }
+
+    fn string(&mut self, s: &str) {
+        self.before_inline();
+        push_yaml_string(&mut self.out, s);
+        self.out.push('\n');
+    }
+
+    fn number(&mut self, n: &Number) {
+        self.inline(&n.to_string());
+    }
+
+    fn bool(&mut self, b: bool) {
+        self.inline(if b { "true" } else { "false" });
+    }
+
+    fn null(&mut self) {
+        self.inline("null");
+    }
+
+    fn intrinsic(&mut self, f: Intrinsic<'_>) {
+        self.before_inline();
+        match f {
+            Intrinsic::Ref(name) => {
+                self.out.push_str("!Ref ");
+                push_yaml_string(&mut self.out, name);
+            }
+            Intrinsic::Sub(text) => {
+                self.out.push_str("!Sub ");
+                push_yaml_string(&mut self.out, text);
+            }
+            // `!GetAtt Resource.Attribute`
+            Intrinsic::GetAtt(parts) => {
+                self.out.push_str("!GetAtt ");
+                push_yaml_string(&mut self.out, &parts.join("."));
+            }
+        }
+        self.out.push('\n');
+    }
 }
 
 /// A YAML scalar for `s`: plain when no reader can misread it, double-quoted (with
@@ -85,113 +261,6 @@ const PLAIN: [bool; 256] = {
     }
     table
 };
-
-/// The intrinsic function `value` is, when it is one that has a short form: its
-/// tag and argument.
-fn short_form(value: &Value) -> Option<(&'static str, &Value)> {
-    let Value::Object(map) = value else {
-        return None;
-    };
-    if map.len() != 1 {
-        return None;
-    }
-    let (key, arg) = map.iter().next()?;
-    match (key.as_str(), arg) {
-        ("Ref", Value::String(_)) => Some(("!Ref ", arg)),
-        ("Fn::Sub", Value::String(_)) => Some(("!Sub ", arg)),
-        ("Fn::GetAtt", Value::Array(parts)) if parts.iter().all(Value::is_string) => {
-            Some(("!GetAtt ", arg))
-        }
-        _ => None,
-    }
-}
-
-/// A value that fits on one line: scalars, short forms and empty collections.
-fn write_inline(out: &mut String, value: &Value) {
-    if let Some((tag, arg)) = short_form(value) {
-        out.push_str(tag);
-        match arg {
-            Value::String(s) => push_yaml_string(out, s),
-            // `!GetAtt Resource.Attribute`
-            Value::Array(parts) => {
-                let dotted: Vec<&str> = parts.iter().filter_map(Value::as_str).collect();
-                push_yaml_string(out, &dotted.join("."));
-            }
-            _ => unreachable!("short forms take a string or a list of strings"),
-        }
-        return;
-    }
-    match value {
-        Value::Null => out.push_str("null"),
-        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Value::Number(n) => out.push_str(&n.to_string()),
-        Value::String(s) => push_yaml_string(out, s),
-        Value::Array(_) => out.push_str("[]"),
-        Value::Object(_) => out.push_str("{}"),
-    }
-}
-
-fn is_block(value: &Value) -> bool {
-    short_form(value).is_none()
-        && match value {
-            Value::Array(a) => !a.is_empty(),
-            Value::Object(m) => !m.is_empty(),
-            _ => false,
-        }
-}
-
-/// The mapping at `indent`; with `continues_line`, its first line goes on the line
-/// already begun (after a list item's dash) instead of being indented.
-fn write_mapping(
-    out: &mut String,
-    map: &serde_json::Map<String, Value>,
-    indent: usize,
-    mut continues_line: bool,
-) {
-    for (key, value) in map {
-        if !std::mem::take(&mut continues_line) {
-            push_spaces(out, indent);
-        }
-        push_yaml_string(out, key);
-        if is_block(value) {
-            out.push_str(":\n");
-            write_block(out, value, indent + 2, false);
-        } else {
-            out.push_str(": ");
-            write_inline(out, value);
-            out.push('\n');
-        }
-    }
-}
-
-/// A block value at `indent` (see `write_mapping` for `continues_line`).
-fn write_block(out: &mut String, value: &Value, indent: usize, mut continues_line: bool) {
-    match value {
-        Value::Object(map) => write_mapping(out, map, indent, continues_line),
-        Value::Array(items) => {
-            for item in items {
-                if !std::mem::take(&mut continues_line) {
-                    push_spaces(out, indent);
-                }
-                out.push_str("- ");
-                if is_block(item) {
-                    // The first line of a nested block shares the line with its dash.
-                    write_block(out, item, indent + 2, true);
-                } else {
-                    write_inline(out, item);
-                    out.push('\n');
-                }
-            }
-        }
-        other => {
-            if !continues_line {
-                push_spaces(out, indent);
-            }
-            write_inline(out, other);
-            out.push('\n');
-        }
-    }
-}
 
 #[cfg(test)]
 mod tests {

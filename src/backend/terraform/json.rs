@@ -7,6 +7,7 @@ use serde_json::{Map, Value, json};
 use super::context::{Attrs, Context, ProfileCtx, Tags};
 use super::expr::Expr;
 use crate::backend::document::{self, Spelling};
+use crate::backend::emit::{PrettyJson, replay};
 use crate::backend::hcl::tf_json_string;
 use crate::model::Text;
 
@@ -15,8 +16,8 @@ use crate::model::Text;
 struct TerraformJson;
 
 impl Spelling for TerraformJson {
-    fn literal(&self, s: &str) -> String {
-        tf_json_string(s).into_owned()
+    fn literal<'s>(&self, s: &'s str) -> std::borrow::Cow<'s, str> {
+        tf_json_string(s)
     }
 
     fn text(&self, t: &Text) -> Value {
@@ -64,12 +65,14 @@ impl<'m> Context<'m> {
         let mut outputs = Entries::new(2);
         for p in profiles {
             if let Some(r) = &p.role {
-                let trust = document::trust_policy(r.trust.statement, &TerraformJson);
-                root.local(&mut locals, &r.trust_local, &trust);
+                root.local(&mut locals, &r.trust_local, |e| {
+                    document::write_trust_policy(r.trust.statement, &TerraformJson, e)
+                });
             }
             for policy in &p.policies {
-                let doc = document::policy_document(policy.statements, &TerraformJson);
-                root.local(&mut locals, &policy.document_local, &doc);
+                root.local(&mut locals, &policy.document_local, |e| {
+                    document::write_policy_document(policy.statements, &TerraformJson, e)
+                });
             }
             write_resources(&p, &mut sections);
             for o in &p.outputs {
@@ -207,8 +210,15 @@ impl<'a> JsonObject<'a> {
     }
 
     fn value(&mut self, key: &str, value: &Value) {
+        self.emit(key, |e| replay(value, e));
+    }
+
+    /// `key` and the value `write` emits, written straight into the document.
+    fn emit(&mut self, key: &str, write: impl FnOnce(&mut PrettyJson)) {
         self.key(key);
-        crate::text::pretty_json_nested(value, self.depth + 1, self.out);
+        let mut e = PrettyJson::nested(std::mem::take(self.out), self.depth + 1);
+        write(&mut e);
+        *self.out = e.into_inner();
     }
 
     fn object(&mut self, key: &str) -> JsonObject<'_> {
@@ -218,14 +228,14 @@ impl<'a> JsonObject<'a> {
 
     /// An entry of the `locals` object, opened (`opened`) at the first: it stays
     /// the last entry of this object until closed (`nested(false).close()`).
-    fn local(&mut self, opened: &mut bool, key: &str, value: &Value) {
+    fn local(&mut self, opened: &mut bool, key: &str, write: impl FnOnce(&mut PrettyJson)) {
         let first = !*opened;
         if first {
             self.key("locals");
             self.out.push('{');
             *opened = true;
         }
-        self.nested(first).value(key, value);
+        self.nested(first).emit(key, write);
     }
 
     /// The object this one's last entry opened.

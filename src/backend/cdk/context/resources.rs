@@ -13,7 +13,7 @@ use super::{Members, path};
 use crate::backend::cloudformation::setting_logical_id;
 use crate::backend::describe::{self, Resource};
 use crate::backend::scanners;
-use crate::model::{CustomPolicy, Model, Profile, ServiceSetting};
+use crate::model::{CustomPolicy, Profile, ServiceSetting};
 
 #[derive(Debug, Serialize)]
 pub(super) struct PolicyContext {
@@ -28,7 +28,7 @@ pub(super) struct PolicyContext {
     /// `roles: [this.role]` line(s).
     roles: String,
     /// The `statements` property's lines.
-    statements: String,
+    pub(super) statements: String,
     /// The lines of its scanner suppressions (`suppressions::lines`), or "".
     pub(super) suppression: String,
 }
@@ -71,11 +71,11 @@ pub(super) struct OutputContext {
     attribute: String,
 }
 
-/// A custom policy attached to the role held by `role`.
+/// A custom policy attached to the role held by `role`, with cdk-nag's suppressions
+/// `nag` (`scanners::cdk_nag_policies`).
 pub(super) fn policy(
-    model: &Model,
-    p: &Profile,
     cp: &CustomPolicy,
+    nag: &[scanners::CdkNag],
     spell: Spell,
     role: &str,
     member: String,
@@ -97,13 +97,7 @@ pub(super) fn policy(
             }
         },
         statements: spell.statements(c, &cp.statements),
-        suppression: suppressions::lines(
-            spell,
-            &member,
-            "CfnManagedPolicy",
-            "cfn_policy",
-            &scanners::cdk_nag_policy(model, p, cp),
-        ),
+        suppression: suppressions::lines(spell, &member, "CfnManagedPolicy", "cfn_policy", nag),
         call,
         member,
     }
