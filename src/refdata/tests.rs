@@ -189,3 +189,28 @@ fn every_exception_region_is_a_real_region() {
         assert!(AWS_REGIONS.contains(r), "{r}");
     }
 }
+
+/// aws-cn's DHMC warning says what AWS China does document (the setting) and what no
+/// source confirms (the policy); the other unconfirmed partitions get the general one.
+#[test]
+fn dhmc_in_aws_cn_is_warned_about_its_policy_not_the_setting() {
+    use crate::spec::PartitionName;
+    assert_eq!(dhmc::confirmed(PartitionName::Aws), Confirmed::Yes);
+    let Confirmed::No(cn) = dhmc::confirmed(PartitionName::AwsCn) else {
+        panic!("aws-cn is not confirmed");
+    };
+    assert!(
+        cn.starts_with("AWS China documents the Default Host Management Configuration setting"),
+        "{cn}"
+    );
+    assert!(cn.contains("https://docs.amazonaws.cn/"), "{cn}");
+    for other in [PartitionName::AwsUsGov, PartitionName::AwsEusc] {
+        let Confirmed::No(why) = dhmc::confirmed(other) else {
+            panic!("{other:?} is not confirmed");
+        };
+        assert!(
+            why.ends_with("no source confirms them in this partition"),
+            "{why}"
+        );
+    }
+}
