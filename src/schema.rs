@@ -417,7 +417,7 @@ fn bucket_name() -> Value {
 fn key_prefix() -> Value {
     json!({
         "type": ["string", "null"],
-        "description": format!("Not only slashes; no wildcards (`*`, `?`), policy variables (`${{`) or control characters; printable ASCII and Latin-1 only, what IAM accepts in a policy document. {COMPILER_CHECKS} its length in bytes, which must leave room for object names in an S3 key."),
+        "description": format!("Not only slashes; no wildcards (`*`, `?`), policy variables (`${{`) or control characters; printable ASCII and Latin-1 only, what IAM accepts in a policy document. {COMPILER_CHECKS} its length, at most {} bytes of UTF-8, so that S3's {}-byte object keys keep room for the names of the objects under it.", limits::S3_KEY_PREFIX_MAX_BYTES, limits::S3_OBJECT_KEY_MAX_BYTES),
         "pattern": "[^/]",
         "allOf": [
             { "not": { "type": "string", "pattern": r"[*?]|\$\{" } },

@@ -455,7 +455,7 @@ fn the_rules_left_to_the_compiler_are_described() {
             "selects already",
         ),
         (&defs["S3Spec"]["properties"]["buckets"], "listed twice"),
-        (&defs["KeyPrefix"], "in bytes"),
+        (&defs["KeyPrefix"], "at most 900 bytes"),
     ] {
         let description = field["description"].as_str().unwrap_or_default();
         assert!(

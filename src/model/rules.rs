@@ -374,10 +374,16 @@ pub(super) fn object_pattern(
     if let Some(c) = trimmed.chars().find(|c| !limits::policy_document_char(*c)) {
         return Err(ctx.err(&pfield, format!("prefix `{prefix}` contains {}; IAM accepts only tab, LF, CR and U+0020 to U+00FF in a policy document, and refuses anything else at deploy (MalformedPolicyDocument)", char_name(c))));
     }
-    if trimmed.len() > 900 {
+    if trimmed.len() > limits::S3_KEY_PREFIX_MAX_BYTES {
         return Err(ctx.err(
             &pfield,
-            "the prefix is longer than S3's 1,024-byte key limit allows with room for object names",
+            format!(
+                "the prefix is {} bytes; at most {} are allowed, so that S3's {}-byte object keys keep {} bytes for the names of the objects under it",
+                trimmed.len(),
+                limits::S3_KEY_PREFIX_MAX_BYTES,
+                limits::S3_OBJECT_KEY_MAX_BYTES,
+                limits::S3_OBJECT_NAME_ROOM_BYTES,
+            ),
         ));
     }
     Ok(format!("{bucket}/{trimmed}/*"))

@@ -45,6 +45,17 @@ pub const CFN_TEMPLATE_BODY_MAX: usize = 1_000_000;
 /// `--s3-bucket`): 51,200 bytes.
 pub const CFN_TEMPLATE_BODY_INLINE_MAX: usize = 51_200;
 pub const TRUST_POLICY_MAX: usize = 2048;
+/// An S3 object key: at most 1,024 bytes of UTF-8, its prefix, the delimiter and the
+/// object's name included ("Naming Amazon S3 objects",
+/// https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html, read
+/// 2026-12-07).
+pub const S3_OBJECT_KEY_MAX_BYTES: usize = 1024;
+/// Bytes of a key that a spec's bucket or log prefix leaves for the object names
+/// under it: a prefix that filled the key would grant objects none could be named.
+/// The project's choice, not an AWS rule.
+pub const S3_OBJECT_NAME_ROOM_BYTES: usize = 124;
+/// The longest key prefix (without its surrounding slashes) a spec may give.
+pub const S3_KEY_PREFIX_MAX_BYTES: usize = S3_OBJECT_KEY_MAX_BYTES - S3_OBJECT_NAME_ROOM_BYTES;
 /// A StackSet's name: an ASCII letter, then ASCII letters, digits and hyphens, at
 /// most 128 characters (AWS CloudFormation API Reference, CreateStackSet,
 /// `StackSetName`: "A stack name can contain only alphanumeric characters

@@ -288,7 +288,7 @@ fn a_prefix_becomes_one_object_pattern_or_an_error_at_the_prefix() {
     );
     assert_eq!(
         refused(pattern(Some(&format!("{longest}b"))), at),
-        "the prefix is longer than S3's 1,024-byte key limit allows with room for object names"
+        "the prefix is 901 bytes; at most 900 are allowed, so that S3's 1024-byte object keys keep 124 bytes for the names of the objects under it"
     );
 }
 
