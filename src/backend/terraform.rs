@@ -44,7 +44,7 @@ use super::hcl::{hcl_comment, hcl_string};
 use super::templating;
 use super::{FolderFile, RenderError, RenderOptions};
 use crate::model::Model;
-use context::{Context, Layout};
+use context::{Context, Layout, Spell};
 
 pub const TEMPLATE_NAME: &str = "terraform/main.tf.j2";
 pub const ROLLOUT_TEMPLATE_NAME: &str = "terraform/rollout.tf.j2";
@@ -71,7 +71,7 @@ pub fn hcl(model: &Model, options: RenderOptions) -> Result<String, RenderError>
         ..head
     };
     let count = model.profiles.len();
-    for (i, profile) in context::profiles(model, Layout::Root).enumerate() {
+    for (i, profile) in context::profiles(model, Layout::Root, Spell::Hcl).enumerate() {
         chunk.profiles = vec![profile];
         let text = templating::render(env, TEMPLATE_NAME, &chunk)?;
         if i == 0 {
@@ -96,7 +96,7 @@ pub fn json(model: &Model, options: RenderOptions) -> Result<String, RenderError
     let head = Context::head(model, options, Layout::Root);
     Ok(head.json_text_in(
         String::with_capacity(capacity),
-        context::profiles(model, Layout::Root),
+        context::profiles(model, Layout::Root, Spell::ModelOnly),
     ))
 }
 

@@ -12,7 +12,7 @@
 
 use serde_json::{Map, Value, json};
 
-use super::context::{self, Layout};
+use super::context::{self, Layout, Spell};
 use super::expr::{Expr, Segment};
 use crate::backend::RenderError;
 use crate::backend::adoption::adopts;
@@ -49,10 +49,11 @@ fn blocks(model: &Model, module: Option<&str>) -> Result<Vec<(String, Vec<Block>
     let mut out = Vec::new();
     // Addresses are claimed across the whole spec, so every profile's context is
     // built, in order, and the adopted ones kept.
-    for (p, ctx) in model
-        .profiles
-        .iter()
-        .zip(context::profiles(model, Layout::Root))
+    for (p, ctx) in
+        model
+            .profiles
+            .iter()
+            .zip(context::profiles(model, Layout::Root, Spell::ModelOnly))
     {
         if !p.adopt {
             continue;

@@ -8,7 +8,7 @@ use super::expr::Expr;
 use super::module::Inputs;
 use super::{AWS_PROVIDER_SOURCE, AWS_PROVIDER_VERSION};
 use crate::backend::RenderOptions;
-use crate::backend::hcl::hcl_string;
+use crate::backend::hcl::{hcl_comment, hcl_string};
 use crate::backend::naming::Unique;
 use crate::model::Kind;
 use crate::model::{Model, POLICY_VERSION, Part, Profile, RoleRef, Statement, TrustStatement};
@@ -154,14 +154,61 @@ pub struct ConditionEntry {
 pub struct PolicyCtx<'m> {
     pub address: String,
     pub attrs: Attrs,
-    /// The model's own, as the trust statement.
+    /// The model's own, as the trust statement (for Terraform JSON).
+    #[serde(skip)]
     pub statements: &'m [Statement],
-    /// Each statement's resources as HCL (an ARN of the deploying account
-    /// interpolates the caller identity), in the statements' order.
-    pub resources: Vec<Vec<String>>,
+    /// The statements spelled in HCL, for the template, in the same order.
+    pub hcl: Vec<StatementCtx>,
     /// Name of the JSON local holding the policy document.
     pub document_local: String,
     pub tags: Option<Tags>,
+}
+
+/// A policy statement with every value spelled in HCL (through `backend::hcl`), so
+/// the template lays out strings: a fleet's template once converted each model
+/// statement into template values and called a filter or a macro per value.
+#[derive(Debug, Clone, Serialize)]
+pub struct StatementCtx {
+    /// The purpose, as comment text (`hcl_comment`).
+    pub purpose: String,
+    /// `Sid`, `Effect` and `Action` padded to one width, as `terraform fmt` aligns
+    /// the single-line arguments before the resources.
+    pub keys: [String; 3],
+    pub sid: String,
+    pub effect: String,
+    /// One action, or the list of them.
+    pub action: String,
+    /// `Resource` or `NotResource`.
+    pub key: &'static str,
+    /// The resources as HCL (an ARN of the deploying account interpolates the
+    /// caller identity): one is written on the key's line, several as a list.
+    pub resources: Vec<String>,
+    pub single: bool,
+}
+
+impl StatementCtx {
+    pub(super) fn new(s: &Statement, resources: Vec<String>) -> StatementCtx {
+        let key = s.resource_element();
+        let single = resources.len() == 1;
+        let width = if single { key.len() } else { "Effect".len() };
+        let action = match s.actions.as_slice() {
+            [one] => hcl_string(one),
+            many => {
+                let quoted: Vec<String> = many.iter().map(|a| hcl_string(a)).collect();
+                format!("[{}]", quoted.join(", "))
+            }
+        };
+        StatementCtx {
+            purpose: hcl_comment(&s.purpose),
+            keys: ["Sid", "Effect", "Action"].map(|k| format!("{k:<width$}")),
+            sid: hcl_string(&s.sid),
+            effect: hcl_string(s.effect.as_str()),
+            action,
+            key,
+            resources,
+            single,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -263,7 +310,7 @@ impl<'m> Context<'m> {
         layout: Layout<'m>,
     ) -> Context<'m> {
         let mut context = Context::head(model, options, layout);
-        context.profiles = profiles(model, layout).collect();
+        context.profiles = profiles(model, layout, Spell::Hcl).collect();
         context
     }
 
@@ -301,9 +348,23 @@ impl<'m> Context<'m> {
     }
 }
 
+/// Whether the policies' statements are spelled in HCL (`PolicyCtx::hcl`): the
+/// template reads those; Terraform JSON and the import blocks read the model's
+/// statements, and spelling every resource of a fleet in HCL for them was an eighth
+/// of Terraform JSON's instructions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Spell {
+    Hcl,
+    ModelOnly,
+}
+
 /// The context of every profile of `model`, in order, each built when it is reached
 /// (names are claimed in that order, so the addresses are those of a whole `Context`).
-pub fn profiles<'m>(model: &'m Model, layout: Layout<'m>) -> impl Iterator<Item = ProfileCtx<'m>> {
+pub fn profiles<'m>(
+    model: &'m Model,
+    layout: Layout<'m>,
+    spell: Spell,
+) -> impl Iterator<Item = ProfileCtx<'m>> {
     let mut names = Names {
         profiles: Unique::new("_"),
         policies: Unique::new("_"),
@@ -314,7 +375,7 @@ pub fn profiles<'m>(model: &'m Model, layout: Layout<'m>) -> impl Iterator<Item 
         .profiles
         .iter()
         .enumerate()
-        .map(move |(i, p)| profile_ctx(i, p, &mut names, layout))
+        .map(move |(i, p)| profile_ctx(i, p, &mut names, layout, spell))
 }
 
 /// Whether a statement of the profile names the deploying account (`Resource`).

@@ -6,7 +6,8 @@ use super::super::addresses::{input_attachment, managed_attachment};
 use super::super::expr::Expr;
 use super::{
     AttachmentCtx, Attr, Attrs, InstanceProfileCtx, Layout, Names, OutputCtx, PolicyCtx,
-    ProfileCtx, RoleCtx, ServiceSettingCtx, Tags, TagsLocal, hcl_resources, tags_of, trust_ctx,
+    ProfileCtx, RoleCtx, ServiceSettingCtx, Spell, StatementCtx, Tags, TagsLocal, hcl_resources,
+    tags_of, trust_ctx,
 };
 use crate::backend::describe::{self, Attribute, Resource};
 use crate::backend::naming::snake_case;
@@ -17,6 +18,7 @@ pub(super) fn profile_ctx<'m>(
     p: &'m Profile,
     names: &mut Names,
     layout: Layout,
+    spell: Spell,
 ) -> ProfileCtx<'m> {
     let address = names.profiles.claim(&snake_case(&p.id));
     let tagging = Tagging::new(p, &address, layout);
@@ -52,15 +54,19 @@ pub(super) fn profile_ctx<'m>(
                 c.path.as_deref(),
             ))),
             statements: &c.statements,
-            resources: c
+            hcl: c
                 .statements
                 .iter()
-                .map(|s| match layout {
-                    Layout::Module(inputs) => match inputs.not_resource(index, p, s) {
-                        Some(list) => vec![list],
-                        None => hcl_resources(s),
-                    },
-                    Layout::Root => hcl_resources(s),
+                .filter(|_| spell == Spell::Hcl)
+                .map(|s| {
+                    let resources = match layout {
+                        Layout::Module(inputs) => match inputs.not_resource(index, p, s) {
+                            Some(list) => vec![list],
+                            None => hcl_resources(s),
+                        },
+                        Layout::Root => hcl_resources(s),
+                    };
+                    StatementCtx::new(s, resources)
                 })
                 .collect(),
             document_local: format!("{policy_address}_document"),
