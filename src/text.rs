@@ -3,7 +3,10 @@
 //!
 //! It holds the one table of characters that must never appear raw in generated code
 //! (`UNSAFE_IN_CODE`), the predicate every escaper asks (`is_unsafe_in_code`), and the
-//! one table of samples every escaper's unit test is run against (`UNSAFE_SAMPLES`).
+//! one table of samples every escaper's unit test is run against (`UNSAFE_SAMPLES`),
+//! and the generated files' buffers, kept for reuse (`buffers`).
+
+pub mod buffers;
 
 /// Characters beyond the control characters (`char::is_control`: U+0000-U+001F,
 /// U+007F-U+009F) that must never appear raw in generated code, with why: they end a

@@ -94,7 +94,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "crate::workflow",
         ],
     ),
-    ("text.rs", &["crate::"]),
+    ("text", &["crate::"]),
     (
         "diag",
         &[

@@ -106,7 +106,7 @@ pub fn render(
     let [construct, opening, closing] = language.templates();
     let env = environment();
     let closing_context = contexts.app.as_ref().filter(|_| app);
-    let mut text = String::with_capacity(
+    let mut text = crate::text::buffers::with_capacity(
         HEADER_ROOM
             + OPENING_ROOM
             + contexts.construct.text_estimate()
@@ -136,15 +136,17 @@ pub fn render_module_and_app(
             "the CDK app's context was not built".into(),
         ));
     };
-    let mut module =
-        String::with_capacity(HEADER_ROOM + OPENING_ROOM + contexts.construct.text_estimate());
+    let mut module = crate::text::buffers::with_capacity(
+        HEADER_ROOM + OPENING_ROOM + contexts.construct.text_estimate(),
+    );
     templating::render_into(&mut module, env, opening, &contexts.opening.with_app(false))?;
     let at = module.len();
     templating::render_into(&mut module, env, construct, &contexts.construct)?;
     let opening = templating::render(env, opening, &contexts.opening.with_app(true))?;
     let closing = templating::render(env, closing, app_context)?;
-    let mut app =
-        String::with_capacity(HEADER_ROOM + opening.len() + module.len() - at + closing.len());
+    let mut app = crate::text::buffers::with_capacity(
+        HEADER_ROOM + opening.len() + module.len() - at + closing.len(),
+    );
     app.push_str(&opening);
     app.push_str(&module[at..]);
     app.push_str(&closing);

@@ -122,7 +122,7 @@ pub struct PrettyJson {
 impl PrettyJson {
     pub fn with_capacity(bytes: usize) -> PrettyJson {
         PrettyJson {
-            out: String::with_capacity(bytes),
+            out: crate::text::buffers::with_capacity(bytes),
             ..PrettyJson::default()
         }
     }

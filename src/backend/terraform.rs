@@ -95,7 +95,7 @@ pub fn json(model: &Model, options: RenderOptions) -> Result<String, RenderError
     // A profile's context at a time, as `hcl` does.
     let head = Context::head(model, options, Layout::Root);
     Ok(head.json_text_in(
-        String::with_capacity(capacity),
+        crate::text::buffers::with_capacity(capacity),
         context::profiles(model, Layout::Root, Spell::ModelOnly),
     ))
 }

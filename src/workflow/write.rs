@@ -128,6 +128,7 @@ impl Staged {
         };
         if same {
             self.report.unchanged.push(file.relative.clone());
+            crate::text::buffers::give_back(contents);
             return Ok(());
         }
         let transaction = match &mut self.transaction {
@@ -145,6 +146,7 @@ impl Staged {
         transaction
             .stage(&file.path, contents.as_bytes())
             .map_err(io(&file.path))?;
+        crate::text::buffers::give_back(contents);
         self.report.written.push(file.relative.clone());
         Ok(())
     }

@@ -46,7 +46,7 @@ pub struct Yaml {
 impl Yaml {
     pub fn with_capacity(bytes: usize) -> Yaml {
         Yaml {
-            out: String::with_capacity(bytes),
+            out: crate::text::buffers::with_capacity(bytes),
             open: Vec::new(),
         }
     }

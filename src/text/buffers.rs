@@ -1,0 +1,153 @@
+//! Buffers of generated files, handed back once their file is written and taken
+//! again by the next file to render.
+//!
+//! A fleet's files are a megabyte or two each (a CDK stack's module and app, a
+//! CloudFormation stack), and a fleet of 1,000 profiles writes 240 of them. Each
+//! buffer freed after its file was written went back to the allocator, which handed
+//! its pages back to the system 10 ms later (`main.rs`, `PURGE_DELAY_MS`, which keeps
+//! the peak low); the next file's buffer then touched fresh pages again, a page fault
+//! per 4 KiB: 120,000 of them for the fleet, a third of its CPU time spent in the
+//! kernel (BENCHMARKS.md, issue 26). A buffer kept here keeps its pages, and a few
+//! kept buffers are the memory the files being rendered ahead hold anyway.
+//!
+//! Which buffer a file gets never shows in its bytes: a buffer is cleared before it
+//! is handed out, and only its capacity is reused.
+
+use std::sync::Mutex;
+
+/// How many buffers are kept: as many as the files of one stack of two outputs
+/// rendered together (a CDK module and its app) on each of two threads.
+const KEPT: usize = 4;
+
+/// Buffers smaller than this are not worth keeping: the allocator reuses small
+/// blocks without the system.
+const SMALLEST_KEPT: usize = 64 << 10;
+
+/// Buffers larger than this are freed: a whole Terraform module of a fleet (26 MB)
+/// kept would be memory no other file needs.
+const LARGEST_KEPT: usize = 4 << 20;
+
+static KEPT_BUFFERS: Mutex<Vec<String>> = Mutex::new(Vec::new());
+
+/// An empty buffer with room for at least `bytes`: the smallest kept buffer that
+/// has that room, else the largest kept one grown to it, else a new one. A buffer
+/// larger than any kept is for a whole output (a fleet's Terraform module), which
+/// renders after the stacks and is a fleet's peak of memory: the kept buffers are
+/// freed first, as no stack's file is left to take them.
+pub fn with_capacity(bytes: usize) -> String {
+    let taken = {
+        let mut kept = KEPT_BUFFERS.lock().unwrap_or_else(|p| p.into_inner());
+        if bytes > LARGEST_KEPT {
+            kept.clear();
+            return String::with_capacity(bytes);
+        }
+        let fitting = kept
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| b.capacity() >= bytes)
+            .min_by_key(|(_, b)| b.capacity())
+            .map(|(i, _)| i);
+        let largest = || {
+            kept.iter()
+                .enumerate()
+                .max_by_key(|(_, b)| b.capacity())
+                .map(|(i, _)| i)
+        };
+        fitting.or_else(largest).map(|i| kept.swap_remove(i))
+    };
+    match taken {
+        Some(mut buffer) => {
+            buffer.clear();
+            buffer.reserve(bytes);
+            buffer
+        }
+        None => String::with_capacity(bytes),
+    }
+}
+
+/// Hands back the buffer of a file that has been written (or compared): kept for
+/// the next file if it is worth keeping and there is room, freed otherwise.
+pub fn give_back(buffer: String) {
+    if !(SMALLEST_KEPT..=LARGEST_KEPT).contains(&buffer.capacity()) {
+        return;
+    }
+    let mut kept = KEPT_BUFFERS.lock().unwrap_or_else(|p| p.into_inner());
+    if kept.len() < KEPT {
+        kept.push(buffer);
+        return;
+    }
+    // Full: keep the larger buffers, which save the most faults.
+    if let Some((i, _)) = kept
+        .iter()
+        .enumerate()
+        .min_by_key(|(_, b)| b.capacity())
+        .filter(|(_, b)| b.capacity() < buffer.capacity())
+    {
+        kept[i] = buffer;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // One test: the kept buffers are one process-wide list, which tests running
+    // in parallel would share.
+    #[test]
+    fn a_buffer_handed_back_is_taken_again_empty_and_only_worth_keeping_ones_are() {
+        let mut big = String::with_capacity(SMALLEST_KEPT * 2);
+        big.push_str("the bytes of a written file");
+        let at = big.as_ptr();
+        give_back(big);
+        let again = with_capacity(100);
+        assert_eq!(again.as_ptr(), at, "the kept buffer is reused");
+        assert!(again.is_empty(), "a reused buffer starts empty: {again:?}");
+        assert!(again.capacity() >= SMALLEST_KEPT * 2);
+
+        // Too small and too large ones are freed, not kept.
+        give_back(String::with_capacity(SMALLEST_KEPT / 2));
+        give_back(String::with_capacity(LARGEST_KEPT + 1));
+        assert!(KEPT_BUFFERS.lock().unwrap().is_empty());
+
+        // Full: the smallest kept gives way to a larger one; never more than KEPT.
+        let sizes = [1, 2, 3, 4].map(|n| SMALLEST_KEPT * n);
+        for s in sizes {
+            give_back(String::with_capacity(s));
+        }
+        give_back(String::with_capacity(SMALLEST_KEPT * 5));
+        give_back(String::with_capacity(SMALLEST_KEPT / 2 * 3));
+        let mut kept: Vec<_> = KEPT_BUFFERS
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|b| b.capacity() / SMALLEST_KEPT)
+            .collect();
+        kept.sort();
+        assert_eq!(kept, [2, 3, 4, 5]);
+
+        // The smallest that fits is taken; a request larger than all (but not larger
+        // than a kept buffer may be) grows the largest.
+        assert_eq!(
+            with_capacity(SMALLEST_KEPT * 3).capacity() / SMALLEST_KEPT,
+            3
+        );
+        let grown = with_capacity(SMALLEST_KEPT * 9);
+        assert!(grown.capacity() >= SMALLEST_KEPT * 9);
+        let left: Vec<_> = KEPT_BUFFERS
+            .lock()
+            .unwrap()
+            .drain(..)
+            .map(|b| b.capacity() / SMALLEST_KEPT)
+            .collect();
+        assert_eq!(left.len(), 2, "{left:?}");
+        assert!(
+            !left.contains(&5),
+            "the largest was taken to grow: {left:?}"
+        );
+
+        // A whole output's buffer frees every kept one.
+        give_back(String::with_capacity(SMALLEST_KEPT));
+        assert!(with_capacity(LARGEST_KEPT + 1).capacity() > LARGEST_KEPT);
+        assert!(KEPT_BUFFERS.lock().unwrap().is_empty());
+    }
+}
