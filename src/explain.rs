@@ -221,7 +221,7 @@ fn custom_policies(out: &mut Lines, p: &Profile) {
                 let shown = r.in_words();
                 let _ = writeln!(out, "      {lead:<width$} {shown}", width = on.len());
                 let noted = |n: &&ResourceNote| r.literal() == Some(&*n.resource);
-                if let Some(note) = p.resource_notes.iter().find(noted) {
+                if let Some(note) = p.resource_notes().find(noted) {
                     let n = match sources.iter().position(|c| *c == note.source) {
                         Some(i) => i + 1,
                         None => {
@@ -376,7 +376,7 @@ fn profile_json(p: &Profile, overriding: &[&Profile]) -> serde_json::Value {
                 "not_resources": if s.not_resource { in_words(&s.resources) } else { Vec::new() },
             })).collect::<Vec<_>>(),
         })).collect::<Vec<_>>(),
-        "resource_notes": p.resource_notes.iter().map(|n| json!({
+        "resource_notes": p.resource_notes().map(|n| json!({
             "resource": n.resource,
             "purpose": n.purpose,
             "source": n.source,

@@ -137,12 +137,14 @@ pub struct Profile {
     pub service_setting: Option<ServiceSetting>,
     pub tags: Vec<Tag>,
     /// What each AWS-owned bucket the profile grants is for, and the dated AWS page
-    /// that says so, by resource, for `explain`. Not serialised: made of AWS's facts
+    /// that says so, by resource, for `explain` (`resource_notes`): one shared list per
+    /// region, the same for every profile that lists the region (a copy per profile
+    /// was 12 of a 1,000-profile model's 50 MB). Not serialised: made of AWS's facts
     /// only (the partition, a known region, refdata's bucket names and citations), it
     /// holds no spec text for the interpreted-text check (`backend::interpreted`, the
     /// model's only serialiser) to find, and was half of what that check serialised.
     #[serde(skip)]
-    pub resource_notes: Vec<ResourceNote>,
+    pub resource_notes_by_region: Vec<Arc<[ResourceNote]>>,
     /// The custom policies' wildcards that AWS's pages grant so, with fact and page
     /// (`scanners::designed_wildcards`); not serialised: it repeats the statements.
     #[serde(skip)]
@@ -154,6 +156,13 @@ pub struct Profile {
     pub parameter_store: Option<ParameterAccess>,
     /// Things the user should know: unconfirmed facts, risky choices.
     pub warnings: Vec<Warning>,
+}
+
+impl Profile {
+    /// What each AWS-owned bucket the profile grants is for, in the order granted.
+    pub fn resource_notes(&self) -> impl Iterator<Item = &ResourceNote> {
+        self.resource_notes_by_region.iter().flat_map(|r| r.iter())
+    }
 }
 
 /// Why a resource of a statement is granted, and where AWS documents it.

@@ -3,6 +3,8 @@
 //! not need keeps its error (`Ctx::recover`) and the next step runs, so one run
 //! reports every independent error, in the order of the steps.
 
+use std::sync::Arc;
+
 use super::dhmc;
 use super::names::profile_id;
 use super::parameters::parameter_store_policies;
@@ -160,7 +162,7 @@ pub(super) fn build(p: &ProfileSpec, ctx: &Ctx) -> Result<Profile, RuleError> {
         instance_profile,
         service_setting,
         tags,
-        resource_notes,
+        resource_notes_by_region: resource_notes,
         designed_wildcards,
         parameter_store,
         warnings,
@@ -267,7 +269,7 @@ fn s3_policies(
     path: &Option<String>,
     ctx: &Ctx,
     warnings: &mut Vec<Warning>,
-    notes: &mut Vec<ResourceNote>,
+    notes: &mut Vec<Arc<[ResourceNote]>>,
 ) -> Result<Vec<CustomPolicy>, RuleError> {
     // A name the user wrote is checked at its field; one derived from the profile's
     // name is checked at `name` (the field the user wrote), and only when that name

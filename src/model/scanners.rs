@@ -33,7 +33,7 @@ pub struct DesignedWildcard {
 /// `notes` holds the AWS-owned buckets, each with its own page.
 pub(super) fn designed_wildcards(
     policies: &[CustomPolicy],
-    notes: &[ResourceNote],
+    notes: &[Arc<[ResourceNote]>],
     partition: &str,
 ) -> Vec<DesignedWildcard> {
     let log_groups = format!("arn:{partition}:logs:*:*:log-group:*");
@@ -43,9 +43,11 @@ pub(super) fn designed_wildcards(
     // profile's resources, which the spec's text names: foldhash, seeded at random
     // per process (an attacker writing a spec sees no hash, so cannot aim keys at
     // one bucket), instead of SipHash, which hashing ARNs made ~5% of a fleet's build.
-    let mut note_of: HashMap<&str, &ResourceNote, RandomState> =
-        HashMap::with_capacity_and_hasher(notes.len(), RandomState::default());
-    for n in notes {
+    let mut note_of: HashMap<&str, &ResourceNote, RandomState> = HashMap::with_capacity_and_hasher(
+        notes.iter().map(|r| r.len()).sum(),
+        RandomState::default(),
+    );
+    for n in notes.iter().flat_map(|r| r.iter()) {
         note_of.entry(&n.resource).or_insert(n);
     }
     let mut out: Vec<DesignedWildcard> = Vec::new();
@@ -143,7 +145,7 @@ mod tests {
                 source: &SEED_PAGE,
             })
             .collect();
-        designed_wildcards(&[policy(sid, resources)], &notes, "aws")
+        designed_wildcards(&[policy(sid, resources)], &[notes.into()], "aws")
             .into_iter()
             .map(|d| d.resource.to_string())
             .collect()

@@ -2,6 +2,8 @@
 //! statements of the policies ssm-profile writes, each with the reason or purpose
 //! `explain` words.
 
+use std::sync::Arc;
+
 use super::created::{aws_managed_arn, aws_managed_path_and_name};
 use super::names::camel;
 use super::rules::{
@@ -228,16 +230,16 @@ pub(super) fn managed_policies(
 /// the others are still checked. `notes` gets what each AWS-owned bucket is for.
 /// The object ARNs of the agent buckets of `region`, each with its note: the same for
 /// every profile that lists the region, so built once per (partition, region, list)
-/// per thread and cloned (building them for every profile was 18% of a 100-profile
+/// per thread and shared (building them for every profile was 18% of a 100-profile
 /// fleet's instructions).
 fn agent_bucket_notes(
     partition: Partition,
     region: &str,
     list: AgentBuckets,
-) -> std::rc::Rc<[ResourceNote]> {
+) -> Arc<[ResourceNote]> {
     type Key = (&'static str, String, bool);
     thread_local! {
-        static BUILT: std::cell::RefCell<std::collections::HashMap<Key, std::rc::Rc<[ResourceNote]>>> =
+        static BUILT: std::cell::RefCell<std::collections::HashMap<Key, Arc<[ResourceNote]>>> =
             Default::default();
     }
     let key = (
@@ -271,7 +273,7 @@ pub(super) fn s3_statements(
     partition: Partition,
     ctx: &Ctx,
     warnings: &mut Vec<Warning>,
-    notes: &mut Vec<ResourceNote>,
+    notes: &mut Vec<Arc<[ResourceNote]>>,
 ) -> Result<Vec<Statement>, RuleError> {
     let s3 = p.s3.as_ref().expect("called only with an s3 section");
     let arn = |resource: &str| format!("arn:{}:s3:::{resource}", partition.arn_id);
@@ -306,7 +308,7 @@ pub(super) fn s3_statements(
         }
         let agent = agent_bucket_notes(partition, region, s3.agent_buckets);
         let resources: Vec<Resource> = agent.iter().map(|n| n.resource.clone().into()).collect();
-        notes.extend(agent.iter().cloned());
+        notes.push(agent.clone());
         statements.push(Statement {
             effect: Effect::Allow,
             not_resource: false,

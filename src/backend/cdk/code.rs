@@ -7,7 +7,7 @@
 
 use super::Language;
 use super::layout::{self, ObjectCall};
-use super::literal::{comment, py_string, ts_key, ts_string};
+use super::literal::{comment, push_py_string, push_ts_string, py_string, ts_key, ts_string};
 use crate::model::{Effect, Part, Resource, Statement, Text};
 
 /// Spells code in one language.
@@ -17,6 +17,14 @@ pub(super) struct Spell(pub Language);
 impl Spell {
     pub fn ts(self) -> bool {
         self.0 == Language::TypeScript
+    }
+
+    /// The escaper that appends a string literal of this language to a buffer.
+    pub fn push_string(self) -> fn(&mut String, &str) {
+        match self.0 {
+            Language::TypeScript => push_ts_string,
+            Language::Python => push_py_string,
+        }
     }
 
     /// A string literal of this language.
@@ -127,7 +135,7 @@ impl Spell {
     /// in TypeScript inside the object literal `call` opens (`new
     /// iam.ManagedPolicy(this, id, {`), in Python at the columns ruff format keeps.
     pub fn statements(self, call: Option<&ObjectCall>, statements: &[Statement]) -> String {
-        let mut out = String::new();
+        let mut out = String::with_capacity(statements_len(statements));
         match (self.0, call) {
             (Language::TypeScript, Some(c)) => typescript_statements(&mut out, c, statements),
             _ => python_statements(&mut out, statements),
@@ -136,39 +144,112 @@ impl Spell {
     }
 }
 
+/// About how many bytes a policy's statements take, at least, in either language:
+/// the buffer is sized once instead of grown through a dozen copies.
+fn statements_len(statements: &[Statement]) -> usize {
+    const STATEMENT: usize = 256;
+    const ITEM: usize = 32;
+    statements
+        .iter()
+        .map(|s| {
+            STATEMENT
+                + s.purpose.len()
+                + s.sid.len()
+                + s.actions.iter().map(|a| a.len() + ITEM).sum::<usize>()
+                + s.resources
+                    .iter()
+                    .map(|r| r.literal().map_or(4 * ITEM, str::len) + ITEM)
+                    .sum::<usize>()
+        })
+        .sum()
+}
+
+/// Literals of one list spelled into one buffer (a policy's hundreds of ARNs
+/// without a string each), read by `layout` as `&str`s.
+#[derive(Debug, Default)]
+pub(super) struct Spelled {
+    text: String,
+    ends: Vec<usize>,
+}
+
+impl Spelled {
+    /// Empties it for the next list, keeping its room.
+    pub fn clear(&mut self) {
+        self.text.clear();
+        self.ends.clear();
+    }
+
+    /// Adds the literal of `s` that `push` (`push_ts_string`, `push_py_string`) spells.
+    pub fn push(&mut self, push: fn(&mut String, &str), s: &str) {
+        push(&mut self.text, s);
+        self.ends.push(self.text.len());
+    }
+
+    /// Holds just the literals of `resources`, if every one of them is a literal
+    /// (`false`, and part of them, when one names the deploying account).
+    fn literals(&mut self, push: fn(&mut String, &str), resources: &[Resource]) -> bool {
+        self.clear();
+        resources.iter().all(|r| match r.literal() {
+            Some(s) => {
+                self.push(push, s);
+                true
+            }
+            None => false,
+        })
+    }
+
+    /// The literals, in order.
+    pub fn items(&self) -> Vec<&str> {
+        let mut start = 0;
+        self.ends
+            .iter()
+            .map(|&end| {
+                let item = &self.text[start..end];
+                start = end;
+                item
+            })
+            .collect()
+    }
+}
+
 fn typescript_statements(out: &mut String, call: &ObjectCall, statements: &[Statement]) {
     let indent = call.indent + 4;
     let pad = &call.pad;
-    let brackets = |head: &str, literals: Vec<String>| {
-        layout::typescript_brackets(indent, head, "[", &literals, "]", ",")
-    };
     let line = |out: &mut String, pieces: &[&str]| {
         out.push_str(pad);
         pieces.iter().for_each(|p| out.push_str(p));
         out.push('\n');
     };
+    let mut spelled = Spelled::default();
     line(out, &["statements: ["]);
     for s in statements {
         line(out, &["  // ", &comment(&s.purpose)]);
         line(out, &["  new iam.PolicyStatement({"]);
-        for property in [
-            layout::typescript_property(indent, "sid", &ts_string(&s.sid), ","),
-            format!("{pad}    effect: iam.Effect.{},", effect(s)),
-            brackets("actions: ", spelled(&s.actions, ts_string)),
-            layout::typescript_concatenations(
-                indent,
-                if s.not_resource {
-                    "notResources: "
-                } else {
-                    "resources: "
-                },
-                resource_operands(&s.resources, ts_string),
-                ",",
-            ),
-        ] {
-            out.push_str(&property);
-            out.push('\n');
+        layout::push_typescript_property(out, indent, "sid", &ts_string(&s.sid), ",");
+        out.push('\n');
+        line(out, &["    effect: iam.Effect.", effect(s), ","]);
+        spelled.clear();
+        s.actions
+            .iter()
+            .for_each(|a| spelled.push(push_ts_string, a));
+        layout::push_typescript_brackets(out, indent, "actions: ", "[", &spelled.items(), "]", ",");
+        out.push('\n');
+        let head = if s.not_resource {
+            "notResources: "
+        } else {
+            "resources: "
+        };
+        // A list of literals alone (nearly every statement) is `typescript_brackets`
+        // of them, as `typescript_concatenations` lays it out.
+        if spelled.literals(push_ts_string, &s.resources) {
+            layout::push_typescript_brackets(out, indent, head, "[", &spelled.items(), "]", ",");
+        } else {
+            let operands = resource_operands(&s.resources, ts_string);
+            out.push_str(&layout::typescript_concatenations(
+                indent, head, operands, ",",
+            ));
         }
+        out.push('\n');
         line(out, &["  }),"]);
     }
     out.push_str(pad);
@@ -181,11 +262,6 @@ fn effect(s: &Statement) -> &'static str {
         Effect::Allow => "ALLOW",
         Effect::Deny => "DENY",
     }
-}
-
-/// Each of `items` as a literal of the language `spell` escapes for.
-fn spelled<S: AsRef<str>>(items: &[S], spell: fn(&str) -> String) -> Vec<String> {
-    items.iter().map(|i| spell(i.as_ref())).collect()
 }
 
 /// The operands of a text's concatenation: its literal parts through `string` (the
@@ -213,6 +289,7 @@ fn resource_operands(items: &[Resource], string: fn(&str) -> String) -> Vec<Vec<
 }
 
 fn python_statements(out: &mut String, statements: &[Statement]) {
+    let mut spelled = Spelled::default();
     out.push_str("            statements=[\n");
     for s in statements {
         for piece in [
@@ -226,30 +303,27 @@ fn python_statements(out: &mut String, statements: &[Statement]) {
         ] {
             out.push_str(piece);
         }
-        let actions = layout::python_brackets(
-            20,
-            "actions=",
-            "[",
-            &spelled(&s.actions, py_string),
-            "]",
-            ",",
-        );
+        spelled.clear();
+        s.actions
+            .iter()
+            .for_each(|a| spelled.push(push_py_string, a));
+        layout::push_python_brackets(out, 20, "actions=", "[", &spelled.items(), "]", ",");
+        out.push('\n');
+        let head = if s.not_resource {
+            "not_resources="
+        } else {
+            "resources="
+        };
         // One a line even when they would fit on one: ruff format keeps the magic
-        // trailing comma's layout, and the goldens have always had it.
-        let resources = layout::python_concatenations(
-            20,
-            if s.not_resource {
-                "not_resources="
-            } else {
-                "resources="
-            },
-            resource_operands(&s.resources, py_string),
-            ",",
-        );
-        for property in [actions, resources] {
-            out.push_str(&property);
-            out.push('\n');
+        // trailing comma's layout, and the goldens have always had it. A list of
+        // literals alone is laid out as `python_concatenations` lays it out.
+        if spelled.literals(push_py_string, &s.resources) {
+            layout::push_one_a_line(out, 20, 4, head, "[", &spelled.items(), "]", ",");
+        } else {
+            let operands = resource_operands(&s.resources, py_string);
+            out.push_str(&layout::python_concatenations(20, head, operands, ","));
         }
+        out.push('\n');
         out.push_str("                ),\n");
     }
     out.push_str("            ],");
@@ -259,6 +333,54 @@ fn python_statements(out: &mut String, statements: &[Statement]) {
 mod tests {
     use super::*;
     use crate::text::{UNSAFE_SAMPLES, is_unsafe_in_code};
+
+    /// A statement whose resources are all literals is laid out from its literals
+    /// spelled into one buffer, by the brackets' layout: that must be what the
+    /// concatenations' layout gives the same items, one operand each.
+    #[test]
+    fn literal_resources_are_laid_out_as_concatenations_of_one_operand() {
+        let long = |i: usize| format!("'arn:aws:s3:::bucket-{i}-{}/*'", "x".repeat(40));
+        let lists: [Vec<String>; 3] = [
+            vec!["'a'".into()],
+            vec![long(1)],
+            (0..9).map(long).collect(),
+        ];
+        for items in lists {
+            let operands = || items.iter().map(|i| vec![i.clone()]).collect::<Vec<_>>();
+            let mut spelled = Spelled::default();
+            spelled.push(push_ts_string, "stays");
+            spelled.clear();
+            items
+                .iter()
+                .for_each(|i| spelled.push(|out, s| out.push_str(s), i));
+            assert_eq!(spelled.items(), items);
+            let mut ts = String::from("x\n");
+            layout::push_typescript_brackets(
+                &mut ts,
+                10,
+                "resources: ",
+                "[",
+                &spelled.items(),
+                "]",
+                ",",
+            );
+            let want = layout::typescript_concatenations(10, "resources: ", operands(), ",");
+            assert_eq!(ts, format!("x\n{want}"));
+            let mut py = String::from("x\n");
+            layout::push_one_a_line(
+                &mut py,
+                20,
+                4,
+                "resources=",
+                "[",
+                &spelled.items(),
+                "]",
+                ",",
+            );
+            let want = layout::python_concatenations(20, "resources=", operands(), ",");
+            assert_eq!(py, format!("x\n{want}"));
+        }
+    }
 
     /// Statements are spelled here, not by the templates' filters: each of their
     /// strings must still reach the code only as its language's literal (or comment).

@@ -56,38 +56,44 @@ fn pad(indent: usize) -> String {
 }
 
 /// Columns `items` take joined with `, `.
-fn joined_width(items: &[String]) -> usize {
-    items.iter().map(|i| display_width(i)).sum::<usize>() + 2 * items.len().saturating_sub(1)
+fn joined_width<S: AsRef<str>>(items: &[S]) -> usize {
+    items
+        .iter()
+        .map(|i| display_width(i.as_ref()))
+        .sum::<usize>()
+        + 2 * items.len().saturating_sub(1)
 }
 
-fn push_joined(out: &mut String, items: &[String]) {
+fn push_joined<S: AsRef<str>>(out: &mut String, items: &[S]) {
     for (i, item) in items.iter().enumerate() {
         if i > 0 {
             out.push_str(", ");
         }
-        out.push_str(item);
+        out.push_str(item.as_ref());
     }
 }
 
 /// Bytes of `items` one a line, for a buffer's capacity.
-fn items_len(items: &[String], indent: usize) -> usize {
-    items.iter().map(|i| i.len() + indent + 2).sum()
+fn items_len<S: AsRef<str>>(items: &[S], indent: usize) -> usize {
+    items.iter().map(|i| i.as_ref().len() + indent + 2).sum()
 }
 
-/// `pieces` concatenated on one line at `indent`.
-fn one_line(indent: usize, pieces: &[&str], items: &[String]) -> String {
-    let mut out = String::with_capacity(
-        indent + pieces.iter().map(|p| p.len()).sum::<usize>() + items_len(items, 0),
-    );
-    push_spaces(&mut out, indent);
+/// Bytes of a bracketed list laid out one item a line, at most: a line's buffer
+/// sized once, not grown by doubling.
+fn brackets_len<S: AsRef<str>>(indent: usize, pieces: &[&str], items: &[S]) -> usize {
+    2 * indent + pieces.iter().map(|p| p.len()).sum::<usize>() + 4 + items_len(items, indent + 4)
+}
+
+/// `pieces` concatenated on one line at `indent`, `items` joined after the third.
+fn push_one_line<S: AsRef<str>>(out: &mut String, indent: usize, pieces: &[&str], items: &[S]) {
+    push_spaces(out, indent);
     out.push_str(pieces[0]);
     out.push_str(pieces[1]);
     out.push_str(pieces[2]);
-    push_joined(&mut out, items);
+    push_joined(out, items);
     for piece in &pieces[3..] {
         out.push_str(piece);
     }
-    out
 }
 
 /// `head` + `open` + items + `close` + `tail` at `indent`, as ruff format lays it out:
@@ -95,14 +101,29 @@ fn one_line(indent: usize, pieces: &[&str], items: &[String]) -> String {
 /// items together on their own line between the brackets if that line fits
 /// (Black's right-hand split); else one item a line, with the trailing comma that
 /// keeps ruff from joining them again. Every line carries its indentation.
-pub fn python_brackets(
+pub fn python_brackets<S: AsRef<str>>(
     indent: usize,
     head: &str,
     open: &str,
-    items: &[String],
+    items: &[S],
     close: &str,
     tail: &str,
 ) -> String {
+    let mut out = String::with_capacity(brackets_len(indent, &[head, open, close, tail], items));
+    push_python_brackets(&mut out, indent, head, open, items, close, tail);
+    out
+}
+
+/// `python_brackets`, appended to `out`.
+pub fn push_python_brackets<S: AsRef<str>>(
+    out: &mut String,
+    indent: usize,
+    head: &str,
+    open: &str,
+    items: &[S],
+    close: &str,
+    tail: &str,
+) {
     let joined = joined_width(items);
     let flat = [head, open, close, tail]
         .map(display_width)
@@ -110,36 +131,51 @@ pub fn python_brackets(
         .sum::<usize>()
         + joined;
     if indent + flat <= PYTHON_WIDTH {
-        return one_line(indent, &[head, open, "", close, tail], items);
+        return push_one_line(out, indent, &[head, open, "", close, tail], items);
     }
     let inner = indent + 4;
     // A collection literal with several items always goes one a line (Black's
     // `should_split_line`); a call's arguments may stay together.
     let may_hug = open == "(" || items.len() == 1;
     if may_hug && (items.len() == 1 || inner + joined <= PYTHON_WIDTH) {
-        let mut out = one_line(indent, &[head, open, "\n"], &[]);
-        push_spaces(&mut out, inner);
-        push_joined(&mut out, items);
+        push_one_line::<&str>(out, indent, &[head, open, "\n"], &[]);
+        push_spaces(out, inner);
+        push_joined(out, items);
         out.push('\n');
-        push_spaces(&mut out, indent);
+        push_spaces(out, indent);
         out.push_str(close);
         out.push_str(tail);
-        return out;
+        return;
     }
-    one_a_line(indent, 4, head, open, items, close, tail)
+    push_one_a_line(out, indent, 4, head, open, items, close, tail)
 }
 
 /// `head` + `open` + items + `close` + `tail` at `indent`, as prettier lays out call
 /// arguments and array elements: on one line if it fits, else one a line with a
 /// trailing comma (prettier's `trailingComma: "all"`).
-pub fn typescript_brackets(
+pub fn typescript_brackets<S: AsRef<str>>(
     indent: usize,
     head: &str,
     open: &str,
-    items: &[String],
+    items: &[S],
     close: &str,
     tail: &str,
 ) -> String {
+    let mut out = String::with_capacity(brackets_len(indent, &[head, open, close, tail], items));
+    push_typescript_brackets(&mut out, indent, head, open, items, close, tail);
+    out
+}
+
+/// `typescript_brackets`, appended to `out`.
+pub fn push_typescript_brackets<S: AsRef<str>>(
+    out: &mut String,
+    indent: usize,
+    head: &str,
+    open: &str,
+    items: &[S],
+    close: &str,
+    tail: &str,
+) {
     // prettier's `bracketSpacing`: `{ a: 1 }`, but `[1]` and `f(1)`.
     let space = if open == "{" { " " } else { "" };
     let flat = [head, open, space, space, close, tail]
@@ -148,20 +184,38 @@ pub fn typescript_brackets(
         .sum::<usize>()
         + joined_width(items);
     if indent + flat <= TYPESCRIPT_WIDTH {
-        return one_line(indent, &[head, open, space, space, close, tail], items);
+        return push_one_line(out, indent, &[head, open, space, space, close, tail], items);
     }
-    one_a_line(indent, 2, head, open, items, close, tail)
+    push_one_a_line(out, indent, 2, head, open, items, close, tail)
 }
 
 /// An object property `key: value` + `tail` at `indent`, as prettier writes one whose
 /// value is a string literal: after the colon if it fits, else on the next line,
 /// indented.
 pub fn typescript_property(indent: usize, key: &str, value: &str, tail: &str) -> String {
+    let mut out = String::with_capacity(indent + key.len() + value.len() + tail.len() + 5);
+    push_typescript_property(&mut out, indent, key, value, tail);
+    out
+}
+
+/// `typescript_property`, appended to `out`.
+pub fn push_typescript_property(
+    out: &mut String,
+    indent: usize,
+    key: &str,
+    value: &str,
+    tail: &str,
+) {
     let flat = display_width(key) + 2 + display_width(value) + display_width(tail);
     if indent + flat <= TYPESCRIPT_WIDTH {
-        return one_line(indent, &[key, ": ", value, tail], &[]);
+        return push_one_line::<&str>(out, indent, &[key, ": ", value, tail], &[]);
     }
-    format!("{}{key}:\n{}{value}{tail}", pad(indent), pad(indent + 2))
+    push_spaces(out, indent);
+    out.push_str(key);
+    out.push_str(":\n");
+    push_spaces(out, indent + 2);
+    out.push_str(value);
+    out.push_str(tail);
 }
 
 /// How prettier lays out a call whose last argument is an object literal
@@ -286,37 +340,45 @@ pub fn python_concatenations(
 }
 
 /// One item a line, `step` columns in from the brackets, each with a trailing comma.
-pub fn one_a_line(
+pub fn one_a_line<S: AsRef<str>>(
     indent: usize,
     step: usize,
     head: &str,
     open: &str,
-    items: &[String],
+    items: &[S],
     close: &str,
     tail: &str,
 ) -> String {
-    let mut out = String::with_capacity(
-        2 * indent
-            + head.len()
-            + open.len()
-            + close.len()
-            + tail.len()
-            + 1
-            + items_len(items, indent + step),
-    );
-    push_spaces(&mut out, indent);
+    let mut out = String::with_capacity(brackets_len(indent, &[head, open, close, tail], items));
+    push_one_a_line(&mut out, indent, step, head, open, items, close, tail);
+    out
+}
+
+/// `one_a_line`, appended to `out`.
+#[allow(clippy::too_many_arguments)]
+pub fn push_one_a_line<S: AsRef<str>>(
+    out: &mut String,
+    indent: usize,
+    step: usize,
+    head: &str,
+    open: &str,
+    items: &[S],
+    close: &str,
+    tail: &str,
+) {
+    out.reserve(brackets_len(indent, &[head, open, close, tail], items));
+    push_spaces(out, indent);
     out.push_str(head);
     out.push_str(open);
     out.push('\n');
     for item in items {
-        push_spaces(&mut out, indent + step);
-        out.push_str(item);
+        push_spaces(out, indent + step);
+        out.push_str(item.as_ref());
         out.push_str(",\n");
     }
-    push_spaces(&mut out, indent);
+    push_spaces(out, indent);
     out.push_str(close);
     out.push_str(tail);
-    out
 }
 
 #[cfg(test)]
@@ -407,7 +469,7 @@ mod tests {
     fn python_width_is_88_columns_inclusive() {
         let head = "x".repeat(86);
         assert_eq!(
-            python_brackets(0, &head, "(", &[], ")", ""),
+            python_brackets::<String>(0, &head, "(", &[], ")", ""),
             format!("{head}()")
         );
         let head = "x".repeat(87);

@@ -7,9 +7,9 @@
 //! prettier and ruff format write them, expanded with trailing commas, which both
 //! keep as written.
 
-use super::code::Spell;
+use super::code::{Spell, Spelled};
 use super::layout::{self, ObjectCall};
-use super::literal::comment;
+use super::literal::{comment, push_py_string};
 use crate::backend::scanners::CdkNag;
 use crate::text::push_spaces;
 
@@ -44,41 +44,56 @@ pub(super) fn lines(
     }
 }
 
+/// About how many bytes the lines take, at least: the buffer is sized once (a
+/// policy's suppression lists a finding for each of its hundreds of wildcards).
+fn lines_len(rules: &[CdkNag]) -> usize {
+    const RULE: usize = 256;
+    const FINDING: usize = 32;
+    1024 + rules
+        .iter()
+        .map(|r| {
+            RULE + r.reason.len()
+                + r.applies_to
+                    .iter()
+                    .map(|a| a.len() + FINDING)
+                    .sum::<usize>()
+        })
+        .sum::<usize>()
+}
+
 fn typescript(spell: Spell, member: &str, rules: &[CdkNag]) -> String {
     // A function of the module (construct.ts.j2) reads the resource: a cast of a long
     // member, inline, is a layout prettier writes in a way of its own.
     let call: ObjectCall =
         layout::typescript_object_call(4, TS_FUNCTION, &[format!("this.{member}")], ";");
     let i = call.indent;
-    let mut out = format!("    // {}\n{}\n", comment(NOTE), call.open);
+    let mut out = String::with_capacity(lines_len(rules));
+    for piece in ["    // ", &comment(NOTE), "\n", &call.open, "\n"] {
+        out.push_str(piece);
+    }
     push_spaces(&mut out, i);
     out.push_str("rules_to_suppress: [\n");
+    let mut findings = Spelled::default();
     for r in rules {
         push_spaces(&mut out, i + 2);
         out.push_str("{\n");
-        out.push_str(&layout::typescript_property(
-            i + 4,
-            "id",
-            &spell.string(r.id),
-            ",",
-        ));
+        layout::push_typescript_property(&mut out, i + 4, "id", &spell.string(r.id), ",");
         out.push('\n');
-        out.push_str(&layout::typescript_property(
-            i + 4,
-            "reason",
-            &spell.string(&r.reason),
-            ",",
-        ));
+        layout::push_typescript_property(&mut out, i + 4, "reason", &spell.string(&r.reason), ",");
         out.push('\n');
-        let items: Vec<String> = r.applies_to.iter().map(|a| spell.string(a)).collect();
-        out.push_str(&layout::typescript_brackets(
+        findings.clear();
+        r.applies_to
+            .iter()
+            .for_each(|a| findings.push(spell.push_string(), a));
+        layout::push_typescript_brackets(
+            &mut out,
             i + 4,
             "applies_to: ",
             "[",
-            &items,
+            &findings.items(),
             "]",
             ",",
-        ));
+        );
         out.push('\n');
         push_spaces(&mut out, i + 2);
         out.push_str("},\n");
@@ -90,7 +105,10 @@ fn typescript(spell: Spell, member: &str, rules: &[CdkNag]) -> String {
 }
 
 fn python(spell: Spell, member: &str, cfn_class: &str, variable: &str, rules: &[CdkNag]) -> String {
-    let mut out = format!("        # {}\n", comment(NOTE));
+    let mut out = String::with_capacity(lines_len(rules));
+    for piece in ["        # ", &comment(NOTE), "\n"] {
+        out.push_str(piece);
+    }
     out.push_str(&spell.call(
         (0, ""),
         (8, ""),
@@ -100,37 +118,37 @@ fn python(spell: Spell, member: &str, cfn_class: &str, variable: &str, rules: &[
             format!("self.{member}.node.default_child"),
         ],
     ));
-    out.push_str(&format!("\n        {variable}.add_metadata(\n"));
-    out.push_str(&format!("            {},\n", spell.string("cdk_nag")));
-    out.push_str("            {\n");
-    out.push_str(&format!(
-        "                {}: [\n",
-        spell.string("rules_to_suppress")
-    ));
+    for piece in ["\n        ", variable, ".add_metadata(\n            "] {
+        out.push_str(piece);
+    }
+    push_py_string(&mut out, "cdk_nag");
+    out.push_str(",\n            {\n                ");
+    push_py_string(&mut out, "rules_to_suppress");
+    out.push_str(": [\n");
+    let applies_to = format!("{}: ", spell.string("applies_to"));
+    let mut findings = Spelled::default();
     for r in rules {
         out.push_str("                    {\n");
         for (key, value) in [("id", r.id), ("reason", r.reason.as_str())] {
-            out.push_str(&format!(
-                "                        {}: {},\n",
-                spell.string(key),
-                spell.string(value)
-            ));
+            out.push_str("                        ");
+            push_py_string(&mut out, key);
+            out.push_str(": ");
+            push_py_string(&mut out, value);
+            out.push_str(",\n");
         }
-        let items: Vec<String> = r.applies_to.iter().map(|a| spell.string(a)).collect();
-        out.push_str(&layout::python_brackets(
-            24,
-            &format!("{}: ", spell.string("applies_to")),
-            "[",
-            &items,
-            "]",
-            ",",
-        ));
+        findings.clear();
+        r.applies_to
+            .iter()
+            .for_each(|a| findings.push(push_py_string, a));
+        layout::push_python_brackets(&mut out, 24, &applies_to, "[", &findings.items(), "]", ",");
         out.push_str("\n                    },\n");
     }
     out.push_str("                ],\n");
     out.push_str("            },\n");
     out.push_str("        )\n");
     // cdk-nag 3.x reads the same findings as acknowledgments (construct.py.j2).
-    out.push_str(&format!("        {PY_ACKNOWLEDGE}({variable})"));
+    for piece in ["        ", PY_ACKNOWLEDGE, "(", variable, ")"] {
+        out.push_str(piece);
+    }
     out
 }
