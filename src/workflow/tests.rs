@@ -206,7 +206,7 @@ fn a_configuration_rendered_in_pieces_is_handed_over_as_rendered_whole() {
         .unwrap();
     assert_eq!(hcl.pieces(&model), Some(3));
     let mut tree = tree(
-        &[name.clone()],
+        std::slice::from_ref(&name),
         &dir.path().join("gen"),
         &["terraform"],
         None,
