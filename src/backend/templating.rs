@@ -18,10 +18,11 @@ mod compiled;
 mod syntax;
 
 use std::collections::BTreeMap;
-use std::sync::OnceLock;
+use std::fmt;
+use std::sync::{Arc, OnceLock};
 
 use minijinja::machinery::{self, Instructions};
-use minijinja::value::Serde;
+use minijinja::value::{DynObject, Object, ObjectRepr, Serde};
 use minijinja::{AutoEscape, Environment, UndefinedBehavior, Value};
 use serde::Serialize;
 
@@ -84,6 +85,55 @@ pub fn render_into(
     )
     .map_err(|e| fail(&e))?;
     Ok(())
+}
+
+/// Code a backend has spelled already (through its escapers), handed to a template
+/// whole: `{{ code }}` writes it as it is and `{% if code %}` is false when it is
+/// empty, as for a string; but a string of a context is copied into minijinja's own
+/// value before the template runs, and this is not (a fleet's CDK policies copied
+/// their statements, tens of kilobytes each, megabytes a stack).
+#[derive(Debug, Clone, Default)]
+pub struct Code(Arc<CodeText>);
+
+#[derive(Debug, Default)]
+struct CodeText(String);
+
+impl Code {
+    pub fn new(text: String) -> Code {
+        Code(Arc::new(CodeText(text)))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0.0
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.0.is_empty()
+    }
+}
+
+impl Object for CodeText {
+    fn repr(self: &Arc<Self>) -> ObjectRepr {
+        ObjectRepr::Plain
+    }
+
+    fn is_true(self: &Arc<Self>) -> bool {
+        !self.0.is_empty()
+    }
+
+    fn render(self: &Arc<Self>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl Serialize for Code {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        Value::from_dyn_object(DynObject::new(Arc::clone(&self.0))).serialize(serializer)
+    }
 }
 
 #[cfg(test)]

@@ -20,6 +20,7 @@ use crate::backend::describe;
 use crate::backend::naming::Unique;
 use crate::backend::options::StackPart;
 use crate::backend::scanners;
+use crate::backend::templating::Code;
 use crate::model::{Model, Profile};
 use resources::{InstanceProfileContext, OutputContext, PolicyContext, ServiceSettingContext};
 use role::RoleContext;
@@ -280,7 +281,7 @@ fn profile_context(
         &scanners::cdk_nag_role(model, p),
     );
     let mut role = role::role(p, spell, &role_id, member);
-    role.suppression = suppression;
+    role.suppression = Code::new(suppression);
     let role_type = if role.created {
         "iam.Role"
     } else {

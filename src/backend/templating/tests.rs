@@ -80,3 +80,24 @@ fn an_undefined_variable_is_an_error() {
     );
     assert!(err.to_string().contains("undefined"), "{err}");
 }
+
+/// Code handed whole renders as the string it holds, and tests false when empty,
+/// as a string does, in the environment every backend starts from.
+#[test]
+fn code_renders_as_its_text_and_is_false_when_empty() {
+    #[derive(serde::Serialize)]
+    struct Context {
+        code: super::Code,
+        empty: super::Code,
+    }
+    let mut env = environment(|_| {});
+    let source = "{% if code %}[{{ code }}]{% endif %}{% if empty %}empty{% endif %}{{ empty }}.";
+    env.add_template("code", source).unwrap();
+    let context = Context {
+        code: super::Code::new("f('it''s', \"x\")\n  {{ y }}".into()),
+        empty: super::Code::default(),
+    };
+    let context = minijinja::Value::from(minijinja::value::Serde(&context));
+    let out = env.get_template("code").unwrap().render(context).unwrap();
+    assert_eq!(out, "[f('it''s', \"x\")\n  {{ y }}].");
+}

@@ -13,6 +13,7 @@ use super::{Members, path};
 use crate::backend::cloudformation::setting_logical_id;
 use crate::backend::describe::{self, Resource};
 use crate::backend::scanners;
+use crate::backend::templating::Code;
 use crate::model::{CustomPolicy, Profile, ServiceSetting};
 
 #[derive(Debug, Serialize)]
@@ -28,9 +29,9 @@ pub(super) struct PolicyContext {
     /// `roles: [this.role]` line(s).
     roles: String,
     /// The `statements` property's lines.
-    pub(super) statements: String,
+    pub(super) statements: Code,
     /// The lines of its scanner suppressions (`suppressions::lines`), or "".
-    pub(super) suppression: String,
+    pub(super) suppression: Code,
 }
 
 #[derive(Debug, Serialize)]
@@ -96,8 +97,14 @@ pub(super) fn policy(
                 spell.brackets(ts, (12, ","), "roles=", "[]", &[format!("self.{role}")])
             }
         },
-        statements: spell.statements(c, &cp.statements),
-        suppression: suppressions::lines(spell, &member, "CfnManagedPolicy", "cfn_policy", nag),
+        statements: Code::new(spell.statements(c, &cp.statements)),
+        suppression: Code::new(suppressions::lines(
+            spell,
+            &member,
+            "CfnManagedPolicy",
+            "cfn_policy",
+            nag,
+        )),
         call,
         member,
     }

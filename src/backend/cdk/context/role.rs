@@ -10,6 +10,7 @@ use super::super::code::Spell;
 use super::super::layout::ObjectCall;
 use super::super::literal::comment;
 use super::path;
+use crate::backend::templating::Code;
 use crate::model::{ManagedPolicy, Profile, Role, RoleRef, TrustStatement};
 
 #[derive(Debug, Default, Serialize)]
@@ -39,7 +40,7 @@ pub(super) struct RoleContext {
     /// An existing role: the line(s) that import it.
     import: String,
     /// The lines of its scanner suppressions (`suppressions::lines`), or "".
-    pub(super) suppression: String,
+    pub(super) suppression: Code,
 }
 
 #[derive(Debug, Serialize)]
