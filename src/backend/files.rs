@@ -2,6 +2,7 @@
 //! they will be before any renders.
 
 use super::options::StackPart;
+use super::outputs::Pieces;
 use super::target::every_capability;
 use super::{GeneratedFile, Output, Render, RenderError, RenderOptions, header, stacks};
 
@@ -134,6 +135,48 @@ impl Output {
             })
         };
         Ok([file(self, first_text)?, file(second, second_text)?])
+    }
+
+    /// How many pieces this output's one file renders in (`Target::pieces`), when
+    /// more than one; `None` for a row that does not, and for a model its target
+    /// refuses (rendered whole, the refusal is reported as it always was).
+    pub fn pieces(self, model: &Model) -> Option<usize> {
+        let pieces = self.pieces_def()?;
+        // The header goes before the first piece: a row whose header is a key of
+        // its JSON document, or whose whole text is measured, renders whole.
+        let whole_only = self.def.stacks.is_some()
+            || self.def.template_body
+            || self.def.comment == header::CommentSyntax::JsonCommentKey
+            || !matches!(self.def.render, Render::File(_));
+        if whole_only || self.check(model).is_err() {
+            return None;
+        }
+        Some((pieces.count)(model)).filter(|&n| n > 1)
+    }
+
+    /// Piece `k` of `of` (`pieces`) of this output's file: joined in order, the
+    /// pieces are the text `generate` gives (the first carries the header).
+    pub fn generate_piece(
+        self,
+        model: &Model,
+        spec_name: &str,
+        options: RenderOptions,
+        k: usize,
+        of: usize,
+    ) -> Result<String, RenderError> {
+        let pieces = self
+            .pieces_def()
+            .ok_or_else(|| RenderError::Internal(format!("{self:?} does not render in pieces")))?;
+        if k > 0 {
+            return (pieces.render)(model, options, k, of);
+        }
+        self.check(model)?;
+        let first = (pieces.render)(model, options, k, of)?;
+        self.finish(spec_name, options, first)
+    }
+
+    fn pieces_def(self) -> Option<&'static Pieces> {
+        (self.target.pieces.iter()).find(|p| p.row == self.def.golden)
     }
 
     /// The files `generate_files_into` gives, in its order, without their text and

@@ -2,7 +2,9 @@
 //! one word splitter behind every naming style, and one allocator of unique names.
 //! Spec strings never become names here; the stems are ASCII letters and digits.
 
-use std::collections::BTreeSet;
+use std::collections::HashSet;
+
+use foldhash::fast::RandomState;
 
 /// Splits a name into words: `SSMInstanceProfileS3Policy2` -> `SSM`, `Instance`,
 /// `Profile`, `S3`, `Policy2`. Anything but an ASCII letter or digit separates words;
@@ -73,14 +75,17 @@ pub fn lower_camel_case(name: &str) -> String {
 /// later profiles are added.
 pub struct Unique {
     separator: &'static str,
-    taken: BTreeSet<String>,
+    /// Never iterated: foldhash, seeded at random per process, whose order never
+    /// shows (a fleet's Terraform configuration claims 6,500 names, and a `BTreeSet`
+    /// compared each with a dozen others).
+    taken: HashSet<String, RandomState>,
 }
 
 impl Unique {
     pub fn new(separator: &'static str) -> Unique {
         Unique {
             separator,
-            taken: BTreeSet::new(),
+            taken: HashSet::default(),
         }
     }
 

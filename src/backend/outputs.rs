@@ -26,6 +26,23 @@ pub struct Target {
     pub provider_block: bool,
     /// Rows whose files are rendered together (`Together`), when a tree holds both.
     pub together: &'static [Together],
+    /// Rows whose one file renders in pieces (`Pieces`) when a tree holds it.
+    pub pieces: &'static [Pieces],
+}
+
+/// A row whose one file `--out-dir` and `check` render as pieces, on several
+/// threads, joined in order: a fleet's Terraform configuration is 26 MB, which one
+/// thread rendering it whole made the build's last half second. `render(model,
+/// options, k, of)` gives piece `k` of `of` before the header, and the pieces joined
+/// in order are exactly the row's own render function's text (the header goes
+/// before the first).
+#[derive(Debug)]
+pub struct Pieces {
+    /// The row, by golden name (`OutputDef::golden`).
+    pub row: &'static str,
+    /// How many pieces the file of `model` is rendered in (1: whole).
+    pub count: fn(&Model) -> usize,
+    pub render: fn(&Model, RenderOptions, usize, usize) -> Result<String, RenderError>,
 }
 
 /// Two rows of a target whose files `--out-dir` and `check` render together, one

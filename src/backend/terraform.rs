@@ -55,29 +55,77 @@ pub const AWS_PROVIDER_VERSION: &str = ">= 6.0";
 
 /// The configuration in HCL (`main.tf`).
 pub fn hcl(model: &Model, options: RenderOptions) -> Result<String, RenderError> {
+    hcl_profiles(model, options, 0..model.profiles.len(), true)
+}
+
+/// Profiles per piece of `hcl`'s text when a tree renders it in pieces
+/// (`Target::pieces`): a fleet of 1,000 profiles in 10 pieces of ~2.6 MB, each
+/// rendered into a buffer the last file written gave back (`text::buffers`).
+const PROFILES_PER_PIECE: usize = 100;
+
+/// How many pieces `hcl_piece` renders `model`'s configuration in: one (whole)
+/// when a profile's name would be numbered because another asked for it first,
+/// which a piece claiming its own names could not know.
+pub fn hcl_pieces(model: &Model) -> usize {
+    let n = model.profiles.len();
+    if n <= PROFILES_PER_PIECE || !context::names_are_free(model, Layout::Root) {
+        return 1;
+    }
+    n.div_ceil(PROFILES_PER_PIECE)
+}
+
+/// Piece `k` of `of` of `hcl`'s text: the head's blocks and the first run of
+/// profiles, then each further run. The pieces joined are `hcl`'s text when
+/// `context::names_are_free` (or there is one piece).
+pub fn hcl_piece(
+    model: &Model,
+    options: RenderOptions,
+    k: usize,
+    of: usize,
+) -> Result<String, RenderError> {
+    let n = model.profiles.len();
+    hcl_profiles(model, options, k * n / of..(k + 1) * n / of, k == 0)
+}
+
+/// The HCL of the profiles of `range`, after the head's blocks if `head`.
+fn hcl_profiles(
+    model: &Model,
+    options: RenderOptions,
+    range: std::ops::Range<usize>,
+    head: bool,
+) -> Result<String, RenderError> {
     // A profile at a time: the template's loop over the profiles carries nothing
     // from one to the next, so rendering it once for the head (no profile) and once
     // per profile (with the head's blocks switched off) gives the bytes of one
     // render of the whole context. One render converted the whole context into
     // template values first, several times the size of a fleet's 26 MB output.
-    addresses::check_addresses(model, false)?;
-    let head = Context::head(model, options, Layout::Root);
     let env = environment();
-    let mut out = templating::render(env, TEMPLATE_NAME, &head)?;
+    let whole = Context::head(model, options, Layout::Root);
+    let mut out = String::new();
+    if head {
+        addresses::check_addresses(model, false)?;
+        templating::render_into(&mut out, env, TEMPLATE_NAME, &whole)?;
+    }
     let mut chunk = Context {
         provider_block: false,
         uses_account_id: false,
         uses_region: false,
-        ..head
+        ..whole
     };
-    let count = model.profiles.len();
-    for (i, profile) in context::profiles(model, Layout::Root, Spell::Hcl).enumerate() {
+    let count = range.len();
+    for (i, profile) in context::profiles_in(model, Layout::Root, Spell::Hcl, range).enumerate() {
         chunk.profiles = vec![profile];
-        let text = templating::render(env, TEMPLATE_NAME, &chunk)?;
         if i == 0 {
-            out.reserve(estimate(text.len(), count));
+            let mut first = String::new();
+            templating::render_into(&mut first, env, TEMPLATE_NAME, &chunk)?;
+            let mut text =
+                crate::text::buffers::with_capacity(out.len() + estimate(first.len(), count));
+            text.push_str(&out);
+            text.push_str(&first);
+            out = text;
+        } else {
+            templating::render_into(&mut out, env, TEMPLATE_NAME, &chunk)?;
         }
-        out.push_str(&text);
     }
     Ok(out)
 }
@@ -155,6 +203,57 @@ fn add_filters(env: &mut Environment<'static>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Joined in order, the pieces a tree renders on several threads are the whole
+    /// configuration, in every way of cutting every fixture's profiles into runs
+    /// (the head's blocks in the first, names claimed by the profiles before each).
+    #[test]
+    fn hcl_pieces_joined_in_order_are_the_whole_configuration() {
+        let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+        let mut cut = 0;
+        for entry in std::fs::read_dir(fixtures).unwrap() {
+            let spec = entry.unwrap().path().join("spec.yaml");
+            let Ok(text) = std::fs::read_to_string(&spec) else {
+                continue;
+            };
+            let source = crate::source::Source::new(spec.display().to_string(), text);
+            let Ok(model) = crate::load(&source) else {
+                continue;
+            };
+            let options = RenderOptions::default();
+            let Ok(whole) = hcl(&model, options) else {
+                continue;
+            };
+            assert!(context::names_are_free(&model, Layout::Root));
+            for of in 2..=model.profiles.len() {
+                let joined: String = (0..of)
+                    .map(|k| hcl_piece(&model, options, k, of).unwrap())
+                    .collect();
+                assert!(joined == whole, "{}: {of} pieces", spec.display());
+                cut += 1;
+            }
+        }
+        assert!(cut >= 10, "only {cut} ways of cutting");
+    }
+
+    /// A piece claims its own names, so a configuration in which a profile's name
+    /// would be numbered (asked for by one before it) renders whole.
+    #[test]
+    fn a_configuration_whose_names_are_numbered_renders_whole() {
+        let yaml = "version: 1\nprofiles:\n  - name: web\n";
+        let one = crate::load(&crate::source::Source::new("spec.yaml", yaml)).unwrap();
+        let twice = Model::new(vec![one.profiles[0].clone(); 2], None);
+        assert!(!context::names_are_free(&twice, Layout::Root));
+        assert!(context::names_are_free(&one, Layout::Root));
+        let many = Model::new(vec![one.profiles[0].clone(); PROFILES_PER_PIECE + 1], None);
+        assert_eq!(hcl_pieces(&many), 1);
+        let fleet: Vec<_> = (0..=PROFILES_PER_PIECE)
+            .map(|i| format!("  - name: web{i}\n"))
+            .collect();
+        let fleet = format!("version: 1\nprofiles:\n{}", fleet.concat());
+        let fleet = crate::load(&crate::source::Source::new("spec.yaml", fleet)).unwrap();
+        assert_eq!(hcl_pieces(&fleet), 2);
+    }
 
     /// `hcl` renders the template once per profile: outside its loop over the
     /// profiles, the template must write nothing but the head's blocks.

@@ -15,6 +15,7 @@ use crate::backend::stacks::{SharedSplit, Stack};
 use crate::backend::{GeneratedFile, Output, RenderError, RenderOptions};
 use crate::diag::Error;
 use crate::model::Model;
+use crate::text::buffers;
 
 /// How many units past the one being taken may render ahead (each a stack file of at
 /// most 1 MB held until its turn): enough for both cores, few megabytes held.
@@ -30,23 +31,40 @@ enum Unit<'s> {
     /// The files of outputs `i` and `j` rendered together: of one stack, or (`None`)
     /// of the spec in one stack.
     Together(usize, usize, Option<&'s Stack>),
+    /// Piece `k` of `of` of output `i`'s one file (`Output::pieces`), which the
+    /// taking thread joins in order and takes as one file after the last.
+    Piece(usize, usize, usize),
 }
 
 impl Unit<'_> {
     /// The outputs whose files it gives.
     fn outputs(self) -> impl Iterator<Item = usize> {
         match self {
-            Unit::Whole(i) | Unit::Stack(i, _) => [Some(i), None],
+            Unit::Whole(i) | Unit::Stack(i, _) | Unit::Piece(i, ..) => [Some(i), None],
             Unit::Together(i, j, _) => [Some(i), Some(j)],
         }
         .into_iter()
         .flatten()
     }
 
-    /// One stack's files (at most 1 MB of template each), which the taking thread
-    /// may render ahead and keep.
-    fn is_stack(self) -> bool {
-        matches!(self, Unit::Stack(..) | Unit::Together(_, _, Some(_)))
+    /// One stack's files (at most 1 MB of template each) or one piece of a file (a
+    /// few megabytes), which the taking thread may render ahead and keep.
+    fn is_small(self) -> bool {
+        matches!(
+            self,
+            Unit::Stack(..) | Unit::Together(_, _, Some(_)) | Unit::Piece(..)
+        )
+    }
+
+    /// The output whose whole file this unit renders, or a piece of it: such files
+    /// (a fleet's Terraform configurations, 26 and 28 MB) are held whole, one at a
+    /// time.
+    fn whole_file(self, outputs: &[Output]) -> Option<usize> {
+        match self {
+            Unit::Whole(i) if !outputs[i].splits() => Some(i),
+            Unit::Piece(i, ..) => Some(i),
+            _ => None,
+        }
     }
 }
 
@@ -134,15 +152,27 @@ pub(super) fn render_outputs(
             sink(i, first)?;
             sink(j, second)
         }
+        Unit::Piece(i, k, of) => {
+            let text = outputs[i].generate_piece(model, spec_name, options, k, of)?;
+            sink(
+                i,
+                GeneratedFile {
+                    inside: String::new(),
+                    stack: None,
+                    text,
+                },
+            )
+        }
     };
-    // The units before `j` that must have been taken before `j` starts.
+    // The units before `j` that must have been taken before `j` starts: a whole
+    // file's first unit waits for every other whole file before it.
     let need = |j: usize| {
-        let whole_before = match units[j] {
-            Unit::Whole(i) if !outputs[i].splits() => units[..j]
+        let whole_before = match units[j].whole_file(outputs) {
+            Some(i) => units[..j]
                 .iter()
-                .rposition(|u| matches!(u, Unit::Whole(k) if !outputs[*k].splits()))
+                .rposition(|u| u.whole_file(outputs).is_some_and(|k| k != i))
                 .map_or(0, |k| k + 1),
-            _ => 0,
+            None => 0,
         };
         whole_before.max((j + 1).saturating_sub(AHEAD + 1))
     };
@@ -242,11 +272,28 @@ fn units<'s>(
             (Ok(Some(stacks)), _) if !stacks.is_empty() => {
                 units.extend(stacks.iter().map(|p| Unit::Stack(i, p)));
             }
+            (Ok(None), _) => match outputs[i].pieces(model) {
+                Some(of) => units.extend((0..of).map(|k| Unit::Piece(i, k, of))),
+                None => units.push(Unit::Whole(i)),
+            },
             // A refusal is reported by rendering the output whole.
             _ => units.push(Unit::Whole(i)),
         }
     }
     units
+}
+
+/// Appends piece `k` of `of` of a file to `joined`: the first into a buffer with
+/// room for the whole file (`of` pieces like it, and an eighth more: a file grown by
+/// doubling holds two buffers at once), each piece's own buffer handed back for the
+/// next piece to render into.
+fn join(joined: &mut String, piece: String, k: usize, of: usize) {
+    if k == 0 {
+        let room = (piece.len().saturating_add(piece.len() / 8)).saturating_mul(of);
+        *joined = buffers::with_capacity(room);
+    }
+    joined.push_str(&piece);
+    buffers::give_back(piece);
 }
 
 fn send(tx: &SyncSender<Message>, output: usize, file: GeneratedFile) -> Result<(), RenderError> {
@@ -289,7 +336,7 @@ impl Taker<'_, '_> {
     /// may start, and keeps its file. Returns whether it rendered one.
     fn render_ahead(&self, i: usize, ahead: &mut [Option<StackResult>]) -> bool {
         let j = self.next.load(Ordering::Relaxed);
-        if !self.units.get(j).is_some_and(|u| u.is_stack()) {
+        if !self.units.get(j).is_some_and(|u| u.is_small()) {
             return false;
         }
         if (self.need)(j) > i || !self.claim(j) {
@@ -313,12 +360,26 @@ impl Taker<'_, '_> {
         // After an output's first error, its files are not taken.
         let mut failed = vec![false; outputs];
         let mut ahead: Vec<Option<StackResult>> = (0..self.units.len()).map(|_| None).collect();
+        // The pieces of a file taken so far, joined.
+        let mut joined = String::new();
         for (i, &unit) in self.units.iter().enumerate() {
             if i > 0 {
                 self.progress(i);
             }
-            let mut give = |o: usize, file: Option<GeneratedFile>| match file {
-                Some(f) if !failed[o] => take(o, Some(f), None),
+            let mut give = |o: usize, file: Option<GeneratedFile>| match (file, unit) {
+                (Some(f), Unit::Piece(_, k, of)) if !failed[o] => {
+                    join(&mut joined, f.text, k, of);
+                    if k + 1 < of {
+                        return Ok(());
+                    }
+                    let file = GeneratedFile {
+                        inside: f.inside,
+                        stack: f.stack,
+                        text: std::mem::take(&mut joined),
+                    };
+                    take(o, Some(file), None)
+                }
+                (Some(f), _) if !failed[o] => take(o, Some(f), None),
                 _ => Ok(()),
             };
             let result = if let Some(done) = ahead[i].take() {
@@ -346,6 +407,9 @@ impl Taker<'_, '_> {
             } else {
                 self.receive(i, ahead.as_mut_slice(), &mut give)?
             };
+            if result.is_err() && matches!(unit, Unit::Piece(..)) {
+                joined = String::new();
+            }
             for o in unit.outputs() {
                 if !failed[o] {
                     failed[o] = result.is_err();

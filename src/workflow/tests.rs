@@ -187,6 +187,56 @@ fn stacks_rendered_in_parallel_are_handed_over_as_rendered_alone() {
     }
 }
 
+/// A fleet's Terraform configuration renders in pieces on several threads
+/// (`Target::pieces`), which are joined in order into the one file rendering it
+/// whole gives.
+#[test]
+fn a_configuration_rendered_in_pieces_is_handed_over_as_rendered_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("fleet.yaml");
+    let mut text = String::from("version: 1\nprofiles:\n");
+    for i in 0..230 {
+        text.push_str(&format!("  - name: Fleet{i}\n    tags: {{ n: \"{i}\" }}\n"));
+    }
+    std::fs::write(&spec, &text).unwrap();
+    let name = spec.display().to_string();
+    let model = crate::load(&Source::read(&name).unwrap()).unwrap();
+    let hcl = Output::all()
+        .find(|o| o.target() == "terraform" && o.golden_name() == "terraform.tf")
+        .unwrap();
+    assert_eq!(hcl.pieces(&model), Some(3));
+    let mut tree = tree(
+        std::slice::from_ref(&name),
+        &dir.path().join("gen"),
+        &["terraform"],
+        None,
+    )
+    .unwrap();
+    let mut handed = Vec::new();
+    tree.render(&mut |file, text| {
+        handed.push((file.relative.clone(), text));
+        Ok(())
+    })
+    .unwrap();
+    let whole = hcl
+        .generate(&model, &name, RenderOptions::default())
+        .unwrap();
+    let main = handed
+        .iter()
+        .find(|(p, _)| p == "terraform/fleet/main.tf")
+        .unwrap();
+    assert!(
+        main.1 == whole,
+        "main.tf differs from the file rendered whole"
+    );
+    assert_eq!(
+        handed.len(),
+        2,
+        "{:?}",
+        handed.iter().map(|(p, _)| p).collect::<Vec<_>>()
+    );
+}
+
 /// Every fixture's `--out-dir` tree holds each file exactly as `generate_files`
 /// gives it rendering its output alone (as the goldens hold them), though two
 /// outputs render together there (`Target::together`).

@@ -190,6 +190,7 @@ pub static TARGET: Target = Target {
             render: |m, o| cdk::render_module_and_app(m, cdk::Language::Python, o.stack),
         },
     ],
+    pieces: &[],
 };
 
 fn stack_notes(output: &OutputDef, StackPart { n, of }: StackPart) -> Vec<String> {

@@ -153,6 +153,7 @@ pub static TARGET: Target = Target {
     stack_notes: Some(stack_notes),
     provider_block: false,
     together: &[],
+    pieces: &[],
 };
 
 fn stack_notes(_: &OutputDef, StackPart { n, .. }: StackPart) -> Vec<String> {

@@ -119,6 +119,7 @@ fn an_incomplete_target_is_caught() {
             rows: ["terraform.tf", "terraform.tf.json"],
             render: |_, _| Ok([String::new(), String::new()]),
         }],
+        pieces: &[],
     };
     let found = problems(&incomplete);
     assert_eq!(found.len(), 3, "{found:#?}");

@@ -12,7 +12,7 @@ use crate::backend::hcl::{hcl_comment, hcl_string};
 use crate::backend::naming::Unique;
 use crate::model::Kind;
 use crate::model::{Model, POLICY_VERSION, Part, Profile, RoleRef, Statement, TrustStatement};
-use profile::profile_ctx;
+use profile::{claim, profile_ctx};
 
 mod profile;
 
@@ -242,6 +242,17 @@ struct Names {
     outputs: Unique,
 }
 
+impl Names {
+    fn new() -> Names {
+        Names {
+            profiles: Unique::new("_"),
+            policies: Unique::new("_"),
+            attachments: Unique::new("_"),
+            outputs: Unique::new("_"),
+        }
+    }
+}
+
 /// How the configuration is laid out: a root configuration whose values are the
 /// spec's literals, or a module whose inputs (`module::Inputs`) replace some of them.
 #[derive(Clone, Copy)]
@@ -365,17 +376,38 @@ pub fn profiles<'m>(
     layout: Layout<'m>,
     spell: Spell,
 ) -> impl Iterator<Item = ProfileCtx<'m>> {
-    let mut names = Names {
-        profiles: Unique::new("_"),
-        policies: Unique::new("_"),
-        attachments: Unique::new("_"),
-        outputs: Unique::new("_"),
-    };
+    profiles_in(model, layout, spell, 0..model.profiles.len())
+}
+
+/// The contexts of the profiles of `range`, names claimed from its first profile:
+/// the addresses a whole `Context` gives them when the whole range is given, or
+/// when no two profiles of `model` ask for one name (`names_are_free`), since a
+/// name is then its base whatever was claimed before it.
+pub fn profiles_in<'m>(
+    model: &'m Model,
+    layout: Layout<'m>,
+    spell: Spell,
+    range: std::ops::Range<usize>,
+) -> impl Iterator<Item = ProfileCtx<'m>> {
+    let mut names = Names::new();
+    model.profiles[range.clone()]
+        .iter()
+        .zip(range)
+        .map(move |(p, i)| {
+            let claimed = claim(p, &mut names, layout);
+            profile_ctx(i, p, claimed, layout, spell)
+        })
+}
+
+/// Whether every name the profiles of `model` claim is its base (none numbered
+/// because another profile asked for it first): then a run of profiles claims the
+/// names a whole `Context` gives it (`profiles_in`).
+pub fn names_are_free(model: &Model, layout: Layout) -> bool {
+    let mut names = Names::new();
     model
         .profiles
         .iter()
-        .enumerate()
-        .map(move |(i, p)| profile_ctx(i, p, &mut names, layout, spell))
+        .all(|p| claim(p, &mut names, layout).free)
 }
 
 /// Whether a statement of the profile names the deploying account (`Resource`).

@@ -4,8 +4,8 @@
 use crate::backend::capability::Capabilities;
 use crate::backend::header::CommentSyntax;
 use crate::backend::interpreted::Interprets;
-use crate::backend::outputs::Target;
 use crate::backend::outputs::{OutputDef, Render};
+use crate::backend::outputs::{Pieces, Target};
 use crate::backend::terraform;
 
 pub static TARGET: Target = Target {
@@ -163,4 +163,9 @@ pub static TARGET: Target = Target {
     stack_notes: None,
     provider_block: true,
     together: &[],
+    pieces: &[Pieces {
+        row: "terraform.tf",
+        count: terraform::hcl_pieces,
+        render: terraform::hcl_piece,
+    }],
 };

@@ -10,17 +10,84 @@ use super::{
     tags_of, trust_ctx,
 };
 use crate::backend::describe::{self, Attribute, Resource};
-use crate::backend::naming::snake_case;
+use crate::backend::naming::{Unique, snake_case};
 use crate::model::{Kind, Profile, RoleRef};
+
+/// The addresses one profile claims from the configuration's `Names`, in the order
+/// a whole configuration claims them: all a profile's context takes from the
+/// profiles before it.
+pub(super) struct Claimed {
+    address: String,
+    /// The attachment of each managed policy, in the model's order.
+    managed: Vec<String>,
+    /// Each custom policy's address and its attachment's.
+    policies: Vec<(String, String)>,
+    /// A module's attachment of its `additional_policy_arns` input.
+    input: Option<String>,
+    /// Each stack output's name (`describe::stack_outputs`' order).
+    outputs: Vec<String>,
+    /// Every name is the one asked for (none numbered).
+    pub(super) free: bool,
+}
+
+pub(super) fn claim(p: &Profile, names: &mut Names, layout: Layout) -> Claimed {
+    let mut free = true;
+    let mut take = |unique: &mut Unique, base: &str| {
+        let name = unique.claim(base);
+        free &= name == base;
+        name
+    };
+    let address = take(&mut names.profiles, &snake_case(&p.id));
+    let managed = (p.managed_policies.iter())
+        .map(|m| {
+            take(
+                &mut names.attachments,
+                &managed_attachment(&address, &m.arn),
+            )
+        })
+        .collect();
+    let policies = (p.custom_policies.iter())
+        .map(|c| {
+            let policy = take(&mut names.policies, &snake_case(&c.id));
+            let attachment = take(&mut names.attachments, &policy);
+            (policy, attachment)
+        })
+        .collect();
+    let input = match layout {
+        Layout::Root => None,
+        Layout::Module(_) => Some(take(&mut names.attachments, &input_attachment(&address))),
+    };
+    let outputs = (describe::stack_outputs(p).iter())
+        .map(|o| {
+            let base = format!("{address}_{}", snake_case(o.suffix()));
+            take(&mut names.outputs, &base)
+        })
+        .collect();
+    Claimed {
+        address,
+        managed,
+        policies,
+        input,
+        outputs,
+        free,
+    }
+}
 
 pub(super) fn profile_ctx<'m>(
     index: usize,
     p: &'m Profile,
-    names: &mut Names,
+    claimed: Claimed,
     layout: Layout,
     spell: Spell,
 ) -> ProfileCtx<'m> {
-    let address = names.profiles.claim(&snake_case(&p.id));
+    let Claimed {
+        address,
+        managed,
+        policies: policy_addresses,
+        input,
+        outputs: output_names,
+        ..
+    } = claimed;
     let tagging = Tagging::new(p, &address, layout);
     let tags = tagging.tags.clone();
     let with_tags = |items: Vec<Attr>| tagging.with(items);
@@ -36,16 +103,12 @@ pub(super) fn profile_ctx<'m>(
     };
 
     let mut attachments = Vec::new();
-    for m in &p.managed_policies {
-        let address = names
-            .attachments
-            .claim(&managed_attachment(&address, &m.arn));
+    for (m, address) in p.managed_policies.iter().zip(managed) {
         attachments.push(attach(address, m.reason.clone(), Expr::string(&m.arn)));
     }
 
     let mut policies = Vec::new();
-    for c in &p.custom_policies {
-        let policy_address = names.policies.claim(&snake_case(&c.id));
+    for (c, (policy_address, attachment)) in p.custom_policies.iter().zip(policy_addresses) {
         policies.push(PolicyCtx {
             address: policy_address.clone(),
             attrs: Attrs::new(with_tags(layout.name_and_path(
@@ -73,22 +136,22 @@ pub(super) fn profile_ctx<'m>(
             tags: tags.clone(),
         });
         attachments.push(attach(
-            names.attachments.claim(&policy_address),
+            attachment,
             format!("the policy {} written above", c.name),
             layout.instance("aws_iam_policy", &policy_address, "arn"),
         ));
     }
-    let additional = match layout {
-        Layout::Root => None,
-        Layout::Module(inputs) => {
+    let additional = match (layout, input) {
+        (Layout::Module(inputs), Some(address)) => {
             let mut a = attach(
-                names.attachments.claim(&input_attachment(&address)),
+                address,
                 "the policies of the additional_policy_arns input".to_string(),
                 inputs.additional_arn(),
             );
             a.count = Some(inputs.additional_count());
             Some(a)
         }
+        _ => None,
     };
 
     let instance_profile = p.instance_profile.as_ref().map(|ip| {
@@ -115,7 +178,7 @@ pub(super) fn profile_ctx<'m>(
         depends_on: format!("aws_iam_role.{address}"),
     });
 
-    let outputs = outputs_ctx(p, &address, names, layout);
+    let outputs = outputs_ctx(p, &address, output_names, layout);
 
     ProfileCtx {
         name: p.name.clone(),
@@ -221,11 +284,12 @@ fn role_ctx<'m>(
     }
 }
 
-/// The stack outputs of a profile, each under an address of its own.
-fn outputs_ctx(p: &Profile, address: &str, names: &mut Names, layout: Layout) -> Vec<OutputCtx> {
+/// The stack outputs of a profile, each under the name claimed for it.
+fn outputs_ctx(p: &Profile, address: &str, names: Vec<String>, layout: Layout) -> Vec<OutputCtx> {
     describe::stack_outputs(p)
         .into_iter()
-        .map(|o| {
+        .zip(names)
+        .map(|(o, name)| {
             let resource = match o.resource {
                 Resource::Role => "aws_iam_role",
                 Resource::InstanceProfile => "aws_iam_instance_profile",
@@ -235,9 +299,7 @@ fn outputs_ctx(p: &Profile, address: &str, names: &mut Names, layout: Layout) ->
                 Attribute::Name => "name",
             };
             OutputCtx {
-                name: names
-                    .outputs
-                    .claim(&format!("{address}_{}", snake_case(o.suffix()))),
+                name,
                 attrs: Attrs::new(vec![
                     Attr::new("description", Expr::string(&o.description)),
                     Attr::new("value", layout.output(resource, address, attribute)),
