@@ -50,6 +50,18 @@ pub fn rendering() {
     set_purge_delay(RENDERING_PURGE_DELAY_MS);
 }
 
+/// Hands every page freed so far back to the system now, whatever the delay: after a
+/// whole output's file (a fleet's 26 MB Terraform module) has been written, which the
+/// next whole output would otherwise render beside for the rendering phase's delay
+/// (a fleet's peak rose from 82-84 MB to 85-100 MB). Any thread may call it.
+pub fn return_freed() {
+    // SAFETY: mimalloc's collection, which it allows from any thread at any time.
+    #[allow(unsafe_code)]
+    unsafe {
+        libmimalloc_sys::mi_collect(true);
+    }
+}
+
 fn set_purge_delay(ms: i64) {
     set_purge_delay_locked(&OPTION.lock().unwrap_or_else(|p| p.into_inner()), ms);
 }

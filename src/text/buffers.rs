@@ -25,7 +25,7 @@ const SMALLEST_KEPT: usize = 64 << 10;
 
 /// Buffers larger than this are freed: a whole Terraform module of a fleet (26 MB)
 /// kept would be memory no other file needs.
-const LARGEST_KEPT: usize = 4 << 20;
+pub const LARGEST_KEPT: usize = 4 << 20;
 
 static KEPT_BUFFERS: Mutex<Vec<String>> = Mutex::new(Vec::new());
 

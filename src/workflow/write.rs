@@ -146,7 +146,11 @@ impl Staged {
         transaction
             .stage(&file.path, contents.as_bytes())
             .map_err(io(&file.path))?;
+        let whole_output = contents.capacity() > crate::text::buffers::LARGEST_KEPT;
         crate::text::buffers::give_back(contents);
+        if whole_output {
+            crate::memory::return_freed();
+        }
         self.report.written.push(file.relative.clone());
         Ok(())
     }
