@@ -8,6 +8,7 @@ pub mod diag;
 pub mod drift;
 pub mod explain;
 pub mod impact;
+pub mod memory;
 pub mod model;
 pub mod refdata;
 pub mod schema;

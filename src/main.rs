@@ -3,31 +3,10 @@
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-/// How long mimalloc keeps freed memory before it returns it to the system, in
-/// milliseconds. mimalloc 3's default is 1,000, longer than a whole run: memory the
-/// reading freed stayed resident while the rendering or the error placing grew, and
-/// a megabyte of flow-style YAML peaked at 117 MB instead of 68 MB, the 1,000-profile
-/// fleet at 102-114 MB instead of 87 MB, for the same CPU time (BENCHMARKS.md).
-/// 10 is mimalloc 2's default.
-const PURGE_DELAY_MS: std::ffi::c_long = 10;
-
-/// `mi_option_purge_delay` of mimalloc.h (version 3, as libmimalloc-sys 0.1.49
-/// bundles it; checked with gcc against that header), which the crate names no
-/// constant for: the option just before `mi_option_use_numa_nodes`. The assertion
-/// stops the build if a new mimalloc numbers that one otherwise.
-const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
-const _: () = assert!(libmimalloc_sys::mi_option_use_numa_nodes == MI_OPTION_PURGE_DELAY + 1);
-
 fn main() {
-    // SAFETY: sets one of mimalloc's options (an integer it reads when it purges),
-    // before any other thread exists.
-    // A delay set in the environment wins, as it does for any mimalloc program.
-    if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
-        #[allow(unsafe_code)]
-        unsafe {
-            libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, PURGE_DELAY_MS);
-        }
-    }
+    // How long freed memory stays, per phase of the run (`memory`); no other thread
+    // exists yet.
+    ssm_profile::memory::reading();
     let code = ssm_profile::cli::run();
     exit_without_collecting(code)
 }

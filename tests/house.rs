@@ -95,6 +95,7 @@ const LAYERS: &[(&str, &[&str])] = &[
         ],
     ),
     ("text", &["crate::"]),
+    ("memory.rs", &["crate::"]),
     (
         "diag",
         &[

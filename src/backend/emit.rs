@@ -127,6 +127,16 @@ impl PrettyJson {
         }
     }
 
+    /// Written into `out`, emptied first (a buffer reused from one document to the
+    /// next: `stacks::split` measures one a profile).
+    pub fn in_buffer(mut out: String) -> PrettyJson {
+        out.clear();
+        PrettyJson {
+            out,
+            ..PrettyJson::default()
+        }
+    }
+
     pub fn finish(mut self) -> String {
         self.out.push('\n');
         self.out

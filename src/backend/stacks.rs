@@ -194,12 +194,13 @@ pub fn split(
         }]);
     }
     let empty = Model::new(Vec::new(), None);
-    let (empty_json, empty_yaml) = body_bytes(&empty);
+    let mut buffers = Default::default();
+    let (empty_json, empty_yaml) = body_bytes(&empty, &mut buffers);
     let profiles: Vec<(&str, Option<usize>, Cost)> = counts
         .into_iter()
         .enumerate()
         .map(|(i, c)| {
-            let (json, yaml) = body_bytes(&part(model, &[i]));
+            let (json, yaml) = body_bytes(&part(model, &[i]), &mut buffers);
             let p = &model.profiles[i];
             let bytes = json
                 .saturating_sub(empty_json)
@@ -314,7 +315,7 @@ pub fn part(model: &Model, indices: &[usize]) -> Model {
 /// The larger of the CloudFormation JSON and YAML outputs of `model` as `build`
 /// prints them (the YAML with its header; the JSON has none).
 fn template_bytes(model: &Model, spec_name: &str, options: RenderOptions) -> usize {
-    let (json, yaml) = body_bytes(model);
+    let (json, yaml) = body_bytes(model, &mut Default::default());
     let header = Output::by_golden("cloudformation.yaml")
         .map(|o| {
             let flags = o.header_flags(options);
@@ -329,13 +330,18 @@ fn template_bytes(model: &Model, spec_name: &str, options: RenderOptions) -> usi
     json.max(yaml + header)
 }
 
-/// The bytes of `model`'s CloudFormation template as JSON and as YAML, without a header.
-fn body_bytes(model: &Model) -> (usize, usize) {
-    let mut json = PrettyJson::default();
+/// The bytes of `model`'s CloudFormation template as JSON and as YAML, without a
+/// header, written into `buffers` and left there for the next call: a split writes
+/// each profile's template only to measure it, and fresh buffers grown by doubling
+/// for each were an eighth of that.
+fn body_bytes(model: &Model, buffers: &mut [String; 2]) -> (usize, usize) {
+    let [json, yaml] = std::mem::take(buffers);
+    let mut json = PrettyJson::in_buffer(json);
     cloudformation::write_template(model, Scope::Whole, None, &mut json);
-    let mut yaml = Yaml::default();
+    let mut yaml = Yaml::in_buffer(yaml);
     cloudformation::write_template(model, Scope::Whole, None, &mut yaml);
-    (json.finish().len(), yaml.finish().len())
+    *buffers = [json.finish(), yaml.finish()];
+    (buffers[0].len(), buffers[1].len())
 }
 
 #[cfg(test)]
@@ -565,6 +571,19 @@ mod tests {
                     .expect("each stack renders");
                 assert!(text.len() <= limits::CFN_TEMPLATE_BODY_MAX);
             }
+        }
+    }
+
+    /// A split measures each profile in the buffers the one before it used: what
+    /// it measures is what fresh buffers give.
+    #[test]
+    fn measured_in_reused_buffers_each_template_counts_alone() {
+        let model = minimal(3, Some(2));
+        let mut reused = Default::default();
+        for i in [0, 2, 1, 0] {
+            let one = part(&model, &[i]);
+            let fresh = body_bytes(&one, &mut Default::default());
+            assert_eq!(body_bytes(&one, &mut reused), fresh, "profile {i}");
         }
     }
 }

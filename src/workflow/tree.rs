@@ -176,6 +176,8 @@ impl Tree {
         take: &mut dyn FnMut(&PlannedFile, String) -> Result<(), Error>,
     ) -> Result<Vec<Diagnostic>, Error> {
         let dry = self.doomed();
+        // Every spec is read; the rendering threads start below.
+        crate::memory::rendering();
         let mut warnings = Vec::new();
         let mut next = 0;
         for job in &mut self.jobs {

@@ -51,6 +51,16 @@ impl Yaml {
         }
     }
 
+    /// Written into `out`, emptied first (a buffer reused from one document to the
+    /// next: `stacks::split` measures one a profile).
+    pub fn in_buffer(mut out: String) -> Yaml {
+        out.clear();
+        Yaml {
+            out,
+            open: Vec::new(),
+        }
+    }
+
     pub fn finish(self) -> String {
         self.out
     }

@@ -1,0 +1,100 @@
+//! How long the allocator (mimalloc, `main.rs`) keeps memory a phase freed before it
+//! hands it back to the system, set per phase of a run. This module imports nothing
+//! from the crate: it sits below every layer.
+//!
+//! Reading a spec frees a lot that rendering never reuses: the parser's tokens and
+//! events, tens of megabytes for a hostile megabyte of flow-style YAML. Kept resident
+//! for mimalloc 3's default second, they made that spec peak at 117 MB instead of 68
+//! MB (BENCHMARKS.md, "The worst inputs under the 1 MiB cap"): while reading, freed
+//! memory goes back after 10 ms.
+//!
+//! Rendering frees and allocates the same sizes over and over (each stack's contexts
+//! and file): memory handed back after 10 ms was faulted in again, page by page, by
+//! the next stack: 74,000-80,000 page faults and 0.5 s of system time for the
+//! 1,000-profile fleet. Once every spec is read, freed memory stays 100 ms: 49,000
+//! faults, and a peak of 84-86 MB instead of 82-84 MB. 250 ms gave 35,000 faults but
+//! peaks of 88-95 MB: the faster a run, the less it has given back when its largest
+//! file renders, so the peak depends on the machine (BENCHMARKS.md, issue 26).
+//!
+//! A delay set in the environment (`MIMALLOC_PURGE_DELAY`) wins, as it does for any
+//! mimalloc program. The library's own tests run on the system allocator, where
+//! setting mimalloc's option changes nothing.
+
+/// Milliseconds freed memory stays while specs are read (mimalloc 2's default).
+pub const READING_PURGE_DELAY_MS: i64 = 10;
+
+/// Milliseconds freed memory stays once every spec is read and files render.
+pub const RENDERING_PURGE_DELAY_MS: i64 = 100;
+
+/// `mi_option_purge_delay` of mimalloc.h (version 3, as libmimalloc-sys 0.1.49
+/// bundles it; checked with gcc against that header), which the crate names no
+/// constant for: the option just before `mi_option_use_numa_nodes`. The assertion
+/// stops the build if a new mimalloc numbers that one otherwise.
+const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+const _: () = assert!(libmimalloc_sys::mi_option_use_numa_nodes == MI_OPTION_PURGE_DELAY + 1);
+
+/// mimalloc stores an option with a plain write: every read and write of it from here
+/// goes through this lock (a library's tests render on several threads at once; the
+/// program sets it before its rendering threads start, when it is the only thread).
+static OPTION: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+/// Before the first spec is read: the reading phase's delay. Call it before the
+/// allocator is used from another thread.
+pub fn reading() {
+    set_purge_delay(READING_PURGE_DELAY_MS);
+}
+
+/// Once every spec is read, before files render: the rendering phase's delay. Call it
+/// before the rendering threads start.
+pub fn rendering() {
+    set_purge_delay(RENDERING_PURGE_DELAY_MS);
+}
+
+fn set_purge_delay(ms: i64) {
+    set_purge_delay_locked(&OPTION.lock().unwrap_or_else(|p| p.into_inner()), ms);
+}
+
+fn set_purge_delay_locked(_only: &std::sync::MutexGuard<()>, ms: i64) {
+    if std::env::var_os("MIMALLOC_PURGE_DELAY").is_some() {
+        return;
+    }
+    // SAFETY: sets one of mimalloc's options, an integer it reads when it schedules
+    // a purge; the callers run before any other thread allocates through mimalloc,
+    // and the lock keeps this crate's own calls apart.
+    #[allow(unsafe_code)]
+    unsafe {
+        libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, ms as std::ffi::c_long);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn delay(_only: &std::sync::MutexGuard<()>) -> i64 {
+        // SAFETY: reads one of mimalloc's options, under the lock its writes take.
+        #[allow(unsafe_code)]
+        unsafe {
+            libmimalloc_sys::mi_option_get(MI_OPTION_PURGE_DELAY) as i64
+        }
+    }
+
+    /// The option set is the one read back as mimalloc's purge delay, and rendering
+    /// leaves the rendering delay (other tests render at the same time, and set
+    /// that one only).
+    #[test]
+    fn each_phase_sets_mimallocs_purge_delay() {
+        if std::env::var_os("MIMALLOC_PURGE_DELAY").is_some() {
+            return;
+        }
+        {
+            let only = OPTION.lock().unwrap();
+            set_purge_delay_locked(&only, READING_PURGE_DELAY_MS);
+            assert_eq!(delay(&only), READING_PURGE_DELAY_MS);
+            set_purge_delay_locked(&only, RENDERING_PURGE_DELAY_MS);
+            assert_eq!(delay(&only), RENDERING_PURGE_DELAY_MS);
+        }
+        rendering();
+        assert_eq!(delay(&OPTION.lock().unwrap()), RENDERING_PURGE_DELAY_MS);
+    }
+}
