@@ -281,6 +281,10 @@ impl Source {
     /// the first `shown`: its item starts after the `shown` errors inside the items
     /// before it.
     pub fn locate_all(&self, errors: Vec<RuleError>, shown: usize) -> Vec<SpecError> {
+        // No error, no index: a fleet without warnings read its megabyte again for none.
+        if errors.is_empty() {
+            return Vec::new();
+        }
         let partial;
         let index = match self.index.get() {
             Some(index) => index,

@@ -9,14 +9,14 @@
 //! refused. The CloudFormation templates and the CDK code are split the same way,
 //! since all of them follow `split`.
 
+mod measure;
+
 use super::capability::Capabilities;
-use super::cloudformation::yaml::Yaml;
-use super::cloudformation::{self, Scope};
 use super::describe::{stack_outputs, stack_resource_count};
-use super::emit::PrettyJson;
 use super::{CommentSyntax, Output, RenderError, RenderOptions, header, thousands};
 use crate::model::Model;
 use crate::refdata::limits;
+use measure::body_bytes;
 
 /// What one profile adds to a stack, or what a stack may hold.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -194,20 +194,14 @@ pub fn split(
         }]);
     }
     let empty = Model::new(Vec::new(), None);
-    let mut buffers = Default::default();
-    let (empty_json, empty_yaml) = body_bytes(&empty, &mut buffers);
+    let (empty_json, empty_yaml) = body_bytes(&empty, &mut Default::default());
+    let cores = std::thread::available_parallelism().map_or(1, |c| c.get());
+    let bytes = measure::profile_bytes(model, (empty_json, empty_yaml), cores > 1);
     let profiles: Vec<(&str, Option<usize>, Cost)> = counts
         .into_iter()
-        .enumerate()
-        .map(|(i, c)| {
-            let (json, yaml) = body_bytes(&part(model, &[i]), &mut buffers);
-            let p = &model.profiles[i];
-            let bytes = json
-                .saturating_sub(empty_json)
-                .max(yaml.saturating_sub(empty_yaml))
-                + 2;
-            (p.name.as_str(), p.stack, Cost { bytes, ..c })
-        })
+        .zip(bytes)
+        .zip(model.profiles.iter())
+        .map(|((c, bytes), p)| (p.name.as_str(), p.stack, Cost { bytes, ..c }))
         .collect();
     let base = Cost {
         bytes: empty_json.max(empty_yaml),
@@ -328,20 +322,6 @@ fn template_bytes(model: &Model, spec_name: &str, options: RenderOptions) -> usi
         })
         .unwrap_or(0);
     json.max(yaml + header)
-}
-
-/// The bytes of `model`'s CloudFormation template as JSON and as YAML, without a
-/// header, written into `buffers` and left there for the next call: a split writes
-/// each profile's template only to measure it, and fresh buffers grown by doubling
-/// for each were an eighth of that.
-fn body_bytes(model: &Model, buffers: &mut [String; 2]) -> (usize, usize) {
-    let [json, yaml] = std::mem::take(buffers);
-    let mut json = PrettyJson::in_buffer(json);
-    cloudformation::write_template(model, Scope::Whole, None, &mut json);
-    let mut yaml = Yaml::in_buffer(yaml);
-    cloudformation::write_template(model, Scope::Whole, None, &mut yaml);
-    *buffers = [json.finish(), yaml.finish()];
-    (buffers[0].len(), buffers[1].len())
 }
 
 #[cfg(test)]
