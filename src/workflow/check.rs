@@ -283,6 +283,7 @@ pub fn check(
             },
             None => file_state(file, &contents),
         };
+        super::write::hand_back(contents);
         report.files.push((file.clone(), state));
         Ok(())
     })?;

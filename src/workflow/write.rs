@@ -128,7 +128,7 @@ impl Staged {
         };
         if same {
             self.report.unchanged.push(file.relative.clone());
-            crate::text::buffers::give_back(contents);
+            hand_back(contents);
             return Ok(());
         }
         let transaction = match &mut self.transaction {
@@ -146,13 +146,21 @@ impl Staged {
         transaction
             .stage(&file.path, contents.as_bytes())
             .map_err(io(&file.path))?;
-        let whole_output = contents.capacity() > crate::text::buffers::LARGEST_KEPT;
-        crate::text::buffers::give_back(contents);
-        if whole_output {
-            crate::memory::return_freed();
-        }
+        hand_back(contents);
         self.report.written.push(file.relative.clone());
         Ok(())
+    }
+}
+
+/// A file's buffer once the file is written or compared: kept for the next file to
+/// render (`text::buffers`); when it held a whole output (larger than any buffer
+/// kept: a fleet's 26 MB Terraform module), every freed page goes back to the system
+/// at once, so the next whole output does not render beside it (`memory`).
+pub(super) fn hand_back(contents: String) {
+    let whole_output = contents.capacity() > crate::text::buffers::LARGEST_KEPT;
+    crate::text::buffers::give_back(contents);
+    if whole_output {
+        crate::memory::return_freed();
     }
 }
 
