@@ -51,7 +51,7 @@ pub fn rendering() {
 }
 
 /// Hands every page freed so far back to the system now, whatever the delay: after a
-/// whole output's file (a fleet's 26 MB Terraform module) has been written, which the
+/// whole output's file (a fleet's 26 MB Terraform module) has been written or compared, which the
 /// next whole output would otherwise render beside for the rendering phase's delay
 /// (a fleet's peak rose from 82-84 MB to 85-100 MB). Any thread may call it.
 pub fn return_freed() {
