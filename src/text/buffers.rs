@@ -27,7 +27,10 @@ const SMALLEST_KEPT: usize = 64 << 10;
 /// kept would be memory no other file needs.
 pub const LARGEST_KEPT: usize = 4 << 20;
 
-static KEPT_BUFFERS: Mutex<Vec<String>> = Mutex::new(Vec::new());
+/// Buffers kept for reuse: the process's (`KEPT_BUFFERS`), or a test's own.
+struct Kept(Mutex<Vec<String>>);
+
+static KEPT_BUFFERS: Kept = Kept::new();
 
 /// An empty buffer with room for at least `bytes`: the smallest kept buffer that
 /// has that room, else the largest kept one grown to it, else a new one. A buffer
@@ -35,55 +38,75 @@ static KEPT_BUFFERS: Mutex<Vec<String>> = Mutex::new(Vec::new());
 /// renders after the stacks and is a fleet's peak of memory: the kept buffers are
 /// freed first, as no stack's file is left to take them.
 pub fn with_capacity(bytes: usize) -> String {
-    let taken = {
-        let mut kept = KEPT_BUFFERS.lock().unwrap_or_else(|p| p.into_inner());
-        if bytes > LARGEST_KEPT {
-            kept.clear();
-            return String::with_capacity(bytes);
-        }
-        let fitting = kept
-            .iter()
-            .enumerate()
-            .filter(|(_, b)| b.capacity() >= bytes)
-            .min_by_key(|(_, b)| b.capacity())
-            .map(|(i, _)| i);
-        let largest = || {
-            kept.iter()
-                .enumerate()
-                .max_by_key(|(_, b)| b.capacity())
-                .map(|(i, _)| i)
-        };
-        fitting.or_else(largest).map(|i| kept.swap_remove(i))
-    };
-    match taken {
-        Some(mut buffer) => {
-            buffer.clear();
-            buffer.reserve(bytes);
-            buffer
-        }
-        None => String::with_capacity(bytes),
-    }
+    KEPT_BUFFERS.take(bytes)
 }
 
 /// Hands back the buffer of a file that has been written (or compared): kept for
 /// the next file if it is worth keeping and there is room, freed otherwise.
 pub fn give_back(buffer: String) {
-    if !(SMALLEST_KEPT..=LARGEST_KEPT).contains(&buffer.capacity()) {
-        return;
+    KEPT_BUFFERS.give(buffer);
+}
+
+impl Kept {
+    const fn new() -> Kept {
+        Kept(Mutex::new(Vec::new()))
     }
-    let mut kept = KEPT_BUFFERS.lock().unwrap_or_else(|p| p.into_inner());
-    if kept.len() < KEPT {
-        kept.push(buffer);
-        return;
+
+    fn list(&self) -> std::sync::MutexGuard<'_, Vec<String>> {
+        self.0.lock().unwrap_or_else(|p| p.into_inner())
     }
-    // Full: keep the larger buffers, which save the most faults.
-    if let Some((i, _)) = kept
-        .iter()
-        .enumerate()
-        .min_by_key(|(_, b)| b.capacity())
-        .filter(|(_, b)| b.capacity() < buffer.capacity())
-    {
-        kept[i] = buffer;
+
+    /// `with_capacity`.
+    fn take(&self, bytes: usize) -> String {
+        let taken = {
+            let mut kept = self.list();
+            if bytes > LARGEST_KEPT {
+                kept.clear();
+                return String::with_capacity(bytes);
+            }
+            let fitting = kept
+                .iter()
+                .enumerate()
+                .filter(|(_, b)| b.capacity() >= bytes)
+                .min_by_key(|(_, b)| b.capacity())
+                .map(|(i, _)| i);
+            let largest = || {
+                kept.iter()
+                    .enumerate()
+                    .max_by_key(|(_, b)| b.capacity())
+                    .map(|(i, _)| i)
+            };
+            fitting.or_else(largest).map(|i| kept.swap_remove(i))
+        };
+        match taken {
+            Some(mut buffer) => {
+                buffer.clear();
+                buffer.reserve(bytes);
+                buffer
+            }
+            None => String::with_capacity(bytes),
+        }
+    }
+
+    /// `give_back`.
+    fn give(&self, buffer: String) {
+        if !(SMALLEST_KEPT..=LARGEST_KEPT).contains(&buffer.capacity()) {
+            return;
+        }
+        let mut kept = self.list();
+        if kept.len() < KEPT {
+            kept.push(buffer);
+            return;
+        }
+        // Full: keep the larger buffers, which save the most faults.
+        if let Some((i, _)) = kept
+            .iter()
+            .enumerate()
+            .min_by_key(|(_, b)| b.capacity())
+            .filter(|(_, b)| b.capacity() < buffer.capacity())
+        {
+            kept[i] = buffer;
+        }
     }
 }
 
@@ -91,10 +114,12 @@ pub fn give_back(buffer: String) {
 mod tests {
     use super::*;
 
-    // One test: the kept buffers are one process-wide list, which tests running
-    // in parallel would share.
+    // A list of its own: the process's is shared with every test that renders.
     #[test]
     fn a_buffer_handed_back_is_taken_again_empty_and_only_worth_keeping_ones_are() {
+        let own = Kept::new();
+        let give_back = |b| own.give(b);
+        let with_capacity = |bytes| own.take(bytes);
         let mut big = String::with_capacity(SMALLEST_KEPT * 2);
         big.push_str("the bytes of a written file");
         let at = big.as_ptr();
@@ -107,7 +132,7 @@ mod tests {
         // Too small and too large ones are freed, not kept.
         give_back(String::with_capacity(SMALLEST_KEPT / 2));
         give_back(String::with_capacity(LARGEST_KEPT + 1));
-        assert!(KEPT_BUFFERS.lock().unwrap().is_empty());
+        assert!(own.list().is_empty());
 
         // Full: the smallest kept gives way to a larger one; never more than KEPT.
         let sizes = [1, 2, 3, 4].map(|n| SMALLEST_KEPT * n);
@@ -116,9 +141,8 @@ mod tests {
         }
         give_back(String::with_capacity(SMALLEST_KEPT * 5));
         give_back(String::with_capacity(SMALLEST_KEPT / 2 * 3));
-        let mut kept: Vec<_> = KEPT_BUFFERS
-            .lock()
-            .unwrap()
+        let mut kept: Vec<_> = own
+            .list()
             .iter()
             .map(|b| b.capacity() / SMALLEST_KEPT)
             .collect();
@@ -133,9 +157,8 @@ mod tests {
         );
         let grown = with_capacity(SMALLEST_KEPT * 9);
         assert!(grown.capacity() >= SMALLEST_KEPT * 9);
-        let left: Vec<_> = KEPT_BUFFERS
-            .lock()
-            .unwrap()
+        let left: Vec<_> = own
+            .list()
             .drain(..)
             .map(|b| b.capacity() / SMALLEST_KEPT)
             .collect();
@@ -148,6 +171,6 @@ mod tests {
         // A whole output's buffer frees every kept one.
         give_back(String::with_capacity(SMALLEST_KEPT));
         assert!(with_capacity(LARGEST_KEPT + 1).capacity() > LARGEST_KEPT);
-        assert!(KEPT_BUFFERS.lock().unwrap().is_empty());
+        assert!(own.list().is_empty());
     }
 }
