@@ -236,6 +236,39 @@ mod tests {
         assert!(cut >= 10, "only {cut} ways of cutting");
     }
 
+    /// The deploy-time values a configuration's head declares data sources for are
+    /// looked for once per model (each piece of a fleet's configuration has a head
+    /// to decide), and are those its golden declares, for every fixture.
+    #[test]
+    fn the_data_sources_are_decided_once_per_model() {
+        let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+        let mut seen = [false; 2];
+        for entry in std::fs::read_dir(fixtures).unwrap() {
+            let dir = entry.unwrap().path();
+            let (Ok(text), Ok(golden)) = (
+                std::fs::read_to_string(dir.join("spec.yaml")),
+                std::fs::read_to_string(dir.join("terraform.tf")),
+            ) else {
+                continue;
+            };
+            let model = crate::load(&crate::source::Source::new("spec.yaml", text)).unwrap();
+            assert!(model.deploy_time.get().is_none());
+            hcl(&model, RenderOptions::default()).unwrap();
+            let cached = *model.deploy_time.get().expect("decided while rendering");
+            let account_id = golden.contains("data \"aws_caller_identity\" \"current\"");
+            let region = golden.contains("data \"aws_region\" \"current\"");
+            assert_eq!(
+                (cached.account_id, cached.region),
+                (account_id, region),
+                "{}",
+                dir.display()
+            );
+            seen[0] |= account_id;
+            seen[1] |= region;
+        }
+        assert_eq!(seen, [true, true]);
+    }
+
     /// A piece claims its own names, so a configuration in which a profile's name
     /// would be numbered (asked for by one before it) renders whole.
     #[test]

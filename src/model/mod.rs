@@ -36,7 +36,7 @@ use crate::spec::{self, PartitionName, Spec};
 pub use dhmc::{core_instance_profiles, has_core};
 pub use names::identifier_stem;
 pub use parameters::{ParameterAccess, SID_PATH_READS, SID_VALUE_READS};
-pub use resource::{ACCOUNT_ID_CHARS, DEPLOYING_ACCOUNT, Resource};
+pub use resource::{ACCOUNT_ID_CHARS, DEPLOYING_ACCOUNT, DeployTime, Resource};
 pub use rollout::{CallAs, Rollout};
 pub use scanners::DesignedWildcard;
 pub use size::policy_size;
@@ -59,6 +59,10 @@ pub struct Model {
     /// leaves it empty; a stack's model starts from its whole's).
     #[serde(skip)]
     pub openings: OnceLock<Openings>,
+    /// The `DeployTime` values its texts hold, looked for once per model (by
+    /// `backend::terraform`, whose configuration is a fleet's in ten pieces).
+    #[serde(skip)]
+    pub deploy_time: OnceLock<DeployTime>,
     /// Write each scanner's suppression of the findings that are by design (the spec's
     /// `scanner_suppressions`, default on; `backend::scanners`).
     pub scanner_suppressions: bool,
@@ -91,6 +95,7 @@ impl Model {
             rollout,
             stacks: 1,
             openings: OnceLock::new(),
+            deploy_time: OnceLock::new(),
             scanner_suppressions: true,
         }
     }

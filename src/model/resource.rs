@@ -20,6 +20,14 @@ pub const ACCOUNT_ID_CHARS: usize = 12;
 /// `impact`).
 pub const DEPLOYING_ACCOUNT: &str = "<the deploying account>";
 
+/// Which values known only at deploy time (`Part::AccountId`, `Part::Region`) any
+/// text of a model holds: a Terraform configuration declares a data source for each.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DeployTime {
+    pub account_id: bool,
+    pub region: bool,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Resource {
     /// Known when the file is written. Shared: a fleet's profiles grant the same

@@ -11,7 +11,9 @@ use crate::backend::RenderOptions;
 use crate::backend::hcl::{hcl_comment, hcl_string};
 use crate::backend::naming::Unique;
 use crate::model::Kind;
-use crate::model::{Model, POLICY_VERSION, Part, Profile, RoleRef, Statement, TrustStatement};
+use crate::model::{
+    DeployTime, Model, POLICY_VERSION, Part, Profile, RoleRef, Statement, TrustStatement,
+};
 use profile::{claim, profile_ctx};
 
 mod profile;
@@ -327,20 +329,7 @@ impl<'m> Context<'m> {
 
     /// Everything but the profiles (`profiles` gives them, one at a time).
     pub fn head(model: &Model, options: RenderOptions, layout: Layout) -> Context<'m> {
-        let deploy_time_parts = || {
-            model.profiles.iter().flat_map(|p| {
-                let mut parts: Vec<&Part> = match &p.role {
-                    RoleRef::Create(r) => r
-                        .trust
-                        .each_condition()
-                        .flat_map(|(_, c)| &c.value.0)
-                        .collect(),
-                    RoleRef::Existing { .. } => Vec::new(),
-                };
-                parts.extend(p.service_setting.iter().flat_map(|s| &s.arn.0));
-                parts
-            })
-        };
+        let deploy_time = model.deploy_time.get_or_init(|| deploy_time(model));
         Context {
             count: match layout {
                 Layout::Root => None,
@@ -351,11 +340,35 @@ impl<'m> Context<'m> {
             provider_source: AWS_PROVIDER_SOURCE,
             provider_version: AWS_PROVIDER_VERSION,
             policy_version: POLICY_VERSION,
-            uses_account_id: deploy_time_parts().any(|p| *p == Part::AccountId)
-                || model.profiles.iter().any(|p| names_the_account(p)),
-            uses_region: deploy_time_parts().any(|p| *p == Part::Region),
+            uses_account_id: deploy_time.account_id,
+            uses_region: deploy_time.region,
             profiles: Vec::new(),
         }
+    }
+}
+
+/// The deploy-time values the configuration of `model` reads: its trust conditions',
+/// its service settings' and its statements' resources (read once per model: every
+/// piece of a fleet's configuration has the head's data sources to decide).
+fn deploy_time(model: &Model) -> DeployTime {
+    let deploy_time_parts = || {
+        model.profiles.iter().flat_map(|p| {
+            let mut parts: Vec<&Part> = match &p.role {
+                RoleRef::Create(r) => r
+                    .trust
+                    .each_condition()
+                    .flat_map(|(_, c)| &c.value.0)
+                    .collect(),
+                RoleRef::Existing { .. } => Vec::new(),
+            };
+            parts.extend(p.service_setting.iter().flat_map(|s| &s.arn.0));
+            parts
+        })
+    };
+    DeployTime {
+        account_id: deploy_time_parts().any(|p| *p == Part::AccountId)
+            || model.profiles.iter().any(|p| names_the_account(p)),
+        region: deploy_time_parts().any(|p| *p == Part::Region),
     }
 }
 
