@@ -89,8 +89,9 @@ pub(super) type Take<'a> = dyn FnMut(usize, Option<GeneratedFile>, Option<&Resul
 /// everything. An output's first error is its result, and its files after it are
 /// not taken (as when an output rendered whole).
 ///
-/// Each unit has a channel of two files: a thread that renders a whole output
-/// ahead of the one being taken waits once they are full. A whole output that
+/// Each unit has a channel with room for one stack's files and the unit's result
+/// (`room`): a thread that renders a whole output ahead of the one being taken waits
+/// once its channel is full, and one that rendered a stack ahead goes on to the next. A whole output that
 /// does not split (Terraform: 26 and 28 MB for a fleet of 1,000 profiles) starts
 /// only once every such output before it has been taken, so no two of them are in
 /// memory at once, and no unit starts more than `AHEAD` units past the one being
@@ -129,8 +130,8 @@ pub(super) fn render_outputs(
     };
     let (senders, receivers): (Vec<_>, Vec<_>) = units
         .iter()
-        .map(|_| {
-            let (tx, rx) = sync_channel::<Message>(2);
+        .map(|&unit| {
+            let (tx, rx) = sync_channel::<Message>(room(unit));
             (Mutex::new(Some(tx)), rx)
         })
         .unzip();
@@ -138,31 +139,8 @@ pub(super) fn render_outputs(
     let stop = AtomicBool::new(false);
     // How many units this thread has taken whole (all of them once it stops).
     let taken = (Mutex::new(0usize), Condvar::new());
-    let render = |unit: Unit, sink: &mut Sink| match unit {
-        Unit::Whole(i) => {
-            outputs[i].generate_files_into(model, spec_name, options, split, &mut |f| sink(i, f))
-        }
-        Unit::Stack(i, part) => sink(
-            i,
-            outputs[i].generate_stack(model, spec_name, options, part)?,
-        ),
-        Unit::Together(i, j, part) => {
-            let [first, second] =
-                outputs[i].generate_together(outputs[j], model, spec_name, options, part)?;
-            sink(i, first)?;
-            sink(j, second)
-        }
-        Unit::Piece(i, k, of) => {
-            let text = outputs[i].generate_piece(model, spec_name, options, k, of)?;
-            sink(
-                i,
-                GeneratedFile {
-                    inside: String::new(),
-                    stack: None,
-                    text,
-                },
-            )
-        }
+    let render = |unit: Unit, sink: &mut Sink| {
+        render_unit(outputs, model, spec_name, options, split, unit, sink)
     };
     // The units before `j` that must have been taken before `j` starts: a whole
     // file's first unit waits for every other whole file before it.
@@ -281,6 +259,56 @@ fn units<'s>(
         }
     }
     units
+}
+
+/// Renders one unit, handing each of its files to `sink` with its output.
+fn render_unit(
+    outputs: &[Output],
+    model: &Model,
+    spec_name: &str,
+    options: RenderOptions,
+    split: &SharedSplit,
+    unit: Unit,
+    sink: &mut Sink,
+) -> Result<(), RenderError> {
+    match unit {
+        Unit::Whole(i) => {
+            outputs[i].generate_files_into(model, spec_name, options, split, &mut |f| sink(i, f))
+        }
+        Unit::Stack(i, part) => sink(
+            i,
+            outputs[i].generate_stack(model, spec_name, options, part)?,
+        ),
+        Unit::Together(i, j, part) => {
+            let [first, second] =
+                outputs[i].generate_together(outputs[j], model, spec_name, options, part)?;
+            sink(i, first)?;
+            sink(j, second)
+        }
+        Unit::Piece(i, k, of) => {
+            let text = outputs[i].generate_piece(model, spec_name, options, k, of)?;
+            sink(
+                i,
+                GeneratedFile {
+                    inside: String::new(),
+                    stack: None,
+                    text,
+                },
+            )
+        }
+    }
+}
+
+/// The messages a unit's channel holds before its rendering thread waits: a file of
+/// each of its outputs (one stack's, or the first two of a whole output's) and the
+/// unit's result. With room for two, a stack of the CDK's module and app (two files
+/// and the result) waited until the taking thread reached it, so the second core
+/// idled through much of the CDK's rendering (BENCHMARKS.md, issue 26).
+fn room(unit: Unit) -> usize {
+    match unit {
+        Unit::Whole(_) => 2,
+        _ => unit.outputs().count() + 1,
+    }
 }
 
 /// Appends piece `k` of `of` of a file to `joined`: the first into a buffer with
@@ -457,3 +485,54 @@ impl Taker<'_, '_> {
 
 /// A stack rendered ahead: its files with their outputs, or its error.
 type StackResult = Result<Vec<(usize, GeneratedFile)>, RenderError>;
+
+#[cfg(test)]
+mod tests {
+    use super::{Unit, render_unit, room, units};
+    use crate::backend::stacks::SharedSplit;
+    use crate::backend::{Output, RenderOptions};
+    use crate::source::Source;
+
+    /// A unit rendered ahead of its turn leaves every file it gives and its result in
+    /// its channel: if it could not, the thread that rendered it would wait there
+    /// instead of rendering the next unit. A whole output (which may give more files
+    /// than a channel holds) waits by design.
+    #[test]
+    fn a_units_channel_holds_its_files_and_its_result() {
+        let mut text = String::from("version: 1\nstacks: 2\nprofiles:\n");
+        for i in 0..30 {
+            text.push_str(&format!("  - name: Fleet{i}\n"));
+        }
+        let model = crate::load(&Source::new("fleet.yaml", text)).unwrap();
+        let outputs: Vec<Output> = Output::all().filter(|o| o.applies(&model)).collect();
+        let split = SharedSplit::new();
+        let options = RenderOptions::default();
+        let units = units(&outputs, &model, "fleet.yaml", options, &split);
+        assert!(units.iter().any(|u| matches!(u, Unit::Together(..))));
+        assert!(units.iter().any(|u| matches!(u, Unit::Stack(..))));
+        for unit in units {
+            let mut files = 0;
+            render_unit(
+                &outputs,
+                &model,
+                "fleet.yaml",
+                options,
+                &split,
+                unit,
+                &mut |_, _| {
+                    files += 1;
+                    Ok(())
+                },
+            )
+            .unwrap();
+            assert!(files > 0);
+            if !matches!(unit, Unit::Whole(_)) {
+                assert!(
+                    files < room(unit),
+                    "{files} files and the result, room for {}",
+                    room(unit)
+                );
+            }
+        }
+    }
+}
