@@ -20,20 +20,23 @@ extern "C" fn main(
     _argv: *const *const std::ffi::c_char,
 ) -> std::ffi::c_int {
     start();
-    run()
+    // A panic ends the program as the runtime ends it: the panic's message (the
+    // hook prints it), then exit status 101. Unwinding out of this C function would
+    // abort the process instead.
+    let code = std::panic::catch_unwind(run).unwrap_or(101);
+    exit_without_collecting(code)
 }
 
 #[cfg(not(all(target_os = "linux", target_env = "gnu", not(test))))]
 fn main() {
-    run()
+    exit_without_collecting(run())
 }
 
-fn run() -> ! {
+fn run() -> i32 {
     // How long freed memory stays, per phase of the run (`memory`); no other thread
     // exists yet.
     ssm_profile::memory::reading();
-    let code = ssm_profile::cli::run();
-    exit_without_collecting(code)
+    ssm_profile::cli::run()
 }
 
 /// What Rust's runtime does before `main` that this program depends on, for the
