@@ -82,28 +82,28 @@ pub enum ColorChoice {
 pub enum Command {
     /// Compile a spec into one target's code, on stdout or into a file; or every
     /// spec into every target's files under --out-dir.
-    Build(BuildArgs),
+    Build(Deferred<BuildArgs>),
     /// Exit 0 when the files under --out-dir are exactly what `build` would write;
     /// exit 1 with a diff when they drifted. Never writes.
-    Check(CheckArgs),
+    Check(Deferred<CheckArgs>),
     /// Say in plain language what a spec grants, to whom, and why.
-    Explain(ExplainArgs),
+    Explain(Deferred<ExplainArgs>),
     /// Show what deploying a new version of a spec does: resources created,
     /// updated, replaced, deleted or moved, and the hazards. Exit 1 when something
     /// is replaced, deleted or moved (--deny chooses which).
-    Impact(impact::ImpactArgs),
+    Impact(Deferred<impact::ImpactArgs>),
     /// Show what the first deploy of a spec would change on the IAM resources that
     /// exist, read offline from `aws iam get-account-authorization-details`.
-    Drift(drift::DriftArgs),
+    Drift(Deferred<drift::DriftArgs>),
 
     /// Print the JSON Schema of spec v1, for editors and pipelines.
     Schema,
     /// Write a commented starter spec (never overwrites).
-    Init(InitArgs),
+    Init(Deferred<InitArgs>),
     /// Print a shell completion script.
-    Completions(CompletionsArgs),
+    Completions(Deferred<CompletionsArgs>),
     /// Print a manual page (roff): the program's, or a subcommand's.
-    Man(ManArgs),
+    Man(Deferred<ManArgs>),
 }
 
 #[derive(Debug, clap::Args)]
@@ -579,21 +579,18 @@ fn build(args: &BuildArgs, r: &mut Reporter) -> Result<i32, Error> {
     Ok(EXIT_OK)
 }
 
+mod deferred;
 pub mod drift;
 pub mod impact;
 mod manual;
-use manual::{completions, man, subcommand_names};
-
 mod reading;
-use reading::{explain, init};
-
 mod report;
-pub use report::note_closed_streams;
-use report::{
-    Reporter, closed_at_start, env_var, requested_message_format, usage_message, use_color,
-};
-
 mod stream;
+use deferred::Deferred;
+use manual::{completions, man, subcommand_names};
+use reading::{explain, init};
+use report::{Reporter, env_var, requested_message_format, usage_message, use_color};
+pub use report::{closed_at_start, note_closed_streams};
 use stream::{Stream, named_stream, write_stream};
 
 #[cfg(test)]

@@ -1,14 +1,78 @@
+// On glibc Linux the program starts from the C library's `main`, not Rust's
+// runtime: the runtime's set-up reads /proc/self/maps to find the main thread's stack
+// (glibc's `pthread_getattr_np`), which the kernel writes out line by line and the C
+// library parses with sscanf, and gives every thread a signal stack. An empty Rust
+// program took 1.24-1.36 ms of CPU with that set-up and 0.85-0.93 ms without it
+// (BENCHMARKS.md, issue 26). `start` does what the rest of the set-up does that this
+// program relies on. `std::env::args` still works: on glibc the standard library
+// takes the arguments from `.init_array`, not from its runtime.
+#![cfg_attr(all(target_os = "linux", target_env = "gnu", not(test)), no_main)]
+
 // malloc and free were 30% of a fleet's instructions with the system allocator
 // (BENCHMARKS.md): rendering allocates many small strings and values.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+#[cfg(all(target_os = "linux", target_env = "gnu", not(test)))]
+#[unsafe(no_mangle)]
+extern "C" fn main(
+    _argc: std::ffi::c_int,
+    _argv: *const *const std::ffi::c_char,
+) -> std::ffi::c_int {
+    start();
+    // A panic ends the program as the runtime ends it: the panic's message (the
+    // hook prints it), then exit status 101. Unwinding out of this C function would
+    // abort the process instead.
+    let code = std::panic::catch_unwind(run).unwrap_or(101);
+    exit_without_collecting(code)
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu", not(test))))]
 fn main() {
+    exit_without_collecting(run())
+}
+
+fn run() -> i32 {
     // How long freed memory stays, per phase of the run (`memory`); no other thread
     // exists yet.
     ssm_profile::memory::reading();
-    let code = ssm_profile::cli::run();
-    exit_without_collecting(code)
+    ssm_profile::cli::run()
+}
+
+/// What Rust's runtime does before `main` that this program depends on, for the
+/// entry point that skips it: a write to a closed pipe is an error the program
+/// handles (`| head`), not a SIGPIPE that kills it; and a standard stream closed at
+/// start (`>&-`, recorded first by `note_closed_streams`) is reopened on /dev/null,
+/// so that no file the program opens takes its descriptor and receives what was
+/// meant for the stream (tests/terminal_safety.rs checks both). Left out: the
+/// runtime's stack-overflow message (an overflow still ends the process, by SIGSEGV
+/// instead of SIGABRT) and the main thread's name in a panic message.
+#[cfg(all(target_os = "linux", target_env = "gnu", not(test)))]
+fn start() {
+    use std::ffi::{c_char, c_int};
+    const SIGPIPE: c_int = 13;
+    const SIG_IGN: usize = 1;
+    const O_RDWR: c_int = 2;
+    unsafe extern "C" {
+        fn signal(signum: c_int, handler: usize) -> usize;
+        fn open(path: *const c_char, flags: c_int, ...) -> c_int;
+        fn abort() -> !;
+    }
+    // SAFETY: no other thread exists yet; `signal` with SIG_IGN installs no handler
+    // code, and `open` gets a NUL-terminated path. Descriptors are reopened lowest
+    // first, so each `open` takes the closed one (as Rust's runtime does); if one
+    // cannot be reopened the process stops, as the runtime would.
+    #[allow(unsafe_code)]
+    unsafe {
+        signal(SIGPIPE, SIG_IGN);
+        for fd in 0..3 {
+            if ssm_profile::cli::closed_at_start(fd)
+                && open(c"/dev/null".as_ptr(), O_RDWR) != fd as c_int
+            {
+                abort();
+            }
+        }
+    }
 }
 
 /// Ends the process as `std::process::exit` does, minus the C library's exit handlers:

@@ -240,7 +240,11 @@ fn every_subcommand_has_a_man_page_that_documents_every_option() {
     let global = long_options(&cmd);
     let mut pages = vec![("ssm-profile".to_string(), None, global.clone())];
     for sub in cmd.get_subcommands() {
-        let mut options = long_options(sub);
+        // A subcommand's own options are defined once it is built (they are
+        // deferred until it is parsed: `cli::deferred`).
+        let mut sub = sub.clone();
+        sub.build();
+        let mut options = long_options(&sub);
         options.extend(global.iter().cloned());
         pages.push((
             format!("ssm-profile-{}", sub.get_name()),

@@ -172,3 +172,76 @@ fn a_closed_stdout_is_an_error_not_a_silent_success() {
     let run = s.run_redirected(&["build", "spec.yaml", "--target", "cdk"], "2>&-");
     assert_eq!(run.status.code(), Some(0));
 }
+
+/// Standard streams closed at start are reopened on /dev/null, as Rust's runtime
+/// does (the program starts without that runtime on glibc: `main.rs`), so no file
+/// the program opens takes their descriptors and receives what is meant for them.
+/// Seen from outside while the program waits to open its spec, a FIFO.
+#[cfg(target_os = "linux")]
+#[test]
+fn streams_closed_at_start_are_held_by_dev_null() {
+    use std::process::{Command, Stdio};
+    use std::time::{Duration, Instant};
+    let s = Scratch::new("closed-held");
+    s.spec("minimal", "minimal.yaml");
+    let fifo = s.path("spec.yaml");
+    let made = Command::new("mkfifo").arg(&fifo).status();
+    if !made.is_ok_and(|m| m.success()) {
+        return support::skip("streams_closed_at_start_are_held_by_dev_null", "no mkfifo");
+    }
+    let mut child = Command::new("sh")
+        .current_dir(s.path(""))
+        .args([
+            "-c",
+            &format!(
+                "exec '{}' build spec.yaml --target cloudformation <&- 2>&-",
+                support::bin()
+            ),
+        ])
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    // `exec` keeps the shell's process id.
+    let proc = Path::new("/proc").join(child.id().to_string());
+    let started = Instant::now();
+    let held = loop {
+        let exe = std::fs::read_link(proc.join("exe")).ok();
+        let fds: Vec<_> = [0, 2]
+            .map(|fd| std::fs::read_link(proc.join(format!("fd/{fd}"))).ok())
+            .into();
+        if exe.is_some_and(|e| e == Path::new(support::bin())) && fds.iter().all(Option::is_some) {
+            break fds;
+        }
+        if started.elapsed() > Duration::from_secs(20) {
+            break fds;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    // Lets the program go on: it reads the spec and exits.
+    std::fs::write(&fifo, std::fs::read(s.path("minimal.yaml")).unwrap()).unwrap();
+    let status = child.wait().unwrap();
+    for fd in held {
+        assert_eq!(fd.as_deref(), Some(Path::new("/dev/null")));
+    }
+    assert_eq!(status.code(), Some(0));
+}
+
+/// A reader that stops early (`| head`) ends the program normally: the write
+/// fails with a broken pipe, which is the reader's choice, not a signal that kills
+/// the program (the runtime's SIGPIPE setting, kept by `main.rs`).
+#[test]
+fn a_reader_that_stops_early_is_not_an_error() {
+    use std::process::Stdio;
+    let s = Scratch::new("broken-pipe");
+    s.spec("seed", "seed.yaml");
+    let mut child = s
+        .command(&["build", "seed.yaml", "--target", "cloudformation"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // Closed before the program has rendered anything (it writes once, at the end).
+    drop(child.stdout.take());
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(0), "{status:?}");
+}

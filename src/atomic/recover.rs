@@ -304,7 +304,7 @@ pub(super) fn temporaries(
         let Ok(Some(fd)) = open_dir(root, dir) else {
             continue;
         };
-        for (name, kind) in list(fd.as_fd())? {
+        for (name, kind) in list_owned(fd)? {
             let ours = names.iter().any(|n| journal::is_temporary_of(&name, n));
             if ours {
                 found.push((dir.to_string(), name, kind == FileType::RegularFile));
@@ -383,10 +383,11 @@ enum Walk {
 /// component at a time from `root`, refusing a symbolic link or a non-folder at
 /// any of them; `None` when one is missing.
 fn open_dir(root: BorrowedFd, dir: &str) -> Result<Option<OwnedFd>, Walk> {
-    let mut fd = root.try_clone_to_owned().map_err(Walk::Io)?;
     if dir.is_empty() {
-        return Ok(Some(fd));
+        return root.try_clone_to_owned().map(Some).map_err(Walk::Io);
     }
+    // The folder opened last; the root itself is only borrowed.
+    let mut fd: Option<OwnedFd> = None;
     let mut at = String::new();
     for segment in dir.split('/') {
         if !at.is_empty() {
@@ -397,8 +398,9 @@ fn open_dir(root: BorrowedFd, dir: &str) -> Result<Option<OwnedFd>, Walk> {
             return Err(Walk::NotAFolder(at));
         }
         let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::CLOEXEC;
-        fd = match rustix::fs::openat(&fd, segment, flags, Mode::empty()) {
-            Ok(next) => next,
+        let from = fd.as_ref().map_or(root, |f| f.as_fd());
+        fd = match rustix::fs::openat(from, segment, flags, Mode::empty()) {
+            Ok(next) => Some(next),
             Err(rustix::io::Errno::NOENT) => return Ok(None),
             Err(rustix::io::Errno::LOOP | rustix::io::Errno::NOTDIR) => {
                 return Err(Walk::NotAFolder(at));
@@ -406,7 +408,7 @@ fn open_dir(root: BorrowedFd, dir: &str) -> Result<Option<OwnedFd>, Walk> {
             Err(e) => return Err(Walk::Io(e.into())),
         };
     }
-    Ok(Some(fd))
+    Ok(fd)
 }
 
 /// Opens the regular file `name` in the folder `dir` to read, never through a link
@@ -428,10 +430,21 @@ fn open_file(dir: BorrowedFd, name: &str) -> std::io::Result<Option<File>> {
 }
 
 /// The entries of a folder (names that are not UTF-8 are no names of ours and
-/// are left out), with their own types (a link is a link).
+/// are left out), with their own types (a link is a link). The folder's
+/// descriptor is read from a copy (its own position), so it can be read again.
 fn list(dir: BorrowedFd) -> std::io::Result<Vec<(String, FileType)>> {
+    entries(rustix::fs::Dir::read_from(dir)?)
+}
+
+/// `list` of a folder whose descriptor is not needed afterwards: read as it is
+/// (a copy is three system calls more per folder).
+fn list_owned(dir: OwnedFd) -> std::io::Result<Vec<(String, FileType)>> {
+    entries(rustix::fs::Dir::new(dir)?)
+}
+
+fn entries(mut listing: rustix::fs::Dir) -> std::io::Result<Vec<(String, FileType)>> {
     let mut found = Vec::new();
-    for entry in rustix::fs::Dir::read_from(dir)? {
+    while let Some(entry) = listing.read() {
         let entry = entry?;
         let Ok(name) = entry.file_name().to_str() else {
             continue;
@@ -440,11 +453,13 @@ fn list(dir: BorrowedFd) -> std::io::Result<Vec<(String, FileType)>> {
             continue;
         }
         let kind = match entry.file_type() {
-            FileType::Unknown => match rustix::fs::statat(dir, name, AtFlags::SYMLINK_NOFOLLOW) {
-                Ok(st) => FileType::from_raw_mode(st.st_mode),
-                Err(rustix::io::Errno::NOENT) => continue,
-                Err(e) => return Err(e.into()),
-            },
+            FileType::Unknown => {
+                match rustix::fs::statat(listing.fd()?, name, AtFlags::SYMLINK_NOFOLLOW) {
+                    Ok(st) => FileType::from_raw_mode(st.st_mode),
+                    Err(rustix::io::Errno::NOENT) => continue,
+                    Err(e) => return Err(e.into()),
+                }
+            }
             kind => kind,
         };
         found.push((name.to_string(), kind));

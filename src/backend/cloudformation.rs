@@ -20,6 +20,23 @@ use super::options::StackPart;
 use super::scanners::{self, Guard};
 use crate::model::{Model, Part, Profile, RoleRef, Text};
 
+/// The two syntaxes a template is written in (`Render::Template`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TemplateSyntax {
+    Json = 0,
+    Yaml = 1,
+}
+
+impl TemplateSyntax {
+    /// `json` or `yaml`.
+    pub fn render(self, model: &Model, stack: Option<StackPart>) -> Result<String, RenderError> {
+        match self {
+            TemplateSyntax::Json => json(model, stack),
+            TemplateSyntax::Yaml => yaml(model, stack),
+        }
+    }
+}
+
 /// The template of `model`, or of one stack of several (`stack`), as JSON.
 pub fn json(model: &Model, stack: Option<StackPart>) -> Result<String, RenderError> {
     let mut out = PrettyJson::with_capacity(capacity(model));

@@ -34,10 +34,18 @@ impl Output {
             return Ok(());
         }
         let Render::Folder(render, _) = self.def.render else {
-            return sink(one(
-                String::new(),
-                self.generate(model, spec_name, options)?,
-            ));
+            let measured = match self.def.render {
+                Render::Template(syntax) if options.stack.is_none() => split.take_measured(syntax),
+                _ => None,
+            };
+            let text = match measured {
+                Some(body) => {
+                    self.check(model)?;
+                    self.finish(spec_name, options, body)?
+                }
+                None => self.generate(model, spec_name, options)?,
+            };
+            return sink(one(String::new(), text));
         };
         let flags = self.header_flags(options);
         let header = header::Header {
@@ -147,7 +155,7 @@ impl Output {
         let whole_only = self.def.stacks.is_some()
             || self.def.template_body
             || self.def.comment == header::CommentSyntax::JsonCommentKey
-            || !matches!(self.def.render, Render::File(_));
+            || !matches!(self.def.render, Render::File(_) | Render::Template(_));
         if whole_only || self.check(model).is_err() {
             return None;
         }
@@ -203,7 +211,7 @@ impl Output {
                 (None, Render::Folder(_, paths)) => {
                     paths().into_iter().map(|p| file(p, None)).collect()
                 }
-                (None, Render::File(_)) => vec![file("", None)],
+                (None, Render::File(_) | Render::Template(_)) => vec![file("", None)],
             },
         )
     }
@@ -225,7 +233,7 @@ impl Output {
         let target = &self.target.capabilities;
         target.check_profiles(model, &every_capability())?;
         let parts = split
-            .get_or_init(|| stacks::split(model, spec_name, options))
+            .stacks(model, spec_name, options)
             .as_ref()
             .map_err(|t| stacks::refusal(*t, target))?;
         Ok(Some(parts.as_slice()).filter(|_| model.stacks > 1))

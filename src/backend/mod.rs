@@ -507,6 +507,10 @@ impl Output {
                 self.check(model)?;
                 render(model, options)
             }
+            Render::Template(syntax) => {
+                self.check(model)?;
+                syntax.render(model, options.stack)
+            }
             Render::Folder(..) => Err(RenderError::Internal(format!(
                 "{} is a folder of files; render it with generate_files",
                 self.def.golden

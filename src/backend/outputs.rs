@@ -4,6 +4,7 @@
 
 use super::RenderError;
 use super::capability::Capabilities;
+use super::cloudformation::TemplateSyntax;
 use super::header::CommentSyntax;
 use super::options::{RenderOptions, StackPart};
 use crate::model::Model;
@@ -121,6 +122,10 @@ pub struct StackFiles {
 #[derive(Debug, Clone, Copy)]
 pub enum Render {
     File(fn(&Model, RenderOptions) -> Result<String, RenderError>),
+    /// The CloudFormation template of the model, or of one stack of several
+    /// (`RenderOptions::stack`), in this syntax: one file, which a spec in one stack
+    /// takes from what the split measured (`stacks::SharedSplit::take_measured`).
+    Template(TemplateSyntax),
     /// The files of a folder, each with its `/`-separated path inside the folder;
     /// the second function gives those paths, in the same order, without rendering.
     Folder(

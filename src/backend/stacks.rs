@@ -10,6 +10,9 @@
 //! since all of them follow `split`.
 
 mod measure;
+mod shared;
+
+pub use shared::SharedSplit;
 
 use super::capability::Capabilities;
 use super::describe::{stack_outputs, stack_resource_count};
@@ -173,6 +176,16 @@ pub fn split(
     spec_name: &str,
     options: RenderOptions,
 ) -> Result<Vec<Stack>, SplitError> {
+    split_measuring(model, spec_name, options).0
+}
+
+/// `split`, and for a spec that fits one stack the whole template's JSON and YAML
+/// bodies it measured (`SharedSplit` keeps them).
+fn split_measuring(
+    model: &Model,
+    spec_name: &str,
+    options: RenderOptions,
+) -> (Result<Vec<Stack>, SplitError>, Option<[String; 2]>) {
     let counts: Vec<Cost> = model
         .profiles
         .iter()
@@ -183,15 +196,17 @@ pub fn split(
         })
         .collect();
     let total = counts.iter().fold(Cost::default(), |a, c| add(a, *c));
+    let mut bodies = Default::default();
     if model.stacks == 1
         && total.resources <= QUOTA.resources
         && total.outputs <= QUOTA.outputs
-        && template_bytes(model, spec_name, options) <= limits::CFN_TEMPLATE_BODY_MAX
+        && template_bytes(model, spec_name, options, &mut bodies) <= limits::CFN_TEMPLATE_BODY_MAX
     {
-        return Ok(vec![Stack {
+        let one = Stack {
             n: 1,
             profiles: (0..model.profiles.len()).collect(),
-        }]);
+        };
+        return (Ok(vec![one]), Some(bodies));
     }
     let empty = Model::new(Vec::new(), None);
     let (empty_json, empty_yaml) = body_bytes(&empty, &mut Default::default());
@@ -207,12 +222,8 @@ pub fn split(
         bytes: empty_json.max(empty_yaml),
         ..Cost::default()
     };
-    place(base, &profiles, model.stacks, QUOTA)
+    (place(base, &profiles, model.stacks, QUOTA), None)
 }
-
-/// `split` computed at most once for all the outputs of one spec (they render in
-/// parallel): `Output::generate_files_sharing`.
-pub type SharedSplit = std::sync::OnceLock<Result<Vec<Stack>, SplitError>>;
 
 /// The refusal of a spec that does not fit its stacks, for `target`.
 pub fn refusal(e: SplitError, target: &Capabilities) -> RenderError {
@@ -308,8 +319,13 @@ pub fn part(model: &Model, indices: &[usize]) -> Model {
 
 /// The larger of the CloudFormation JSON and YAML outputs of `model` as `build`
 /// prints them (the YAML with its header; the JSON has none).
-fn template_bytes(model: &Model, spec_name: &str, options: RenderOptions) -> usize {
-    let (json, yaml) = body_bytes(model, &mut Default::default());
+fn template_bytes(
+    model: &Model,
+    spec_name: &str,
+    options: RenderOptions,
+    bodies: &mut [String; 2],
+) -> usize {
+    let (json, yaml) = body_bytes(model, bodies);
     let header = Output::by_golden("cloudformation.yaml")
         .map(|o| {
             let flags = o.header_flags(options);

@@ -1,7 +1,6 @@
 //! Shell completions and man pages, from the command line's own definition.
 
-use clap::CommandFactory;
-
+use super::deferred::whole;
 use super::report::Reporter;
 use super::{BIN, Cli, EXIT_OK, ManArgs, print};
 use crate::diag::Error;
@@ -18,7 +17,7 @@ use crate::diag::Error;
 /// own file completion (`-o default`) does the rest.
 pub fn completions(shell: clap_complete::Shell) -> String {
     let mut out = Vec::new();
-    clap_complete::generate(shell, &mut Cli::command(), BIN, &mut out);
+    clap_complete::generate(shell, &mut whole::<Cli>(), BIN, &mut out);
     let script = String::from_utf8_lossy(&out).into_owned();
     if shell != clap_complete::Shell::Bash {
         return script;
@@ -56,7 +55,7 @@ pub fn completions(shell: clap_complete::Shell) -> String {
 /// The subcommands whose first positional argument is a path (a spec, or where
 /// `init` writes), not a word from a list.
 fn subcommands_taking_a_file_first() -> Vec<String> {
-    Cli::command()
+    whole::<Cli>()
         .get_subcommands()
         .filter(|s| {
             s.get_positionals()
@@ -85,7 +84,7 @@ pub(super) fn subcommand_names() -> Vec<&'static str> {
 /// The command tree as the manual pages see it: built (so subcommands are named
 /// `ssm-profile-build`), without the `help` subcommand, which has no page.
 pub(super) fn man_command() -> clap::Command {
-    let mut cmd = Cli::command().disable_help_subcommand(true);
+    let mut cmd = whole::<Cli>().disable_help_subcommand(true);
     cmd.build();
     cmd
 }

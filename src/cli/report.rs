@@ -35,7 +35,8 @@ pub fn note_closed_streams() {
 #[cfg(not(unix))]
 pub fn note_closed_streams() {}
 
-pub(super) fn closed_at_start(fd: usize) -> bool {
+/// Whether standard stream `fd` (0, 1 or 2) was closed when the process started.
+pub fn closed_at_start(fd: usize) -> bool {
     CLOSED_AT_START[fd].load(Ordering::Relaxed)
 }
 

@@ -98,3 +98,32 @@ fn a_usage_error_keeps_the_requested_message_format() {
     assert_eq!(format(&["p", "build", "--message-format"]), None);
     assert_eq!(format(&["p", "build"]), None);
 }
+
+/// Every subcommand's arguments are defined only when it is parsed
+/// (`deferred::Deferred`): what a user sees of a subcommand (its help, the errors
+/// clap prints) is what the definition built whole gives.
+#[test]
+fn a_subcommand_defined_when_parsed_reads_as_the_whole_definition() {
+    let parse = |cmd: clap::Command, args: &[&str]| match cmd.try_get_matches_from(args) {
+        Ok(_) => String::new(),
+        Err(e) => e.render().to_string(),
+    };
+    let mut checked = 0;
+    for sub in subcommand_names() {
+        for args in [
+            vec![BIN, sub, "--help"],
+            vec![BIN, "help", sub],
+            vec![BIN, sub, "--no-such-option"],
+            vec![BIN, "--quiet", sub, "--color"],
+        ] {
+            let lazy = parse(Cli::command(), &args);
+            assert!(!lazy.is_empty(), "{args:?}");
+            assert_eq!(lazy, parse(deferred::whole::<Cli>(), &args), "{args:?}");
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 4 * 9);
+    // The same definition, checked as clap checks it in debug builds, every
+    // subcommand included.
+    Cli::command().debug_assert();
+}

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::paths::{PlannedFile, executable, way_problem};
+use super::paths::{Folders, PlannedFile, executable, way_problem};
 use super::tree::Tree;
 use crate::diag::{Diagnostic, Error};
 use crate::diag::{line_safe, terminal_safe};
@@ -275,8 +275,9 @@ pub fn check(
         },
         ..CheckReport::default()
     };
+    let mut folders = Folders::default();
     let warnings = tree.render(&mut |file, contents| {
-        let state = match way_problem(&out_dir, file) {
+        let state = match way_problem(&out_dir, file, &mut folders) {
             Some((at, why)) => FileState::Drifted {
                 diff: String::new(),
                 note: Some(format!("{} {why}", at.display())),

@@ -32,21 +32,28 @@ pub fn spec_stem(spec: &str) -> Result<String, Error> {
     Ok(stem)
 }
 
-/// Whether `a` and `b` name one existing file (through links, `..`, hard links).
-pub fn same_file(a: &Path, b: &Path) -> bool {
-    let (Ok(ma), Ok(mb)) = (std::fs::metadata(a), std::fs::metadata(b)) else {
-        return false;
-    };
+/// What makes an existing file itself, whatever path names it (links, `..`, hard
+/// links): its device and inode; elsewhere, its canonical path.
+#[derive(Debug, PartialEq, Eq)]
+pub struct FileId(#[cfg(unix)] (u64, u64), #[cfg(not(unix))] PathBuf);
+
+/// The identity of the file at `path`; `None` when there is none.
+pub fn file_id(path: &Path) -> Option<FileId> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::MetadataExt;
-        ma.dev() == mb.dev() && ma.ino() == mb.ino()
+        let meta = std::fs::metadata(path).ok()?;
+        Some(FileId((meta.dev(), meta.ino())))
     }
     #[cfg(not(unix))]
     {
-        let _ = (ma, mb);
-        matches!((a.canonicalize(), b.canonicalize()), (Ok(x), Ok(y)) if x == y)
+        path.canonicalize().ok().map(FileId)
     }
+}
+
+/// Whether `a` and `b` name one existing file (through links, `..`, hard links).
+pub fn same_file(a: &Path, b: &Path) -> bool {
+    file_id(a).is_some_and(|id| file_id(b) == Some(id))
 }
 
 /// Whether a file's mode marks it executable: generated files are not, and git
@@ -64,15 +71,29 @@ pub(super) fn executable(meta: &std::fs::Metadata) -> bool {
     }
 }
 
+/// The folders on the way to a tree's files found to be folders, not links: the
+/// files of one tree share their folders, and each is looked at once (a fleet's
+/// thousands of files are in a few dozen folders).
+#[derive(Debug, Default)]
+pub(super) struct Folders(std::collections::HashSet<PathBuf>);
+
 /// What is wrong on the way from the out dir to a planned file: a symbolic link
 /// (a write would land outside DIR) or a file where a folder belongs, or a folder
 /// where the file belongs. `None` when the way is clear (or not there yet).
-pub(super) fn way_problem(out_dir: &Path, file: &PlannedFile) -> Option<(PathBuf, &'static str)> {
+/// `folders` holds what earlier calls found; the file itself is always looked at.
+pub(super) fn way_problem(
+    out_dir: &Path,
+    file: &PlannedFile,
+    folders: &mut Folders,
+) -> Option<(PathBuf, &'static str)> {
     let mut at = out_dir.to_path_buf();
     let segments: Vec<&str> = file.relative.split('/').collect();
     for (i, segment) in segments.iter().enumerate() {
         at.push(segment);
         let last = i + 1 == segments.len();
+        if !last && folders.0.contains(&at) {
+            continue;
+        }
         let Ok(meta) = std::fs::symlink_metadata(&at) else {
             return None;
         };
@@ -88,14 +109,21 @@ pub(super) fn way_problem(out_dir: &Path, file: &PlannedFile) -> Option<(PathBuf
         if last && meta.is_dir() {
             return Some((at, "is a folder where a generated file belongs"));
         }
+        if !last {
+            folders.0.insert(at.clone());
+        }
     }
     None
 }
 
 /// Refuses a planned file whose way is not clear (`way_problem`), before anything
 /// is written.
-pub(super) fn check_destination(out_dir: &Path, file: &PlannedFile) -> Result<(), Error> {
-    match way_problem(out_dir, file) {
+pub(super) fn check_destination(
+    out_dir: &Path,
+    file: &PlannedFile,
+    folders: &mut Folders,
+) -> Result<(), Error> {
+    match way_problem(out_dir, file, folders) {
         None => Ok(()),
         Some((at, why)) => Err(Error::Usage(format!(
             "{}: {why}; build --out-dir writes only regular files and folders inside {}: replace it",

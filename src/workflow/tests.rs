@@ -314,3 +314,36 @@ fn same_bytes_compares_every_block_and_the_length() {
     assert!(!same(b"x", b""));
     assert!(!write::same_bytes(&dir.path().join("missing"), b""));
 }
+
+/// The folders on the way are looked at once per tree, the file itself every time:
+/// a folder where a file belongs is found past a folder already found clear, and
+/// so is a link where a folder belongs, in a folder not yet seen.
+#[cfg(unix)]
+#[test]
+fn a_way_shares_its_folders_but_not_its_files() {
+    use super::paths::{Folders, PlannedFile, way_problem};
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path();
+    std::fs::create_dir_all(out.join("cdk/x")).unwrap();
+    std::fs::create_dir_all(out.join("cdk/taken")).unwrap();
+    std::fs::create_dir_all(out.join("elsewhere")).unwrap();
+    std::os::unix::fs::symlink(out.join("elsewhere"), out.join("linked")).unwrap();
+    let planned = |relative: &str| PlannedFile {
+        relative: relative.into(),
+        path: out.join(relative),
+        spec: "x.yaml".into(),
+    };
+    let mut folders = Folders::default();
+    let problem =
+        |f: &PlannedFile, folders: &mut Folders| way_problem(out, f, folders).map(|(at, _)| at);
+    assert_eq!(problem(&planned("cdk/x/a.ts"), &mut folders), None);
+    assert_eq!(
+        problem(&planned("cdk/taken"), &mut folders),
+        Some(out.join("cdk/taken"))
+    );
+    assert_eq!(
+        problem(&planned("linked/a.ts"), &mut folders),
+        Some(out.join("linked"))
+    );
+    assert_eq!(problem(&planned("cdk/x/b.ts"), &mut folders), None);
+}

@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use super::paths::{PlannedFile, same_file, spec_stem};
+use super::paths::{FileId, PlannedFile, file_id, spec_stem};
 use super::schedule::render_outputs;
 use crate::backend::stacks::SharedSplit;
 use crate::backend::{Output, RenderError, RenderOptions};
@@ -349,8 +349,16 @@ fn check_collisions(files: &[PlannedFile], specs: &[String]) -> Result<(), Error
             )));
         }
     }
-    for file in files {
-        if let Some(spec) = specs.iter().find(|s| same_file(Path::new(s), &file.path)) {
+    // Each spec's identity once, then one look per planned file.
+    let spec_ids: Vec<(&String, FileId)> = specs
+        .iter()
+        .filter_map(|s| Some((s, file_id(Path::new(s))?)))
+        .collect();
+    for file in files.iter().filter(|_| !spec_ids.is_empty()) {
+        let Some(id) = file_id(&file.path) else {
+            continue;
+        };
+        if let Some((spec, _)) = spec_ids.iter().find(|(_, s)| *s == id) {
             return Err(Error::Usage(format!(
                 "{spec} is the spec being read and {} would replace it; keep specs outside the out dir's target folders",
                 file.relative

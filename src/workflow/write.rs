@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::paths::{PlannedFile, check_destination, executable};
+use super::paths::{Folders, PlannedFile, check_destination, executable};
 use super::tree::Tree;
 use crate::atomic::Durability;
 use crate::atomic::{Access, OutDirLock, RecoveryPlan, Refusal, Transaction};
@@ -64,10 +64,11 @@ pub fn stage(
 ) -> Result<Staged, Error> {
     let out_dir = tree.out_dir.clone();
     // Reported after the warnings, once every spec has rendered, as it always was.
+    let mut folders = Folders::default();
     let doomed = tree
         .files
         .iter()
-        .find_map(|f| check_destination(&out_dir, f).err());
+        .find_map(|f| check_destination(&out_dir, f, &mut folders).err());
     let mut staged = Staged {
         recovering: Default::default(),
         recovery: None,

@@ -3,7 +3,7 @@
 
 use crate::backend::adoption;
 use crate::backend::capability::Capabilities;
-use crate::backend::cloudformation;
+use crate::backend::cloudformation::{self, TemplateSyntax};
 use crate::backend::header::CommentSyntax;
 use crate::backend::interpreted::Interprets;
 use crate::backend::options::StackPart;
@@ -51,7 +51,7 @@ pub static TARGET: Target = Target {
                 "deploy-rules",
                 "iam-meaning",
             ],
-            render: Render::File(|m, o| cloudformation::json(m, o.stack)),
+            render: Render::Template(TemplateSyntax::Json),
         },
         OutputDef {
             format: Some("yaml"),
@@ -69,7 +69,7 @@ pub static TARGET: Target = Target {
                 out_dir: "cloudformation/{stem}.stack-{n}.template.yaml",
             }),
             judges: &["cfn-lint", "cfn-yaml-json", "deploy-rules"],
-            render: Render::File(|m, o| cloudformation::yaml(m, o.stack)),
+            render: Render::Template(TemplateSyntax::Yaml),
         },
         // The rollout: StackSets that deploy the template above to an organization.
         OutputDef {
