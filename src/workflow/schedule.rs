@@ -90,16 +90,16 @@ pub(super) type Take<'a> = dyn FnMut(usize, Option<GeneratedFile>, Option<&Resul
 /// not taken (as when an output rendered whole).
 ///
 /// Each unit has a channel with room for one stack's files and the unit's result
-/// (`room`): a thread that renders a whole output ahead of the one being taken waits
-/// once its channel is full, and one that rendered a stack ahead goes on to the next. A whole output that
-/// does not split (Terraform: 26 and 28 MB for a fleet of 1,000 profiles) starts
-/// only once every such output before it has been taken, so no two of them are in
-/// memory at once, and no unit starts more than `AHEAD` units past the one being
-/// taken. Threads take the units in order and this thread drains them in order, so
-/// the unit this thread waits for is always being rendered (no deadlock); while it
-/// waits, it renders the next stack itself and keeps its file until its turn. The
-/// files' order, and so the bytes of everything, does not depend on which thread
-/// finishes first.
+/// (`room`): a thread that renders a whole output ahead of the one being taken
+/// waits once its channel is full, and one that rendered a stack ahead goes on to
+/// the next. A whole output that does not split (Terraform: 26 and 28 MB for a
+/// fleet of 1,000 profiles) starts only once every such output before it has been
+/// taken, so no two of them are in memory at once, and no unit starts more than
+/// `AHEAD` units past the one being taken. Threads take the units in order and this
+/// thread drains them in order, so the unit this thread waits for is always being
+/// rendered (no deadlock); while it waits, it renders the next stack itself and
+/// keeps its file until its turn. The files' order, and so the bytes of everything,
+/// does not depend on which thread finishes first.
 pub(super) fn render_outputs(
     outputs: &[Output],
     model: &Model,
