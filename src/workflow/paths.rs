@@ -72,8 +72,8 @@ pub(super) fn executable(meta: &std::fs::Metadata) -> bool {
 }
 
 /// The folders on the way to a tree's files found to be folders, not links: the
-/// files of one tree share their folders, and each is looked at once (a fleet's
-/// thousands of files are in a few dozen folders).
+/// files of one tree share their folders (each target's, each spec's), so each
+/// folder is looked at once per tree, not once per file.
 #[derive(Debug, Default)]
 pub(super) struct Folders(std::collections::HashSet<PathBuf>);
 
