@@ -127,3 +127,27 @@ fn a_subcommand_defined_when_parsed_reads_as_the_whole_definition() {
     // subcommand included.
     Cli::command().debug_assert();
 }
+
+/// To clap, `Deferred<T>` is `T` in every other way: the same argument group, a
+/// definition for updating (deferred the same way), and an update through it
+/// updates `T`.
+#[test]
+fn a_deferred_subcommand_is_its_arguments_in_every_other_way() {
+    use clap::{Args, FromArgMatches};
+    assert!(BuildArgs::group_id().is_some());
+    assert_eq!(Deferred::<BuildArgs>::group_id(), BuildArgs::group_id());
+    let mut cmd = Deferred::<BuildArgs>::augment_args_for_update(clap::Command::new("build"));
+    cmd.build();
+    assert!(cmd.get_arguments().any(|a| a.get_id() == "out_dir"));
+    let matches = |dir: &str| {
+        cmd.clone()
+            .try_get_matches_from(["build", "a.yaml", "--out-dir", dir])
+            .unwrap()
+    };
+    let mut args = Deferred::<BuildArgs>::from_arg_matches(&matches("x")).unwrap();
+    assert_eq!(args.out_dir, Some(PathBuf::from("x")));
+    args.update_from_arg_matches(&matches("y")).unwrap();
+    assert_eq!(args.out_dir, Some(PathBuf::from("y")));
+    args.update_from_arg_matches_mut(&mut matches("z")).unwrap();
+    assert_eq!(args.out_dir, Some(PathBuf::from("z")));
+}
