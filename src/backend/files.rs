@@ -38,14 +38,15 @@ impl Output {
                 Render::Template(syntax) if options.stack.is_none() => split.take_measured(syntax),
                 _ => None,
             };
-            let text = match measured {
+            // As `generate`: the body (measured, or rendered), then its header.
+            let body = match measured {
                 Some(body) => {
                     self.check(model)?;
-                    self.finish(spec_name, options, body)?
+                    body
                 }
-                None => self.generate(model, spec_name, options)?,
+                None => self.render(model, options)?,
             };
-            return sink(one(String::new(), text));
+            return sink(one(String::new(), self.finish(spec_name, options, body)?));
         };
         let flags = self.header_flags(options);
         let header = header::Header {
