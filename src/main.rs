@@ -36,6 +36,12 @@ fn run() -> i32 {
     // How long freed memory stays, per phase of the run (`memory`); no other thread
     // exists yet.
     ssm_profile::memory::reading();
+    // Test hook (debug builds only): a panic, so that tests/terminal_safety.rs can see
+    // how the entry point ends one; no input is known to panic.
+    #[cfg(debug_assertions)]
+    if std::env::var_os("SSM_PROFILE_PANIC").is_some() {
+        panic!("SSM_PROFILE_PANIC is set");
+    }
     ssm_profile::cli::run()
 }
 

@@ -245,3 +245,22 @@ fn a_reader_that_stops_early_is_not_an_error() {
     let status = child.wait().unwrap();
     assert_eq!(status.code(), Some(0), "{status:?}");
 }
+
+/// A panic ends the program as Rust's runtime ends one, though on glibc Linux the
+/// program starts without that runtime (`main.rs`): the panic's message on stderr,
+/// exit status 101, nothing on stdout. Unwinding out of the C entry point would
+/// abort the process instead (SIGABRT, status 134 from a shell). The panic comes
+/// from a debug-only hook: no input is known to panic.
+#[test]
+fn a_panic_ends_the_program_with_status_101_and_its_message() {
+    let out = std::process::Command::new(support::bin())
+        .arg("--version")
+        .env("SSM_PROFILE_PANIC", "1")
+        .output()
+        .unwrap();
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(101), "{:?}: {err}", out.status);
+    assert!(err.contains("panicked at"), "{err}");
+    assert!(err.contains("SSM_PROFILE_PANIC is set"), "{err}");
+    assert!(out.stdout.is_empty(), "{}", text(&out.stdout));
+}
