@@ -53,7 +53,9 @@ pub fn rendering() {
 /// Hands every page freed so far back to the system now, whatever the delay: after a
 /// whole output's file (a fleet's 26 MB Terraform module) has been written or compared, which the
 /// next whole output would otherwise render beside for the rendering phase's delay
-/// (a fleet's peak rose from 82-84 MB to 85-100 MB). Any thread may call it.
+/// (a fleet's peak rose from 82-84 MB to 85-100 MB), and before the first whole file
+/// starts, which the stacks' freed memory would otherwise be resident beside (90-100
+/// MB against 88-93 MB, BENCHMARKS.md). Any thread may call it.
 pub fn return_freed() {
     // SAFETY: mimalloc's collection, which it allows from any thread at any time.
     #[allow(unsafe_code)]

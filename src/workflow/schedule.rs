@@ -110,6 +110,7 @@ pub(super) fn render_outputs(
     let options = RenderOptions::default();
     let units = units(outputs, model, spec_name, options, split);
     let units = units.as_slice();
+    let starts_whole = starts_of_whole_files(units, outputs);
     // The unit that gives each output's last file.
     let mut last = vec![0; outputs.len()];
     for (u, unit) in units.iter().enumerate() {
@@ -195,6 +196,7 @@ pub(super) fn render_outputs(
         }
         let taker = Taker {
             units,
+            starts_whole: &starts_whole,
             last: &last,
             receivers: &receivers,
             next: &next,
@@ -259,6 +261,20 @@ fn units<'s>(
         }
     }
     units
+}
+
+/// Which units start a whole file (`Unit::whole_file`: an output rendered whole that
+/// does not split, or the first piece of one): before taking one, the memory the
+/// units before it freed goes back to the system (`memory::return_freed`).
+fn starts_of_whole_files(units: &[Unit], outputs: &[Output]) -> Vec<bool> {
+    units
+        .iter()
+        .enumerate()
+        .map(|(u, unit)| {
+            let file = unit.whole_file(outputs);
+            file.is_some() && (u == 0 || units[u - 1].whole_file(outputs) != file)
+        })
+        .collect()
 }
 
 /// Renders one unit, handing each of its files to `sink` with its output.
@@ -337,6 +353,8 @@ type Render<'a> = dyn Fn(Unit, &mut Sink) -> Result<(), RenderError> + Sync + 'a
 /// The thread taking the units' files in order (and rendering some itself).
 struct Taker<'a, 's> {
     units: &'a [Unit<'s>],
+    /// Which units start a whole file.
+    starts_whole: &'a [bool],
     /// The unit that gives each output's last file.
     last: &'a [usize],
     receivers: &'a [Receiver<Message>],
@@ -393,6 +411,12 @@ impl Taker<'_, '_> {
         for (i, &unit) in self.units.iter().enumerate() {
             if i > 0 {
                 self.progress(i);
+            }
+            // A whole file (a fleet's Terraform configuration, 26 MB) is held until its
+            // last piece: what the stacks before it freed, kept for the rendering
+            // phase's delay, would be resident beside it, and was a fleet's peak.
+            if self.starts_whole[i] {
+                crate::memory::return_freed();
             }
             let mut give = |o: usize, file: Option<GeneratedFile>| match (file, unit) {
                 (Some(f), Unit::Piece(_, k, of)) if !failed[o] => {
@@ -487,52 +511,4 @@ impl Taker<'_, '_> {
 type StackResult = Result<Vec<(usize, GeneratedFile)>, RenderError>;
 
 #[cfg(test)]
-mod tests {
-    use super::{Unit, render_unit, room, units};
-    use crate::backend::stacks::SharedSplit;
-    use crate::backend::{Output, RenderOptions};
-    use crate::source::Source;
-
-    /// A unit rendered ahead of its turn leaves every file it gives and its result in
-    /// its channel: if it could not, the thread that rendered it would wait there
-    /// instead of rendering the next unit. A whole output (which may give more files
-    /// than a channel holds) waits by design.
-    #[test]
-    fn a_units_channel_holds_its_files_and_its_result() {
-        let mut text = String::from("version: 1\nstacks: 2\nprofiles:\n");
-        for i in 0..30 {
-            text.push_str(&format!("  - name: Fleet{i}\n"));
-        }
-        let model = crate::load(&Source::new("fleet.yaml", text)).unwrap();
-        let outputs: Vec<Output> = Output::all().filter(|o| o.applies(&model)).collect();
-        let split = SharedSplit::new();
-        let options = RenderOptions::default();
-        let units = units(&outputs, &model, "fleet.yaml", options, &split);
-        assert!(units.iter().any(|u| matches!(u, Unit::Together(..))));
-        assert!(units.iter().any(|u| matches!(u, Unit::Stack(..))));
-        for unit in units {
-            let mut files = 0;
-            render_unit(
-                &outputs,
-                &model,
-                "fleet.yaml",
-                options,
-                &split,
-                unit,
-                &mut |_, _| {
-                    files += 1;
-                    Ok(())
-                },
-            )
-            .unwrap();
-            assert!(files > 0);
-            if !matches!(unit, Unit::Whole(_)) {
-                assert!(
-                    files < room(unit),
-                    "{files} files and the result, room for {}",
-                    room(unit)
-                );
-            }
-        }
-    }
-}
+mod tests;

@@ -1,0 +1,95 @@
+//! The schedule's units: what each holds and which start a whole file.
+
+use super::{Unit, render_unit, room, starts_of_whole_files, units};
+use crate::backend::stacks::SharedSplit;
+use crate::backend::{Output, RenderOptions};
+use crate::source::Source;
+
+/// A unit rendered ahead of its turn leaves every file it gives and its result in
+/// its channel: if it could not, the thread that rendered it would wait there
+/// instead of rendering the next unit. A whole output (which may give more files
+/// than a channel holds) waits by design.
+#[test]
+fn a_units_channel_holds_its_files_and_its_result() {
+    let mut text = String::from("version: 1\nstacks: 2\nprofiles:\n");
+    for i in 0..30 {
+        text.push_str(&format!("  - name: Fleet{i}\n"));
+    }
+    let model = crate::load(&Source::new("fleet.yaml", text)).unwrap();
+    let outputs: Vec<Output> = Output::all().filter(|o| o.applies(&model)).collect();
+    let split = SharedSplit::new();
+    let options = RenderOptions::default();
+    let units = units(&outputs, &model, "fleet.yaml", options, &split);
+    assert!(units.iter().any(|u| matches!(u, Unit::Together(..))));
+    assert!(units.iter().any(|u| matches!(u, Unit::Stack(..))));
+    for unit in units {
+        let mut files = 0;
+        render_unit(
+            &outputs,
+            &model,
+            "fleet.yaml",
+            options,
+            &split,
+            unit,
+            &mut |_, _| {
+                files += 1;
+                Ok(())
+            },
+        )
+        .unwrap();
+        assert!(files > 0);
+        if !matches!(unit, Unit::Whole(_)) {
+            assert!(
+                files < room(unit),
+                "{files} files and the result, room for {}",
+                room(unit)
+            );
+        }
+    }
+}
+
+/// Of a fleet's units, exactly the first of each whole file starts one: the
+/// Terraform configuration's first piece and its JSON, rendered whole; no stack,
+/// and no later piece (which would hand back memory the file is still using).
+#[test]
+fn the_first_unit_of_each_whole_file_starts_it() {
+    // More profiles than one piece of the configuration holds (100), in stacks of
+    // at most 25 (every target accepts them).
+    let mut text = String::from("version: 1\nstacks: 9\nprofiles:\n");
+    for i in 0..201 {
+        text.push_str(&format!("  - name: Fleet{i}\n"));
+    }
+    let model = crate::load(&Source::new("fleet.yaml", text)).unwrap();
+    let outputs: Vec<Output> = Output::all().filter(|o| o.applies(&model)).collect();
+    let split = SharedSplit::new();
+    let units = units(
+        &outputs,
+        &model,
+        "fleet.yaml",
+        RenderOptions::default(),
+        &split,
+    );
+    let starts = starts_of_whole_files(&units, &outputs);
+    let started: Vec<String> = units
+        .iter()
+        .zip(&starts)
+        .filter(|(_, s)| **s)
+        .map(|(u, _)| match u {
+            Unit::Whole(i) => format!("{:?} whole", outputs[*i]),
+            Unit::Piece(i, k, of) => format!("{:?} piece {k} of {of}", outputs[*i]),
+            _ => "a stack".to_string(),
+        })
+        .collect();
+    let pieces = units
+        .iter()
+        .filter(|u| matches!(u, Unit::Piece(..)))
+        .count();
+    assert!(pieces > 1, "the fleet's configuration renders in pieces");
+    assert_eq!(
+        started,
+        [
+            format!("terraform.tf piece 0 of {pieces}"),
+            "terraform.tf.json whole".to_string()
+        ]
+    );
+}
