@@ -3,7 +3,19 @@
 use super::{Unit, render_unit, room, starts_of_whole_files, units};
 use crate::backend::stacks::SharedSplit;
 use crate::backend::{Output, RenderOptions};
+use crate::model::Model;
 use crate::source::Source;
+
+/// A fleet of `n` profiles in `stacks` stacks, loaded, and the outputs that apply to it.
+fn fleet(n: usize, stacks: usize) -> (Model, Vec<Output>) {
+    let mut text = format!("version: 1\nstacks: {stacks}\nprofiles:\n");
+    for i in 0..n {
+        text.push_str(&format!("  - name: Fleet{i}\n"));
+    }
+    let model = crate::load(&Source::new("fleet.yaml", text)).unwrap();
+    let outputs = Output::all().filter(|o| o.applies(&model)).collect();
+    (model, outputs)
+}
 
 /// A unit rendered ahead of its turn leaves every file it gives and its result in
 /// its channel: if it could not, the thread that rendered it would wait there
@@ -11,12 +23,7 @@ use crate::source::Source;
 /// than a channel holds) waits by design.
 #[test]
 fn a_units_channel_holds_its_files_and_its_result() {
-    let mut text = String::from("version: 1\nstacks: 2\nprofiles:\n");
-    for i in 0..30 {
-        text.push_str(&format!("  - name: Fleet{i}\n"));
-    }
-    let model = crate::load(&Source::new("fleet.yaml", text)).unwrap();
-    let outputs: Vec<Output> = Output::all().filter(|o| o.applies(&model)).collect();
+    let (model, outputs) = fleet(30, 2);
     let split = SharedSplit::new();
     let options = RenderOptions::default();
     let units = units(&outputs, &model, "fleet.yaml", options, &split);
@@ -55,12 +62,7 @@ fn a_units_channel_holds_its_files_and_its_result() {
 fn the_first_unit_of_each_whole_file_starts_it() {
     // More profiles than one piece of the configuration holds (100), in stacks of
     // at most 25 (every target accepts them).
-    let mut text = String::from("version: 1\nstacks: 9\nprofiles:\n");
-    for i in 0..201 {
-        text.push_str(&format!("  - name: Fleet{i}\n"));
-    }
-    let model = crate::load(&Source::new("fleet.yaml", text)).unwrap();
-    let outputs: Vec<Output> = Output::all().filter(|o| o.applies(&model)).collect();
+    let (model, outputs) = fleet(201, 9);
     let split = SharedSplit::new();
     let units = units(
         &outputs,
