@@ -4,7 +4,8 @@
 //! default version (compared by meaning, `meaning`), its instance profile's role;
 //! a resource the spec adopts that does not exist, and one that exists but is not
 //! adopted. The dump has no role description or session duration, nor the account's
-//! service settings: `drift` says so instead of guessing.
+//! service settings: `drift` says so instead of guessing. A dump of another account
+//! than the spec's `account_id` is refused (`check_account`).
 
 pub mod live;
 pub mod meaning;
@@ -39,6 +40,19 @@ pub struct Finding {
     pub message: String,
     /// Statements, one per line, that differ (`+` only in the spec, `-` only live).
     pub details: Vec<String>,
+}
+
+/// `Err` when the spec names the account it deploys to (`account_id`) and the dump is
+/// of another: every ARN `drift` compares would be the other account's, and every
+/// adopted resource would look missing. Says which two accounts.
+pub fn check_account(model: &Model, live: &Live) -> Result<(), String> {
+    let spec = model.profiles.iter().find_map(|p| p.account_id.as_deref());
+    match (spec, live.account()) {
+        (Some(spec), Some(dump)) if spec != dump => Err(format!(
+            "the dump is of account {dump}, and the spec's `account_id` is {spec}: drift compares a spec with the account it deploys to; dump that account's roles and policies with its credentials"
+        )),
+        _ => Ok(()),
+    }
 }
 
 /// Every finding of every profile, in spec order.

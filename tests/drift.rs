@@ -130,3 +130,32 @@ fn what_is_not_that_commands_output_is_refused() {
         );
     }
 }
+
+/// A dump of another account than the spec's `account_id` is refused, not compared:
+/// every ARN would be the other account's, and the adopted resources would all look
+/// missing. Exit 2, both accounts named, nothing on stdout.
+#[test]
+fn a_dump_of_another_account_than_the_specs_is_refused() {
+    let other: Value = serde_json::from_str(
+        &aws_shaped()
+            .to_string()
+            .replace("123456789012", "999988887777"),
+    )
+    .unwrap();
+    let path = write("other-account", &other);
+    let run = drift("fixtures/adopt/spec.yaml", &path, "human");
+    let err = text(&run.stderr);
+    assert_eq!(run.status.code(), Some(2), "{err}");
+    assert!(run.stdout.is_empty(), "{}", text(&run.stdout));
+    assert!(
+        err.contains("999988887777") && err.contains("123456789012") && err.contains("account_id"),
+        "{err}"
+    );
+    // The same dump in the spec's account is compared.
+    let run = drift(
+        "fixtures/adopt/spec.yaml",
+        &write("same-account", &aws_shaped()),
+        "human",
+    );
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
+}

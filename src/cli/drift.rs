@@ -33,8 +33,9 @@ pub(super) fn run(args: &DriftArgs, global: &GlobalArgs) -> Result<i32, Error> {
     let source = Source::read(&args.spec)?;
     let model = load(&source)?;
     let text = read_bounded(&args.live)?;
-    let live = live::parse(&text)
-        .map_err(|why| Error::Usage(format!("{}: {why}", terminal_safe(&args.live))))?;
+    let refused = |why: String| Error::Usage(format!("{}: {why}", terminal_safe(&args.live)));
+    let live = live::parse(&text).map_err(refused)?;
+    drift::check_account(&model, &live).map_err(refused)?;
     let findings = drift::drift(&model, &live);
     let changes = findings.iter().any(|f| f.kind == Kind::Change);
     print(&drift::report::render(
