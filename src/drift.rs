@@ -43,8 +43,10 @@ pub struct Finding {
 }
 
 /// `Err` when the spec names the account it deploys to (`account_id`) and the dump is
-/// of another: every ARN `drift` compares would be the other account's, and every
-/// adopted resource would look missing. Says which two accounts.
+/// of another: `drift` builds the ARNs it compares from the dump's account, so it
+/// would report on that account and find nothing wrong with the pairing (a test
+/// adopted the fixture's 123456789012 from a dump of 111122223333 and saw "nothing
+/// changes"). Says which two accounts.
 pub fn check_account(model: &Model, live: &Live) -> Result<(), String> {
     let spec = model.profiles.iter().find_map(|p| p.account_id.as_deref());
     match (spec, live.account()) {
