@@ -161,7 +161,7 @@ mod paths;
 pub use paths::{PlannedFile, same_file, spec_stem};
 mod schedule;
 mod tree;
-pub use tree::{Tree, tree};
+pub use tree::{Handed, Tree, tree};
 mod write;
 pub use write::{Staged, WriteReport, stage, write};
 

@@ -100,6 +100,15 @@ impl Transaction {
         Ok(())
     }
 
+    /// Appends `contents` to the file staged last: a file staged in parts, as they
+    /// render, is never whole in memory.
+    pub fn append_to_last(&mut self, contents: &[u8]) -> std::io::Result<()> {
+        let (tmp, _) = self.staged.last_mut().ok_or_else(|| {
+            std::io::Error::new(std::io::ErrorKind::InvalidInput, "no file was staged")
+        })?;
+        write_in_pieces(tmp, contents)
+    }
+
     /// `create_dir_all` that remembers which folders it made, outermost first.
     pub(super) fn create_dirs(&mut self, dir: &Path) -> std::io::Result<()> {
         let mut missing = Vec::new();

@@ -32,7 +32,8 @@ enum Unit<'s> {
     /// of the spec in one stack.
     Together(usize, usize, Option<&'s Stack>),
     /// Piece `k` of `of` of output `i`'s one file (`Output::pieces`), which the
-    /// taking thread joins in order and takes as one file after the last.
+    /// taking thread joins in order and takes as one file after the last, or, for
+    /// a `streamed` output, hands over as it comes (`Handed::Part`).
     Piece(usize, usize, usize),
 }
 
@@ -56,13 +57,13 @@ impl Unit<'_> {
         )
     }
 
-    /// The output whose whole file this unit renders, or a piece of it: such files
-    /// (a fleet's Terraform configurations, 26 and 28 MB) are held whole, one at a
-    /// time.
-    fn whole_file(self, outputs: &[Output]) -> Option<usize> {
+    /// The output whose whole file this unit renders, or a piece of it joined in
+    /// memory (not `streamed`): such files (a fleet's Terraform configurations, 26
+    /// and 28 MB) are held whole, one at a time.
+    fn whole_file(self, outputs: &[Output], streamed: &[bool]) -> Option<usize> {
         match self {
             Unit::Whole(i) if !outputs[i].splits() => Some(i),
-            Unit::Piece(i, ..) => Some(i),
+            Unit::Piece(i, ..) if !streamed[i] => Some(i),
             _ => None,
         }
     }
@@ -76,12 +77,25 @@ enum Message {
     Done(Result<(), RenderError>),
 }
 
-/// What `render_outputs` hands a file (or an output's result) to: `take(i,
-/// Some(file), None)` for each file of output `i`, in the output's order, then
-/// `take(i, None, Some(&result))`. The files of two outputs rendered together
+/// What `render_outputs` hands `take(i, ...)` for output `i`: each of its files in
+/// the output's order, then its result. The files of two outputs rendered together
 /// interleave (a stack of the one, the same stack of the other).
-pub(super) type Take<'a> = dyn FnMut(usize, Option<GeneratedFile>, Option<&Result<(), RenderError>>) -> Result<(), Error>
-    + 'a;
+pub(super) enum Handed<'r> {
+    /// A whole file.
+    File(GeneratedFile),
+    /// A piece of the one file of a `streamed` output, in order: the taker writes
+    /// it where the file goes and keeps nothing, so the file is never whole in
+    /// memory.
+    Part {
+        file: GeneratedFile,
+        first: bool,
+        last: bool,
+    },
+    /// The output's result, after its last file.
+    Done(&'r Result<(), RenderError>),
+}
+
+pub(super) type Take<'a> = dyn FnMut(usize, Handed) -> Result<(), Error> + 'a;
 
 /// Renders every output on up to as many threads as the machine has cores (this
 /// one among them), while this thread hands their files to `take` in the units'
@@ -95,7 +109,10 @@ pub(super) type Take<'a> = dyn FnMut(usize, Option<GeneratedFile>, Option<&Resul
 /// the next. A whole output that does not split (Terraform: 26 and 28 MB for a
 /// fleet of 1,000 profiles) starts only once every such output before it has been
 /// taken, so no two of them are in memory at once, and no unit starts more than
-/// `AHEAD` units past the one being taken. Threads take the units in order and this
+/// `AHEAD` units past the one being taken. The pieces of a `streamed` output are
+/// never joined (each goes to its file as it comes), so they are not a whole file:
+/// a fleet's Terraform JSON renders on the other core while the configuration's
+/// last pieces do. Threads take the units in order and this
 /// thread drains them in order, so the unit this thread waits for is always being
 /// rendered (no deadlock); while it waits, it renders the next stack itself and
 /// keeps its file until its turn. The files' order, and so the bytes of everything,
@@ -105,12 +122,13 @@ pub(super) fn render_outputs(
     model: &Model,
     spec_name: &str,
     split: &SharedSplit,
+    streamed: &[bool],
     take: &mut Take,
 ) -> Result<Vec<Result<(), RenderError>>, Error> {
     let options = RenderOptions::default();
     let units = units(outputs, model, spec_name, options, split);
     let units = units.as_slice();
-    let starts_whole = starts_of_whole_files(units, outputs);
+    let starts_whole = starts_of_whole_files(units, outputs, streamed);
     // The unit that gives each output's last file.
     let mut last = vec![0; outputs.len()];
     for (u, unit) in units.iter().enumerate() {
@@ -146,10 +164,10 @@ pub(super) fn render_outputs(
     // The units before `j` that must have been taken before `j` starts: a whole
     // file's first unit waits for every other whole file before it.
     let need = |j: usize| {
-        let whole_before = match units[j].whole_file(outputs) {
+        let whole_before = match units[j].whole_file(outputs, streamed) {
             Some(i) => units[..j]
                 .iter()
-                .rposition(|u| u.whole_file(outputs).is_some_and(|k| k != i))
+                .rposition(|u| u.whole_file(outputs, streamed).is_some_and(|k| k != i))
                 .map_or(0, |k| k + 1),
             None => 0,
         };
@@ -196,6 +214,7 @@ pub(super) fn render_outputs(
         }
         let taker = Taker {
             units,
+            streamed,
             starts_whole: &starts_whole,
             last: &last,
             receivers: &receivers,
@@ -266,13 +285,13 @@ fn units<'s>(
 /// Which units start a whole file (`Unit::whole_file`: an output rendered whole that
 /// does not split, or the first piece of one): before taking one, the memory the
 /// units before it freed goes back to the system (`memory::return_freed`).
-fn starts_of_whole_files(units: &[Unit], outputs: &[Output]) -> Vec<bool> {
+fn starts_of_whole_files(units: &[Unit], outputs: &[Output], streamed: &[bool]) -> Vec<bool> {
     units
         .iter()
         .enumerate()
         .map(|(u, unit)| {
-            let file = unit.whole_file(outputs);
-            file.is_some() && (u == 0 || units[u - 1].whole_file(outputs) != file)
+            let file = unit.whole_file(outputs, streamed);
+            file.is_some() && (u == 0 || units[u - 1].whole_file(outputs, streamed) != file)
         })
         .collect()
 }
@@ -353,6 +372,8 @@ type Render<'a> = dyn Fn(Unit, &mut Sink) -> Result<(), RenderError> + Sync + 'a
 /// The thread taking the units' files in order (and rendering some itself).
 struct Taker<'a, 's> {
     units: &'a [Unit<'s>],
+    /// Which outputs' pieces are handed over as parts, not joined.
+    streamed: &'a [bool],
     /// Which units start a whole file.
     starts_whole: &'a [bool],
     /// The unit that gives each output's last file.
@@ -419,6 +440,14 @@ impl Taker<'_, '_> {
                 crate::memory::return_freed();
             }
             let mut give = |o: usize, file: Option<GeneratedFile>| match (file, unit) {
+                (Some(file), Unit::Piece(_, k, of)) if !failed[o] && self.streamed[o] => take(
+                    o,
+                    Handed::Part {
+                        file,
+                        first: k == 0,
+                        last: k + 1 == of,
+                    },
+                ),
                 (Some(f), Unit::Piece(_, k, of)) if !failed[o] => {
                     join(&mut joined, f.text, k, of);
                     if k + 1 < of {
@@ -429,9 +458,9 @@ impl Taker<'_, '_> {
                         stack: f.stack,
                         text: std::mem::take(&mut joined),
                     };
-                    take(o, Some(file), None)
+                    take(o, Handed::File(file))
                 }
-                (Some(f), _) if !failed[o] => take(o, Some(f), None),
+                (Some(f), _) if !failed[o] => take(o, Handed::File(f)),
                 _ => Ok(()),
             };
             let result = if let Some(done) = ahead[i].take() {
@@ -469,7 +498,7 @@ impl Taker<'_, '_> {
                 }
                 if self.last[o] == i {
                     let result = results[o].take().unwrap_or(Ok(()));
-                    take(o, None, Some(&result))?;
+                    take(o, Handed::Done(&result))?;
                     results[o] = Some(result);
                 }
             }

@@ -187,13 +187,10 @@ fn stacks_rendered_in_parallel_are_handed_over_as_rendered_alone() {
     }
 }
 
-/// A fleet's Terraform configuration renders in pieces on several threads
-/// (`Target::pieces`), which are joined in order into the one file rendering it
-/// whole gives.
-#[test]
-fn a_configuration_rendered_in_pieces_is_handed_over_as_rendered_whole() {
-    let dir = tempfile::tempdir().unwrap();
-    let spec = dir.path().join("fleet.yaml");
+/// A spec of 230 profiles, whose Terraform configuration renders in three pieces:
+/// its name, its Terraform tree (in `dir/gen`) and the configuration rendered whole.
+fn fleet_in_pieces(dir: &Path) -> (String, Tree, String) {
+    let spec = dir.join("fleet.yaml");
     let mut text = String::from("version: 1\nprofiles:\n");
     for i in 0..230 {
         text.push_str(&format!("  - name: Fleet{i}\n    tags: {{ n: \"{i}\" }}\n"));
@@ -205,36 +202,117 @@ fn a_configuration_rendered_in_pieces_is_handed_over_as_rendered_whole() {
         .find(|o| o.target() == "terraform" && o.golden_name() == "terraform.tf")
         .unwrap();
     assert_eq!(hcl.pieces(&model), Some(3));
-    let mut tree = tree(
+    let whole = hcl
+        .generate(&model, &name, RenderOptions::default())
+        .unwrap();
+    let tree = tree(
         std::slice::from_ref(&name),
-        &dir.path().join("gen"),
+        &dir.join("gen"),
         &["terraform"],
         None,
     )
     .unwrap();
+    (name, tree, whole)
+}
+
+/// A fleet's Terraform configuration renders in pieces on several threads
+/// (`Target::pieces`), which are joined in order into the one file rendering it
+/// whole gives.
+#[test]
+fn a_configuration_rendered_in_pieces_is_handed_over_as_rendered_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, mut tree, whole) = fleet_in_pieces(dir.path());
     let mut handed = Vec::new();
     tree.render(&mut |file, text| {
         handed.push((file.relative.clone(), text));
         Ok(())
     })
     .unwrap();
-    let whole = hcl
-        .generate(&model, &name, RenderOptions::default())
-        .unwrap();
-    let main = handed
-        .iter()
-        .find(|(p, _)| p == "terraform/fleet/main.tf")
-        .unwrap();
+    let paths: Vec<&str> = handed.iter().map(|(p, _)| p.as_str()).collect();
+    assert_eq!(
+        paths,
+        [
+            "terraform/fleet/main.tf",
+            "terraform-json/fleet/main.tf.json"
+        ]
+    );
     assert!(
-        main.1 == whole,
+        handed[0].1 == whole,
         "main.tf differs from the file rendered whole"
     );
+}
+
+/// Handed over in parts (`render_in_parts`: a build into a fresh tree), the
+/// configuration comes as its three pieces, in order, with no other file between
+/// them, the first and last marked, and joined they are the file rendered whole; the
+/// JSON, which does not render in pieces, still comes whole.
+#[test]
+fn a_configuration_handed_over_in_parts_joins_into_the_file_rendered_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, mut tree, whole) = fleet_in_pieces(dir.path());
+    let mut handed = Vec::new();
+    tree.render_in_parts(&|f| f.relative.ends_with("main.tf"), &mut |file, h| {
+        handed.push(match h {
+            Handed::Whole(text) => (file.relative.clone(), "whole", text),
+            Handed::Part { text, first, last } => {
+                let at = match (first, last) {
+                    (true, false) => "first",
+                    (false, false) => "middle",
+                    (false, true) => "last",
+                    (true, true) => "only",
+                };
+                (file.relative.clone(), at, text)
+            }
+        });
+        Ok(())
+    })
+    .unwrap();
+    let shape: Vec<(&str, &str)> = handed.iter().map(|(p, a, _)| (p.as_str(), *a)).collect();
     assert_eq!(
-        handed.len(),
-        2,
-        "{:?}",
-        handed.iter().map(|(p, _)| p).collect::<Vec<_>>()
+        shape,
+        [
+            ("terraform/fleet/main.tf", "first"),
+            ("terraform/fleet/main.tf", "middle"),
+            ("terraform/fleet/main.tf", "last"),
+            ("terraform-json/fleet/main.tf.json", "whole"),
+        ]
     );
+    let joined: String = handed[..3].iter().map(|(_, _, t)| t.as_str()).collect();
+    assert!(
+        joined == whole,
+        "the parts differ from the file rendered whole"
+    );
+}
+
+/// `build --out-dir` into a fresh tree stages the configuration part by part; the
+/// file it writes is the one rendered whole, and a second build finds it unchanged.
+#[test]
+fn a_fresh_tree_gets_the_configuration_in_parts_and_a_rebuild_leaves_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let (name, _, whole) = fleet_in_pieces(dir.path());
+    let out = dir.path().join("gen");
+    let build = || {
+        let mut tree = tree(std::slice::from_ref(&name), &out, &["terraform"], None).unwrap();
+        let staged =
+            write::stage(&mut tree, crate::atomic::Durability::default(), &mut |_| {}).unwrap();
+        write::write(staged).unwrap()
+    };
+    let first = build();
+    assert_eq!(
+        first.written,
+        [
+            "terraform/fleet/main.tf",
+            "terraform-json/fleet/main.tf.json"
+        ]
+    );
+    let written = std::fs::read_to_string(out.join("terraform/fleet/main.tf")).unwrap();
+    assert!(
+        written == whole,
+        "main.tf differs from the file rendered whole"
+    );
+    let second = build();
+    assert!(second.written.is_empty(), "{:?}", second.written);
+    assert_eq!(second.unchanged.len(), 2);
 }
 
 /// Every fixture's `--out-dir` tree holds each file exactly as `generate_files`

@@ -9,12 +9,25 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use super::paths::{FileId, PlannedFile, file_id, spec_stem};
-use super::schedule::render_outputs;
+use super::schedule::{Handed as Given, render_outputs};
 use crate::backend::stacks::SharedSplit;
 use crate::backend::{Output, RenderError, RenderOptions};
 use crate::diag::{Diagnostic, Error, codes};
 use crate::model::Model;
 use crate::source::Source;
+
+/// A file handed over by `Tree::render_in_parts`.
+pub enum Handed {
+    /// The whole file.
+    Whole(String),
+    /// The next part of a file handed over in parts: the first opens it, the last
+    /// closes it.
+    Part {
+        text: String,
+        first: bool,
+        last: bool,
+    },
+}
 
 /// One spec of the tree: its model (`None`: invalid, its errors in `Tree::pending`),
 /// the outputs that apply to it and how many files each plans.
@@ -175,6 +188,24 @@ impl Tree {
         &mut self,
         take: &mut dyn FnMut(&PlannedFile, String) -> Result<(), Error>,
     ) -> Result<Vec<Diagnostic>, Error> {
+        self.render_in_parts(&|_| false, &mut |file, handed| match handed {
+            Handed::Whole(text) => take(file, text),
+            Handed::Part { .. } => Err(Error::Usage(format!(
+                "internal error: {} was handed over in parts",
+                file.relative
+            ))),
+        })
+    }
+
+    /// `render`, but the file of an output rendered in pieces (`Output::pieces`: a
+    /// fleet's Terraform configuration) for which `in_parts` says yes is handed
+    /// over piece by piece, in order (`Handed::Part`), instead of joined: it is
+    /// never whole in memory, and what renders after it need not wait for it.
+    pub fn render_in_parts(
+        &mut self,
+        in_parts: &dyn Fn(&PlannedFile) -> bool,
+        take: &mut dyn FnMut(&PlannedFile, Handed) -> Result<(), Error>,
+    ) -> Result<Vec<Diagnostic>, Error> {
         let dry = self.doomed();
         // Every spec is read; the rendering threads start below.
         crate::memory::rendering();
@@ -200,12 +231,28 @@ impl Tree {
             let files = &self.files;
             let stem = &job.stem;
             let outputs = &job.outputs;
+            // An output rendered in pieces plans one file.
+            let streamed: Vec<bool> = (0..outputs.len())
+                .map(|i| {
+                    !dry && outputs[i].pieces(&model).is_some()
+                        && job.counts.as_ref().is_some_and(|c| c[i] == 1)
+                        && files.get(first[i]).is_some_and(in_parts)
+                })
+                .collect();
             let results = render_outputs(
                 outputs,
                 &model,
                 &job.source.name,
                 &job.split,
-                &mut |i, file, done| {
+                &streamed,
+                &mut |i, handed| {
+                    let (file, done) = match handed {
+                        Given::Done(result) => (None, Some(result)),
+                        Given::File(file) => (Some((file, None)), None),
+                        Given::Part { file, first, last } => {
+                            (Some((file, Some((first, last)))), None)
+                        }
+                    };
                     if let Some(result) = done {
                         let planned = job.counts.as_ref().and_then(|c| c.get(i)).copied();
                         if result.is_err() {
@@ -222,7 +269,9 @@ impl Tree {
                         }
                         return Ok(());
                     }
-                    let Some(file) = file else { return Ok(()) };
+                    let Some((file, part)) = file else {
+                        return Ok(());
+                    };
                     if failed {
                         return Ok(());
                     }
@@ -236,12 +285,25 @@ impl Tree {
                             RenderError::Internal(format!("{relative} was not planned there")),
                         ));
                     };
-                    taken[i] += 1;
-                    notes.extend(outputs[i].notes(&file.text).into_iter().map(|n| {
-                        Diagnostic::warning(codes::TEMPLATE_SIZE, n)
-                            .in_file(planned.path.display().to_string())
-                    }));
-                    take(planned, file.text)
+                    let Some((first_part, last_part)) = part else {
+                        taken[i] += 1;
+                        notes.extend(outputs[i].notes(&file.text).into_iter().map(|n| {
+                            Diagnostic::warning(codes::TEMPLATE_SIZE, n)
+                                .in_file(planned.path.display().to_string())
+                        }));
+                        return take(planned, Handed::Whole(file.text));
+                    };
+                    // No output rendered in pieces has notes (they measure a whole
+                    // template body, which never renders in pieces).
+                    taken[i] += usize::from(last_part);
+                    take(
+                        planned,
+                        Handed::Part {
+                            text: file.text,
+                            first: first_part,
+                            last: last_part,
+                        },
+                    )
                 },
             )?;
             next += job.counts.iter().flatten().sum::<usize>();

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use super::paths::{Folders, PlannedFile, check_destination, executable};
-use super::tree::Tree;
+use super::tree::{Handed, Tree};
 use crate::atomic::Durability;
 use crate::atomic::{Access, OutDirLock, RecoveryPlan, Refusal, Transaction};
 use crate::diag::{Diagnostic, Error};
@@ -100,7 +100,18 @@ pub fn stage(
         staged.recovering = plan.pending();
         staged.recovery = Some(plan);
     }
-    staged.warnings = tree.render(&mut |file, contents| staged.take(file, contents))?;
+    // A file rendered in pieces goes to its staged file piece by piece when nothing
+    // is there to compare it with (a fresh tree): it is never whole in memory.
+    let recovering = staged.recovering.clone();
+    let in_parts = |file: &PlannedFile| {
+        !recovering.contains_key(&file.path)
+            && std::fs::symlink_metadata(&file.path)
+                .is_err_and(|e| e.kind() == std::io::ErrorKind::NotFound)
+    };
+    staged.warnings = tree.render_in_parts(&in_parts, &mut |file, handed| match handed {
+        Handed::Whole(contents) => staged.take(file, contents),
+        Handed::Part { text, first, .. } => staged.take_part(file, text, first),
+    })?;
     Ok(staged)
 }
 
@@ -132,6 +143,14 @@ impl Staged {
             hand_back(contents);
             return Ok(());
         }
+        self.take_new(file, contents)
+    }
+
+    /// Stages a file whose bytes differ from the disk's (or the first part of one).
+    fn take_new(&mut self, file: &PlannedFile, contents: String) -> Result<(), Error> {
+        if self.doomed.is_some() {
+            return Ok(());
+        }
         let transaction = match &mut self.transaction {
             Some(t) => t,
             None => {
@@ -149,6 +168,29 @@ impl Staged {
             .map_err(io(&file.path))?;
         hand_back(contents);
         self.report.written.push(file.relative.clone());
+        Ok(())
+    }
+
+    /// The next part of a file with nothing at its destination: the first is staged
+    /// like a changed file, each next one appended to it (the parts come in order,
+    /// with no other file between them).
+    fn take_part(&mut self, file: &PlannedFile, part: String, first: bool) -> Result<(), Error> {
+        if first {
+            return self.take_new(file, part);
+        }
+        if self.doomed.is_some() {
+            return Ok(());
+        }
+        let transaction = self.transaction.as_mut().ok_or_else(|| {
+            Error::Usage(format!(
+                "internal error: a part of {} came before its first",
+                file.relative
+            ))
+        })?;
+        transaction
+            .append_to_last(part.as_bytes())
+            .map_err(io(&file.path))?;
+        crate::text::buffers::give_back(part);
         Ok(())
     }
 }

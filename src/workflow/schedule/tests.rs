@@ -71,27 +71,38 @@ fn the_first_unit_of_each_whole_file_starts_it() {
         RenderOptions::default(),
         &split,
     );
-    let starts = starts_of_whole_files(&units, &outputs);
-    let started: Vec<String> = units
-        .iter()
-        .zip(&starts)
-        .filter(|(_, s)| **s)
-        .map(|(u, _)| match u {
-            Unit::Whole(i) => format!("{:?} whole", outputs[*i]),
-            Unit::Piece(i, k, of) => format!("{:?} piece {k} of {of}", outputs[*i]),
-            _ => "a stack".to_string(),
-        })
-        .collect();
+    let started = |streamed: &[bool]| -> Vec<String> {
+        let starts = starts_of_whole_files(&units, &outputs, streamed);
+        units
+            .iter()
+            .zip(&starts)
+            .filter(|(_, s)| **s)
+            .map(|(u, _)| match u {
+                Unit::Whole(i) => format!("{:?} whole", outputs[*i]),
+                Unit::Piece(i, k, of) => format!("{:?} piece {k} of {of}", outputs[*i]),
+                _ => "a stack".to_string(),
+            })
+            .collect()
+    };
     let pieces = units
         .iter()
         .filter(|u| matches!(u, Unit::Piece(..)))
         .count();
     assert!(pieces > 1, "the fleet's configuration renders in pieces");
+    let joined = vec![false; outputs.len()];
     assert_eq!(
-        started,
+        started(&joined),
         [
             format!("terraform.tf piece 0 of {pieces}"),
             "terraform.tf.json whole".to_string()
         ]
     );
+    // Handed over piece by piece, the configuration is never a whole file.
+    let hcl = outputs
+        .iter()
+        .position(|o| o.pieces(&model).is_some())
+        .unwrap();
+    let mut streamed = joined;
+    streamed[hcl] = true;
+    assert_eq!(started(&streamed), ["terraform.tf.json whole"]);
 }
