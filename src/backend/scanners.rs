@@ -89,7 +89,7 @@ pub fn cdk_nag_policies(model: &Model, p: &Profile) -> Vec<Vec<CdkNag>> {
 
 /// A profile's designed wildcards (`Profile::designed_wildcards`), by resource.
 struct Designed<'p> {
-    wildcards: &'p [DesignedWildcard],
+    wildcards: Vec<DesignedWildcard<'p>>,
     /// The first of `wildcards` with each resource. Looked up for every resource of
     /// every policy, in each language (never iterated): foldhash, seeded at random per
     /// process as the model's own index of them (`model::scanners`), since SipHash
@@ -103,13 +103,14 @@ impl<'p> Designed<'p> {
         // per VPC-endpoint region): searching the list for each resource, writing its
         // reason and searching every finding so far made this a quarter of a fleet's
         // build.
+        let wildcards: Vec<DesignedWildcard<'p>> = p.designed_wildcards.iter().collect();
         let mut by_resource =
-            HashMap::with_capacity_and_hasher(p.designed_wildcards.len(), RandomState::default());
-        for (i, d) in p.designed_wildcards.iter().enumerate() {
-            by_resource.entry(&*d.resource).or_insert(i);
+            HashMap::with_capacity_and_hasher(wildcards.len(), RandomState::default());
+        for (i, d) in wildcards.iter().enumerate() {
+            by_resource.entry(d.resource).or_insert(i);
         }
         Designed {
-            wildcards: &p.designed_wildcards,
+            wildcards,
             by_resource,
         }
     }
@@ -196,7 +197,7 @@ pub fn guard_policy(model: &Model, p: &Profile, policy: &CustomPolicy) -> Vec<Gu
         .iter()
         .flat_map(|s| &s.resources)
         .any(|r| r.literal() == Some("*"));
-    let designed = p.designed_wildcards.iter().find(|d| &*d.resource == "*");
+    let designed = p.designed_wildcards.iter().find(|d| d.resource == "*");
     if let (true, Some(d)) = (star, designed) {
         out.push(Guard {
             rule: GUARD_WILDCARD,

@@ -38,7 +38,7 @@ pub use names::identifier_stem;
 pub use parameters::{ParameterAccess, SID_PATH_READS, SID_VALUE_READS};
 pub use resource::{ACCOUNT_ID_CHARS, DEPLOYING_ACCOUNT, DeployTime, Resource};
 pub use rollout::{CallAs, Rollout};
-pub use scanners::DesignedWildcard;
+pub use scanners::{DesignedWildcard, DesignedWildcards};
 pub use size::policy_size;
 pub use warning::Warning;
 
@@ -153,7 +153,7 @@ pub struct Profile {
     /// The custom policies' wildcards that AWS's pages grant so, with fact and page
     /// (`scanners::designed_wildcards`); not serialised: it repeats the statements.
     #[serde(skip)]
-    pub designed_wildcards: Vec<DesignedWildcard>,
+    pub designed_wildcards: DesignedWildcards,
     /// What `parameter_store` leaves readable, for `explain`; `None` without it. Not
     /// serialised: its names are in the policy's statements, and hold only
     /// Parameter Store's name characters.

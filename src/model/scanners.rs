@@ -19,23 +19,74 @@ use crate::refdata::scanners::{
 };
 
 /// A wildcard resource that AWS's pages grant so, and why.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DesignedWildcard {
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DesignedWildcard<'p> {
     /// The resource exactly as the statement grants it.
-    pub resource: Arc<str>,
+    pub resource: &'p str,
     pub fact: &'static str,
     pub source: &'static Citation,
 }
 
+/// A profile's designed wildcards, each resource once. The agent buckets of a region
+/// whose every bucket the profile grants by design are that region's notes, shared by
+/// every profile that lists the region: a copy of each, per profile, was 20 of a
+/// 1,000-profile model's 45 MB and the largest part of a fleet's peak (BENCHMARKS.md,
+/// issue 26).
+#[derive(Debug, Clone, Default)]
+pub struct DesignedWildcards {
+    /// Regions' agent-bucket object ARNs, each by design with its note's page.
+    regions: Vec<Arc<[ResourceNote]>>,
+    /// Every other one.
+    others: Vec<Owned>,
+}
+
+/// A designed wildcard that is not one of a whole region's agent buckets.
+#[derive(Debug, Clone)]
+struct Owned {
+    resource: Arc<str>,
+    fact: &'static str,
+    source: &'static Citation,
+}
+
+impl DesignedWildcards {
+    /// Every designed wildcard: the whole regions' agent buckets, then the others.
+    pub fn iter(&self) -> impl Iterator<Item = DesignedWildcard<'_>> {
+        let regions = self
+            .regions
+            .iter()
+            .flat_map(|r| r.iter())
+            .map(|n| DesignedWildcard {
+                resource: &n.resource,
+                fact: AGENT_BUCKET_OBJECTS,
+                source: n.source,
+            });
+        let others = self.others.iter().map(|o| DesignedWildcard {
+            resource: &o.resource,
+            fact: o.fact,
+            source: o.source,
+        });
+        regions.chain(others)
+    }
+
+    /// How many there are.
+    pub fn len(&self) -> usize {
+        self.regions.iter().map(|r| r.len()).sum::<usize>() + self.others.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
 /// Every resource with a wildcard that the statements of `policies` grant by design,
-/// once, in the order they grant them; a resource that some statement grants other
-/// than by design is left out (a scanner reports a resource, not a statement).
-/// `notes` holds the AWS-owned buckets, each with its own page.
+/// once; a resource that some statement grants other than by design is left out (a
+/// scanner reports a resource, not a statement). `notes` holds the AWS-owned buckets
+/// by region, each with its own page.
 pub(super) fn designed_wildcards(
     policies: &[CustomPolicy],
     notes: &[Arc<[ResourceNote]>],
     partition: &str,
-) -> Vec<DesignedWildcard> {
+) -> DesignedWildcards {
     let log_groups = format!("arn:{partition}:logs:*:*:log-group:*");
     // A fleet's profile grants ~260 agent-bucket wildcards, each with its note:
     // searching the notes and the list so far for each one made this quadratic.
@@ -43,14 +94,19 @@ pub(super) fn designed_wildcards(
     // profile's resources, which the spec's text names: foldhash, seeded at random
     // per process (an attacker writing a spec sees no hash, so cannot aim keys at
     // one bucket), instead of SipHash, which hashing ARNs made ~5% of a fleet's build.
-    let mut note_of: HashMap<&str, &ResourceNote, RandomState> = HashMap::with_capacity_and_hasher(
-        notes.iter().map(|r| r.len()).sum(),
-        RandomState::default(),
-    );
-    for n in notes.iter().flat_map(|r| r.iter()) {
-        note_of.entry(&n.resource).or_insert(n);
+    // Each resource's note, with its region (the first that lists the resource).
+    let mut note_of: HashMap<&str, (usize, &ResourceNote), RandomState> =
+        HashMap::with_capacity_and_hasher(
+            notes.iter().map(|r| r.len()).sum(),
+            RandomState::default(),
+        );
+    for (k, region) in notes.iter().enumerate() {
+        for n in region.iter() {
+            note_of.entry(&n.resource).or_insert((k, n));
+        }
     }
-    let mut out: Vec<DesignedWildcard> = Vec::new();
+    // Each designed wildcard, with the region whose note made it one.
+    let mut out: Vec<(Owned, Option<usize>)> = Vec::new();
     let mut seen: HashSet<&str, RandomState> = HashSet::default();
     let mut not_designed: HashSet<&str, RandomState> = HashSet::default();
     // A Deny, or an Allow of all but its `NotResource`, grants none of its resources.
@@ -62,12 +118,12 @@ pub(super) fn designed_wildcards(
             if !has_wildcard(r) {
                 continue;
             }
-            let by = |b: &ByDesign| Some((b.fact, b.source));
+            let by = |b: &ByDesign| Some((b.fact, b.source, None));
             let why = if s.sid.starts_with(SID_AGENT_BUCKETS) {
                 note_of
                     .get(&**r)
                     .filter(|_| only_objects(r))
-                    .map(|n| (AGENT_BUCKET_OBJECTS, n.source))
+                    .map(|(k, n)| (AGENT_BUCKET_OBJECTS, n.source, Some(*k)))
             } else if s.sid.starts_with(SID_OWN_OBJECTS) && only_objects(r) {
                 by(&OWN_BUCKET_OBJECTS)
             } else if s.sid.starts_with(SID_SESSION_LOGS_TO_S3) && only_objects(r) {
@@ -81,11 +137,14 @@ pub(super) fn designed_wildcards(
             };
             match why {
                 Some(_) if !seen.insert(r) => {}
-                Some((fact, source)) => out.push(DesignedWildcard {
-                    resource: Arc::clone(r),
-                    fact,
-                    source,
-                }),
+                Some((fact, source, region)) => out.push((
+                    Owned {
+                        resource: Arc::clone(r),
+                        fact,
+                        source,
+                    },
+                    region,
+                )),
                 None => {
                     not_designed.insert(r);
                 }
@@ -93,9 +152,29 @@ pub(super) fn designed_wildcards(
         }
     }
     if !not_designed.is_empty() {
-        out.retain(|d| !not_designed.contains(&*d.resource));
+        out.retain(|(d, _)| !not_designed.contains(&*d.resource));
     }
-    out
+    // A region is whole when each of its notes made a designed wildcard (a resource
+    // is in `out` once, and only for the first region that lists it).
+    let mut made = vec![0usize; notes.len()];
+    for k in out.iter().filter_map(|(_, region)| *region) {
+        made[k] += 1;
+    }
+    let whole = |k: &usize| made[*k] == notes[*k].len();
+    let mut others: Vec<Owned> = out
+        .into_iter()
+        .filter(|(_, region)| !region.as_ref().is_some_and(whole))
+        .map(|(d, _)| d)
+        .collect();
+    // Collected in place, `others` keeps the room `out` had.
+    others.shrink_to_fit();
+    DesignedWildcards {
+        regions: (0..notes.len())
+            .filter(whole)
+            .map(|k| Arc::clone(&notes[k]))
+            .collect(),
+        others,
+    }
 }
 
 /// IAM's wildcards in a resource: `*` and `?`.
@@ -137,16 +216,8 @@ mod tests {
     }
 
     fn designed(sid: &str, resources: &[&str]) -> Vec<String> {
-        let notes: Vec<ResourceNote> = resources
+        designed_wildcards(&[policy(sid, resources)], &[notes(resources)], "aws")
             .iter()
-            .map(|r| ResourceNote {
-                resource: Arc::from(*r),
-                purpose: "",
-                source: &SEED_PAGE,
-            })
-            .collect();
-        designed_wildcards(&[policy(sid, resources)], &[notes.into()], "aws")
-            .into_iter()
             .map(|d| d.resource.to_string())
             .collect()
     }
@@ -184,6 +255,47 @@ mod tests {
         assert!(designed("SessionLogsToCloudWatch", &["*"]).is_empty());
         assert!(designed("SessionEncryptionKey", &["*"]).is_empty());
         assert!(designed("SomethingElse", &["arn:aws:s3:::b/*"]).is_empty());
+    }
+
+    fn notes(resources: &[&str]) -> Arc<[ResourceNote]> {
+        resources
+            .iter()
+            .map(|r| ResourceNote {
+                resource: Arc::from(*r),
+                purpose: "",
+                source: &SEED_PAGE,
+            })
+            .collect()
+    }
+
+    /// A region whose every agent bucket the profile grants is that region's notes,
+    /// shared (not a copy per profile); a region of which one is not granted gives
+    /// its granted ones one by one. Each resource comes once, with its note's page.
+    #[test]
+    fn a_whole_regions_agent_buckets_are_its_notes_shared() {
+        let whole = notes(&["arn:aws:s3:::a-r1/*", "arn:aws:s3:::b-r1/*"]);
+        let partial = notes(&["arn:aws:s3:::a-r2/*", "arn:aws:s3:::b-r2/*"]);
+        let granted = [
+            "arn:aws:s3:::a-r1/*",
+            "arn:aws:s3:::b-r1/*",
+            "arn:aws:s3:::a-r2/*",
+        ];
+        let d = designed_wildcards(
+            &[policy("SsmAgentBucketsPart1", &granted)],
+            &[Arc::clone(&whole), Arc::clone(&partial)],
+            "aws",
+        );
+        assert_eq!(d.regions.len(), 1);
+        assert!(Arc::ptr_eq(&d.regions[0], &whole));
+        let others: Vec<&str> = d.others.iter().map(|o| &*o.resource).collect();
+        assert_eq!(others, ["arn:aws:s3:::a-r2/*"]);
+        let all: Vec<DesignedWildcard> = d.iter().collect();
+        assert_eq!(d.len(), 3);
+        assert_eq!(all.iter().map(|w| w.resource).collect::<Vec<_>>(), granted);
+        assert!(
+            all.iter()
+                .all(|w| w.fact == AGENT_BUCKET_OBJECTS && std::ptr::eq(w.source, &SEED_PAGE))
+        );
     }
 
     #[test]
