@@ -28,7 +28,16 @@ const SMALLEST_KEPT: usize = 64 << 10;
 pub const LARGEST_KEPT: usize = 4 << 20;
 
 /// Buffers kept for reuse: the process's (`KEPT_BUFFERS`), or a test's own.
-struct Kept(Mutex<Vec<String>>);
+struct Kept(Mutex<Pool>);
+
+struct Pool {
+    kept: Vec<String>,
+    /// How many whole outputs' buffers (larger than `LARGEST_KEPT`) are out. While
+    /// one is, nothing is kept: the stacks or pieces still rendering beside a fleet's
+    /// Terraform JSON (28 MB) handed four buffers of 3.6 MB back to the list its
+    /// start had emptied, and they were resident at the build's peak.
+    whole_out: usize,
+}
 
 static KEPT_BUFFERS: Kept = Kept::new();
 
@@ -49,21 +58,31 @@ pub fn give_back(buffer: String) {
 
 impl Kept {
     const fn new() -> Kept {
-        Kept(Mutex::new(Vec::new()))
+        Kept(Mutex::new(Pool {
+            kept: Vec::new(),
+            whole_out: 0,
+        }))
     }
 
-    fn list(&self) -> std::sync::MutexGuard<'_, Vec<String>> {
+    fn pool(&self) -> std::sync::MutexGuard<'_, Pool> {
         self.0.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    #[cfg(test)]
+    fn list(&self) -> Vec<usize> {
+        self.pool().kept.iter().map(String::capacity).collect()
     }
 
     /// `with_capacity`.
     fn take(&self, bytes: usize) -> String {
         let taken = {
-            let mut kept = self.list();
+            let mut pool = self.pool();
             if bytes > LARGEST_KEPT {
-                kept.clear();
+                pool.kept.clear();
+                pool.whole_out += 1;
                 return String::with_capacity(bytes);
             }
+            let kept = &mut pool.kept;
             let fitting = kept
                 .iter()
                 .enumerate()
@@ -90,10 +109,15 @@ impl Kept {
 
     /// `give_back`.
     fn give(&self, buffer: String) {
-        if !(SMALLEST_KEPT..=LARGEST_KEPT).contains(&buffer.capacity()) {
+        let mut pool = self.pool();
+        if buffer.capacity() > LARGEST_KEPT {
+            pool.whole_out = pool.whole_out.saturating_sub(1);
             return;
         }
-        let mut kept = self.list();
+        if buffer.capacity() < SMALLEST_KEPT || pool.whole_out > 0 {
+            return;
+        }
+        let kept = &mut pool.kept;
         if kept.len() < KEPT {
             kept.push(buffer);
             return;
@@ -141,11 +165,7 @@ mod tests {
         }
         give_back(String::with_capacity(SMALLEST_KEPT * 5));
         give_back(String::with_capacity(SMALLEST_KEPT / 2 * 3));
-        let mut kept: Vec<_> = own
-            .list()
-            .iter()
-            .map(|b| b.capacity() / SMALLEST_KEPT)
-            .collect();
+        let mut kept: Vec<_> = own.list().iter().map(|c| c / SMALLEST_KEPT).collect();
         kept.sort();
         assert_eq!(kept, [2, 3, 4, 5]);
 
@@ -157,20 +177,24 @@ mod tests {
         );
         let grown = with_capacity(SMALLEST_KEPT * 9);
         assert!(grown.capacity() >= SMALLEST_KEPT * 9);
-        let left: Vec<_> = own
-            .list()
-            .drain(..)
-            .map(|b| b.capacity() / SMALLEST_KEPT)
-            .collect();
+        let left: Vec<_> = own.list().iter().map(|c| c / SMALLEST_KEPT).collect();
+        own.pool().kept.clear();
         assert_eq!(left.len(), 2, "{left:?}");
         assert!(
             !left.contains(&5),
             "the largest was taken to grow: {left:?}"
         );
 
-        // A whole output's buffer frees every kept one.
+        // A whole output's buffer frees every kept one, and while it is out no
+        // buffer is kept; once it is back, they are again.
         give_back(String::with_capacity(SMALLEST_KEPT));
-        assert!(with_capacity(LARGEST_KEPT + 1).capacity() > LARGEST_KEPT);
+        let whole = with_capacity(LARGEST_KEPT + 1);
+        assert!(whole.capacity() > LARGEST_KEPT);
         assert!(own.list().is_empty());
+        give_back(String::with_capacity(SMALLEST_KEPT));
+        assert!(own.list().is_empty(), "kept beside a whole output");
+        give_back(whole);
+        give_back(String::with_capacity(SMALLEST_KEPT));
+        assert_eq!(own.list(), [SMALLEST_KEPT]);
     }
 }
