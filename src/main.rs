@@ -147,15 +147,18 @@ const _: () = assert!(
 
 /// Sets the arena reserve before the first allocation reserves an arena: this runs
 /// from `.init_array`, before Rust's runtime allocates. A size set in the
-/// environment wins, as it does for any mimalloc program.
+/// environment wins, as it does for any mimalloc program (read by `memory`: this
+/// mimalloc reads no option from the environment).
 #[cfg(unix)]
 fn reserve_smaller_arenas() {
-    if std::env::var_os("MIMALLOC_ARENA_RESERVE").is_none() {
-        // SAFETY: sets one of mimalloc's options (an integer read when an arena is
-        // reserved), before any thread other than this one exists.
-        #[allow(unsafe_code)]
-        unsafe {
-            libmimalloc_sys::mi_option_set(MI_OPTION_ARENA_RESERVE, ARENA_RESERVE_KIB);
-        }
+    use ssm_profile::memory::{Unit, from_environment};
+    let kib = from_environment("MIMALLOC_ARENA_RESERVE", Unit::KiB)
+        .and_then(|k| std::ffi::c_long::try_from(k).ok())
+        .unwrap_or(ARENA_RESERVE_KIB);
+    // SAFETY: sets one of mimalloc's options (an integer read when an arena is
+    // reserved), before any thread other than this one exists.
+    #[allow(unsafe_code)]
+    unsafe {
+        libmimalloc_sys::mi_option_set(MI_OPTION_ARENA_RESERVE, kib);
     }
 }

@@ -17,8 +17,12 @@
 //! file renders, so the peak depends on the machine (BENCHMARKS.md, issue 26).
 //!
 //! A delay set in the environment (`MIMALLOC_PURGE_DELAY`) wins, as it does for any
-//! mimalloc program. The library's own tests run on the system allocator, where
-//! setting mimalloc's option changes nothing.
+//! mimalloc program. This program's mimalloc is built to read no option from the
+//! environment (`MI_NO_GETENV`, `.cargo/config.toml`: its scan of every variable for
+//! each of its 47 options was 5% of the seed's time), so the two options the program
+//! sets are read here, as mimalloc would read them (`from_environment`). The
+//! library's own tests run on the system allocator, where setting mimalloc's option
+//! changes nothing.
 
 /// Milliseconds freed memory stays while specs are read (mimalloc 2's default).
 pub const READING_PURGE_DELAY_MS: i64 = 10;
@@ -69,15 +73,75 @@ fn set_purge_delay(ms: i64) {
 }
 
 fn set_purge_delay_locked(_only: &std::sync::MutexGuard<()>, ms: i64) {
-    if std::env::var_os("MIMALLOC_PURGE_DELAY").is_some() {
-        return;
-    }
+    let ms = from_environment("MIMALLOC_PURGE_DELAY", Unit::Number).unwrap_or(ms);
     // SAFETY: sets one of mimalloc's options, an integer it reads when it schedules
     // a purge; the callers run before any other thread allocates through mimalloc,
     // and the lock keeps this crate's own calls apart.
     #[allow(unsafe_code)]
     unsafe {
         libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, ms as std::ffi::c_long);
+    }
+}
+
+/// How mimalloc reads an option's value.
+#[derive(Clone, Copy)]
+pub enum Unit {
+    /// An integer (`TRUE`, `YES`, `ON` or nothing for 1; `FALSE`, `NO`, `OFF` for 0).
+    Number,
+    /// A size in KiB: bytes (rounded up), or a number with `K`, `M`, `G` or `T`,
+    /// then `IB` or `B` or nothing (`64MiB`).
+    KiB,
+}
+
+/// Option `name`'s value in the environment, read as mimalloc 3 reads it
+/// (`mi_option_init` in its `options.c`, case-insensitive); `None` when unset or not
+/// a value mimalloc takes, which leaves the program's own.
+pub fn from_environment(name: &str, unit: Unit) -> Option<i64> {
+    parse_option(&std::env::var(name).ok()?, unit)
+}
+
+fn parse_option(text: &str, unit: Unit) -> Option<i64> {
+    let text = text.to_ascii_uppercase();
+    match (unit, text.as_str()) {
+        (Unit::Number, "" | "1" | "TRUE" | "YES" | "ON") => return Some(1),
+        (Unit::Number, "0" | "FALSE" | "NO" | "OFF") => return Some(0),
+        _ => {}
+    }
+    let digits = text
+        .strip_prefix(['-', '+'])
+        .unwrap_or(&text)
+        .bytes()
+        .take_while(u8::is_ascii_digit)
+        .count();
+    let sign = text.len() - text.trim_start_matches(['-', '+']).len();
+    if digits == 0 || sign > 1 {
+        return None;
+    }
+    let (number, rest) = text.split_at(sign + digits);
+    let value: i64 = number.parse().ok()?;
+    match unit {
+        Unit::Number => rest.is_empty().then_some(value),
+        Unit::KiB => {
+            let size = value.max(0);
+            let (scale, rest) = match rest.as_bytes().first() {
+                Some(b'K') => (1, &rest[1..]),
+                Some(b'M') => (1 << 10, &rest[1..]),
+                Some(b'G') => (1 << 20, &rest[1..]),
+                Some(b'T') => (1 << 30, &rest[1..]),
+                _ => (0, rest),
+            };
+            let rest = rest
+                .strip_prefix("IB")
+                .or_else(|| rest.strip_prefix('B'))
+                .unwrap_or(rest);
+            if !rest.is_empty() {
+                return None;
+            }
+            match scale {
+                0 => size.checked_add(1023).map(|s| s / 1024),
+                _ => size.checked_mul(scale),
+            }
+        }
     }
 }
 
@@ -90,6 +154,30 @@ mod tests {
         #[allow(unsafe_code)]
         unsafe {
             libmimalloc_sys::mi_option_get(MI_OPTION_PURGE_DELAY) as i64
+        }
+    }
+
+    /// The environment's values, as mimalloc reads them; anything else leaves the
+    /// program's own.
+    #[test]
+    fn options_in_the_environment_read_as_mimalloc_reads_them() {
+        let number = |t| parse_option(t, Unit::Number);
+        assert_eq!(number("250"), Some(250));
+        assert_eq!(number("-1"), Some(-1));
+        assert_eq!(number("on"), Some(1));
+        assert_eq!(number(""), Some(1));
+        assert_eq!(number("Off"), Some(0));
+        for bad in ["10ms", "ten", "1.5", "--1", " 5"] {
+            assert_eq!(number(bad), None, "{bad:?}");
+        }
+        let kib = |t| parse_option(t, Unit::KiB);
+        assert_eq!(kib("64MiB"), Some(64 << 10));
+        assert_eq!(kib("1gib"), Some(1 << 20));
+        assert_eq!(kib("2G"), Some(2 << 20));
+        assert_eq!(kib("512kb"), Some(512));
+        assert_eq!(kib("1025"), Some(2), "bytes, rounded up to KiB");
+        for bad in ["64 MiB", "64MiBs", "MiB", "1X"] {
+            assert_eq!(kib(bad), None, "{bad:?}");
         }
     }
 

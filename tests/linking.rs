@@ -41,3 +41,24 @@ fn the_program_needs_no_dynamic_loader_and_keeps_a_random_address() {
         "a static-pie keeps its dynamic section to relocate itself"
     );
 }
+
+/// The allocator is built to read none of its options from the environment
+/// (`MI_NO_GETENV`, .cargo/config.toml): asked to report itself on stderr, it says
+/// nothing, and the program's output is its own.
+#[test]
+fn the_allocator_reads_no_option_from_the_environment() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_ssm-profile"))
+        .arg("--version")
+        .env("MIMALLOC_VERBOSE", "1")
+        .env("MIMALLOC_SHOW_STATS", "1")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "",
+        "mimalloc read MIMALLOC_VERBOSE: it was built without .cargo/config.toml's \
+         CFLAGS (a CFLAGS in the environment replaces it)"
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("ssm-profile "));
+}
