@@ -197,8 +197,10 @@ pub fn guard_policy(model: &Model, p: &Profile, policy: &CustomPolicy) -> Vec<Gu
         .iter()
         .flat_map(|s| &s.resources)
         .any(|r| r.literal() == Some("*"));
-    let designed = p.designed_wildcards.iter().find(|d| d.resource == "*");
-    if let (true, Some(d)) = (star, designed) {
+    // Looked for only when the policy grants `*`: a fleet's profile has hundreds of
+    // designed wildcards, and this runs for each policy in each language.
+    let designed = || p.designed_wildcards.iter().find(|d| d.resource == "*");
+    if let Some(d) = star.then(designed).flatten() {
         out.push(Guard {
             rule: GUARD_WILDCARD,
             cfn_nag: CFN_NAG_WILDCARD,
