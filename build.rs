@@ -25,6 +25,8 @@ fn main() {
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-changed=src/backend/templating/syntax.rs");
     println!("cargo:rerun-if-changed=templates");
+    // The linker reads it (.cargo/config.toml): a new order links the program again.
+    println!("cargo:rerun-if-changed=.cargo/symbol-order.txt");
     let root = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets it"));
     let templates = root.join("templates");
     let mut files = Vec::new();

@@ -62,3 +62,83 @@ fn the_allocator_reads_no_option_from_the_environment() {
     );
     assert!(String::from_utf8_lossy(&out.stdout).starts_with("ssm-profile "));
 }
+
+/// `symbol_type`'s value of a function (elf.h `STT_FUNC`), and of a symbol table.
+const STT_FUNC: u8 = 2;
+const SHT_SYMTAB: u32 = 2;
+
+fn u32_at(b: &[u8], at: usize) -> u32 {
+    u32::from_le_bytes(b[at..at + 4].try_into().unwrap())
+}
+
+fn u64_at(b: &[u8], at: usize) -> usize {
+    u64::from_le_bytes(b[at..at + 8].try_into().unwrap()) as usize
+}
+
+/// Every function of a 64-bit little-endian ELF file's symbol table: name, address,
+/// size.
+fn functions(elf: &[u8]) -> Vec<(String, usize, usize)> {
+    let (shoff, shentsize, shnum) = (
+        u64_at(elf, 0x28),
+        u16_at(elf, 0x3a) as usize,
+        u16_at(elf, 0x3c) as usize,
+    );
+    let section = |i: usize| shoff + i * shentsize;
+    let Some(symtab) = (0..shnum)
+        .map(section)
+        .find(|&s| u32_at(elf, s + 4) == SHT_SYMTAB)
+    else {
+        return Vec::new();
+    };
+    let strtab = section(u32_at(elf, symtab + 0x28) as usize);
+    let (strings, symbols) = (u64_at(elf, strtab + 0x18), u64_at(elf, symtab + 0x18));
+    let (size, entry) = (u64_at(elf, symtab + 0x20), u64_at(elf, symtab + 0x38));
+    (0..size / entry)
+        .map(|i| symbols + i * entry)
+        .filter(|&s| elf[s + 4] & 0xf == STT_FUNC && u64_at(elf, s + 8) != 0)
+        .map(|s| {
+            let name = strings + u32_at(elf, s) as usize;
+            let end = elf[name..].iter().position(|&b| b == 0).unwrap();
+            let name = String::from_utf8_lossy(&elf[name..name + end]).into_owned();
+            (name, u64_at(elf, s + 8), u64_at(elf, s + 16))
+        })
+        .collect()
+}
+
+/// The functions `.cargo/symbol-order.txt` lists are laid out together, so that a
+/// start touches few pages of code: the ones this build has (a test build names its
+/// own functions differently; the C library's and the allocator's are the same) span
+/// little more than their own size, where scattered through the program they would
+/// span most of its code.
+#[cfg(all(target_os = "linux", target_env = "gnu", target_arch = "x86_64"))]
+#[test]
+fn the_functions_a_start_runs_are_laid_out_together() {
+    let elf = std::fs::read(env!("CARGO_BIN_EXE_ssm-profile")).unwrap();
+    let order = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/.cargo/symbol-order.txt"
+    ))
+    .unwrap();
+    let listed: std::collections::HashSet<&str> = order.lines().collect();
+    let all = functions(&elf);
+    let code: usize = all.iter().map(|f| f.2).sum();
+    let ordered: Vec<_> = all
+        .iter()
+        .filter(|f| listed.contains(f.0.as_str()))
+        .collect();
+    assert!(
+        ordered.len() > 100,
+        "{} listed functions found",
+        ordered.len()
+    );
+    let size: usize = ordered.iter().map(|f| f.2).sum();
+    let start = ordered.iter().map(|f| f.1).min().unwrap();
+    let end = ordered.iter().map(|f| f.1 + f.2).max().unwrap();
+    assert!(
+        end - start < 2 * size,
+        "{} listed functions of {size} bytes span {} bytes of {code}: the order was \
+         not applied (.cargo/config.toml's linker flags, which RUSTFLAGS replaces)",
+        ordered.len(),
+        end - start
+    );
+}
