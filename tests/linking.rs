@@ -142,3 +142,41 @@ fn the_functions_a_start_runs_are_laid_out_together() {
         end - start
     );
 }
+
+/// `sh_type` of a section of packed relative relocations (elf.h `SHT_RELR`).
+const SHT_RELR: u32 = 19;
+
+/// Where the build host's glibc applies them in a static program (2.36 on, which
+/// build.rs checks the same way), the program's relative relocations are packed: it
+/// relocates itself at each start from a 1.5 KB table instead of 128 KB.
+#[cfg(all(target_os = "linux", target_env = "gnu", target_arch = "x86_64"))]
+#[test]
+fn a_static_program_packs_its_relocations_where_glibc_applies_them() {
+    let glibc = std::process::Command::new("getconf")
+        .arg("GNU_LIBC_VERSION")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .unwrap_or_default();
+    let version: Vec<u32> = (glibc.strip_prefix("glibc ").unwrap_or(""))
+        .split('.')
+        .map_while(|n| n.parse().ok())
+        .collect();
+    let applies = version.len() >= 2 && (version[0], version[1]) >= (2, 36);
+    let elf = std::fs::read(env!("CARGO_BIN_EXE_ssm-profile")).unwrap();
+    let (shoff, shentsize, shnum) = (
+        u64_at(&elf, 0x28),
+        u16_at(&elf, 0x3a) as usize,
+        u16_at(&elf, 0x3c) as usize,
+    );
+    let packed = (0..shnum).any(|i| u32_at(&elf, shoff + i * shentsize + 4) == SHT_RELR);
+    assert_eq!(
+        packed, applies,
+        "{glibc}: packed relocations {packed}, expected {applies} (build.rs)"
+    );
+    // Ran: the program relocated itself (an unrelocated pointer would crash it).
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_ssm-profile"))
+        .arg("--version")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+}
