@@ -33,7 +33,7 @@ enum Unit<'s> {
     Together(usize, usize, Option<&'s Stack>),
     /// Piece `k` of `of` of output `i`'s one file (`Output::pieces`), which the
     /// taking thread joins in order and takes as one file after the last, or, for
-    /// a `streamed` output, hands over as it comes (`Handed::Part`).
+    /// a `streamed` output, hands over as it comes (`Given::Part`).
     Piece(usize, usize, usize),
 }
 
@@ -80,7 +80,7 @@ enum Message {
 /// What `render_outputs` hands `take(i, ...)` for output `i`: each of its files in
 /// the output's order, then its result. The files of two outputs rendered together
 /// interleave (a stack of the one, the same stack of the other).
-pub(super) enum Handed<'r> {
+pub(super) enum Given<'r> {
     /// A whole file.
     File(GeneratedFile),
     /// A piece of the one file of a `streamed` output, in order: the taker writes
@@ -95,7 +95,7 @@ pub(super) enum Handed<'r> {
     Done(&'r Result<(), RenderError>),
 }
 
-pub(super) type Take<'a> = dyn FnMut(usize, Handed) -> Result<(), Error> + 'a;
+pub(super) type Take<'a> = dyn FnMut(usize, Given) -> Result<(), Error> + 'a;
 
 /// Renders every output on up to as many threads as the machine has cores (this
 /// one among them), while this thread hands their files to `take` in the units'
@@ -442,7 +442,7 @@ impl Taker<'_, '_> {
             let mut give = |o: usize, file: Option<GeneratedFile>| match (file, unit) {
                 (Some(file), Unit::Piece(_, k, of)) if !failed[o] && self.streamed[o] => take(
                     o,
-                    Handed::Part {
+                    Given::Part {
                         file,
                         first: k == 0,
                         last: k + 1 == of,
@@ -458,9 +458,9 @@ impl Taker<'_, '_> {
                         stack: f.stack,
                         text: std::mem::take(&mut joined),
                     };
-                    take(o, Handed::File(file))
+                    take(o, Given::File(file))
                 }
-                (Some(f), _) if !failed[o] => take(o, Handed::File(f)),
+                (Some(f), _) if !failed[o] => take(o, Given::File(f)),
                 _ => Ok(()),
             };
             let result = if let Some(done) = ahead[i].take() {
@@ -498,7 +498,7 @@ impl Taker<'_, '_> {
                 }
                 if self.last[o] == i {
                     let result = results[o].take().unwrap_or(Ok(()));
-                    take(o, Handed::Done(&result))?;
+                    take(o, Given::Done(&result))?;
                     results[o] = Some(result);
                 }
             }

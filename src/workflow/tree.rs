@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use super::paths::{FileId, PlannedFile, file_id, spec_stem};
-use super::schedule::{Handed as Given, render_outputs};
+use super::schedule::{Given, render_outputs};
 use crate::backend::stacks::SharedSplit;
 use crate::backend::{Output, RenderError, RenderOptions};
 use crate::diag::{Diagnostic, Error, codes};
@@ -245,32 +245,26 @@ impl Tree {
                 &job.source.name,
                 &job.split,
                 &streamed,
-                &mut |i, handed| {
-                    let (file, done) = match handed {
-                        Given::Done(result) => (None, Some(result)),
-                        Given::File(file) => (Some((file, None)), None),
-                        Given::Part { file, first, last } => {
-                            (Some((file, Some((first, last)))), None)
+                &mut |i, given| {
+                    let (file, part) = match given {
+                        Given::File(file) => (file, None),
+                        Given::Part { file, first, last } => (file, Some((first, last))),
+                        Given::Done(result) => {
+                            let planned = job.counts.as_ref().and_then(|c| c.get(i)).copied();
+                            if result.is_err() {
+                                failed = true;
+                            } else if !failed && planned != Some(taken[i]) {
+                                failed = true;
+                                return Err(crate::render_error(
+                                    &job.source,
+                                    RenderError::Internal(format!(
+                                        "{outputs:?}[{i}] rendered {} files, {planned:?} planned",
+                                        taken[i]
+                                    )),
+                                ));
+                            }
+                            return Ok(());
                         }
-                    };
-                    if let Some(result) = done {
-                        let planned = job.counts.as_ref().and_then(|c| c.get(i)).copied();
-                        if result.is_err() {
-                            failed = true;
-                        } else if !failed && planned != Some(taken[i]) {
-                            failed = true;
-                            return Err(crate::render_error(
-                                &job.source,
-                                RenderError::Internal(format!(
-                                    "{outputs:?}[{i}] rendered {} files, {planned:?} planned",
-                                    taken[i]
-                                )),
-                            ));
-                        }
-                        return Ok(());
-                    }
-                    let Some((file, part)) = file else {
-                        return Ok(());
                     };
                     if failed {
                         return Ok(());
