@@ -208,12 +208,28 @@ impl Source {
             de.end().map_err(|e| json_error("", e))?;
             Ok(spec)
         } else {
-            if let Some(refusal) = yaml_prescan(&self.text) {
-                let location = Location {
-                    line: refusal.mark.line().max(1),
-                    column: refusal.mark.col() + 1,
-                };
-                return Err(self.error(location, &refusal.path, refusal.message));
+            // A spec of a few kilobytes is indexed by the walk that scans it, for
+            // its warnings and errors: reading it again for them was 5% of the seed
+            // spec's instructions (BENCHMARKS.md, issue 26). A larger one is indexed
+            // only if something needs placing, and then only where (`locate_all`).
+            let whole = self.text.len() <= INDEXED_WHILE_SCANNING;
+            let index = if whole {
+                PathIndex::default()
+            } else {
+                PathIndex::recording_nothing()
+            };
+            match yaml_prescan(&self.text, index) {
+                Err(refusal) => {
+                    let location = Location {
+                        line: refusal.mark.line().max(1),
+                        column: refusal.mark.col() + 1,
+                    };
+                    return Err(self.error(location, &refusal.path, refusal.message));
+                }
+                Ok(Some(index)) if whole => {
+                    let _ = self.index.set(index);
+                }
+                Ok(_) => {}
             }
             let de = serde_yaml::Deserializer::from_str(&self.text);
             serde_ignored::deserialize::<_, _, Spec>(de, note).map_err(|e| {
@@ -336,6 +352,11 @@ fn misspells_the_missing_field(e: &SpecError, unknown: &[unknown::Field]) -> boo
     (unknown.iter())
         .any(|f| f.parent == e.path && crate::diag::suggest(&f.key, &[missing]).is_some())
 }
+
+/// The largest YAML spec, in bytes, that the prescan indexes whole as it reads it
+/// (`parse_shapes`): a few kilobytes is a real spec; a fleet's index would be
+/// megabytes that no warning may need.
+const INDEXED_WHILE_SCANNING: usize = 64 << 10;
 
 /// The largest spec read, in bytes (1 MiB). Real specs are a few kilobytes; the cap
 /// keeps a runaway input (a wrong file, an endless pipe) from using memory and time.

@@ -109,42 +109,57 @@ impl Unique {
 /// (https://docs.python.org/3/library/sys.html#sys.stdlib_module_names; it includes
 /// modules 3.12 removed), and the packages `pip install aws-cdk-lib==2.275.0
 /// constructs==10.8.1` installs (scripts/install-tools), with `six`. Compared without
-/// case: macOS and Windows file systems find `Typing.py` for `typing`.
-const PYTHON_IMPORTED: &str = concat!(
-    "__future__ _abc _aix_support _ast _asyncio _bisect _blake2 _bootsubprocess _bz2 ",
-    "_codecs _codecs_cn _codecs_hk _codecs_iso2022 _codecs_jp _codecs_kr _codecs_tw ",
-    "_collections _collections_abc _compat_pickle _compression _contextvars _crypt _csv ",
-    "_ctypes _curses _curses_panel _datetime _dbm _decimal _distutils_hack _elementtree ",
-    "_frozen_importlib _frozen_importlib_external _functools _gdbm _hashlib _heapq _imp ",
-    "_io _json _locale _lsprof _lzma _markupbase _md5 _msi _multibytecodec ",
-    "_multiprocessing _opcode _operator _osx_support _overlapped _pickle _posixshmem ",
-    "_posixsubprocess _py_abc _pydecimal _pyio _queue _random _scproxy _sha1 _sha256 ",
-    "_sha3 _sha512 _signal _sitebuiltins _socket _sqlite3 _sre _ssl _stat _statistics ",
-    "_string _strptime _struct _symtable _thread _threading_local _tkinter _tokenize ",
-    "_tracemalloc _typing _uuid _warnings _weakref _weakrefset _winapi _zoneinfo abc aifc ",
-    "antigravity argparse array ast asynchat asyncio asyncore atexit attr attrs audioop ",
-    "aws_cdk base64 bdb binascii bisect builtins bz2 cProfile calendar cattr cattrs cgi ",
-    "cgitb chunk cmath cmd code codecs codeop collections colorsys compileall concurrent ",
-    "configparser constructs contextlib contextvars copy copyreg crypt csv ctypes curses ",
-    "dataclasses datetime dateutil dbm decimal difflib dis distutils doctest email ",
-    "encodings ensurepip enum errno faulthandler fcntl filecmp fileinput fnmatch ",
-    "fractions ftplib functools gc genericpath getopt getpass gettext glob graphlib grp ",
-    "gzip hashlib heapq hmac html http idlelib imaplib imghdr imp importlib inspect io ",
-    "ipaddress itertools jsii json keyword lib2to3 linecache locale logging lzma mailbox ",
-    "mailcap marshal math mimetypes mmap modulefinder msilib msvcrt multiprocessing netrc ",
-    "nis nntplib nt ntpath nturl2path numbers opcode operator optparse os ossaudiodev ",
-    "pathlib pdb pickle pickletools pip pipes pkg_resources pkgutil platform plistlib ",
-    "poplib posix posixpath pprint profile pstats pty publication pwd py_compile pyclbr ",
-    "pydoc pydoc_data pyexpat queue quopri random re readline reprlib resource ",
-    "rlcompleter runpy sched secrets select selectors setuptools shelve shlex shutil ",
-    "signal site six smtpd smtplib sndhdr socket socketserver spwd sqlite3 sre_compile ",
-    "sre_constants sre_parse ssl stat statistics string stringprep struct subprocess ",
-    "sunau symtable sys sysconfig syslog tabnanny tarfile telnetlib tempfile termios ",
-    "textwrap this threading time timeit tkinter token tokenize tomllib trace traceback ",
-    "tracemalloc tty turtle turtledemo typeguard types typing typing_extensions tzdata ",
-    "unicodedata unittest urllib uu uuid venv warnings wave weakref webbrowser winreg ",
-    "winsound wsgiref xdrlib xml xmlrpc zipapp zipfile zipimport zlib zoneinfo ",
-);
+/// case: macOS and Windows file systems find `Typing.py` for `typing`. Sorted without
+/// case, for a binary search: every path of a tree looks a stem up here, and the
+/// list read through was 3% of the seed spec's instructions (BENCHMARKS.md, issue 26).
+#[rustfmt::skip]
+const PYTHON_IMPORTED: &[&str] = &[
+    "__future__", "_abc", "_aix_support", "_ast", "_asyncio", "_bisect", "_blake2",
+    "_bootsubprocess", "_bz2", "_codecs", "_codecs_cn", "_codecs_hk", "_codecs_iso2022",
+    "_codecs_jp", "_codecs_kr", "_codecs_tw", "_collections", "_collections_abc",
+    "_compat_pickle", "_compression", "_contextvars", "_crypt", "_csv", "_ctypes",
+    "_curses", "_curses_panel", "_datetime", "_dbm", "_decimal", "_distutils_hack",
+    "_elementtree", "_frozen_importlib", "_frozen_importlib_external", "_functools",
+    "_gdbm", "_hashlib", "_heapq", "_imp", "_io", "_json", "_locale", "_lsprof", "_lzma",
+    "_markupbase", "_md5", "_msi", "_multibytecodec", "_multiprocessing", "_opcode",
+    "_operator", "_osx_support", "_overlapped", "_pickle", "_posixshmem",
+    "_posixsubprocess", "_py_abc", "_pydecimal", "_pyio", "_queue", "_random", "_scproxy",
+    "_sha1", "_sha256", "_sha3", "_sha512", "_signal", "_sitebuiltins", "_socket",
+    "_sqlite3", "_sre", "_ssl", "_stat", "_statistics", "_string", "_strptime", "_struct",
+    "_symtable", "_thread", "_threading_local", "_tkinter", "_tokenize", "_tracemalloc",
+    "_typing", "_uuid", "_warnings", "_weakref", "_weakrefset", "_winapi", "_zoneinfo",
+    "abc", "aifc", "antigravity", "argparse", "array", "ast", "asynchat", "asyncio",
+    "asyncore", "atexit", "attr", "attrs", "audioop", "aws_cdk", "base64", "bdb",
+    "binascii", "bisect", "builtins", "bz2", "calendar", "cattr", "cattrs", "cgi", "cgitb",
+    "chunk", "cmath", "cmd", "code", "codecs", "codeop", "collections", "colorsys",
+    "compileall", "concurrent", "configparser", "constructs", "contextlib", "contextvars",
+    "copy", "copyreg", "cProfile", "crypt", "csv", "ctypes", "curses", "dataclasses",
+    "datetime", "dateutil", "dbm", "decimal", "difflib", "dis", "distutils", "doctest",
+    "email", "encodings", "ensurepip", "enum", "errno", "faulthandler", "fcntl", "filecmp",
+    "fileinput", "fnmatch", "fractions", "ftplib", "functools", "gc", "genericpath",
+    "getopt", "getpass", "gettext", "glob", "graphlib", "grp", "gzip", "hashlib", "heapq",
+    "hmac", "html", "http", "idlelib", "imaplib", "imghdr", "imp", "importlib", "inspect",
+    "io", "ipaddress", "itertools", "jsii", "json", "keyword", "lib2to3", "linecache",
+    "locale", "logging", "lzma", "mailbox", "mailcap", "marshal", "math", "mimetypes",
+    "mmap", "modulefinder", "msilib", "msvcrt", "multiprocessing", "netrc", "nis",
+    "nntplib", "nt", "ntpath", "nturl2path", "numbers", "opcode", "operator", "optparse",
+    "os", "ossaudiodev", "pathlib", "pdb", "pickle", "pickletools", "pip", "pipes",
+    "pkg_resources", "pkgutil", "platform", "plistlib", "poplib", "posix", "posixpath",
+    "pprint", "profile", "pstats", "pty", "publication", "pwd", "py_compile", "pyclbr",
+    "pydoc", "pydoc_data", "pyexpat", "queue", "quopri", "random", "re", "readline",
+    "reprlib", "resource", "rlcompleter", "runpy", "sched", "secrets", "select",
+    "selectors", "setuptools", "shelve", "shlex", "shutil", "signal", "site", "six",
+    "smtpd", "smtplib", "sndhdr", "socket", "socketserver", "spwd", "sqlite3",
+    "sre_compile", "sre_constants", "sre_parse", "ssl", "stat", "statistics", "string",
+    "stringprep", "struct", "subprocess", "sunau", "symtable", "sys", "sysconfig", "syslog",
+    "tabnanny", "tarfile", "telnetlib", "tempfile", "termios", "textwrap", "this",
+    "threading", "time", "timeit", "tkinter", "token", "tokenize", "tomllib", "trace",
+    "traceback", "tracemalloc", "tty", "turtle", "turtledemo", "typeguard", "types",
+    "typing", "typing_extensions", "tzdata", "unicodedata", "unittest", "urllib", "uu",
+    "uuid", "venv", "warnings", "wave", "weakref", "webbrowser", "winreg", "winsound",
+    "wsgiref", "xdrlib", "xml", "xmlrpc", "zipapp", "zipfile", "zipimport", "zlib",
+    "zoneinfo",
+];
 
 /// The Python module name for a spec's file stem: Python imports a module only by
 /// an identifier that is not a keyword. Every character other than an ASCII letter,
@@ -167,8 +182,12 @@ pub fn python_module(stem: &str) -> String {
         name.insert_str(0, "spec_");
     }
     let imported = PYTHON_IMPORTED
-        .split_ascii_whitespace()
-        .any(|m| m.eq_ignore_ascii_case(&name));
+        .binary_search_by(|m| {
+            m.bytes()
+                .map(|b| b.to_ascii_lowercase())
+                .cmp(name.bytes().map(|b| b.to_ascii_lowercase()))
+        })
+        .is_ok();
     if KEYWORDS.contains(&name.as_str()) || imported {
         name.push('_');
     }
@@ -202,6 +221,26 @@ pub fn typescript_module(stem: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The binary search in `python_module` finds every name of the list, in any
+    /// case, only if the list is sorted without case and has no name twice.
+    #[test]
+    fn python_imported_modules_are_sorted_without_case() {
+        let lower = |m: &str| m.to_ascii_lowercase();
+        for pair in PYTHON_IMPORTED.windows(2) {
+            assert!(lower(pair[0]) < lower(pair[1]), "{pair:?}");
+        }
+        for m in PYTHON_IMPORTED {
+            let stem = m.to_ascii_uppercase();
+            if stem.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                && !stem.starts_with(|c: char| c.is_ascii_digit())
+            {
+                assert_eq!(python_module(&stem), format!("{stem}_"), "{m}");
+            }
+        }
+        assert_eq!(python_module("zzz"), "zzz");
+        assert_eq!(python_module("aaa"), "aaa");
+    }
 
     #[test]
     fn words_split_at_case_changes_acronyms_and_separators() {

@@ -49,6 +49,7 @@ pub(super) fn json_too_deep(text: &str) -> Option<(usize, usize)> {
 }
 
 /// Something in a YAML spec refused before serde_yaml reads it.
+#[derive(Debug)]
 pub(super) struct Refusal {
     pub(super) mark: Marker,
     pub(super) path: String,
@@ -63,27 +64,30 @@ pub(super) struct Refusal {
 /// syntax error ends the scan quietly: serde_yaml reports it, in its own words.
 /// Aliases are counted as they come (`Expansion`), and the first one that makes the
 /// document, written out, longer than `MAX_SPEC_BYTES` is refused.
-pub(super) fn yaml_prescan(text: &str) -> Option<Refusal> {
+///
+/// The walk records the paths it passes in `index` (`PathIndex::recording_nothing`
+/// for only the refusals' messages), which is returned whole when the scan reached
+/// the end of the text: the index `locate` would otherwise build by reading the text
+/// again.
+pub(super) fn yaml_prescan(text: &str, mut index: PathIndex) -> Result<Option<PathIndex>, Refusal> {
     let mut expansion = Expansion::new(text.len());
     let mut parser = Parser::new_from_str(text);
-    // Only the paths are needed here, for the refusals' messages.
-    let mut index = PathIndex::recording_nothing();
     let mut walker = Walker::new(&mut index);
     loop {
         let (event, mark) = match parser.next_token() {
             Ok(next) => next,
             // yaml-rust2 counts flow nesting in a byte and reads ahead over it.
             Err(e) if e.info() == "recursion limit exceeded" => {
-                return Some(Refusal {
+                return Err(Refusal {
                     mark: *e.marker(),
                     path: walker.outer_path(),
                     message: too_deep(256),
                 });
             }
-            Err(_) => return None,
+            Err(_) => return Ok(None),
         };
         let refuse = |path: String, message: String| {
-            Some(Refusal {
+            Err(Refusal {
                 mark,
                 path,
                 message,
@@ -93,7 +97,7 @@ pub(super) fn yaml_prescan(text: &str) -> Option<Refusal> {
             return refuse(walker.peek_value_path(), too_expanded());
         }
         match &event {
-            Event::StreamEnd => return None,
+            Event::StreamEnd => break,
             Event::MappingStart(_, tag) | Event::SequenceStart(_, tag) => {
                 let path = walker.peek_value_path();
                 if walker.depth() + 1 > MAX_DEPTH {
@@ -139,6 +143,7 @@ pub(super) fn yaml_prescan(text: &str) -> Option<Refusal> {
         }
         walker.on_event(event, mark);
     }
+    Ok(Some(index))
 }
 
 /// How long the document is with every alias written out: an alias stands for

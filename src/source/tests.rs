@@ -47,7 +47,7 @@ fn an_alias_counts_as_its_anchor_written_out_with_the_aliases_inside_it() {
     for _ in 0..12 {
         yaml.push_str("  - *b\n");
     }
-    let refusal = yaml_prescan(&yaml).expect("refused");
+    let refusal = yaml_prescan(&yaml, PathIndex::recording_nothing()).expect_err("refused");
     // 10 KB + 100 KB, then 100 KB per `*b`: the tenth (line 13) crosses 1 MiB.
     assert_eq!((refusal.mark.line(), refusal.mark.col() + 1), (13, 5));
     assert_eq!(refusal.path, "c[9]");
@@ -57,7 +57,7 @@ fn an_alias_counts_as_its_anchor_written_out_with_the_aliases_inside_it() {
             .starts_with("aliases (`*name`) expand this spec")
     );
     let short: String = yaml.lines().take(12).map(|l| format!("{l}\n")).collect();
-    assert!(yaml_prescan(&short).is_none());
+    assert!(yaml_prescan(&short, PathIndex::recording_nothing()).is_ok());
 }
 
 #[test]
@@ -128,4 +128,37 @@ fn the_errors_a_run_prints_are_placed_as_if_every_error_were() {
             "{name}: the top-level field comes last"
         );
     }
+}
+
+/// The index the prescan leaves for a small spec is the one `locate` would build by
+/// reading the text again, for every YAML fixture (and a duplicate key, which only
+/// the index's `repeats` hold).
+#[test]
+fn the_prescans_index_is_the_index_a_second_reading_builds() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    let mut texts = vec!["version: 1\nprofiles:\n  - name: a\n    name: b\n".to_string()];
+    for entry in std::fs::read_dir(root).unwrap() {
+        let spec = entry.unwrap().path().join("spec.yaml");
+        if let Ok(text) = std::fs::read_to_string(spec) {
+            texts.push(text);
+        }
+    }
+    assert!(texts.len() > 20, "{} fixtures", texts.len());
+    for text in &texts {
+        let scanned = yaml_prescan(text, PathIndex::default()).unwrap().unwrap();
+        assert_eq!(scanned, PathIndex::build(text, false), "{text}");
+        assert_ne!(scanned, PathIndex::recording_nothing());
+    }
+    // The program's path: a valid spec's source keeps the scan's index, which
+    // nothing else would have built.
+    let seed = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/fixtures/seed/spec.yaml"
+    ));
+    let source = Source::new("spec.yaml", seed.unwrap());
+    source.parse().unwrap();
+    assert_eq!(
+        source.index.get(),
+        Some(&PathIndex::build(&source.text, false))
+    );
 }
