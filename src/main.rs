@@ -10,8 +10,9 @@
 
 // malloc and free were 30% of a fleet's instructions with the system allocator
 // (BENCHMARKS.md): rendering allocates many small strings and values.
+// mimalloc, through `memory::Allocator`.
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: ssm_profile::memory::Allocator = ssm_profile::memory::Allocator;
 
 #[cfg(all(target_os = "linux", target_env = "gnu", not(test)))]
 #[unsafe(no_mangle)]
