@@ -127,11 +127,19 @@ pub fn rendering() {
 /// starts, which the stacks' freed memory would otherwise be resident beside (90-100
 /// MB against 88-93 MB, BENCHMARKS.md). Any thread may call it.
 pub fn return_freed() {
+    #[cfg(test)]
+    RETURNED_HERE.with(|n| n.set(n.get() + 1));
     // SAFETY: mimalloc's collection, which it allows from any thread at any time.
     #[allow(unsafe_code)]
     unsafe {
         libmimalloc_sys::mi_collect(true);
     }
+}
+
+#[cfg(test)]
+thread_local! {
+    /// How many times this thread called `return_freed` (tests of who calls it).
+    pub(crate) static RETURNED_HERE: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
 }
 
 fn set_purge_delay(ms: i64) {

@@ -282,6 +282,12 @@ fn units<'s>(
     units
 }
 
+/// From how many bytes taken the memory freed before a whole file goes back to the
+/// system: what a smaller tree's units freed is a few pages, and handing them back
+/// was 13 system calls, 2.6% of the seed spec's time over an unchanged tree
+/// (BENCHMARKS.md, issue 26).
+const RETURN_FREED_FROM: usize = 1 << 20;
+
 /// Which units start a whole file (`Unit::whole_file`: an output rendered whole that
 /// does not split, or the first piece of one): before taking one, the memory the
 /// units before it freed goes back to the system (`memory::return_freed`).
@@ -429,6 +435,8 @@ impl Taker<'_, '_> {
         let mut ahead: Vec<Option<StackResult>> = (0..self.units.len()).map(|_| None).collect();
         // The pieces of a file taken so far, joined.
         let mut joined = String::new();
+        // The bytes of the files and pieces taken so far.
+        let mut rendered = 0;
         for (i, &unit) in self.units.iter().enumerate() {
             if i > 0 {
                 self.progress(i);
@@ -436,32 +444,35 @@ impl Taker<'_, '_> {
             // A whole file (a fleet's Terraform configuration, 26 MB) is held until its
             // last piece: what the stacks before it freed, kept for the rendering
             // phase's delay, would be resident beside it, and was a fleet's peak.
-            if self.starts_whole[i] {
+            if self.starts_whole[i] && rendered >= RETURN_FREED_FROM {
                 crate::memory::return_freed();
             }
-            let mut give = |o: usize, file: Option<GeneratedFile>| match (file, unit) {
-                (Some(file), Unit::Piece(_, k, of)) if !failed[o] && self.streamed[o] => take(
-                    o,
-                    Given::Part {
-                        file,
-                        first: k == 0,
-                        last: k + 1 == of,
-                    },
-                ),
-                (Some(f), Unit::Piece(_, k, of)) if !failed[o] => {
-                    join(&mut joined, f.text, k, of);
-                    if k + 1 < of {
-                        return Ok(());
+            let mut give = |o: usize, file: Option<GeneratedFile>| {
+                rendered += file.as_ref().map_or(0, |f| f.text.len());
+                match (file, unit) {
+                    (Some(file), Unit::Piece(_, k, of)) if !failed[o] && self.streamed[o] => take(
+                        o,
+                        Given::Part {
+                            file,
+                            first: k == 0,
+                            last: k + 1 == of,
+                        },
+                    ),
+                    (Some(f), Unit::Piece(_, k, of)) if !failed[o] => {
+                        join(&mut joined, f.text, k, of);
+                        if k + 1 < of {
+                            return Ok(());
+                        }
+                        let file = GeneratedFile {
+                            inside: f.inside,
+                            stack: f.stack,
+                            text: std::mem::take(&mut joined),
+                        };
+                        take(o, Given::File(file))
                     }
-                    let file = GeneratedFile {
-                        inside: f.inside,
-                        stack: f.stack,
-                        text: std::mem::take(&mut joined),
-                    };
-                    take(o, Given::File(file))
+                    (Some(f), _) if !failed[o] => take(o, Given::File(f)),
+                    _ => Ok(()),
                 }
-                (Some(f), _) if !failed[o] => take(o, Given::File(f)),
-                _ => Ok(()),
             };
             let result = if let Some(done) = ahead[i].take() {
                 match done {
