@@ -222,6 +222,7 @@ pub(super) fn render_outputs(
             taken: &taken,
             need: &need,
             render: &render,
+            helped: threads > 0,
         };
         let results = taker.take_in_order(outputs.len(), take);
         if results.is_err() {
@@ -389,13 +390,18 @@ struct Taker<'a, 's> {
     taken: &'a (Mutex<usize>, Condvar),
     need: &'a (dyn Fn(usize) -> usize + Sync),
     render: &'a Render<'a>,
+    /// Whether other threads render: with none, nobody waits for the count taken.
+    helped: bool,
 }
 
 impl Taker<'_, '_> {
     fn progress(&self, n: usize) {
         let (count, changed) = self.taken;
         *count.lock().unwrap_or_else(|p| p.into_inner()) = n;
-        changed.notify_all();
+        // A notification is a system call even when nobody waits (one per unit).
+        if self.helped {
+            changed.notify_all();
+        }
     }
 
     /// Claims unit `j` if no thread has started it.
