@@ -219,18 +219,21 @@ pub(super) fn same_bytes(path: &Path, expected: &[u8]) -> bool {
     }
     // Filled by `read_to_end`, which writes into spare capacity: a zeroed 64 KiB
     // block per file was 7% of the seed's instructions over an unchanged tree, and
-    // its fresh pages a fault each.
+    // its fresh pages a fault each. Each read asks for exactly the bytes still
+    // expected (up to a block), the length the file had when it was opened: a file of
+    // one block is one `read`, not three (the last two to find its end).
     let size = expected.len().clamp(1, 64 << 10);
     let mut block = Vec::with_capacity(size);
     let mut rest = expected;
-    loop {
+    while !rest.is_empty() {
         block.clear();
-        match (&mut file).take(size as u64).read_to_end(&mut block) {
-            Ok(0) => return rest.is_empty(),
-            Ok(n) if n <= rest.len() && block[..] == rest[..n] => rest = &rest[n..],
+        let want = rest.len().min(size);
+        match (&mut file).take(want as u64).read_to_end(&mut block) {
+            Ok(n) if n == want && block[..] == rest[..n] => rest = &rest[n..],
             _ => return false,
         }
     }
+    true
 }
 
 /// Renames what `stage` staged over the destinations: first an interrupted earlier
