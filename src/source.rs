@@ -50,7 +50,9 @@ impl Source {
     /// are read: a larger input is refused without reading the rest. Text that is not
     /// UTF-8 is refused at the first byte that is not, with its line and column.
     pub fn read(path: &str) -> Result<Source, Error> {
-        let mut bytes = Vec::new();
+        // Room for a real spec (a few kilobytes) in the first read: from an empty
+        // buffer, the reads grow from 32 bytes, six of them for the seed spec.
+        let mut bytes = Vec::with_capacity(16 << 10);
         let limit = MAX_SPEC_BYTES as u64 + 1;
         let (name, result) = if path == "-" {
             (

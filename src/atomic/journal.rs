@@ -65,7 +65,12 @@ pub(super) fn temporary_name(dest_name: &str) -> String {
     use std::sync::atomic::{AtomicU64, Ordering};
     const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
     static COUNT: AtomicU64 = AtomicU64::new(0);
-    let seed = (COUNT.fetch_add(1, Ordering::Relaxed), std::process::id());
+    // The process's id, asked once (a `getpid` per staged file otherwise).
+    static PROCESS: std::sync::OnceLock<u32> = std::sync::OnceLock::new();
+    let seed = (
+        COUNT.fetch_add(1, Ordering::Relaxed),
+        *PROCESS.get_or_init(std::process::id),
+    );
     let mut bits = std::hash::RandomState::new().hash_one(seed);
     let mut random = String::with_capacity(RANDOM_LEN);
     for _ in 0..RANDOM_LEN {

@@ -46,7 +46,7 @@ impl Transaction {
         let new = tempfile::Builder::new()
             .prefix(JOURNAL_PREFIX)
             .suffix(".new")
-            .tempfile_in(root)?;
+            .tempfile_in(from_root(root))?;
         lock(new.as_file(), false, true)?;
         let name = new
             .path()
@@ -232,6 +232,18 @@ fn pause_point() {
     }
 }
 
+/// `dir` as a path from the file system's root. tempfile makes a relative folder
+/// absolute itself, asking the system for the working folder each time (a `getcwd`
+/// per staged file); the program never changes its working folder, so it is asked
+/// once.
+fn from_root(dir: &Path) -> std::borrow::Cow<'_, Path> {
+    static WORKING: std::sync::OnceLock<Option<PathBuf>> = std::sync::OnceLock::new();
+    match WORKING.get_or_init(|| std::env::current_dir().ok()) {
+        Some(working) if dir.is_relative() => working.join(dir).into(),
+        _ => dir.into(),
+    }
+}
+
 /// A new file beside `path` holding `contents`, created exclusively (never
 /// through a link planted at its name): named `exact` when given (a journaled
 /// stage names it first), else `.NAME.XXXXXX.tmp` with a random middle.
@@ -258,7 +270,7 @@ pub(super) fn temp_beside(
         use std::os::unix::fs::PermissionsExt;
         builder.permissions(std::fs::Permissions::from_mode(0o644));
     }
-    let mut tmp = builder.tempfile_in(dir)?;
+    let mut tmp = builder.tempfile_in(from_root(dir))?;
     #[cfg(debug_assertions)]
     {
         static MADE: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
