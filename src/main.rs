@@ -8,9 +8,9 @@
 // takes the arguments from `.init_array`, not from its runtime.
 #![cfg_attr(all(target_os = "linux", target_env = "gnu", not(test)), no_main)]
 
-// malloc and free were 30% of a fleet's instructions with the system allocator
-// (BENCHMARKS.md): rendering allocates many small strings and values.
-// mimalloc, through `memory::Allocator`.
+// mimalloc, through `memory::Allocator`: malloc and free were 30% of a fleet's
+// instructions with the system allocator (BENCHMARKS.md): rendering allocates many
+// small strings and values.
 #[global_allocator]
 static ALLOCATOR: ssm_profile::memory::Allocator = ssm_profile::memory::Allocator;
 

@@ -28,7 +28,7 @@
 /// alignment is one every block has (as Rust's own `System` allocator asks malloc).
 /// The `mimalloc` crate asks for every block through mimalloc's aligned calls, which
 /// take a longer path to the same blocks: the seed spec's 3,500 allocations and 380
-/// reallocations were 2,547 K instructions there, 2,433 K here (BENCHMARKS.md,
+/// reallocations were 2,547 K instructions there, 2,429 K here (BENCHMARKS.md,
 /// issue 26).
 pub struct Allocator;
 

@@ -221,7 +221,8 @@ pub(super) fn same_bytes(path: &Path, expected: &[u8]) -> bool {
     // block per file was 7% of the seed's instructions over an unchanged tree, and
     // its fresh pages a fault each. Each read asks for exactly the bytes still
     // expected (up to a block), the length the file had when it was opened: a file of
-    // one block is one `read`, not three (the last two to find its end).
+    // up to 8 KiB (the most std's first read asks for) is one `read`, not three (the
+    // last two to find its end).
     let size = expected.len().clamp(1, 64 << 10);
     let mut block = Vec::with_capacity(size);
     let mut rest = expected;
