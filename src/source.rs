@@ -1,10 +1,8 @@
 //! Reading a spec: the only module that knows YAML and JSON parsers exist.
 //!
-//! serde_yaml is archived upstream, so every use of it stays in this file and a
-//! replacement touches nothing else. Parsing uses serde (serde_yaml for YAML,
-//! serde_json for JSON); locating a field path for a semantic error uses the event
-//! stream of yaml-rust2, which reports positions for JSON as well (JSON is YAML's
-//! flow syntax).
+//! YAML is read with yaml-rust2 alone: its events are scanned for what is refused
+//! (`prescan`), indexed for positions (`index`) and deserialised into the spec's
+//! types (`yaml`). JSON is read with serde_json, and indexed by the same walk.
 
 use std::io::Read;
 use std::sync::{Arc, OnceLock};
@@ -16,6 +14,7 @@ mod index;
 mod prescan;
 mod shown;
 mod unknown;
+mod yaml;
 use index::PathIndex;
 use prescan::{json_too_deep, too_deep, yaml_prescan};
 
@@ -220,33 +219,25 @@ impl Source {
             } else {
                 PathIndex::recording_nothing()
             };
-            match yaml_prescan(&self.text, index) {
-                Err(refusal) => {
-                    let location = Location {
-                        line: refusal.mark.line().max(1),
-                        column: refusal.mark.col() + 1,
-                    };
-                    return Err(self.error(location, &refusal.path, refusal.message));
-                }
-                Ok(Some(index)) if whole => {
-                    let _ = self.index.set(index);
-                }
-                Ok(_) => {}
+            let scan = yaml_prescan(&self.text, index).map_err(|refusal| {
+                self.error(at_mark(refusal.mark.into()), &refusal.path, refusal.message)
+            })?;
+            if whole && let Some(index) = scan.index {
+                let _ = self.index.set(index);
             }
-            let de = serde_yaml::Deserializer::from_str(&self.text);
-            serde_ignored::deserialize::<_, _, Spec>(de, note).map_err(|e| {
-                let location = e
-                    .location()
-                    .map(|l| Location {
-                        line: l.line(),
-                        column: l.column(),
-                    })
-                    .unwrap_or(Location { line: 1, column: 1 });
-                let full = strip_position(&e.to_string(), location);
-                let (path, message) = split_path(&full);
-                let location = self.repeated_key(path, message).unwrap_or(location);
-                self.error(location, path, message.to_string())
-            })
+            (scan.document)
+                .read(|reader| serde_ignored::deserialize::<_, _, Spec>(reader, note))
+                .map_err(|e| {
+                    let location = match e.mark {
+                        Some(mark) if e.syntax && e.message.contains("tab") => {
+                            first_tab_from(&self.text, mark).unwrap_or(at_mark(mark))
+                        }
+                        Some(mark) => at_mark(mark),
+                        None => Location { line: 1, column: 1 },
+                    };
+                    let location = (self.repeated_key(&e.path, &e.message)).unwrap_or(location);
+                    self.error(location, &e.path, e.message)
+                })
         }
     }
 
@@ -382,23 +373,35 @@ fn too_large(name: &str) -> SpecError {
     }
 }
 
-/// Both parsers repeat the error's own position as " at line L column C"; it is
-/// shown separately, so it is cut here. Other positions in the text (such as where
-/// an unclosed mapping starts) stay.
+/// serde_json repeats the error's own position as " at line L column C"; it is
+/// shown separately, so it is cut here.
 fn strip_position(message: &str, at: Location) -> String {
     message.replacen(&format!(" at line {} column {}", at.line, at.column), "", 1)
 }
 
-/// serde_yaml writes `path: message`; a path has no spaces or backticks, which tells
-/// it from messages such as "invalid type: string".
-fn split_path(full: &str) -> (&str, &str) {
-    if let Some((head, tail)) = full.split_once(": ")
-        && !head.contains(char::is_whitespace)
-        && !head.contains('`')
-    {
-        return (head, tail);
+/// Where the first tab at or after `mark` is. yaml-rust2 reports a misplaced tab
+/// where the token around it starts (`while scanning a plain scalar, found a tab`
+/// at the scalar a line above); the user looks for the tab.
+fn first_tab_from(text: &str, mark: yaml::Mark) -> Option<Location> {
+    let first = mark.line().max(1);
+    for (n, line) in text.lines().enumerate().skip(first - 1) {
+        let skip = if n + 1 == first { mark.col() } else { 0 };
+        if let Some(at) = line.chars().skip(skip).position(|c| c == '\t') {
+            return Some(Location {
+                line: n + 1,
+                column: skip + at + 1,
+            });
+        }
     }
-    ("", full)
+    None
+}
+
+/// A position of yaml-rust2's (line from 1, column from 0) as the user reads it.
+fn at_mark(mark: yaml::Mark) -> Location {
+    Location {
+        line: mark.line().max(1),
+        column: mark.col() + 1,
+    }
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@
 //! queued tokens. Both feed the same `Walker`, so a path is at the same place
 //! whichever reads it (`tests::json_is_indexed_as_yaml_rust2_indexes_it`).
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
@@ -160,9 +161,9 @@ enum Frame {
 }
 
 /// What either reader reports, in document order.
-enum Node {
-    /// A key or a value; only a key's text is used.
-    Scalar(String),
+enum Node<'s> {
+    /// A key or a value; only a key's text is used (and kept).
+    Scalar(Cow<'s, str>),
     Open {
         map: bool,
     },
@@ -255,7 +256,7 @@ impl<'a> Walker<'a> {
         }
     }
 
-    fn on(&mut self, node: Node, at: Pos) {
+    fn on(&mut self, node: Node<'_>, at: Pos) {
         match node {
             Node::Scalar(value) => {
                 self.mark_open_containers(at);
@@ -271,7 +272,7 @@ impl<'a> Walker<'a> {
                         };
                         PathIndex::record(seen, full, at);
                     }
-                    *key = Some(value);
+                    *key = Some(value.into_owned());
                     return;
                 }
                 if let Some(path) = self.next_value_path()
@@ -306,10 +307,12 @@ fn join(parent: &str, key: &str) -> String {
     }
 }
 
-impl MarkedEventReceiver for Walker<'_> {
-    fn on_event(&mut self, event: Event, mark: Marker) {
+impl Walker<'_> {
+    /// Takes in one of yaml-rust2's events, which the caller keeps (the prescan
+    /// hands them on to `yaml::Document`).
+    pub(super) fn on_event_ref(&mut self, event: &Event, mark: Marker) {
         let node = match event {
-            Event::Scalar(value, ..) => Node::Scalar(value),
+            Event::Scalar(value, ..) => Node::Scalar(Cow::Borrowed(value)),
             Event::MappingStart(..) => Node::Open { map: true },
             Event::SequenceStart(..) => Node::Open { map: false },
             Event::MappingEnd | Event::SequenceEnd => Node::Close,
@@ -317,6 +320,12 @@ impl MarkedEventReceiver for Walker<'_> {
             _ => return,
         };
         self.on(node, mark.into());
+    }
+}
+
+impl MarkedEventReceiver for Walker<'_> {
+    fn on_event(&mut self, event: Event, mark: Marker) {
+        self.on_event_ref(&event, mark);
     }
 }
 
@@ -373,7 +382,7 @@ fn read_json(text: &str, walker: &mut Walker) {
                 } else {
                     String::new()
                 };
-                (Some(Node::Scalar(value)), j + 1)
+                (Some(Node::Scalar(Cow::Owned(value))), j + 1)
             }
             _ => {
                 let len = bytes[i..]
@@ -381,7 +390,7 @@ fn read_json(text: &str, walker: &mut Walker) {
                     .position(|b| b" \t\r\n,:]}".contains(b))
                     .unwrap_or(bytes.len() - i);
                 let token = String::from_utf8_lossy(&bytes[i..i + len]).into_owned();
-                (Some(Node::Scalar(token)), i + len)
+                (Some(Node::Scalar(Cow::Owned(token))), i + len)
             }
         };
         if let Some(node) = node {

@@ -4,10 +4,11 @@
 
 use std::collections::HashMap;
 
-use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
+use yaml_rust2::parser::{Event, Parser};
 use yaml_rust2::scanner::Marker;
 
 use super::index::{PathIndex, Walker};
+use super::yaml::Document;
 use super::{MAX_DEPTH, MAX_SPEC_BYTES};
 
 /// The fields spec v1 declares as integers: only their decimal form is accepted.
@@ -48,7 +49,7 @@ pub(super) fn json_too_deep(text: &str) -> Option<(usize, usize)> {
     None
 }
 
-/// Something in a YAML spec refused before serde_yaml reads it.
+/// Something in a YAML spec refused before it is read into the spec's types.
 #[derive(Debug)]
 pub(super) struct Refusal {
     pub(super) mark: Marker,
@@ -58,20 +59,23 @@ pub(super) struct Refusal {
 
 /// Reads the YAML event stream (yaml-rust2, linear in the input) and refuses, at the
 /// first place it occurs: nesting deeper than `MAX_DEPTH` (stopping there, before
-/// any quadratic work), YAML tags (`!Ref`, `!!binary`, ... which serde_yaml would
-/// silently drop), merge keys (`<<`), and integer fields written in a form other than
+/// any quadratic work), YAML tags (`!Ref`, `!!binary`, ... which a YAML reader
+/// would silently drop), merge keys (`<<`), and integer fields written in a form other than
 /// plain decimal (`0x1`, `0o1`, `+1`, `01`, which YAML readers disagree about). A
-/// syntax error ends the scan quietly: serde_yaml reports it, in its own words.
+/// syntax error ends the scan: the document keeps it, and reading reports it where
+/// the events before it run out (`yaml::Document`).
 /// Aliases are counted as they come (`Expansion`), and the first one that makes the
 /// document, written out, longer than `MAX_SPEC_BYTES` is refused.
 ///
+/// Every event goes on to the returned `Document`, which the spec is read from.
 /// The walk records the paths it passes in `index` (`PathIndex::recording_nothing`
 /// for only the refusals' messages), which is returned whole when the scan reached
 /// the end of the text: the index `locate` would otherwise build by reading the text
 /// again.
-pub(super) fn yaml_prescan(text: &str, mut index: PathIndex) -> Result<Option<PathIndex>, Refusal> {
+pub(super) fn yaml_prescan(text: &str, mut index: PathIndex) -> Result<Scan, Refusal> {
     let mut expansion = Expansion::new(text.len());
     let mut parser = Parser::new_from_str(text);
+    let mut document = Document::default();
     let mut walker = Walker::new(&mut index);
     loop {
         let (event, mark) = match parser.next_token() {
@@ -84,7 +88,13 @@ pub(super) fn yaml_prescan(text: &str, mut index: PathIndex) -> Result<Option<Pa
                     message: too_deep(256),
                 });
             }
-            Err(_) => return Ok(None),
+            Err(e) => {
+                document.fail(e);
+                return Ok(Scan {
+                    document,
+                    index: None,
+                });
+            }
         };
         let refuse = |path: String, message: String| {
             Err(Refusal {
@@ -97,7 +107,10 @@ pub(super) fn yaml_prescan(text: &str, mut index: PathIndex) -> Result<Option<Pa
             return refuse(walker.peek_value_path(), too_expanded());
         }
         match &event {
-            Event::StreamEnd => break,
+            Event::StreamEnd => {
+                document.record(event, mark);
+                break;
+            }
             Event::MappingStart(_, tag) | Event::SequenceStart(_, tag) => {
                 let path = walker.peek_value_path();
                 if walker.depth() + 1 > MAX_DEPTH {
@@ -141,14 +154,26 @@ pub(super) fn yaml_prescan(text: &str, mut index: PathIndex) -> Result<Option<Pa
             }
             _ => {}
         }
-        walker.on_event(event, mark);
+        walker.on_event_ref(&event, mark);
+        document.record(event, mark);
     }
-    Ok(Some(index))
+    Ok(Scan {
+        document,
+        index: Some(index),
+    })
+}
+
+/// What the prescan read: the events, for `Document::read`, and the field index,
+/// when the text had no syntax error.
+#[derive(Debug)]
+pub(super) struct Scan {
+    pub(super) document: Document,
+    pub(super) index: Option<PathIndex>,
 }
 
 /// How long the document is with every alias written out: an alias stands for
-/// its anchored node's text (and the aliases in it, expanded), and serde_yaml
-/// builds the value that many times over. A list of 1,000 buckets anchored once and
+/// its anchored node's text (and the aliases in it, expanded), and reading builds
+/// the value that many times over. A list of 1,000 buckets anchored once and
 /// named by an alias in each of 1,300 profiles was a 68 KB spec that took 25 s and
 /// wrote 57 MB of Terraform: the size cap bounds the text, not what it stands for.
 struct Expansion {
@@ -176,7 +201,7 @@ impl Expansion {
         match event {
             Event::Alias(id) => {
                 // An alias of an anchor not yet complete (itself, inside it) is
-                // serde_yaml's to refuse; it adds nothing here.
+                // `yaml::Reader`'s to refuse; it adds nothing here.
                 self.length += self.anchored.get(id).copied().unwrap_or(0);
                 return self.length > MAX_SPEC_BYTES;
             }

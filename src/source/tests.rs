@@ -145,7 +145,7 @@ fn the_prescans_index_is_the_index_a_second_reading_builds() {
     }
     assert!(texts.len() > 20, "{} fixtures", texts.len());
     for text in &texts {
-        let scanned = yaml_prescan(text, PathIndex::default()).unwrap().unwrap();
+        let scanned = (yaml_prescan(text, PathIndex::default()).unwrap().index).unwrap();
         assert_eq!(scanned, PathIndex::build(text, false), "{text}");
         assert_ne!(scanned, PathIndex::recording_nothing());
     }

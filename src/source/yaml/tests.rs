@@ -1,0 +1,226 @@
+//! The reader against serde_yaml 0.9, which read specs before it: for each spec
+//! below, both give the same spec and the same unknown fields, or the same error
+//! with the same field path and position. serde_yaml parses with its own parser
+//! (unsafe-libyaml) and its own deserialiser, so the two share no code here.
+
+use crate::source::index::PathIndex;
+use crate::source::prescan::yaml_prescan;
+use crate::spec::Spec;
+
+/// The spec, or the error as serde_yaml writes one (`path: message at line L column
+/// C`), and the unknown fields' paths.
+type Outcome = (Result<String, String>, Vec<String>);
+
+fn ours(text: &str) -> Outcome {
+    let mut unknown = Vec::new();
+    let scan = yaml_prescan(text, PathIndex::default()).expect("no refusal in these specs");
+    let read = scan.document.read(|reader| {
+        serde_ignored::deserialize::<_, _, Spec>(reader, |p| unknown.push(p.to_string()))
+    });
+    let read = read.map(|spec| format!("{spec:?}")).map_err(|e| {
+        let mut out = String::new();
+        if !e.path.is_empty() {
+            out.push_str(&format!("{}: ", e.path));
+        }
+        out.push_str(&e.message);
+        // serde_yaml leaves out the position of the document's start.
+        if let Some(mark) = e.mark
+            && (mark.line(), mark.col()) != (1, 0)
+        {
+            out.push_str(&format!(
+                " at line {} column {}",
+                mark.line(),
+                mark.col() + 1
+            ));
+        }
+        out
+    });
+    (read, unknown)
+}
+
+fn serde_yaml(text: &str) -> Outcome {
+    let mut unknown = Vec::new();
+    let de = serde_yaml::Deserializer::from_str(text);
+    let read = serde_ignored::deserialize::<_, _, Spec>(de, |p| unknown.push(p.to_string()));
+    let read = read
+        .map(|spec| format!("{spec:?}"))
+        .map_err(|e| e.to_string());
+    (read, unknown)
+}
+
+const HEAD: &str = "version: 1\nprofiles:\n  - name: a\n";
+
+/// Each spec is `HEAD` and these lines (a profile's fields at 4 spaces), or whole
+/// when it starts with `!`.
+const SPECS: &[&str] = &[
+    "",
+    // Scalars where text is asked for: any scalar is its text.
+    "    description: 123\n",
+    "    description: true\n",
+    "    description: 1.5\n",
+    "    description: 0x1F\n",
+    "    description: 007\n",
+    "    description: '007'\n",
+    "    description: \"a\\tb\"\n",
+    "    description: |\n      two\n      lines\n",
+    "    description: >\n      folded\n      text\n",
+    "    description: .inf\n",
+    // Null and absence.
+    "    description: ~\n",
+    "    description: null\n",
+    "    description: NULL\n",
+    "    description:\n",
+    "    description: 'null'\n",
+    "    s3: ~\n",
+    "    s3:\n",
+    "    tags:\n",
+    "    tags: ~\n",
+    "    tags: {}\n",
+    "    tags:\n      a:\n      b: ~\n      c: 12\n      d: 'x'\n",
+    // Booleans.
+    "    adopt: true\n",
+    "    adopt: True\n",
+    "    adopt: FALSE\n",
+    "    adopt: yes\n",
+    "    adopt: 'true'\n",
+    "    adopt: 1\n",
+    "    adopt: ~\n",
+    "    adopt: [true]\n",
+    // Numbers.
+    "    max_session_duration: 3600\n",
+    "    max_session_duration: \"3600\"\n",
+    "    max_session_duration: 3600.0\n",
+    "    max_session_duration: 99999999999\n",
+    "    max_session_duration: 1e3\n",
+    "    max_session_duration: true\n",
+    "    max_session_duration: ~\n",
+    "    max_session_duration: {a: 1}\n",
+    "    stack: 3\n",
+    // Enums.
+    "    kind: hybrid-service-role\n",
+    "    kind: server-role\n",
+    "    kind: {a: 1}\n",
+    "    kind: [a]\n",
+    "    kind: 1\n",
+    "    partition: aws-cn\n",
+    // Lists.
+    "    managed_policies:\n      additional: []\n",
+    "    managed_policies:\n      additional:\n",
+    "    managed_policies:\n      additional: arn\n",
+    "    managed_policies:\n      additional: [a, 1, true, ~]\n",
+    "    managed_policies:\n      additional: {a: 1}\n",
+    // Nested paths.
+    "    s3:\n      buckets:\n        - name: b\n        - name: [x]\n",
+    "    s3:\n      buckets:\n        - prefix: p\n",
+    "    s3:\n      buckets:\n        - name: b\n          encrypted: maybe\n",
+    "    s3:\n      vpc_endpoint_regions: us-east-1\n",
+    // Unknown fields, read past.
+    "    nmae: b\n",
+    "    s3:\n      bucket: {a: [1, 2]}\n      policy_name: p\n",
+    // Duplicates and absences.
+    "    name: b\n",
+    "    tags:\n      a: x\n      a: y\n",
+    "!version: 1\n",
+    "!profiles: []\n",
+    "!version: 1\nprofiles:\n  - kind: instance-profile\n",
+    "!version: 1\nprofiles: {}\n",
+    "!version: 1\nprofiles: a\n",
+    "!version: one\nprofiles: []\n",
+    // Documents.
+    "!",
+    "!# only a comment\n",
+    "!~\n",
+    "!- a\n",
+    "!just text\n",
+    "!---\nversion: 1\nprofiles: []\n",
+    "!version: 1\nprofiles: []\n...\n",
+    // Flow style.
+    "!{version: 1, profiles: [{name: a, tags: {x: y}}]}\n",
+    "!version: 1\nprofiles: [{name: a, s3: {buckets: [{name: b, cross_account: true}]}}]\n",
+    // Aliases.
+    "!x: &p {name: a}\nversion: 1\nprofiles: [*p, *p]\n",
+    "!version: 1\nprofiles:\n  - name: &n a\n    description: *n\n",
+    "!version: 1\nprofiles:\n  - name: a\n    tags: &t {k: v}\n  - name: b\n    tags: *t\n",
+    "!version: &v 1\nprofiles:\n  - name: a\n    max_session_duration: *v\n",
+    "!version: 1\nprofiles:\n  - &p\n    name: a\n    nope: *p\n",
+    // Rollout and the spec's top level.
+    "!version: 1\nrollout:\n  organizational_units: [ou-1]\n  iam_region: us-east-1\n  call_as: delegated-admin\nprofiles: []\n",
+    "!version: 1\nrollout:\n  organizational_units: ou-1\n  iam_region: us-east-1\nprofiles: []\n",
+    "!version: 1\nscanner_suppressions: off\nprofiles: []\n",
+    "!version: 1\naccount_id: 012345678901\nprofiles: []\n",
+    "!version: 1\nstacks: 0b11\nprofiles: []\n",
+    "!version: 1\nstacks: -0x1\nprofiles: []\n",
+    "!version: 1\nstacks: 0x-1\nprofiles: []\n",
+    "!version: 1\nstacks: +0o7\nprofiles: []\n",
+    "!version: 1\nstacks: +-1\nprofiles: []\n",
+    "!version: 1\nstacks: -0\nprofiles: []\n",
+    "!version: 1\nstacks: 00\nprofiles: []\n",
+    "!version: 1\nstacks: 1_000\nprofiles: []\n",
+    "!version: 1\nstacks: 99999999999999999999999\nprofiles: []\n",
+    "!version: 1\nstacks: -99999999999999999999999\nprofiles: []\n",
+    "!version: 1\nstacks: 1.5e3\nprofiles: []\n",
+    "!version: 1\nstacks: -.inf\nprofiles: []\n",
+    "!version: 1\nstacks: .NaN\nprofiles: []\n",
+];
+
+#[test]
+fn specs_read_as_serde_yaml_read_them() {
+    let mut differ = Vec::new();
+    for spec in SPECS {
+        let text = match spec.strip_prefix('!') {
+            Some(whole) => whole.to_string(),
+            None => format!("{HEAD}{spec}"),
+        };
+        let (ours, theirs) = (ours(&text), serde_yaml(&text));
+        if ours != theirs {
+            differ.push(format!(
+                "{text:?}\n  ours:       {ours:?}\n  serde_yaml: {theirs:?}"
+            ));
+        }
+    }
+    assert!(differ.is_empty(), "{}", differ.join("\n"));
+}
+
+#[test]
+fn an_anchored_value_is_shown_at_the_value_not_at_its_anchor() {
+    // Where serde_yaml (libyaml) pointed at `&k`: the value is what is wrong.
+    let (read, _) = ours("version: 1\nprofiles:\n  - name: a\n    kind: &k server-role\n");
+    assert!(read.unwrap_err().ends_with("at line 4 column 14"));
+}
+
+#[test]
+fn a_second_document_is_refused_after_the_first_is_read() {
+    let (read, _) = ours("version: 1\nprofiles: []\n---\nversion: 1\n");
+    assert_eq!(
+        read.unwrap_err(),
+        "deserializing from YAML containing more than one document is not supported"
+    );
+    // A type error in the first document comes first, as in serde_yaml.
+    let (read, _) = ours("version: x\nprofiles: []\n---\nversion: 1\n");
+    assert!(read.unwrap_err().starts_with("version: invalid type"));
+}
+
+#[test]
+fn an_alias_inside_its_own_anchor_is_followed_only_to_the_nesting_limit() {
+    // The spec's types never nest into themselves; a generic value does.
+    let scan = yaml_prescan("a: &a [*a]\n", PathIndex::recording_nothing()).unwrap();
+    let read = scan
+        .document
+        .read(|reader| <serde_json::Value as serde::Deserialize>::deserialize(reader));
+    assert_eq!(read.unwrap_err().message, "recursion limit exceeded");
+}
+
+#[test]
+fn a_syntax_error_is_reported_where_the_events_before_it_run_out() {
+    // The type error before the syntax error is found first; a spec that is
+    // well-typed up to the error gets the parser's message at its position.
+    let (read, _) = ours("version: 1\nprofiles:\n  - name: a\n    tags: {a: b\n");
+    let error = read.unwrap_err();
+    assert!(
+        error.contains("did not find expected ',' or '}'"),
+        "{error}"
+    );
+    assert!(error.ends_with("at line 5 column 1"), "{error}");
+    let (read, _) = ours("version: x\nprofiles: [\n");
+    assert!(read.unwrap_err().starts_with("version: invalid type"));
+}
