@@ -108,7 +108,7 @@ pub(super) fn yaml_prescan(text: &str, mut index: PathIndex) -> Result<Scan, Ref
         }
         match &event {
             Event::StreamEnd => {
-                document.record(event, mark);
+                document.record(event, mark, text);
                 break;
             }
             Event::MappingStart(_, tag) | Event::SequenceStart(_, tag) => {
@@ -155,7 +155,7 @@ pub(super) fn yaml_prescan(text: &str, mut index: PathIndex) -> Result<Scan, Ref
             _ => {}
         }
         walker.on_event_ref(&event, mark);
-        document.record(event, mark);
+        document.record(event, mark, text);
     }
     Ok(Scan {
         document,

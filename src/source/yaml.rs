@@ -24,6 +24,7 @@ use yaml_rust2::scanner::{Marker, ScanError, TScalarStyle};
 
 mod access;
 mod error;
+mod marks;
 mod scalar;
 use access::{Entries, Items, UnitVariant};
 pub(super) use error::Error;
@@ -42,6 +43,9 @@ pub(super) struct Document {
     ended: bool,
     /// Something followed the first document: a spec is one document.
     more: bool,
+    /// Where the last node is, in characters (yaml-rust2's count).
+    last_index: usize,
+    offsets: marks::Offsets,
 }
 
 /// One of the parser's events, as much of it as reading needs: the prescan refuses
@@ -92,9 +96,9 @@ impl From<Marker> for Mark {
 }
 
 impl Document {
-    /// Takes the parser's next event.
-    pub(super) fn record(&mut self, event: Event, mark: Marker) {
-        let mark = Mark::from(mark);
+    /// Takes the parser's next event, read from `text`.
+    pub(super) fn record(&mut self, event: Event, marker: Marker, text: &str) {
+        let mut mark = Mark::from(marker);
         if self.ended {
             if !matches!(event, Event::StreamEnd) {
                 self.more = true;
@@ -116,7 +120,17 @@ impl Document {
                 self.ended = true;
                 return;
             }
-            Event::Scalar(value, style, anchor, _) => {
+            Event::Scalar(mut value, style, anchor, _) => {
+                // yaml-rust2 reads an empty block scalar that ends the text (`key: |`
+                // on the last line) as a line break. YAML 1.2 reads it as nothing
+                // unless its header keeps the break (`|+`; the spec's example 8.6),
+                // as libyaml did.
+                if matches!(style, TScalarStyle::Literal | TScalarStyle::Folded)
+                    && value == "\n"
+                    && !self.offsets.header_keeps(text, marker.index())
+                {
+                    value.clear();
+                }
                 (Node::Scalar(value, style == TScalarStyle::Plain), anchor)
             }
             Event::SequenceStart(anchor, _) => (Node::SequenceStart, anchor),
@@ -128,6 +142,21 @@ impl Document {
         if anchor > 0 {
             self.anchors.insert(anchor, self.nodes.len());
         }
+        let corrected = match (&node, self.nodes.last()) {
+            (Node::Scalar(value, true), Some((last, at)))
+                if value.is_empty() && mark.line > at.line =>
+            {
+                let after_key = match last {
+                    Node::Scalar(_, true) => self.offsets.empty_value(text, self.last_index, *at),
+                    _ => None,
+                };
+                after_key.or_else(|| self.offsets.after_indicator(text, marker.index()))
+            }
+            (Node::SequenceStart, _) => self.offsets.block_list(text, marker.index(), mark),
+            _ => None,
+        };
+        mark = corrected.unwrap_or(mark);
+        self.last_index = marker.index();
         // yaml-rust2 marks a block mapping's start after its first key; an error
         // about the mapping (a missing field) is shown where it starts, at that
         // key, as serde_yaml (libyaml) showed it.

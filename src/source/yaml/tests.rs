@@ -64,6 +64,12 @@ const SPECS: &[&str] = &[
     "    description: \"a\\tb\"\n",
     "    description: |\n      two\n      lines\n",
     "    description: >\n      folded\n      text\n",
+    "    description: |\n",
+    "    description: |-\n",
+    "    description: |+\n\n",
+    "    description: >\n\n",
+    "    description: |  # a comment\n",
+    "    description: |\n    kind: instance-profile\n",
     "    description: .inf\n",
     // Null and absence.
     "    description: ~\n",
@@ -86,6 +92,10 @@ const SPECS: &[&str] = &[
     "    adopt: 1\n",
     "    adopt: ~\n",
     "    adopt: [true]\n",
+    "    adopt: # not yet\n",
+    "    adopt:\n    kind: instance-profile\n",
+    "    s3:\n      - a\n",
+    "    s3:\n    - a\n",
     // Numbers.
     "    max_session_duration: 3600\n",
     "    max_session_duration: \"3600\"\n",
@@ -123,6 +133,8 @@ const SPECS: &[&str] = &[
     "!version: 1\n",
     "!profiles: []\n",
     "!version: 1\nprofiles:\n  - kind: instance-profile\n",
+    "!version: 1\nprofiles:\n  -\nrollout: ~\n",
+    "!version: 1\nprofiles:\n  - \n\nrollout: ~\n",
     "!version: 1\nprofiles: {}\n",
     "!version: 1\nprofiles: a\n",
     "!version: one\nprofiles: []\n",
@@ -223,4 +235,112 @@ fn a_syntax_error_is_reported_where_the_events_before_it_run_out() {
     assert!(error.ends_with("at line 5 column 1"), "{error}");
     let (read, _) = ours("version: x\nprofiles: [\n");
     assert!(read.unwrap_err().starts_with("version: invalid type"));
+}
+
+/// Where the two readers place an error differently, and why that is kept: a block
+/// node anchored on a line of its own or before its first key (libyaml places it
+/// at the anchor, yaml-rust2 at the node), an alias with text glued to it (`*a-`), a block scalar
+/// header as a value (`key: |1`), and an empty list item with a comment after
+/// its `-`, or another item right below it, which yaml-rust2 marks at that item.
+fn placed_apart(text: &str) -> bool {
+    let glued_alias = text.match_indices('*').any(|(i, _)| {
+        text[i + 1..]
+            .chars()
+            .nth(1)
+            .is_some_and(|c| !c.is_whitespace())
+    });
+    let anchored_block = text.lines().any(|line| line.trim_start().starts_with('&'));
+    // An empty item with a comment after its `-`, or with the next item right
+    // below it.
+    let lines: Vec<&str> = text.lines().map(str::trim).collect();
+    let empty_item = lines.iter().enumerate().any(|(i, line)| {
+        line.strip_prefix('-')
+            .is_some_and(|rest| rest.trim_start().starts_with('#'))
+            || (*line == "-"
+                && (lines[i + 1..].iter().find(|l| !l.is_empty()))
+                    .is_none_or(|l| l.starts_with('-')))
+    });
+    anchored_block || glued_alias || text.contains(": |") || text.contains(": >") || empty_item
+}
+
+/// Fixture specs, each cut and spliced at random places (a fixed seed, so the same
+/// specs each run): where both readers read past the syntax (no syntax error from
+/// either), they agree on the spec, its unknown fields and the error, outside
+/// `placed_apart`.
+#[test]
+fn mutated_fixtures_read_as_serde_yaml_read_them() {
+    let mut files = Vec::new();
+    for dir in ["fixtures", "fixtures/invalid"] {
+        let dir = format!("{}/{dir}", env!("CARGO_MANIFEST_DIR"));
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path().join("spec.yaml");
+            if let Ok(text) = std::fs::read_to_string(&path) {
+                // `Source` drops a byte-order mark before either reader sees it.
+                files.push(text.trim_start_matches('\u{feff}').to_string());
+            }
+        }
+    }
+    files.sort();
+    let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+    let mut random = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state as usize
+    };
+    let pieces = [
+        ":", " ", "\n", "- ", "~", "'", "\"", "{", "}", "[", "]", ",", "&a ", "*a", "true", "0x1",
+        "#", "  ", "null", "1.5", "|", ">", "-", "yes", "0", "\t",
+    ];
+    let (mut compared, mut differ) = (0, Vec::new());
+    for text in &files {
+        for _ in 0..60 {
+            let mut chars: Vec<char> = text.chars().collect();
+            for _ in 0..1 + random() % 3 {
+                if chars.is_empty() {
+                    break;
+                }
+                let at = random() % chars.len();
+                match random() % 3 {
+                    0 => drop(chars.remove(at)),
+                    1 => {
+                        let piece = pieces[random() % pieces.len()];
+                        chars.splice(at..at, piece.chars());
+                    }
+                    _ => drop(chars.drain(at..(at + random() % 20).min(chars.len()))),
+                }
+            }
+            let text: String = chars.into_iter().collect();
+            let Ok(scan) = yaml_prescan(&text, PathIndex::recording_nothing()) else {
+                continue;
+            };
+            let read = scan
+                .document
+                .read(|reader| serde_ignored::deserialize::<_, _, Spec>(reader, |_| {}));
+            let theirs = serde_yaml(&text);
+            let their_syntax_error = theirs.0.as_ref().is_err_and(|e| {
+                !["invalid", "missing", "unknown", "duplicate", "given twice"]
+                    .iter()
+                    .any(|word| e.contains(word))
+            });
+            if matches!(&read, Err(e) if e.syntax) || their_syntax_error || placed_apart(&text) {
+                continue;
+            }
+            compared += 1;
+            let ours = ours(&text);
+            if ours != theirs {
+                differ.push(format!(
+                    "{text:?}\n  ours:       {:?}\n  serde_yaml: {:?}",
+                    ours.0, theirs.0
+                ));
+            }
+        }
+    }
+    assert!(compared > 3_000, "only {compared} specs compared");
+    assert!(
+        differ.is_empty(),
+        "{} of {compared} differ:\n{}",
+        differ.len(),
+        differ[..differ.len().min(10)].join("\n")
+    );
 }
