@@ -99,3 +99,17 @@ impl Offsets {
         header.split('#').next().unwrap_or("").contains('+')
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_empty_value_is_placed_after_the_colon_that_ends_its_key() {
+        // A plain key may hold a space, and a colon not followed by one.
+        let text = "a b:c d: \nnext: 1\n";
+        let key = Mark { line: 1, col: 0 };
+        let at = Offsets::default().empty_value(text, 0, key);
+        assert_eq!(at, Some(Mark { line: 1, col: 8 }));
+    }
+}

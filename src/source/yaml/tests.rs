@@ -17,25 +17,44 @@ fn ours(text: &str) -> Outcome {
     let read = scan.document.read(|reader| {
         serde_ignored::deserialize::<_, _, Spec>(reader, |p| unknown.push(p.to_string()))
     });
-    let read = read.map(|spec| format!("{spec:?}")).map_err(|e| {
-        let mut out = String::new();
-        if !e.path.is_empty() {
-            out.push_str(&format!("{}: ", e.path));
-        }
-        out.push_str(&e.message);
-        // serde_yaml leaves out the position of the document's start.
-        if let Some(mark) = e.mark
-            && (mark.line(), mark.col()) != (1, 0)
-        {
-            out.push_str(&format!(
-                " at line {} column {}",
-                mark.line(),
-                mark.col() + 1
-            ));
-        }
-        out
-    });
-    (read, unknown)
+    (
+        read.map(|spec| format!("{spec:?}")).map_err(written),
+        unknown,
+    )
+}
+
+/// An error as serde_yaml writes one.
+fn written(e: super::Error) -> String {
+    let mut out = String::new();
+    if !e.path.is_empty() {
+        out.push_str(&format!("{}: ", e.path));
+    }
+    out.push_str(&e.to_string());
+    // serde_yaml leaves out the position of the document's start.
+    if let Some(mark) = e.mark
+        && (mark.line(), mark.col()) != (1, 0)
+    {
+        out.push_str(&format!(
+            " at line {} column {}",
+            mark.line(),
+            mark.col() + 1
+        ));
+    }
+    out
+}
+
+/// `text` read as a `T` by this reader, then by serde_yaml: the value, or the error.
+fn both<T: serde::de::DeserializeOwned + std::fmt::Debug>(
+    text: &str,
+) -> (Result<String, String>, Result<String, String>) {
+    let scan = yaml_prescan(text, PathIndex::recording_nothing()).expect("no refusal");
+    let ours = (scan.document.read(|reader| T::deserialize(reader)))
+        .map(|value| format!("{value:?}"))
+        .map_err(written);
+    let theirs = serde_yaml::from_str::<T>(text)
+        .map(|value| format!("{value:?}"))
+        .map_err(|e| e.to_string());
+    (ours, theirs)
 }
 
 fn serde_yaml(text: &str) -> Outcome {
@@ -155,6 +174,7 @@ const SPECS: &[&str] = &[
     "!version: 1\nprofiles:\n  - name: a\n    tags: &t {k: v}\n  - name: b\n    tags: *t\n",
     "!version: &v 1\nprofiles:\n  - name: a\n    max_session_duration: *v\n",
     "!version: 1\nprofiles:\n  - &p\n    name: a\n    nope: *p\n",
+    "!x: [&t true, &n nm, &k hybrid-service-role, &r [us-east-1], &m {name: b}]\nversion: 1\nprofiles:\n  - name: *n\n    adopt: *t\n    kind: *k\n    s3:\n      vpc_endpoint_regions: *r\n      buckets: [*m]\n",
     // Rollout and the spec's top level.
     "!version: 1\nrollout:\n  organizational_units: [ou-1]\n  iam_region: us-east-1\n  call_as: delegated-admin\nprofiles: []\n",
     "!version: 1\nrollout:\n  organizational_units: ou-1\n  iam_region: us-east-1\nprofiles: []\n",
@@ -343,4 +363,135 @@ fn mutated_fixtures_read_as_serde_yaml_read_them() {
         differ.len(),
         differ[..differ.len().min(10)].join("\n")
     );
+}
+
+/// Types the spec does not use reach the parts of the reader it does not: a value
+/// of any shape, the unit, tuples, non-text keys.
+#[test]
+fn other_types_read_as_serde_yaml_reads_them() {
+    use std::collections::BTreeMap;
+    type Value = serde_json::Value;
+    let mut differ = Vec::new();
+    let mut check =
+        |text: &str, (ours, theirs): (Result<String, String>, Result<String, String>)| {
+            // serde_yaml writes the top of a path before an index as `.` (`.[1]`);
+            // this reader writes nothing there (`[1]`), as before a key.
+            let theirs = theirs.map_err(|e| match e.strip_prefix(".[") {
+                Some(rest) => format!("[{rest}"),
+                None => e,
+            });
+            if ours != theirs {
+                differ.push(format!(
+                    "{text:?}\n  ours:       {ours:?}\n  serde_yaml: {theirs:?}"
+                ));
+            }
+        };
+    for text in [
+        "",
+        "~",
+        "a",
+        "'1'",
+        "0x10",
+        "-0o7",
+        "007",
+        "-12",
+        "1.5",
+        ".inf",
+        "[a, 1, true, ~, 1.5]",
+        "{a: [1, {b: ~}]}",
+        "a: &x [1, 2]\nb: *x\n",
+        "- &s x\n- *s\n",
+        "? [a]\n: b\n",
+        "a: &m {b: 1}\nc: *m\n",
+        "|\n  text\n",
+    ] {
+        check(text, both::<Value>(text));
+    }
+    for text in ["", "~", "null", "x", "'~'", "[]", "{}"] {
+        check(text, both::<()>(text));
+    }
+    for text in ["[~, ~]", "- ~\n- x\n", "- &n ~\n- *n\n"] {
+        check(text, both::<Vec<()>>(text));
+    }
+    for text in ["[a]", "[a, b]", "[]", "a"] {
+        check(text, both::<(String,)>(text));
+    }
+    for text in ["[[a], [b, c]]", "- &l [a]\n- *l\n", "~", ""] {
+        check(text, both::<Vec<Vec<String>>>(text));
+    }
+    for text in [
+        "m:\n  ? [a]\n  : 1\n",
+        "m:\n  ? [a]\n  : x\n",
+        "m: {[a]: 1, [b]: y}\n",
+    ] {
+        check(
+            text,
+            both::<BTreeMap<String, BTreeMap<Vec<String>, u32>>>(text),
+        );
+    }
+    for text in ["a: 1\n", "a: 1\nb: 2\n", "{}"] {
+        check(text, both::<FirstEntry>(text));
+    }
+    assert!(differ.is_empty(), "{}", differ.join("\n"));
+}
+
+/// A map's first entry: its visitor stops there, as no type of the spec's does.
+#[derive(Debug)]
+// Read through its Debug form, which the dead-code lint does not count.
+#[allow(dead_code)]
+struct FirstEntry(Option<(String, u32)>);
+
+impl<'de> serde::Deserialize<'de> for FirstEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct First;
+        impl<'de> serde::de::Visitor<'de> for First {
+            type Value = FirstEntry;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a map")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<FirstEntry, A::Error> {
+                Ok(FirstEntry(map.next_entry()?))
+            }
+        }
+        deserializer.deserialize_map(First)
+    }
+}
+
+#[test]
+fn aliases_are_followed_at_most_a_hundred_times_per_node() {
+    // Each level is ten aliases of the one before: 10 + 100 + 1,000 + 10,000 follows
+    // for some 60 nodes. serde_yaml stops at the same bound, with the same words.
+    let mut text = String::from("l0: &l0 [x, x, x, x, x, x, x, x, x, x]\n");
+    for level in 1..=4 {
+        let aliases = vec![format!("*l{}", level - 1); 10].join(", ");
+        text.push_str(&format!("l{level}: &l{level} [{aliases}]\n"));
+    }
+    let (ours, theirs) = both::<serde_json::Value>(&text);
+    // serde_yaml gives no position; this reader gives the alias where it stopped.
+    let ours = ours.unwrap_err();
+    assert!(
+        ours.starts_with("repetition limit exceeded at line 2"),
+        "{ours}"
+    );
+    assert_eq!(theirs.unwrap_err(), "repetition limit exceeded");
+    // One level fewer is 1,110 follows: read.
+    let fewer = text.lines().take(4).collect::<Vec<_>>().join("\n");
+    assert!(both::<serde_json::Value>(&fewer).0.is_ok());
+}
+
+#[test]
+fn nesting_is_counted_per_branch_not_per_container() {
+    // 300 profiles are 300 mappings, one level below the top: the nesting bound
+    // (128) is about depth.
+    let mut text = String::from("version: 1\nprofiles:\n");
+    for i in 0..300 {
+        text.push_str(&format!(
+            "  - name: p{i}\n    s3: {{buckets: [{{name: b{i}}}]}}\n"
+        ));
+    }
+    assert_eq!(ours(&text), serde_yaml(&text));
+    assert!(ours(&text).0.is_ok());
 }
