@@ -432,6 +432,45 @@ fn other_types_read_as_serde_yaml_reads_them() {
     for text in ["a: 1\n", "a: 1\nb: 2\n", "{}"] {
         check(text, both::<FirstEntry>(text));
     }
+    // Each number alone, so that one refused does not hide the rest.
+    for number in [
+        "1",
+        "-1",
+        "+1",
+        "0x10",
+        "-0x10",
+        "+0x10",
+        "0x-1",
+        "-0o7",
+        "0o+7",
+        "0b101",
+        "-0b1",
+        "+-1",
+        "-+1",
+        "007",
+        "-007",
+        "1.0",
+        "x",
+        "'1'",
+        "~",
+        "99999999999999999999",
+        "-0",
+    ] {
+        check(number, both::<i64>(number));
+        check(number, both::<i128>(number));
+        check(number, both::<u8>(number));
+        check(number, both::<u128>(number));
+    }
+    for number in [
+        "1.5", ".inf", "+.inf", "-.inf", ".NaN", "+1.5", "+-1.5", "-+1.5", "1e3", "007", "x", "1",
+        "'1.5'", "inf", "NaN",
+    ] {
+        check(number, both::<f64>(number));
+        check(number, both::<f32>(number));
+    }
+    for text in ["a", "'a'", "1", "ab", "~", "[a]"] {
+        check(text, both::<char>(text));
+    }
     assert!(differ.is_empty(), "{}", differ.join("\n"));
 }
 
