@@ -220,7 +220,11 @@ impl Source {
                 PathIndex::recording_nothing()
             };
             let scan = yaml_prescan(&self.text, index).map_err(|refusal| {
-                self.error(at_mark(refusal.mark.into()), &refusal.path, refusal.message)
+                self.error(
+                    index::Pos::from(refusal.mark).location(),
+                    &refusal.path,
+                    refusal.message,
+                )
             })?;
             if whole && let Some(index) = scan.index {
                 let _ = self.index.set(index);
@@ -230,9 +234,9 @@ impl Source {
                 .map_err(|e| {
                     let location = match e.mark {
                         Some(mark) if e.syntax && e.message.contains("tab") => {
-                            first_tab_from(&self.text, mark).unwrap_or(at_mark(mark))
+                            first_tab_from(&self.text, mark).unwrap_or(mark.location())
                         }
-                        Some(mark) => at_mark(mark),
+                        Some(mark) => mark.location(),
                         None => Location { line: 1, column: 1 },
                     };
                     let location = (self.repeated_key(&e.path, &e.message)).unwrap_or(location);
@@ -382,10 +386,10 @@ fn strip_position(message: &str, at: Location) -> String {
 /// Where the first tab at or after `mark` is. yaml-rust2 reports a misplaced tab
 /// where the token around it starts (`while scanning a plain scalar, found a tab`
 /// at the scalar a line above); the user looks for the tab.
-fn first_tab_from(text: &str, mark: yaml::Mark) -> Option<Location> {
-    let first = mark.line().max(1);
+fn first_tab_from(text: &str, mark: index::Pos) -> Option<Location> {
+    let first = (mark.line as usize).max(1);
     for (n, line) in text.lines().enumerate().skip(first - 1) {
-        let skip = if n + 1 == first { mark.col() } else { 0 };
+        let skip = if n + 1 == first { mark.col as usize } else { 0 };
         if let Some(at) = line.chars().skip(skip).position(|c| c == '\t') {
             return Some(Location {
                 line: n + 1,
@@ -394,14 +398,6 @@ fn first_tab_from(text: &str, mark: yaml::Mark) -> Option<Location> {
         }
     }
     None
-}
-
-/// A position of yaml-rust2's (line from 1, column from 0) as the user reads it.
-fn at_mark(mark: yaml::Mark) -> Location {
-    Location {
-        line: mark.line().max(1),
-        column: mark.col() + 1,
-    }
 }
 
 #[cfg(test)]

@@ -16,27 +16,30 @@ use yaml_rust2::scanner::Marker;
 use crate::diag::Location;
 
 /// A position in the text: line from 1, column in characters from 0 (as
-/// yaml-rust2 counts them).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// yaml-rust2 counts them). Narrow, since a spec is at most `MAX_SPEC_BYTES` and
+/// `yaml::Document` keeps one per node of a megabyte of YAML.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub(super) struct Pos {
-    line: usize,
-    col: usize,
+    pub(super) line: u32,
+    pub(super) col: u32,
 }
 
 impl Pos {
-    fn location(self) -> Location {
+    /// Where the user reads it: line and column from 1.
+    pub(super) fn location(self) -> Location {
         Location {
-            line: self.line.max(1),
-            column: self.col + 1,
+            line: (self.line as usize).max(1),
+            column: self.col as usize + 1,
         }
     }
 }
 
 impl From<Marker> for Pos {
     fn from(mark: Marker) -> Pos {
+        let narrow = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
         Pos {
-            line: mark.line(),
-            col: mark.col(),
+            line: narrow(mark.line()),
+            col: narrow(mark.col()),
         }
     }
 }

@@ -22,6 +22,8 @@ use serde::de::{self, Unexpected, Visitor};
 use yaml_rust2::parser::Event;
 use yaml_rust2::scanner::{Marker, ScanError, TScalarStyle};
 
+use super::index::Pos;
+
 mod access;
 mod error;
 mod marks;
@@ -33,7 +35,7 @@ use scalar::{Number, invalid_type, is_null, parse_bool, visit_scalar};
 /// The first YAML document of a spec, as nodes, and what the parser said after it.
 #[derive(Debug, Default)]
 pub(super) struct Document {
-    nodes: Vec<(Node, Mark)>,
+    nodes: Vec<(Node, Pos)>,
     /// Anchor id -> the index of the node it names.
     anchors: HashMap<usize, usize>,
     /// The syntax error the parser stopped at, inside the first document: the
@@ -66,39 +68,10 @@ pub(super) enum Node {
     Nothing,
 }
 
-/// Where a node starts: line from 1, column in characters from 0 (as yaml-rust2
-/// counts them).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub(super) struct Mark {
-    line: u32,
-    col: u32,
-}
-
-impl Mark {
-    pub(super) fn line(self) -> usize {
-        self.line as usize
-    }
-
-    pub(super) fn col(self) -> usize {
-        self.col as usize
-    }
-}
-
-impl From<Marker> for Mark {
-    fn from(mark: Marker) -> Mark {
-        // A spec is at most 1 MiB (`MAX_SPEC_BYTES`).
-        let narrow = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
-        Mark {
-            line: narrow(mark.line()),
-            col: narrow(mark.col()),
-        }
-    }
-}
-
 impl Document {
     /// Takes the parser's next event, read from `text`.
     pub(super) fn record(&mut self, event: Event, marker: Marker, text: &str) {
-        let mut mark = Mark::from(marker);
+        let mut mark = Pos::from(marker);
         if self.ended {
             if !matches!(event, Event::StreamEnd) {
                 self.more = true;
@@ -231,7 +204,7 @@ pub(super) struct Reader<'d> {
 }
 
 impl<'d> Reader<'d> {
-    fn peek(&self) -> Result<(&'d Node, Mark), Error> {
+    fn peek(&self) -> Result<(&'d Node, Pos), Error> {
         match self.document.nodes.get(self.pos) {
             Some((event, mark)) => Ok((event, *mark)),
             None => Err(match &self.document.error {
@@ -241,7 +214,7 @@ impl<'d> Reader<'d> {
         }
     }
 
-    fn next(&mut self) -> Result<(&'d Node, Mark), Error> {
+    fn next(&mut self) -> Result<(&'d Node, Pos), Error> {
         let next = self.peek()?;
         self.pos += 1;
         Ok(next)
@@ -275,7 +248,7 @@ impl<'d> Reader<'d> {
     }
 
     /// `error` at the node that starts at `mark`, unless a node inside placed it.
-    fn place(&self, mut error: Error, mark: Mark) -> Error {
+    fn place(&self, mut error: Error, mark: Pos) -> Error {
         if !error.placed {
             error.mark = Some(mark);
             error.path = self.path();
@@ -288,7 +261,7 @@ impl<'d> Reader<'d> {
     fn follow<T>(
         &mut self,
         id: usize,
-        mark: Mark,
+        mark: Pos,
         read: impl FnOnce(&mut Self) -> Result<T, Error>,
     ) -> Result<T, Error> {
         self.jumps += 1;
@@ -307,7 +280,7 @@ impl<'d> Reader<'d> {
 
     fn nested<T>(
         &mut self,
-        mark: Mark,
+        mark: Pos,
         read: impl FnOnce(&mut Self) -> Result<T, Error>,
     ) -> Result<T, Error> {
         if self.depth_left == 0 {

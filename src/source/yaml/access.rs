@@ -5,13 +5,13 @@ use std::fmt;
 
 use serde::de::{self, DeserializeSeed, Expected, IgnoredAny, Unexpected, Visitor};
 
-use super::{Error, Mark, Node, Reader, Step};
+use super::{Error, Node, Pos, Reader, Step};
 
 impl Reader<'_> {
     pub(super) fn visit_sequence<'de, V: Visitor<'de>>(
         &mut self,
         visitor: V,
-        mark: Mark,
+        mark: Pos,
     ) -> Result<V::Value, Error> {
         let (value, len) = self.nested(mark, |reader| {
             let mut items = Items {
@@ -39,7 +39,7 @@ impl Reader<'_> {
     pub(super) fn visit_mapping<'de, V: Visitor<'de>>(
         &mut self,
         visitor: V,
-        mark: Mark,
+        mark: Pos,
     ) -> Result<V::Value, Error> {
         let (value, len) = self.nested(mark, |reader| {
             let mut entries = Entries {
@@ -67,7 +67,7 @@ impl Reader<'_> {
     }
 
     /// Moves past the end of the list or mapping that started at `mark`.
-    fn end(&mut self, mark: Mark) -> Result<(), Error> {
+    fn end(&mut self, mark: Pos) -> Result<(), Error> {
         match self.next()? {
             (Node::SequenceEnd | Node::MappingEnd | Node::Nothing, _) => Ok(()),
             _ => Err(Error::at("a list or mapping does not end here", mark)),

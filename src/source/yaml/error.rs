@@ -5,14 +5,14 @@ use std::fmt;
 use serde::de;
 use yaml_rust2::scanner::ScanError;
 
-use super::Mark;
+use super::Pos;
 
 /// An error and where it is: the mark and field path of the innermost node that
 /// raised it (`None` until a node has placed it, and for a spec of two documents).
 #[derive(Debug)]
 pub(in crate::source) struct Error {
     pub(in crate::source) message: String,
-    pub(in crate::source) mark: Option<Mark>,
+    pub(in crate::source) mark: Option<Pos>,
     pub(in crate::source) path: String,
     /// The parser's: the text is not YAML here.
     pub(in crate::source) syntax: bool,
@@ -23,7 +23,7 @@ impl Error {
     pub(in crate::source) fn syntax(error: &ScanError) -> Error {
         Error {
             message: error.info().to_string(),
-            mark: Some(Mark::from(*error.marker())),
+            mark: Some(Pos::from(*error.marker())),
             path: String::new(),
             syntax: true,
             placed: true,
@@ -40,7 +40,7 @@ impl Error {
         }
     }
 
-    pub(in crate::source) fn at(message: &str, mark: Mark) -> Error {
+    pub(in crate::source) fn at(message: &str, mark: Pos) -> Error {
         Error {
             message: message.to_string(),
             mark: Some(mark),

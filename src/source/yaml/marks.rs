@@ -5,7 +5,7 @@
 //! or `-`, and at the `-`. (A block mapping's start, marked after its first key, is moved to that key
 //! in `Document::record`.)
 
-use super::Mark;
+use super::Pos;
 
 /// Byte offsets of yaml-rust2's positions, which count characters: the walk goes on
 /// from the last position asked, so that a megabyte is walked once, and only as far
@@ -37,14 +37,14 @@ impl Offsets {
 
     /// Where an empty value is written: right after the `:` that follows its plain
     /// key (at `key`, character `key_index`), on the key's line.
-    pub(super) fn empty_value(&mut self, text: &str, key_index: usize, key: Mark) -> Option<Mark> {
+    pub(super) fn empty_value(&mut self, text: &str, key_index: usize, key: Pos) -> Option<Pos> {
         let start = self.byte(text, key_index)?;
         let line = text[start..].split('\n').next()?;
         let mut chars = line.chars().enumerate().peekable();
         while let Some((at, c)) = chars.next() {
             let ends = chars.peek().is_none_or(|(_, next)| next.is_whitespace());
             if c == ':' && ends {
-                return Some(Mark {
+                return Some(Pos {
                     line: key.line,
                     col: key.col + u32::try_from(at).ok()? + 1,
                 });
@@ -55,7 +55,7 @@ impl Offsets {
 
     /// Where a block list starts: its first `-`, before the item text at `item`
     /// (character `index`).
-    pub(super) fn block_list(&mut self, text: &str, index: usize, item: Mark) -> Option<Mark> {
+    pub(super) fn block_list(&mut self, text: &str, index: usize, item: Pos) -> Option<Pos> {
         let at = self.byte(text, index)?;
         let before = &text[..at];
         let spaces = before.trim_end_matches(' ');
@@ -63,7 +63,7 @@ impl Offsets {
             return None;
         }
         let back = u32::try_from(before.len() - spaces.len() + 1).ok()?;
-        Some(Mark {
+        Some(Pos {
             line: item.line,
             col: item.col.checked_sub(back)?,
         })
@@ -73,7 +73,7 @@ impl Offsets {
     /// the `:` or `-` before it, when only blanks and line breaks are between
     /// (`- ` with nothing after it; a key's value is placed by `empty_value`, which
     /// also sees past a comment).
-    pub(super) fn after_indicator(&mut self, text: &str, index: usize) -> Option<Mark> {
+    pub(super) fn after_indicator(&mut self, text: &str, index: usize) -> Option<Pos> {
         let end = self.byte(text, index)?;
         let before = &text[..end];
         let indicator = before.trim_end_matches([' ', '\t', '\r', '\n']);
@@ -83,7 +83,7 @@ impl Offsets {
         // Counted in the text: at its end yaml-rust2 counts a line the text lacks.
         let line = self.breaks - before[indicator.len()..].matches('\n').count() + 1;
         let line_start = indicator.rfind('\n').map_or(0, |i| i + 1);
-        Some(Mark {
+        Some(Pos {
             line: u32::try_from(line).ok()?,
             col: u32::try_from(indicator[line_start..].chars().count()).ok()?,
         })
@@ -108,8 +108,8 @@ mod tests {
     fn an_empty_value_is_placed_after_the_colon_that_ends_its_key() {
         // A plain key may hold a space, and a colon not followed by one.
         let text = "a b:c d: \nnext: 1\n";
-        let key = Mark { line: 1, col: 0 };
+        let key = Pos { line: 1, col: 0 };
         let at = Offsets::default().empty_value(text, 0, key);
-        assert_eq!(at, Some(Mark { line: 1, col: 8 }));
+        assert_eq!(at, Some(Pos { line: 1, col: 8 }));
     }
 }

@@ -32,13 +32,9 @@ fn written(e: super::Error) -> String {
     out.push_str(&e.to_string());
     // serde_yaml leaves out the position of the document's start.
     if let Some(mark) = e.mark
-        && (mark.line(), mark.col()) != (1, 0)
+        && (mark.line, mark.col) != (1, 0)
     {
-        out.push_str(&format!(
-            " at line {} column {}",
-            mark.line(),
-            mark.col() + 1
-        ));
+        out.push_str(&format!(" at line {} column {}", mark.line, mark.col + 1));
     }
     out
 }
